@@ -1,0 +1,48 @@
+# One entry point for people and CI. `make test` is what CI runs (through .ci/run).
+SWIFT ?= swift
+APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev tmux pkg-config
+
+.PHONY: all deps build test bench demo format lint clean
+
+all: build
+
+## deps: install the system libraries the build links against (as root; otherwise say what is missing)
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing — run 'sudo make deps' or install them with apt-get"; exit 1; \
+	  fi; \
+	fi
+
+## build: debug build of every target
+build: deps
+	$(SWIFT) build
+
+## test: install what is missing, build everything, run the whole test suite
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## bench: release-build the benchmarks and print their numbers
+bench: deps
+	$(SWIFT) build -c release --product catalog-bench
+	./.build/release/catalog-bench
+
+## demo: what the platform can show today (see README, "Demo")
+demo: deps
+	$(SWIFT) build --product minictl
+	./scripts/demo.sh ./.build/debug/minictl
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build

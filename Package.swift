@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "MiniCatalog",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "catalogd", targets: ["catalogd"]),
+        .executable(name: "termshell", targets: ["termshell"]),
+        .executable(name: "minictl", targets: ["minictl"]),
+        .library(name: "MiniKit", targets: ["MiniKit"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: Pure libraries (no terminal, no network)
+
+        /// The mini-program format and its sandboxed runtime.
+        .target(name: "MiniKit"),
+        /// Shared catalog model, wire types, gray-release engine, signing and verification.
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "MiniKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// Test doubles for Catalog users: a manual clock, fixture keys.
+        .target(name: "CatalogTestSupport", dependencies: ["Catalog"]),
+        /// The management platform behind `catalogd`.
+        .target(name: "CatalogServer", dependencies: ["Catalog"]),
+        /// The super-app front-end: state, reducer, screens.
+        .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
+
+        // MARK: The only two targets that touch C libraries
+
+        .systemLibrary(
+            name: "CNCursesW",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        /// The ncurses terminal backend: the only target that imports ncurses.
+        .target(name: "TermShellCurses", dependencies: ["CNCursesW"]),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        /// The HTTP client over libcurl: the only target that imports libcurl.
+        .target(name: "CatalogCurl", dependencies: ["CCurl"]),
+
+        // MARK: Executables (thin: parse arguments, call a library)
+
+        .executableTarget(
+            name: "catalogd",
+            dependencies: [
+                "CatalogServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "termshell",
+            dependencies: [
+                "TermShell", "TermShellCurses", "CatalogCurl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "minictl",
+            dependencies: [
+                "Catalog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "catalog-bench", dependencies: ["Catalog"]),
+
+        // MARK: Tests
+
+        .testTarget(name: "MiniKitTests", dependencies: ["MiniKit"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit"]),
+        .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
+        .testTarget(name: "CatalogServerTests", dependencies: ["CatalogServer"]),
+        .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
+        .testTarget(name: "CatalogCurlTests", dependencies: ["CatalogCurl"]),
+        .testTarget(name: "MinictlTests", dependencies: ["Catalog"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

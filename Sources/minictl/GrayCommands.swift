@@ -1,0 +1,139 @@
+import ArgumentParser
+import Catalog
+import Foundation
+
+struct Gray: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate and explain gray-release rules (Unleash semantics).",
+        subcommands: [Eval.self]
+    )
+}
+
+extension Gray {
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate a toggle of an Unleash features document for one or more contexts.",
+            discussion: """
+                FILE is a full state ({"features": […], "segments": […]}) or the delta API's event form
+                ({"events": […]}). A context is an Unleash context object, for example
+                {"userId": "u42", "remoteAddress": "10.1.2.3", "properties": {"region": "shanghai"}}.
+
+                Prints one JSON object per context on stdout, in input order: {"enabled": true}, or with
+                --variant the variant ({"name", "payload", "enabled", "feature_enabled"}); --explain adds
+                "explanation" (the strategy, constraint or segment that decided, with a "text" for people).
+
+                Every input is checked before anything is printed. Errors name the file, the line of a
+                contexts file, and the JSON path of the problem; they exit 1. Usage errors exit 2.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The features document.", valueName: "FILE"))
+        var features: String
+
+        @Option(name: .long, help: ArgumentHelp("The toggle to evaluate.", valueName: "NAME"))
+        var toggle: String
+
+        @Option(name: .long, help: ArgumentHelp("One context, as a JSON object.", valueName: "JSON"))
+        var context: String?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp("A file of contexts, one JSON object per line (blank lines skipped).", valueName: "FILE.jsonl"))
+        var contexts: String?
+
+        @Flag(help: "Print the variant instead of the enabled flag.")
+        var variant = false
+
+        @Flag(help: "Add the explanation of each result.")
+        var explain = false
+
+        func validate() throws {
+            switch (context, contexts) {
+            case (nil, nil): throw ValidationError("give one context: --context JSON or --contexts FILE.jsonl")
+            case (.some, .some): throw ValidationError("--context and --contexts cannot be used together")
+            default: break
+            }
+        }
+
+        func run() throws {
+            let document = try readFile(features, what: "features file")
+            let state: FeatureState
+            do {
+                state = try FeatureState.parse(document)
+            } catch {
+                throw CommandFailure("\(features): \(error)")
+            }
+            guard state[toggle] != nil else {
+                let known = state.features.prefix(10).map(\.name).joined(separator: ", ")
+                let more = state.features.count > 10 ? ", … (\(state.features.count) in all)" : ""
+                throw CommandFailure(
+                    "unknown toggle '\(toggle)' in \(features); it has: \(known.isEmpty ? "no toggles" : known + more)")
+            }
+            let inputs = try loadContexts()
+            let engine = GrayEngine(state: state)
+            var output = ""
+            for input in inputs {
+                var line: [String: JSONValue]
+                if variant {
+                    guard case .object(let members) = engine.variant(toggle, context: input).jsonValue else { continue }
+                    line = members
+                } else {
+                    line = ["enabled": .bool(engine.isEnabled(toggle, context: input))]
+                }
+                if explain {
+                    line["explanation"] = engine.explain(toggle, context: input).explanation.jsonValue
+                }
+                output += JSONValue.object(line).serialized() + "\n"
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
+        }
+
+        private func loadContexts() throws -> [GrayContext] {
+            if let context {
+                do {
+                    return [try GrayContext(json: JSONCursor(try JSONValue.parse(Data(context.utf8))))]
+                } catch {
+                    throw CommandFailure("--context: \(error)")
+                }
+            }
+            let path = contexts ?? ""
+            let data = try readFile(path, what: "contexts file")
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw CommandFailure("\(path): not UTF-8 text")
+            }
+            var result: [GrayContext] = []
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                if trimmed.isEmpty { continue }
+                guard trimmed.utf8.count <= 64 * 1024 else {
+                    throw CommandFailure("\(path):\(number + 1): a context line is longer than 64 KiB")
+                }
+                do {
+                    result.append(try GrayContext(json: JSONCursor(try JSONValue.parse(Data(trimmed.utf8)))))
+                } catch {
+                    throw CommandFailure("\(path):\(number + 1): \(error)")
+                }
+            }
+            guard !result.isEmpty else { throw CommandFailure("\(path): no contexts (the file is empty)") }
+            return result
+        }
+    }
+}
+
+/// Reads a whole file with a size limit, turning I/O errors into messages that name the file.
+func readFile(_ path: String, what: String, limit: Int = JSONValue.maximumDocumentSize) throws -> Data {
+    let url = URL(fileURLWithPath: path)
+    let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+    guard let attributes else { throw CommandFailure("cannot read \(what) '\(path)': no such file") }
+    if attributes[.type] as? FileAttributeType == .typeDirectory {
+        throw CommandFailure("cannot read \(what) '\(path)': it is a directory")
+    }
+    if let size = attributes[.size] as? Int, size > limit {
+        throw CommandFailure("\(what) '\(path)' is \(size) bytes, more than the limit of \(limit)")
+    }
+    do {
+        return try Data(contentsOf: url)
+    } catch {
+        throw CommandFailure("cannot read \(what) '\(path)': \(error.localizedDescription)")
+    }
+}

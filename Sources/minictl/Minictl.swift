@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// `minictl`: the command line for partners, reviewers and operations.
+@main
+struct Minictl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "minictl",
+        abstract: "The mini-program platform's command line for partners, reviewers and operations.",
+        discussion: """
+            Exit codes: 0 success; 1 the command failed (bad file, unknown toggle, malformed context, I/O);
+            2 usage error (unknown option, missing or conflicting arguments).
+            """,
+        version: "0.1.0",
+        subcommands: [Gray.self, Key.self]
+    )
+
+    /// Runs the command with the project's exit codes: 1 for failures, 2 for usage errors.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("minictl: error: \(failure.message)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// A command that ran and failed: printed as `minictl: error: …`, exit status 1.
+struct CommandFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
