@@ -50,6 +50,10 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
     /// Parses strict SemVer 2.0.0 text, or returns `nil`.
     public init?(_ text: some StringProtocol) {
         guard !text.isEmpty, text.utf8.count <= Self.maximumLength else { return nil }
+        if let plain = Self.parsePlain(text.utf8) {
+            self = plain
+            return
+        }
         var core = Substring(text)
         var build: [String] = []
         if let plus = core.firstIndex(of: "+") {
@@ -83,6 +87,36 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
             values.append(value)
         }
         self.init(values[0], values[1], values[2], prerelease: prerelease, build: build)
+    }
+
+    /// Parses the common `MAJOR.MINOR.PATCH` form byte by byte, without allocating; nil for anything else
+    /// (including pre-release and build forms, which the general parser handles).
+    private static func parsePlain(_ bytes: some Collection<UInt8>) -> SemanticVersion? {
+        var parts: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var part = 0
+        var value: UInt64 = 0
+        var digits = 0
+        var leadingZero = false
+        for byte in bytes {
+            if byte >= 48 && byte <= 57 {
+                if digits == 1 && leadingZero { return nil }
+                if digits == 0 { leadingZero = byte == 48 }
+                guard digits < 19 else { return nil }
+                value = value * 10 + UInt64(byte - 48)
+                digits += 1
+            } else if byte == 46 {
+                guard digits > 0, part < 2 else { return nil }
+                if part == 0 { parts.0 = value } else { parts.1 = value }
+                part += 1
+                value = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard part == 2, digits > 0 else { return nil }
+        parts.2 = value
+        return SemanticVersion(parts.0, parts.1, parts.2)
     }
 
     private static func isIdentifierCharacter(_ character: Character) -> Bool {

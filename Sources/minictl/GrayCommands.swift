@@ -18,7 +18,7 @@ extension Gray {
                 ({"events": […]}). A context is an Unleash context object, for example
                 {"userId": "u42", "remoteAddress": "10.1.2.3", "properties": {"region": "shanghai"}}.
 
-                Prints one JSON object per context on stdout, in input order: {"enabled": true}, or with
+                Prints one JSON object per context on stdout (or, with --format text, one line for people), in input order: {"enabled": true}, or with
                 --variant the variant ({"name", "payload", "enabled", "feature_enabled"}); --explain adds
                 "explanation" (the strategy, constraint or segment that decided, with a "text" for people).
 
@@ -47,6 +47,13 @@ extension Gray {
         @Flag(help: "Add the explanation of each result.")
         var explain = false
 
+        @Option(help: ArgumentHelp("Output format: json (one object per line, for scripts) or text (for people).", valueName: "FORMAT"))
+        var format: OutputFormat = .json
+
+        enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+            case json, text
+        }
+
         func validate() throws {
             switch (context, contexts) {
             case (nil, nil): throw ValidationError("give one context: --context JSON or --contexts FILE.jsonl")
@@ -73,6 +80,10 @@ extension Gray {
             let engine = GrayEngine(state: state)
             var output = ""
             for input in inputs {
+                if format == .text {
+                    output += textLine(engine, input)
+                    continue
+                }
                 var line: [String: JSONValue]
                 if variant {
                     guard case .object(let members) = engine.variant(toggle, context: input).jsonValue else { continue }
@@ -86,6 +97,26 @@ extension Gray {
                 output += JSONValue.object(line).serialized() + "\n"
             }
             FileHandle.standardOutput.write(Data(output.utf8))
+        }
+
+        /// `userId=u1 region=shanghai → enabled, variant 2.1.0`, then the explanation indented, with --explain.
+        private func textLine(_ engine: GrayEngine, _ input: GrayContext) -> String {
+            var who: [String] = []
+            if let userId = input.userId { who.append("userId=\(userId)") }
+            if let sessionId = input.sessionId { who.append("sessionId=\(sessionId)") }
+            if let address = input.remoteAddress { who.append("remoteAddress=\(address)") }
+            who += input.properties.keys.sorted().map { "\($0)=\(input.properties[$0]!)" }
+            var result = engine.isEnabled(toggle, context: input) ? "enabled" : "disabled"
+            if variant {
+                let chosen = engine.variant(toggle, context: input)
+                result += chosen.enabled ? ", variant \(chosen.name)" : ", no variant"
+            }
+            var text = "\(who.isEmpty ? "(empty context)" : who.joined(separator: " ")) → \(result)\n"
+            if explain {
+                text += engine.explain(toggle, context: input).explanation.text
+                    .split(separator: "\n").map { "    \($0)\n" }.joined()
+            }
+            return text
         }
 
         private func loadContexts() throws -> [GrayContext] {

@@ -53,10 +53,7 @@ public struct GrayEngine: Sendable {
         let result = resolve(toggle, context, &tracer)
         if result.enabled, let chosen = result.variant { return chosen }
         guard result.enabled else { return .disabled(featureEnabled: false) }
-        guard toggle.source.enabled, !toggle.source.variants.isEmpty else {
-            tracer.variant(source: nil, detail: "the toggle has no variants")
-            return .disabled(featureEnabled: true)
-        }
+        guard toggle.source.enabled, !toggle.source.variants.isEmpty else { return .disabled(featureEnabled: true) }
         let stickiness = toggle.source.variants[0].stickiness
         guard
             let chosen = selectVariant(
