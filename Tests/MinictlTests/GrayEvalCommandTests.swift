@@ -48,6 +48,23 @@ struct GrayEvalCommandTests {
         #expect(try second.require("explanation").require("text").string().contains("✗ region IN [shanghai] — context value \"beijing\""))
     }
 
+    @Test("--format text prints a line per context and the explanation for people")
+    func textFormat() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("features.json", Self.features)
+        let result = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", #"{"userId": "u2", "properties": {"region": "beijing"}}"#, "--variant", "--explain", "--format", "text"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+            userId=u2 region=beijing → disabled, no variant
+                'car-insurance' is off: no strategy matched
+                  strategy #1 flexibleRollout: no match — a constraint does not hold
+                    ✗ region IN [shanghai] — context value "beijing"
+
+            """)
+        let bad = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", "{}", "--format", "yaml"])
+        #expect(bad.status == 2)
+    }
+
     @Test("the delta API's event form is accepted")
     func eventsForm() throws {
         let folder = try TemporaryDirectory()
