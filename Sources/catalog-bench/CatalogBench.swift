@@ -24,21 +24,28 @@ struct CatalogBench {
         let regions = ["shanghai", "beijing", "shenzhen", "guangzhou", "hangzhou", "chengdu", "wuhan", "xian"]
         return (0..<100).map { index in
             var constraints = [
-                RolloutConstraint(contextName: "region", operator: .in, values: Array(regions.shuffled().prefix(3 + index % 4))),
-                RolloutConstraint(contextName: "hostVersion", operator: .semverGreaterOrEqual, value: "7.\(index % 5).0"),
+                RolloutConstraint(
+                    contextName: "region", operator: .in, values: Array(regions.shuffled().prefix(3 + index % 4))),
+                RolloutConstraint(
+                    contextName: "hostVersion", operator: .semverGreaterOrEqual, value: "7.\(index % 5).0"),
             ]
             if index % 3 == 0 {
-                constraints.append(RolloutConstraint(contextName: "email", operator: .stringEndsWith, values: ["@bank.example", "@partner.example"]))
+                constraints.append(
+                    RolloutConstraint(
+                        contextName: "email", operator: .stringEndsWith, values: ["@bank.example", "@partner.example"]))
             }
             let appId = "app-\(index)"
             return ReleasePlan(
                 appId: appId, hostId: "mbank", stableVersion: SemanticVersion(1, 0, 0),
-                gray: .percentage(5 + index % 90, of: SemanticVersion(1, 1, 0), groupId: appId, constraints: constraints))
+                gray: .percentage(
+                    5 + index % 90, of: SemanticVersion(1, 1, 0), groupId: appId, constraints: constraints))
         }
     }
 
     static func userContexts(_ count: Int) -> [GrayContext] {
-        let regions = ["shanghai", "beijing", "shenzhen", "guangzhou", "hangzhou", "chengdu", "wuhan", "xian", "harbin"]
+        let regions = [
+            "shanghai", "beijing", "shenzhen", "guangzhou", "hangzhou", "chengdu", "wuhan", "xian", "harbin",
+        ]
         let domains = ["@bank.example", "@partner.example", "@mail.example"]
         return (0..<count).map { index in
             GrayContext(
@@ -56,7 +63,8 @@ struct CatalogBench {
         let engine = resolver.engine
         let contexts = userContexts(count)
         let names = plans.map(\.appId)
-        print("\ngray evaluation: \(names.count) flexibleRollout plans (2–3 constraints each) × \(count) distinct users")
+        print(
+            "\ngray evaluation: \(names.count) flexibleRollout plans (2–3 constraints each) × \(count) distinct users")
 
         var enabledCount = 0
         let evaluations = names.count * contexts.count
@@ -69,7 +77,9 @@ struct CatalogBench {
             return evaluations
         }
         report("isEnabled", rate, unit: "evaluations/s", goal: 1_000_000)
-        print("  (\(enabledCount) of \(evaluations) evaluations enabled: \(String(format: "%.1f", Double(enabledCount) * 100 / Double(evaluations)))%)")
+        print(
+            "  (\(enabledCount) of \(evaluations) evaluations enabled: \(String(format: "%.1f", Double(enabledCount) * 100 / Double(evaluations)))%)"
+        )
 
         let resolveRate = measure(rounds: 3) {
             var gray = 0
@@ -99,7 +109,8 @@ struct CatalogBench {
         let now = Date()
         let entries = (0..<100).map { index in
             CatalogEntry(
-                appId: "app-\(index)", name: "Mini-program \(index)", category: "finance", version: SemanticVersion(1, 1, 0),
+                appId: "app-\(index)", name: "Mini-program \(index)", category: "finance",
+                version: SemanticVersion(1, 1, 0),
                 package: PackageReference(sha256: String(repeating: "ab", count: 32), size: 250_000),
                 grantedScopes: ["storage", "userInfo"], grantedDomains: ["api.partner.example"], gray: index % 2 == 0)
         }
@@ -111,24 +122,30 @@ struct CatalogBench {
             hostId: "mbank", sequence: 421, catalogVersion: 43, issuedAt: now, expiresAt: now.addingTimeInterval(3600),
             kind: .delisted, appId: "app-7", reason: "partner licence withdrawn")
         let eventPayload = try WireFormat.encoder().encode(event)
-        print("\nsigned envelopes: Ed25519, a \(payload.count)-byte snapshot (100 entries) and a \(eventPayload.count)-byte delisting event")
+        print(
+            "\nsigned envelopes: Ed25519, a \(payload.count)-byte snapshot (100 entries) and a \(eventPayload.count)-byte delisting event"
+        )
 
         let iterations = 5_000
         let signRate = measure(rounds: 3) {
-            for _ in 0..<iterations { _ = SignedEnvelope.sign(payload: payload, payloadType: CatalogSnapshot.payloadType, with: [key]) }
+            for _ in 0..<iterations {
+                _ = SignedEnvelope.sign(payload: payload, payloadType: CatalogSnapshot.payloadType, with: [key])
+            }
             return iterations
         }
         report("sign snapshot", signRate, unit: "envelopes/s", goal: nil)
 
         let envelope = SignedEnvelope.sign(payload: payload, payloadType: CatalogSnapshot.payloadType, with: [key])
-        let verifier = EnvelopeVerifier(policy: VerificationPolicy(trustedKeys: [key.verificationKey], hostId: "mbank", userId: "user-1"))
+        let verifier = EnvelopeVerifier(
+            policy: VerificationPolicy(trustedKeys: [key.verificationKey], hostId: "mbank", userId: "user-1"))
         let verifyRate = measure(rounds: 3) {
             for _ in 0..<iterations { _ = try? verifier.verify(envelope, as: CatalogSnapshot.self) }
             return iterations
         }
         report("verify + decode snapshot", verifyRate, unit: "envelopes/s", goal: nil)
 
-        let eventEnvelope = SignedEnvelope.sign(payload: eventPayload, payloadType: CatalogEvent.payloadType, with: [key])
+        let eventEnvelope = SignedEnvelope.sign(
+            payload: eventPayload, payloadType: CatalogEvent.payloadType, with: [key])
         let eventRate = measure(rounds: 3) {
             for _ in 0..<iterations { _ = try? verifier.verify(eventEnvelope, as: CatalogEvent.self) }
             return iterations
@@ -160,7 +177,9 @@ struct CatalogBench {
     static func report(_ name: String, _ rate: Rate, unit: String, goal: Double?) {
         var line = "  \(name): \(format(rate.median)) \(unit) median, \(format(rate.best)) best"
         line += String(format: " (%.3f µs each)", 1e6 / rate.median)
-        if let goal { line += rate.median >= goal ? " — goal ≥ \(format(goal)): met" : " — goal ≥ \(format(goal)): NOT met" }
+        if let goal {
+            line += rate.median >= goal ? " — goal ≥ \(format(goal)): met" : " — goal ≥ \(format(goal)): NOT met"
+        }
         print(line)
     }
 

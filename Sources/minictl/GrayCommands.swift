@@ -38,7 +38,8 @@ extension Gray {
 
         @Option(
             name: .long,
-            help: ArgumentHelp("A file of contexts, one JSON object per line (blank lines skipped).", valueName: "FILE.jsonl"))
+            help: ArgumentHelp(
+                "A file of contexts, one JSON object per line (blank lines skipped).", valueName: "FILE.jsonl"))
         var contexts: String?
 
         @Flag(help: "Print the variant instead of the enabled flag.")
@@ -47,7 +48,9 @@ extension Gray {
         @Flag(help: "Add the explanation of each result.")
         var explain = false
 
-        @Option(help: ArgumentHelp("Output format: json (one object per line, for scripts) or text (for people).", valueName: "FORMAT"))
+        @Option(
+            help: ArgumentHelp(
+                "Output format: json (one object per line, for scripts) or text (for people).", valueName: "FORMAT"))
         var format: OutputFormat = .json
 
         enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -9,10 +9,12 @@ struct ListenAddressTests {
         #expect(ListenAddress(host: "::1", port: 9000).description == "[::1]:9000")
     }
 
-    @Test("bad addresses say what is wrong", arguments: [
-        ("8080", "expected HOST:PORT"), (":8080", "the host is empty"), ("127.0.0.1:http", "not a number"),
-        ("127.0.0.1:70000", "not a number from 0 to 65535"), ("::1:80", "in brackets"), ("[::1:80", "no closing"),
-    ])
+    @Test(
+        "bad addresses say what is wrong",
+        arguments: [
+            ("8080", "expected HOST:PORT"), (":8080", "the host is empty"), ("127.0.0.1:http", "not a number"),
+            ("127.0.0.1:70000", "not a number from 0 to 65535"), ("::1:80", "in brackets"), ("[::1:80", "no closing"),
+        ])
     func refuses(_ input: String, _ fragment: String) {
         #expect {
             try ListenAddress(parsing: input)

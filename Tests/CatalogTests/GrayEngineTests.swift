@@ -44,7 +44,8 @@ struct GrayEngineTests {
 
     @Test("a failing segment constraint is named, with the segment and the context value")
     func explainsSegment() throws {
-        let context = GrayContext(userId: Self.user(bucketAtMost: 50, true), properties: ["region": "shanghai", "email": "a@partner.example"])
+        let context = GrayContext(
+            userId: Self.user(bucketAtMost: 50, true), properties: ["region": "shanghai", "email": "a@partner.example"])
         let decision = try Self.engine().explain("car-insurance", context: context)
         #expect(!decision.enabled)
         #expect(decision.explanation.decision == .noStrategyMatched)
@@ -52,7 +53,9 @@ struct GrayEngineTests {
         #expect(failing.segmentId == 7)
         #expect(!failing.holds)
         #expect(failing.contextValue == "a@partner.example")
-        #expect(decision.explanation.text.contains("✗ email STR_ENDS_WITH [@bank.example] [segment 7] — context value \"a@partner.example\""))
+        #expect(
+            decision.explanation.text.contains(
+                "✗ email STR_ENDS_WITH [@bank.example] [segment 7] — context value \"a@partner.example\""))
     }
 
     @Test("the rollout bucket decides, and the explanation shows the bucket")
@@ -64,14 +67,18 @@ struct GrayEngineTests {
             let decision = engine.explain("car-insurance", context: context)
             #expect(decision.enabled == wanted)
             let bucket = GrayBucket.normalized(userId, groupId: "car-insurance")
-            #expect(decision.explanation.strategies[1].detail.hasPrefix("bucket \(bucket) \(wanted ? "≤" : ">") rollout 50%"))
+            #expect(
+                decision.explanation.strategies[1].detail.hasPrefix(
+                    "bucket \(bucket) \(wanted ? "≤" : ">") rollout 50%"))
         }
     }
 
     @Test("variant overrides win over buckets and are explained")
     func explainsOverride() throws {
         let engine = try Self.engine()
-        let decision = engine.explain("car-insurance", context: GrayContext(userId: "tester", properties: ["region": "shanghai", "email": "t@bank.example"]))
+        let decision = engine.explain(
+            "car-insurance",
+            context: GrayContext(userId: "tester", properties: ["region": "shanghai", "email": "t@bank.example"]))
         let bucket = GrayBucket.normalized("tester", groupId: "car-insurance")
         guard bucket <= 50 else { return }  // the override applies only once the toggle is on
         #expect(decision.variant.name == "2.0.0")
@@ -94,7 +101,8 @@ struct GrayEngineTests {
 
     @Test("an unusable operand never matches and the explanation says why")
     func explainsOperandProblem() throws {
-        let decision = try Self.engine().explain("bad-operand", context: GrayContext(properties: ["hostVersion": "7.1.0"]))
+        let decision = try Self.engine().explain(
+            "bad-operand", context: GrayContext(properties: ["hostVersion": "7.1.0"]))
         #expect(!decision.enabled)
         #expect(decision.explanation.strategies[0].constraints[0].problem == "the value 'v7' is not a semantic version")
         #expect(decision.explanation.jsonValue.serialized().contains("\"decision\":\"no-match\""))
@@ -103,9 +111,16 @@ struct GrayEngineTests {
     @Test("DATE constraints use the injected clock when the context has no time")
     func dateUsesClock() {
         let state = FeatureState(features: [
-            FeatureToggle(name: "launch", strategies: [RolloutStrategy(name: "default", constraints: [
-                RolloutConstraint(contextName: "currentTime", operator: .dateAfter, value: "2026-12-01T00:00:00Z")
-            ])])
+            FeatureToggle(
+                name: "launch",
+                strategies: [
+                    RolloutStrategy(
+                        name: "default",
+                        constraints: [
+                            RolloutConstraint(
+                                contextName: "currentTime", operator: .dateAfter, value: "2026-12-01T00:00:00Z")
+                        ])
+                ])
         ])
         let before = GrayEngine(state: state, clock: { Timestamp.parse("2026-11-30T23:59:59Z")! })
         let after = GrayEngine(state: state, clock: { Timestamp.parse("2026-12-01T00:00:01Z")! })
@@ -114,18 +129,28 @@ struct GrayEngineTests {
         #expect(before.isEnabled("launch", context: GrayContext(currentTime: Timestamp.parse("2027-01-01"))))
     }
 
-    @Test("documents that are not features documents fail with a JSON path", arguments: [
-        ("[]", "$: expected an object, found an array"),
-        ("{}", "$: expected 'features' (full state) or 'events' (delta form)"),
-        (#"{"features": [{"enabled": true}]}"#, "$.features[0]: missing required field 'name'"),
-        (#"{"features": [{"name": "a", "strategies": [{"name": "default", "constraints": [{"contextName": "x", "operator": 3}]}]}]}"#,
-         "$.features[0].strategies[0].constraints[0].operator: expected a string, found a number"),
-        (#"{"features": [{"name": "a"}, {"name": "a"}]}"#, "$.features[1]: duplicate toggle name 'a' (first defined at $.features[0])"),
-        (#"{"features": [{"name": "a", "variants": [{"name": "v", "weight": -1}]}]}"#, "$.features[0].variants[0].weight: a variant weight cannot be negative"),
-        (#"{"events": [{"type": "feature-exploded"}]}"#, "$.events[0].type: unknown event type 'feature-exploded'"),
-        (#"{"features": [], "events": []}"#, "not both"),
-        ("{\"features\": [", "$: not valid JSON"),
-    ])
+    @Test(
+        "documents that are not features documents fail with a JSON path",
+        arguments: [
+            ("[]", "$: expected an object, found an array"),
+            ("{}", "$: expected 'features' (full state) or 'events' (delta form)"),
+            (#"{"features": [{"enabled": true}]}"#, "$.features[0]: missing required field 'name'"),
+            (
+                #"{"features": [{"name": "a", "strategies": [{"name": "default", "constraints": [{"contextName": "x", "operator": 3}]}]}]}"#,
+                "$.features[0].strategies[0].constraints[0].operator: expected a string, found a number"
+            ),
+            (
+                #"{"features": [{"name": "a"}, {"name": "a"}]}"#,
+                "$.features[1]: duplicate toggle name 'a' (first defined at $.features[0])"
+            ),
+            (
+                #"{"features": [{"name": "a", "variants": [{"name": "v", "weight": -1}]}]}"#,
+                "$.features[0].variants[0].weight: a variant weight cannot be negative"
+            ),
+            (#"{"events": [{"type": "feature-exploded"}]}"#, "$.events[0].type: unknown event type 'feature-exploded'"),
+            (#"{"features": [], "events": []}"#, "not both"),
+            ("{\"features\": [", "$: not valid JSON"),
+        ])
     func documentErrors(_ text: String, _ expected: String) {
         #expect {
             try FeatureState.parse(Data(text.utf8))
@@ -136,7 +161,9 @@ struct GrayEngineTests {
 
     @Test("delta events update, remove and re-hydrate")
     func deltaEvents() throws {
-        var state = FeatureState(features: [FeatureToggle(name: "a"), FeatureToggle(name: "b"), FeatureToggle(name: "c")])
+        var state = FeatureState(features: [
+            FeatureToggle(name: "a"), FeatureToggle(name: "b"), FeatureToggle(name: "c"),
+        ])
         state.apply(FeatureDeltaEvent(change: .featureRemoved("b")))
         #expect(state.features.map(\.name) == ["a", "c"])
         #expect(state["c"] != nil)

@@ -21,7 +21,12 @@ struct IPAddressRangeTests {
         #expect(try #require(IPAddressRange("::ffff:10.0.0.0/104")).contains(address: "::ffff:10.1.2.3"))
     }
 
-    @Test("malformed ranges are refused", arguments: ["127.invalid", "bad::cidr", "1.2.3.4/33", "::/129", "1.2.3", "1.2.3.256", "1::2::3", "", "1.2.3.4/", "1.2.3.4/x", "12345::"])
+    @Test(
+        "malformed ranges are refused",
+        arguments: [
+            "127.invalid", "bad::cidr", "1.2.3.4/33", "::/129", "1.2.3", "1.2.3.256", "1::2::3", "", "1.2.3.4/",
+            "1.2.3.4/x", "12345::",
+        ])
     func refuses(_ text: String) {
         #expect(IPAddressRange(text) == nil)
     }

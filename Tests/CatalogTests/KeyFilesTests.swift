@@ -18,7 +18,8 @@ struct KeyFilesTests {
         #expect(mode == 0o600)
         let readBack = try KeyFiles.readSigningKey(at: privateURL)
         #expect(readBack.keyID == key.keyID)
-        let publicKey = try KeyFiles.readVerificationKey(at: directory.appendingPathComponent(KeyFiles.publicKeyFileName))
+        let publicKey = try KeyFiles.readVerificationKey(
+            at: directory.appendingPathComponent(KeyFiles.publicKeyFileName))
         #expect(publicKey == key.verificationKey)
         #expect(publicKey.isValidSignature(key.signature(for: Data("m".utf8)), for: Data("m".utf8)))
     }
@@ -30,10 +31,14 @@ struct KeyFilesTests {
         let first = SigningKey.generate()
         try KeyFiles.write(first, to: directory)
         #expect(throws: KeyError.self) { try KeyFiles.write(SigningKey.generate(), to: directory) }
-        #expect(try KeyFiles.readSigningKey(at: directory.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID == first.keyID)
+        #expect(
+            try KeyFiles.readSigningKey(at: directory.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID
+                == first.keyID)
         let second = SigningKey.generate()
         try KeyFiles.write(second, to: directory, overwrite: true)
-        #expect(try KeyFiles.readSigningKey(at: directory.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID == second.keyID)
+        #expect(
+            try KeyFiles.readSigningKey(at: directory.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID
+                == second.keyID)
     }
 
     @Test("corrupt key files are refused with a reason")
@@ -45,7 +50,9 @@ struct KeyFilesTests {
         try Data("not json".utf8).write(to: file)
         #expect { try KeyFiles.readSigningKey(at: file) } throws: { "\($0)".contains("is not a key file") }
         let other = SigningKey.generate()
-        try Data(#"{"type":"ed25519-private","keyid":"0000","key":"\#(other.rawRepresentation.base64EncodedString())"}"#.utf8).write(to: file)
+        try Data(
+            #"{"type":"ed25519-private","keyid":"0000","key":"\#(other.rawRepresentation.base64EncodedString())"}"#.utf8
+        ).write(to: file)
         #expect { try KeyFiles.readSigningKey(at: file) } throws: { "\($0)".contains("keyid does not match") }
         try Data(#"{"type":"ed25519-public","keyid":"0000","key":"AAAA"}"#.utf8).write(to: file)
         #expect { try KeyFiles.readSigningKey(at: file) } throws: { "\($0)".contains("expected ed25519-private") }

@@ -10,7 +10,12 @@ struct TimestampTests {
         #expect(try #require(Timestamp.parse("2026-11-25T12:00:00.250Z")).timeIntervalSince1970 == 1_795_608_000.25)
     }
 
-    @Test("malformed timestamps are refused", arguments: ["", "2022-13-01", "2023-02-29", "2022-01-01T25:00:00Z", "2022-01-01T10:00:00", "yesterday", "2022-01-01T10:00:00.Z", "2022-01-01T10:00:00Zjunk"])
+    @Test(
+        "malformed timestamps are refused",
+        arguments: [
+            "", "2022-13-01", "2023-02-29", "2022-01-01T25:00:00Z", "2022-01-01T10:00:00", "yesterday",
+            "2022-01-01T10:00:00.Z", "2022-01-01T10:00:00Zjunk",
+        ])
     func refuses(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

@@ -18,10 +18,20 @@ struct GrayEvalCommandTests {
     func singleContext() throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
-        let on = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", #"{"userId": "u1", "properties": {"region": "shanghai"}}"#])
+        let on = try CommandRunner.run(
+            "minictl",
+            [
+                "gray", "eval", "--features", file, "--toggle", "car-insurance", "--context",
+                #"{"userId": "u1", "properties": {"region": "shanghai"}}"#,
+            ])
         #expect(on.status == 0)
         #expect(on.stdout == "{\"enabled\":true}\n")
-        let off = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", #"{"userId": "u1", "properties": {"region": "beijing"}}"#])
+        let off = try CommandRunner.run(
+            "minictl",
+            [
+                "gray", "eval", "--features", file, "--toggle", "car-insurance", "--context",
+                #"{"userId": "u1", "properties": {"region": "beijing"}}"#,
+            ])
         #expect(off.stdout == "{\"enabled\":false}\n")
     }
 
@@ -29,12 +39,19 @@ struct GrayEvalCommandTests {
     func contextsFile() throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
-        let contexts = try folder.write("users.jsonl", """
+        let contexts = try folder.write(
+            "users.jsonl",
+            """
             {"userId": "u1", "properties": {"region": "shanghai"}}
 
             {"userId": "u2", "properties": {"region": "beijing"}}
             """)
-        let result = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", contexts, "--variant", "--explain"])
+        let result = try CommandRunner.run(
+            "minictl",
+            [
+                "gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", contexts, "--variant",
+                "--explain",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 2)
@@ -45,45 +62,73 @@ struct GrayEvalCommandTests {
         #expect(try first.require("explanation").require("decision").string() == "strategy")
         let second = JSONCursor(try JSONValue.parse(Data(lines[1].utf8)))
         #expect(try second.require("name").string() == "disabled")
-        #expect(try second.require("explanation").require("text").string().contains("✗ region IN [shanghai] — context value \"beijing\""))
+        #expect(
+            try second.require("explanation").require("text").string().contains(
+                "✗ region IN [shanghai] — context value \"beijing\""))
     }
 
     @Test("--format text prints a line per context and the explanation for people")
     func textFormat() throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
-        let result = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", #"{"userId": "u2", "properties": {"region": "beijing"}}"#, "--variant", "--explain", "--format", "text"])
+        let result = try CommandRunner.run(
+            "minictl",
+            [
+                "gray", "eval", "--features", file, "--toggle", "car-insurance", "--context",
+                #"{"userId": "u2", "properties": {"region": "beijing"}}"#, "--variant", "--explain", "--format", "text",
+            ])
         #expect(result.status == 0)
-        #expect(result.stdout == """
-            userId=u2 region=beijing → disabled, no variant
-                'car-insurance' is off: no strategy matched
-                  strategy #1 flexibleRollout: no match — a constraint does not hold
-                    ✗ region IN [shanghai] — context value "beijing"
+        #expect(
+            result.stdout == """
+                userId=u2 region=beijing → disabled, no variant
+                    'car-insurance' is off: no strategy matched
+                      strategy #1 flexibleRollout: no match — a constraint does not hold
+                        ✗ region IN [shanghai] — context value "beijing"
 
-            """)
-        let bad = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", "{}", "--format", "yaml"])
+                """)
+        let bad = try CommandRunner.run(
+            "minictl",
+            ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", "{}", "--format", "yaml"])
         #expect(bad.status == 2)
     }
 
     @Test("the delta API's event form is accepted")
     func eventsForm() throws {
         let folder = try TemporaryDirectory()
-        let file = try folder.write("events.json", #"{"events": [{"eventId": 1, "type": "feature-updated", "feature": {"name": "a", "enabled": true, "strategies": []}}]}"#)
-        let result = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "a", "--context", "{}"])
+        let file = try folder.write(
+            "events.json",
+            #"{"events": [{"eventId": 1, "type": "feature-updated", "feature": {"name": "a", "enabled": true, "strategies": []}}]}"#
+        )
+        let result = try CommandRunner.run(
+            "minictl", ["gray", "eval", "--features", file, "--toggle", "a", "--context", "{}"])
         #expect(result.status == 0)
         #expect(result.stdout == "{\"enabled\":true}\n")
     }
 
-    @Test("failures exit 1, print nothing on stdout, and name the problem", arguments: [
-        (["--toggle", "nope", "--context", "{}"], "unknown toggle 'nope'"),
-        (["--toggle", "car-insurance", "--context", "{\"userId\": "], "--context: $: not valid JSON"),
-        (["--toggle", "car-insurance", "--context", "[1]"], "--context: $: expected an object, found an array"),
-        (["--toggle", "car-insurance", "--context", #"{"properties": {"region": ["a"]}}"#], "--context: $.properties.region: expected a string or a number, found an array"),
-        (["--toggle", "car-insurance", "--context", #"{"currentTime": "yesterday"}"#], "$.currentTime: 'yesterday' is not an RFC 3339 date-time"),
-        (["--toggle", "car-insurance", "--contexts", "CONTEXTS"], "users.jsonl:2: $.userId: expected a string or a number, found an object"),
-        (["--toggle", "car-insurance", "--contexts", "EMPTY"], "no contexts (the file is empty)"),
-        (["--toggle", "car-insurance", "--contexts", "/no/such/file.jsonl"], "cannot read contexts file '/no/such/file.jsonl': no such file"),
-    ])
+    @Test(
+        "failures exit 1, print nothing on stdout, and name the problem",
+        arguments: [
+            (["--toggle", "nope", "--context", "{}"], "unknown toggle 'nope'"),
+            (["--toggle", "car-insurance", "--context", "{\"userId\": "], "--context: $: not valid JSON"),
+            (["--toggle", "car-insurance", "--context", "[1]"], "--context: $: expected an object, found an array"),
+            (
+                ["--toggle", "car-insurance", "--context", #"{"properties": {"region": ["a"]}}"#],
+                "--context: $.properties.region: expected a string or a number, found an array"
+            ),
+            (
+                ["--toggle", "car-insurance", "--context", #"{"currentTime": "yesterday"}"#],
+                "$.currentTime: 'yesterday' is not an RFC 3339 date-time"
+            ),
+            (
+                ["--toggle", "car-insurance", "--contexts", "CONTEXTS"],
+                "users.jsonl:2: $.userId: expected a string or a number, found an object"
+            ),
+            (["--toggle", "car-insurance", "--contexts", "EMPTY"], "no contexts (the file is empty)"),
+            (
+                ["--toggle", "car-insurance", "--contexts", "/no/such/file.jsonl"],
+                "cannot read contexts file '/no/such/file.jsonl': no such file"
+            ),
+        ])
     func failures(_ arguments: [String], _ expected: String) throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
@@ -96,16 +141,25 @@ struct GrayEvalCommandTests {
         #expect(result.stderr.contains(expected), "stderr was: \(result.stderr)")
     }
 
-    @Test("bad features files exit 1 with the file and JSON path", arguments: [
-        ("{\"features\": [{\"name\": \"a\", \"strategies\": [{\"parameters\": {}}]}]}", "$.features[0].strategies[0]: missing required field 'name'"),
-        ("not json", "$: not valid JSON"),
-        ("{\"features\": {}}", "$.features: expected an array, found an object"),
-        ("{\"features\": [{\"name\": \"a\", \"strategies\": [{\"name\": \"default\", \"segments\": [\"x\"]}]}]}", "$.features[0].strategies[0].segments[0]: expected an integer"),
-    ])
+    @Test(
+        "bad features files exit 1 with the file and JSON path",
+        arguments: [
+            (
+                "{\"features\": [{\"name\": \"a\", \"strategies\": [{\"parameters\": {}}]}]}",
+                "$.features[0].strategies[0]: missing required field 'name'"
+            ),
+            ("not json", "$: not valid JSON"),
+            ("{\"features\": {}}", "$.features: expected an array, found an object"),
+            (
+                "{\"features\": [{\"name\": \"a\", \"strategies\": [{\"name\": \"default\", \"segments\": [\"x\"]}]}]}",
+                "$.features[0].strategies[0].segments[0]: expected an integer"
+            ),
+        ])
     func badFeaturesFile(_ text: String, _ expected: String) throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", text)
-        let result = try CommandRunner.run("minictl", ["gray", "eval", "--features", file, "--toggle", "a", "--context", "{}"])
+        let result = try CommandRunner.run(
+            "minictl", ["gray", "eval", "--features", file, "--toggle", "a", "--context", "{}"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("features.json: \(expected)"), "stderr was: \(result.stderr)")
     }
@@ -113,22 +167,26 @@ struct GrayEvalCommandTests {
     @Test("a missing features file and a folder exit 1")
     func unreadableFeatures() throws {
         let folder = try TemporaryDirectory()
-        let missing = try CommandRunner.run("minictl", ["gray", "eval", "--features", "/no/such.json", "--toggle", "a", "--context", "{}"])
+        let missing = try CommandRunner.run(
+            "minictl", ["gray", "eval", "--features", "/no/such.json", "--toggle", "a", "--context", "{}"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read features file '/no/such.json': no such file"))
-        let directory = try CommandRunner.run("minictl", ["gray", "eval", "--features", folder.url.path, "--toggle", "a", "--context", "{}"])
+        let directory = try CommandRunner.run(
+            "minictl", ["gray", "eval", "--features", folder.url.path, "--toggle", "a", "--context", "{}"])
         #expect(directory.status == 1)
         #expect(directory.stderr.contains("it is a directory"))
     }
 
-    @Test("usage errors exit 2", arguments: [
-        ["gray", "eval", "--toggle", "a", "--context", "{}"],
-        ["gray", "eval", "--features", "f.json", "--context", "{}"],
-        ["gray", "eval", "--features", "f.json", "--toggle", "a"],
-        ["gray", "eval", "--features", "f.json", "--toggle", "a", "--context", "{}", "--contexts", "c.jsonl"],
-        ["gray", "eval", "--features", "f.json", "--toggle", "a", "--context", "{}", "--colour"],
-        ["gray", "evaluate"],
-    ])
+    @Test(
+        "usage errors exit 2",
+        arguments: [
+            ["gray", "eval", "--toggle", "a", "--context", "{}"],
+            ["gray", "eval", "--features", "f.json", "--context", "{}"],
+            ["gray", "eval", "--features", "f.json", "--toggle", "a"],
+            ["gray", "eval", "--features", "f.json", "--toggle", "a", "--context", "{}", "--contexts", "c.jsonl"],
+            ["gray", "eval", "--features", "f.json", "--toggle", "a", "--context", "{}", "--colour"],
+            ["gray", "evaluate"],
+        ])
     func usageErrors(_ arguments: [String]) throws {
         let result = try CommandRunner.run("minictl", arguments)
         #expect(result.status == 2, "stderr: \(result.stderr)")

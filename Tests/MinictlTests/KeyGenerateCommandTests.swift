@@ -14,9 +14,12 @@ struct KeyGenerateCommandTests {
         let key = try KeyFiles.readSigningKey(at: out.appendingPathComponent(KeyFiles.privateKeyFileName))
         #expect(try printed.require("keyid").string() == key.keyID.rawValue)
         #expect(try printed.require("publicKey").string() == key.verificationKey.base64)
-        let mode = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(KeyFiles.privateKeyFileName).path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(
+                atPath: out.appendingPathComponent(KeyFiles.privateKeyFileName).path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        let text = try CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.appendingPathComponent("k2").path])
+        let text = try CommandRunner.run(
+            "minictl", ["key", "generate", "--out", folder.url.appendingPathComponent("k2").path])
         #expect(text.stdout.contains("public key: ") && text.stdout.contains("key id:     "))
     }
 
@@ -24,11 +27,14 @@ struct KeyGenerateCommandTests {
     func refusesOverwrite() throws {
         let folder = try TemporaryDirectory()
         #expect(try CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path]).status == 0)
-        let before = try KeyFiles.readSigningKey(at: folder.url.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID
+        let before = try KeyFiles.readSigningKey(at: folder.url.appendingPathComponent(KeyFiles.privateKeyFileName))
+            .keyID
         let again = try CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path])
         #expect(again.status == 1)
         #expect(again.stderr.contains("already exists; pass --force"))
-        #expect(try KeyFiles.readSigningKey(at: folder.url.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID == before)
+        #expect(
+            try KeyFiles.readSigningKey(at: folder.url.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID
+                == before)
         #expect(try CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path, "--force"]).status == 0)
     }
 

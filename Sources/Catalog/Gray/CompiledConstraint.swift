@@ -38,7 +38,8 @@ struct CompiledConstraint: Sendable {
             test =
                 op == .stringStartsWith
                 ? .startsWith(values, caseInsensitive: ci)
-                : op == .stringEndsWith ? .endsWith(values, caseInsensitive: ci) : .contains(values, caseInsensitive: ci)
+                : op == .stringEndsWith
+                    ? .endsWith(values, caseInsensitive: ci) : .contains(values, caseInsensitive: ci)
         case .numberEqual, .numberGreater, .numberGreaterOrEqual, .numberLess, .numberLessOrEqual:
             test = .number(op, operand.flatMap(Self.number))
         case .dateAfter, .dateBefore:

@@ -115,14 +115,19 @@ struct CompiledStrategy: Sendable {
             return rollout(id, origin: origin, missing: stickiness, group: group, percentage, &tracer)
         case .gradualUserId(let percentage):
             let id = context.value(of: .userId)
-            return rollout(id, origin: id.map { "userId = \"\($0)\"" } ?? "", missing: "userId", group: groupId ?? "", percentage, &tracer)
+            return rollout(
+                id, origin: id.map { "userId = \"\($0)\"" } ?? "", missing: "userId", group: groupId ?? "", percentage,
+                &tracer)
         case .gradualSessionId(let percentage):
             let id = context.value(of: .sessionId)
-            return rollout(id, origin: id.map { "sessionId = \"\($0)\"" } ?? "", missing: "sessionId", group: groupId ?? "", percentage, &tracer)
+            return rollout(
+                id, origin: id.map { "sessionId = \"\($0)\"" } ?? "", missing: "sessionId", group: groupId ?? "",
+                percentage, &tracer)
         case .gradualRandom(let percentage):
             let roll = Int.random(in: 1...100)
             let hit = percentage.map { $0 >= Double(roll) } ?? false
-            tracer.endStrategy(matched: hit, detail: "random roll \(roll) against \(percentage.map(Self.percent) ?? "no percentage")%")
+            tracer.endStrategy(
+                matched: hit, detail: "random roll \(roll) against \(percentage.map(Self.percent) ?? "no percentage")%")
             return hit
         case .remoteAddress(let exact, let ranges):
             guard let address = context.value(of: .remoteAddress) else {
@@ -153,7 +158,9 @@ struct CompiledStrategy: Sendable {
         let hit = percentage > 0 && Double(bucket) <= percentage
         tracer.endStrategy(
             matched: hit,
-            detail: "bucket \(bucket) \(hit ? "≤" : ">") rollout \(Self.percent(percentage))% (\(origin), group \"\(group)\")")
+            detail:
+                "bucket \(bucket) \(hit ? "≤" : ">") rollout \(Self.percent(percentage))% (\(origin), group \"\(group)\")"
+        )
         return hit
     }
 

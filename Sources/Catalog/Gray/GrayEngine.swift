@@ -115,7 +115,9 @@ public struct GrayEngine: Sendable {
             return false
         }
         guard parent.source.dependencies.isEmpty else {
-            tracer.dependency(dependency, satisfied: false, detail: "the parent has dependencies of its own (only one level is allowed)")
+            tracer.dependency(
+                dependency, satisfied: false,
+                detail: "the parent has dependencies of its own (only one level is allowed)")
             return false
         }
         var quiet = NoTracer()
@@ -123,7 +125,9 @@ public struct GrayEngine: Sendable {
         if dependency.enabled {
             if dependency.variants.isEmpty {
                 satisfied = resolve(parent, context, &quiet).enabled
-                tracer.dependency(dependency, satisfied: satisfied, detail: satisfied ? "the parent is enabled" : "the parent is disabled")
+                tracer.dependency(
+                    dependency, satisfied: satisfied,
+                    detail: satisfied ? "the parent is enabled" : "the parent is disabled")
             } else {
                 let parentVariant = variant(parent.source.name, context, &quiet)
                 satisfied = parentVariant.featureEnabled && dependency.variants.contains(parentVariant.name)
@@ -134,7 +138,10 @@ public struct GrayEngine: Sendable {
             }
         } else {
             satisfied = !resolve(parent, context, &quiet).enabled
-            tracer.dependency(dependency, satisfied: satisfied, detail: satisfied ? "the parent is disabled, as required" : "the parent is enabled but must be disabled")
+            tracer.dependency(
+                dependency, satisfied: satisfied,
+                detail: satisfied ? "the parent is disabled, as required" : "the parent is enabled but must be disabled"
+            )
         }
         return satisfied
     }
@@ -151,7 +158,8 @@ public struct GrayEngine: Sendable {
         for variant in variants {
             for override in variant.overrides {
                 if let value = context.value(of: override.contextName), override.values.contains(value) {
-                    tracer.variant(source: source, detail: "'\(variant.name)' by override: \(override.contextName) = \"\(value)\"")
+                    tracer.variant(
+                        source: source, detail: "'\(variant.name)' by override: \(override.contextName) = \"\(value)\"")
                     return VariantResult(variant)
                 }
             }
@@ -165,7 +173,8 @@ public struct GrayEngine: Sendable {
             if counter >= target {
                 tracer.variant(
                     source: source,
-                    detail: "'\(variant.name)': bucket \(target) of \(totalWeight) (\(seedSource), group \"\(groupId)\")")
+                    detail:
+                        "'\(variant.name)': bucket \(target) of \(totalWeight) (\(seedSource), group \"\(groupId)\")")
                 return VariantResult(variant)
             }
         }

@@ -59,7 +59,8 @@ public struct GrayExplanation: Sendable, Hashable {
     public var summary: String {
         switch decision {
         case .unknownToggle: return "'\(toggle)' is off: no such toggle"
-        case .dependencyNotSatisfied(let parent): return "'\(toggle)' is off: its dependency on '\(parent)' is not satisfied"
+        case .dependencyNotSatisfied(let parent):
+            return "'\(toggle)' is off: its dependency on '\(parent)' is not satisfied"
         case .toggleDisabled: return "'\(toggle)' is off: the toggle is disabled"
         case .strategiesMissing: return "'\(toggle)' is off: the toggle has no strategy list"
         case .noStrategies: return "'\(toggle)' is on: it has no strategies, so it applies to everyone"
@@ -74,14 +75,19 @@ public struct GrayExplanation: Sendable, Hashable {
     public var text: String {
         var lines = [summary]
         for dependency in dependencies {
-            lines.append("  dependency '\(dependency.feature)': \(dependency.satisfied ? "satisfied" : "not satisfied") — \(dependency.detail)")
+            lines.append(
+                "  dependency '\(dependency.feature)': \(dependency.satisfied ? "satisfied" : "not satisfied") — \(dependency.detail)"
+            )
         }
         for strategy in strategies {
-            lines.append("  strategy #\(strategy.index + 1) \(strategy.name): \(strategy.matched ? "matched" : "no match") — \(strategy.detail)")
+            lines.append(
+                "  strategy #\(strategy.index + 1) \(strategy.name): \(strategy.matched ? "matched" : "no match") — \(strategy.detail)"
+            )
             for constraint in strategy.constraints {
                 let from = constraint.segmentId.map { " [segment \($0)]" } ?? ""
                 let value = constraint.contextValue.map { "\"\($0)\"" } ?? "absent"
-                var line = "    \(constraint.holds ? "✓" : "✗") \(constraint.constraint)\(from) — context value \(value)"
+                var line =
+                    "    \(constraint.holds ? "✓" : "✗") \(constraint.constraint)\(from) — context value \(value)"
                 if let problem = constraint.problem { line += " (\(problem))" }
                 lines.append(line)
             }
@@ -104,7 +110,9 @@ public struct GrayExplanation: Sendable, Hashable {
         if !dependencies.isEmpty {
             members["dependencies"] = .array(
                 dependencies.map {
-                    .object(["feature": .string($0.feature), "satisfied": .bool($0.satisfied), "detail": .string($0.detail)])
+                    .object([
+                        "feature": .string($0.feature), "satisfied": .bool($0.satisfied), "detail": .string($0.detail),
+                    ])
                 })
         }
         if !strategies.isEmpty {
@@ -128,7 +136,8 @@ public struct GrayExplanation: Sendable, Hashable {
         }
         if let variant {
             members["variant"] = .object([
-                "strategy": variant.strategyIndex.map { .number(Double($0)) } ?? .null, "detail": .string(variant.detail),
+                "strategy": variant.strategyIndex.map { .number(Double($0)) } ?? .null,
+                "detail": .string(variant.detail),
             ])
         }
         members["text"] = .string(text)

@@ -11,7 +11,8 @@ protocol GrayTracer {
 
 /// The tracer of plain evaluation: records nothing.
 struct NoTracer: GrayTracer {
-    @inline(__always) mutating func dependency(_: FeatureDependency, satisfied: Bool, detail: @autoclosure () -> String) {}
+    @inline(__always) mutating func dependency(_: FeatureDependency, satisfied: Bool, detail: @autoclosure () -> String)
+    {}
     @inline(__always) mutating func beginStrategy(index: Int, name: String) {}
     @inline(__always) mutating func constraint(_: CompiledConstraint, value: @autoclosure () -> String?, holds: Bool) {}
     @inline(__always) mutating func endStrategy(matched: Bool, detail: @autoclosure () -> String) {}

@@ -97,8 +97,10 @@ public struct IPAddressRange: Sendable, Hashable, CustomStringConvertible {
         if address.count == 4 {
             text = address.map(String.init).joined(separator: ".")
         } else {
-            text = stride(from: 0, to: 16, by: 2).map { String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16) }
-                .joined(separator: ":")
+            text = stride(from: 0, to: 16, by: 2).map {
+                String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16)
+            }
+            .joined(separator: ":")
         }
         return prefixLength == address.count * 8 ? text : "\(text)/\(prefixLength)"
     }

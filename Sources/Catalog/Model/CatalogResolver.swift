@@ -45,7 +45,9 @@ public struct CatalogResolver: Sendable {
             return Resolution(appId: appId, version: gray.version, isGray: true)
         }
         let variant = engine.variant(appId, context: context)
-        guard variant.featureEnabled else { return Resolution(appId: appId, version: plan.stableVersion, isGray: false) }
+        guard variant.featureEnabled else {
+            return Resolution(appId: appId, version: plan.stableVersion, isGray: false)
+        }
         let version = variant.enabled ? SemanticVersion(variant.name) ?? gray.version : gray.version
         return Resolution(appId: appId, version: version, isGray: version != plan.stableVersion)
     }

@@ -68,7 +68,9 @@ public struct GrayRelease: Sendable, Hashable, Codable {
     public var variants: [FeatureVariant]
     public var paused: Bool
 
-    public init(version: SemanticVersion, strategies: [RolloutStrategy], variants: [FeatureVariant] = [], paused: Bool = false) {
+    public init(
+        version: SemanticVersion, strategies: [RolloutStrategy], variants: [FeatureVariant] = [], paused: Bool = false
+    ) {
         self.version = version
         self.strategies = strategies
         self.variants = variants

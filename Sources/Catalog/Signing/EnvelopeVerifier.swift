@@ -52,11 +52,15 @@ public struct EnvelopeVerifier: Sendable {
         -> P
     {
         guard envelope.payload.count <= SignedEnvelope.maximumPayloadSize else {
-            throw .malformedPayload("the payload is \(envelope.payload.count) bytes, more than the limit of \(SignedEnvelope.maximumPayloadSize)")
+            throw .malformedPayload(
+                "the payload is \(envelope.payload.count) bytes, more than the limit of \(SignedEnvelope.maximumPayloadSize)"
+            )
         }
         guard !envelope.signatures.isEmpty else { throw .unsigned }
         guard envelope.signatures.count <= SignedEnvelope.maximumSignatures else {
-            throw .malformedPayload("the envelope carries \(envelope.signatures.count) signatures, more than \(SignedEnvelope.maximumSignatures)")
+            throw .malformedPayload(
+                "the envelope carries \(envelope.signatures.count) signatures, more than \(SignedEnvelope.maximumSignatures)"
+            )
         }
         guard envelope.payloadType == P.payloadType else {
             throw .payloadTypeMismatch(expected: P.payloadType, found: envelope.payloadType)
@@ -69,7 +73,9 @@ public struct EnvelopeVerifier: Sendable {
             throw .malformedPayload(WireFormat.describe(error))
         }
         guard payload.format == WireFormat.version else {
-            throw .malformedPayload("wire format \(payload.format) is not supported (this build reads format \(WireFormat.version)); update the shell")
+            throw .malformedPayload(
+                "wire format \(payload.format) is not supported (this build reads format \(WireFormat.version)); update the shell"
+            )
         }
         let header = payload.header
         guard header.hostId == policy.hostId else {
@@ -92,7 +98,8 @@ public struct EnvelopeVerifier: Sendable {
     }
 
     private func verifySignatures(_ envelope: SignedEnvelope) throws(EnvelopeVerificationError) {
-        let message = SignedEnvelope.preAuthenticationEncoding(payloadType: envelope.payloadType, payload: envelope.payload)
+        let message = SignedEnvelope.preAuthenticationEncoding(
+            payloadType: envelope.payloadType, payload: envelope.payload)
         var trustedSeen = false
         var validKeys = Set<KeyID>()
         for signature in envelope.signatures {
@@ -129,13 +136,25 @@ public struct EnvelopeVerificationError: Error, Sendable, Hashable, CustomString
     static let unsigned = Self(kind: .unsigned)
     static let badSignature = Self(kind: .badSignature)
     static func unknownKey(_ ids: [KeyID]) -> Self { Self(kind: .unknownKey(ids)) }
-    static func belowThreshold(valid: Int, required: Int) -> Self { Self(kind: .belowThreshold(valid: valid, required: required)) }
-    static func payloadTypeMismatch(expected: String, found: String) -> Self { Self(kind: .payloadTypeMismatch(expected: expected, found: found)) }
+    static func belowThreshold(valid: Int, required: Int) -> Self {
+        Self(kind: .belowThreshold(valid: valid, required: required))
+    }
+    static func payloadTypeMismatch(expected: String, found: String) -> Self {
+        Self(kind: .payloadTypeMismatch(expected: expected, found: found))
+    }
     static func malformedPayload(_ detail: String) -> Self { Self(kind: .malformedPayload(detail)) }
-    static func hostMismatch(expected: String, found: String) -> Self { Self(kind: .hostMismatch(expected: expected, found: found)) }
-    static func userMismatch(expected: String?, found: String) -> Self { Self(kind: .userMismatch(expected: expected, found: found)) }
-    static func rollback(lastAccepted: UInt64, found: UInt64) -> Self { Self(kind: .rollback(lastAccepted: lastAccepted, found: found)) }
-    static func issuedInFuture(issuedAt: Date, now: Date, skew: TimeInterval) -> Self { Self(kind: .issuedInFuture(issuedAt: issuedAt, now: now, skew: skew)) }
+    static func hostMismatch(expected: String, found: String) -> Self {
+        Self(kind: .hostMismatch(expected: expected, found: found))
+    }
+    static func userMismatch(expected: String?, found: String) -> Self {
+        Self(kind: .userMismatch(expected: expected, found: found))
+    }
+    static func rollback(lastAccepted: UInt64, found: UInt64) -> Self {
+        Self(kind: .rollback(lastAccepted: lastAccepted, found: found))
+    }
+    static func issuedInFuture(issuedAt: Date, now: Date, skew: TimeInterval) -> Self {
+        Self(kind: .issuedInFuture(issuedAt: issuedAt, now: now, skew: skew))
+    }
     static func expired(expiresAt: Date, now: Date) -> Self { Self(kind: .expired(expiresAt: expiresAt, now: now)) }
 
     /// A stable code: `unsigned`, `unknown-key`, `bad-signature`, `below-threshold`, `payload-type-mismatch`,
@@ -175,9 +194,11 @@ public struct EnvelopeVerificationError: Error, Sendable, Hashable, CustomString
         case .rollback(let last, let found):
             return "version \(found) is lower than version \(last) already accepted (rollback or replay)"
         case .issuedInFuture(let issuedAt, let now, let skew):
-            return "issued at \(Timestamp.format(issuedAt)), more than \(Int(skew)) s after now (\(Timestamp.format(now))); check the clocks"
+            return
+                "issued at \(Timestamp.format(issuedAt)), more than \(Int(skew)) s after now (\(Timestamp.format(now))); check the clocks"
         case .expired(let expiresAt, let now):
-            return "expired at \(Timestamp.format(expiresAt)) (now \(Timestamp.format(now))); a fresh catalog is needed (freeze)"
+            return
+                "expired at \(Timestamp.format(expiresAt)) (now \(Timestamp.format(now))); a fresh catalog is needed (freeze)"
         }
     }
 }

@@ -44,7 +44,8 @@ public enum KeyFiles {
         }
         let privateDocument = Document(
             type: "ed25519-private", keyid: key.keyID.rawValue, key: key.rawRepresentation.base64EncodedString())
-        let publicDocument = Document(type: "ed25519-public", keyid: key.keyID.rawValue, key: key.verificationKey.base64)
+        let publicDocument = Document(
+            type: "ed25519-public", keyid: key.keyID.rawValue, key: key.verificationKey.base64)
         try writeAtomically(encode(privateDocument), to: privateURL, mode: 0o600)
         try writeAtomically(encode(publicDocument), to: publicURL, mode: 0o644)
     }

@@ -18,8 +18,11 @@ public struct SigningKey: Sendable {
 
     /// A key from its 32 raw bytes.
     public init(rawRepresentation: Data) throws(KeyError) {
-        guard rawRepresentation.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation)
-        else { throw KeyError.invalidPrivateKey("an Ed25519 private key is 32 bytes, found \(rawRepresentation.count)") }
+        guard rawRepresentation.count == 32,
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation)
+        else {
+            throw KeyError.invalidPrivateKey("an Ed25519 private key is 32 bytes, found \(rawRepresentation.count)")
+        }
         self.init(key: key)
     }
 
@@ -51,7 +54,8 @@ public struct VerificationKey: Sendable, Hashable {
 
     /// A key from its 32 raw bytes.
     public init(rawRepresentation: Data) throws(KeyError) {
-        guard rawRepresentation.count == 32, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawRepresentation)
+        guard rawRepresentation.count == 32,
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawRepresentation)
         else { throw KeyError.invalidPublicKey("an Ed25519 public key is 32 bytes, found \(rawRepresentation.count)") }
         self.init(key: key)
     }
@@ -87,8 +91,12 @@ public struct KeyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, for people.
     public let message: String
 
-    public static func invalidPrivateKey(_ message: String) -> KeyError { KeyError(kind: .invalidPrivateKey, message: message) }
-    public static func invalidPublicKey(_ message: String) -> KeyError { KeyError(kind: .invalidPublicKey, message: message) }
+    public static func invalidPrivateKey(_ message: String) -> KeyError {
+        KeyError(kind: .invalidPrivateKey, message: message)
+    }
+    public static func invalidPublicKey(_ message: String) -> KeyError {
+        KeyError(kind: .invalidPublicKey, message: message)
+    }
     public static func file(_ message: String) -> KeyError { KeyError(kind: .file, message: message) }
 
     /// A stable code: `invalid-private-key`, `invalid-public-key`, `key-file`.

@@ -7,7 +7,8 @@ public protocol JSONRepresentable: Codable {
 extension JSONRepresentable {
     public init(from decoder: any Decoder) throws {
         let value = try JSONValue(from: decoder)
-        let path = "$" + decoder.codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+        let path =
+            "$" + decoder.codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
         try self.init(json: JSONCursor(value, path: path))
     }
 

@@ -147,8 +147,11 @@ public struct JSONCursor: Sendable {
     public func field(_ key: String) throws(JSONPathError) -> JSONCursor? {
         guard case .object(let members) = value else { throw error("expected an object, found \(value.kindName)") }
         guard let member = members[key], member != .null else { return nil }
-        let needsQuoting = key.isEmpty || !key.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" }
-        return JSONCursor(member, path: needsQuoting ? "\(path)[\(JSONValue.string(key).serialized())]" : "\(path).\(key)")
+        let needsQuoting =
+            key.isEmpty
+            || !key.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" }
+        return JSONCursor(
+            member, path: needsQuoting ? "\(path)[\(JSONValue.string(key).serialized())]" : "\(path).\(key)")
     }
 
     /// A required member of an object.

@@ -126,13 +126,17 @@ struct RegexParser {
     private mutating func parseGroup(start: Int) throws(RegexSyntaxError) -> RegexNode? {
         depth += 1
         defer { depth -= 1 }
-        guard depth <= Self.maximumNesting else { throw error("groups nest deeper than \(Self.maximumNesting)", at: start) }
+        guard depth <= Self.maximumNesting else {
+            throw error("groups nest deeper than \(Self.maximumNesting)", at: start)
+        }
         let saved = flags
         if take("?") {
             if take("=") || take("!") {
                 throw error("look-ahead is not supported (patterns must run in linear time)", at: start)
             }
-            if current == "<", position + 1 < scalars.count, scalars[position + 1] == "=" || scalars[position + 1] == "!" {
+            if current == "<", position + 1 < scalars.count,
+                scalars[position + 1] == "=" || scalars[position + 1] == "!"
+            {
                 throw error("look-behind is not supported (patterns must run in linear time)", at: start)
             }
             if take("P") || current == "<" {

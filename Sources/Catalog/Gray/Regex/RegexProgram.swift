@@ -42,7 +42,8 @@ enum RegexCompiler {
         @discardableResult
         mutating func append(_ instruction: RegexProgram.Instruction) throws(RegexSyntaxError) -> Int {
             guard program.instructions.count < limit else {
-                throw RegexSyntaxError(offset: 0, message: "pattern compiles to more than \(limit) instructions; simplify its repetitions")
+                throw RegexSyntaxError(
+                    offset: 0, message: "pattern compiles to more than \(limit) instructions; simplify its repetitions")
             }
             program.instructions.append(instruction)
             return program.instructions.count - 1
