@@ -7,10 +7,8 @@ struct CatalogdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalogd",
         abstract: "The mini-program management platform: review, gray release, delisting, signed sync API.",
-        discussion: """
-            The server's commands (serve, key show) arrive with the platform issue; this build carries the
-            catalog model they serve. See README.md for what is built so far.
-            """,
+        discussion:
+            "Serving (serve, key show) arrives with the platform issue; this build carries the catalog model it serves. See README.md, \"Status\".",
         version: CatalogServerVersion.current
     )
 }

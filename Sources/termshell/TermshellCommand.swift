@@ -9,10 +9,8 @@ struct TermshellCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "termshell",
         abstract: "The terminal mobile-banking super-app that lists, runs and recalls mini-programs.",
-        discussion: """
-            The screens and the sync agent arrive with their issues; `termshell --libraries` already reports
-            the terminal and network libraries this binary is linked against.
-            """,
+        discussion:
+            "The screens and the sync agent arrive with their issues (README.md, \"Status\"); --libraries reports the terminal and network libraries this binary is linked against.",
         version: "0.1.0"
     )
 

@@ -200,3 +200,24 @@ struct GrayEvalCommandTests {
         #expect(result.stdout.contains("2 usage error"))
     }
 }
+
+/// Bounds on what `gray eval` reads.
+struct GrayEvalLimitTests {
+    @Test("an over-long context line and a non-UTF-8 contexts file exit 1 and name the problem")
+    func contextLimits() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("features.json", GrayEvalCommandTests.features)
+        let long = try folder.write(
+            "long.jsonl", "{\"userId\": \"u1\"}\n{\"userId\": \"\(String(repeating: "x", count: 70_000))\"}\n")
+        let longResult = try CommandRunner.run(
+            "minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", long])
+        #expect(longResult.status == 1)
+        #expect(longResult.stderr.contains("long.jsonl:2: a context line is longer than 64 KiB"))
+        let binary = folder.url.appendingPathComponent("binary.jsonl")
+        try Data([0xFF, 0xFE, 0x00, 0x7B]).write(to: binary)
+        let binaryResult = try CommandRunner.run(
+            "minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", binary.path])
+        #expect(binaryResult.status == 1)
+        #expect(binaryResult.stderr.contains("binary.jsonl: not UTF-8 text"))
+    }
+}
