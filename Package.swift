@@ -14,12 +14,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: Pure libraries (no terminal, no network)
 
         /// The mini-program format and its sandboxed runtime.
-        .target(name: "MiniKit"),
+        .target(name: "MiniKit", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         /// Shared catalog model, wire types, gray-release engine, signing and verification.
         .target(
             name: "Catalog",
@@ -71,7 +72,8 @@ let package = Package(
         .executableTarget(
             name: "minictl",
             dependencies: [
-                "Catalog",
+                "Catalog", "MiniKit",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

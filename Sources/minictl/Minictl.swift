@@ -12,7 +12,7 @@ struct Minictl: ParsableCommand {
             2 usage error (unknown option, missing or conflicting arguments).
             """,
         version: "0.1.0",
-        subcommands: [Gray.self, Key.self]
+        subcommands: [Check.self, Pack.self, Gray.self, Key.self]
     )
 
     /// Runs the command with the project's exit codes: 1 for failures, 2 for usage errors.
@@ -20,6 +20,8 @@ struct Minictl: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch let failure as CommandFailure {
             FileHandle.standardError.write(Data("minictl: error: \(failure.message)\n".utf8))
             Foundation.exit(1)

@@ -1,0 +1,189 @@
+/// A Pratt parser for expressions over a token stream; also used by the logic parser for its values.
+public struct ExpressionParser {
+    /// The most nodes one expression may have.
+    public static let maximumNodes = MiniKitLimits.maximumExpressionNodes
+
+    var tokens: [Token]
+    var position = 0
+    let file: SourceFile?
+    private var depth = 0
+
+    public init(tokens: [Token], file: SourceFile?) {
+        self.tokens = tokens
+        self.file = file
+    }
+
+    /// Parses a whole token stream as one expression.
+    public static func parse(_ file: SourceFile, range: SourceRange) throws(Diagnostic) -> Expression {
+        var lexer = Lexer(bytes: file.bytes, start: range.lowerBound, end: range.upperBound)
+        var parser = ExpressionParser(tokens: try lexer.tokenize(file: file), file: file)
+        guard parser.current.kind != .end else {
+            throw .error("syntax.empty-expression", "empty expression", in: file, at: range, notes: ["write a value between '{{' and '}}'"])
+        }
+        let expression = try parser.parseExpression()
+        guard parser.current.kind == .end else {
+            throw parser.unexpected("expected the end of the expression")
+        }
+        guard expression.nodeCount <= maximumNodes else {
+            throw .error("limit.expression-size", "expression has \(expression.nodeCount) nodes, more than the limit of \(maximumNodes)", in: file, at: expression.range)
+        }
+        return expression
+    }
+
+    var current: Token { tokens[min(position, tokens.count - 1)] }
+
+    func unexpected(_ message: String) -> Diagnostic {
+        .error("syntax.unexpected", "\(message), found \(current.display)", in: file, at: current.range)
+    }
+
+    mutating func advance() -> Token {
+        let token = current
+        if position < tokens.count - 1 { position += 1 }
+        return token
+    }
+
+    func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
+
+    mutating func expect(_ symbol: String, _ context: String) throws(Diagnostic) -> Token {
+        guard isSymbol(symbol) else { throw unexpected("expected '\(symbol)' \(context)") }
+        return advance()
+    }
+
+    private static func bindingPower(_ symbol: String) -> Int? {
+        switch symbol {
+        case "?": return 1
+        case "||": return 2
+        case "&&": return 3
+        case "==", "!=": return 4
+        case "<", "<=", ">", ">=": return 5
+        case "+", "-": return 6
+        case "*", "/", "%": return 7
+        default: return nil
+        }
+    }
+
+    /// Parses an expression at the lowest precedence.
+    public mutating func parseExpression(minimumPower: Int = 0) throws(Diagnostic) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= MiniKitLimits.maximumExpressionDepth else {
+            throw .error("limit.expression-depth", "expression nests deeper than \(MiniKitLimits.maximumExpressionDepth)", in: file, at: current.range)
+        }
+        var lhs = try parsePrefix()
+        while case .symbol(let symbol) = current.kind, let power = Self.bindingPower(symbol), power > minimumPower {
+            _ = advance()
+            if symbol == "?" {
+                let whenTrue = try parseExpression()
+                _ = try expect(":", "in a conditional 'a ? b : c'")
+                let whenFalse = try parseExpression(minimumPower: power - 1)
+                lhs = .conditional(lhs, whenTrue, whenFalse, lhs.range.joined(whenFalse.range))
+                continue
+            }
+            let rhs = try parseExpression(minimumPower: power)
+            lhs = .binary(Expression.BinaryOperator(rawValue: symbol)!, lhs, rhs, lhs.range.joined(rhs.range))
+        }
+        return lhs
+    }
+
+    private mutating func parsePrefix() throws(Diagnostic) -> Expression {
+        let token = current
+        if isSymbol("!") || isSymbol("-") {
+            _ = advance()
+            let operand = try parseExpression(minimumPower: 7)
+            return .unary(token.kind == .symbol("!") ? .not : .negate, operand, token.range.joined(operand.range))
+        }
+        return try parsePostfix(try parsePrimary())
+    }
+
+    private mutating func parsePostfix(_ base: Expression) throws(Diagnostic) -> Expression {
+        var expression = base
+        while true {
+            if isSymbol(".") {
+                _ = advance()
+                guard case .identifier(let name) = current.kind else { throw unexpected("expected a field name after '.'") }
+                let end = advance().range
+                expression = .member(expression, name, expression.range.joined(end))
+            } else if isSymbol("[") {
+                _ = advance()
+                let index = try parseExpression()
+                let close = try expect("]", "to close the index")
+                expression = .index(expression, index, expression.range.joined(close.range))
+            } else if isSymbol("("), case .identifier(let name, let range) = expression {
+                _ = advance()
+                var arguments: [Expression] = []
+                while !isSymbol(")") {
+                    arguments.append(try parseExpression())
+                    guard isSymbol(",") else { break }
+                    _ = advance()
+                }
+                let close = try expect(")", "to close the argument list of '\(name)'")
+                guard Builtins.names.contains(name) else {
+                    throw .error("expression.unknown-function", "unknown function '\(name)'", in: file, at: range, notes: ["functions are \(Builtins.names.sorted().joined(separator: ", "))"])
+                }
+                expression = .call(name, arguments, range.joined(close.range))
+            } else {
+                return expression
+            }
+        }
+    }
+
+    private mutating func parsePrimary() throws(Diagnostic) -> Expression {
+        let token = current
+        switch token.kind {
+        case .number(let value):
+            _ = advance()
+            return .literal(.number(value), token.range)
+        case .string(let value):
+            _ = advance()
+            return .literal(.string(value), token.range)
+        case .identifier(let name):
+            _ = advance()
+            switch name {
+            case "true": return .literal(.bool(true), token.range)
+            case "false": return .literal(.bool(false), token.range)
+            case "null": return .literal(.null, token.range)
+            default: return .identifier(name, token.range)
+            }
+        case .symbol("("):
+            _ = advance()
+            let inner = try parseExpression()
+            _ = try expect(")", "to close '('")
+            return inner
+        case .symbol("["):
+            _ = advance()
+            var items: [Expression] = []
+            while !isSymbol("]") {
+                items.append(try parseExpression())
+                guard isSymbol(",") else { break }
+                _ = advance()
+            }
+            let close = try expect("]", "to close the list")
+            return .array(items, token.range.joined(close.range))
+        case .symbol("{"):
+            _ = advance()
+            var members: [(key: String, value: Expression)] = []
+            var seen = Set<String>()
+            while !isSymbol("}") {
+                let keyToken = current
+                let key: String
+                switch keyToken.kind {
+                case .identifier(let name): key = name
+                case .string(let text): key = text
+                default: throw unexpected("expected a field name")
+                }
+                _ = advance()
+                guard seen.insert(key).inserted else {
+                    throw .error("syntax.duplicate-key", "field '\(key)' appears twice", in: file, at: keyToken.range)
+                }
+                _ = try expect(":", "after the field name '\(key)'")
+                members.append((key, try parseExpression()))
+                guard isSymbol(",") else { break }
+                _ = advance()
+            }
+            let close = try expect("}", "to close the object")
+            return .object(members, token.range.joined(close.range))
+        default:
+            throw unexpected("expected a value")
+        }
+    }
+}

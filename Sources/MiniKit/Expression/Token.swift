@@ -1,0 +1,176 @@
+import Foundation
+
+/// A token of the expression and logic languages.
+public struct Token: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case number(Double)
+        case string(String)
+        case identifier(String)
+        /// Operators and punctuation: `+ - * / % == != < <= > >= && || ! ? : . , ; ( ) [ ] { } =`.
+        case symbol(String)
+        case end
+    }
+
+    public var kind: Kind
+    /// Byte offsets in the file the text came from.
+    public var range: SourceRange
+
+    /// The token as written in messages: `'+'`, `identifier 'plate'`, `end of input`.
+    public var display: String {
+        switch kind {
+        case .number(let value): return "number \(MiniValue.format(value))"
+        case .string: return "a string"
+        case .identifier(let name): return "'\(name)'"
+        case .symbol(let symbol): return "'\(symbol)'"
+        case .end: return "end of input"
+        }
+    }
+}
+
+/// Splits expression and logic text into tokens. Offsets are relative to `base`, so expressions found
+/// inside a markup attribute report positions in the markup file.
+public struct Lexer {
+    private let bytes: [UInt8]
+    private let base: Int
+    private var position: Int
+    private let end: Int
+
+    /// Lexes `bytes[start..<end]`, reporting offsets as file offsets.
+    public init(bytes: [UInt8], start: Int = 0, end: Int? = nil) {
+        self.bytes = bytes
+        self.base = 0
+        self.position = start
+        self.end = end ?? bytes.count
+    }
+
+    private static let twoCharacterSymbols: Set<String> = ["==", "!=", "<=", ">=", "&&", "||"]
+    private static let symbols: Set<UInt8> = Set("+-*/%<>!?:.,;()[]{}=&|".utf8)
+
+    /// All tokens up to the end, ending with `.end`; throws on a character that starts no token.
+    public mutating func tokenize(file: SourceFile?) throws(Diagnostic) -> [Token] {
+        var tokens: [Token] = []
+        while true {
+            let token = try next(file: file)
+            tokens.append(token)
+            if token.kind == .end { return tokens }
+        }
+    }
+
+    private mutating func skipTrivia() {
+        while position < end {
+            let byte = bytes[position]
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                position += 1
+            } else if byte == 0x2F, position + 1 < end, bytes[position + 1] == 0x2F {
+                while position < end, bytes[position] != 0x0A { position += 1 }
+            } else if byte == 0x2F, position + 1 < end, bytes[position + 1] == 0x2A {
+                position += 2
+                while position + 1 < end, !(bytes[position] == 0x2A && bytes[position + 1] == 0x2F) { position += 1 }
+                position = min(end, position + 2)
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func next(file: SourceFile?) throws(Diagnostic) -> Token {
+        skipTrivia()
+        let start = position
+        guard position < end else { return Token(kind: .end, range: SourceRange(start + base, start + base)) }
+        let byte = bytes[position]
+        func range() -> SourceRange { SourceRange(start + base, position + base) }
+        if byte >= 0x30 && byte <= 0x39 {
+            while position < end, (bytes[position] >= 0x30 && bytes[position] <= 0x39) || bytes[position] == 0x5F {
+                position += 1
+            }
+            if position + 1 < end, bytes[position] == 0x2E, bytes[position + 1] >= 0x30 && bytes[position + 1] <= 0x39 {
+                position += 1
+                while position < end, bytes[position] >= 0x30 && bytes[position] <= 0x39 { position += 1 }
+            }
+            let text = String(decoding: bytes[start..<position], as: UTF8.self).replacingOccurrences(of: "_", with: "")
+            guard let value = Double(text) else {
+                throw .error("syntax.number", "'\(text)' is not a number", in: file, at: range())
+            }
+            return Token(kind: .number(value), range: range())
+        }
+        if byte == 0x22 || byte == 0x27 {
+            return Token(kind: .string(try lexString(quote: byte, file: file)), range: range())
+        }
+        if Self.isIdentifierStart(byte) {
+            while position < end, Self.isIdentifierPart(bytes[position]) { position += 1 }
+            return Token(kind: .identifier(String(decoding: bytes[start..<position], as: UTF8.self)), range: range())
+        }
+        if Self.symbols.contains(byte) {
+            if position + 1 < end {
+                let pair = String(decoding: bytes[position..<position + 2], as: UTF8.self)
+                if Self.twoCharacterSymbols.contains(pair) {
+                    position += 2
+                    return Token(kind: .symbol(pair), range: range())
+                }
+            }
+            position += 1
+            if byte == 0x26 || byte == 0x7C {
+                let single = String(UnicodeScalar(byte))
+                throw .error("syntax.operator", "unknown operator '\(single)'", in: file, at: range(), notes: ["write '\(single)\(single)' for the logical operator"])
+            }
+            return Token(kind: .symbol(String(UnicodeScalar(byte))), range: range())
+        }
+        // Decode one whole character for the message.
+        var length = 1
+        if byte >= 0xC0 { length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2 }
+        position = min(end, position + length)
+        let character = String(decoding: bytes[start..<position], as: UTF8.self)
+        throw .error("syntax.character", "unexpected character '\(character)'", in: file, at: range())
+    }
+
+    private mutating func lexString(quote: UInt8, file: SourceFile?) throws(Diagnostic) -> String {
+        let start = position
+        position += 1
+        var scalars = String.UnicodeScalarView()
+        var chunkStart = position
+        func flush(_ lexer: Lexer) {
+            scalars.append(contentsOf: String(decoding: lexer.bytes[chunkStart..<lexer.position], as: UTF8.self).unicodeScalars)
+        }
+        while position < end {
+            let byte = bytes[position]
+            if byte == quote {
+                flush(self)
+                position += 1
+                return String(scalars)
+            }
+            if byte == 0x0A {
+                break
+            }
+            if byte == 0x5C {
+                flush(self)
+                guard position + 1 < end else { break }
+                let escaped = bytes[position + 1]
+                switch escaped {
+                case 0x6E: scalars.append("\n")
+                case 0x74: scalars.append("\t")
+                case 0x72: scalars.append("\r")
+                case 0x5C: scalars.append("\\")
+                case 0x22: scalars.append("\"")
+                case 0x27: scalars.append("'")
+                case 0x7B: scalars.append("{")
+                case 0x7D: scalars.append("}")
+                default:
+                    throw .error("syntax.escape", "unknown escape '\\\(String(UnicodeScalar(escaped)))' in a string", in: file, at: SourceRange(position + base, position + 2 + base), notes: ["escapes are \\n \\t \\r \\\\ \\\" \\' \\{ \\}"])
+                }
+                position += 2
+                chunkStart = position
+                continue
+            }
+            position += 1
+        }
+        throw .error("syntax.string", "unterminated string", in: file, at: SourceRange(start + base, position + base), notes: ["close it with \(quote == 0x22 ? "\"" : "'") on the same line"])
+    }
+
+    static func isIdentifierStart(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x24
+    }
+
+    static func isIdentifierPart(_ byte: UInt8) -> Bool {
+        isIdentifierStart(byte) || (byte >= 0x30 && byte <= 0x39)
+    }
+}

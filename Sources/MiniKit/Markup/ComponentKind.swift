@@ -1,0 +1,69 @@
+/// The components a page may use, with the attributes and events each accepts. Registered in one place.
+public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
+    case view, row, column, text, button, input, `switch`, picker, list, divider, navigator, progress
+
+    /// What an attribute's value must be.
+    public enum AttributeKind: Sendable, Hashable {
+        case text
+        case bool
+        case number
+        case list
+        case choice([String])
+    }
+
+    /// Attributes every component accepts.
+    public static let commonAttributes: [String: AttributeKind] = ["id": .text, "hidden": .bool]
+
+    /// The component's own attributes.
+    public var attributes: [String: AttributeKind] {
+        switch self {
+        case .view: return ["padding": .number]
+        case .row, .column: return ["gap": .number]
+        case .list: return ["gap": .number, "empty": .text]
+        case .text:
+            return ["tone": .choice(["normal", "title", "heading", "muted", "accent", "success", "warning", "danger"]),
+                    "align": .choice(["left", "center", "right"])]
+        case .button: return ["type": .choice(["default", "primary", "warn"]), "disabled": .bool]
+        case .input:
+            return ["value": .text, "placeholder": .text, "label": .text, "maxlength": .number, "disabled": .bool,
+                    "type": .choice(["text", "number", "digit", "idcard", "password"])]
+        case .switch: return ["checked": .bool, "label": .text, "disabled": .bool]
+        case .picker: return ["range": .list, "range-key": .text, "value": .number, "label": .text, "disabled": .bool]
+        case .divider: return ["label": .text]
+        case .navigator: return ["url": .text, "open-type": .choice(["navigate", "redirect", "back"])]
+        case .progress: return ["percent": .number, "label": .text]
+        }
+    }
+
+    /// The events the component fires.
+    public var events: Set<String> {
+        switch self {
+        case .button, .navigator, .view, .row, .column, .text: return ["tap"]
+        case .input: return ["input", "confirm"]
+        case .switch, .picker: return ["change"]
+        case .list, .divider, .progress: return []
+        }
+    }
+
+    /// Whether the component may contain other nodes.
+    public var acceptsChildren: Bool {
+        switch self {
+        case .view, .row, .column, .list, .text, .button, .navigator: return true
+        case .input, .switch, .picker, .divider, .progress: return false
+        }
+    }
+
+    /// Whether only text (and bindings) may be inside.
+    public var acceptsOnlyText: Bool { self == .text || self == .button || self == .navigator }
+
+    /// Whether focus can land on it.
+    public var isFocusable: Bool { [.button, .input, .switch, .picker, .navigator].contains(self) }
+
+    /// The event attribute spellings: `bindtap`, `bind:tap`, `catchtap`, `catch:tap`.
+    static func event(fromAttribute name: String) -> String? {
+        for prefix in ["bind:", "catch:", "bind", "catch"] where name.hasPrefix(prefix) && name.count > prefix.count {
+            return String(name.dropFirst(prefix.count))
+        }
+        return nil
+    }
+}

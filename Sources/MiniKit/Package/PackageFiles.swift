@@ -1,0 +1,196 @@
+import Foundation
+import ZIPFoundation
+
+/// The files of a mini-program, by path inside the package, read from a folder or a zip with every
+/// limit of ``MiniKitLimits`` enforced. Nothing is ever written to disk while reading.
+public struct PackageFiles: Sendable, Hashable {
+    public private(set) var files: [String: Data]
+
+    public init(_ files: [String: Data]) { self.files = files }
+
+    /// Paths in byte order, which is also the order packages are written in.
+    public var paths: [String] { files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+
+    /// The total unpacked size.
+    public var totalSize: Int { files.values.reduce(0) { $0 + $1.count } }
+
+    // MARK: Reading a zip
+
+    /// Reads a package (zip) held in memory.
+    public static func unpack(_ data: Data) throws(Diagnostic) -> PackageFiles {
+        guard data.count <= MiniKitLimits.maximumPackageSize else {
+            throw .error("limit.package-size", "the package is \(data.count) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB")
+        }
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw .error("package.zip", "the package is not a readable zip archive", notes: ["make packages with 'minictl pack DIR -o FILE'"])
+        }
+        var files: [String: Data] = [:]
+        var count = 0
+        var declaredTotal: Int64 = 0
+        var actualTotal = 0
+        for entry in archive {
+            count += 1
+            guard count <= MiniKitLimits.maximumFileCount else {
+                throw .error("limit.file-count", "the package has more than \(MiniKitLimits.maximumFileCount) entries")
+            }
+            let path = entry.path
+            try validate(path: path)
+            switch entry.type {
+            case .symlink:
+                throw .error("package.link", "'\(path)' is a symbolic link; packages may hold only files and folders")
+            case .directory:
+                continue
+            case .file:
+                break
+            }
+            guard files[path] == nil else { throw .error("package.duplicate", "'\(path)' appears twice in the package") }
+            declaredTotal += Int64(entry.uncompressedSize)
+            guard declaredTotal <= MiniKitLimits.maximumUnpackedSize else {
+                throw .error("limit.unpacked-size", "the package unpacks to more than \(MiniKitLimits.maximumUnpackedSize / 1024 / 1024) MiB")
+            }
+            let compressed = max(Int64(1), Int64(entry.compressedSize))
+            guard Int64(entry.uncompressedSize) / compressed <= Int64(MiniKitLimits.maximumCompressionRatio) else {
+                throw .error("limit.compression-ratio", "'\(path)' is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
+            }
+            var content = Data()
+            var overrun = false
+            do {
+                _ = try archive.extract(entry, bufferSize: 16 * 1024) { chunk in
+                    // Headers can lie: count what actually comes out and stop at the limits.
+                    guard !overrun else { return }
+                    content.append(chunk)
+                    if content.count > Int(entry.uncompressedSize) || actualTotal + content.count > MiniKitLimits.maximumUnpackedSize {
+                        overrun = true
+                    }
+                }
+            } catch {
+                throw .error("package.corrupt", "'\(path)' cannot be unpacked: the archive is damaged (\(error))")
+            }
+            guard !overrun else {
+                throw .error("limit.unpacked-size", "'\(path)' unpacks to more than its header declares or the package limit allows")
+            }
+            actualTotal += content.count
+            files[path] = content
+        }
+        guard actualTotal / max(1, data.count) <= MiniKitLimits.maximumCompressionRatio else {
+            throw .error("limit.compression-ratio", "the package is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
+        }
+        return PackageFiles(files)
+    }
+
+    /// Refuses absolute paths, `..`, backslashes, empty components and over-long paths.
+    static func validate(path: String) throws(Diagnostic) {
+        let notes = ["package paths are relative, use '/', and never leave the package"]
+        guard !path.isEmpty, path.utf8.count <= MiniKitLimits.maximumPathLength else {
+            throw .error("package.path", "a path is empty or longer than \(MiniKitLimits.maximumPathLength) bytes", notes: notes)
+        }
+        guard !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0"), !(path.count >= 2 && path.dropFirst().first == ":") else {
+            throw .error("package.path", "'\(path)' is an absolute path", notes: notes)
+        }
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        let trimmed = path.hasSuffix("/") ? components.dropLast() : components[...]
+        guard !trimmed.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
+            throw .error("package.path", "'\(path)' contains '..', '.' or an empty component", notes: notes)
+        }
+    }
+
+    // MARK: Reading a folder
+
+    /// Reads a source folder. Files whose name starts with '.' are skipped; links are refused.
+    public static func read(folder: URL) throws(Diagnostic) -> PackageFiles {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .error("package.folder", "'\(folder.path)' is not a folder")
+        }
+        var files: [String: Data] = [:]
+        var total = 0
+        var count = 0
+        func walk(_ directory: URL, prefix: String) throws(Diagnostic) {
+            let names: [String]
+            do {
+                names = try manager.contentsOfDirectory(atPath: directory.path).sorted()
+            } catch {
+                throw .error("package.folder", "cannot list '\(directory.path)': \(error.localizedDescription)")
+            }
+            for name in names where !name.hasPrefix(".") {
+                let url = directory.appendingPathComponent(name)
+                let path = prefix + name
+                let attributes = try? manager.attributesOfItem(atPath: url.path)
+                let type = attributes?[.type] as? FileAttributeType
+                count += 1
+                guard count <= MiniKitLimits.maximumFileCount else {
+                    throw .error("limit.file-count", "the folder has more than \(MiniKitLimits.maximumFileCount) files")
+                }
+                try validate(path: path)
+                if type == .typeSymbolicLink {
+                    throw .error("package.link", "'\(path)' is a symbolic link; packages may hold only files and folders")
+                } else if type == .typeDirectory {
+                    try walk(url, prefix: path + "/")
+                } else if type == .typeRegular {
+                    let size = (attributes?[.size] as? Int) ?? 0
+                    total += size
+                    guard total <= MiniKitLimits.maximumUnpackedSize else {
+                        throw .error("limit.unpacked-size", "the folder holds more than \(MiniKitLimits.maximumUnpackedSize / 1024 / 1024) MiB")
+                    }
+                    do {
+                        files[path] = try Data(contentsOf: url)
+                    } catch {
+                        throw .error("package.folder", "cannot read '\(path)': \(error.localizedDescription)")
+                    }
+                } else {
+                    throw .error("package.file-type", "'\(path)' is not a regular file")
+                }
+            }
+        }
+        try walk(folder, prefix: "")
+        return PackageFiles(files)
+    }
+
+    /// Reads a folder or a package file, whichever `url` is.
+    public static func read(_ url: URL) throws(Diagnostic) -> PackageFiles {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw .error("package.missing", "'\(url.path)' does not exist")
+        }
+        if isDirectory.boolValue { return try read(folder: url) }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        if let size = attributes?[.size] as? Int, size > MiniKitLimits.maximumPackageSize {
+            throw .error("limit.package-size", "the package is \(size) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .error("package.missing", "cannot read '\(url.path)': \(error.localizedDescription)")
+        }
+        return try unpack(data)
+    }
+
+    // MARK: Writing
+
+    /// A deterministic zip of the files: sorted paths, fixed timestamps and permissions, deflate.
+    /// The same files always give the same bytes.
+    public func pack() throws(Diagnostic) -> Data {
+        let epoch = Date(timeIntervalSince1970: 315_532_800)  // 1980-01-01T00:00:00Z, the earliest zip time
+        do {
+            let archive = try Archive(data: Data(), accessMode: .create)
+            for path in paths {
+                let content = files[path]!
+                try archive.addEntry(
+                    with: path, type: .file, uncompressedSize: Int64(content.count), modificationDate: epoch,
+                    permissions: 0o644, compressionMethod: .deflate
+                ) { position, size in
+                    content.subdata(in: Int(position)..<Int(position) + size)
+                }
+            }
+            guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
+            return data
+        } catch {
+            throw .error("package.write", "cannot write the package: \(error)")
+        }
+    }
+}
