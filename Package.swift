@@ -20,7 +20,15 @@ let package = Package(
         // MARK: Pure libraries (no terminal, no network)
 
         /// The mini-program format and its sandboxed runtime.
-        .target(name: "MiniKit", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(
+            name: "MiniKit",
+            dependencies: [
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// A scripted host for previews and tests: consent answers, fake payment, canned network replies.
+        .target(name: "MiniKitSimulator", dependencies: ["MiniKit"]),
         /// Shared catalog model, wire types, gray-release engine, signing and verification.
         .target(
             name: "Catalog",
@@ -72,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "minictl",
             dependencies: [
-                "Catalog", "MiniKit",
+                "Catalog", "MiniKit", "MiniKitSimulator",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -81,7 +89,7 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "MiniKitTests", dependencies: ["MiniKit"]),
+        .testTarget(name: "MiniKitTests", dependencies: ["MiniKit", "MiniKitSimulator"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
         .testTarget(name: "CatalogServerTests", dependencies: ["CatalogServer"]),
