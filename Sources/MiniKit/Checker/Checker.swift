@@ -21,7 +21,7 @@ struct Checker {
         for name in program.manifest.pages {
             guard let page = program.pages[name] else { continue }
             var components = 0
-            checkTemplate(page.template, page: page, loopNames: [], components: &components)
+            checkTemplate(page.template, page: page, loopNames: ["query"], components: &components)
             var handlers: [ReviewReport.HandlerSummary] = []
             let hookOrder = LifecycleHook.allCases.compactMap { page.logic.hooks[$0] }
             let handlerOrder = page.logic.handlers.keys.sorted().map { page.logic.handlers[$0]! }

@@ -99,8 +99,14 @@ enum Entities {
                 index = raw.index(after: index)
                 continue
             }
-            guard let semicolon = raw[index...].prefix(12).firstIndex(of: ";") else {
-                throw entityError(file, range, raw, index)
+            // A bare '&' (as in a URL query) stays literal; '&name;' must be a known reference.
+            guard let semicolon = raw[index...].prefix(12).firstIndex(of: ";"),
+                raw[raw.index(after: index)..<semicolon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "#" }),
+                raw.index(after: index) < semicolon
+            else {
+                output.append("&")
+                index = raw.index(after: index)
+                continue
             }
             let name = raw[raw.index(after: index)..<semicolon]
             switch name {

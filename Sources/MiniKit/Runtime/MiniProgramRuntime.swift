@@ -219,7 +219,10 @@ public struct MiniProgramRuntime: Sendable {
         if let scope = call.api.scope { policy.consents[scope] = granted }
         guard instance(page) != nil else { return effects }
         if granted {
-            perform(call, arguments: arguments, frames: &frames, locals: locals, page: page, effects: &effects)
+            if perform(call, arguments: arguments, frames: &frames, locals: locals, page: page, effects: &effects) {
+                settle(&effects)
+                return effects  // now waiting for the host's answer to the call itself
+            }
         } else {
             refuse(call, BridgeError(code: "consent-denied", message: "the user did not allow \(call.api.scope?.rawValue ?? "")"), frames: &frames, locals: locals, effects: &effects)
         }
