@@ -89,7 +89,10 @@ let package = Package(
 
         // MARK: Tests
 
-        .testTarget(name: "MiniKitTests", dependencies: ["MiniKit", "MiniKitSimulator"]),
+        .testTarget(
+            name: "MiniKitTests",
+            dependencies: ["MiniKit", "MiniKitSimulator", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
         .testTarget(name: "CatalogServerTests", dependencies: ["CatalogServer"]),
