@@ -242,6 +242,12 @@ public struct MiniProgramRuntime: Sendable {
         return effects
     }
 
+    /// Replaces the top page (tests and hosts restoring state).
+    mutating func replaceTop(_ page: PageInstance) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1] = page
+    }
+
     /// Forgets a consent answer: the next call asks again.
     public mutating func revokeConsent(_ scope: HostAPI.Scope) { policy.consents[scope] = nil }
 

@@ -1,0 +1,235 @@
+import Foundation
+import MiniKitSimulator
+import Testing
+@testable import MiniKit
+
+/// The sandbox rules, enforced on MiniKit's side of the bridge.
+struct SandboxBridgeTests {
+    static let manifest = TestApp.manifest(
+        permissions: [("storage", "Keep drafts"), ("network", "Load data"), ("userInfo", "Greet you"), ("payment", "Pay for orders"), ("openId", "Link your account"), ("location", "Find branches")],
+        domains: ["api.good.example"])
+
+    static let markup = """
+        <column>
+          <button bindtap="profile">profile</button>
+          <button bindtap="store">store</button>
+          <button bindtap="fetch">fetch</button>
+          <button bindtap="pay">pay</button>
+          <button bindtap="locate">locate</button>
+          <button bindtap="deeper">deeper</button>
+          <button bindtap="grow">grow</button>
+          <button bindtap="who">who</button>
+          <text>{{ log }}</text>
+        </column>
+        """
+
+    static let logic = """
+        data { log: "", target: "https://api.good.example/v1", size: 10, blob: "0123456789abcdef" }
+        handler profile { call user.profile success { set log = "hi " + result.nickname } fail { set log = "profile: " + error.code } }
+        handler store { call storage.set { key: "k", value: slice(blob, 0, size) } success { set log = "stored" } fail { set log = "store: " + error.code } }
+        handler fetch { call network.request { url: target } success { set log = "fetched " + result.body.v } fail { set log = "fetch: " + error.code } }
+        handler pay { call payment.request { amount: 12.345, payee: "Shop" } success { set log = "paid " + result.transactionId } fail { set log = "pay: " + error.code } }
+        handler locate { call location.get success { set log = "at " + result.city } fail { set log = "locate: " + error.code } }
+        handler deeper { navigate "index" }
+        handler grow { set blob = [blob, blob, blob, blob] }
+        handler who { call user.openId success { set log = result.openId } }
+        """
+
+    static func runtime(granted: Set<HostAPI.Scope>? = nil, domains: Set<String> = ["api.good.example"], consents: [HostAPI.Scope: Bool] = [:], quota: Int = 1024, storage: InMemoryStorage = InMemoryStorage()) throws -> MiniProgramRuntime {
+        let loaded = TestApp.load(manifest: manifest, markup: markup, logic: logic)
+        let program = try #require(loaded.program, "\(TestApp.rendered(loaded))")
+        let policy = SandboxPolicy(
+            grantedScopes: granted ?? program.manifest.declaredScopes, grantedDomains: domains, consents: consents,
+            openId: OpaqueUserID.derive(userId: "u1", appId: program.manifest.id, secret: Data("s".utf8)), storageQuota: quota)
+        var runtime = MiniProgramRuntime(program: program, policy: policy, storage: storage, width: 60, height: 20)
+        _ = runtime.start()
+        return runtime
+    }
+
+    /// Focuses the button with this label and presses Enter.
+    static func tap(_ label: String, _ runtime: inout MiniProgramRuntime) -> [RuntimeEffect] {
+        for _ in 0..<20 { _ = runtime.handle(.focusPrevious) }
+        for _ in 0..<20 {
+            if let focus = runtime.currentPage?.focus, runtime.layout(runtime.currentPage!).focusables.first(where: { $0.identity == focus })?.node.text == label { break }
+            _ = runtime.handle(.focusNext)
+        }
+        return runtime.handle(.activate)
+    }
+
+    static func log(_ runtime: MiniProgramRuntime) -> String { runtime.currentPage?.data["log"]?.displayText ?? "" }
+
+    static func audits(_ effects: [RuntimeEffect]) -> [String] {
+        effects.compactMap { if case .audit(let record) = $0 { return "\(record.api.rawValue) \(record.outcome)" } else { return nil } }
+    }
+
+    @Test("a sensitive scope asks once; the answer is remembered and can be revoked")
+    func consentOnce() throws {
+        var runtime = try Self.runtime()
+        let first = Self.tap("profile", &runtime)
+        guard case .requestConsent(let id, .userInfo, "Greet you")? = first.first else {
+            Issue.record("expected a consent request, got \(first)")
+            return
+        }
+        let afterConsent = runtime.answerConsent(id, granted: true)
+        guard case .hostData(let call, .userProfile)? = afterConsent.last else {
+            Issue.record("expected a host data request, got \(afterConsent)")
+            return
+        }
+        _ = runtime.complete(call, with: .success(["nickname": "Li"]))
+        #expect(Self.log(runtime) == "hi Li")
+        // Second time: no question.
+        let second = Self.tap("profile", &runtime)
+        #expect(!second.contains { if case .requestConsent = $0 { return true } else { return false } })
+        // Revoked: asked again.
+        runtime.revokeConsent(.userInfo)
+        let third = Self.tap("profile", &runtime)
+        #expect(third.contains { if case .requestConsent = $0 { return true } else { return false } })
+    }
+
+    @Test("denied consent takes the fail branch with consent-denied, and the host is told")
+    func consentDenied() throws {
+        var runtime = try Self.runtime()
+        guard case .requestConsent(let id, _, _)? = Self.tap("profile", &runtime).first else { return }
+        let effects = runtime.answerConsent(id, granted: false)
+        #expect(Self.log(runtime) == "profile: consent-denied")
+        #expect(Self.audits(effects) == ["user.profile consent-denied"])
+        // Remembered: refused at once next time.
+        let again = Self.tap("profile", &runtime)
+        #expect(Self.audits(again) == ["user.profile consent-denied"])
+    }
+
+    @Test("a declared scope the catalog did not grant is refused")
+    func notGranted() throws {
+        var runtime = try Self.runtime(granted: [.storage, .network])
+        let effects = Self.tap("pay", &runtime)
+        #expect(Self.log(runtime) == "pay: scope-not-granted")
+        #expect(Self.audits(effects) == ["payment.request scope-not-granted"])
+        #expect(!effects.contains { if case .confirmPayment = $0 { return true } else { return false } })
+    }
+
+    @Test("an undeclared scope is refused even if granted")
+    func notDeclared() throws {
+        var runtime = try Self.runtime()
+        var program = runtime.program
+        program.manifest.permissions.removeAll { $0.scope == .location }
+        runtime = MiniProgramRuntime(program: program, policy: runtime.policy, storage: InMemoryStorage(), width: 60, height: 20)
+        _ = runtime.start()
+        _ = Self.tap("locate", &runtime)
+        #expect(Self.log(runtime) == "locate: scope-not-declared")
+    }
+
+    @Test("payments go to the host; the mini-program learns only the outcome")
+    func payment() throws {
+        var runtime = try Self.runtime()
+        let effects = Self.tap("pay", &runtime)
+        guard case .confirmPayment(let id, let request)? = effects.last else {
+            Issue.record("expected a payment confirmation, got \(effects)")
+            return
+        }
+        #expect(request == PaymentRequest(amount: 12.35, currency: "CNY", payee: "Shop", description: ""))
+        _ = runtime.complete(id, with: .success(["transactionId": "T1"]))
+        #expect(Self.log(runtime) == "paid T1")
+        guard case .confirmPayment(let second, _)? = Self.tap("pay", &runtime).last else { return }
+        _ = runtime.complete(second, with: .failure(BridgeError(code: "cancelled", message: "no")))
+        #expect(Self.log(runtime) == "pay: cancelled")
+    }
+
+    @Test("network: only https to hosts both declared and granted", arguments: [
+        ("https://api.good.example/v1", nil),
+        ("https://api.evil.example/v1", "fetch: domain-not-allowed"),
+        ("http://api.good.example/v1", "fetch: domain-not-allowed"),
+        ("https://api.good.example@api.evil.example/", "fetch: domain-not-allowed"),
+        ("https://API.GOOD.EXAMPLE:443/v1", nil),
+    ] as [(String, String?)])
+    func network(_ url: String, _ refusal: String?) throws {
+        var runtime = try Self.runtime()
+        runtime.setData("target", .string(url))
+        let effects = Self.tap("fetch", &runtime)
+        if let refusal {
+            #expect(Self.log(runtime) == refusal)
+            #expect(!effects.contains { if case .network = $0 { return true } else { return false } })
+        } else {
+            guard case .network(let id, let request)? = effects.last else {
+                Issue.record("expected a request, got \(effects)")
+                return
+            }
+            #expect(request.host == "api.good.example")
+            _ = runtime.complete(id, with: .success(["body": ["v": 7]]))
+            #expect(Self.log(runtime) == "fetched 7")
+        }
+    }
+
+    @Test("a declared domain the catalog did not grant is refused (default deny)")
+    func domainNotGranted() throws {
+        var runtime = try Self.runtime(domains: [])
+        _ = Self.tap("fetch", &runtime)
+        #expect(Self.log(runtime) == "fetch: domain-not-allowed")
+    }
+
+    @Test("storage beyond the quota is refused and nothing is written")
+    func quota() throws {
+        let storage = InMemoryStorage()
+        var runtime = try Self.runtime(quota: 40, storage: storage)
+        _ = Self.tap("store", &runtime)
+        #expect(Self.log(runtime) == "stored")
+        runtime.setData("size", 100)
+        _ = Self.tap("grow", &runtime)
+        _ = Self.tap("grow", &runtime)
+        _ = Self.tap("store", &runtime)
+        #expect(Self.log(runtime) == "store: quota-exceeded")
+        #expect(storage.snapshot["k"] == "0123456789")
+    }
+
+    @Test("the page stack stops at 10")
+    func pageStack() throws {
+        var runtime = try Self.runtime()
+        var errors: [String] = []
+        for _ in 0..<12 {
+            for effect in Self.tap("deeper", &runtime) { if case .runtimeError(let code, _) = effect { errors.append(code) } }
+        }
+        #expect(runtime.stack.count == 10)
+        #expect(errors.first == "limit.page-stack")
+    }
+
+    @Test("page data over 1 MiB is refused and the handler stops")
+    func dataLimit() throws {
+        var runtime = try Self.runtime()
+        var errors: [String] = []
+        for _ in 0..<12 {
+            for effect in Self.tap("grow", &runtime) { if case .runtimeError(let code, _) = effect { errors.append(code) } }
+        }
+        #expect(errors.contains("limit.data-size"))
+        #expect(MiniValue.object(runtime.currentPage!.data).approximateSize <= MiniKitLimits.maximumDataSize)
+    }
+
+    @Test("the opaque user id is stable per app, differs across apps, and is not the user id")
+    func openId() throws {
+        let secret = Data("host-secret".utf8)
+        let a = OpaqueUserID.derive(userId: "u1", appId: "com.a", secret: secret)
+        #expect(a == OpaqueUserID.derive(userId: "u1", appId: "com.a", secret: secret))
+        #expect(a != OpaqueUserID.derive(userId: "u1", appId: "com.b", secret: secret))
+        #expect(a != OpaqueUserID.derive(userId: "u2", appId: "com.a", secret: secret))
+        #expect(a.count == 32 && !a.contains("u1"))
+        var runtime = try Self.runtime()
+        _ = Self.tap("who", &runtime)
+        #expect(Self.log(runtime) == OpaqueUserID.derive(userId: "u1", appId: "com.example.test", secret: Data("s".utf8)))
+    }
+
+    @Test("a late answer for a closed page is dropped")
+    func lateAnswer() throws {
+        var runtime = try Self.runtime()
+        guard case .confirmPayment(let id, _)? = Self.tap("pay", &runtime).last else { return }
+        _ = runtime.handle(.back)
+        #expect(runtime.stack.isEmpty)
+        #expect(runtime.complete(id, with: .success(["transactionId": "T"])).isEmpty)
+    }
+}
+
+extension MiniProgramRuntime {
+    /// Test hook: changes a data field of the current page.
+    mutating func setData(_ name: String, _ value: MiniValue) {
+        guard var page = stack.last else { return }
+        page.data[name] = value
+        replaceTop(page)
+    }
+}
