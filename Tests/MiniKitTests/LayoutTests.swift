@@ -1,0 +1,51 @@
+import Testing
+@testable import MiniKit
+
+struct LayoutTests {
+    @Test("display widths: CJK and fullwidth take two cells, combining marks none")
+    func widths() {
+        #expect(CharacterWidth.of("车险报价") == 8)
+        #expect(CharacterWidth.of("A沪1") == 4)
+        #expect(CharacterWidth.of("é") == 1)
+        #expect(CharacterWidth.of("e\u{301}") == 1)
+        #expect(CharacterWidth.of("ＡＢ") == 4)
+        #expect(CharacterWidth.of("✓") == 1)
+    }
+
+    @Test("wide characters are never split at the edge of a line")
+    func wrapCJK() {
+        #expect(LayoutEngine.wrap("车险报价单", width: 5) == ["车险", "报价", "单"])
+        #expect(LayoutEngine.wrap("pay the bill now", width: 8) == ["pay the", "bill now"])
+        var buffer = CellBuffer(width: 5, height: 1)
+        #expect(buffer.write("沪A·12345", x: 0, y: 0) == 5)
+        #expect(buffer.lines == ["沪A·1"])
+        #expect(buffer[1, 0].isContinuation)
+        var narrow = CellBuffer(width: 4, height: 1)
+        #expect(narrow.write("A沪沪", x: 0, y: 0) == 3, "the second 沪 would need columns 4 and 5")
+        #expect(narrow.lines == ["A沪"])
+    }
+
+    @Test("a page renders into cells with focus, wrapping and controls")
+    func renderSnapshot() throws {
+        let result = TestApp.load(
+            markup: """
+                <column gap="1">
+                  <text tone="title" align="center">车险报价 Quote</text>
+                  <row gap="2"><text>Left</text><text tone="muted">Right side text</text></row>
+                  <input label="车牌" value="{{ plate }}" placeholder="沪A·12345"/>
+                  <switch label="Glass" checked="{{ true }}"/>
+                  <picker label="Days" range="{{ ['1 天', '3 天'] }}" value="1"/>
+                  <progress percent="40" label="Step"/>
+                  <divider label="Plans"/>
+                  <list empty="Nothing here"></list>
+                  <button type="primary">Get a quote</button>
+                  <navigator url="index">More</navigator>
+                </column>
+                """, logic: "data { plate: '' }")
+        let program = try #require(result.program, "\(result.diagnostics)")
+        var runtime = MiniProgramRuntime(program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"), storage: InMemoryStorage(), width: 40, height: 20)
+        _ = runtime.start()
+        assertSnapshot(runtime.screen().text, named: "layout-controls-40x20")
+        #expect(runtime.screen().cells.contains { $0.focused }, "the first control has focus")
+    }
+}
