@@ -30,8 +30,8 @@ test: deps
 
 ## bench: release-build the benchmarks and print their numbers
 bench: deps
-	$(SWIFT) build -c release --product catalog-bench
-	./.build/release/catalog-bench
+	$(SWIFT) build -c release --product minicatalog-bench
+	./.build/release/minicatalog-bench
 
 ## demo: what the platform can show today (see README, "Demo")
 demo: deps

@@ -85,7 +85,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "catalog-bench", dependencies: ["Catalog"]),
+        .executableTarget(
+            name: "minicatalog-bench",
+            dependencies: ["Catalog", "MiniKit", .product(name: "Crypto", package: "swift-crypto")]
+        ),
 
         // MARK: Tests
 

@@ -15,7 +15,16 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
     public static let commonAttributes: [String: AttributeKind] = ["id": .text, "hidden": .bool]
 
     /// The component's own attributes.
-    public var attributes: [String: AttributeKind] {
+    public var attributes: [String: AttributeKind] { Self.attributeTable[self]! }
+
+    /// The events the component fires.
+    public var events: Set<String> { Self.eventTable[self]! }
+
+    // Built once: compiling a page asks these for every attribute.
+    private static let attributeTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeAttributes()) })
+    private static let eventTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeEvents()) })
+
+    private func makeAttributes() -> [String: AttributeKind] {
         switch self {
         case .view: return ["padding": .number]
         case .row, .column: return ["gap": .number]
@@ -35,8 +44,7 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The events the component fires.
-    public var events: Set<String> {
+    private func makeEvents() -> Set<String> {
         switch self {
         case .button, .navigator, .view, .row, .column, .text: return ["tap"]
         case .input: return ["input", "confirm"]

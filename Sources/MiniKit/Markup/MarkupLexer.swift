@@ -21,11 +21,14 @@ struct MarkupToken: Sendable {
 /// Splits markup into tags, attributes and text. Knows nothing of components.
 struct MarkupLexer {
     private let file: SourceFile
-    private var bytes: [UInt8] { file.bytes }
+    private let bytes: [UInt8]
     private var position = 0
     private var insideTag = false
 
-    init(file: SourceFile) { self.file = file }
+    init(file: SourceFile) {
+        self.file = file
+        self.bytes = file.bytes
+    }
 
     mutating func tokenize() throws(Diagnostic) -> [MarkupToken] {
         var tokens: [MarkupToken] = []
@@ -52,10 +55,17 @@ struct MarkupLexer {
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
-    private func startsWith(_ text: String) -> Bool {
-        let pattern = Array(text.utf8)
-        guard position + pattern.count <= bytes.count else { return false }
-        return Array(bytes[position..<position + pattern.count]) == pattern
+    private func startsWith(_ text: StaticString) -> Bool {
+        matches(text, at: position)
+    }
+
+    /// Compares bytes in place: this runs for every token, so it must not allocate.
+    private func matches(_ text: StaticString, at index: Int) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let pattern = text.utf8Start
+        for offset in 0..<count where bytes[index + offset] != pattern[offset] { return false }
+        return true
     }
 
     private mutating func next() throws(Diagnostic) -> MarkupToken {
@@ -152,11 +162,10 @@ struct MarkupLexer {
         return MarkupToken(kind: .attribute(name: attributeName, nameRange: nameRange, valueRange: SourceRange(valueStart, cursor)), range: SourceRange(start, position))
     }
 
-    private func find(_ text: String, from start: Int) -> Int? {
-        let pattern = Array(text.utf8)
+    private func find(_ text: StaticString, from start: Int) -> Int? {
         var index = start
-        while index + pattern.count <= bytes.count {
-            if bytes[index] == pattern[0], Array(bytes[index..<index + pattern.count]) == pattern { return index }
+        while index + text.utf8CodeUnitCount <= bytes.count {
+            if matches(text, at: index) { return index }
             index += 1
         }
         return nil

@@ -89,7 +89,7 @@ public indirect enum MarkupNode: Sendable, Hashable {
 enum Entities {
     static func decode(_ file: SourceFile, _ range: SourceRange) throws(Diagnostic) -> String {
         let raw = file.text(of: range)
-        guard raw.contains("&") else { return raw }
+        guard raw.utf8.contains(0x26) else { return raw }
         var output = ""
         var index = raw.startIndex
         while index < raw.endIndex {

@@ -46,8 +46,10 @@ struct MarkupParser {
                 return children
             case .text:
                 position += 1
-                let raw = file.text(of: token.range)
-                if raw.allSatisfy(\.isWhitespace) { continue }
+                let bytes = file.bytes
+                if (token.range.lowerBound..<token.range.upperBound).allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains(bytes[$0]) }) {
+                    continue
+                }
                 try count(token.range)
                 children.append(.text(try TemplateText.parse(file, trimmed(token.range))))
             case .tagOpen(let name):

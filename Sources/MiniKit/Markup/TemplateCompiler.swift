@@ -6,6 +6,8 @@ struct TemplateCompiler {
 
     init(file: SourceFile) { self.file = file }
 
+    static let directives: Set<String> = ["wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-item", "wx:for-index", "wx:key"]
+
     /// Compiles a page's markup; diagnostics are collected in `diagnostics`.
     mutating func compile(_ nodes: [MarkupNode]) -> [TemplateNode] {
         compileSiblings(nodes, parent: nil)
@@ -120,7 +122,7 @@ struct TemplateCompiler {
         for attribute in element.attributes {
             let name = attribute.name
             if name.hasPrefix("wx:") {
-                if !["wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-item", "wx:for-index", "wx:key"].contains(name) {
+                if !Self.directives.contains(name) {
                     diagnostics.append(.error("markup.unknown-directive", "unknown directive '\(name)'", in: file, at: attribute.nameRange, notes: ["directives are wx:if, wx:elif, wx:else, wx:for, wx:for-item, wx:for-index, wx:key"]))
                 }
                 continue

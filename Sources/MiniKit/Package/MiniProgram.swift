@@ -40,34 +40,16 @@ public struct MiniProgram: Sendable, Hashable {
         diagnostics.append(contentsOf: manifestDiagnostics)
         guard let manifest = parsedManifest else { return LoadResult(program: nil, diagnostics: diagnostics, report: nil) }
 
+        // Pages are independent: parse and compile them on all cores.
+        let parsed = ParsedPages(count: manifest.pages.count)
+        DispatchQueue.concurrentPerform(iterations: manifest.pages.count) { index in
+            parsed.store(index, parsePage(manifest.pages[index], files: files, manifestFile: manifestFile))
+        }
         var pages: [String: Page] = [:]
-        for name in manifest.pages {
-            guard let markupData = files.files[Page.markupPath(name)] else {
-                diagnostics.append(.error("package.missing-page", "page '\(name)' is listed in the manifest but \(Page.markupPath(name)) does not exist", in: manifestFile, at: rangeOfString(name, in: manifestFile)))
-                continue
-            }
-            guard let markupFile = sourceFile(Page.markupPath(name), markupData, &diagnostics) else { continue }
-            var logicFile: SourceFile?
-            var logic = PageLogic()
-            if let logicData = files.files[Page.logicPath(name)], let file = sourceFile(Page.logicPath(name), logicData, &diagnostics) {
-                logicFile = file
-                do {
-                    logic = try LogicParser.parse(file)
-                } catch {
-                    diagnostics.append(error)
-                }
-            }
-            let nodes: [MarkupNode]
-            do {
-                nodes = try MarkupParser.parse(markupFile)
-            } catch {
-                diagnostics.append(error)
-                continue
-            }
-            var compiler = TemplateCompiler(file: markupFile)
-            let template = compiler.compile(nodes)
-            diagnostics.append(contentsOf: compiler.diagnostics)
-            pages[name] = Page(name: name, markup: markupFile, logicFile: logicFile, template: template, logic: logic)
+        for (name, result) in zip(manifest.pages, parsed.results) {
+            guard let result else { continue }
+            diagnostics.append(contentsOf: result.diagnostics)
+            if let page = result.page { pages[name] = page }
         }
         let listed = Set(manifest.pages.flatMap { [Page.markupPath($0), Page.logicPath($0)] })
         for path in files.paths where path != Manifest.fileName && !listed.contains(path) {
@@ -79,6 +61,38 @@ public struct MiniProgram: Sendable, Hashable {
         diagnostics.append(contentsOf: checker.diagnostics)
         let ok = !diagnostics.hasErrors && pages.count == manifest.pages.count
         return LoadResult(program: ok ? program : nil, diagnostics: diagnostics, report: ok ? report : nil)
+    }
+
+    /// Parses and compiles one page; its diagnostics come back with it.
+    private static func parsePage(_ name: String, files: PackageFiles, manifestFile: SourceFile) -> (page: Page?, diagnostics: [Diagnostic]) {
+        var local = DiagnosticList()
+        guard let markupData = files.files[Page.markupPath(name)] else {
+            local.append(.error("package.missing-page", "page '\(name)' is listed in the manifest but \(Page.markupPath(name)) does not exist", in: manifestFile, at: rangeOfString(name, in: manifestFile)))
+            return (nil, local.items)
+        }
+        guard let markupFile = sourceFile(Page.markupPath(name), markupData, &local) else { return (nil, local.items) }
+        var logicFile: SourceFile?
+        var logic = PageLogic()
+        if let logicData = files.files[Page.logicPath(name)], let file = sourceFile(Page.logicPath(name), logicData, &local) {
+            logicFile = file
+            do {
+                logic = try LogicParser.parse(file)
+            } catch {
+                local.append(error)
+            }
+        }
+        let nodes: [MarkupNode]
+        do {
+            nodes = try MarkupParser.parse(markupFile)
+        } catch {
+            local.append(error)
+            return (nil, local.items)
+        }
+        var compiler = TemplateCompiler(file: markupFile)
+        let template = compiler.compile(nodes)
+        local.append(contentsOf: compiler.diagnostics)
+        return (Page(name: name, markup: markupFile, logicFile: logicFile, template: template, logic: logic), local.items)
+
     }
 
     /// Loads a package file or a source folder.
@@ -115,5 +129,17 @@ public struct MiniProgram: Sendable, Hashable {
             if Array(bytes[start..<start + needle.count]) == needle { return SourceRange(start, start + needle.count) }
         }
         return nil
+    }
+}
+
+/// Results of pages parsed concurrently, by position.
+private final class ParsedPages: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [(page: Page?, diagnostics: [Diagnostic])?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ result: (page: Page?, diagnostics: [Diagnostic])) {
+        lock.withLock { results[index] = result }
     }
 }

@@ -2,21 +2,8 @@ import Catalog
 import Foundation
 import MiniKit
 
-/// `catalog-bench`: prints the Catalog core's numbers (gray evaluations, envelope sign and verify).
-///
-/// Run through `make bench` (release build). Each benchmark repeats its measurement and reports the best
-/// and median of the rounds, so one noisy round on a shared machine does not decide the number.
-@main
-struct CatalogBench {
-    static func main() throws {
-        let arguments = CommandLine.arguments.dropFirst()
-        let users = arguments.first.flatMap(Int.init) ?? 100_000
-        print("catalog-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, single-threaded measurements")
-        try grayEvaluations(users: users)
-        try envelopes()
-        print(String(format: "peak resident memory: %.1f MiB", Double(peakResidentBytes()) / 1_048_576))
-    }
-
+/// The Catalog core's benchmarks: gray evaluations, envelope sign and verify.
+enum CatalogBenchmarks {
     // MARK: Gray evaluation
 
     /// A 100-mini-program catalog of flexibleRollout plans, each with 2 or 3 constraints.
@@ -68,7 +55,7 @@ struct CatalogBench {
 
         var enabledCount = 0
         let evaluations = names.count * contexts.count
-        let rate = measure(rounds: 3) {
+        let rate = Measure.measure(rounds: 3) {
             var enabled = 0
             for context in contexts {
                 for name in names where engine.isEnabled(name, context: context) { enabled += 1 }
@@ -76,12 +63,12 @@ struct CatalogBench {
             enabledCount = enabled
             return evaluations
         }
-        report("isEnabled", rate, unit: "evaluations/s", goal: 1_000_000)
+        Measure.report("isEnabled", rate, unit: "evaluations/s", goal: 1_000_000)
         print(
             "  (\(enabledCount) of \(evaluations) evaluations enabled: \(String(format: "%.1f", Double(enabledCount) * 100 / Double(evaluations)))%)"
         )
 
-        let resolveRate = measure(rounds: 3) {
+        let resolveRate = Measure.measure(rounds: 3) {
             var gray = 0
             for context in contexts {
                 for name in names where resolver.resolve(name, context: context)?.isGray == true { gray += 1 }
@@ -89,17 +76,17 @@ struct CatalogBench {
             precondition(gray == enabledCount)
             return evaluations
         }
-        report("CatalogResolver.resolve (version per user)", resolveRate, unit: "resolutions/s", goal: nil)
+        Measure.report("CatalogResolver.resolve (version per user)", resolveRate, unit: "resolutions/s", goal: nil)
 
         let explainContexts = Array(contexts.prefix(2_000))
-        let explainRate = measure(rounds: 3) {
+        let explainRate = Measure.measure(rounds: 3) {
             var decided = 0
             for context in explainContexts {
                 for name in names where engine.explain(name, context: context).enabled { decided += 1 }
             }
             return explainContexts.count * names.count
         }
-        report("explain (with explanation)", explainRate, unit: "explanations/s", goal: nil)
+        Measure.report("explain (with explanation)", explainRate, unit: "explanations/s", goal: nil)
     }
 
     // MARK: Envelopes
@@ -127,71 +114,29 @@ struct CatalogBench {
         )
 
         let iterations = 5_000
-        let signRate = measure(rounds: 3) {
+        let signRate = Measure.measure(rounds: 3) {
             for _ in 0..<iterations {
                 _ = SignedEnvelope.sign(payload: payload, payloadType: CatalogSnapshot.payloadType, with: [key])
             }
             return iterations
         }
-        report("sign snapshot", signRate, unit: "envelopes/s", goal: nil)
+        Measure.report("sign snapshot", signRate, unit: "envelopes/s", goal: nil)
 
         let envelope = SignedEnvelope.sign(payload: payload, payloadType: CatalogSnapshot.payloadType, with: [key])
         let verifier = EnvelopeVerifier(
             policy: VerificationPolicy(trustedKeys: [key.verificationKey], hostId: "mbank", userId: "user-1"))
-        let verifyRate = measure(rounds: 3) {
+        let verifyRate = Measure.measure(rounds: 3) {
             for _ in 0..<iterations { _ = try? verifier.verify(envelope, as: CatalogSnapshot.self) }
             return iterations
         }
-        report("verify + decode snapshot", verifyRate, unit: "envelopes/s", goal: nil)
+        Measure.report("verify + decode snapshot", verifyRate, unit: "envelopes/s", goal: nil)
 
         let eventEnvelope = SignedEnvelope.sign(
             payload: eventPayload, payloadType: CatalogEvent.payloadType, with: [key])
-        let eventRate = measure(rounds: 3) {
+        let eventRate = Measure.measure(rounds: 3) {
             for _ in 0..<iterations { _ = try? verifier.verify(eventEnvelope, as: CatalogEvent.self) }
             return iterations
         }
-        report("verify + decode delisting event", eventRate, unit: "envelopes/s", goal: nil)
-    }
-
-    // MARK: Measurement
-
-    struct Rate {
-        var best: Double
-        var median: Double
-    }
-
-    /// Runs `body` `rounds` times; each returns how many operations it did. Reports operations per second.
-    static func measure(rounds: Int, _ body: () -> Int) -> Rate {
-        let clock = ContinuousClock()
-        var rates: [Double] = []
-        for _ in 0..<rounds {
-            var operations = 0
-            let elapsed = clock.measure { operations = body() }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            rates.append(Double(operations) / seconds)
-        }
-        rates.sort()
-        return Rate(best: rates.last!, median: rates[rates.count / 2])
-    }
-
-    static func report(_ name: String, _ rate: Rate, unit: String, goal: Double?) {
-        var line = "  \(name): \(format(rate.median)) \(unit) median, \(format(rate.best)) best"
-        line += String(format: " (%.3f µs each)", 1e6 / rate.median)
-        if let goal {
-            line += rate.median >= goal ? " — goal ≥ \(format(goal)): met" : " — goal ≥ \(format(goal)): NOT met"
-        }
-        print(line)
-    }
-
-    static func format(_ value: Double) -> String {
-        if value >= 1_000_000 { return String(format: "%.2fM", value / 1_000_000) }
-        if value >= 1_000 { return String(format: "%.1fk", value / 1_000) }
-        return String(format: "%.0f", value)
-    }
-
-    static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss * 1024
+        Measure.report("verify + decode delisting event", eventRate, unit: "envelopes/s", goal: nil)
     }
 }

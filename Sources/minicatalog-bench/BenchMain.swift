@@ -1,0 +1,22 @@
+import Foundation
+
+/// `minicatalog-bench`: prints the numbers recorded in docs/PERFORMANCE.md. Run with `make bench`.
+///
+/// `minicatalog-bench [catalog|minikit|all] [USERS]`
+@main
+struct BenchMain {
+    static func main() throws {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let section = arguments.first ?? "all"
+        let users = arguments.dropFirst().first.flatMap(Int.init) ?? 100_000
+        print("minicatalog-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, single-threaded measurements")
+        if section == "all" || section == "catalog" {
+            try CatalogBenchmarks.grayEvaluations(users: users)
+            try CatalogBenchmarks.envelopes()
+        }
+        if section == "all" || section == "minikit" {
+            try MiniKitBenchmarks.run()
+        }
+        print(String(format: "\npeak resident memory: %.1f MiB", Double(Measure.peakResidentBytes()) / 1_048_576))
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Timing helpers shared by the benchmarks: repeated rounds, median and best, printed with a goal.
+enum Measure {
+    struct Rate {
+        var best: Double
+        var median: Double
+    }
+
+    /// Runs `body` `rounds` times; each returns how many operations it did. Reports operations per second.
+    static func measure(rounds: Int, _ body: () -> Int) -> Rate {
+        let clock = ContinuousClock()
+        var rates: [Double] = []
+        for _ in 0..<rounds {
+            var operations = 0
+            let elapsed = clock.measure { operations = body() }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            rates.append(Double(operations) / seconds)
+        }
+        rates.sort()
+        return Rate(best: rates.last!, median: rates[rates.count / 2])
+    }
+
+    static func report(_ name: String, _ rate: Rate, unit: String, goal: Double?) {
+        var line = "  \(name): \(format(rate.median)) \(unit) median, \(format(rate.best)) best"
+        line += String(format: " (%.3f µs each)", 1e6 / rate.median)
+        if let goal {
+            line += rate.median >= goal ? " — goal ≥ \(format(goal)): met" : " — goal ≥ \(format(goal)): NOT met"
+        }
+        print(line)
+    }
+
+    static func format(_ value: Double) -> String {
+        if value >= 1_000_000 { return String(format: "%.2fM", value / 1_000_000) }
+        if value >= 1_000 { return String(format: "%.1fk", value / 1_000) }
+        return String(format: "%.0f", value)
+    }
+
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+
+    /// Times `body` `iterations` times; returns milliseconds at the median, p99 and max.
+    static func latency(iterations: Int, _ body: () throws -> Void) rethrows -> (median: Double, p99: Double, max: Double) {
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        samples.reserveCapacity(iterations)
+        for _ in 0..<iterations {
+            let elapsed = try clock.measure { try body() }
+            samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+        }
+        samples.sort()
+        return (samples[samples.count / 2], samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))], samples.last!)
+    }
+
+    static func reportLatency(_ name: String, _ result: (median: Double, p99: Double, max: Double), goal: Double?) {
+        var line = String(format: "  %@: %.3f ms median, %.3f ms p99, %.3f ms max", name, result.median, result.p99, result.max)
+        if let goal { line += result.p99 <= goal ? String(format: " — goal ≤ %g ms: met", goal) : String(format: " — goal ≤ %g ms: NOT met", goal) }
+        print(line)
+    }
+}
