@@ -31,6 +31,16 @@ printf '{"features": [{"name": "x", "enabled": true, "strategies": [{"parameters
 "$MINICTL" gray eval --features "$broken" --toggle x --context '{}' || echo "(exit status $?)"
 rm -f "$broken"
 
+step "A partner's mini-program: check it, pack it, run it in the simulator" \
+  "minictl check sample-apps/car-insurance"
+"$MINICTL" check sample-apps/car-insurance
+package=$(mktemp --suffix=.zip)
+"$MINICTL" pack sample-apps/car-insurance -o "$package"
+step "The quote flow, from the plate number to the plans (the host answers consent, payment and requests)" \
+  "minictl preview $package --fixtures sample-apps/car-insurance.fixtures.json --keys 'type:沪a12345 down right down down enter' --events"
+"$MINICTL" preview "$package" --fixtures sample-apps/car-insurance.fixtures.json --keys 'type:沪a12345 down right down down enter' --events
+rm -f "$package"
+
 keys=$(mktemp -d)
 step "The signing key that catalog envelopes are signed with (shells pin the public key)" \
   "minictl key generate --out $keys"

@@ -46,10 +46,11 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
 
     private func makeEvents() -> Set<String> {
         switch self {
-        case .button, .navigator, .view, .row, .column, .text: return ["tap"]
+        // Only what focus can reach can be activated in a terminal: containers and text take no events.
+        case .button, .navigator: return ["tap"]
         case .input: return ["input", "confirm"]
         case .switch, .picker: return ["change"]
-        case .list, .divider, .progress: return []
+        case .view, .row, .column, .text, .list, .divider, .progress: return []
         }
     }
 
