@@ -62,6 +62,16 @@ enum MiniKitBenchmarks {
             precondition(loaded.program != nil, "\(loaded.diagnostics)")
         }
         Measure.reportLatency("verify + unzip + parse + check", result, goal: 10)
+        // The same for a real sample app, when run from the repository (make bench does).
+        let sample = URL(fileURLWithPath: "sample-apps/car-insurance")
+        if let sampleFiles = try? PackageFiles.read(folder: sample), let samplePackage = try? sampleFiles.pack() {
+            let sampleResult = try Measure.latency(iterations: 200) {
+                _ = SHA256.hash(data: samplePackage)
+                let unpacked = try PackageFiles.unpack(samplePackage)
+                precondition(MiniProgram.load(unpacked).program != nil)
+            }
+            Measure.reportLatency("sample-apps/car-insurance (\(samplePackage.count / 1024) KB, \(sampleFiles.totalSize / 1024) KB unpacked)", sampleResult, goal: nil)
+        }
         if ProcessInfo.processInfo.environment["BENCH_STAGES"] != nil {
             let unzip = try Measure.latency(iterations: 20) { _ = try PackageFiles.unpack(package) }
             Measure.reportLatency("  (unzip only)", unzip, goal: nil)
