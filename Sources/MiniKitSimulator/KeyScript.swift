@@ -15,7 +15,9 @@ public struct KeyScript: Sendable, Hashable {
         for token in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" }) {
             if token.hasPrefix("type:") {
                 let typed = token.dropFirst(5).replacingOccurrences(of: "\\s", with: " ")
-                guard !typed.isEmpty else { throw KeyScriptError(key: String(token), message: "'type:' needs text after it") }
+                guard !typed.isEmpty else {
+                    throw KeyScriptError(key: String(token), message: "'type:' needs text after it")
+                }
                 inputs += typed.map(RuntimeInput.character)
                 continue
             }
@@ -28,7 +30,11 @@ public struct KeyScript: Sendable, Hashable {
             case "esc", "escape", "back": inputs.append(.back)
             case "bksp", "backspace": inputs.append(.backspace)
             default:
-                throw KeyScriptError(key: String(token), message: "unknown key '\(token)' (keys: tab, down, shift-tab, up, enter, left, right, esc, bksp, type:TEXT)")
+                throw KeyScriptError(
+                    key: String(token),
+                    message:
+                        "unknown key '\(token)' (keys: tab, down, shift-tab, up, enter, left, right, esc, bksp, type:TEXT)"
+                )
             }
         }
         self.inputs = inputs

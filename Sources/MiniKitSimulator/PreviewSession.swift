@@ -1,3 +1,4 @@
+import Foundation
 import MiniKit
 
 /// Runs a mini-program headless against a ``SimulatorHost``: the engine of `minictl preview`.
@@ -6,11 +7,18 @@ public struct PreviewSession: Sendable {
     public let host: SimulatorHost
 
     /// Every declared scope and domain granted, as a catalog would for an approved listing, unless denied.
-    public init(program: MiniProgram, host: SimulatorHost = SimulatorHost(), width: Int = 80, height: Int = 24, withheldScopes: Set<HostAPI.Scope> = [], storage: any MiniStorage = InMemoryStorage()) {
+    public init(
+        program: MiniProgram, host: SimulatorHost = SimulatorHost(), width: Int = 80, height: Int = 24,
+        withheldScopes: Set<HostAPI.Scope> = [], storage: any MiniStorage = InMemoryStorage()
+    ) {
         let policy = SandboxPolicy(
-            grantedScopes: program.manifest.declaredScopes.subtracting(withheldScopes), grantedDomains: Set(program.manifest.domains),
-            openId: OpaqueUserID.derive(userId: "preview-user", appId: program.manifest.id, secret: Array("preview".utf8).withUnsafeBytes { Data($0) }))
-        self.runtime = MiniProgramRuntime(program: program, policy: policy, storage: storage, width: width, height: max(1, height - 1))
+            grantedScopes: program.manifest.declaredScopes.subtracting(withheldScopes),
+            grantedDomains: Set(program.manifest.domains),
+            openId: OpaqueUserID.derive(
+                userId: "preview-user", appId: program.manifest.id,
+                secret: Array("preview".utf8).withUnsafeBytes { Data($0) }))
+        self.runtime = MiniProgramRuntime(
+            program: program, policy: policy, storage: storage, width: width, height: max(1, height - 1))
         self.host = host
     }
 
@@ -39,5 +47,3 @@ public struct PreviewSession: Sendable {
         return buffer
     }
 }
-
-import Foundation

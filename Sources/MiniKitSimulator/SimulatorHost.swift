@@ -19,12 +19,18 @@ public actor SimulatorHost: HostBridge {
         public var description: String {
             switch self {
             case .toast(let message): return "toast: \(message)"
-            case .modal(let title, let content, let confirmed): return "modal: \(title) — \(content) [\(confirmed ? "OK" : "Cancel")]"
+            case .modal(let title, let content, let confirmed):
+                return "modal: \(title) — \(content) [\(confirmed ? "OK" : "Cancel")]"
             case .consent(let scope, let granted): return "consent: \(scope.rawValue) \(granted ? "granted" : "denied")"
-            case .payment(let request, let succeeded): return "payment: \(request.currency) \(String(format: "%.2f", request.amount)) to \(request.payee) \(succeeded ? "confirmed with PIN" : "declined")"
-            case .request(let request, let found): return "request: \(request.method) \(request.url)\(found ? "" : " (no fixture: failed)")"
+            case .payment(let request, let succeeded):
+                return
+                    "payment: \(request.currency) \(String(format: "%.2f", request.amount)) to \(request.payee) \(succeeded ? "confirmed with PIN" : "declined")"
+            case .request(let request, let found):
+                return "request: \(request.method) \(request.url)\(found ? "" : " (no fixture: failed)")"
             case .hostData(let api): return "host data: \(api.rawValue)"
-            case .audit(let record): return "audit: \(record.api.rawValue) \(record.outcome)\(record.detail.isEmpty ? "" : " — \(record.detail)")"
+            case .audit(let record):
+                return
+                    "audit: \(record.api.rawValue) \(record.outcome)\(record.detail.isEmpty ? "" : " — \(record.detail)")"
             case .error(let code, let message): return "error [\(code)]: \(message)"
             case .closed: return "closed"
             }
@@ -42,7 +48,10 @@ public actor SimulatorHost: HostBridge {
     public init(
         consentAnswers: [HostAPI.Scope: Bool] = [:], paymentsSucceed: Bool = true, modalAnswer: Bool = true,
         fixtures: [String: MiniValue] = [:],
-        profile: MiniValue = ["nickname": "Li Wei", "avatar": "", "phone": "13812345678", "latitude": 31.2304, "longitude": 121.4737, "city": "Shanghai"]
+        profile: MiniValue = [
+            "nickname": "Li Wei", "avatar": "", "phone": "13812345678", "latitude": 31.2304, "longitude": 121.4737,
+            "city": "Shanghai",
+        ]
     ) {
         self.consentAnswers = consentAnswers
         self.paymentsSucceed = paymentsSucceed
@@ -59,14 +68,21 @@ public actor SimulatorHost: HostBridge {
 
     public func confirmPayment(_ request: PaymentRequest, app: Manifest) async -> Result<MiniValue, BridgeError> {
         events.append(.payment(request, succeeded: paymentsSucceed))
-        guard paymentsSucceed else { return .failure(BridgeError(code: "cancelled", message: "the user cancelled the payment")) }
+        guard paymentsSucceed else {
+            return .failure(BridgeError(code: "cancelled", message: "the user cancelled the payment"))
+        }
         return .success(["transactionId": .string("T\(events.count)-SIM"), "amount": .number(request.amount)])
     }
 
     public func send(_ request: NetworkRequest) async -> Result<MiniValue, BridgeError> {
         let body = fixtures["\(request.method) \(request.url)"] ?? fixtures[request.url]
         events.append(.request(request, found: body != nil))
-        guard let body else { return .failure(BridgeError(code: "network", message: "no reply from \(request.host) (no fixture for \(request.method) \(request.url))")) }
+        guard let body else {
+            return .failure(
+                BridgeError(
+                    code: "network",
+                    message: "no reply from \(request.host) (no fixture for \(request.method) \(request.url))"))
+        }
         return .success(["status": 200, "body": body])
     }
 
@@ -75,7 +91,11 @@ public actor SimulatorHost: HostBridge {
         switch api {
         case .userProfile: return .success(["nickname": profile["nickname"] ?? "", "avatar": profile["avatar"] ?? ""])
         case .userPhone: return .success(["phone": profile["phone"] ?? ""])
-        case .locationGet: return .success(["latitude": profile["latitude"] ?? 0, "longitude": profile["longitude"] ?? 0, "city": profile["city"] ?? ""])
+        case .locationGet:
+            return .success([
+                "latitude": profile["latitude"] ?? 0, "longitude": profile["longitude"] ?? 0,
+                "city": profile["city"] ?? "",
+            ])
         default: return .failure(BridgeError(code: "failed", message: "\(api.rawValue) is not host data"))
         }
     }

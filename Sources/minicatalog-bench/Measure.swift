@@ -43,7 +43,9 @@ enum Measure {
     }
 
     /// Times `body` `iterations` times; returns milliseconds at the median, p99 and max.
-    static func latency(iterations: Int, _ body: () throws -> Void) rethrows -> (median: Double, p99: Double, max: Double) {
+    static func latency(iterations: Int, _ body: () throws -> Void) rethrows -> (
+        median: Double, p99: Double, max: Double
+    ) {
         let clock = ContinuousClock()
         var samples: [Double] = []
         samples.reserveCapacity(iterations)
@@ -52,12 +54,20 @@ enum Measure {
             samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
         }
         samples.sort()
-        return (samples[samples.count / 2], samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))], samples.last!)
+        return (
+            samples[samples.count / 2], samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))],
+            samples.last!
+        )
     }
 
     static func reportLatency(_ name: String, _ result: (median: Double, p99: Double, max: Double), goal: Double?) {
-        var line = String(format: "  %@: %.3f ms median, %.3f ms p99, %.3f ms max", name, result.median, result.p99, result.max)
-        if let goal { line += result.p99 <= goal ? String(format: " — goal ≤ %g ms: met", goal) : String(format: " — goal ≤ %g ms: NOT met", goal) }
+        var line = String(
+            format: "  %@: %.3f ms median, %.3f ms p99, %.3f ms max", name, result.median, result.p99, result.max)
+        if let goal {
+            line +=
+                result.p99 <= goal
+                ? String(format: " — goal ≤ %g ms: met", goal) : String(format: " — goal ≤ %g ms: NOT met", goal)
+        }
         print(line)
     }
 }

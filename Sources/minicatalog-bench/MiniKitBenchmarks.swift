@@ -16,7 +16,8 @@ enum MiniKitBenchmarks {
         var generator = SystemRandomNumberGenerator()
         var files: [String: Data] = [:]
         let names = (0..<pages).map { "page\($0)" }
-        files["manifest.json"] = Data("""
+        files["manifest.json"] = Data(
+            """
             {"id": "com.bench.app", "name": "Bench", "version": "1.0.0", "category": "finance",
              "pages": [\(names.map { "\"\($0)\"" }.joined(separator: ", "))],
              "permissions": [{"scope": "network", "reason": "Load the data"}], "domains": ["api.bench.example"]}
@@ -27,7 +28,8 @@ enum MiniKitBenchmarks {
             for row in 0..<60 {
                 let token = String(UInt64.random(in: 0...UInt64.max, using: &generator), radix: 36)
                 fields.append("f\(row): \"\(token)\"")
-                markup += "  <row gap=\"2\"><text tone=\"muted\">Label \(row) \(token)</text><text>{{ f\(row) }}</text><button bindtap=\"tap\(row % 5)\" data-row=\"\(row)\">Go \(row)</button></row>\n"
+                markup +=
+                    "  <row gap=\"2\"><text tone=\"muted\">Label \(row) \(token)</text><text>{{ f\(row) }}</text><button bindtap=\"tap\(row % 5)\" data-row=\"\(row)\">Go \(row)</button></row>\n"
             }
             markup += "  <view wx:for=\"{{ items }}\" wx:key=\"id\"><text>{{ item.name }}</text></view>\n"
             markup += "  <navigator url=\"\(names[(index + 1) % pages])\">Next</navigator>\n</column>\n"
@@ -53,7 +55,9 @@ enum MiniKitBenchmarks {
         let files = syntheticPackage(pages: 75)
         let package = try files.pack()
         let digest = SHA256.hash(data: package).map { String(format: "%02x", $0) }.joined()
-        print("\nMiniKit package load: \(package.count / 1024) KB package, \(files.totalSize / 1024) KB unpacked, \(files.files.count) files")
+        print(
+            "\nMiniKit package load: \(package.count / 1024) KB package, \(files.totalSize / 1024) KB unpacked, \(files.files.count) files"
+        )
         let result = try Measure.latency(iterations: 50) {
             // What a shell does: check the hash, unzip in memory with every limit, parse and check all pages.
             let actual = SHA256.hash(data: package).map { String(format: "%02x", $0) }.joined()
@@ -70,7 +74,9 @@ enum MiniKitBenchmarks {
                 let unpacked = try PackageFiles.unpack(samplePackage)
                 precondition(MiniProgram.load(unpacked).program != nil)
             }
-            Measure.reportLatency("sample-apps/car-insurance (\(samplePackage.count / 1024) KB, \(sampleFiles.totalSize / 1024) KB unpacked)", sampleResult, goal: nil)
+            Measure.reportLatency(
+                "sample-apps/car-insurance (\(samplePackage.count / 1024) KB, \(sampleFiles.totalSize / 1024) KB unpacked)",
+                sampleResult, goal: nil)
         }
         if ProcessInfo.processInfo.environment["BENCH_STAGES"] != nil {
             let unzip = try Measure.latency(iterations: 20) { _ = try PackageFiles.unpack(package) }
@@ -83,11 +89,14 @@ enum MiniKitBenchmarks {
     static func firstRender() throws {
         var markup = "<column>\n"
         for index in 0..<66 {
-            markup += "<row gap=\"1\"><text tone=\"muted\">Item \(index)</text><text>{{ values[\(index % 10)] }}</text></row>\n"
+            markup +=
+                "<row gap=\"1\"><text tone=\"muted\">Item \(index)</text><text>{{ values[\(index % 10)] }}</text></row>\n"
         }
         markup += "<button bindtap=\"go\">Go</button>\n</column>\n"
         let files = PackageFiles([
-            "manifest.json": Data(#"{"id": "com.bench.render", "name": "Render", "version": "1.0.0", "category": "finance", "pages": ["index"]}"#.utf8),
+            "manifest.json": Data(
+                #"{"id": "com.bench.render", "name": "Render", "version": "1.0.0", "category": "finance", "pages": ["index"]}"#
+                    .utf8),
             "pages/index.mml": Data(markup.utf8),
             "pages/index.logic": Data("data { values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }\nhandler go { stop }".utf8),
         ])
@@ -97,7 +106,8 @@ enum MiniKitBenchmarks {
         print("\nMiniKit first render: a \(nodes)-node page at 120×40")
         let policy = SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "bench")
         let result = Measure.latency(iterations: 500) {
-            var runtime = MiniProgramRuntime(program: program, policy: policy, storage: InMemoryStorage(), width: 120, height: 40)
+            var runtime = MiniProgramRuntime(
+                program: program, policy: policy, storage: InMemoryStorage(), width: 120, height: 40)
             _ = runtime.start()
             _ = runtime.screen()
         }

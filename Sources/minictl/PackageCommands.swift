@@ -28,7 +28,9 @@ struct Check: ParsableCommand {
                 "ok": .bool(result.program != nil),
                 "diagnostics": .array(result.diagnostics.items.map(Self.json)),
             ]
-            if let report = result.report, let data = try? JSONEncoder().encode(report), let value = try? JSONValue.parse(data) {
+            if let report = result.report, let data = try? JSONEncoder().encode(report),
+                let value = try? JSONValue.parse(data)
+            {
                 object["report"] = value
             }
             print(JSONValue.object(object).serialized())
@@ -97,7 +99,9 @@ struct Pack: ParsableCommand {
             throw CommandFailure(error.rendered)
         }
         guard data.count <= MiniKitLimits.maximumPackageSize else {
-            throw CommandFailure("the package would be \(data.count) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB")
+            throw CommandFailure(
+                "the package would be \(data.count) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB"
+            )
         }
         let url = URL(fileURLWithPath: output)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")

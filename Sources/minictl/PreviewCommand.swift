@@ -35,10 +35,14 @@ struct Preview: ParsableCommand {
     @Option(help: ArgumentHelp("Canned network replies (JSON object).", valueName: "FILE"))
     var fixtures: String?
 
-    @Option(name: .customLong("deny"), help: ArgumentHelp("Answer no when asked for this scope (repeatable).", valueName: "SCOPE"))
+    @Option(
+        name: .customLong("deny"),
+        help: ArgumentHelp("Answer no when asked for this scope (repeatable).", valueName: "SCOPE"))
     var deniedScopes: [String] = []
 
-    @Option(name: .customLong("withhold"), help: ArgumentHelp("Do not grant this declared scope, as a catalog might (repeatable).", valueName: "SCOPE"))
+    @Option(
+        name: .customLong("withhold"),
+        help: ArgumentHelp("Do not grant this declared scope, as a catalog might (repeatable).", valueName: "SCOPE"))
     var withheldScopes: [String] = []
 
     @Flag(help: "Decline payments.")
@@ -47,13 +51,17 @@ struct Preview: ParsableCommand {
     @Flag(help: "Answer modals with Cancel.")
     var cancelModals = false
 
-    @Flag(help: "After the screen, print what the host was asked and told (toasts, consent, payments, requests, audit).")
+    @Flag(
+        help: "After the screen, print what the host was asked and told (toasts, consent, payments, requests, audit).")
     var events = false
 
     func validate() throws {
-        guard parsedSize != nil else { throw ValidationError("--size must be WIDTHxHEIGHT between 20x5 and 400x200, such as 80x24") }
+        guard parsedSize != nil else {
+            throw ValidationError("--size must be WIDTHxHEIGHT between 20x5 and 400x200, such as 80x24")
+        }
         for scope in deniedScopes + withheldScopes where HostAPI.Scope(rawValue: scope) == nil {
-            throw ValidationError("unknown scope '\(scope)' (scopes: \(HostAPI.Scope.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ValidationError(
+                "unknown scope '\(scope)' (scopes: \(HostAPI.Scope.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         do {
             _ = try KeyScript(parsing: keys)
@@ -64,7 +72,9 @@ struct Preview: ParsableCommand {
 
     private var parsedSize: (Int, Int)? {
         let parts = size.lowercased().split(separator: "x")
-        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), (20...400).contains(width), (5...200).contains(height) else { return nil }
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), (20...400).contains(width),
+            (5...200).contains(height)
+        else { return nil }
         return (width, height)
     }
 
@@ -90,17 +100,20 @@ struct Preview: ParsableCommand {
             startQuery = (try? JSONDecoder().decode(MiniValue.self, from: Data(query.utf8))) ?? .object([:])
         }
         if let page, program.pages[page] == nil {
-            throw CommandFailure("page '\(page)' is not in the manifest (pages: \(program.manifest.pages.joined(separator: ", ")))")
+            throw CommandFailure(
+                "page '\(page)' is not in the manifest (pages: \(program.manifest.pages.joined(separator: ", ")))")
         }
         let (width, height) = parsedSize!
         let host = SimulatorHost(
-            consentAnswers: Dictionary(uniqueKeysWithValues: deniedScopes.compactMap { HostAPI.Scope(rawValue: $0) }.map { ($0, false) }),
+            consentAnswers: Dictionary(
+                uniqueKeysWithValues: deniedScopes.compactMap { HostAPI.Scope(rawValue: $0) }.map { ($0, false) }),
             paymentsSucceed: !declinePayment, modalAnswer: !cancelModals, fixtures: replies)
         let script = try KeyScript(parsing: keys)
         let openingQuery = startQuery
         let withheld = Set(withheldScopes.compactMap { HostAPI.Scope(rawValue: $0) })
         let output = Self.runBlocking {
-            var session = PreviewSession(program: program, host: host, width: width, height: height, withheldScopes: withheld)
+            var session = PreviewSession(
+                program: program, host: host, width: width, height: height, withheldScopes: withheld)
             await session.start(page: page, query: openingQuery)
             await session.press(script)
             var text = session.screen().text + "\n"

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniKit
 
 struct ExpressionTests {
@@ -8,11 +9,13 @@ struct ExpressionTests {
         return try ExpressionEvaluator.evaluate(expression, in: Scope(names))
     }
 
-    @Test("precedence and associativity", arguments: [
-        ("1 + 2 * 3", "(1 + (2 * 3))"), ("1 - 2 - 3", "((1 - 2) - 3)"), ("a || b && c", "(a || (b && c))"),
-        ("!a == b", "(!a == b)"), ("a ? b : c ? d : e", "(a ? b : (c ? d : e))"), ("-x * 2", "(-x * 2)"),
-        ("a.b[c].d", "a.b[c].d"), ("len(x) > 2 == true", "((len(x) > 2) == true)"),
-    ])
+    @Test(
+        "precedence and associativity",
+        arguments: [
+            ("1 + 2 * 3", "(1 + (2 * 3))"), ("1 - 2 - 3", "((1 - 2) - 3)"), ("a || b && c", "(a || (b && c))"),
+            ("!a == b", "(!a == b)"), ("a ? b : c ? d : e", "(a ? b : (c ? d : e))"), ("-x * 2", "(-x * 2)"),
+            ("a.b[c].d", "a.b[c].d"), ("len(x) > 2 == true", "((len(x) > 2) == true)"),
+        ])
     func parses(_ text: String, _ expected: String) throws {
         let file = SourceFile(path: "t", text: text)
         #expect(try ExpressionParser.parse(file, range: SourceRange(0, file.bytes.count)).description == expected)
@@ -37,12 +40,15 @@ struct ExpressionTests {
         #expect(try evaluate("10 % 4 + 0.5") == 2.5)
     }
 
-    @Test("runtime errors name the problem and its range", arguments: [
-        ("'a' - 1", "cannot apply '-' to a string and a number"), ("1 / 0", "division by zero"),
-        ("nope + 1", "unknown name 'nope'"), ("len(1)", "len() expects text or a list, given a number"),
-        ("5 < 'a'", "cannot compare a number with a string using '<'"), ("fixed(1, 2, 3)", "fixed() takes 1 to 2 arguments, given 3"),
-        ("true.x", "cannot read '.x' of a boolean"),
-    ])
+    @Test(
+        "runtime errors name the problem and its range",
+        arguments: [
+            ("'a' - 1", "cannot apply '-' to a string and a number"), ("1 / 0", "division by zero"),
+            ("nope + 1", "unknown name 'nope'"), ("len(1)", "len() expects text or a list, given a number"),
+            ("5 < 'a'", "cannot compare a number with a string using '<'"),
+            ("fixed(1, 2, 3)", "fixed() takes 1 to 2 arguments, given 3"),
+            ("true.x", "cannot read '.x' of a boolean"),
+        ])
     func runtimeErrors(_ text: String, _ message: String) {
         #expect {
             try evaluate(text)

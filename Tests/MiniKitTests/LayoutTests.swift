@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniKit
 
 struct LayoutTests {
@@ -43,7 +44,9 @@ struct LayoutTests {
                 </column>
                 """, logic: "data { plate: '' }")
         let program = try #require(result.program, "\(result.diagnostics)")
-        var runtime = MiniProgramRuntime(program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"), storage: InMemoryStorage(), width: 40, height: 20)
+        var runtime = MiniProgramRuntime(
+            program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"),
+            storage: InMemoryStorage(), width: 40, height: 20)
         _ = runtime.start()
         assertSnapshot(runtime.screen().text, named: "layout-controls-40x20")
         #expect(runtime.screen().cells.contains { $0.focused }, "the first control has focus")

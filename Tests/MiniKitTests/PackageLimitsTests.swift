@@ -1,14 +1,20 @@
 import Foundation
 import Testing
 import ZIPFoundation
+
 @testable import MiniKit
 
 struct PackageLimitsTests {
     /// A zip written entry by entry, so tests can make the hostile ones a packer never would.
-    static func zip(_ entries: [(path: String, data: Data, type: Entry.EntryType)], compress: Bool = true) throws -> Data {
+    static func zip(_ entries: [(path: String, data: Data, type: Entry.EntryType)], compress: Bool = true) throws
+        -> Data
+    {
         let archive = try Archive(data: Data(), accessMode: .create)
         for entry in entries {
-            try archive.addEntry(with: entry.path, type: entry.type, uncompressedSize: Int64(entry.data.count), compressionMethod: compress ? .deflate : .none) { position, size in
+            try archive.addEntry(
+                with: entry.path, type: entry.type, uncompressedSize: Int64(entry.data.count),
+                compressionMethod: compress ? .deflate : .none
+            ) { position, size in
                 entry.data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
@@ -28,19 +34,23 @@ struct PackageLimitsTests {
         }
     }
 
-    @Test("paths that leave the package are refused", arguments: ["../evil.txt", "pages/../../evil", "/etc/passwd", "pages//a", "./a", "C:/x", "a\\b"])
+    @Test(
+        "paths that leave the package are refused",
+        arguments: ["../evil.txt", "pages/../../evil", "/etc/passwd", "pages//a", "./a", "C:/x", "a\\b"])
     func escapingPaths(_ path: String) throws {
         let message = refusal(try Self.zip([Self.file("manifest.json"), Self.file(path)]))
         #expect(message?.hasPrefix("package.path:") == true, "\(message ?? "accepted")")
     }
 
     @Test func links() throws {
-        let message = refusal(try Self.zip([Self.file("manifest.json"), ("pages/link", Data("/etc/passwd".utf8), .symlink)]))
+        let message = refusal(
+            try Self.zip([Self.file("manifest.json"), ("pages/link", Data("/etc/passwd".utf8), .symlink)]))
         #expect(message == "package.link: 'pages/link' is a symbolic link; packages may hold only files and folders")
     }
 
     @Test func duplicates() throws {
-        let message = refusal(try Self.zip([Self.file("manifest.json"), Self.file("pages/a.mml"), Self.file("pages/a.mml", "y")]))
+        let message = refusal(
+            try Self.zip([Self.file("manifest.json"), Self.file("pages/a.mml"), Self.file("pages/a.mml", "y")]))
         #expect(message == "package.duplicate: 'pages/a.mml' appears twice in the package")
     }
 
@@ -60,7 +70,8 @@ struct PackageLimitsTests {
     func unpackedSize() throws {
         var generator = SplitMix(seed: 7)
         // Two symbols: about 8:1 under deflate, so 11 MiB fits in a package under 2 MiB and under 100:1.
-        let chunk = Data((0..<(1024 * 1024)).map { _ in generator.next() & 1 == 0 ? UInt8(ascii: "a") : UInt8(ascii: "b") })
+        let chunk = Data(
+            (0..<(1024 * 1024)).map { _ in generator.next() & 1 == 0 ? UInt8(ascii: "a") : UInt8(ascii: "b") })
         let entries = (0..<11).map { (path: "data/\($0).txt", data: chunk, type: Entry.EntryType.file) }
         let zip = try Self.zip(entries)
         #expect(zip.count < MiniKitLimits.maximumPackageSize)
@@ -75,7 +86,9 @@ struct PackageLimitsTests {
 
     @Test("packing is deterministic and round-trips")
     func deterministicPack() throws {
-        let files = TestApp.files(["pages/index.mml": "<text>你好 {{ name }}</text>", "pages/index.logic": "data { name: '李' }"])
+        let files = TestApp.files([
+            "pages/index.mml": "<text>你好 {{ name }}</text>", "pages/index.logic": "data { name: '李' }",
+        ])
         let first = try files.pack()
         let second = try PackageFiles(files.files).pack()
         #expect(first == second)
@@ -86,12 +99,14 @@ struct PackageLimitsTests {
     @Test("folders: links are refused, dot-files skipped")
     func folders() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("minikit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("pages"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("pages"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("{}".utf8).write(to: folder.appendingPathComponent("manifest.json"))
         try Data("x".utf8).write(to: folder.appendingPathComponent(".DS_Store"))
         #expect(try PackageFiles.read(folder: folder).paths == ["manifest.json"])
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("pages/secret").path, withDestinationPath: "/etc/passwd")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("pages/secret").path, withDestinationPath: "/etc/passwd")
         #expect { try PackageFiles.read(folder: folder) } throws: { ($0 as? Diagnostic)?.code == "package.link" }
     }
 }

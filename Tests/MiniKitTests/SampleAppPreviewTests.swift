@@ -1,6 +1,7 @@
 import Foundation
 import MiniKitSimulator
 import Testing
+
 @testable import MiniKit
 
 /// Each sample app passes the checker and walks through its main flow in the simulator; the screens are
@@ -17,9 +18,14 @@ struct SampleAppPreviewTests {
     }
 
     static let walkthroughs: [Walkthrough] = [
-        Walkthrough(app: "car-insurance", keys: "type:沪a12345 down right down enter down down down enter down down enter enter"),
+        Walkthrough(
+            app: "car-insurance", keys: "type:沪a12345 down right down enter down down down enter down down enter enter"),
         Walkthrough(app: "fund-subscription", keys: "up up up enter enter down enter type:5000 down enter"),
-        Walkthrough(app: "account-opening", keys: "type:Zhang\\sSan down type:11010519491231002x down down enter down enter down right down down type:88\\sXueyuan\\sRoad down down enter enter"),
+        Walkthrough(
+            app: "account-opening",
+            keys:
+                "type:Zhang\\sSan down type:11010519491231002x down down enter down enter down right down down type:88\\sXueyuan\\sRoad down down enter enter"
+        ),
         Walkthrough(app: "bill-payment", keys: "down type:310012345678 enter down down enter"),
         Walkthrough(app: "branch-queue", keys: "down enter right down enter", size: (40, 16)),
     ]
@@ -35,17 +41,23 @@ struct SampleAppPreviewTests {
         return members
     }
 
-    @Test("every sample app passes the checker without errors", arguments: ["car-insurance", "fund-subscription", "account-opening", "bill-payment", "branch-queue"])
+    @Test(
+        "every sample app passes the checker without errors",
+        arguments: ["car-insurance", "fund-subscription", "account-opening", "bill-payment", "branch-queue"])
     func checks(_ app: String) throws {
         let result = MiniProgram.load(contentsOf: Self.root.appendingPathComponent(app))
         #expect(!result.diagnostics.hasErrors, "\(result.diagnostics)")
         #expect(result.report != nil)
     }
 
-    @Test("the entry page renders at 80×24 and 120×40", arguments: ["car-insurance", "fund-subscription", "account-opening", "bill-payment", "branch-queue"])
+    @Test(
+        "the entry page renders at 80×24 and 120×40",
+        arguments: ["car-insurance", "fund-subscription", "account-opening", "bill-payment", "branch-queue"])
     func entryPage(_ app: String) async throws {
         for (width, height) in [(80, 24), (120, 40)] {
-            var session = PreviewSession(program: try Self.program(app), host: SimulatorHost(fixtures: try Self.fixtures(app)), width: width, height: height)
+            var session = PreviewSession(
+                program: try Self.program(app), host: SimulatorHost(fixtures: try Self.fixtures(app)), width: width,
+                height: height)
             await session.start()
             assertSnapshot(session.screen().text, named: "\(app)-entry-\(width)x\(height)")
         }
@@ -54,7 +66,9 @@ struct SampleAppPreviewTests {
     @Test("the main flow runs to its last screen", arguments: walkthroughs)
     func walkthrough(_ walkthrough: Walkthrough) async throws {
         let host = SimulatorHost(fixtures: try Self.fixtures(walkthrough.app))
-        var session = PreviewSession(program: try Self.program(walkthrough.app), host: host, width: walkthrough.size.0, height: walkthrough.size.1)
+        var session = PreviewSession(
+            program: try Self.program(walkthrough.app), host: host, width: walkthrough.size.0,
+            height: walkthrough.size.1)
         await session.start()
         await session.press(try KeyScript(parsing: walkthrough.keys))
         let events = await host.events.map(\.description).joined(separator: "\n")

@@ -1,12 +1,16 @@
 import Foundation
 import MiniKitSimulator
 import Testing
+
 @testable import MiniKit
 
 /// The sandbox rules, enforced on MiniKit's side of the bridge.
 struct SandboxBridgeTests {
     static let manifest = TestApp.manifest(
-        permissions: [("storage", "Keep drafts"), ("network", "Load data"), ("userInfo", "Greet you"), ("payment", "Pay for orders"), ("openId", "Link your account"), ("location", "Find branches")],
+        permissions: [
+            ("storage", "Keep drafts"), ("network", "Load data"), ("userInfo", "Greet you"),
+            ("payment", "Pay for orders"), ("openId", "Link your account"), ("location", "Find branches"),
+        ],
         domains: ["api.good.example"])
 
     static let markup = """
@@ -35,12 +39,16 @@ struct SandboxBridgeTests {
         handler who { call user.openId success { set log = result.openId } }
         """
 
-    static func runtime(granted: Set<HostAPI.Scope>? = nil, domains: Set<String> = ["api.good.example"], consents: [HostAPI.Scope: Bool] = [:], quota: Int = 1024, storage: InMemoryStorage = InMemoryStorage()) throws -> MiniProgramRuntime {
+    static func runtime(
+        granted: Set<HostAPI.Scope>? = nil, domains: Set<String> = ["api.good.example"],
+        consents: [HostAPI.Scope: Bool] = [:], quota: Int = 1024, storage: InMemoryStorage = InMemoryStorage()
+    ) throws -> MiniProgramRuntime {
         let loaded = TestApp.load(manifest: manifest, markup: markup, logic: logic)
         let program = try #require(loaded.program, "\(TestApp.rendered(loaded))")
         let policy = SandboxPolicy(
             grantedScopes: granted ?? program.manifest.declaredScopes, grantedDomains: domains, consents: consents,
-            openId: OpaqueUserID.derive(userId: "u1", appId: program.manifest.id, secret: Data("s".utf8)), storageQuota: quota)
+            openId: OpaqueUserID.derive(userId: "u1", appId: program.manifest.id, secret: Data("s".utf8)),
+            storageQuota: quota)
         var runtime = MiniProgramRuntime(program: program, policy: policy, storage: storage, width: 60, height: 20)
         _ = runtime.start()
         return runtime
@@ -50,7 +58,12 @@ struct SandboxBridgeTests {
     static func tap(_ label: String, _ runtime: inout MiniProgramRuntime) -> [RuntimeEffect] {
         for _ in 0..<20 { _ = runtime.handle(.focusPrevious) }
         for _ in 0..<20 {
-            if let focus = runtime.currentPage?.focus, runtime.layout(runtime.currentPage!).focusables.first(where: { $0.identity == focus })?.node.text == label { break }
+            if let focus = runtime.currentPage?.focus,
+                runtime.layout(runtime.currentPage!).focusables.first(where: { $0.identity == focus })?.node.text
+                    == label
+            {
+                break
+            }
             _ = runtime.handle(.focusNext)
         }
         return runtime.handle(.activate)
@@ -59,7 +72,9 @@ struct SandboxBridgeTests {
     static func log(_ runtime: MiniProgramRuntime) -> String { runtime.currentPage?.data["log"]?.displayText ?? "" }
 
     static func audits(_ effects: [RuntimeEffect]) -> [String] {
-        effects.compactMap { if case .audit(let record) = $0 { return "\(record.api.rawValue) \(record.outcome)" } else { return nil } }
+        effects.compactMap {
+            if case .audit(let record) = $0 { return "\(record.api.rawValue) \(record.outcome)" } else { return nil }
+        }
     }
 
     @Test("a sensitive scope asks once; the answer is remembered and can be revoked")
@@ -112,7 +127,8 @@ struct SandboxBridgeTests {
         var runtime = try Self.runtime()
         var program = runtime.program
         program.manifest.permissions.removeAll { $0.scope == .location }
-        runtime = MiniProgramRuntime(program: program, policy: runtime.policy, storage: InMemoryStorage(), width: 60, height: 20)
+        runtime = MiniProgramRuntime(
+            program: program, policy: runtime.policy, storage: InMemoryStorage(), width: 60, height: 20)
         _ = runtime.start()
         _ = Self.tap("locate", &runtime)
         #expect(Self.log(runtime) == "locate: scope-not-declared")
@@ -134,13 +150,15 @@ struct SandboxBridgeTests {
         #expect(Self.log(runtime) == "pay: cancelled")
     }
 
-    @Test("network: only https to hosts both declared and granted", arguments: [
-        ("https://api.good.example/v1", nil),
-        ("https://api.evil.example/v1", "fetch: domain-not-allowed"),
-        ("http://api.good.example/v1", "fetch: domain-not-allowed"),
-        ("https://api.good.example@api.evil.example/", "fetch: domain-not-allowed"),
-        ("https://API.GOOD.EXAMPLE:443/v1", nil),
-    ] as [(String, String?)])
+    @Test(
+        "network: only https to hosts both declared and granted",
+        arguments: [
+            ("https://api.good.example/v1", nil),
+            ("https://api.evil.example/v1", "fetch: domain-not-allowed"),
+            ("http://api.good.example/v1", "fetch: domain-not-allowed"),
+            ("https://api.good.example@api.evil.example/", "fetch: domain-not-allowed"),
+            ("https://API.GOOD.EXAMPLE:443/v1", nil),
+        ] as [(String, String?)])
     func network(_ url: String, _ refusal: String?) throws {
         var runtime = try Self.runtime()
         runtime.setData("target", .string(url))
@@ -185,7 +203,9 @@ struct SandboxBridgeTests {
         var runtime = try Self.runtime()
         var errors: [String] = []
         for _ in 0..<12 {
-            for effect in Self.tap("deeper", &runtime) { if case .runtimeError(let code, _) = effect { errors.append(code) } }
+            for effect in Self.tap("deeper", &runtime) {
+                if case .runtimeError(let code, _) = effect { errors.append(code) }
+            }
         }
         #expect(runtime.stack.count == 10)
         #expect(errors.first == "limit.page-stack")
@@ -196,7 +216,9 @@ struct SandboxBridgeTests {
         var runtime = try Self.runtime()
         var errors: [String] = []
         for _ in 0..<12 {
-            for effect in Self.tap("grow", &runtime) { if case .runtimeError(let code, _) = effect { errors.append(code) } }
+            for effect in Self.tap("grow", &runtime) {
+                if case .runtimeError(let code, _) = effect { errors.append(code) }
+            }
         }
         #expect(errors.contains("limit.data-size"))
         #expect(MiniValue.object(runtime.currentPage!.data).approximateSize <= MiniKitLimits.maximumDataSize)
@@ -212,7 +234,8 @@ struct SandboxBridgeTests {
         #expect(a.count == 32 && !a.contains("u1"))
         var runtime = try Self.runtime()
         _ = Self.tap("who", &runtime)
-        #expect(Self.log(runtime) == OpaqueUserID.derive(userId: "u1", appId: "com.example.test", secret: Data("s".utf8)))
+        #expect(
+            Self.log(runtime) == OpaqueUserID.derive(userId: "u1", appId: "com.example.test", secret: Data("s".utf8)))
     }
 
     @Test("a late answer for a closed page is dropped")

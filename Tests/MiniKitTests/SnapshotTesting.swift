@@ -4,7 +4,10 @@ import Testing
 /// Text snapshots, after swift-argument-parser's helper: `Snapshots/<name>.txt` beside the tests.
 /// A missing snapshot is recorded and the test fails once; `SNAPSHOT_RECORD=1` re-records; a mismatch
 /// prints a line diff.
-func assertSnapshot(_ actual: String, named name: String, filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation) {
+func assertSnapshot(
+    _ actual: String, named name: String, filePath: String = #filePath,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
     let file = directory.appendingPathComponent("\(name).txt")
     let record = ProcessInfo.processInfo.environment["SNAPSHOT_RECORD"] == "1"
@@ -27,5 +30,7 @@ func assertSnapshot(_ actual: String, named name: String, filePath: String = #fi
         if let e { diff.append("-\(index + 1): \(e)") }
         if let a { diff.append("+\(index + 1): \(a)") }
     }
-    Issue.record("snapshot \(name) differs (SNAPSHOT_RECORD=1 re-records):\n\(diff.joined(separator: "\n"))", sourceLocation: sourceLocation)
+    Issue.record(
+        "snapshot \(name) differs (SNAPSHOT_RECORD=1 re-records):\n\(diff.joined(separator: "\n"))",
+        sourceLocation: sourceLocation)
 }

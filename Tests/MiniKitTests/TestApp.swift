@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import MiniKit
 
 /// Builds small mini-programs in memory for tests.
@@ -6,7 +7,8 @@ enum TestApp {
     static func manifest(
         pages: [String] = ["index"], permissions: [(String, String)] = [], domains: [String] = [], extra: String = ""
     ) -> String {
-        let permissionText = permissions.map { "{\"scope\": \"\($0.0)\", \"reason\": \"\($0.1)\"}" }.joined(separator: ", ")
+        let permissionText = permissions.map { "{\"scope\": \"\($0.0)\", \"reason\": \"\($0.1)\"}" }.joined(
+            separator: ", ")
         return """
             {
               "id": "com.example.test",

@@ -6,7 +6,9 @@ struct PackageCommandTests {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("sample-apps")
 
-    @Test("check exits 0 with the review report on every sample app", arguments: ["car-insurance", "fund-subscription", "account-opening", "bill-payment", "branch-queue"])
+    @Test(
+        "check exits 0 with the review report on every sample app",
+        arguments: ["car-insurance", "fund-subscription", "account-opening", "bill-payment", "branch-queue"])
     func checkSamples(_ app: String) throws {
         let result = try CommandRunner.run("minictl", ["check", Self.samples.appendingPathComponent(app).path])
         #expect(result.status == 0, "\(result.stderr)")
@@ -19,8 +21,11 @@ struct PackageCommandTests {
     @Test("check exits 1 with located diagnostics on a broken app; 2 on usage errors")
     func checkBroken() throws {
         let folder = try TemporaryDirectory()
-        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("pages"), withIntermediateDirectories: true)
-        _ = try folder.write("manifest.json", #"{"id": "com.x.y", "name": "X", "version": "1.0.0", "category": "lifestyle", "pages": ["index"]}"#)
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("pages"), withIntermediateDirectories: true)
+        _ = try folder.write(
+            "manifest.json",
+            #"{"id": "com.x.y", "name": "X", "version": "1.0.0", "category": "lifestyle", "pages": ["index"]}"#)
         _ = try folder.write("pages/index.mml", "<colum>\n</colum>\n")
         let result = try CommandRunner.run("minictl", ["check", folder.url.path])
         #expect(result.status == 1)
@@ -42,8 +47,14 @@ struct PackageCommandTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)))
         #expect(one.stdout.hasPrefix("sha256: ") && one.stdout.contains("size:   "))
         #expect(try CommandRunner.run("minictl", ["check", first]).status == 0, "the package checks like its folder")
-        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("broken"), withIntermediateDirectories: true)
-        let broken = try CommandRunner.run("minictl", ["pack", folder.url.appendingPathComponent("broken").path, "-o", folder.url.appendingPathComponent("c.zip").path])
+        try FileManager.default.createDirectory(
+            at: folder.url.appendingPathComponent("broken"), withIntermediateDirectories: true)
+        let broken = try CommandRunner.run(
+            "minictl",
+            [
+                "pack", folder.url.appendingPathComponent("broken").path, "-o",
+                folder.url.appendingPathComponent("c.zip").path,
+            ])
         #expect(broken.status == 1)
         #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("c.zip").path))
     }
@@ -52,18 +63,26 @@ struct PackageCommandTests {
     func preview() throws {
         let app = Self.samples.appendingPathComponent("car-insurance").path
         let fixtures = Self.samples.appendingPathComponent("car-insurance.fixtures.json").path
-        let result = try CommandRunner.run("minictl", ["preview", app, "--fixtures", fixtures, "--size", "60x12", "--keys", "type:沪a12345 down down down enter", "--events"])
+        let result = try CommandRunner.run(
+            "minictl",
+            [
+                "preview", app, "--fixtures", fixtures, "--size", "60x12", "--keys",
+                "type:沪a12345 down down down enter", "--events",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Plans for 沪A12345"))
         #expect(result.stdout.contains("request: POST https://api.carins.example/v2/quotes"))
-        let denied = try CommandRunner.run("minictl", ["preview", Self.samples.appendingPathComponent("branch-queue").path, "--deny", "location", "--events"])
+        let denied = try CommandRunner.run(
+            "minictl",
+            ["preview", Self.samples.appendingPathComponent("branch-queue").path, "--deny", "location", "--events"])
         #expect(denied.stdout.contains("consent: location denied"))
         #expect(denied.stdout.contains("Allow location to see nearby branches."))
     }
 
     @Test("preview usage errors exit 2", arguments: [["--size", "10x2"], ["--keys", "jump"], ["--deny", "camera"]])
     func previewUsage(_ extra: [String]) throws {
-        let result = try CommandRunner.run("minictl", ["preview", Self.samples.appendingPathComponent("car-insurance").path] + extra)
+        let result = try CommandRunner.run(
+            "minictl", ["preview", Self.samples.appendingPathComponent("car-insurance").path] + extra)
         #expect(result.status == 2, "\(result.stderr)")
     }
 }

@@ -22,7 +22,9 @@ public protocol HostBridge: Sendable {
 /// Runs a runtime's effects against a ``HostBridge`` until nothing is pending.
 public enum BridgeDriver {
     /// Performs `effects` in order, feeding every answer back into `runtime`, and the effects that causes.
-    public static func drain(_ effects: [RuntimeEffect], runtime: inout MiniProgramRuntime, bridge: some HostBridge) async {
+    public static func drain(_ effects: [RuntimeEffect], runtime: inout MiniProgramRuntime, bridge: some HostBridge)
+        async
+    {
         var queue = effects[...]
         let manifest = runtime.program.manifest
         while let effect = queue.popFirst() {
@@ -30,10 +32,12 @@ public enum BridgeDriver {
             switch effect {
             case .toast(let message): await bridge.showToast(message)
             case .modal(let id, let title, let content, let confirmText, let cancelText):
-                let confirmed = await bridge.showModal(title: title, content: content, confirmText: confirmText, cancelText: cancelText)
+                let confirmed = await bridge.showModal(
+                    title: title, content: content, confirmText: confirmText, cancelText: cancelText)
                 more = runtime.answerModal(id, confirmed: confirmed)
             case .requestConsent(let id, let scope, let reason):
-                more = runtime.answerConsent(id, granted: await bridge.consent(to: scope, reason: reason, app: manifest))
+                more = runtime.answerConsent(
+                    id, granted: await bridge.consent(to: scope, reason: reason, app: manifest))
             case .confirmPayment(let id, let request):
                 more = runtime.complete(id, with: await bridge.confirmPayment(request, app: manifest))
             case .network(let id, let request):

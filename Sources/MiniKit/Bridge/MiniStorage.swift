@@ -20,7 +20,9 @@ public final class InMemoryStorage: MiniStorage, @unchecked Sendable {
     public func value(for key: String) -> MiniValue? { lock.withLock { values[key] } }
     public func setValue(_ value: MiniValue?, for key: String) { lock.withLock { values[key] = value } }
     public func removeAll() { lock.withLock { values.removeAll() } }
-    public func usedBytes() -> Int { lock.withLock { values.reduce(0) { $0 + $1.key.utf8.count + $1.value.approximateSize } } }
+    public func usedBytes() -> Int {
+        lock.withLock { values.reduce(0) { $0 + $1.key.utf8.count + $1.value.approximateSize } }
+    }
     /// Everything stored, for tests.
     public var snapshot: [String: MiniValue] { lock.withLock { values } }
 }

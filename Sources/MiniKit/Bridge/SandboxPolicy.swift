@@ -15,7 +15,8 @@ public struct SandboxPolicy: Sendable, Hashable {
 
     public init(
         grantedScopes: Set<HostAPI.Scope>, grantedDomains: Set<String>, consents: [HostAPI.Scope: Bool] = [:],
-        openId: String, storageQuota: Int = MiniKitLimits.defaultStorageQuota, language: String = "en", hostVersion: String = "7.3.0"
+        openId: String, storageQuota: Int = MiniKitLimits.defaultStorageQuota, language: String = "en",
+        hostVersion: String = "7.3.0"
     ) {
         self.grantedScopes = grantedScopes
         self.grantedDomains = grantedDomains

@@ -28,57 +28,92 @@ struct Checker {
             for handler in hookOrder + handlerOrder {
                 var facts = HandlerFacts()
                 checkActions(handler.body, page: page, names: Self.handlerNames, facts: &facts)
-                for api in facts.apis { if let scope = api.scope { usedScopes[scope, default: []].append("\(page.name).\(handler.name)") } }
+                for api in facts.apis {
+                    if let scope = api.scope { usedScopes[scope, default: []].append("\(page.name).\(handler.name)") }
+                }
                 allDomains.formUnion(facts.domains)
-                handlers.append(.init(name: handler.name, apis: facts.apis.map(\.rawValue).sorted(), domains: facts.domains.sorted(), navigates: facts.navigates.sorted()))
+                handlers.append(
+                    .init(
+                        name: handler.name, apis: facts.apis.map(\.rawValue).sorted(), domains: facts.domains.sorted(),
+                        navigates: facts.navigates.sorted()))
             }
             pageSummaries.append(.init(name: name, components: components, handlers: handlers))
         }
         // Declared but unused scopes are warnings; used but undeclared ones were errors at the call.
         for permission in program.manifest.permissions where usedScopes[permission.scope] == nil {
-            diagnostics.append(.warning("check.unused-scope", "scope '\(permission.scope.rawValue)' is declared but no handler uses it", in: manifestFile, at: MiniProgram.rangeOfString(permission.scope.rawValue, in: manifestFile), notes: ["remove it: reviewers and users see every scope you ask for"]))
+            diagnostics.append(
+                .warning(
+                    "check.unused-scope", "scope '\(permission.scope.rawValue)' is declared but no handler uses it",
+                    in: manifestFile, at: MiniProgram.rangeOfString(permission.scope.rawValue, in: manifestFile),
+                    notes: ["remove it: reviewers and users see every scope you ask for"]))
         }
-        for domain in program.manifest.domains where !allDomains.contains(domain) && !allDomains.contains("(computed)") {
-            diagnostics.append(.warning("check.unused-domain", "domain '\(domain)' is declared but no request goes to it", in: manifestFile, at: MiniProgram.rangeOfString(domain, in: manifestFile)))
+        for domain in program.manifest.domains where !allDomains.contains(domain) && !allDomains.contains("(computed)")
+        {
+            diagnostics.append(
+                .warning(
+                    "check.unused-domain", "domain '\(domain)' is declared but no request goes to it", in: manifestFile,
+                    at: MiniProgram.rangeOfString(domain, in: manifestFile)))
         }
         let manifest = program.manifest
         return ReviewReport(
             id: manifest.id, name: manifest.name, version: manifest.version.description, category: manifest.category,
             entryPage: manifest.entryPage, pages: pageSummaries,
-            scopes: manifest.permissions.map { .init(scope: $0.scope.rawValue, reason: $0.reason, sensitive: $0.scope.isSensitive, usedBy: (usedScopes[$0.scope] ?? []).sorted()) },
+            scopes: manifest.permissions.map {
+                .init(
+                    scope: $0.scope.rawValue, reason: $0.reason, sensitive: $0.scope.isSensitive,
+                    usedBy: (usedScopes[$0.scope] ?? []).sorted())
+            },
             domains: manifest.domains, warnings: diagnostics.filter { $0.severity == .warning }.count)
     }
 
     // MARK: Templates
 
-    private mutating func checkTemplate(_ nodes: [TemplateNode], page: Page, loopNames: Set<String>, components: inout Int) {
+    private mutating func checkTemplate(
+        _ nodes: [TemplateNode], page: Page, loopNames: Set<String>, components: inout Int
+    ) {
         for node in nodes {
             switch node {
             case .text(let text): checkText(text, page: page, names: loopNames)
             case .conditional(let conditional):
                 for branch in conditional.branches {
-                    if let condition = branch.condition { checkExpression(condition, file: page.markup, page: page, names: loopNames) }
+                    if let condition = branch.condition {
+                        checkExpression(condition, file: page.markup, page: page, names: loopNames)
+                    }
                     checkTemplate([branch.node], page: page, loopNames: loopNames, components: &components)
                 }
             case .list(let list):
                 checkExpression(list.items, file: page.markup, page: page, names: loopNames)
-                checkTemplate([list.body], page: page, loopNames: loopNames.union([list.itemName, list.indexName]), components: &components)
+                checkTemplate(
+                    [list.body], page: page, loopNames: loopNames.union([list.itemName, list.indexName]),
+                    components: &components)
             case .component(let component):
                 components += 1
                 for (_, value) in component.attributes { checkText(value, page: page, names: loopNames) }
                 for (_, value) in component.dataset { checkText(value, page: page, names: loopNames) }
                 for (_, binding) in component.events where page.logic.handlers[binding.handler] == nil {
                     let known = page.logic.handlers.keys.sorted()
-                    var notes = [known.isEmpty ? "\(Page.logicPath(page.name)) defines no handler" : "handlers of this page: \(known.joined(separator: ", "))"]
-                    if let close = known.min(by: { TemplateCompiler.distance($0, binding.handler) < TemplateCompiler.distance($1, binding.handler) }), TemplateCompiler.distance(close, binding.handler) <= 2 {
+                    var notes = [
+                        known.isEmpty
+                            ? "\(Page.logicPath(page.name)) defines no handler"
+                            : "handlers of this page: \(known.joined(separator: ", "))"
+                    ]
+                    if let close = known.min(by: {
+                        TemplateCompiler.distance($0, binding.handler) < TemplateCompiler.distance($1, binding.handler)
+                    }), TemplateCompiler.distance(close, binding.handler) <= 2 {
                         notes.insert("did you mean '\(close)'?", at: 0)
                     }
-                    diagnostics.append(.error("check.unknown-handler", "handler '\(binding.handler)' is not defined", in: page.markup, at: binding.range, notes: notes))
+                    diagnostics.append(
+                        .error(
+                            "check.unknown-handler", "handler '\(binding.handler)' is not defined", in: page.markup,
+                            at: binding.range, notes: notes))
                 }
                 if component.kind == .navigator, let url = component.attributes["url"]?.staticText {
                     let target = String(url.split(separator: "?", maxSplits: 1).first ?? "")
                     if program.manifest.pages.firstIndex(of: target) == nil {
-                        diagnostics.append(.error("check.unknown-page", "navigator opens page '\(target)', which is not in the manifest", in: page.markup, at: component.attributes["url"]!.range))
+                        diagnostics.append(
+                            .error(
+                                "check.unknown-page", "navigator opens page '\(target)', which is not in the manifest",
+                                in: page.markup, at: component.attributes["url"]!.range))
                     }
                 }
                 checkTemplate(component.children, page: page, loopNames: loopNames, components: &components)
@@ -97,18 +132,30 @@ struct Checker {
             let root = path[0]
             if names.contains(root) { continue }
             guard var value = page.logic.data[root] else {
-                var notes = [page.logic.data.isEmpty ? "the page declares no data (data { … } in \(Page.logicPath(page.name)))" : "data fields: \(page.logic.data.keys.sorted().joined(separator: ", "))"]
-                if let close = page.logic.data.keys.min(by: { TemplateCompiler.distance($0, root) < TemplateCompiler.distance($1, root) }), TemplateCompiler.distance(close, root) <= 2 {
+                var notes = [
+                    page.logic.data.isEmpty
+                        ? "the page declares no data (data { … } in \(Page.logicPath(page.name)))"
+                        : "data fields: \(page.logic.data.keys.sorted().joined(separator: ", "))"
+                ]
+                if let close = page.logic.data.keys.min(by: {
+                    TemplateCompiler.distance($0, root) < TemplateCompiler.distance($1, root)
+                }), TemplateCompiler.distance(close, root) <= 2 {
                     notes.insert("did you mean '\(close)'?", at: 0)
                 }
-                diagnostics.append(.error("check.unknown-data", "'\(root)' is not in the page data", in: file, at: range, notes: notes))
+                diagnostics.append(
+                    .error("check.unknown-data", "'\(root)' is not in the page data", in: file, at: range, notes: notes)
+                )
                 continue
             }
             for (depth, field) in path.dropFirst().enumerated() {
                 guard case .object(let members) = value else { break }  // null or computed: known only at run time
                 guard let next = members[field] else {
                     if field == "length" { break }
-                    diagnostics.append(.error("check.unknown-field", "'\(path[0...depth].joined(separator: "."))' has no field '\(field)' in the page data", in: file, at: range))
+                    diagnostics.append(
+                        .error(
+                            "check.unknown-field",
+                            "'\(path[0...depth].joined(separator: "."))' has no field '\(field)' in the page data",
+                            in: file, at: range))
                     break
                 }
                 value = next
@@ -130,16 +177,31 @@ struct Checker {
             switch action {
             case .set(let assignments, _):
                 for assignment in assignments {
-                    if let root = assignment.target.readPaths.first?.path.first, page.logic.data[root] == nil, !names.contains(root) {
-                        diagnostics.append(.error("check.unknown-data", "'set' writes '\(root)', which is not declared in the page data", in: file, at: assignment.target.range, notes: ["declare it in data { … } with its initial value"]))
+                    if let root = assignment.target.readPaths.first?.path.first, page.logic.data[root] == nil,
+                        !names.contains(root)
+                    {
+                        diagnostics.append(
+                            .error(
+                                "check.unknown-data", "'set' writes '\(root)', which is not declared in the page data",
+                                in: file, at: assignment.target.range,
+                                notes: ["declare it in data { … } with its initial value"]))
                     }
-                    if case .index(_, let index, _) = assignment.target { checkExpression(index, file: file, page: page, names: names) }
+                    if case .index(_, let index, _) = assignment.target {
+                        checkExpression(index, file: file, page: page, names: names)
+                    }
                     checkExpression(assignment.value, file: file, page: page, names: names)
                 }
             case .call(let call):
                 facts.apis.insert(call.api)
                 if let scope = call.api.scope, !program.manifest.declaredScopes.contains(scope) {
-                    diagnostics.append(.error("check.undeclared-scope", "\(call.api.rawValue) needs the '\(scope.rawValue)' scope, which the manifest does not declare", in: file, at: call.nameRange, notes: ["add {\"scope\": \"\(scope.rawValue)\", \"reason\": \"…\"} to permissions in manifest.json"]))
+                    diagnostics.append(
+                        .error(
+                            "check.undeclared-scope",
+                            "\(call.api.rawValue) needs the '\(scope.rawValue)' scope, which the manifest does not declare",
+                            in: file, at: call.nameRange,
+                            notes: [
+                                "add {\"scope\": \"\(scope.rawValue)\", \"reason\": \"…\"} to permissions in manifest.json"
+                            ]))
                 }
                 if let arguments = call.arguments { checkExpression(arguments, file: file, page: page, names: names) }
                 if call.api == .networkRequest { checkRequest(call, file: file, facts: &facts) }
@@ -154,7 +216,11 @@ struct Checker {
             case .navigate(let target, let query, _, _):
                 if case .literal(.string(let name), let range) = target {
                     if program.manifest.pages.firstIndex(of: name) == nil {
-                        diagnostics.append(.error("check.unknown-page", "navigates to page '\(name)', which is not in the manifest", in: file, at: range, notes: ["pages: \(program.manifest.pages.joined(separator: ", "))"]))
+                        diagnostics.append(
+                            .error(
+                                "check.unknown-page", "navigates to page '\(name)', which is not in the manifest",
+                                in: file, at: range, notes: ["pages: \(program.manifest.pages.joined(separator: ", "))"]
+                            ))
                     }
                     facts.navigates.insert(name)
                 } else {
@@ -164,7 +230,9 @@ struct Checker {
                 if let query { checkExpression(query, file: file, page: page, names: names) }
             case .branch(let branches, _):
                 for branch in branches {
-                    if let condition = branch.condition { checkExpression(condition, file: file, page: page, names: names) }
+                    if let condition = branch.condition {
+                        checkExpression(condition, file: file, page: page, names: names)
+                    }
                     checkActions(branch.body, page: page, names: names, facts: &facts)
                 }
             case .back, .stop:
@@ -175,12 +243,20 @@ struct Checker {
 
     /// A request's URL must be https on a declared domain; a URL built at run time is checked then.
     private mutating func checkRequest(_ call: APICall, file: SourceFile, facts: inout HandlerFacts) {
-        guard case .object(let members, _)? = call.arguments, let url = members.first(where: { $0.key == "url" })?.value else {
-            diagnostics.append(.error("check.request", "network.request needs a 'url'", in: file, at: call.nameRange, notes: ["call network.request { url: \"https://host/path\", method: \"GET\" }"]))
+        guard case .object(let members, _)? = call.arguments, let url = members.first(where: { $0.key == "url" })?.value
+        else {
+            diagnostics.append(
+                .error(
+                    "check.request", "network.request needs a 'url'", in: file, at: call.nameRange,
+                    notes: ["call network.request { url: \"https://host/path\", method: \"GET\" }"]))
             return
         }
         guard let prefix = Self.literalPrefix(url) else {
-            diagnostics.append(.warning("check.computed-url", "the URL is computed; its domain is checked when the request is made", in: file, at: url.range, notes: ["start the URL with a literal \"https://host/\" so reviewers can see where it goes"]))
+            diagnostics.append(
+                .warning(
+                    "check.computed-url", "the URL is computed; its domain is checked when the request is made",
+                    in: file, at: url.range,
+                    notes: ["start the URL with a literal \"https://host/\" so reviewers can see where it goes"]))
             facts.domains.insert("(computed)")
             return
         }
@@ -189,15 +265,25 @@ struct Checker {
             return
         }
         let afterScheme = prefix.dropFirst("https://".count)
-        guard let end = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == ":" }) ?? (Self.isLiteral(url) ? afterScheme.endIndex : nil) else {
-            diagnostics.append(.warning("check.computed-url", "the host of the URL is computed; its domain is checked when the request is made", in: file, at: url.range))
+        guard
+            let end = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == ":" })
+                ?? (Self.isLiteral(url) ? afterScheme.endIndex : nil)
+        else {
+            diagnostics.append(
+                .warning(
+                    "check.computed-url",
+                    "the host of the URL is computed; its domain is checked when the request is made", in: file,
+                    at: url.range))
             facts.domains.insert("(computed)")
             return
         }
         let host = afterScheme[..<end].lowercased()
         facts.domains.insert(host)
         if !program.manifest.domains.contains(host) {
-            diagnostics.append(.error("check.undeclared-domain", "request to '\(host)', which the manifest does not declare", in: file, at: url.range, notes: ["add \"\(host)\" to domains in manifest.json"]))
+            diagnostics.append(
+                .error(
+                    "check.undeclared-domain", "request to '\(host)', which the manifest does not declare", in: file,
+                    at: url.range, notes: ["add \"\(host)\" to domains in manifest.json"]))
         }
     }
 

@@ -43,12 +43,16 @@ public struct ReviewReport: Sendable, Hashable, Codable {
         if scopes.isEmpty { lines.append("  (none)") }
         for scope in scopes {
             lines.append("  \(scope.scope)\(scope.sensitive ? " [asks the user]" : "") — \"\(scope.reason)\"")
-            lines.append("    used by: \(scope.usedBy.isEmpty ? "(nothing — declared but unused)" : scope.usedBy.joined(separator: ", "))")
+            lines.append(
+                "    used by: \(scope.usedBy.isEmpty ? "(nothing — declared but unused)" : scope.usedBy.joined(separator: ", "))"
+            )
         }
         lines.append("Domains: \(domains.isEmpty ? "(none)" : domains.joined(separator: ", "))")
         lines.append("")
         for page in pages {
-            lines.append("Page \(page.name): \(page.components) component\(page.components == 1 ? "" : "s"), \(page.handlers.count) handler\(page.handlers.count == 1 ? "" : "s")")
+            lines.append(
+                "Page \(page.name): \(page.components) component\(page.components == 1 ? "" : "s"), \(page.handlers.count) handler\(page.handlers.count == 1 ? "" : "s")"
+            )
             for handler in page.handlers {
                 var facts: [String] = []
                 facts.append(handler.apis.isEmpty ? "no host API" : "calls " + handler.apis.joined(separator: ", "))

@@ -7,12 +7,19 @@ enum Builtins {
         "keys", "min", "max", "abs", "round", "floor", "ceil",
     ]
 
-    static func call(_ name: String, _ arguments: [MiniValue], fuel: inout Int, range: SourceRange) throws(EvaluationError) -> MiniValue {
+    static func call(_ name: String, _ arguments: [MiniValue], fuel: inout Int, range: SourceRange)
+        throws(EvaluationError) -> MiniValue
+    {
         func argument(_ index: Int) -> MiniValue { index < arguments.count ? arguments[index] : .null }
         func count(_ expected: ClosedRange<Int>) throws(EvaluationError) {
             guard expected.contains(arguments.count) else {
-                let text = expected.lowerBound == expected.upperBound ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
-                throw EvaluationError(.wrongArguments, "\(name)() takes \(text) argument\(expected.upperBound == 1 ? "" : "s"), given \(arguments.count)", range)
+                let text =
+                    expected.lowerBound == expected.upperBound
+                    ? "\(expected.lowerBound)" : "\(expected.lowerBound) to \(expected.upperBound)"
+                throw EvaluationError(
+                    .wrongArguments,
+                    "\(name)() takes \(text) argument\(expected.upperBound == 1 ? "" : "s"), given \(arguments.count)",
+                    range)
             }
         }
         func string(_ index: Int) throws(EvaluationError) -> String {
@@ -30,12 +37,16 @@ enum Builtins {
                     throw EvaluationError(.type, "\(name)() expects a number, given \"\(text)\"", range)
                 }
                 return value
-            default: throw EvaluationError(.type, "\(name)() expects a number, given \(argument(index).kindName)", range)
+            default:
+                throw EvaluationError(.type, "\(name)() expects a number, given \(argument(index).kindName)", range)
             }
         }
         func charge(_ amount: Int) throws(EvaluationError) {
             fuel -= amount / 16
-            if fuel < 0 { throw EvaluationError(.fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", range) }
+            if fuel < 0 {
+                throw EvaluationError(
+                    .fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", range)
+            }
         }
         switch name {
         case "len":
@@ -51,7 +62,10 @@ enum Builtins {
             try count(1...1)
             let text = try string(0)
             try charge(text.utf8.count)
-            return .string(name == "upper" ? text.uppercased() : name == "lower" ? text.lowercased() : text.trimmingCharacters(in: .whitespacesAndNewlines))
+            return .string(
+                name == "upper"
+                    ? text.uppercased()
+                    : name == "lower" ? text.lowercased() : text.trimmingCharacters(in: .whitespacesAndNewlines))
         case "str":
             try count(1...1)
             let text = argument(0).displayText
@@ -64,13 +78,17 @@ enum Builtins {
         case "fixed":
             try count(1...2)
             let digits = arguments.count > 1 ? Int(try number(1)) : 2
-            guard (0...10).contains(digits) else { throw EvaluationError(.type, "fixed() takes 0 to 10 digits, given \(digits)", range) }
+            guard (0...10).contains(digits) else {
+                throw EvaluationError(.type, "fixed() takes 0 to 10 digits, given \(digits)", range)
+            }
             return .string(String(format: "%.\(digits)f", try number(0)))
         case "money":
             // 12345.6 → "12,345.60": the bank's way of writing amounts.
             try count(1...1)
             let value = try number(0)
-            guard value.isFinite, abs(value) < 1e15 else { throw EvaluationError(.type, "money() expects a finite amount", range) }
+            guard value.isFinite, abs(value) < 1e15 else {
+                throw EvaluationError(.type, "money() expects a finite amount", range)
+            }
             let cents = Int64((abs(value) * 100).rounded())
             var whole = String(cents / 100)
             var grouped = ""
@@ -89,7 +107,9 @@ enum Builtins {
             let keepEnd = arguments.count > 2 ? max(0, Int(try number(2))) : 4
             guard keepStart + keepEnd < characters.count else { return .string(String(characters)) }
             let hidden = characters.count - keepStart - keepEnd
-            return .string(String(characters.prefix(keepStart)) + String(repeating: "*", count: hidden) + String(characters.suffix(keepEnd)))
+            return .string(
+                String(characters.prefix(keepStart)) + String(repeating: "*", count: hidden)
+                    + String(characters.suffix(keepEnd)))
         case "join":
             try count(1...2)
             guard case .array(let items) = argument(0) else {
@@ -111,7 +131,9 @@ enum Builtins {
                 return .bool(items.contains(argument(1)))
             case .object(let members): return .bool(members[try string(1)] != nil)
             case .null: return .bool(false)
-            default: throw EvaluationError(.type, "contains() expects text, a list or an object, given \(argument(0).kindName)", range)
+            default:
+                throw EvaluationError(
+                    .type, "contains() expects text, a list or an object, given \(argument(0).kindName)", range)
             }
         case "slice":
             try count(2...3)
@@ -120,13 +142,15 @@ enum Builtins {
             case .string(let text):
                 let characters = Array(text)
                 try charge(characters.count)
-                let (lower, upper) = bounds(start, arguments.count > 2 ? Int(try number(2)) : characters.count, characters.count)
+                let (lower, upper) = bounds(
+                    start, arguments.count > 2 ? Int(try number(2)) : characters.count, characters.count)
                 return .string(String(characters[lower..<upper]))
             case .array(let items):
                 try charge(items.count * 16)
                 let (lower, upper) = bounds(start, arguments.count > 2 ? Int(try number(2)) : items.count, items.count)
                 return .array(Array(items[lower..<upper]))
-            default: throw EvaluationError(.type, "slice() expects text or a list, given \(argument(0).kindName)", range)
+            default:
+                throw EvaluationError(.type, "slice() expects text or a list, given \(argument(0).kindName)", range)
             }
         case "keys":
             try count(1...1)
@@ -134,7 +158,9 @@ enum Builtins {
             try charge(members.count * 16)
             return .array(members.keys.sorted().map(MiniValue.string))
         case "min", "max":
-            guard !arguments.isEmpty else { throw EvaluationError(.wrongArguments, "\(name)() needs at least one argument", range) }
+            guard !arguments.isEmpty else {
+                throw EvaluationError(.wrongArguments, "\(name)() needs at least one argument", range)
+            }
             var values: [Double] = []
             for index in arguments.indices { values.append(try number(index)) }
             return .number(name == "min" ? values.min()! : values.max()!)

@@ -96,7 +96,8 @@ extension Expression: CustomStringConvertible {
         case .identifier(let name, _): return name
         case .member(let base, let name, _): return "\(base).\(name)"
         case .index(let base, let index, _): return "\(base)[\(index)]"
-        case .call(let name, let arguments, _): return "\(name)(\(arguments.map(\.description).joined(separator: ", ")))"
+        case .call(let name, let arguments, _):
+            return "\(name)(\(arguments.map(\.description).joined(separator: ", ")))"
         case .unary(let op, let operand, _): return "\(op.rawValue)\(operand)"
         case .binary(let op, let lhs, let rhs, _): return "(\(lhs) \(op.rawValue) \(rhs))"
         case .conditional(let a, let b, let c, _): return "(\(a) ? \(b) : \(c))"

@@ -28,7 +28,9 @@ public struct ExpressionEvaluator {
     public init(fuel: Int = MiniKitLimits.expressionFuel) { self.fuel = fuel }
 
     /// Evaluates `expression` in `scope` with a fresh budget.
-    public static func evaluate(_ expression: Expression, in scope: Scope, fuel: Int = MiniKitLimits.expressionFuel) throws(EvaluationError) -> MiniValue {
+    public static func evaluate(_ expression: Expression, in scope: Scope, fuel: Int = MiniKitLimits.expressionFuel)
+        throws(EvaluationError) -> MiniValue
+    {
         var evaluator = ExpressionEvaluator(fuel: fuel)
         return try evaluator.evaluate(expression, scope)
     }
@@ -39,7 +41,8 @@ public struct ExpressionEvaluator {
     public mutating func evaluate(_ expression: Expression, _ scope: Scope) throws(EvaluationError) -> MiniValue {
         fuel -= 1
         guard fuel >= 0 else {
-            throw EvaluationError(.fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", expression.range)
+            throw EvaluationError(
+                .fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", expression.range)
         }
         switch expression {
         case .literal(let value, _):
@@ -69,7 +72,9 @@ public struct ExpressionEvaluator {
             case (.object(let members), .string(let key)): return members[key] ?? .null
             case (.string(let text), .number(let position)):
                 let characters = Array(text)
-                guard position == position.rounded(), position >= 0, Int(position) < characters.count else { return .null }
+                guard position == position.rounded(), position >= 0, Int(position) < characters.count else {
+                    return .null
+                }
                 return .string(String(characters[Int(position)]))
             default:
                 throw EvaluationError(.type, "cannot index \(value.kindName) with \(index.kindName)", range)
@@ -102,7 +107,8 @@ public struct ExpressionEvaluator {
                 return try binary(op, lhs, rhs, range)
             }
         case .conditional(let condition, let whenTrue, let whenFalse, _):
-            return try evaluate(condition, scope).isTruthy ? try evaluate(whenTrue, scope) : try evaluate(whenFalse, scope)
+            return try evaluate(condition, scope).isTruthy
+                ? try evaluate(whenTrue, scope) : try evaluate(whenFalse, scope)
         case .array(let items, _):
             var values: [MiniValue] = []
             for item in items { values.append(try evaluate(item, scope)) }
@@ -114,7 +120,9 @@ public struct ExpressionEvaluator {
         }
     }
 
-    private mutating func binary(_ op: Expression.BinaryOperator, _ lhs: MiniValue, _ rhs: MiniValue, _ range: SourceRange) throws(EvaluationError) -> MiniValue {
+    private mutating func binary(
+        _ op: Expression.BinaryOperator, _ lhs: MiniValue, _ rhs: MiniValue, _ range: SourceRange
+    ) throws(EvaluationError) -> MiniValue {
         switch op {
         case .equal: return .bool(lhs == rhs)
         case .notEqual: return .bool(lhs != rhs)
@@ -125,7 +133,8 @@ public struct ExpressionEvaluator {
             throw EvaluationError(.type, "cannot add \(lhs.kindName) and \(rhs.kindName)", range)
         case .subtract, .multiply, .divide, .remainder:
             guard case .number(let a) = lhs, case .number(let b) = rhs else {
-                throw EvaluationError(.type, "cannot apply '\(op.rawValue)' to \(lhs.kindName) and \(rhs.kindName)", range)
+                throw EvaluationError(
+                    .type, "cannot apply '\(op.rawValue)' to \(lhs.kindName) and \(rhs.kindName)", range)
             }
             switch op {
             case .subtract: return .number(a - b)
@@ -143,7 +152,8 @@ public struct ExpressionEvaluator {
             case (.number(let a), .number(let b)): order = a < b ? -1 : a > b ? 1 : 0
             case (.string(let a), .string(let b)): order = a < b ? -1 : a > b ? 1 : 0
             default:
-                throw EvaluationError(.type, "cannot compare \(lhs.kindName) with \(rhs.kindName) using '\(op.rawValue)'", range)
+                throw EvaluationError(
+                    .type, "cannot compare \(lhs.kindName) with \(rhs.kindName) using '\(op.rawValue)'", range)
             }
             switch op {
             case .less: return .bool(order < 0)
@@ -156,10 +166,15 @@ public struct ExpressionEvaluator {
         }
     }
 
-    private mutating func concatenate(_ lhs: String, _ rhs: MiniValue, _ range: SourceRange) throws(EvaluationError) -> MiniValue {
+    private mutating func concatenate(_ lhs: String, _ rhs: MiniValue, _ range: SourceRange) throws(EvaluationError)
+        -> MiniValue
+    {
         let result = lhs + rhs.displayText
         fuel -= result.utf8.count / 64
-        guard fuel >= 0 else { throw EvaluationError(.fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", range) }
+        guard fuel >= 0 else {
+            throw EvaluationError(
+                .fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", range)
+        }
         guard result.utf8.count <= MiniKitLimits.maximumStringLength else {
             throw EvaluationError(.size, "the text grew beyond \(MiniKitLimits.maximumStringLength / 1024) KiB", range)
         }

@@ -18,14 +18,19 @@ public struct ExpressionParser {
         var lexer = Lexer(bytes: file.bytes, start: range.lowerBound, end: range.upperBound)
         var parser = ExpressionParser(tokens: try lexer.tokenize(file: file), file: file)
         guard parser.current.kind != .end else {
-            throw .error("syntax.empty-expression", "empty expression", in: file, at: range, notes: ["write a value between '{{' and '}}'"])
+            throw .error(
+                "syntax.empty-expression", "empty expression", in: file, at: range,
+                notes: ["write a value between '{{' and '}}'"])
         }
         let expression = try parser.parseExpression()
         guard parser.current.kind == .end else {
             throw parser.unexpected("expected the end of the expression")
         }
         guard expression.nodeCount <= maximumNodes else {
-            throw .error("limit.expression-size", "expression has \(expression.nodeCount) nodes, more than the limit of \(maximumNodes)", in: file, at: expression.range)
+            throw .error(
+                "limit.expression-size",
+                "expression has \(expression.nodeCount) nodes, more than the limit of \(maximumNodes)", in: file,
+                at: expression.range)
         }
         return expression
     }
@@ -67,7 +72,9 @@ public struct ExpressionParser {
         depth += 1
         defer { depth -= 1 }
         guard depth <= MiniKitLimits.maximumExpressionDepth else {
-            throw .error("limit.expression-depth", "expression nests deeper than \(MiniKitLimits.maximumExpressionDepth)", in: file, at: current.range)
+            throw .error(
+                "limit.expression-depth", "expression nests deeper than \(MiniKitLimits.maximumExpressionDepth)",
+                in: file, at: current.range)
         }
         var lhs = try parsePrefix()
         while case .symbol(let symbol) = current.kind, let power = Self.bindingPower(symbol), power > minimumPower {
@@ -100,7 +107,9 @@ public struct ExpressionParser {
         while true {
             if isSymbol(".") {
                 _ = advance()
-                guard case .identifier(let name) = current.kind else { throw unexpected("expected a field name after '.'") }
+                guard case .identifier(let name) = current.kind else {
+                    throw unexpected("expected a field name after '.'")
+                }
                 let end = advance().range
                 expression = .member(expression, name, expression.range.joined(end))
             } else if isSymbol("[") {
@@ -118,7 +127,9 @@ public struct ExpressionParser {
                 }
                 let close = try expect(")", "to close the argument list of '\(name)'")
                 guard Builtins.names.contains(name) else {
-                    throw .error("expression.unknown-function", "unknown function '\(name)'", in: file, at: range, notes: ["functions are \(Builtins.names.sorted().joined(separator: ", "))"])
+                    throw .error(
+                        "expression.unknown-function", "unknown function '\(name)'", in: file, at: range,
+                        notes: ["functions are \(Builtins.names.sorted().joined(separator: ", "))"])
                 }
                 expression = .call(name, arguments, range.joined(close.range))
             } else {

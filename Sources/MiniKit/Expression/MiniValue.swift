@@ -70,7 +70,8 @@ public enum MiniValue: Sendable, Hashable {
         case .string(let value): return Self.quote(value)
         case .array(let items): return "[" + items.map(\.json).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.keys.sorted().map { Self.quote($0) + ":" + members[$0]!.json }.joined(separator: ",") + "}"
+            return "{" + members.keys.sorted().map { Self.quote($0) + ":" + members[$0]!.json }.joined(separator: ",")
+                + "}"
         }
     }
 

@@ -111,7 +111,9 @@ public struct Lexer {
             position += 1
             if byte == 0x26 || byte == 0x7C {
                 let single = String(UnicodeScalar(byte))
-                throw .error("syntax.operator", "unknown operator '\(single)'", in: file, at: range(), notes: ["write '\(single)\(single)' for the logical operator"])
+                throw .error(
+                    "syntax.operator", "unknown operator '\(single)'", in: file, at: range(),
+                    notes: ["write '\(single)\(single)' for the logical operator"])
             }
             return Token(kind: .symbol(String(UnicodeScalar(byte))), range: range())
         }
@@ -129,7 +131,8 @@ public struct Lexer {
         var scalars = String.UnicodeScalarView()
         var chunkStart = position
         func flush(_ lexer: Lexer) {
-            scalars.append(contentsOf: String(decoding: lexer.bytes[chunkStart..<lexer.position], as: UTF8.self).unicodeScalars)
+            scalars.append(
+                contentsOf: String(decoding: lexer.bytes[chunkStart..<lexer.position], as: UTF8.self).unicodeScalars)
         }
         while position < end {
             let byte = bytes[position]
@@ -155,7 +158,10 @@ public struct Lexer {
                 case 0x7B: scalars.append("{")
                 case 0x7D: scalars.append("}")
                 default:
-                    throw .error("syntax.escape", "unknown escape '\\\(String(UnicodeScalar(escaped)))' in a string", in: file, at: SourceRange(position + base, position + 2 + base), notes: ["escapes are \\n \\t \\r \\\\ \\\" \\' \\{ \\}"])
+                    throw .error(
+                        "syntax.escape", "unknown escape '\\\(String(UnicodeScalar(escaped)))' in a string", in: file,
+                        at: SourceRange(position + base, position + 2 + base),
+                        notes: ["escapes are \\n \\t \\r \\\\ \\\" \\' \\{ \\}"])
                 }
                 position += 2
                 chunkStart = position
@@ -163,7 +169,9 @@ public struct Lexer {
             }
             position += 1
         }
-        throw .error("syntax.string", "unterminated string", in: file, at: SourceRange(start + base, position + base), notes: ["close it with \(quote == 0x22 ? "\"" : "'") on the same line"])
+        throw .error(
+            "syntax.string", "unterminated string", in: file, at: SourceRange(start + base, position + base),
+            notes: ["close it with \(quote == 0x22 ? "\"" : "'") on the same line"])
     }
 
     static func isIdentifierStart(_ byte: UInt8) -> Bool {

@@ -44,7 +44,9 @@ public struct CellBuffer: Sendable, Hashable {
     /// Writes text from (x, y), clipped to `limit` columns; returns the columns used. Wide characters take
     /// two cells and are never split at the edge.
     @discardableResult
-    public mutating func write(_ text: String, x: Int, y: Int, limit: Int? = nil, role: CellRole = .normal, focused: Bool = false) -> Int {
+    public mutating func write(
+        _ text: String, x: Int, y: Int, limit: Int? = nil, role: CellRole = .normal, focused: Bool = false
+    ) -> Int {
         guard y >= 0, y < height, x >= 0 else { return 0 }
         let end = min(width, x + (limit ?? width))
         var column = x
@@ -54,14 +56,18 @@ public struct CellBuffer: Sendable, Hashable {
             if character == "\n" || character == "\t" { continue }
             guard column + cellWidth <= end else { break }
             self[column, y] = Cell(character: character, role: role, focused: focused, isContinuation: false)
-            if cellWidth == 2 { self[column + 1, y] = Cell(character: " ", role: role, focused: focused, isContinuation: true) }
+            if cellWidth == 2 {
+                self[column + 1, y] = Cell(character: " ", role: role, focused: focused, isContinuation: true)
+            }
             column += cellWidth
         }
         return column - x
     }
 
     /// Fills a run of cells.
-    public mutating func fill(_ character: Character, x: Int, y: Int, count: Int, role: CellRole = .normal, focused: Bool = false) {
+    public mutating func fill(
+        _ character: Character, x: Int, y: Int, count: Int, role: CellRole = .normal, focused: Bool = false
+    ) {
         guard y >= 0, y < height else { return }
         for column in max(0, x)..<min(width, x + count) {
             self[column, y] = Cell(character: character, role: role, focused: focused, isContinuation: false)

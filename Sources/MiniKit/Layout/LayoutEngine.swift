@@ -118,7 +118,9 @@ struct LayoutEngine {
             return placeText(text, x: x, y: y, width: width, role: role, align: node.string("align") ?? "left")
         case .button:
             let type = node.string("type") ?? "default"
-            let role: CellRole = node.bool("disabled") ? .disabled : type == "primary" ? .primaryButton : type == "warn" ? .warnButton : .button
+            let role: CellRole =
+                node.bool("disabled")
+                ? .disabled : type == "primary" ? .primaryButton : type == "warn" ? .warnButton : .button
             buffer.ensureHeight(y + 1)
             buffer.write("[ \(node.text) ]", x: x, y: y, limit: width, role: role, focused: isFocused)
             register(node, row: y, height: 1)
@@ -159,7 +161,9 @@ struct LayoutEngine {
         case .switch:
             buffer.ensureHeight(y + 1)
             let mark = node.bool("checked") ? "[✓]" : "[ ]"
-            buffer.write("\(mark) \(node.string("label") ?? "")", x: x, y: y, limit: width, role: node.bool("disabled") ? .disabled : .normal, focused: isFocused)
+            buffer.write(
+                "\(mark) \(node.string("label") ?? "")", x: x, y: y, limit: width,
+                role: node.bool("disabled") ? .disabled : .normal, focused: isFocused)
             register(node, row: y, height: 1)
             return 1
         case .picker:
@@ -168,7 +172,9 @@ struct LayoutEngine {
             if let label = node.string("label"), !label.isEmpty {
                 column += buffer.write(label + ": ", x: column, y: y, limit: width, role: .muted)
             }
-            buffer.write("‹ \(pickerText(node)) ›", x: column, y: y, limit: x + width - column, role: node.bool("disabled") ? .disabled : .input, focused: isFocused)
+            buffer.write(
+                "‹ \(pickerText(node)) ›", x: column, y: y, limit: x + width - column,
+                role: node.bool("disabled") ? .disabled : .input, focused: isFocused)
             register(node, row: y, height: 1)
             return 1
         case .divider:
@@ -200,7 +206,9 @@ struct LayoutEngine {
     }
 
     private mutating func register(_ node: ViewNode, row: Int, height: Int) {
-        if node.acceptsFocus { focusables.append(FocusTarget(identity: node.identity, node: node, row: row, height: height)) }
+        if node.acceptsFocus {
+            focusables.append(FocusTarget(identity: node.identity, node: node, row: row, height: height))
+        }
     }
 
     /// Wraps text to `width` display columns, breaking at spaces where it can; returns the rows used.
@@ -209,7 +217,8 @@ struct LayoutEngine {
         buffer.ensureHeight(y + lines.count)
         for (index, line) in lines.enumerated() {
             let lineWidth = CharacterWidth.of(line)
-            let offset = align == "center" ? max(0, (width - lineWidth) / 2) : align == "right" ? max(0, width - lineWidth) : 0
+            let offset =
+                align == "center" ? max(0, (width - lineWidth) / 2) : align == "right" ? max(0, width - lineWidth) : 0
             buffer.write(line, x: x + offset, y: y + index, limit: width - offset, role: role)
         }
         return lines.count

@@ -56,7 +56,11 @@ struct ViewBuilder {
         for (position, node) in nodes.enumerated() {
             guard produced < MiniKitLimits.maximumRenderedNodes else {
                 if issues.last?.code != "limit.rendered-nodes" {
-                    issues.append(RenderIssue(message: "the page renders more than \(MiniKitLimits.maximumRenderedNodes) nodes; the rest is cut", code: "limit.rendered-nodes", location: page.markup.path))
+                    issues.append(
+                        RenderIssue(
+                            message:
+                                "the page renders more than \(MiniKitLimits.maximumRenderedNodes) nodes; the rest is cut",
+                            code: "limit.rendered-nodes", location: page.markup.path))
                 }
                 return result
             }
@@ -64,7 +68,10 @@ struct ViewBuilder {
             switch node {
             case .text(let text):
                 produced += 1
-                result.append(ViewNode(kind: .text, properties: [:], text: evaluate(text, scope), events: [:], dataset: [:], children: [], identity: id))
+                result.append(
+                    ViewNode(
+                        kind: .text, properties: [:], text: evaluate(text, scope), events: [:], dataset: [:],
+                        children: [], identity: id))
             case .conditional(let conditional):
                 for (index, branch) in conditional.branches.enumerated() {
                     if let condition = branch.condition, !(evaluate(condition, scope)?.isTruthy ?? false) { continue }
@@ -75,15 +82,21 @@ struct ViewBuilder {
                 let items: [MiniValue]
                 switch evaluate(list.items, scope) {
                 case .array(let values)?: items = values
-                case .number(let count)? where count >= 0: items = (0..<min(Int(count), MiniKitLimits.maximumRenderedNodes)).map { .number(Double($0 + 1)) }
+                case .number(let count)? where count >= 0:
+                    items = (0..<min(Int(count), MiniKitLimits.maximumRenderedNodes)).map { .number(Double($0 + 1)) }
                 case .null?, nil: items = []
                 case let other?:
-                    issues.append(issue("wx:for needs a list, found \(other.kindName)", "expression.type", list.items.range))
+                    issues.append(
+                        issue("wx:for needs a list, found \(other.kindName)", "expression.type", list.items.range))
                     items = []
                 }
                 for (index, item) in items.enumerated() {
                     let keyPart: String
-                    if let key = list.key, let value = item[key] { keyPart = value.displayText } else { keyPart = String(index) }
+                    if let key = list.key, let value = item[key] {
+                        keyPart = value.displayText
+                    } else {
+                        keyPart = String(index)
+                    }
                     let itemScope = scope.pushing([list.itemName: item, list.indexName: .number(Double(index))])
                     result += build([list.body], scope: itemScope, identity: "\(id)[\(keyPart)]")
                 }
@@ -99,7 +112,8 @@ struct ViewBuilder {
                 if component.kind.acceptsOnlyText { text = children.map(\.text).joined() }
                 result.append(
                     ViewNode(
-                        kind: component.kind, properties: properties, text: text, events: component.events.mapValues(\.handler),
+                        kind: component.kind, properties: properties, text: text,
+                        events: component.events.mapValues(\.handler),
                         dataset: dataset, children: component.kind.acceptsOnlyText ? [] : children, identity: id))
             }
         }

@@ -69,7 +69,10 @@ public struct PageLogic: Sendable, Hashable {
     public var hooks: [LifecycleHook: Handler]
     public var handlers: [String: Handler]
 
-    public init(data: [String: MiniValue] = [:], dataRange: SourceRange? = nil, hooks: [LifecycleHook: Handler] = [:], handlers: [String: Handler] = [:]) {
+    public init(
+        data: [String: MiniValue] = [:], dataRange: SourceRange? = nil, hooks: [LifecycleHook: Handler] = [:],
+        handlers: [String: Handler] = [:]
+    ) {
         self.data = data
         self.dataRange = dataRange
         self.hooks = hooks

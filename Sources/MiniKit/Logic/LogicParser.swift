@@ -6,7 +6,8 @@ struct LogicParser {
 
     static func parse(_ file: SourceFile) throws(Diagnostic) -> PageLogic {
         var lexer = Lexer(bytes: file.bytes)
-        var parser = LogicParser(expressions: ExpressionParser(tokens: try lexer.tokenize(file: file), file: file), file: file)
+        var parser = LogicParser(
+            expressions: ExpressionParser(tokens: try lexer.tokenize(file: file), file: file), file: file)
         return try parser.parseFile()
     }
 
@@ -34,17 +35,22 @@ struct LogicParser {
                 }
                 let literal = try expressions.parseExpression()
                 guard case .object = literal else {
-                    throw .error("logic.data", "'data' must be followed by an object: data { name: value, … }", in: file, at: literal.range)
+                    throw .error(
+                        "logic.data", "'data' must be followed by an object: data { name: value, … }", in: file,
+                        at: literal.range)
                 }
                 let value: MiniValue
                 do {
                     value = try ExpressionEvaluator.evaluate(literal, in: Scope([:]))
                 } catch {
-                    throw .error("logic.data", "page data must be constant: \(error.message)", in: file, at: error.range)
+                    throw .error(
+                        "logic.data", "page data must be constant: \(error.message)", in: file, at: error.range)
                 }
                 guard case .object(let members) = value else { continue }
                 guard value.approximateSize <= MiniKitLimits.maximumDataSize else {
-                    throw .error("limit.data-size", "page data is larger than \(MiniKitLimits.maximumDataSize / 1024) KiB", in: file, at: literal.range)
+                    throw .error(
+                        "limit.data-size", "page data is larger than \(MiniKitLimits.maximumDataSize / 1024) KiB",
+                        in: file, at: literal.range)
                 }
                 logic.data = members
                 logic.dataRange = literal.range
@@ -65,11 +71,14 @@ struct LogicParser {
                 let nameRange = expressions.advance().range
                 if let existing = logic.handlers[name] {
                     let (line, column) = file.location(of: existing.range.lowerBound)
-                    throw .error("logic.duplicate", "handler '\(name)' is defined twice", in: file, at: nameRange, notes: ["first defined at \(file.path):\(line):\(column)"])
+                    throw .error(
+                        "logic.duplicate", "handler '\(name)' is defined twice", in: file, at: nameRange,
+                        notes: ["first defined at \(file.path):\(line):\(column)"])
                 }
                 logic.handlers[name] = Handler(name: name, body: try parseBlock(), range: nameRange)
             default:
-                throw .error("logic.syntax", "expected 'data', 'on' or 'handler', found '\(word)'", in: file, at: token.range)
+                throw .error(
+                    "logic.syntax", "expected 'data', 'on' or 'handler', found '\(word)'", in: file, at: token.range)
             }
         }
         return logic
@@ -79,7 +88,9 @@ struct LogicParser {
         depth += 1
         defer { depth -= 1 }
         guard depth <= MiniKitLimits.maximumActionDepth else {
-            throw .error("limit.action-depth", "blocks nest deeper than \(MiniKitLimits.maximumActionDepth)", in: file, at: current.range)
+            throw .error(
+                "limit.action-depth", "blocks nest deeper than \(MiniKitLimits.maximumActionDepth)", in: file,
+                at: current.range)
         }
         _ = try expressions.expect("{", "to open a block")
         var actions: [Action] = []
@@ -110,7 +121,9 @@ struct LogicParser {
                 if !assignments.isEmpty { _ = expressions.advance() }
                 let target = try expressions.parseExpression(minimumPower: 7)
                 guard Self.isAssignable(target) else {
-                    throw .error("logic.assignment", "can only set a data path such as 'quote.price' or 'items[0]'", in: file, at: target.range)
+                    throw .error(
+                        "logic.assignment", "can only set a data path such as 'quote.price' or 'items[0]'", in: file,
+                        at: target.range)
                 }
                 _ = try expressions.expect("=", "after the path to set")
                 let value = try expressions.parseExpression()
@@ -120,18 +133,24 @@ struct LogicParser {
         case "call":
             let nameStart = current.range
             var name = ""
-            guard case .identifier(let first) = current.kind else { throw expressions.unexpected("expected an API name such as network.request") }
+            guard case .identifier(let first) = current.kind else {
+                throw expressions.unexpected("expected an API name such as network.request")
+            }
             _ = expressions.advance()
             name = first
             var nameRange = nameStart
             while expressions.isSymbol(".") {
                 _ = expressions.advance()
-                guard case .identifier(let part) = current.kind else { throw expressions.unexpected("expected the rest of the API name") }
+                guard case .identifier(let part) = current.kind else {
+                    throw expressions.unexpected("expected the rest of the API name")
+                }
                 nameRange = nameRange.joined(expressions.advance().range)
                 name += "." + part
             }
             guard let api = HostAPI(rawValue: name) else {
-                throw .error("logic.unknown-api", "unknown host API '\(name)'", in: file, at: nameRange, notes: ["APIs are \(HostAPI.allCases.map(\.rawValue).joined(separator: ", "))"])
+                throw .error(
+                    "logic.unknown-api", "unknown host API '\(name)'", in: file, at: nameRange,
+                    notes: ["APIs are \(HostAPI.allCases.map(\.rawValue).joined(separator: ", "))"])
             }
             var arguments: Expression?
             if expressions.isSymbol("{") { arguments = try expressions.parseExpression() }
@@ -143,7 +162,10 @@ struct LogicParser {
                 end = expressions.advance().range
                 if isSuccess { success = try parseBlock() } else { failure = try parseBlock() }
             }
-            return .call(APICall(api: api, arguments: arguments, success: success, failure: failure, range: token.range.joined(end), nameRange: nameRange))
+            return .call(
+                APICall(
+                    api: api, arguments: arguments, success: success, failure: failure, range: token.range.joined(end),
+                    nameRange: nameRange))
         case "toast":
             let message = try expressions.parseExpression()
             return .toast(message, token.range.joined(message.range))
@@ -164,7 +186,8 @@ struct LogicParser {
                 _ = expressions.advance()
                 query = try expressions.parseExpression()
             }
-            return .navigate(page: page, query: query, redirect: word == "redirect", token.range.joined(query?.range ?? page.range))
+            return .navigate(
+                page: page, query: query, redirect: word == "redirect", token.range.joined(query?.range ?? page.range))
         case "back":
             return .back(token.range)
         case "stop":
@@ -186,7 +209,9 @@ struct LogicParser {
             }
             return .branch(branches, token.range)
         default:
-            throw .error("logic.unknown-action", "unknown action '\(word)'", in: file, at: token.range, notes: ["actions are \(Self.actionWords.joined(separator: ", "))"])
+            throw .error(
+                "logic.unknown-action", "unknown action '\(word)'", in: file, at: token.range,
+                notes: ["actions are \(Self.actionWords.joined(separator: ", "))"])
         }
     }
 

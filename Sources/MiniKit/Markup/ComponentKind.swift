@@ -30,12 +30,16 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
         case .row, .column: return ["gap": .number]
         case .list: return ["gap": .number, "empty": .text]
         case .text:
-            return ["tone": .choice(["normal", "title", "heading", "muted", "accent", "success", "warning", "danger"]),
-                    "align": .choice(["left", "center", "right"])]
+            return [
+                "tone": .choice(["normal", "title", "heading", "muted", "accent", "success", "warning", "danger"]),
+                "align": .choice(["left", "center", "right"]),
+            ]
         case .button: return ["type": .choice(["default", "primary", "warn"]), "disabled": .bool]
         case .input:
-            return ["value": .text, "placeholder": .text, "label": .text, "maxlength": .number, "disabled": .bool,
-                    "type": .choice(["text", "number", "digit", "idcard", "password"])]
+            return [
+                "value": .text, "placeholder": .text, "label": .text, "maxlength": .number, "disabled": .bool,
+                "type": .choice(["text", "number", "digit", "idcard", "password"]),
+            ]
         case .switch: return ["checked": .bool, "label": .text, "disabled": .bool]
         case .picker: return ["range": .list, "range-key": .text, "value": .number, "label": .text, "disabled": .bool]
         case .divider: return ["label": .text]

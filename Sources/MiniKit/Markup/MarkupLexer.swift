@@ -74,7 +74,9 @@ struct MarkupLexer {
         guard position < bytes.count else { return MarkupToken(kind: .end, range: SourceRange(start, start)) }
         if startsWith("<!--") {
             guard let close = find("-->", from: position + 4) else {
-                throw error("markup.comment", "unterminated comment", SourceRange(start, start + 4), notes: ["close it with '-->'"])
+                throw error(
+                    "markup.comment", "unterminated comment", SourceRange(start, start + 4),
+                    notes: ["close it with '-->'"])
             }
             position = close + 3
             return try next()
@@ -97,7 +99,9 @@ struct MarkupLexer {
             position += 1
             let tagName = name()
             guard !tagName.isEmpty else {
-                throw error("markup.syntax", "expected a tag name after '<'", SourceRange(start, start + 1), notes: ["write '&lt;' for a literal '<'"])
+                throw error(
+                    "markup.syntax", "expected a tag name after '<'", SourceRange(start, start + 1),
+                    notes: ["write '&lt;' for a literal '<'"])
             }
             insideTag = true
             return MarkupToken(kind: .tagOpen(tagName), range: SourceRange(start, position))
@@ -107,7 +111,9 @@ struct MarkupLexer {
         while position < bytes.count {
             if !inBinding, bytes[position] == 0x3C { break }
             if bytes[position] == 0x7B, position + 1 < bytes.count, bytes[position + 1] == 0x7B { inBinding = true }
-            if inBinding, bytes[position] == 0x7D, position + 1 < bytes.count, bytes[position + 1] == 0x7D { inBinding = false }
+            if inBinding, bytes[position] == 0x7D, position + 1 < bytes.count, bytes[position + 1] == 0x7D {
+                inBinding = false
+            }
             position += 1
         }
         return MarkupToken(kind: .text, range: SourceRange(start, position))
@@ -117,7 +123,9 @@ struct MarkupLexer {
         while position < bytes.count, Self.isSpace(bytes[position]) { position += 1 }
         let start = position
         guard position < bytes.count else {
-            throw error("markup.syntax", "the file ends inside a tag", SourceRange(max(0, start - 1), start), notes: ["close the tag with '>' or '/>'"])
+            throw error(
+                "markup.syntax", "the file ends inside a tag", SourceRange(max(0, start - 1), start),
+                notes: ["close the tag with '>' or '/>'"])
         }
         if startsWith("/>") {
             position += 2
@@ -132,17 +140,22 @@ struct MarkupLexer {
         let attributeName = name()
         guard !attributeName.isEmpty else {
             let character = String(decoding: bytes[position..<min(bytes.count, position + 1)], as: UTF8.self)
-            throw error("markup.syntax", "unexpected '\(character)' in a tag", SourceRange(start, start + 1), notes: ["attributes are written name=\"value\""])
+            throw error(
+                "markup.syntax", "unexpected '\(character)' in a tag", SourceRange(start, start + 1),
+                notes: ["attributes are written name=\"value\""])
         }
         let nameRange = SourceRange(start, position)
         while position < bytes.count, Self.isSpace(bytes[position]) { position += 1 }
         guard position < bytes.count, bytes[position] == 0x3D else {
-            return MarkupToken(kind: .attribute(name: attributeName, nameRange: nameRange, valueRange: nil), range: nameRange)
+            return MarkupToken(
+                kind: .attribute(name: attributeName, nameRange: nameRange, valueRange: nil), range: nameRange)
         }
         position += 1
         while position < bytes.count, Self.isSpace(bytes[position]) { position += 1 }
         guard position < bytes.count, bytes[position] == 0x22 || bytes[position] == 0x27 else {
-            throw error("markup.syntax", "the value of '\(attributeName)' must be in quotes", SourceRange(position, min(bytes.count, position + 1)))
+            throw error(
+                "markup.syntax", "the value of '\(attributeName)' must be in quotes",
+                SourceRange(position, min(bytes.count, position + 1)))
         }
         let quote = bytes[position]
         let valueStart = position + 1
@@ -150,16 +163,22 @@ struct MarkupLexer {
         var inBinding = false
         while cursor < bytes.count {
             if bytes[cursor] == 0x7B, cursor + 1 < bytes.count, bytes[cursor + 1] == 0x7B { inBinding = true }
-            if inBinding, bytes[cursor] == 0x7D, cursor + 1 < bytes.count, bytes[cursor + 1] == 0x7D { inBinding = false }
+            if inBinding, bytes[cursor] == 0x7D, cursor + 1 < bytes.count, bytes[cursor + 1] == 0x7D {
+                inBinding = false
+            }
             if !inBinding, bytes[cursor] == quote { break }
             if bytes[cursor] == 0x0A && !inBinding { break }
             cursor += 1
         }
         guard cursor < bytes.count, bytes[cursor] == quote else {
-            throw error("markup.syntax", "unterminated value of '\(attributeName)'", SourceRange(valueStart - 1, cursor), notes: ["close the quote on the same line"])
+            throw error(
+                "markup.syntax", "unterminated value of '\(attributeName)'", SourceRange(valueStart - 1, cursor),
+                notes: ["close the quote on the same line"])
         }
         position = cursor + 1
-        return MarkupToken(kind: .attribute(name: attributeName, nameRange: nameRange, valueRange: SourceRange(valueStart, cursor)), range: SourceRange(start, position))
+        return MarkupToken(
+            kind: .attribute(name: attributeName, nameRange: nameRange, valueRange: SourceRange(valueStart, cursor)),
+            range: SourceRange(start, position))
     }
 
     private func find(_ text: StaticString, from start: Int) -> Int? {

@@ -44,7 +44,9 @@ public struct TemplateText: Sendable, Hashable {
                 var close = position + 2
                 while close + 1 < range.upperBound, !(bytes[close] == 0x7D && bytes[close + 1] == 0x7D) { close += 1 }
                 guard close + 1 < range.upperBound else {
-                    throw .error("markup.binding", "'{{' is not closed", in: file, at: SourceRange(position, position + 2), notes: ["close the binding with '}}'"])
+                    throw .error(
+                        "markup.binding", "'{{' is not closed", in: file, at: SourceRange(position, position + 2),
+                        notes: ["close the binding with '}}'"])
                 }
                 parts.append(.binding(try ExpressionParser.parse(file, range: SourceRange(position + 2, close))))
                 position = close + 2
@@ -52,7 +54,8 @@ public struct TemplateText: Sendable, Hashable {
                 continue
             }
             if bytes[position] == 0x7D, position + 1 < range.upperBound, bytes[position + 1] == 0x7D {
-                throw .error("markup.binding", "'}}' without an opening '{{'", in: file, at: SourceRange(position, position + 2))
+                throw .error(
+                    "markup.binding", "'}}' without an opening '{{'", in: file, at: SourceRange(position, position + 2))
             }
             position += 1
         }
@@ -118,8 +121,11 @@ enum Entities {
             case "nbsp": output.append("\u{A0}")
             default:
                 var value: UInt32?
-                if name.hasPrefix("#x") || name.hasPrefix("#X") { value = UInt32(name.dropFirst(2), radix: 16) }
-                else if name.hasPrefix("#") { value = UInt32(name.dropFirst()) }
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    value = UInt32(name.dropFirst(2), radix: 16)
+                } else if name.hasPrefix("#") {
+                    value = UInt32(name.dropFirst())
+                }
                 guard let value, let scalar = Unicode.Scalar(value) else { throw entityError(file, range, raw, index) }
                 output.unicodeScalars.append(scalar)
             }
@@ -128,8 +134,12 @@ enum Entities {
         return output
     }
 
-    private static func entityError(_ file: SourceFile, _ range: SourceRange, _ raw: String, _ index: String.Index) -> Diagnostic {
+    private static func entityError(_ file: SourceFile, _ range: SourceRange, _ raw: String, _ index: String.Index)
+        -> Diagnostic
+    {
         let offset = range.lowerBound + raw[..<index].utf8.count
-        return .error("markup.entity", "unknown character reference", in: file, at: SourceRange(offset, offset + 1), notes: ["write '&amp;' for '&'; references are &lt; &gt; &amp; &quot; &apos; &#NN; &#xHH;"])
+        return .error(
+            "markup.entity", "unknown character reference", in: file, at: SourceRange(offset, offset + 1),
+            notes: ["write '&amp;' for '&'; references are &lt; &gt; &amp; &quot; &apos; &#NN; &#xHH;"])
     }
 }

@@ -21,18 +21,24 @@ struct MarkupParser {
     private mutating func count(_ range: SourceRange) throws(Diagnostic) {
         nodeCount += 1
         guard nodeCount <= MiniKitLimits.maximumMarkupNodes else {
-            throw .error("limit.markup-nodes", "the page has more than \(MiniKitLimits.maximumMarkupNodes) markup nodes", in: file, at: range, notes: ["split it into pages, or render lists with wx:for"])
+            throw .error(
+                "limit.markup-nodes", "the page has more than \(MiniKitLimits.maximumMarkupNodes) markup nodes",
+                in: file, at: range, notes: ["split it into pages, or render lists with wx:for"])
         }
     }
 
-    private mutating func parseChildren(of parent: (name: String, range: SourceRange)?, depth: Int) throws(Diagnostic) -> [MarkupNode] {
+    private mutating func parseChildren(of parent: (name: String, range: SourceRange)?, depth: Int) throws(Diagnostic)
+        -> [MarkupNode]
+    {
         var children: [MarkupNode] = []
         while true {
             let token = current
             switch token.kind {
             case .end:
                 if let parent {
-                    throw .error("markup.unclosed", "<\(parent.name)> is never closed", in: file, at: parent.range, notes: ["add </\(parent.name)>, or write <\(parent.name) … /> if it has no content"])
+                    throw .error(
+                        "markup.unclosed", "<\(parent.name)> is never closed", in: file, at: parent.range,
+                        notes: ["add </\(parent.name)>, or write <\(parent.name) … /> if it has no content"])
                 }
                 return children
             case .endTag(let name):
@@ -40,14 +46,18 @@ struct MarkupParser {
                     throw .error("markup.unmatched", "</\(name)> closes nothing", in: file, at: token.range)
                 }
                 guard name == parent.name else {
-                    throw .error("markup.mismatch", "</\(name)> does not match <\(parent.name)>", in: file, at: token.range, notes: ["<\(parent.name)> opened here: \(location(parent.range))"])
+                    throw .error(
+                        "markup.mismatch", "</\(name)> does not match <\(parent.name)>", in: file, at: token.range,
+                        notes: ["<\(parent.name)> opened here: \(location(parent.range))"])
                 }
                 position += 1
                 return children
             case .text:
                 position += 1
                 let bytes = file.bytes
-                if (token.range.lowerBound..<token.range.upperBound).allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains(bytes[$0]) }) {
+                if (token.range.lowerBound..<token.range.upperBound).allSatisfy({
+                    [0x20, 0x09, 0x0A, 0x0D].contains(bytes[$0])
+                }) {
                     continue
                 }
                 try count(token.range)
@@ -56,7 +66,9 @@ struct MarkupParser {
                 position += 1
                 try count(token.range)
                 guard depth < MiniKitLimits.maximumMarkupDepth else {
-                    throw .error("limit.markup-depth", "elements nest deeper than \(MiniKitLimits.maximumMarkupDepth)", in: file, at: token.range)
+                    throw .error(
+                        "limit.markup-depth", "elements nest deeper than \(MiniKitLimits.maximumMarkupDepth)", in: file,
+                        at: token.range)
                 }
                 var attributes: [MarkupAttribute] = []
                 var selfClosing = false
@@ -66,20 +78,32 @@ struct MarkupParser {
                     switch attributeToken.kind {
                     case .attribute(let attributeName, let nameRange, let valueRange):
                         if let duplicate = attributes.first(where: { $0.name == attributeName }) {
-                            throw .error("markup.duplicate-attribute", "attribute '\(attributeName)' appears twice", in: file, at: nameRange, notes: ["first at \(location(duplicate.nameRange))"])
+                            throw .error(
+                                "markup.duplicate-attribute", "attribute '\(attributeName)' appears twice", in: file,
+                                at: nameRange, notes: ["first at \(location(duplicate.nameRange))"])
                         }
-                        attributes.append(MarkupAttribute(name: attributeName, nameRange: nameRange, value: try valueRange.map { range throws(Diagnostic) in try TemplateText.parse(file, range) }))
+                        attributes.append(
+                            MarkupAttribute(
+                                name: attributeName, nameRange: nameRange,
+                                value: try valueRange.map { range throws(Diagnostic) in
+                                    try TemplateText.parse(file, range)
+                                }))
                     case .tagClose(let isSelfClosing):
                         selfClosing = isSelfClosing
                         break attributeLoop
                     default:
-                        throw .error("markup.syntax", "unexpected token in <\(name)>", in: file, at: attributeToken.range)
+                        throw .error(
+                            "markup.syntax", "unexpected token in <\(name)>", in: file, at: attributeToken.range)
                     }
                 }
                 let nameRange = SourceRange(token.range.lowerBound + 1, token.range.upperBound)
                 let elementChildren = selfClosing ? [] : try parseChildren(of: (name, token.range), depth: depth + 1)
                 let end = tokens[max(0, position - 1)].range.upperBound
-                children.append(.element(MarkupElement(name: name, nameRange: nameRange, attributes: attributes, children: elementChildren, range: SourceRange(token.range.lowerBound, end))))
+                children.append(
+                    .element(
+                        MarkupElement(
+                            name: name, nameRange: nameRange, attributes: attributes, children: elementChildren,
+                            range: SourceRange(token.range.lowerBound, end))))
             default:
                 throw .error("markup.syntax", "unexpected token", in: file, at: token.range)
             }

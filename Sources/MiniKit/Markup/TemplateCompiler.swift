@@ -6,7 +6,9 @@ struct TemplateCompiler {
 
     init(file: SourceFile) { self.file = file }
 
-    static let directives: Set<String> = ["wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-item", "wx:for-index", "wx:key"]
+    static let directives: Set<String> = [
+        "wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-item", "wx:for-index", "wx:key",
+    ]
 
     /// Compiles a page's markup; diagnostics are collected in `diagnostics`.
     mutating func compile(_ nodes: [MarkupNode]) -> [TemplateNode] {
@@ -25,12 +27,17 @@ struct TemplateCompiler {
             case .text(let text):
                 closeConditional(&result)
                 if let parent, !parent.acceptsChildren {
-                    diagnostics.append(.error("markup.children", "<\(parent.rawValue)> cannot contain text", in: file, at: text.range))
+                    diagnostics.append(
+                        .error("markup.children", "<\(parent.rawValue)> cannot contain text", in: file, at: text.range))
                 }
                 result.append(.text(text))
             case .element(let element):
                 if let parent, parent.acceptsOnlyText {
-                    diagnostics.append(.error("markup.children", "<\(parent.rawValue)> may contain only text and bindings, not <\(element.name)>", in: file, at: element.nameRange))
+                    diagnostics.append(
+                        .error(
+                            "markup.children",
+                            "<\(parent.rawValue)> may contain only text and bindings, not <\(element.name)>", in: file,
+                            at: element.nameRange))
                     continue
                 }
                 let ifAttribute = element.attribute("wx:if")
@@ -38,25 +45,40 @@ struct TemplateCompiler {
                 let elseAttribute = element.attribute("wx:else")
                 let directiveCount = [ifAttribute, elifAttribute, elseAttribute].compactMap { $0 }.count
                 if directiveCount > 1 {
-                    diagnostics.append(.error("markup.directive", "an element takes only one of wx:if, wx:elif and wx:else", in: file, at: element.nameRange))
+                    diagnostics.append(
+                        .error(
+                            "markup.directive", "an element takes only one of wx:if, wx:elif and wx:else", in: file,
+                            at: element.nameRange))
                 }
                 guard let compiled = compileRepeated(element) else { continue }
                 if let ifAttribute {
                     closeConditional(&result)
-                    openConditional = ConditionalDirective(branches: [.init(condition: condition(ifAttribute, element), node: compiled)])
+                    openConditional = ConditionalDirective(branches: [
+                        .init(condition: condition(ifAttribute, element), node: compiled)
+                    ])
                 } else if let elifAttribute {
                     guard openConditional != nil else {
-                        diagnostics.append(.error("markup.directive", "wx:elif must follow an element with wx:if or wx:elif", in: file, at: elifAttribute.nameRange))
+                        diagnostics.append(
+                            .error(
+                                "markup.directive", "wx:elif must follow an element with wx:if or wx:elif", in: file,
+                                at: elifAttribute.nameRange))
                         continue
                     }
-                    openConditional?.branches.append(.init(condition: condition(elifAttribute, element), node: compiled))
+                    openConditional?.branches.append(
+                        .init(condition: condition(elifAttribute, element), node: compiled))
                 } else if let elseAttribute {
                     guard openConditional != nil else {
-                        diagnostics.append(.error("markup.directive", "wx:else must follow an element with wx:if or wx:elif", in: file, at: elseAttribute.nameRange))
+                        diagnostics.append(
+                            .error(
+                                "markup.directive", "wx:else must follow an element with wx:if or wx:elif", in: file,
+                                at: elseAttribute.nameRange))
                         continue
                     }
                     if elseAttribute.value != nil {
-                        diagnostics.append(.error("markup.directive", "wx:else takes no value", in: file, at: elseAttribute.nameRange, notes: ["use wx:elif=\"{{ … }}\" for another condition"]))
+                        diagnostics.append(
+                            .error(
+                                "markup.directive", "wx:else takes no value", in: file, at: elseAttribute.nameRange,
+                                notes: ["use wx:elif=\"{{ … }}\" for another condition"]))
                     }
                     openConditional?.branches.append(.init(condition: nil, node: compiled))
                     closeConditional(&result)
@@ -72,7 +94,10 @@ struct TemplateCompiler {
 
     private mutating func condition(_ attribute: MarkupAttribute, _ element: MarkupElement) -> Expression? {
         guard let value = attribute.value, let expression = value.soleExpression else {
-            diagnostics.append(.error("markup.directive", "\(attribute.name) needs a condition: \(attribute.name)=\"{{ … }}\"", in: file, at: attribute.nameRange))
+            diagnostics.append(
+                .error(
+                    "markup.directive", "\(attribute.name) needs a condition: \(attribute.name)=\"{{ … }}\"", in: file,
+                    at: attribute.nameRange))
             return nil
         }
         return expression
@@ -84,26 +109,38 @@ struct TemplateCompiler {
         guard let forAttribute = element.attribute("wx:for") else {
             for name in ["wx:for-item", "wx:for-index", "wx:key"] {
                 if let stray = element.attribute(name) {
-                    diagnostics.append(.error("markup.directive", "\(name) needs wx:for on the same element", in: file, at: stray.nameRange))
+                    diagnostics.append(
+                        .error(
+                            "markup.directive", "\(name) needs wx:for on the same element", in: file,
+                            at: stray.nameRange))
                 }
             }
             return .component(component)
         }
         guard let items = forAttribute.value?.soleExpression else {
-            diagnostics.append(.error("markup.directive", "wx:for needs a list: wx:for=\"{{ items }}\"", in: file, at: forAttribute.nameRange))
+            diagnostics.append(
+                .error(
+                    "markup.directive", "wx:for needs a list: wx:for=\"{{ items }}\"", in: file,
+                    at: forAttribute.nameRange))
             return nil
         }
         func name(_ attribute: String, default value: String) -> String {
             guard let given = element.attribute(attribute) else { return value }
-            guard let text = given.value?.staticText, text.utf8.allSatisfy(Lexer.isIdentifierPart), let first = text.utf8.first, Lexer.isIdentifierStart(first) else {
-                diagnostics.append(.error("markup.directive", "\(attribute) must be a plain name such as \"plan\"", in: file, at: given.nameRange))
+            guard let text = given.value?.staticText, text.utf8.allSatisfy(Lexer.isIdentifierPart),
+                let first = text.utf8.first, Lexer.isIdentifierStart(first)
+            else {
+                diagnostics.append(
+                    .error(
+                        "markup.directive", "\(attribute) must be a plain name such as \"plan\"", in: file,
+                        at: given.nameRange))
                 return value
             }
             return text
         }
         return .list(
             ListDirective(
-                items: items, itemName: name("wx:for-item", default: "item"), indexName: name("wx:for-index", default: "index"),
+                items: items, itemName: name("wx:for-item", default: "item"),
+                indexName: name("wx:for-index", default: "index"),
                 key: element.attribute("wx:key")?.value?.staticText, body: .component(component), range: element.range))
     }
 
@@ -112,8 +149,13 @@ struct TemplateCompiler {
             let names = ComponentKind.allCases.map(\.rawValue)
             let suggestion = names.min { Self.distance($0, element.name) < Self.distance($1, element.name) }
             var notes = ["components are \(names.joined(separator: ", "))"]
-            if let suggestion, Self.distance(suggestion, element.name) <= 2 { notes.insert("did you mean <\(suggestion)>?", at: 0) }
-            diagnostics.append(.error("markup.unknown-component", "unknown component <\(element.name)>", in: file, at: element.nameRange, notes: notes))
+            if let suggestion, Self.distance(suggestion, element.name) <= 2 {
+                notes.insert("did you mean <\(suggestion)>?", at: 0)
+            }
+            diagnostics.append(
+                .error(
+                    "markup.unknown-component", "unknown component <\(element.name)>", in: file, at: element.nameRange,
+                    notes: notes))
             return nil
         }
         var attributes: [String: TemplateText] = [:]
@@ -123,36 +165,58 @@ struct TemplateCompiler {
             let name = attribute.name
             if name.hasPrefix("wx:") {
                 if !Self.directives.contains(name) {
-                    diagnostics.append(.error("markup.unknown-directive", "unknown directive '\(name)'", in: file, at: attribute.nameRange, notes: ["directives are wx:if, wx:elif, wx:else, wx:for, wx:for-item, wx:for-index, wx:key"]))
+                    diagnostics.append(
+                        .error(
+                            "markup.unknown-directive", "unknown directive '\(name)'", in: file,
+                            at: attribute.nameRange,
+                            notes: ["directives are wx:if, wx:elif, wx:else, wx:for, wx:for-item, wx:for-index, wx:key"]
+                        ))
                 }
                 continue
             }
             if name.hasPrefix("data-") {
-                dataset[String(name.dropFirst(5))] = attribute.value ?? TemplateText(parts: [.literal("true")], range: attribute.nameRange)
+                dataset[String(name.dropFirst(5))] =
+                    attribute.value ?? TemplateText(parts: [.literal("true")], range: attribute.nameRange)
                 continue
             }
             if let event = ComponentKind.event(fromAttribute: name) {
                 guard kind.events.contains(event) else {
                     let known = kind.events.sorted().map { "bind\($0)" }.joined(separator: ", ")
-                    diagnostics.append(.error("markup.unknown-event", "<\(kind.rawValue)> has no '\(event)' event", in: file, at: attribute.nameRange, notes: [known.isEmpty ? "<\(kind.rawValue)> fires no events" : "its events are \(known)"]))
+                    diagnostics.append(
+                        .error(
+                            "markup.unknown-event", "<\(kind.rawValue)> has no '\(event)' event", in: file,
+                            at: attribute.nameRange,
+                            notes: [known.isEmpty ? "<\(kind.rawValue)> fires no events" : "its events are \(known)"]))
                     continue
                 }
-                guard let handler = attribute.value?.staticText, !handler.isEmpty, handler.utf8.allSatisfy(Lexer.isIdentifierPart) else {
-                    diagnostics.append(.error("markup.event", "\(name) must name a handler, such as \(name)=\"submit\"", in: file, at: attribute.nameRange))
+                guard let handler = attribute.value?.staticText, !handler.isEmpty,
+                    handler.utf8.allSatisfy(Lexer.isIdentifierPart)
+                else {
+                    diagnostics.append(
+                        .error(
+                            "markup.event", "\(name) must name a handler, such as \(name)=\"submit\"", in: file,
+                            at: attribute.nameRange))
                     continue
                 }
                 events[event] = EventBinding(handler: handler, range: attribute.value?.range ?? attribute.nameRange)
                 continue
             }
             guard let expected = kind.attributes[name] ?? ComponentKind.commonAttributes[name] else {
-                let known = (Array(kind.attributes.keys) + ComponentKind.commonAttributes.keys).sorted().joined(separator: ", ")
-                diagnostics.append(.error("markup.unknown-attribute", "<\(kind.rawValue)> has no attribute '\(name)'", in: file, at: attribute.nameRange, notes: ["its attributes are \(known), data-*, and bind<event>"]))
+                let known = (Array(kind.attributes.keys) + ComponentKind.commonAttributes.keys).sorted().joined(
+                    separator: ", ")
+                diagnostics.append(
+                    .error(
+                        "markup.unknown-attribute", "<\(kind.rawValue)> has no attribute '\(name)'", in: file,
+                        at: attribute.nameRange, notes: ["its attributes are \(known), data-*, and bind<event>"]))
                 continue
             }
             let value = attribute.value ?? TemplateText(parts: [.literal("true")], range: attribute.nameRange)
             if let text = value.staticText { check(text, against: expected, name: name, range: value.range) }
             if expected == .list, value.soleExpression == nil {
-                diagnostics.append(.error("markup.attribute-value", "'\(name)' needs a list binding such as \(name)=\"{{ options }}\"", in: file, at: value.range))
+                diagnostics.append(
+                    .error(
+                        "markup.attribute-value", "'\(name)' needs a list binding such as \(name)=\"{{ options }}\"",
+                        in: file, at: value.range))
             }
             attributes[name] = value
         }
@@ -162,25 +226,40 @@ struct TemplateCompiler {
             case .element(let inner): range = inner.nameRange
             case .text(let text): range = text.range
             }
-            diagnostics.append(.error("markup.children", "<\(kind.rawValue)> cannot have content", in: file, at: range, notes: ["write it as <\(kind.rawValue) … />"]))
+            diagnostics.append(
+                .error(
+                    "markup.children", "<\(kind.rawValue)> cannot have content", in: file, at: range,
+                    notes: ["write it as <\(kind.rawValue) … />"]))
         }
         let children = compileSiblings(element.children, parent: kind)
-        return ComponentNode(kind: kind, attributes: attributes, events: events, dataset: dataset, children: children, range: element.range)
+        return ComponentNode(
+            kind: kind, attributes: attributes, events: events, dataset: dataset, children: children,
+            range: element.range)
     }
 
-    private mutating func check(_ text: String, against kind: ComponentKind.AttributeKind, name: String, range: SourceRange) {
+    private mutating func check(
+        _ text: String, against kind: ComponentKind.AttributeKind, name: String, range: SourceRange
+    ) {
         switch kind {
         case .bool:
             if text != "true" && text != "false" {
-                diagnostics.append(.error("markup.attribute-value", "'\(name)' is true or false, not \"\(text)\"", in: file, at: range))
+                diagnostics.append(
+                    .error("markup.attribute-value", "'\(name)' is true or false, not \"\(text)\"", in: file, at: range)
+                )
             }
         case .number:
             if Double(text) == nil {
-                diagnostics.append(.error("markup.attribute-value", "'\(name)' must be a number, not \"\(text)\"", in: file, at: range))
+                diagnostics.append(
+                    .error("markup.attribute-value", "'\(name)' must be a number, not \"\(text)\"", in: file, at: range)
+                )
             }
         case .choice(let options):
             if !options.contains(text) {
-                diagnostics.append(.error("markup.attribute-value", "'\(name)' must be one of \(options.joined(separator: ", ")), not \"\(text)\"", in: file, at: range))
+                diagnostics.append(
+                    .error(
+                        "markup.attribute-value",
+                        "'\(name)' must be one of \(options.joined(separator: ", ")), not \"\(text)\"", in: file,
+                        at: range))
             }
         case .text, .list:
             break

@@ -20,7 +20,9 @@ public struct Manifest: Sendable, Hashable {
     public var minimumHostVersion: SemanticVersion?
 
     public static let fileName = "manifest.json"
-    public static let categories = ["insurance", "investment", "securities", "payments", "lifestyle", "travel", "utilities", "finance"]
+    public static let categories = [
+        "insurance", "investment", "securities", "payments", "lifestyle", "travel", "utilities", "finance",
+    ]
 
     /// Parses the manifest, reporting every problem with its location.
     static func parse(_ file: SourceFile) -> (Manifest?, [Diagnostic]) {
@@ -35,17 +37,30 @@ public struct Manifest: Sendable, Hashable {
             return (nil, [error])
         }
         guard case .object(let members, let range) = expression else {
-            return (nil, [.error("manifest.syntax", "the manifest must be a JSON object", in: file, at: expression.range)])
+            return (
+                nil, [.error("manifest.syntax", "the manifest must be a JSON object", in: file, at: expression.range)]
+            )
         }
         var fields: [String: Expression] = [:]
         for member in members { fields[member.key] = member.value }
-        let known: Set<String> = ["id", "name", "version", "description", "category", "entryPage", "pages", "permissions", "domains", "minHostVersion"]
+        let known: Set<String> = [
+            "id", "name", "version", "description", "category", "entryPage", "pages", "permissions", "domains",
+            "minHostVersion",
+        ]
         for member in members where !known.contains(member.key) {
-            diagnostics.append(.warning("manifest.unknown-field", "unknown manifest field '\(member.key)' is ignored", in: file, at: member.value.range, notes: ["fields are \(known.sorted().joined(separator: ", "))"]))
+            diagnostics.append(
+                .warning(
+                    "manifest.unknown-field", "unknown manifest field '\(member.key)' is ignored", in: file,
+                    at: member.value.range, notes: ["fields are \(known.sorted().joined(separator: ", "))"]))
         }
         func string(_ key: String, required: Bool = true) -> String? {
             guard let value = fields[key] else {
-                if required { diagnostics.append(.error("manifest.missing-field", "the manifest has no '\(key)'", in: file, at: SourceRange(range.lowerBound, range.lowerBound + 1))) }
+                if required {
+                    diagnostics.append(
+                        .error(
+                            "manifest.missing-field", "the manifest has no '\(key)'", in: file,
+                            at: SourceRange(range.lowerBound, range.lowerBound + 1)))
+                }
                 return nil
             }
             guard case .literal(.string(let text), _) = value else {
@@ -63,7 +78,8 @@ public struct Manifest: Sendable, Hashable {
             var result: [(String, SourceRange)] = []
             for item in items {
                 guard case .literal(.string(let text), let itemRange) = item else {
-                    diagnostics.append(.error("manifest.type", "each entry of '\(key)' must be a string", in: file, at: item.range))
+                    diagnostics.append(
+                        .error("manifest.type", "each entry of '\(key)' must be a string", in: file, at: item.range))
                     continue
                 }
                 result.append((text, itemRange))
@@ -73,29 +89,42 @@ public struct Manifest: Sendable, Hashable {
         func version(_ key: String, required: Bool) -> SemanticVersion? {
             guard let text = string(key, required: required) else { return nil }
             guard let version = SemanticVersion(text) else {
-                diagnostics.append(.error("manifest.version", "'\(text)' is not a semantic version such as 1.2.0", in: file, at: fields[key]!.range))
+                diagnostics.append(
+                    .error(
+                        "manifest.version", "'\(text)' is not a semantic version such as 1.2.0", in: file,
+                        at: fields[key]!.range))
                 return nil
             }
             return version
         }
         let id = string("id")
         if let id, !Self.isValidID(id) {
-            diagnostics.append(.error("manifest.id", "'\(id)' is not a valid id", in: file, at: fields["id"]!.range, notes: ["use 3 to 64 lowercase letters, digits, '.' and '-', such as com.carins.quote"]))
+            diagnostics.append(
+                .error(
+                    "manifest.id", "'\(id)' is not a valid id", in: file, at: fields["id"]!.range,
+                    notes: ["use 3 to 64 lowercase letters, digits, '.' and '-', such as com.carins.quote"]))
         }
         let name = string("name")
         if let name, name.isEmpty || name.count > 40 {
-            diagnostics.append(.error("manifest.name", "the name must have 1 to 40 characters", in: file, at: fields["name"]!.range))
+            diagnostics.append(
+                .error("manifest.name", "the name must have 1 to 40 characters", in: file, at: fields["name"]!.range))
         }
         let parsedVersion = version("version", required: true)
         let category = string("category")
         if let category, !categories.contains(category) {
-            diagnostics.append(.error("manifest.category", "unknown category '\(category)'", in: file, at: fields["category"]!.range, notes: ["categories are \(categories.joined(separator: ", "))"]))
+            diagnostics.append(
+                .error(
+                    "manifest.category", "unknown category '\(category)'", in: file, at: fields["category"]!.range,
+                    notes: ["categories are \(categories.joined(separator: ", "))"]))
         }
         let pages = strings("pages")
         if fields["pages"] != nil, pages.isEmpty {
             diagnostics.append(.error("manifest.pages", "'pages' lists no page", in: file, at: fields["pages"]!.range))
         } else if fields["pages"] == nil {
-            diagnostics.append(.error("manifest.missing-field", "the manifest has no 'pages'", in: file, at: SourceRange(range.lowerBound, range.lowerBound + 1)))
+            diagnostics.append(
+                .error(
+                    "manifest.missing-field", "the manifest has no 'pages'", in: file,
+                    at: SourceRange(range.lowerBound, range.lowerBound + 1)))
         }
         var seenPages = Set<String>()
         for (page, pageRange) in pages {
@@ -103,12 +132,16 @@ public struct Manifest: Sendable, Hashable {
                 diagnostics.append(.error("manifest.pages", "page '\(page)' is listed twice", in: file, at: pageRange))
             }
             if page.isEmpty || !page.utf8.allSatisfy({ Lexer.isIdentifierPart($0) || $0 == 0x2D }) {
-                diagnostics.append(.error("manifest.pages", "'\(page)' is not a page name (letters, digits, '_' and '-')", in: file, at: pageRange))
+                diagnostics.append(
+                    .error(
+                        "manifest.pages", "'\(page)' is not a page name (letters, digits, '_' and '-')", in: file,
+                        at: pageRange))
             }
         }
         let entry = string("entryPage", required: false) ?? pages.first?.0
         if let entry, let entryRange = fields["entryPage"]?.range, !seenPages.contains(entry) {
-            diagnostics.append(.error("manifest.entry-page", "the entry page '\(entry)' is not in 'pages'", in: file, at: entryRange))
+            diagnostics.append(
+                .error("manifest.entry-page", "the entry page '\(entry)' is not in 'pages'", in: file, at: entryRange))
         }
         var permissions: [Permission] = []
         if let list = fields["permissions"] {
@@ -116,21 +149,39 @@ public struct Manifest: Sendable, Hashable {
                 var seen = Set<HostAPI.Scope>()
                 for item in items {
                     guard case .object(let entryMembers, _) = item,
-                        case .literal(.string(let scopeName), let scopeRange)? = entryMembers.first(where: { $0.key == "scope" })?.value
+                        case .literal(.string(let scopeName), let scopeRange)? = entryMembers.first(where: {
+                            $0.key == "scope"
+                        })?.value
                     else {
-                        diagnostics.append(.error("manifest.permissions", "each permission is {\"scope\": …, \"reason\": …}", in: file, at: item.range))
+                        diagnostics.append(
+                            .error(
+                                "manifest.permissions", "each permission is {\"scope\": …, \"reason\": …}", in: file,
+                                at: item.range))
                         continue
                     }
                     guard let scope = HostAPI.Scope(rawValue: scopeName) else {
-                        diagnostics.append(.error("manifest.permissions", "unknown scope '\(scopeName)'", in: file, at: scopeRange, notes: ["scopes are \(HostAPI.Scope.allCases.map(\.rawValue).joined(separator: ", "))"]))
+                        diagnostics.append(
+                            .error(
+                                "manifest.permissions", "unknown scope '\(scopeName)'", in: file, at: scopeRange,
+                                notes: ["scopes are \(HostAPI.Scope.allCases.map(\.rawValue).joined(separator: ", "))"])
+                        )
                         continue
                     }
-                    guard case .literal(.string(let reason), _)? = entryMembers.first(where: { $0.key == "reason" })?.value, reason.count >= 4 else {
-                        diagnostics.append(.error("manifest.permissions", "scope '\(scopeName)' needs a reason the user will read", in: file, at: item.range))
+                    guard
+                        case .literal(.string(let reason), _)? = entryMembers.first(where: { $0.key == "reason" })?
+                            .value, reason.count >= 4
+                    else {
+                        diagnostics.append(
+                            .error(
+                                "manifest.permissions", "scope '\(scopeName)' needs a reason the user will read",
+                                in: file, at: item.range))
                         continue
                     }
                     if !seen.insert(scope).inserted {
-                        diagnostics.append(.error("manifest.permissions", "scope '\(scopeName)' is requested twice", in: file, at: scopeRange))
+                        diagnostics.append(
+                            .error(
+                                "manifest.permissions", "scope '\(scopeName)' is requested twice", in: file,
+                                at: scopeRange))
                     }
                     permissions.append(Permission(scope: scope, reason: reason))
                 }
@@ -141,25 +192,34 @@ public struct Manifest: Sendable, Hashable {
         var domains: [String] = []
         for (domain, domainRange) in strings("domains") {
             if !Self.isValidDomain(domain) {
-                diagnostics.append(.error("manifest.domains", "'\(domain)' is not a host name", in: file, at: domainRange, notes: ["write the host only, such as api.carins.example (no scheme, path or port)"]))
+                diagnostics.append(
+                    .error(
+                        "manifest.domains", "'\(domain)' is not a host name", in: file, at: domainRange,
+                        notes: ["write the host only, such as api.carins.example (no scheme, path or port)"]))
             }
             domains.append(domain.lowercased())
         }
         let minimumHost = version("minHostVersion", required: false)
         let description = string("description", required: false) ?? ""
-        guard let id, let name, let parsedVersion, let category, let entry, !diagnostics.contains(where: { $0.severity == .error }) else {
+        guard let id, let name, let parsedVersion, let category, let entry,
+            !diagnostics.contains(where: { $0.severity == .error })
+        else {
             return (nil, diagnostics)
         }
         return (
             Manifest(
-                id: id, name: name, version: parsedVersion, description: description, category: category, entryPage: entry,
-                pages: pages.map(\.0), permissions: permissions, domains: domains, minimumHostVersion: minimumHost), diagnostics
+                id: id, name: name, version: parsedVersion, description: description, category: category,
+                entryPage: entry,
+                pages: pages.map(\.0), permissions: permissions, domains: domains, minimumHostVersion: minimumHost),
+            diagnostics
         )
     }
 
     static func isValidID(_ id: String) -> Bool {
         (3...64).contains(id.count)
-            && id.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D }
+            && id.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D
+            }
             && id.first!.isLetter
     }
 
@@ -168,7 +228,10 @@ public struct Manifest: Sendable, Hashable {
         return labels.count >= 2 && domain.count <= 253
             && labels.allSatisfy { label in
                 !label.isEmpty && label.count <= 63 && label.first != "-" && label.last != "-"
-                    && label.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+                    && label.utf8.allSatisfy {
+                        ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39)
+                            || $0 == 0x2D
+                    }
             }
     }
 

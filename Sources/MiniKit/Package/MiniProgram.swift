@@ -30,7 +30,10 @@ public struct MiniProgram: Sendable, Hashable {
     public static func load(_ files: PackageFiles) -> LoadResult {
         var diagnostics = DiagnosticList()
         guard let manifestData = files.files[Manifest.fileName] else {
-            diagnostics.append(.error("package.manifest", "the package has no \(Manifest.fileName)", notes: ["put manifest.json at the top of the folder"]))
+            diagnostics.append(
+                .error(
+                    "package.manifest", "the package has no \(Manifest.fileName)",
+                    notes: ["put manifest.json at the top of the folder"]))
             return LoadResult(program: nil, diagnostics: diagnostics, report: nil)
         }
         guard let manifestFile = sourceFile(Manifest.fileName, manifestData, &diagnostics) else {
@@ -38,7 +41,9 @@ public struct MiniProgram: Sendable, Hashable {
         }
         let (parsedManifest, manifestDiagnostics) = Manifest.parse(manifestFile)
         diagnostics.append(contentsOf: manifestDiagnostics)
-        guard let manifest = parsedManifest else { return LoadResult(program: nil, diagnostics: diagnostics, report: nil) }
+        guard let manifest = parsedManifest else {
+            return LoadResult(program: nil, diagnostics: diagnostics, report: nil)
+        }
 
         // Pages are independent: parse and compile them on all cores.
         let parsed = ParsedPages(count: manifest.pages.count)
@@ -53,7 +58,12 @@ public struct MiniProgram: Sendable, Hashable {
         }
         let listed = Set(manifest.pages.flatMap { [Page.markupPath($0), Page.logicPath($0)] })
         for path in files.paths where path != Manifest.fileName && !listed.contains(path) {
-            diagnostics.append(.warning("package.unused-file", "'\(path)' is not used by any page listed in the manifest", notes: ["pages are pages/NAME.mml with an optional pages/NAME.logic; remove the file or list the page"]))
+            diagnostics.append(
+                .warning(
+                    "package.unused-file", "'\(path)' is not used by any page listed in the manifest",
+                    notes: [
+                        "pages are pages/NAME.mml with an optional pages/NAME.logic; remove the file or list the page"
+                    ]))
         }
         let program = MiniProgram(manifest: manifest, pages: pages, files: files)
         var checker = Checker(program: program, manifestFile: manifestFile)
@@ -64,16 +74,24 @@ public struct MiniProgram: Sendable, Hashable {
     }
 
     /// Parses and compiles one page; its diagnostics come back with it.
-    private static func parsePage(_ name: String, files: PackageFiles, manifestFile: SourceFile) -> (page: Page?, diagnostics: [Diagnostic]) {
+    private static func parsePage(_ name: String, files: PackageFiles, manifestFile: SourceFile) -> (
+        page: Page?, diagnostics: [Diagnostic]
+    ) {
         var local = DiagnosticList()
         guard let markupData = files.files[Page.markupPath(name)] else {
-            local.append(.error("package.missing-page", "page '\(name)' is listed in the manifest but \(Page.markupPath(name)) does not exist", in: manifestFile, at: rangeOfString(name, in: manifestFile)))
+            local.append(
+                .error(
+                    "package.missing-page",
+                    "page '\(name)' is listed in the manifest but \(Page.markupPath(name)) does not exist",
+                    in: manifestFile, at: rangeOfString(name, in: manifestFile)))
             return (nil, local.items)
         }
         guard let markupFile = sourceFile(Page.markupPath(name), markupData, &local) else { return (nil, local.items) }
         var logicFile: SourceFile?
         var logic = PageLogic()
-        if let logicData = files.files[Page.logicPath(name)], let file = sourceFile(Page.logicPath(name), logicData, &local) {
+        if let logicData = files.files[Page.logicPath(name)],
+            let file = sourceFile(Page.logicPath(name), logicData, &local)
+        {
             logicFile = file
             do {
                 logic = try LogicParser.parse(file)
@@ -91,7 +109,9 @@ public struct MiniProgram: Sendable, Hashable {
         var compiler = TemplateCompiler(file: markupFile)
         let template = compiler.compile(nodes)
         local.append(contentsOf: compiler.diagnostics)
-        return (Page(name: name, markup: markupFile, logicFile: logicFile, template: template, logic: logic), local.items)
+        return (
+            Page(name: name, markup: markupFile, logicFile: logicFile, template: template, logic: logic), local.items
+        )
 
     }
 
@@ -115,7 +135,10 @@ public struct MiniProgram: Sendable, Hashable {
                 case .emptyInput, .error: break decoding
                 }
             }
-            diagnostics.append(.error("package.utf8", "\(path) is not valid UTF-8 (first bad byte near offset \(valid))", notes: ["save the file as UTF-8"]))
+            diagnostics.append(
+                .error(
+                    "package.utf8", "\(path) is not valid UTF-8 (first bad byte near offset \(valid))",
+                    notes: ["save the file as UTF-8"]))
             return nil
         }
         return SourceFile(path: path, text: text)

@@ -19,13 +19,18 @@ public struct PackageFiles: Sendable, Hashable {
     /// Reads a package (zip) held in memory.
     public static func unpack(_ data: Data) throws(Diagnostic) -> PackageFiles {
         guard data.count <= MiniKitLimits.maximumPackageSize else {
-            throw .error("limit.package-size", "the package is \(data.count) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB")
+            throw .error(
+                "limit.package-size",
+                "the package is \(data.count) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB"
+            )
         }
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read)
         } catch {
-            throw .error("package.zip", "the package is not a readable zip archive", notes: ["make packages with 'minictl pack DIR -o FILE'"])
+            throw .error(
+                "package.zip", "the package is not a readable zip archive",
+                notes: ["make packages with 'minictl pack DIR -o FILE'"])
         }
         var files: [String: Data] = [:]
         var count = 0
@@ -46,14 +51,20 @@ public struct PackageFiles: Sendable, Hashable {
             case .file:
                 break
             }
-            guard files[path] == nil else { throw .error("package.duplicate", "'\(path)' appears twice in the package") }
+            guard files[path] == nil else {
+                throw .error("package.duplicate", "'\(path)' appears twice in the package")
+            }
             declaredTotal += Int64(entry.uncompressedSize)
             guard declaredTotal <= MiniKitLimits.maximumUnpackedSize else {
-                throw .error("limit.unpacked-size", "the package unpacks to more than \(MiniKitLimits.maximumUnpackedSize / 1024 / 1024) MiB")
+                throw .error(
+                    "limit.unpacked-size",
+                    "the package unpacks to more than \(MiniKitLimits.maximumUnpackedSize / 1024 / 1024) MiB")
             }
             let compressed = max(Int64(1), Int64(entry.compressedSize))
             guard Int64(entry.uncompressedSize) / compressed <= Int64(MiniKitLimits.maximumCompressionRatio) else {
-                throw .error("limit.compression-ratio", "'\(path)' is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
+                throw .error(
+                    "limit.compression-ratio",
+                    "'\(path)' is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
             }
             var content = Data()
             var overrun = false
@@ -62,7 +73,9 @@ public struct PackageFiles: Sendable, Hashable {
                     // Headers can lie: count what actually comes out and stop at the limits.
                     guard !overrun else { return }
                     content.append(chunk)
-                    if content.count > Int(entry.uncompressedSize) || actualTotal + content.count > MiniKitLimits.maximumUnpackedSize {
+                    if content.count > Int(entry.uncompressedSize)
+                        || actualTotal + content.count > MiniKitLimits.maximumUnpackedSize
+                    {
                         overrun = true
                     }
                 }
@@ -70,13 +83,17 @@ public struct PackageFiles: Sendable, Hashable {
                 throw .error("package.corrupt", "'\(path)' cannot be unpacked: the archive is damaged (\(error))")
             }
             guard !overrun else {
-                throw .error("limit.unpacked-size", "'\(path)' unpacks to more than its header declares or the package limit allows")
+                throw .error(
+                    "limit.unpacked-size",
+                    "'\(path)' unpacks to more than its header declares or the package limit allows")
             }
             actualTotal += content.count
             files[path] = content
         }
         guard actualTotal / max(1, data.count) <= MiniKitLimits.maximumCompressionRatio else {
-            throw .error("limit.compression-ratio", "the package is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
+            throw .error(
+                "limit.compression-ratio",
+                "the package is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
         }
         return PackageFiles(files)
     }
@@ -85,9 +102,12 @@ public struct PackageFiles: Sendable, Hashable {
     static func validate(path: String) throws(Diagnostic) {
         let notes = ["package paths are relative, use '/', and never leave the package"]
         guard !path.isEmpty, path.utf8.count <= MiniKitLimits.maximumPathLength else {
-            throw .error("package.path", "a path is empty or longer than \(MiniKitLimits.maximumPathLength) bytes", notes: notes)
+            throw .error(
+                "package.path", "a path is empty or longer than \(MiniKitLimits.maximumPathLength) bytes", notes: notes)
         }
-        guard !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0"), !(path.count >= 2 && path.dropFirst().first == ":") else {
+        guard !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0"),
+            !(path.count >= 2 && path.dropFirst().first == ":")
+        else {
             throw .error("package.path", "'\(path)' is an absolute path", notes: notes)
         }
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -127,14 +147,17 @@ public struct PackageFiles: Sendable, Hashable {
                 }
                 try validate(path: path)
                 if type == .typeSymbolicLink {
-                    throw .error("package.link", "'\(path)' is a symbolic link; packages may hold only files and folders")
+                    throw .error(
+                        "package.link", "'\(path)' is a symbolic link; packages may hold only files and folders")
                 } else if type == .typeDirectory {
                     try walk(url, prefix: path + "/")
                 } else if type == .typeRegular {
                     let size = (attributes?[.size] as? Int) ?? 0
                     total += size
                     guard total <= MiniKitLimits.maximumUnpackedSize else {
-                        throw .error("limit.unpacked-size", "the folder holds more than \(MiniKitLimits.maximumUnpackedSize / 1024 / 1024) MiB")
+                        throw .error(
+                            "limit.unpacked-size",
+                            "the folder holds more than \(MiniKitLimits.maximumUnpackedSize / 1024 / 1024) MiB")
                     }
                     do {
                         files[path] = try Data(contentsOf: url)
@@ -159,7 +182,10 @@ public struct PackageFiles: Sendable, Hashable {
         if isDirectory.boolValue { return try read(folder: url) }
         let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
         if let size = attributes?[.size] as? Int, size > MiniKitLimits.maximumPackageSize {
-            throw .error("limit.package-size", "the package is \(size) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB")
+            throw .error(
+                "limit.package-size",
+                "the package is \(size) bytes, more than the limit of \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB"
+            )
         }
         let data: Data
         do {

@@ -18,7 +18,9 @@ public struct MiniProgramRuntime: Sendable {
     private var pending: [CallID: Continuation] = [:]
     private var reportedIssues = Set<String>()
 
-    public init(program: MiniProgram, policy: SandboxPolicy, storage: any MiniStorage, width: Int = 80, height: Int = 24) {
+    public init(
+        program: MiniProgram, policy: SandboxPolicy, storage: any MiniStorage, width: Int = 80, height: Int = 24
+    ) {
         self.program = program
         self.policy = policy
         self.storage = storage
@@ -52,7 +54,12 @@ public struct MiniProgramRuntime: Sendable {
             return
         }
         guard stack.count < MiniKitLimits.maximumPageStackDepth else {
-            effects.append(.runtimeError(code: "limit.page-stack", message: "the page stack is already \(MiniKitLimits.maximumPageStackDepth) deep; use redirect instead of navigate"))
+            effects.append(
+                .runtimeError(
+                    code: "limit.page-stack",
+                    message:
+                        "the page stack is already \(MiniKitLimits.maximumPageStackDepth) deep; use redirect instead of navigate"
+                ))
             return
         }
         if let current = stack.last { runHook(.hide, on: current.id, effects: &effects) }
@@ -104,7 +111,9 @@ public struct MiniProgramRuntime: Sendable {
             updateTop { $0.focus = target.identity }
             activate(target.node, effects: &effects)
         case .left, .right:
-            guard target.node.kind == .picker, case .array(let options)? = target.node.properties["range"], !options.isEmpty else { break }
+            guard target.node.kind == .picker, case .array(let options)? = target.node.properties["range"],
+                !options.isEmpty
+            else { break }
             let current = Int(target.node.number("value") ?? 0)
             let next = input == .right ? (current + 1) % options.count : (current - 1 + options.count) % options.count
             fire("change", on: target.node, value: .number(Double(next)), effects: &effects)
@@ -160,28 +169,40 @@ public struct MiniProgramRuntime: Sendable {
                     for pair in parts[1].split(separator: "&") {
                         let kv = pair.split(separator: "=", maxSplits: 1)
                         let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
-                        query[key] = .string(kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : "")
+                        query[key] = .string(
+                            kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : "")
                     }
                 }
-                navigate(to: String(parts.first ?? ""), query: .object(query), redirect: kind == "redirect", effects: &effects)
+                navigate(
+                    to: String(parts.first ?? ""), query: .object(query), redirect: kind == "redirect",
+                    effects: &effects)
             }
         case .switch:
             fire("change", on: node, value: .bool(!node.bool("checked")), effects: &effects)
         case .picker:
             guard case .array(let options)? = node.properties["range"], !options.isEmpty else { return }
-            fire("change", on: node, value: .number(Double((Int(node.number("value") ?? 0) + 1) % options.count)), effects: &effects)
+            fire(
+                "change", on: node, value: .number(Double((Int(node.number("value") ?? 0) + 1) % options.count)),
+                effects: &effects)
         case .input:
-            fire("confirm", on: node, value: .string(stack.last?.inputOverrides[node.identity] ?? node.string("value") ?? ""), effects: &effects)
+            fire(
+                "confirm", on: node,
+                value: .string(stack.last?.inputOverrides[node.identity] ?? node.string("value") ?? ""),
+                effects: &effects)
         default:
             break
         }
     }
 
     private mutating func fire(_ event: String, on node: ViewNode, value: MiniValue?, effects: inout [RuntimeEffect]) {
-        guard let top = stack.last, let handlerName = node.events[event], let handler = top.page.logic.handlers[handlerName] else { return }
+        guard let top = stack.last, let handlerName = node.events[event],
+            let handler = top.page.logic.handlers[handlerName]
+        else { return }
         var eventValue: [String: MiniValue] = ["type": .string(event), "dataset": .object(node.dataset)]
         if let value { eventValue["value"] = value }
-        run([HandlerFrame(actions: handler.body, locals: ["event": .object(eventValue)])], page: top.id, effects: &effects)
+        run(
+            [HandlerFrame(actions: handler.body, locals: ["event": .object(eventValue)])], page: top.id,
+            effects: &effects)
     }
 
     private mutating func navigate(to name: String, query: MiniValue, redirect: Bool, effects: inout [RuntimeEffect]) {
@@ -201,11 +222,15 @@ public struct MiniProgramRuntime: Sendable {
     /// Resumes the handler waiting for `id` with the host's result (success) or error (the fail branch).
     public mutating func complete(_ id: CallID, with result: Result<MiniValue, BridgeError>) -> [RuntimeEffect] {
         var effects: [RuntimeEffect] = []
-        guard case .apiResult(let page, let call, var frames, let locals)? = pending.removeValue(forKey: id) else { return effects }
+        guard case .apiResult(let page, let call, var frames, let locals)? = pending.removeValue(forKey: id) else {
+            return effects
+        }
         guard instance(page) != nil else { return effects }  // the page closed meanwhile: nobody to tell
         switch result {
-        case .success(let value): frames.append(HandlerFrame(actions: call.success, locals: locals.merging(["result": value]) { $1 }))
-        case .failure(let error): frames.append(HandlerFrame(actions: call.failure, locals: locals.merging(["error": error.value]) { $1 }))
+        case .success(let value):
+            frames.append(HandlerFrame(actions: call.success, locals: locals.merging(["result": value]) { $1 }))
+        case .failure(let error):
+            frames.append(HandlerFrame(actions: call.failure, locals: locals.merging(["error": error.value]) { $1 }))
         }
         run(frames, page: page, effects: &effects)
         settle(&effects)
@@ -215,7 +240,9 @@ public struct MiniProgramRuntime: Sendable {
     /// The user's answer to a consent request; it is remembered until revoked.
     public mutating func answerConsent(_ id: CallID, granted: Bool) -> [RuntimeEffect] {
         var effects: [RuntimeEffect] = []
-        guard case .consent(let page, let call, let arguments, var frames, let locals)? = pending.removeValue(forKey: id) else { return effects }
+        guard
+            case .consent(let page, let call, let arguments, var frames, let locals)? = pending.removeValue(forKey: id)
+        else { return effects }
         if let scope = call.api.scope { policy.consents[scope] = granted }
         guard instance(page) != nil else { return effects }
         if granted {
@@ -224,7 +251,11 @@ public struct MiniProgramRuntime: Sendable {
                 return effects  // now waiting for the host's answer to the call itself
             }
         } else {
-            refuse(call, BridgeError(code: "consent-denied", message: "the user did not allow \(call.api.scope?.rawValue ?? "")"), frames: &frames, locals: locals, effects: &effects)
+            refuse(
+                call,
+                BridgeError(
+                    code: "consent-denied", message: "the user did not allow \(call.api.scope?.rawValue ?? "")"),
+                frames: &frames, locals: locals, effects: &effects)
         }
         run(frames, page: page, effects: &effects)
         settle(&effects)
@@ -234,7 +265,8 @@ public struct MiniProgramRuntime: Sendable {
     /// The user's answer to a modal.
     public mutating func answerModal(_ id: CallID, confirmed: Bool) -> [RuntimeEffect] {
         var effects: [RuntimeEffect] = []
-        guard case .modal(let page, let confirm, let cancel, var frames, let locals)? = pending.removeValue(forKey: id) else { return effects }
+        guard case .modal(let page, let confirm, let cancel, var frames, let locals)? = pending.removeValue(forKey: id)
+        else { return effects }
         guard instance(page) != nil else { return effects }
         frames.append(HandlerFrame(actions: confirmed ? confirm : cancel, locals: locals))
         run(frames, page: page, effects: &effects)
@@ -284,7 +316,11 @@ public struct MiniProgramRuntime: Sendable {
             let locals = frames[top].locals
             executed += 1
             guard executed <= MiniKitLimits.maximumActionsPerRun else {
-                effects.append(.runtimeError(code: "limit.actions", message: "a handler ran more than \(MiniKitLimits.maximumActionsPerRun) actions and was stopped"))
+                effects.append(
+                    .runtimeError(
+                        code: "limit.actions",
+                        message: "a handler ran more than \(MiniKitLimits.maximumActionsPerRun) actions and was stopped"
+                    ))
                 return
             }
             guard let page = instance(pageID) else { return }
@@ -299,13 +335,23 @@ public struct MiniProgramRuntime: Sendable {
                     }
                     let size = MiniValue.object(data).approximateSize
                     guard size <= MiniKitLimits.maximumDataSize else {
-                        effects.append(.runtimeError(code: "limit.data-size", message: "\(location(page, range)): page data would grow to \(size / 1024) KiB, over the \(MiniKitLimits.maximumDataSize / 1024) KiB limit; the change was refused and the handler stopped"))
+                        effects.append(
+                            .runtimeError(
+                                code: "limit.data-size",
+                                message:
+                                    "\(location(page, range)): page data would grow to \(size / 1024) KiB, over the \(MiniKitLimits.maximumDataSize / 1024) KiB limit; the change was refused and the handler stopped"
+                            ))
                         return
                     }
                     updatePage(pageID) { $0.data = data }
                 case .call(let call):
-                    let arguments = try call.arguments.map { expression throws(EvaluationError) in try ExpressionEvaluator.evaluate(expression, in: scope) } ?? .object([:])
-                    if beginCall(call, arguments: arguments, frames: &frames, locals: locals, page: pageID, effects: &effects) {
+                    let arguments =
+                        try call.arguments.map { expression throws(EvaluationError) in
+                            try ExpressionEvaluator.evaluate(expression, in: scope)
+                        } ?? .object([:])
+                    if beginCall(
+                        call, arguments: arguments, frames: &frames, locals: locals, page: pageID, effects: &effects)
+                    {
                         return  // suspended until the host answers
                     }
                 case .toast(let message, _):
@@ -313,19 +359,31 @@ public struct MiniProgramRuntime: Sendable {
                 case .modal(let options, let confirm, let cancel, _):
                     let value = try ExpressionEvaluator.evaluate(options, in: scope)
                     let id = newCallID()
-                    let cancelText: String? = value["showCancel"] == .bool(false) ? nil : (value["cancelText"]?.displayText ?? "Cancel")
-                    effects.append(.modal(id, title: value["title"]?.displayText ?? "", content: value["content"]?.displayText ?? value.displayText, confirmText: value["confirmText"]?.displayText ?? "OK", cancelText: cancelText))
+                    let cancelText: String? =
+                        value["showCancel"] == .bool(false) ? nil : (value["cancelText"]?.displayText ?? "Cancel")
+                    effects.append(
+                        .modal(
+                            id, title: value["title"]?.displayText ?? "",
+                            content: value["content"]?.displayText ?? value.displayText,
+                            confirmText: value["confirmText"]?.displayText ?? "OK", cancelText: cancelText))
                     pending[id] = .modal(page: pageID, confirm: confirm, cancel: cancel, frames: frames, locals: locals)
                     return
                 case .navigate(let target, let queryExpression, let redirect, _):
                     let name = try ExpressionEvaluator.evaluate(target, in: scope).displayText
-                    let query = try queryExpression.map { expression throws(EvaluationError) in try ExpressionEvaluator.evaluate(expression, in: scope) } ?? .object([:])
+                    let query =
+                        try queryExpression.map { expression throws(EvaluationError) in
+                            try ExpressionEvaluator.evaluate(expression, in: scope)
+                        } ?? .object([:])
                     navigate(to: name, query: query, redirect: redirect, effects: &effects)
                 case .back:
                     pop(effects: &effects)
                 case .branch(let branches, _):
                     for branch in branches {
-                        if let condition = branch.condition, !(try ExpressionEvaluator.evaluate(condition, in: scope).isTruthy) { continue }
+                        if let condition = branch.condition,
+                            !(try ExpressionEvaluator.evaluate(condition, in: scope).isTruthy)
+                        {
+                            continue
+                        }
                         frames.append(HandlerFrame(actions: branch.body, locals: locals))
                         break
                     }
@@ -333,7 +391,10 @@ public struct MiniProgramRuntime: Sendable {
                     return
                 }
             } catch {
-                effects.append(.runtimeError(code: error.code, message: "\(location(page, error.range)): \(error.message); the handler stopped"))
+                effects.append(
+                    .runtimeError(
+                        code: error.code,
+                        message: "\(location(page, error.range)): \(error.message); the handler stopped"))
                 return
             }
         }
@@ -351,20 +412,35 @@ public struct MiniProgramRuntime: Sendable {
     }
 
     /// Checks the sandbox rules; returns true when the handler must wait for the host.
-    private mutating func beginCall(_ call: APICall, arguments: MiniValue, frames: inout [HandlerFrame], locals: [String: MiniValue], page: Int, effects: inout [RuntimeEffect]) -> Bool {
+    private mutating func beginCall(
+        _ call: APICall, arguments: MiniValue, frames: inout [HandlerFrame], locals: [String: MiniValue], page: Int,
+        effects: inout [RuntimeEffect]
+    ) -> Bool {
         if let scope = call.api.scope {
             guard program.manifest.declaredScopes.contains(scope) else {
-                refuse(call, BridgeError(code: "scope-not-declared", message: "\(call.api.rawValue) needs the '\(scope.rawValue)' scope, which the manifest does not declare"), frames: &frames, locals: locals, effects: &effects)
+                refuse(
+                    call,
+                    BridgeError(
+                        code: "scope-not-declared",
+                        message:
+                            "\(call.api.rawValue) needs the '\(scope.rawValue)' scope, which the manifest does not declare"
+                    ), frames: &frames, locals: locals, effects: &effects)
                 return false
             }
             guard policy.grantedScopes.contains(scope) else {
-                refuse(call, BridgeError(code: "scope-not-granted", message: "the host has not granted the '\(scope.rawValue)' scope"), frames: &frames, locals: locals, effects: &effects)
+                refuse(
+                    call,
+                    BridgeError(
+                        code: "scope-not-granted", message: "the host has not granted the '\(scope.rawValue)' scope"),
+                    frames: &frames, locals: locals, effects: &effects)
                 return false
             }
             if scope.isSensitive {
                 switch policy.consents[scope] {
                 case false?:
-                    refuse(call, BridgeError(code: "consent-denied", message: "the user did not allow \(scope.rawValue)"), frames: &frames, locals: locals, effects: &effects)
+                    refuse(
+                        call, BridgeError(code: "consent-denied", message: "the user did not allow \(scope.rawValue)"),
+                        frames: &frames, locals: locals, effects: &effects)
                     return false
                 case nil:
                     let id = newCallID()
@@ -382,20 +458,27 @@ public struct MiniProgramRuntime: Sendable {
 
     /// Performs an allowed call: at once for local APIs, through an effect for the host's.
     @discardableResult
-    private mutating func perform(_ call: APICall, arguments: MiniValue, frames: inout [HandlerFrame], locals: [String: MiniValue], page: Int, effects: inout [RuntimeEffect]) -> Bool {
+    private mutating func perform(
+        _ call: APICall, arguments: MiniValue, frames: inout [HandlerFrame], locals: [String: MiniValue], page: Int,
+        effects: inout [RuntimeEffect]
+    ) -> Bool {
         func succeed(_ value: MiniValue, _ detail: String = "") {
-            effects.append(.audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: "allowed", detail: detail)))
+            effects.append(
+                .audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: "allowed", detail: detail)))
             frames.append(HandlerFrame(actions: call.success, locals: locals.merging(["result": value]) { $1 }))
         }
         func wait(_ effect: (CallID) -> RuntimeEffect, _ detail: String) -> Bool {
             let id = newCallID()
-            effects.append(.audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: "allowed", detail: detail)))
+            effects.append(
+                .audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: "allowed", detail: detail)))
             effects.append(effect(id))
             pending[id] = .apiResult(page: page, call: call, frames: frames, locals: locals)
             return true
         }
         func invalid(_ message: String) -> Bool {
-            refuse(call, BridgeError(code: "invalid-arguments", message: message), frames: &frames, locals: locals, effects: &effects)
+            refuse(
+                call, BridgeError(code: "invalid-arguments", message: message), frames: &frames, locals: locals,
+                effects: &effects)
             return false
         }
         switch call.api {
@@ -406,9 +489,16 @@ public struct MiniProgramRuntime: Sendable {
             guard case .string(let key)? = arguments["key"] else { return invalid("storage.set needs a text 'key'") }
             let value = arguments["value"] ?? .null
             let old = storage.value(for: key)
-            let after = storage.usedBytes() - (old.map { key.utf8.count + $0.approximateSize } ?? 0) + key.utf8.count + value.approximateSize
+            let after =
+                storage.usedBytes() - (old.map { key.utf8.count + $0.approximateSize } ?? 0) + key.utf8.count
+                + value.approximateSize
             guard after <= policy.storageQuota else {
-                refuse(call, BridgeError(code: "quota-exceeded", message: "storing '\(key)' would use \(after) bytes, over the quota of \(policy.storageQuota)"), frames: &frames, locals: locals, effects: &effects)
+                refuse(
+                    call,
+                    BridgeError(
+                        code: "quota-exceeded",
+                        message: "storing '\(key)' would use \(after) bytes, over the quota of \(policy.storageQuota)"),
+                    frames: &frames, locals: locals, effects: &effects)
                 return false
             }
             storage.setValue(value, for: key)
@@ -421,30 +511,56 @@ public struct MiniProgramRuntime: Sendable {
             storage.removeAll()
             succeed(.object([:]))
         case .systemInfo:
-            succeed(.object(["width": .number(Double(width)), "height": .number(Double(height)), "language": .string(policy.language), "hostVersion": .string(policy.hostVersion)]))
+            succeed(
+                .object([
+                    "width": .number(Double(width)), "height": .number(Double(height)),
+                    "language": .string(policy.language), "hostVersion": .string(policy.hostVersion),
+                ]))
         case .userOpenId:
             succeed(.object(["openId": .string(policy.openId)]))
         case .networkRequest:
-            guard case .string(let url)? = arguments["url"] else { return invalid("network.request needs a text 'url'") }
+            guard case .string(let url)? = arguments["url"] else {
+                return invalid("network.request needs a text 'url'")
+            }
             guard let host = Self.httpsHost(url) else {
-                refuse(call, BridgeError(code: "domain-not-allowed", message: "'\(url)' is not an https URL"), frames: &frames, locals: locals, effects: &effects)
+                refuse(
+                    call, BridgeError(code: "domain-not-allowed", message: "'\(url)' is not an https URL"),
+                    frames: &frames, locals: locals, effects: &effects)
                 return false
             }
             guard program.manifest.domains.contains(host), policy.grantedDomains.contains(host) else {
-                let why = program.manifest.domains.contains(host) ? "the host has not granted it" : "the manifest does not declare it"
-                refuse(call, BridgeError(code: "domain-not-allowed", message: "requests to '\(host)' are not allowed: \(why)"), frames: &frames, locals: locals, effects: &effects)
+                let why =
+                    program.manifest.domains.contains(host)
+                    ? "the host has not granted it" : "the manifest does not declare it"
+                refuse(
+                    call,
+                    BridgeError(code: "domain-not-allowed", message: "requests to '\(host)' are not allowed: \(why)"),
+                    frames: &frames, locals: locals, effects: &effects)
                 return false
             }
             var headers: [String: String] = [:]
-            if case .object(let given)? = arguments["headers"] { for (key, value) in given { headers[key] = value.displayText } }
+            if case .object(let given)? = arguments["headers"] {
+                for (key, value) in given { headers[key] = value.displayText }
+            }
             let method = arguments["method"]?.displayText.uppercased() ?? "GET"
-            guard ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(method) else { return invalid("method '\(method)' is not GET, POST, PUT, DELETE or PATCH") }
-            return wait({ .network($0, NetworkRequest(url: url, host: host, method: method, headers: headers, body: arguments["body"] ?? .null)) }, "\(method) \(url)")
+            guard ["GET", "POST", "PUT", "DELETE", "PATCH"].contains(method) else {
+                return invalid("method '\(method)' is not GET, POST, PUT, DELETE or PATCH")
+            }
+            return wait(
+                {
+                    .network(
+                        $0,
+                        NetworkRequest(
+                            url: url, host: host, method: method, headers: headers, body: arguments["body"] ?? .null))
+                }, "\(method) \(url)")
         case .paymentRequest:
-            guard case .number(let amount)? = arguments["amount"], amount > 0, amount.isFinite else { return invalid("payment.request needs a positive 'amount'") }
+            guard case .number(let amount)? = arguments["amount"], amount > 0, amount.isFinite else {
+                return invalid("payment.request needs a positive 'amount'")
+            }
             let request = PaymentRequest(
                 amount: (amount * 100).rounded() / 100, currency: arguments["currency"]?.displayText ?? "CNY",
-                payee: arguments["payee"]?.displayText ?? program.manifest.name, description: arguments["description"]?.displayText ?? "")
+                payee: arguments["payee"]?.displayText ?? program.manifest.name,
+                description: arguments["description"]?.displayText ?? "")
             return wait({ .confirmPayment($0, request) }, "\(request.currency) \(request.amount) to \(request.payee)")
         case .userProfile, .userPhone, .locationGet:
             return wait({ .hostData($0, call.api) }, "")
@@ -452,8 +568,12 @@ public struct MiniProgramRuntime: Sendable {
         return false
     }
 
-    private func refuse(_ call: APICall, _ error: BridgeError, frames: inout [HandlerFrame], locals: [String: MiniValue], effects: inout [RuntimeEffect]) {
-        effects.append(.audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: error.code, detail: error.message)))
+    private func refuse(
+        _ call: APICall, _ error: BridgeError, frames: inout [HandlerFrame], locals: [String: MiniValue],
+        effects: inout [RuntimeEffect]
+    ) {
+        effects.append(
+            .audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: error.code, detail: error.message)))
         frames.append(HandlerFrame(actions: call.failure, locals: locals.merging(["error": error.value]) { $1 }))
     }
 
@@ -467,22 +587,30 @@ public struct MiniProgramRuntime: Sendable {
         return host.isEmpty ? nil : host.lowercased()
     }
 
-    static func assign(_ value: MiniValue, to target: Expression, in data: inout [String: MiniValue], scope: Scope) throws(EvaluationError) {
+    static func assign(_ value: MiniValue, to target: Expression, in data: inout [String: MiniValue], scope: Scope)
+        throws(EvaluationError)
+    {
         var root = MiniValue.object(data)
         try set(value, at: target, in: &root, scope: scope)
         if case .object(let members) = root { data = members }
     }
 
-    private static func set(_ value: MiniValue, at target: Expression, in container: inout MiniValue, scope: Scope) throws(EvaluationError) {
+    private static func set(_ value: MiniValue, at target: Expression, in container: inout MiniValue, scope: Scope)
+        throws(EvaluationError)
+    {
         switch target {
         case .identifier(let name, _):
-            guard case .object(var members) = container else { throw EvaluationError(.type, "cannot set '\(name)'", target.range) }
+            guard case .object(var members) = container else {
+                throw EvaluationError(.type, "cannot set '\(name)'", target.range)
+            }
             members[name] = value
             container = .object(members)
         case .member(let base, let name, let range):
             var parent = try get(base, in: container, scope: scope)
             if parent == .null { parent = .object([:]) }
-            guard case .object(var members) = parent else { throw EvaluationError(.type, "cannot set '.\(name)' of \(parent.kindName)", range) }
+            guard case .object(var members) = parent else {
+                throw EvaluationError(.type, "cannot set '.\(name)' of \(parent.kindName)", range)
+            }
             members[name] = value
             try set(.object(members), at: base, in: &container, scope: scope)
         case .index(let base, let indexExpression, let range):
@@ -491,7 +619,8 @@ public struct MiniProgramRuntime: Sendable {
             switch (parent, index) {
             case (.array(var items), .number(let position)):
                 guard position == position.rounded(), position >= 0, Int(position) < items.count else {
-                    throw EvaluationError(.type, "index \(MiniValue.format(position)) is outside the list of \(items.count)", range)
+                    throw EvaluationError(
+                        .type, "index \(MiniValue.format(position)) is outside the list of \(items.count)", range)
                 }
                 items[Int(position)] = value
                 parent = .array(items)
@@ -499,7 +628,8 @@ public struct MiniProgramRuntime: Sendable {
                 members[key] = value
                 parent = .object(members)
             default:
-                throw EvaluationError(.type, "cannot set an element of \(parent.kindName) with \(index.kindName)", range)
+                throw EvaluationError(
+                    .type, "cannot set an element of \(parent.kindName) with \(index.kindName)", range)
             }
             try set(parent, at: base, in: &container, scope: scope)
         default:
@@ -507,7 +637,9 @@ public struct MiniProgramRuntime: Sendable {
         }
     }
 
-    private static func get(_ path: Expression, in container: MiniValue, scope: Scope) throws(EvaluationError) -> MiniValue {
+    private static func get(_ path: Expression, in container: MiniValue, scope: Scope) throws(EvaluationError)
+        -> MiniValue
+    {
         guard case .object(let members) = container else { return .null }
         return try ExpressionEvaluator.evaluate(path, in: Scope(members))
     }

@@ -26,11 +26,17 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
         self.notes = notes
     }
 
-    public static func error(_ code: String, _ message: String, in file: SourceFile? = nil, at range: SourceRange? = nil, notes: [String] = []) -> Diagnostic {
+    public static func error(
+        _ code: String, _ message: String, in file: SourceFile? = nil, at range: SourceRange? = nil,
+        notes: [String] = []
+    ) -> Diagnostic {
         Diagnostic(.error, code: code, message, file: file, range: range, notes: notes)
     }
 
-    public static func warning(_ code: String, _ message: String, in file: SourceFile? = nil, at range: SourceRange? = nil, notes: [String] = []) -> Diagnostic {
+    public static func warning(
+        _ code: String, _ message: String, in file: SourceFile? = nil, at range: SourceRange? = nil,
+        notes: [String] = []
+    ) -> Diagnostic {
         Diagnostic(.warning, code: code, message, file: file, range: range, notes: notes)
     }
 
@@ -64,7 +70,9 @@ public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
             let (endLine, endColumn) = file.location(of: range.upperBound)
             let width = endLine == line ? max(1, endColumn - column) : max(1, sourceLine.count - column + 1)
             // Columns count characters; pad with the same characters' display so tabs stay aligned.
-            let lead = sourceLine.prefix(column - 1).map { $0 == "\t" ? "\t" : String(repeating: " ", count: CharacterWidth.of($0)) }.joined()
+            let lead = sourceLine.prefix(column - 1).map {
+                $0 == "\t" ? "\t" : String(repeating: " ", count: CharacterWidth.of($0))
+            }.joined()
             lines.append("\(gutter) | \(lead)^\(String(repeating: "~", count: max(0, width - 1)))")
             for note in notes { lines.append("\(gutter) = note: \(note)") }
         } else {
@@ -92,7 +100,8 @@ public struct DiagnosticList: Sendable, Hashable, Error, CustomStringConvertible
 
     public var description: String {
         let body = items.map(\.rendered).joined(separator: "\n\n")
-        let summary = "\(errors.count) error\(errors.count == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
+        let summary =
+            "\(errors.count) error\(errors.count == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
         return body.isEmpty ? summary : body + "\n\n" + summary
     }
 }
