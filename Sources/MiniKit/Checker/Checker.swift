@@ -1,60 +1,81 @@
 import Foundation
 
 /// Cross-reference checks over a whole mini-program, and the review report.
+///
+/// Pages are checked one by one (concurrently, by the loader), then ``finish(_:)`` adds the checks that need
+/// every page and builds the report.
 struct Checker {
-    let program: MiniProgram
+    let manifest: Manifest
     let manifestFile: SourceFile
     var diagnostics: [Diagnostic] = []
 
-    init(program: MiniProgram, manifestFile: SourceFile) {
-        self.program = program
+    init(manifest: Manifest, manifestFile: SourceFile) {
+        self.manifest = manifest
         self.manifestFile = manifestFile
     }
 
     /// Names visible in handlers besides page data.
     private static let handlerNames: Set<String> = ["event", "query"]
 
-    mutating func check() -> ReviewReport {
+    /// What checking one page found.
+    struct PageResult: Sendable {
+        var summary: ReviewReport.PageSummary
+        var usedScopes: [HostAPI.Scope: [String]]
+        var domains: Set<String>
+        var diagnostics: [Diagnostic]
+    }
+
+    /// Checks one page's template and logic against the manifest.
+    func check(page: Page) -> PageResult {
+        var checker = Checker(manifest: manifest, manifestFile: manifestFile)
         var usedScopes: [HostAPI.Scope: [String]] = [:]
-        var pageSummaries: [ReviewReport.PageSummary] = []
-        var allDomains = Set<String>()
-        for name in program.manifest.pages {
-            guard let page = program.pages[name] else { continue }
-            var components = 0
-            checkTemplate(page.template, page: page, loopNames: ["query"], components: &components)
-            var handlers: [ReviewReport.HandlerSummary] = []
-            let hookOrder = LifecycleHook.allCases.compactMap { page.logic.hooks[$0] }
-            let handlerOrder = page.logic.handlers.keys.sorted().map { page.logic.handlers[$0]! }
-            for handler in hookOrder + handlerOrder {
-                var facts = HandlerFacts()
-                checkActions(handler.body, page: page, names: Self.handlerNames, facts: &facts)
-                for api in facts.apis {
-                    if let scope = api.scope { usedScopes[scope, default: []].append("\(page.name).\(handler.name)") }
-                }
-                allDomains.formUnion(facts.domains)
-                handlers.append(
-                    .init(
-                        name: handler.name, apis: facts.apis.map(\.rawValue).sorted(), domains: facts.domains.sorted(),
-                        navigates: facts.navigates.sorted()))
+        var domains = Set<String>()
+        var components = 0
+        checker.checkTemplate(page.template, page: page, loopNames: ["query"], components: &components)
+        var handlers: [ReviewReport.HandlerSummary] = []
+        let hookOrder = LifecycleHook.allCases.compactMap { page.logic.hooks[$0] }
+        let handlerOrder = page.logic.handlers.keys.sorted().map { page.logic.handlers[$0]! }
+        for handler in hookOrder + handlerOrder {
+            var facts = HandlerFacts()
+            checker.checkActions(handler.body, page: page, names: Self.handlerNames, facts: &facts)
+            for api in facts.apis {
+                if let scope = api.scope { usedScopes[scope, default: []].append("\(page.name).\(handler.name)") }
             }
-            pageSummaries.append(.init(name: name, components: components, handlers: handlers))
+            domains.formUnion(facts.domains)
+            handlers.append(
+                .init(
+                    name: handler.name, apis: facts.apis.map(\.rawValue).sorted(), domains: facts.domains.sorted(),
+                    navigates: facts.navigates.sorted()))
         }
+        return PageResult(
+            summary: .init(name: page.name, components: components, handlers: handlers), usedScopes: usedScopes,
+            domains: domains, diagnostics: checker.diagnostics)
+    }
+
+    /// Adds the whole-program checks to the pages' results and builds the review report.
+    mutating func finish(_ pages: [PageResult]) -> ReviewReport {
+        var usedScopes: [HostAPI.Scope: [String]] = [:]
+        var allDomains = Set<String>()
+        for page in pages {
+            diagnostics.append(contentsOf: page.diagnostics)
+            for (scope, users) in page.usedScopes { usedScopes[scope, default: []] += users }
+            allDomains.formUnion(page.domains)
+        }
+        let pageSummaries = pages.map(\.summary)
         // Declared but unused scopes are warnings; used but undeclared ones were errors at the call.
-        for permission in program.manifest.permissions where usedScopes[permission.scope] == nil {
+        for permission in manifest.permissions where usedScopes[permission.scope] == nil {
             diagnostics.append(
                 .warning(
                     "check.unused-scope", "scope '\(permission.scope.rawValue)' is declared but no handler uses it",
                     in: manifestFile, at: MiniProgram.rangeOfString(permission.scope.rawValue, in: manifestFile),
                     notes: ["remove it: reviewers and users see every scope you ask for"]))
         }
-        for domain in program.manifest.domains where !allDomains.contains(domain) && !allDomains.contains("(computed)")
-        {
+        for domain in manifest.domains where !allDomains.contains(domain) && !allDomains.contains("(computed)") {
             diagnostics.append(
                 .warning(
                     "check.unused-domain", "domain '\(domain)' is declared but no request goes to it", in: manifestFile,
                     at: MiniProgram.rangeOfString(domain, in: manifestFile)))
         }
-        let manifest = program.manifest
         return ReviewReport(
             id: manifest.id, name: manifest.name, version: manifest.version.description, category: manifest.category,
             entryPage: manifest.entryPage, pages: pageSummaries,
@@ -109,7 +130,7 @@ struct Checker {
                 }
                 if component.kind == .navigator, let url = component.attributes["url"]?.staticText {
                     let target = String(url.split(separator: "?", maxSplits: 1).first ?? "")
-                    if program.manifest.pages.firstIndex(of: target) == nil {
+                    if manifest.pages.firstIndex(of: target) == nil {
                         diagnostics.append(
                             .error(
                                 "check.unknown-page", "navigator opens page '\(target)', which is not in the manifest",
@@ -193,7 +214,7 @@ struct Checker {
                 }
             case .call(let call):
                 facts.apis.insert(call.api)
-                if let scope = call.api.scope, !program.manifest.declaredScopes.contains(scope) {
+                if let scope = call.api.scope, !manifest.declaredScopes.contains(scope) {
                     diagnostics.append(
                         .error(
                             "check.undeclared-scope",
@@ -215,11 +236,11 @@ struct Checker {
                 checkActions(cancel, page: page, names: names, facts: &facts)
             case .navigate(let target, let query, _, _):
                 if case .literal(.string(let name), let range) = target {
-                    if program.manifest.pages.firstIndex(of: name) == nil {
+                    if manifest.pages.firstIndex(of: name) == nil {
                         diagnostics.append(
                             .error(
                                 "check.unknown-page", "navigates to page '\(name)', which is not in the manifest",
-                                in: file, at: range, notes: ["pages: \(program.manifest.pages.joined(separator: ", "))"]
+                                in: file, at: range, notes: ["pages: \(manifest.pages.joined(separator: ", "))"]
                             ))
                     }
                     facts.navigates.insert(name)
@@ -279,7 +300,7 @@ struct Checker {
         }
         let host = afterScheme[..<end].lowercased()
         facts.domains.insert(host)
-        if !program.manifest.domains.contains(host) {
+        if !manifest.domains.contains(host) {
             diagnostics.append(
                 .error(
                     "check.undeclared-domain", "request to '\(host)', which the manifest does not declare", in: file,

@@ -45,16 +45,20 @@ public struct MiniProgram: Sendable, Hashable {
             return LoadResult(program: nil, diagnostics: diagnostics, report: nil)
         }
 
-        // Pages are independent: parse and compile them on all cores.
+        // Pages are independent: parse, compile and check them on all cores.
+        var checker = Checker(manifest: manifest, manifestFile: manifestFile)
         let parsed = ParsedPages(count: manifest.pages.count)
-        DispatchQueue.concurrentPerform(iterations: manifest.pages.count) { index in
-            parsed.store(index, parsePage(manifest.pages[index], files: files, manifestFile: manifestFile))
+        DispatchQueue.concurrentPerform(iterations: manifest.pages.count) { [checker] index in
+            let (page, pageDiagnostics) = parsePage(manifest.pages[index], files: files, manifestFile: manifestFile)
+            parsed.store(index, (page, pageDiagnostics, page.map { checker.check(page: $0) }))
         }
         var pages: [String: Page] = [:]
+        var checks: [Checker.PageResult] = []
         for (name, result) in zip(manifest.pages, parsed.results) {
             guard let result else { continue }
             diagnostics.append(contentsOf: result.diagnostics)
             if let page = result.page { pages[name] = page }
+            if let check = result.check { checks.append(check) }
         }
         let listed = Set(manifest.pages.flatMap { [Page.markupPath($0), Page.logicPath($0)] })
         for path in files.paths where path != Manifest.fileName && !listed.contains(path) {
@@ -66,8 +70,7 @@ public struct MiniProgram: Sendable, Hashable {
                     ]))
         }
         let program = MiniProgram(manifest: manifest, pages: pages, files: files)
-        var checker = Checker(program: program, manifestFile: manifestFile)
-        let report = checker.check()
+        let report = checker.finish(checks)
         diagnostics.append(contentsOf: checker.diagnostics)
         let ok = !diagnostics.hasErrors && pages.count == manifest.pages.count
         return LoadResult(program: ok ? program : nil, diagnostics: diagnostics, report: ok ? report : nil)
@@ -158,11 +161,12 @@ public struct MiniProgram: Sendable, Hashable {
 /// Results of pages parsed concurrently, by position.
 private final class ParsedPages: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var results: [(page: Page?, diagnostics: [Diagnostic])?]
+    typealias Result = (page: Page?, diagnostics: [Diagnostic], check: Checker.PageResult?)
+    private(set) var results: [Result?]
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 
-    func store(_ index: Int, _ result: (page: Page?, diagnostics: [Diagnostic])) {
+    func store(_ index: Int, _ result: Result) {
         lock.withLock { results[index] = result }
     }
 }
