@@ -49,6 +49,7 @@ public struct Lexer {
     /// All tokens up to the end, ending with `.end`; throws on a character that starts no token.
     public mutating func tokenize(file: SourceFile?) throws(Diagnostic) -> [Token] {
         var tokens: [Token] = []
+        tokens.reserveCapacity((end - position) / 4 + 4)
         while true {
             let token = try next(file: file)
             tokens.append(token)
@@ -87,7 +88,8 @@ public struct Lexer {
                 position += 1
                 while position < end, bytes[position] >= 0x30 && bytes[position] <= 0x39 { position += 1 }
             }
-            let text = String(decoding: bytes[start..<position], as: UTF8.self).replacingOccurrences(of: "_", with: "")
+            var text = String(decoding: bytes[start..<position], as: UTF8.self)
+            if text.utf8.contains(0x5F) { text.removeAll { $0 == "_" } }
             guard let value = Double(text) else {
                 throw .error("syntax.number", "'\(text)' is not a number", in: file, at: range())
             }

@@ -32,6 +32,8 @@ struct MarkupLexer {
 
     mutating func tokenize() throws(Diagnostic) -> [MarkupToken] {
         var tokens: [MarkupToken] = []
+        // Growing an array of tokens copies them (and retains their strings) each time: size it once.
+        tokens.reserveCapacity(bytes.count / 6 + 16)
         while true {
             let token = try next()
             tokens.append(token)
@@ -68,7 +70,7 @@ struct MarkupLexer {
         return true
     }
 
-    private mutating func next() throws(Diagnostic) -> MarkupToken {
+    mutating func next() throws(Diagnostic) -> MarkupToken {
         if insideTag { return try nextInsideTag() }
         let start = position
         guard position < bytes.count else { return MarkupToken(kind: .end, range: SourceRange(start, start)) }

@@ -1,22 +1,29 @@
 /// Builds the markup tree from tokens, enforcing the depth and node limits and matching tags.
 struct MarkupParser {
     let file: SourceFile
-    private var tokens: [MarkupToken] = []
-    private var position = 0
+    /// Tokens are pulled one at a time: no token array is built.
+    private var lexer: MarkupLexer
+    private var current = MarkupToken(kind: .end, range: SourceRange(0, 0))
+    private var previousEnd = 0
     private var nodeCount = 0
 
-    init(file: SourceFile) { self.file = file }
+    init(file: SourceFile) {
+        self.file = file
+        self.lexer = MarkupLexer(file: file)
+    }
 
     /// Parses a whole page's markup into its top-level nodes.
     static func parse(_ file: SourceFile) throws(Diagnostic) -> [MarkupNode] {
         var parser = MarkupParser(file: file)
-        var lexer = MarkupLexer(file: file)
-        parser.tokens = try lexer.tokenize()
+        try parser.advance()
         let nodes = try parser.parseChildren(of: nil, depth: 0)
         return nodes
     }
 
-    private var current: MarkupToken { tokens[min(position, tokens.count - 1)] }
+    private mutating func advance() throws(Diagnostic) {
+        previousEnd = current.range.upperBound
+        current = try lexer.next()
+    }
 
     private mutating func count(_ range: SourceRange) throws(Diagnostic) {
         nodeCount += 1
@@ -50,10 +57,10 @@ struct MarkupParser {
                         "markup.mismatch", "</\(name)> does not match <\(parent.name)>", in: file, at: token.range,
                         notes: ["<\(parent.name)> opened here: \(location(parent.range))"])
                 }
-                position += 1
+                try advance()
                 return children
             case .text:
-                position += 1
+                try advance()
                 let bytes = file.bytes
                 if (token.range.lowerBound..<token.range.upperBound).allSatisfy({
                     [0x20, 0x09, 0x0A, 0x0D].contains(bytes[$0])
@@ -63,7 +70,7 @@ struct MarkupParser {
                 try count(token.range)
                 children.append(.text(try TemplateText.parse(file, trimmed(token.range))))
             case .tagOpen(let name):
-                position += 1
+                try advance()
                 try count(token.range)
                 guard depth < MiniKitLimits.maximumMarkupDepth else {
                     throw .error(
@@ -74,7 +81,7 @@ struct MarkupParser {
                 var selfClosing = false
                 attributeLoop: while true {
                     let attributeToken = current
-                    position += 1
+                    try advance()
                     switch attributeToken.kind {
                     case .attribute(let attributeName, let nameRange, let valueRange):
                         if let duplicate = attributes.first(where: { $0.name == attributeName }) {
@@ -98,7 +105,7 @@ struct MarkupParser {
                 }
                 let nameRange = SourceRange(token.range.lowerBound + 1, token.range.upperBound)
                 let elementChildren = selfClosing ? [] : try parseChildren(of: (name, token.range), depth: depth + 1)
-                let end = tokens[max(0, position - 1)].range.upperBound
+                let end = previousEnd
                 children.append(
                     .element(
                         MarkupElement(
