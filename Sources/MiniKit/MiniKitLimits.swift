@@ -38,6 +38,12 @@ public enum MiniKitLimits {
     public static let maximumPageStackDepth = 10
     /// The most view nodes one render may produce (after list rendering expands).
     public static let maximumRenderedNodes = 5_000
+    /// The fuel of one whole render, shared by all its bindings.
+    public static let renderFuel = 200_000
+    /// The longest text one node shows, in characters; the rest is cut.
+    public static let maximumTextLength = 10_000
+    /// The most rows a page lays out; the rest is cut.
+    public static let maximumRenderedRows = 2_000
     /// The default storage quota per (user, mini-program).
     public static let defaultStorageQuota = 1024 * 1024
 }

@@ -7,6 +7,14 @@ enum Builtins {
         "keys", "min", "max", "abs", "round", "floor", "ceil",
     ]
 
+    /// Text results obey the same size limit as `+`.
+    private static func limited(_ text: String, _ range: SourceRange) throws(EvaluationError) -> MiniValue {
+        guard text.utf8.count <= MiniKitLimits.maximumStringLength else {
+            throw EvaluationError(.size, "the text grew beyond \(MiniKitLimits.maximumStringLength / 1024) KiB", range)
+        }
+        return .string(text)
+    }
+
     static func call(_ name: String, _ arguments: [MiniValue], fuel: inout Int, range: SourceRange)
         throws(EvaluationError) -> MiniValue
     {
@@ -62,26 +70,28 @@ enum Builtins {
             try count(1...1)
             let text = try string(0)
             try charge(text.utf8.count)
-            return .string(
+            return try limited(
                 name == "upper"
                     ? text.uppercased()
-                    : name == "lower" ? text.lowercased() : text.trimmingCharacters(in: .whitespacesAndNewlines))
+                    : name == "lower" ? text.lowercased() : text.trimmingCharacters(in: .whitespacesAndNewlines), range)
         case "str":
             try count(1...1)
             let text = argument(0).displayText
             try charge(text.utf8.count)
-            return .string(text)
+            return try limited(text, range)
         case "num":
             try count(1...1)
             if case .null = argument(0) { return .number(0) }
             return .number(try number(0))
         case "fixed":
             try count(1...2)
-            let digits = arguments.count > 1 ? Int(try number(1)) : 2
-            guard (0...10).contains(digits) else {
-                throw EvaluationError(.type, "fixed() takes 0 to 10 digits, given \(digits)", range)
+            let given = arguments.count > 1 ? try number(1) : 2
+            guard let digits = given.clampedInt(0...10), Double(digits) == given else {
+                throw EvaluationError(.type, "fixed() takes 0 to 10 digits, given \(MiniValue.format(given))", range)
             }
-            return .string(String(format: "%.\(digits)f", try number(0)))
+            let value = try number(0)
+            guard value.isFinite, abs(value) < 1e21 else { return .string(MiniValue.format(value)) }
+            return .string(String(format: "%.\(digits)f", value))
         case "money":
             // 12345.6 → "12,345.60": the bank's way of writing amounts.
             try count(1...1)
@@ -103,8 +113,8 @@ enum Builtins {
             try count(1...3)
             let characters = Array(try string(0))
             try charge(characters.count)
-            let keepStart = arguments.count > 1 ? max(0, Int(try number(1))) : 0
-            let keepEnd = arguments.count > 2 ? max(0, Int(try number(2))) : 4
+            let keepStart = arguments.count > 1 ? (try number(1)).clampedInt(0...characters.count) ?? 0 : 0
+            let keepEnd = arguments.count > 2 ? (try number(2)).clampedInt(0...characters.count) ?? 4 : 4
             guard keepStart + keepEnd < characters.count else { return .string(String(characters)) }
             let hidden = characters.count - keepStart - keepEnd
             return .string(
@@ -119,7 +129,7 @@ enum Builtins {
             try charge(items.count * 16)
             let text = items.map(\.displayText).joined(separator: separator)
             try charge(text.utf8.count)
-            return .string(text)
+            return try limited(text, range)
         case "contains":
             try count(2...2)
             switch argument(0) {
@@ -137,17 +147,18 @@ enum Builtins {
             }
         case "slice":
             try count(2...3)
-            let start = Int(try number(1))
+            let start = (try number(1)).clampedInt() ?? 0
             switch argument(0) {
             case .string(let text):
                 let characters = Array(text)
                 try charge(characters.count)
                 let (lower, upper) = bounds(
-                    start, arguments.count > 2 ? Int(try number(2)) : characters.count, characters.count)
+                    start, arguments.count > 2 ? (try number(2)).clampedInt() ?? 0 : characters.count, characters.count)
                 return .string(String(characters[lower..<upper]))
             case .array(let items):
                 try charge(items.count * 16)
-                let (lower, upper) = bounds(start, arguments.count > 2 ? Int(try number(2)) : items.count, items.count)
+                let (lower, upper) = bounds(
+                    start, arguments.count > 2 ? (try number(2)).clampedInt() ?? 0 : items.count, items.count)
                 return .array(Array(items[lower..<upper]))
             default:
                 throw EvaluationError(.type, "slice() expects text or a list, given \(argument(0).kindName)", range)

@@ -57,7 +57,9 @@ public struct ExpressionEvaluator {
             switch value {
             case .null: return .null  // null-safe: `quote.price` is empty while `quote` is null
             case .object(let members): return members[name] ?? .null
-            case .string(let text) where name == "length": return .number(Double(text.count))
+            case .string(let text) where name == "length":
+                try charge(text.utf8.count, range)
+                return .number(Double(text.count))
             case .array(let items) where name == "length": return .number(Double(items.count))
             default: throw EvaluationError(.type, "cannot read '.\(name)' of \(value.kindName)", range)
             }
@@ -67,15 +69,14 @@ public struct ExpressionEvaluator {
             switch (value, index) {
             case (.null, _): return .null
             case (.array(let items), .number(let position)):
-                guard position == position.rounded(), position >= 0, Int(position) < items.count else { return .null }
-                return items[Int(position)]
+                guard let index = position.index(in: items.count) else { return .null }
+                return items[index]
             case (.object(let members), .string(let key)): return members[key] ?? .null
             case (.string(let text), .number(let position)):
+                try charge(text.utf8.count, range)
                 let characters = Array(text)
-                guard position == position.rounded(), position >= 0, Int(position) < characters.count else {
-                    return .null
-                }
-                return .string(String(characters[Int(position)]))
+                guard let index = position.index(in: characters.count) else { return .null }
+                return .string(String(characters[index]))
             default:
                 throw EvaluationError(.type, "cannot index \(value.kindName) with \(index.kindName)", range)
             }
@@ -124,8 +125,10 @@ public struct ExpressionEvaluator {
         _ op: Expression.BinaryOperator, _ lhs: MiniValue, _ rhs: MiniValue, _ range: SourceRange
     ) throws(EvaluationError) -> MiniValue {
         switch op {
-        case .equal: return .bool(lhs == rhs)
-        case .notEqual: return .bool(lhs != rhs)
+        case .equal, .notEqual:
+            // Comparing big values costs in proportion to their size.
+            try charge(min(lhs.approximateSize, rhs.approximateSize), range)
+            return .bool((lhs == rhs) == (op == .equal))
         case .add:
             if case .number(let a) = lhs, case .number(let b) = rhs { return .number(a + b) }
             if case .string = lhs { return try concatenate(lhs.displayText, rhs, range) }
@@ -163,6 +166,14 @@ public struct ExpressionEvaluator {
             }
         case .and, .or:
             return .null  // handled with short-circuit above
+        }
+    }
+
+    /// Takes fuel in proportion to the bytes an operation touches (16 bytes a step).
+    mutating func charge(_ bytes: Int, _ range: SourceRange) throws(EvaluationError) {
+        fuel -= bytes / 16
+        guard fuel >= 0 else {
+            throw EvaluationError(.fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", range)
         }
     }
 

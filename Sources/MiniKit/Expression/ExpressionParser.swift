@@ -26,11 +26,34 @@ public struct ExpressionParser {
         guard parser.current.kind == .end else {
             throw parser.unexpected("expected the end of the expression")
         }
-        guard expression.nodeCount <= maximumNodes else {
+        guard expression.nodeCount <= maximumNodes else {  // also counted while parsing
             throw .error(
                 "limit.expression-size",
                 "expression has \(expression.nodeCount) nodes, more than the limit of \(maximumNodes)", in: file,
                 at: expression.range)
+        }
+        return expression
+    }
+
+    /// Nodes this expression may still build: counted as the tree is built, so a long flat `a+b+c+…`
+    /// is refused before it can grow a deep tree.
+    private var nodesLeft = ExpressionParser.maximumNodes
+
+    /// Parses one expression with a fresh node budget (each value of a logic file, a manifest).
+    public mutating func parseTopExpression(minimumPower: Int = 0, budget: Int = ExpressionParser.maximumNodes) throws(Diagnostic) -> Expression {
+        nodesLeft = budget
+        let limit = budget
+        do {
+            return try parseExpression(minimumPower: minimumPower)
+        } catch let error where error.code == "limit.expression-size" {
+            throw .error("limit.expression-size", "expression has more than \(limit) nodes", in: file, at: error.range, notes: error.notes)
+        }
+    }
+
+    private mutating func counted(_ expression: Expression) throws(Diagnostic) -> Expression {
+        nodesLeft -= 1
+        guard nodesLeft >= 0 else {
+            throw .error("limit.expression-size", "expression has more than the limit of \(Self.maximumNodes) nodes", in: file, at: expression.range, notes: ["split it, or compute part of it in a handler with 'set'"])
         }
         return expression
     }
@@ -83,11 +106,11 @@ public struct ExpressionParser {
                 let whenTrue = try parseExpression()
                 _ = try expect(":", "in a conditional 'a ? b : c'")
                 let whenFalse = try parseExpression(minimumPower: power - 1)
-                lhs = .conditional(lhs, whenTrue, whenFalse, lhs.range.joined(whenFalse.range))
+                lhs = try counted(.conditional(lhs, whenTrue, whenFalse, lhs.range.joined(whenFalse.range)))
                 continue
             }
             let rhs = try parseExpression(minimumPower: power)
-            lhs = .binary(Expression.BinaryOperator(rawValue: symbol)!, lhs, rhs, lhs.range.joined(rhs.range))
+            lhs = try counted(.binary(Expression.BinaryOperator(rawValue: symbol)!, lhs, rhs, lhs.range.joined(rhs.range)))
         }
         return lhs
     }
@@ -97,9 +120,9 @@ public struct ExpressionParser {
         if isSymbol("!") || isSymbol("-") {
             _ = advance()
             let operand = try parseExpression(minimumPower: 7)
-            return .unary(token.kind == .symbol("!") ? .not : .negate, operand, token.range.joined(operand.range))
+            return try counted(.unary(token.kind == .symbol("!") ? .not : .negate, operand, token.range.joined(operand.range)))
         }
-        return try parsePostfix(try parsePrimary())
+        return try parsePostfix(try counted(try parsePrimary()))
     }
 
     private mutating func parsePostfix(_ base: Expression) throws(Diagnostic) -> Expression {
@@ -111,12 +134,12 @@ public struct ExpressionParser {
                     throw unexpected("expected a field name after '.'")
                 }
                 let end = advance().range
-                expression = .member(expression, name, expression.range.joined(end))
+                expression = try counted(.member(expression, name, expression.range.joined(end)))
             } else if isSymbol("[") {
                 _ = advance()
                 let index = try parseExpression()
                 let close = try expect("]", "to close the index")
-                expression = .index(expression, index, expression.range.joined(close.range))
+                expression = try counted(.index(expression, index, expression.range.joined(close.range)))
             } else if isSymbol("("), case .identifier(let name, let range) = expression {
                 _ = advance()
                 var arguments: [Expression] = []
@@ -131,7 +154,7 @@ public struct ExpressionParser {
                         "expression.unknown-function", "unknown function '\(name)'", in: file, at: range,
                         notes: ["functions are \(Builtins.names.sorted().joined(separator: ", "))"])
                 }
-                expression = .call(name, arguments, range.joined(close.range))
+                expression = try counted(.call(name, arguments, range.joined(close.range)))
             } else {
                 return expression
             }

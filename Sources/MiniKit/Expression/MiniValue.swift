@@ -50,14 +50,27 @@ public enum MiniValue: Sendable, Hashable {
         return String(value)
     }
 
-    /// The approximate size in bytes of the value written as JSON (for the data limit).
+    /// The size in bytes of the value written as JSON (``json``), computed without building it: the measure
+    /// of the data limit and the storage quota.
     public var approximateSize: Int {
         switch self {
-        case .null, .bool: return 5
-        case .number: return 8
-        case .string(let value): return value.utf8.count + 2
-        case .array(let items): return items.reduce(2) { $0 + $1.approximateSize + 1 }
-        case .object(let members): return members.reduce(2) { $0 + $1.key.utf8.count + 4 + $1.value.approximateSize }
+        case .null: return 4
+        case .bool(let value): return value ? 4 : 5
+        case .number(let value): return value.isFinite ? Self.format(value).utf8.count : 4
+        case .string(let value):
+            var size = 2
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"", "\\", "\n", "\r", "\t": size += 2
+                case _ where scalar.value < 0x20: size += 6
+                default: size += UTF8.width(scalar)
+                }
+            }
+            return size
+        case .array(let items): return items.reduce(2) { $0 + $1.approximateSize } + max(0, items.count - 1)
+        case .object(let members):
+            return members.reduce(2) { $0 + MiniValue.string($1.key).approximateSize + 1 + $1.value.approximateSize }
+                + max(0, members.count - 1)
         }
     }
 
@@ -141,4 +154,36 @@ extension MiniValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
     }
     public init(nilLiteral: ()) { self = .null }
+}
+
+extension Double {
+    /// The value as an integer clamped to `range`, or nil for NaN. Never traps, unlike `Int(_:)` on NaN,
+    /// infinities or huge values that page logic can produce.
+    public func clampedInt(_ range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) -> Int? {
+        guard !isNaN else { return nil }
+        if self <= Double(range.lowerBound) { return range.lowerBound }
+        if self >= Double(range.upperBound) { return range.upperBound }
+        return Int(self)
+    }
+
+    /// The value as an index into a collection of `count` items, or nil when it is not a whole number in range.
+    func index(in count: Int) -> Int? {
+        guard self == rounded(), self >= 0, self < Double(count) else { return nil }
+        return Int(self)
+    }
+}
+
+extension MiniValue {
+    /// The deepest nesting allowed in page data, storage values and host results.
+    public static let maximumDepth = 64
+
+    /// True when lists and objects nest deeper than `limit` (stops looking as soon as it knows).
+    public func nests(deeperThan limit: Int) -> Bool {
+        guard limit >= 0 else { return true }
+        switch self {
+        case .array(let items): return items.contains { $0.nests(deeperThan: limit - 1) }
+        case .object(let members): return members.values.contains { $0.nests(deeperThan: limit - 1) }
+        default: return false
+        }
+    }
 }

@@ -68,8 +68,10 @@ public struct CellBuffer: Sendable, Hashable {
     public mutating func fill(
         _ character: Character, x: Int, y: Int, count: Int, role: CellRole = .normal, focused: Bool = false
     ) {
-        guard y >= 0, y < height else { return }
-        for column in max(0, x)..<min(width, x + count) {
+        let lower = max(0, x)
+        let upper = min(width, x + count)
+        guard y >= 0, y < height, lower < upper else { return }
+        for column in lower..<upper {
             self[column, y] = Cell(character: character, role: role, focused: focused, isContinuation: false)
         }
     }

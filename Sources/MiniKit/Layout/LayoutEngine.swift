@@ -48,10 +48,10 @@ struct LayoutEngine {
         case .divider: return 3
         case .progress: return labelWidth(node) + 17
         case .row:
-            let gap = Int(node.number("gap") ?? 1)
+            let gap = node.int("gap", default: 1, in: 0...8)
             return node.children.map(naturalWidth).reduce(0, +) + max(0, node.children.count - 1) * gap
         case .view, .column, .list:
-            let padding = Int(node.number("padding") ?? 0) * 2
+            let padding = node.int("padding", default: 0, in: 0...4) * 2
             return (node.children.map(naturalWidth).max() ?? 0) + padding
         }
     }
@@ -62,13 +62,13 @@ struct LayoutEngine {
     }
 
     private func fieldWidth(_ node: ViewNode) -> Int {
-        let maximum = Int(node.number("maxlength") ?? 0)
+        let maximum = node.int("maxlength", default: 0, in: 0...1_000)
         return max(12, min(30, maximum > 0 ? maximum + 2 : 20))
     }
 
     func pickerText(_ node: ViewNode) -> String {
         guard case .array(let options)? = node.properties["range"], !options.isEmpty else { return "(no options)" }
-        let index = max(0, min(options.count - 1, Int(node.number("value") ?? 0)))
+        let index = node.int("value", default: 0, in: 0...(options.count - 1))
         if let key = node.string("range-key"), let value = options[index][key] { return value.displayText }
         return options[index].displayText
     }
@@ -78,11 +78,13 @@ struct LayoutEngine {
     /// Draws `node` at (x, y) within `width` columns; returns the rows used.
     private mutating func place(_ node: ViewNode, x: Int, y: Int, width: Int) -> Int {
         let width = max(1, width)
+        // Pages are cut at a fixed number of rows: the buffer never grows without bound.
+        guard y < MiniKitLimits.maximumRenderedRows else { return 0 }
         let isFocused = node.identity == focused
         switch node.kind {
         case .view, .column, .list:
-            let padding = max(0, min(4, Int(node.number("padding") ?? 0)))
-            let gap = max(0, min(4, Int(node.number("gap") ?? 0)))
+            let padding = node.int("padding", default: 0, in: 0...4)
+            let gap = node.int("gap", default: 0, in: 0...4)
             var cursor = y
             if node.kind == .list, node.children.isEmpty, let empty = node.string("empty") {
                 return placeText(empty, x: x + padding, y: y, width: width - 2 * padding, role: .muted, align: "left")
@@ -93,7 +95,7 @@ struct LayoutEngine {
             }
             return cursor - y
         case .row:
-            let gap = max(0, min(8, Int(node.number("gap") ?? 1)))
+            let gap = node.int("gap", default: 1, in: 0...8)
             var cursorX = x
             var lineY = y
             var lineHeight = 0
@@ -153,7 +155,7 @@ struct LayoutEngine {
             buffer.fill(" ", x: column + 1, y: y, count: field - 2, role: .input, focused: isFocused)
             // Show the end of long values, where the cursor is.
             var visible = shown + (isFocused ? "▏" : "")
-            while CharacterWidth.of(visible) > field - 2, !visible.isEmpty { visible.removeFirst() }
+            visible = Self.suffix(visible, fitting: field - 2)
             buffer.write(visible, x: column + 1, y: y, limit: field - 2, role: role, focused: isFocused)
             buffer.write("]", x: column + field - 1, y: y, role: .input, focused: isFocused)
             register(node, row: y, height: 1)
@@ -195,7 +197,7 @@ struct LayoutEngine {
             if let label = node.string("label"), !label.isEmpty {
                 column += buffer.write(label + "  ", x: column, y: y, limit: width, role: .muted)
             }
-            let percent = max(0, min(100, node.number("percent") ?? 0))
+            let percent = Double(node.int("percent", default: 0, in: 0...100))
             let bar = max(4, min(20, x + width - column - 6))
             let filled = Int((Double(bar) * percent / 100).rounded())
             buffer.fill("█", x: column, y: y, count: filled, role: .progress)
@@ -213,7 +215,7 @@ struct LayoutEngine {
 
     /// Wraps text to `width` display columns, breaking at spaces where it can; returns the rows used.
     private mutating func placeText(_ text: String, x: Int, y: Int, width: Int, role: CellRole, align: String) -> Int {
-        let lines = Self.wrap(text, width: max(1, width))
+        let lines = Self.wrap(text, width: max(1, width)).prefix(max(0, MiniKitLimits.maximumRenderedRows - y))
         buffer.ensureHeight(y + lines.count)
         for (index, line) in lines.enumerated() {
             let lineWidth = CharacterWidth.of(line)
@@ -222,6 +224,20 @@ struct LayoutEngine {
             buffer.write(line, x: x + offset, y: y + index, limit: width - offset, role: role)
         }
         return lines.count
+    }
+
+    /// The longest end of `text` that fits in `width` columns (one pass from the end).
+    static func suffix(_ text: String, fitting width: Int) -> String {
+        var used = 0
+        var start = text.endIndex
+        while start > text.startIndex {
+            let previous = text.index(before: start)
+            let characterWidth = CharacterWidth.of(text[previous])
+            guard used + characterWidth <= width else { break }
+            used += characterWidth
+            start = previous
+        }
+        return String(text[start...])
     }
 
     /// Splits text into lines of at most `width` display columns.

@@ -27,6 +27,11 @@ public struct ViewNode: Sendable, Hashable {
         }
     }
 
+    /// A number attribute as an integer within `range`; `fallback` when absent or not a number (NaN).
+    public func int(_ name: String, default fallback: Int, in range: ClosedRange<Int>) -> Int {
+        number(name)?.clampedInt(range) ?? fallback
+    }
+
     /// True when focus can land here now (focusable kind, not disabled).
     public var acceptsFocus: Bool { kind.isFocusable && !bool("disabled") }
 }
@@ -43,6 +48,8 @@ struct ViewBuilder {
     let page: Page
     private(set) var issues: [RenderIssue] = []
     private var produced = 0
+    /// Fuel shared by every binding of this render, so many bindings cannot add up to a hang.
+    private var fuelLeft = MiniKitLimits.renderFuel
 
     init(page: Page) { self.page = page }
 
@@ -83,7 +90,8 @@ struct ViewBuilder {
                 switch evaluate(list.items, scope) {
                 case .array(let values)?: items = values
                 case .number(let count)? where count >= 0:
-                    items = (0..<min(Int(count), MiniKitLimits.maximumRenderedNodes)).map { .number(Double($0 + 1)) }
+                    let limited = count.clampedInt(0...MiniKitLimits.maximumRenderedNodes) ?? 0
+                    items = (0..<limited).map { .number(Double($0 + 1)) }
                 case .null?, nil: items = []
                 case let other?:
                     issues.append(
@@ -132,17 +140,32 @@ struct ViewBuilder {
     }
 
     private mutating func evaluate(_ text: TemplateText, _ scope: Scope) -> String {
-        text.parts.map { part in
+        var result = ""
+        for part in text.parts {
             switch part {
-            case .literal(let literal): return literal
-            case .binding(let expression): return evaluate(expression, scope)?.displayText ?? ""
+            case .literal(let literal): result += literal
+            case .binding(let expression): result += evaluate(expression, scope)?.displayText ?? ""
             }
-        }.joined()
+            if result.utf8.count > MiniKitLimits.maximumTextLength * 4 { break }
+        }
+        // One node shows at most `maximumTextLength` characters.
+        return result.count > MiniKitLimits.maximumTextLength ? String(result.prefix(MiniKitLimits.maximumTextLength)) + "…" : result
     }
 
     private mutating func evaluate(_ expression: Expression, _ scope: Scope) -> MiniValue? {
+        guard fuelLeft > 0 else { return nil }
+        var evaluator = ExpressionEvaluator(fuel: min(MiniKitLimits.expressionFuel, fuelLeft))
+        defer {
+            fuelLeft -= min(MiniKitLimits.expressionFuel, fuelLeft) - evaluator.remainingFuel
+            if fuelLeft <= 0, !issues.contains(where: { $0.code == "limit.render-fuel" }) {
+                issues.append(RenderIssue(message: "the page's bindings used up the render's fuel (\(MiniKitLimits.renderFuel) steps); the rest render empty", code: "limit.render-fuel", location: page.markup.path))
+            }
+        }
         do {
-            return try ExpressionEvaluator.evaluate(expression, in: scope)
+            let value = try evaluator.evaluate(expression, scope)
+            // Showing a value costs in proportion to its size too.
+            if case .string(let text) = value { fuelLeft -= text.utf8.count / 64 }
+            return value
         } catch {
             issues.append(issue(error.message, error.code, error.range))
             return nil

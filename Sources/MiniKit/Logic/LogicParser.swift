@@ -33,7 +33,7 @@ struct LogicParser {
                 if logic.dataRange != nil {
                     throw .error("logic.duplicate", "a page has one 'data' block", in: file, at: token.range)
                 }
-                let literal = try expressions.parseExpression()
+                let literal = try expressions.parseTopExpression()
                 guard case .object = literal else {
                     throw .error(
                         "logic.data", "'data' must be followed by an object: data { name: value, … }", in: file,
@@ -119,14 +119,14 @@ struct LogicParser {
             var assignments: [Assignment] = []
             repeat {
                 if !assignments.isEmpty { _ = expressions.advance() }
-                let target = try expressions.parseExpression(minimumPower: 7)
+                let target = try expressions.parseTopExpression(minimumPower: 7)
                 guard Self.isAssignable(target) else {
                     throw .error(
                         "logic.assignment", "can only set a data path such as 'quote.price' or 'items[0]'", in: file,
                         at: target.range)
                 }
                 _ = try expressions.expect("=", "after the path to set")
-                let value = try expressions.parseExpression()
+                let value = try expressions.parseTopExpression()
                 assignments.append(Assignment(target: target, value: value))
             } while expressions.isSymbol(",")
             return .set(assignments, token.range.joined(assignments.last!.value.range))
@@ -153,7 +153,7 @@ struct LogicParser {
                     notes: ["APIs are \(HostAPI.allCases.map(\.rawValue).joined(separator: ", "))"])
             }
             var arguments: Expression?
-            if expressions.isSymbol("{") { arguments = try expressions.parseExpression() }
+            if expressions.isSymbol("{") { arguments = try expressions.parseTopExpression() }
             var success: [Action] = []
             var failure: [Action] = []
             var end = arguments?.range ?? nameRange
@@ -167,10 +167,10 @@ struct LogicParser {
                     api: api, arguments: arguments, success: success, failure: failure, range: token.range.joined(end),
                     nameRange: nameRange))
         case "toast":
-            let message = try expressions.parseExpression()
+            let message = try expressions.parseTopExpression()
             return .toast(message, token.range.joined(message.range))
         case "modal":
-            let options = try expressions.parseExpression()
+            let options = try expressions.parseTopExpression()
             var confirm: [Action] = []
             var cancel: [Action] = []
             while isKeyword("confirm") || isKeyword("cancel") {
@@ -180,11 +180,11 @@ struct LogicParser {
             }
             return .modal(options, confirm: confirm, cancel: cancel, token.range.joined(options.range))
         case "navigate", "redirect":
-            let page = try expressions.parseExpression()
+            let page = try expressions.parseTopExpression()
             var query: Expression?
             if isKeyword("with") {
                 _ = expressions.advance()
-                query = try expressions.parseExpression()
+                query = try expressions.parseTopExpression()
             }
             return .navigate(
                 page: page, query: query, redirect: word == "redirect", token.range.joined(query?.range ?? page.range))
@@ -194,13 +194,13 @@ struct LogicParser {
             return .stop(token.range)
         case "if":
             var branches: [ConditionalBranch] = []
-            let condition = try expressions.parseExpression()
+            let condition = try expressions.parseTopExpression()
             branches.append(ConditionalBranch(condition: condition, body: try parseBlock()))
             while isKeyword("else") {
                 _ = expressions.advance()
                 if isKeyword("if") {
                     _ = expressions.advance()
-                    let next = try expressions.parseExpression()
+                    let next = try expressions.parseTopExpression()
                     branches.append(ConditionalBranch(condition: next, body: try parseBlock()))
                 } else {
                     branches.append(ConditionalBranch(condition: nil, body: try parseBlock()))

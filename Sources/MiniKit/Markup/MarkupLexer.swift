@@ -75,12 +75,16 @@ struct MarkupLexer {
         let start = position
         guard position < bytes.count else { return MarkupToken(kind: .end, range: SourceRange(start, start)) }
         if startsWith("<!--") {
-            guard let close = find("-->", from: position + 4) else {
-                throw error(
-                    "markup.comment", "unterminated comment", SourceRange(start, start + 4),
-                    notes: ["close it with '-->'"])
+            // Consecutive comments are skipped in a loop, so thousands of them cannot recurse.
+            while startsWith("<!--") {
+                let commentStart = position
+                guard let close = find("-->", from: position + 4) else {
+                    throw error(
+                        "markup.comment", "unterminated comment", SourceRange(commentStart, commentStart + 4),
+                        notes: ["close it with '-->'"])
+                }
+                position = close + 3
             }
-            position = close + 3
             return try next()
         }
         if startsWith("</") {

@@ -248,7 +248,7 @@ struct TemplateCompiler {
                 )
             }
         case .number:
-            if Double(text) == nil {
+            if Double(text).map({ !$0.isFinite || abs($0) > 1e9 }) ?? true {
                 diagnostics.append(
                     .error("markup.attribute-value", "'\(name)' must be a number, not \"\(text)\"", in: file, at: range)
                 )

@@ -31,7 +31,7 @@ public struct Manifest: Sendable, Hashable {
         do throws(Diagnostic) {
             var lexer = Lexer(bytes: file.bytes)
             var parser = ExpressionParser(tokens: try lexer.tokenize(file: file), file: file)
-            expression = try parser.parseExpression()
+            expression = try parser.parseTopExpression(budget: 20_000)
             guard parser.current.kind == .end else { throw parser.unexpected("expected the end of the manifest") }
         } catch {
             return (nil, [error])

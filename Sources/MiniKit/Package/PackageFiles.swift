@@ -54,6 +54,12 @@ public struct PackageFiles: Sendable, Hashable {
             guard files[path] == nil else {
                 throw .error("package.duplicate", "'\(path)' appears twice in the package")
             }
+            // Sizes come from the archive as UInt64: compare before converting, so a forged size cannot trap.
+            guard entry.uncompressedSize <= UInt64(MiniKitLimits.maximumUnpackedSize),
+                entry.compressedSize <= UInt64(data.count)
+            else {
+                throw .error("limit.unpacked-size", "'\(path)' declares a size beyond the package limits")
+            }
             declaredTotal += Int64(entry.uncompressedSize)
             guard declaredTotal <= MiniKitLimits.maximumUnpackedSize else {
                 throw .error(
@@ -203,20 +209,37 @@ public struct PackageFiles: Sendable, Hashable {
     public func pack() throws(Diagnostic) -> Data {
         let epoch = Date(timeIntervalSince1970: 315_532_800)  // 1980-01-01T00:00:00Z, the earliest zip time
         do {
-            let archive = try Archive(data: Data(), accessMode: .create)
-            for path in paths {
-                let content = files[path]!
-                try archive.addEntry(
-                    with: path, type: .file, uncompressedSize: Int64(content.count), modificationDate: epoch,
-                    permissions: 0o644, compressionMethod: .deflate
-                ) { position, size in
-                    content.subdata(in: Int(position)..<Int(position) + size)
-                }
+            return try Self.withZipWriterLock { () throws -> Data in
+                try write(epoch: epoch)
             }
-            guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-            return data
         } catch {
             throw .error("package.write", "cannot write the package: \(error)")
         }
+    }
+
+    private static let zipWriterLock = NSLock()
+
+    /// Runs `body` while no other zip is being written in this process. ZIPFoundation's writer converts dates
+    /// with `gmtime()`, whose result is shared by all threads: two writers at once can swap each other's
+    /// timestamps, and a package would no longer be byte-for-byte deterministic. Every zip writer takes this lock.
+    public static func withZipWriterLock<T>(_ body: () throws -> T) rethrows -> T {
+        zipWriterLock.lock()
+        defer { zipWriterLock.unlock() }
+        return try body()
+    }
+
+    private func write(epoch: Date) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for path in paths {
+            let content = files[path]!
+            try archive.addEntry(
+                with: path, type: .file, uncompressedSize: Int64(content.count), modificationDate: epoch,
+                permissions: 0o644, compressionMethod: .deflate
+            ) { position, size in
+                content.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
+        return data
     }
 }

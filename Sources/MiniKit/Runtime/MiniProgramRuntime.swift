@@ -17,6 +17,10 @@ public struct MiniProgramRuntime: Sendable {
     private var nextCallID = 1
     private var pending: [CallID: Continuation] = [:]
     private var reportedIssues = Set<String>()
+    /// Actions left for the current input or host answer, across every handler and hook it runs.
+    private var actionsLeft = MiniKitLimits.maximumActionsPerRun
+    /// How deeply hooks run inside navigations started by other hooks.
+    private var hookNesting = 0
 
     public init(
         program: MiniProgram, policy: SandboxPolicy, storage: any MiniStorage, width: Int = 80, height: Int = 24
@@ -38,6 +42,7 @@ public struct MiniProgramRuntime: Sendable {
 
     /// Opens the entry page (or `page`, with `query`), running its load and show hooks.
     public mutating func start(page: String? = nil, query: MiniValue = .object([:])) -> [RuntimeEffect] {
+        beginEntry()
         var effects: [RuntimeEffect] = []
         let name = page ?? program.manifest.entryPage
         guard program.pages[name] != nil else {
@@ -48,7 +53,7 @@ public struct MiniProgramRuntime: Sendable {
         return effects
     }
 
-    private mutating func push(_ name: String, query: MiniValue, effects: inout [RuntimeEffect]) {
+    private mutating func push(_ name: String, query: MiniValue, hidePrevious: Bool = true, effects: inout [RuntimeEffect]) {
         guard let page = program.pages[name] else {
             effects.append(.runtimeError(code: "runtime.unknown-page", message: "page '\(name)' does not exist"))
             return
@@ -62,7 +67,7 @@ public struct MiniProgramRuntime: Sendable {
                 ))
             return
         }
-        if let current = stack.last { runHook(.hide, on: current.id, effects: &effects) }
+        if hidePrevious, let current = stack.last { runHook(.hide, on: current.id, effects: &effects) }
         let instance = PageInstance(id: nextPageID, page: page, data: page.logic.data, query: query)
         nextPageID += 1
         stack.append(instance)
@@ -83,13 +88,26 @@ public struct MiniProgramRuntime: Sendable {
 
     private mutating func runHook(_ hook: LifecycleHook, on pageID: Int, effects: inout [RuntimeEffect]) {
         guard let page = instance(pageID), let handler = page.page.logic.hooks[hook] else { return }
+        // Hooks that navigate run more hooks: bound the nesting, so `on load { redirect "self" }` stops.
+        guard hookNesting < Self.maximumHookNesting else {
+            effects.append(.runtimeError(code: "limit.navigation-loop", message: "pages keep opening each other from their lifecycle hooks (\(Self.maximumHookNesting) deep); stopped at 'on \(hook.rawValue)' of '\(page.page.name)'"))
+            return
+        }
+        hookNesting += 1
+        defer { hookNesting -= 1 }
         run([HandlerFrame(actions: handler.body, locals: [:])], page: pageID, effects: &effects)
     }
+
+    private static let maximumHookNesting = 16
+
+    /// Every public entry point gives the work it causes one action budget.
+    private mutating func beginEntry() { actionsLeft = MiniKitLimits.maximumActionsPerRun }
 
     // MARK: Input
 
     /// Applies a key from the host.
     public mutating func handle(_ input: RuntimeInput) -> [RuntimeEffect] {
+        beginEntry()
         var effects: [RuntimeEffect] = []
         guard let top = stack.last else { return effects }
         if input == .back {
@@ -114,14 +132,14 @@ public struct MiniProgramRuntime: Sendable {
             guard target.node.kind == .picker, case .array(let options)? = target.node.properties["range"],
                 !options.isEmpty
             else { break }
-            let current = Int(target.node.number("value") ?? 0)
+            let current = target.node.int("value", default: 0, in: 0...(options.count - 1))
             let next = input == .right ? (current + 1) % options.count : (current - 1 + options.count) % options.count
             fire("change", on: target.node, value: .number(Double(next)), effects: &effects)
         case .character(let character):
             guard target.node.kind == .input, !target.node.bool("disabled") else { break }
             let old = top.inputOverrides[target.identity] ?? target.node.string("value") ?? ""
             guard Self.accepts(character, type: target.node.string("type") ?? "text") else { break }
-            let limit = Int(target.node.number("maxlength") ?? 140)
+            let limit = target.node.int("maxlength", default: 140, in: 0...1_000)
             guard old.count < (limit > 0 ? limit : 140) else { break }
             edit(target, old + String(character), effects: &effects)
         case .backspace:
@@ -167,8 +185,9 @@ public struct MiniProgramRuntime: Sendable {
                 var query: [String: MiniValue] = [:]
                 if parts.count > 1 {
                     for pair in parts[1].split(separator: "&") {
-                        let kv = pair.split(separator: "=", maxSplits: 1)
-                        let key = String(kv[0]).removingPercentEncoding ?? String(kv[0])
+                        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        guard let rawKey = kv.first, !rawKey.isEmpty else { continue }
+                        let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
                         query[key] = .string(
                             kv.count > 1 ? (String(kv[1]).removingPercentEncoding ?? String(kv[1])) : "")
                     }
@@ -182,7 +201,7 @@ public struct MiniProgramRuntime: Sendable {
         case .picker:
             guard case .array(let options)? = node.properties["range"], !options.isEmpty else { return }
             fire(
-                "change", on: node, value: .number(Double((Int(node.number("value") ?? 0) + 1) % options.count)),
+                "change", on: node, value: .number(Double((node.int("value", default: 0, in: 0...(options.count - 1)) + 1) % options.count)),
                 effects: &effects)
         case .input:
             fire(
@@ -214,18 +233,23 @@ public struct MiniProgramRuntime: Sendable {
             runHook(.unload, on: current.id, effects: &effects)
             stack.removeLast()
         }
-        push(name, query: query, effects: &effects)
+        push(name, query: query, hidePrevious: !redirect, effects: &effects)
     }
 
     // MARK: Host answers
 
     /// Resumes the handler waiting for `id` with the host's result (success) or error (the fail branch).
     public mutating func complete(_ id: CallID, with result: Result<MiniValue, BridgeError>) -> [RuntimeEffect] {
+        beginEntry()
         var effects: [RuntimeEffect] = []
         guard case .apiResult(let page, let call, var frames, let locals)? = pending.removeValue(forKey: id) else {
             return effects
         }
         guard instance(page) != nil else { return effects }  // the page closed meanwhile: nobody to tell
+        var result = result
+        if case .success(let value) = result, value.nests(deeperThan: MiniValue.maximumDepth) {
+            result = .failure(BridgeError(code: "failed", message: "the host's answer nests deeper than \(MiniValue.maximumDepth) levels"))
+        }
         switch result {
         case .success(let value):
             frames.append(HandlerFrame(actions: call.success, locals: locals.merging(["result": value]) { $1 }))
@@ -239,6 +263,7 @@ public struct MiniProgramRuntime: Sendable {
 
     /// The user's answer to a consent request; it is remembered until revoked.
     public mutating func answerConsent(_ id: CallID, granted: Bool) -> [RuntimeEffect] {
+        beginEntry()
         var effects: [RuntimeEffect] = []
         guard
             case .consent(let page, let call, let arguments, var frames, let locals)? = pending.removeValue(forKey: id)
@@ -264,6 +289,7 @@ public struct MiniProgramRuntime: Sendable {
 
     /// The user's answer to a modal.
     public mutating func answerModal(_ id: CallID, confirmed: Bool) -> [RuntimeEffect] {
+        beginEntry()
         var effects: [RuntimeEffect] = []
         guard case .modal(let page, let confirm, let cancel, var frames, let locals)? = pending.removeValue(forKey: id)
         else { return effects }
@@ -304,7 +330,6 @@ public struct MiniProgramRuntime: Sendable {
     /// Runs frames until they finish or a call suspends them.
     private mutating func run(_ initial: [HandlerFrame], page pageID: Int, effects: inout [RuntimeEffect]) {
         var frames = initial
-        var executed = 0
         while !frames.isEmpty {
             let top = frames.count - 1
             guard frames[top].index < frames[top].actions.count else {
@@ -314,12 +339,12 @@ public struct MiniProgramRuntime: Sendable {
             let action = frames[top].actions[frames[top].index]
             frames[top].index += 1
             let locals = frames[top].locals
-            executed += 1
-            guard executed <= MiniKitLimits.maximumActionsPerRun else {
+            actionsLeft -= 1
+            guard actionsLeft >= 0 else {
                 effects.append(
                     .runtimeError(
                         code: "limit.actions",
-                        message: "a handler ran more than \(MiniKitLimits.maximumActionsPerRun) actions and was stopped"
+                        message: "handlers ran more than \(MiniKitLimits.maximumActionsPerRun) actions for one input and were stopped"
                     ))
                 return
             }
@@ -332,6 +357,10 @@ public struct MiniProgramRuntime: Sendable {
                     for assignment in assignments {
                         let value = try ExpressionEvaluator.evaluate(assignment.value, in: scope)
                         try Self.assign(value, to: assignment.target, in: &data, scope: scope)
+                    }
+                    guard !MiniValue.object(data).nests(deeperThan: MiniValue.maximumDepth) else {
+                        effects.append(.runtimeError(code: "limit.data-depth", message: "\(location(page, range)): page data would nest deeper than \(MiniValue.maximumDepth) levels; the change was refused and the handler stopped"))
+                        return
                     }
                     let size = MiniValue.object(data).approximateSize
                     guard size <= MiniKitLimits.maximumDataSize else {
@@ -488,6 +517,9 @@ public struct MiniProgramRuntime: Sendable {
         case .storageSet:
             guard case .string(let key)? = arguments["key"] else { return invalid("storage.set needs a text 'key'") }
             let value = arguments["value"] ?? .null
+            guard !value.nests(deeperThan: MiniValue.maximumDepth) else {
+                return invalid("storage.set: the value nests deeper than \(MiniValue.maximumDepth) levels")
+            }
             let old = storage.value(for: key)
             let after =
                 storage.usedBytes() - (old.map { key.utf8.count + $0.approximateSize } ?? 0) + key.utf8.count
@@ -587,61 +619,76 @@ public struct MiniProgramRuntime: Sendable {
         return host.isEmpty ? nil : host.lowercased()
     }
 
+    /// One step of a `set` path, with list positions already evaluated in the handler's scope.
+    private enum PathStep {
+        case key(String)
+        case position(Double, SourceRange)
+    }
+
+    /// Sets `data[path] = value`. Index expressions are evaluated in the handler's scope (so `event`,
+    /// `result` and `query` work in them); missing objects along the path are created.
     static func assign(_ value: MiniValue, to target: Expression, in data: inout [String: MiniValue], scope: Scope)
         throws(EvaluationError)
     {
+        var steps: [PathStep] = []
+        var node = target
+        walk: while true {
+            switch node {
+            case .identifier(let name, _):
+                steps.append(.key(name))
+                break walk
+            case .member(let base, let name, _):
+                steps.append(.key(name))
+                node = base
+            case .index(let base, let indexExpression, let range):
+                switch try ExpressionEvaluator.evaluate(indexExpression, in: scope) {
+                case .number(let position): steps.append(.position(position, range))
+                case .string(let key): steps.append(.key(key))
+                case let other: throw EvaluationError(.type, "cannot index with \(other.kindName)", range)
+                }
+                node = base
+            default:
+                throw EvaluationError(.type, "cannot set this expression", node.range)
+            }
+        }
         var root = MiniValue.object(data)
-        try set(value, at: target, in: &root, scope: scope)
+        try apply(value, steps.reversed()[...], to: &root, range: target.range)
         if case .object(let members) = root { data = members }
     }
 
-    private static func set(_ value: MiniValue, at target: Expression, in container: inout MiniValue, scope: Scope)
+    private static func apply(_ value: MiniValue, _ steps: ArraySlice<PathStep>, to container: inout MiniValue, range: SourceRange)
         throws(EvaluationError)
     {
-        switch target {
-        case .identifier(let name, _):
-            guard case .object(var members) = container else {
-                throw EvaluationError(.type, "cannot set '\(name)'", target.range)
-            }
-            members[name] = value
-            container = .object(members)
-        case .member(let base, let name, let range):
-            var parent = try get(base, in: container, scope: scope)
-            if parent == .null { parent = .object([:]) }
-            guard case .object(var members) = parent else {
-                throw EvaluationError(.type, "cannot set '.\(name)' of \(parent.kindName)", range)
-            }
-            members[name] = value
-            try set(.object(members), at: base, in: &container, scope: scope)
-        case .index(let base, let indexExpression, let range):
-            var parent = try get(base, in: container, scope: scope)
-            let index = try ExpressionEvaluator.evaluate(indexExpression, in: scope)
-            switch (parent, index) {
-            case (.array(var items), .number(let position)):
-                guard position == position.rounded(), position >= 0, Int(position) < items.count else {
-                    throw EvaluationError(
-                        .type, "index \(MiniValue.format(position)) is outside the list of \(items.count)", range)
-                }
-                items[Int(position)] = value
-                parent = .array(items)
-            case (.object(var members), .string(let key)):
-                members[key] = value
-                parent = .object(members)
-            default:
-                throw EvaluationError(
-                    .type, "cannot set an element of \(parent.kindName) with \(index.kindName)", range)
-            }
-            try set(parent, at: base, in: &container, scope: scope)
-        default:
-            throw EvaluationError(.type, "cannot set this expression", target.range)
+        guard let step = steps.first else {
+            container = value
+            return
         }
-    }
-
-    private static func get(_ path: Expression, in container: MiniValue, scope: Scope) throws(EvaluationError)
-        -> MiniValue
-    {
-        guard case .object(let members) = container else { return .null }
-        return try ExpressionEvaluator.evaluate(path, in: Scope(members))
+        switch step {
+        case .key(let key):
+            var members: [String: MiniValue]
+            switch container {
+            case .object(let existing): members = existing
+            case .null: members = [:]
+            default: throw EvaluationError(.type, "cannot set '\(key)' in \(container.kindName)", range)
+            }
+            var child = members[key] ?? .null
+            members[key] = nil  // keep the child uniquely referenced while it changes
+            try apply(value, steps.dropFirst(), to: &child, range: range)
+            members[key] = child
+            container = .object(members)
+        case .position(let position, let stepRange):
+            guard case .array(var items) = container else {
+                throw EvaluationError(.type, "cannot set an element of \(container.kindName) by position", stepRange)
+            }
+            guard let index = position.index(in: items.count) else {
+                throw EvaluationError(.type, "index \(MiniValue.format(position)) is outside the list of \(items.count)", stepRange)
+            }
+            var child = items[index]
+            items[index] = .null
+            try apply(value, steps.dropFirst(), to: &child, range: range)
+            items[index] = child
+            container = .array(items)
+        }
     }
 
     // MARK: Rendering
