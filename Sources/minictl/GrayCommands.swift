@@ -87,16 +87,16 @@ extension Gray {
                     output += textLine(engine, input)
                     continue
                 }
+                // One evaluation gives the result and its explanation, so they agree even with randomness.
+                let decision = engine.explain(toggle, context: input)
                 var line: [String: JSONValue]
                 if variant {
-                    guard case .object(let members) = engine.variant(toggle, context: input).jsonValue else { continue }
+                    guard case .object(let members) = decision.variant.jsonValue else { continue }
                     line = members
                 } else {
-                    line = ["enabled": .bool(engine.isEnabled(toggle, context: input))]
+                    line = ["enabled": .bool(decision.enabled)]
                 }
-                if explain {
-                    line["explanation"] = engine.explain(toggle, context: input).explanation.jsonValue
-                }
+                if explain { line["explanation"] = decision.explanation.jsonValue }
                 output += JSONValue.object(line).serialized() + "\n"
             }
             FileHandle.standardOutput.write(Data(output.utf8))
@@ -109,14 +109,14 @@ extension Gray {
             if let sessionId = input.sessionId { who.append("sessionId=\(sessionId)") }
             if let address = input.remoteAddress { who.append("remoteAddress=\(address)") }
             who += input.properties.keys.sorted().map { "\($0)=\(input.properties[$0]!)" }
-            var result = engine.isEnabled(toggle, context: input) ? "enabled" : "disabled"
+            let decision = engine.explain(toggle, context: input)
+            var result = decision.enabled ? "enabled" : "disabled"
             if variant {
-                let chosen = engine.variant(toggle, context: input)
-                result += chosen.enabled ? ", variant \(chosen.name)" : ", no variant"
+                result += decision.variant.enabled ? ", variant \(decision.variant.name)" : ", no variant"
             }
             var text = "\(who.isEmpty ? "(empty context)" : who.joined(separator: " ")) → \(result)\n"
             if explain {
-                text += engine.explain(toggle, context: input).explanation.text
+                text += decision.explanation.text
                     .split(separator: "\n").map { "    \($0)\n" }.joined()
             }
             return text
@@ -136,7 +136,9 @@ extension Gray {
                 throw CommandFailure("\(path): not UTF-8 text")
             }
             var result: [GrayContext] = []
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            // Split on LF bytes: Swift reads "\r\n" as one character, so CRLF files must not be split on "\n".
+            let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+            for (number, line) in lines.enumerated() {
                 let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
                 if trimmed.isEmpty { continue }
                 guard trimmed.utf8.count <= 64 * 1024 else {
@@ -165,9 +167,19 @@ func readFile(_ path: String, what: String, limit: Int = JSONValue.maximumDocume
     if let size = attributes[.size] as? Int, size > limit {
         throw CommandFailure("\(what) '\(path)' is \(size) bytes, more than the limit of \(limit)")
     }
+    // Read at most limit + 1 bytes: the size above can lie (a FIFO, /dev/zero).
+    guard let handle = FileHandle(forReadingAtPath: url.path) else {
+        throw CommandFailure("cannot read \(what) '\(path)': permission denied")
+    }
+    defer { try? handle.close() }
+    let data: Data
     do {
-        return try Data(contentsOf: url)
+        data = try handle.read(upToCount: limit + 1) ?? Data()
     } catch {
         throw CommandFailure("cannot read \(what) '\(path)': \(error.localizedDescription)")
     }
+    guard data.count <= limit else {
+        throw CommandFailure("\(what) '\(path)' is more than the limit of \(limit) bytes")
+    }
+    return data
 }

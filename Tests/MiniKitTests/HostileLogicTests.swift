@@ -1,10 +1,13 @@
 import Foundation
 import Testing
+
 @testable import MiniKit
 
 /// Hostile page logic and markup: each must end in a clear error or a bounded result, never a crash or hang.
 struct HostileLogicTests {
-    static func runtime(_ markup: String, _ logic: String, pages: [String: (String, String)] = [:], width: Int = 40) throws -> MiniProgramRuntime {
+    static func runtime(_ markup: String, _ logic: String, pages: [String: (String, String)] = [:], width: Int = 40)
+        throws -> MiniProgramRuntime
+    {
         var files = ["pages/index.mml": markup, "pages/index.logic": logic]
         for (name, page) in pages {
             files["pages/\(name).mml"] = page.0
@@ -13,7 +16,9 @@ struct HostileLogicTests {
         let manifest = TestApp.manifest(pages: ["index"] + pages.keys.sorted())
         let result = MiniProgram.load(TestApp.files(manifest: manifest, files))
         let program = try #require(result.program, "\(result.diagnostics)")
-        return MiniProgramRuntime(program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"), storage: InMemoryStorage(), width: width, height: 10)
+        return MiniProgramRuntime(
+            program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"),
+            storage: InMemoryStorage(), width: width, height: 10)
     }
 
     static func errors(_ effects: [RuntimeEffect]) -> [String] {
@@ -29,15 +34,18 @@ struct HostileLogicTests {
 
     @Test("two pages that open each other from hooks stop too")
     func pingPong() throws {
-        var runtime = try Self.runtime("<text>a</text>", "on show { navigate \"b\" }", pages: ["b": ("<text>b</text>", "on load { back }")])
+        var runtime = try Self.runtime(
+            "<text>a</text>", "on show { navigate \"b\" }", pages: ["b": ("<text>b</text>", "on load { back }")])
         let effects = runtime.start()
         #expect(!Self.errors(effects).isEmpty)
     }
 
-    @Test("NaN, infinite and huge numbers never trap", arguments: [
-        "{{ items[100000000000000000000] }}", "{{ fixed(1, num('nan')) }}", "{{ slice('abc', num('1e30')) }}",
-        "{{ mask('abcdef', 9000000000000000000, 9000000000000000000) }}", "{{ fixed(num('1e300'), 2) }}",
-    ])
+    @Test(
+        "NaN, infinite and huge numbers never trap",
+        arguments: [
+            "{{ items[100000000000000000000] }}", "{{ fixed(1, num('nan')) }}", "{{ slice('abc', num('1e30')) }}",
+            "{{ mask('abcdef', 9000000000000000000, 9000000000000000000) }}", "{{ fixed(num('1e300'), 2) }}",
+        ])
     func numbers(_ binding: String) throws {
         var runtime = try Self.runtime("<text>\(binding)</text>", "data { items: [1] }")
         _ = runtime.start()
@@ -46,8 +54,12 @@ struct HostileLogicTests {
 
     @Test("a non-finite number attribute is refused by the checker; a bound one is clamped")
     func numberAttributes() throws {
-        #expect(TestApp.load(markup: "<column gap=\"nan\"><text>x</text></column>").diagnostics.errors.first?.message == "'gap' must be a number, not \"nan\"")
-        var runtime = try Self.runtime("<column gap=\"{{ g }}\"><text wx:for=\"{{ n }}\">x</text><picker range=\"{{ [1, 2] }}\" value=\"{{ g }}\"/></column>", "data { g: 1, n: 3 } handler h { stop }")
+        #expect(
+            TestApp.load(markup: "<column gap=\"nan\"><text>x</text></column>").diagnostics.errors.first?.message
+                == "'gap' must be a number, not \"nan\"")
+        var runtime = try Self.runtime(
+            "<column gap=\"{{ g }}\"><text wx:for=\"{{ n }}\">x</text><picker range=\"{{ [1, 2] }}\" value=\"{{ g }}\"/></column>",
+            "data { g: 1, n: 3 } handler h { stop }")
         _ = runtime.start()
         runtime.setData("g", .number(.infinity))
         runtime.setData("n", .number(.infinity))
@@ -66,7 +78,9 @@ struct HostileLogicTests {
 
     @Test("deeply padded views stay inside the buffer")
     func deepPadding() throws {
-        let markup = String(repeating: "<view padding=\"4\">", count: 21) + "<divider/>" + String(repeating: "</view>", count: 21)
+        let markup =
+            String(repeating: "<view padding=\"4\">", count: 21) + "<divider/>"
+            + String(repeating: "</view>", count: 21)
         var runtime = try Self.runtime(markup, "data { }", width: 80)
         _ = runtime.start()
         _ = runtime.screen()
@@ -81,7 +95,8 @@ struct HostileLogicTests {
     @Test("a long flat expression is refused while parsing, in markup and in logic")
     func flatExpressions() {
         let sum = Array(repeating: "1", count: 100_000).joined(separator: "+")
-        #expect(TestApp.load(markup: "<text>{{ \(sum) }}</text>").diagnostics.errors.first?.code == "limit.expression-size")
+        #expect(
+            TestApp.load(markup: "<text>{{ \(sum) }}</text>").diagnostics.errors.first?.code == "limit.expression-size")
         let logic = TestApp.load(markup: "<text>x</text>", logic: "data { a: 0 } handler h { set a = \(sum) }")
         #expect(logic.diagnostics.errors.first?.code == "limit.expression-size")
     }
@@ -89,7 +104,8 @@ struct HostileLogicTests {
     @Test("data cannot nest deeper than 64 levels")
     func deepData() throws {
         let nest = String(repeating: "[", count: 40) + "a" + String(repeating: "]", count: 40)
-        var runtime = try Self.runtime("<button bindtap=\"deeper\">x</button>", "data { a: 0 } handler deeper { set a = \(nest) }")
+        var runtime = try Self.runtime(
+            "<button bindtap=\"deeper\">x</button>", "data { a: 0 } handler deeper { set a = \(nest) }")
         _ = runtime.start()
         _ = runtime.handle(.activate)
         let second = runtime.handle(.activate)
@@ -98,7 +114,9 @@ struct HostileLogicTests {
 
     @Test("set paths may index with handler names")
     func setWithEventIndex() throws {
-        var runtime = try Self.runtime("<button bindtap=\"pick\" data-i=\"{{ 1 }}\">x</button>", "data { items: [{ sel: false }, { sel: false }] } handler pick { set items[event.dataset.i].sel = true }")
+        var runtime = try Self.runtime(
+            "<button bindtap=\"pick\" data-i=\"{{ 1 }}\">x</button>",
+            "data { items: [{ sel: false }, { sel: false }] } handler pick { set items[event.dataset.i].sel = true }")
         _ = runtime.start()
         let effects = runtime.handle(.activate)
         #expect(Self.errors(effects).isEmpty)
@@ -108,8 +126,12 @@ struct HostileLogicTests {
     @Test("redirect does not hide the page underneath twice")
     func redirectHooks() throws {
         var runtime = try Self.runtime(
-            "<button bindtap=\"go\">go</button><text>{{ hides }}</text>", "data { hides: 0 } on hide { set hides = hides + 1 } handler go { navigate \"b\" }",
-            pages: ["b": ("<button bindtap=\"on\">on</button>", "handler on { redirect \"c\" }"), "c": ("<button bindtap=\"up\">up</button>", "handler up { back }")])
+            "<button bindtap=\"go\">go</button><text>{{ hides }}</text>",
+            "data { hides: 0 } on hide { set hides = hides + 1 } handler go { navigate \"b\" }",
+            pages: [
+                "b": ("<button bindtap=\"on\">on</button>", "handler on { redirect \"c\" }"),
+                "c": ("<button bindtap=\"up\">up</button>", "handler up { back }"),
+            ])
         _ = runtime.start()
         _ = runtime.handle(.activate)  // index → b
         _ = runtime.handle(.activate)  // b → c (redirect)

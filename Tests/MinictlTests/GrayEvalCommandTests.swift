@@ -221,3 +221,17 @@ struct GrayEvalLimitTests {
         #expect(binaryResult.stderr.contains("binary.jsonl: not UTF-8 text"))
     }
 }
+
+/// Input files written elsewhere.
+struct GrayEvalInputTests {
+    @Test("a contexts file with CRLF line ends reads as one context a line")
+    func crlf() throws {
+        let folder = try TemporaryDirectory()
+        let file = try folder.write("features.json", GrayEvalCommandTests.features)
+        let contexts = try folder.write("users.jsonl", "{\"userId\": \"u1\"}\r\n{\"userId\": \"u2\"}\r\n")
+        let result = try CommandRunner.run(
+            "minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", contexts])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 2)
+    }
+}

@@ -88,7 +88,7 @@ struct CompiledConstraint: Sendable {
         case .contains(let values, let ci):
             guard let value else { return false }
             let subject = ci ? value.lowercased() : value
-            return values.contains { !$0.isEmpty && subject.contains($0) }
+            return values.contains { $0.isEmpty || subject.contains($0) }  // "" is in every text, as in Unleash
         case .number(let op, let operand):
             guard let operand, let value, let number = Self.number(value) else { return false }
             switch op {

@@ -165,6 +165,6 @@ struct CompiledStrategy: Sendable {
     }
 
     static func percent(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

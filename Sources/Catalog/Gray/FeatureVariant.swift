@@ -11,6 +11,9 @@ public struct FeatureVariant: Sendable, Hashable {
     /// Users pinned to this variant whatever their bucket.
     public var overrides: [VariantOverride]
 
+    /// The largest weight one variant may have: totals stay far below `UInt32.max`.
+    public static let maximumWeight = 1_000_000
+
     public init(
         name: String, weight: Int, stickiness: String? = nil, payload: VariantPayload? = nil,
         overrides: [VariantOverride] = []
@@ -26,6 +29,10 @@ public struct FeatureVariant: Sendable, Hashable {
         name = try json.require("name").string()
         weight = try json.field("weight")?.int() ?? 0
         guard weight >= 0 else { throw try json.require("weight").error("a variant weight cannot be negative") }
+        guard weight <= Self.maximumWeight else {
+            throw try json.require("weight").error(
+                "a variant weight cannot exceed \(Self.maximumWeight) (Unleash uses weights that add up to 1000)")
+        }
         stickiness = try json.field("stickiness")?.string()
         if let payload = try json.field("payload") {
             self.payload = VariantPayload(

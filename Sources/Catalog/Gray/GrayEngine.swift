@@ -33,17 +33,20 @@ public struct GrayEngine: Sendable {
     }
 
     /// Evaluates a toggle and records why: the dependency, strategy, constraint or segment that decided it.
+    ///
+    /// The result, the variant and the explanation come from one evaluation, so they agree even where
+    /// randomness is involved (random stickiness, `gradualRolloutRandom`).
     public func explain(_ name: String, context: GrayContext) -> GrayDecision {
         var tracer = ExplainingTracer(toggle: name)
-        let variant = variant(name, context, &tracer)
         guard let toggle = toggles[name] else {
             tracer.explanation.decision = .unknownToggle
-            return GrayDecision(enabled: false, variant: variant, explanation: tracer.explanation)
+            return GrayDecision(
+                enabled: false, variant: .disabled(featureEnabled: false), explanation: tracer.explanation)
         }
-        var quiet = NoTracer()
-        let enabled = resolve(toggle, context, &quiet).enabled
-        tracer.explanation.enabled = enabled
-        return GrayDecision(enabled: enabled, variant: variant, explanation: tracer.explanation)
+        let resolution = resolve(toggle, context, &tracer)
+        let variant = variant(toggle, resolution, context, &tracer)
+        tracer.explanation.enabled = resolution.enabled
+        return GrayDecision(enabled: resolution.enabled, variant: variant, explanation: tracer.explanation)
     }
 
     // MARK: Evaluation
@@ -51,6 +54,14 @@ public struct GrayEngine: Sendable {
     func variant<T: GrayTracer>(_ name: String, _ context: GrayContext, _ tracer: inout T) -> VariantResult {
         guard let toggle = toggles[name] else { return .disabled(featureEnabled: false) }
         let result = resolve(toggle, context, &tracer)
+        return variant(toggle, result, context, &tracer)
+    }
+
+    func variant<T: GrayTracer>(
+        _ toggle: CompiledToggle, _ result: Resolution, _ context: GrayContext, _ tracer: inout T
+    )
+        -> VariantResult
+    {
         if result.enabled, let chosen = result.variant { return chosen }
         guard result.enabled else { return .disabled(featureEnabled: false) }
         guard toggle.source.enabled, !toggle.source.variants.isEmpty else { return .disabled(featureEnabled: true) }
@@ -150,7 +161,8 @@ public struct GrayEngine: Sendable {
         _ variants: [FeatureVariant], groupId: String, stickiness: String?, _ context: GrayContext, source: Int?,
         _ tracer: inout T
     ) -> VariantResult? {
-        let totalWeight = variants.reduce(0) { $0 + $1.weight }
+        // Weights are bounded when read, but values built in code are clamped here too.
+        let totalWeight = variants.reduce(0) { $0 + min(max(0, $1.weight), FeatureVariant.maximumWeight) }
         guard totalWeight > 0 else {
             tracer.variant(source: source, detail: "the variants' weights add up to 0")
             return nil
@@ -166,10 +178,10 @@ public struct GrayEngine: Sendable {
         }
         let (seed, seedSource) = Stickiness.seed(stickiness, context)
         let target = GrayBucket.normalized(
-            seed, groupId: groupId, normalizer: UInt32(totalWeight), seed: GrayBucket.variantSeed)
+            seed, groupId: groupId, normalizer: UInt32(clamping: totalWeight), seed: GrayBucket.variantSeed)
         var counter = 0
         for variant in variants where variant.weight > 0 {
-            counter += variant.weight
+            counter += min(variant.weight, FeatureVariant.maximumWeight)
             if counter >= target {
                 tracer.variant(
                     source: source,

@@ -35,26 +35,31 @@ public struct CatalogResolver: Sendable {
     /// The version `context` gets of `appId`; nil when the host has no plan for it.
     public func resolve(_ appId: String, context: GrayContext) -> Resolution? {
         guard let plan = plans[appId] else { return nil }
-        guard let gray = plan.gray, !gray.paused else {
-            return Resolution(appId: appId, version: plan.stableVersion, isGray: false)
-        }
+        guard let gray = plan.gray, !gray.paused else { return Self.resolution(plan, gray: nil, variant: nil) }
+        // Only a split needs the variant; the plain gray audience needs the faster on/off answer.
         if gray.variants.isEmpty {
-            guard engine.isEnabled(appId, context: context) else {
-                return Resolution(appId: appId, version: plan.stableVersion, isGray: false)
-            }
-            return Resolution(appId: appId, version: gray.version, isGray: true)
+            let enabled = engine.isEnabled(appId, context: context)
+            return Self.resolution(plan, gray: gray, variant: .disabled(featureEnabled: enabled))
         }
-        let variant = engine.variant(appId, context: context)
-        guard variant.featureEnabled else {
-            return Resolution(appId: appId, version: plan.stableVersion, isGray: false)
-        }
-        let version = variant.enabled ? SemanticVersion(variant.name) ?? gray.version : gray.version
-        return Resolution(appId: appId, version: version, isGray: version != plan.stableVersion)
+        return Self.resolution(plan, gray: gray, variant: engine.variant(appId, context: context))
     }
 
-    /// The resolution and the engine's explanation of it.
+    /// The resolution and the engine's explanation of it, from one evaluation (so they always agree).
     public func explain(_ appId: String, context: GrayContext) -> (Resolution, GrayExplanation)? {
-        guard let resolution = resolve(appId, context: context) else { return nil }
-        return (resolution, engine.explain(appId, context: context).explanation)
+        guard let plan = plans[appId] else { return nil }
+        guard let gray = plan.gray, !gray.paused else {
+            return (Self.resolution(plan, gray: nil, variant: nil), engine.explain(appId, context: context).explanation)
+        }
+        let decision = engine.explain(appId, context: context)
+        return (Self.resolution(plan, gray: gray, variant: decision.variant), decision.explanation)
+    }
+
+    /// The version a user gets, given the gray toggle's outcome (`featureEnabled`) and variant.
+    private static func resolution(_ plan: ReleasePlan, gray: GrayRelease?, variant: VariantResult?) -> Resolution {
+        guard let gray, let variant, variant.featureEnabled else {
+            return Resolution(appId: plan.appId, version: plan.stableVersion, isGray: false)
+        }
+        let version = variant.enabled ? SemanticVersion(variant.name) ?? gray.version : gray.version
+        return Resolution(appId: plan.appId, version: version, isGray: version != plan.stableVersion)
     }
 }

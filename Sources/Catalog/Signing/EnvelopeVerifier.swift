@@ -13,6 +13,9 @@ public struct VerificationPolicy: Sendable {
     public var userId: String?
     /// The last version accepted for this (host, user) and payload kind; lower versions are rollbacks.
     public var lastAcceptedVersion: UInt64?
+    /// When the last accepted payload was issued. The same version issued earlier is a replay of an older
+    /// signing (a catalog can change for a user without its version changing: a date passes, a gray split).
+    public var lastAcceptedIssuedAt: Date?
     /// How far in the future `issuedAt` may be before the payload is refused (clocks drift).
     public var maximumClockSkew: TimeInterval
     /// How long after `expiresAt` the payload is still accepted.
@@ -20,8 +23,10 @@ public struct VerificationPolicy: Sendable {
 
     public init(
         trustedKeys: [VerificationKey], threshold: Int = 1, hostId: String, userId: String?,
-        lastAcceptedVersion: UInt64? = nil, maximumClockSkew: TimeInterval = 300, expiryGrace: TimeInterval = 0
+        lastAcceptedVersion: UInt64? = nil, lastAcceptedIssuedAt: Date? = nil, maximumClockSkew: TimeInterval = 300,
+        expiryGrace: TimeInterval = 0
     ) {
+        self.lastAcceptedIssuedAt = lastAcceptedIssuedAt
         self.trustedKeys = trustedKeys
         self.threshold = threshold
         self.hostId = hostId
@@ -87,6 +92,11 @@ public struct EnvelopeVerifier: Sendable {
         if let last = policy.lastAcceptedVersion, header.version < last {
             throw .rollback(lastAccepted: last, found: header.version)
         }
+        if let last = policy.lastAcceptedVersion, header.version == last, let issued = policy.lastAcceptedIssuedAt,
+            header.issuedAt < issued
+        {
+            throw .replay(version: last, issuedAt: header.issuedAt, lastIssuedAt: issued)
+        }
         let now = clock.now()
         if header.issuedAt.timeIntervalSince(now) > policy.maximumClockSkew {
             throw .issuedInFuture(issuedAt: header.issuedAt, now: now, skew: policy.maximumClockSkew)
@@ -127,6 +137,7 @@ public struct EnvelopeVerificationError: Error, Sendable, Hashable, CustomString
         case hostMismatch(expected: String, found: String)
         case userMismatch(expected: String?, found: String)
         case rollback(lastAccepted: UInt64, found: UInt64)
+        case replay(version: UInt64, issuedAt: Date, lastIssuedAt: Date)
         case issuedInFuture(issuedAt: Date, now: Date, skew: TimeInterval)
         case expired(expiresAt: Date, now: Date)
     }
@@ -152,6 +163,9 @@ public struct EnvelopeVerificationError: Error, Sendable, Hashable, CustomString
     static func rollback(lastAccepted: UInt64, found: UInt64) -> Self {
         Self(kind: .rollback(lastAccepted: lastAccepted, found: found))
     }
+    static func replay(version: UInt64, issuedAt: Date, lastIssuedAt: Date) -> Self {
+        Self(kind: .replay(version: version, issuedAt: issuedAt, lastIssuedAt: lastIssuedAt))
+    }
     static func issuedInFuture(issuedAt: Date, now: Date, skew: TimeInterval) -> Self {
         Self(kind: .issuedInFuture(issuedAt: issuedAt, now: now, skew: skew))
     }
@@ -169,7 +183,7 @@ public struct EnvelopeVerificationError: Error, Sendable, Hashable, CustomString
         case .malformedPayload: return "malformed-payload"
         case .hostMismatch: return "host-mismatch"
         case .userMismatch: return "user-mismatch"
-        case .rollback: return "rollback"
+        case .rollback, .replay: return "rollback"
         case .issuedInFuture: return "issued-in-future"
         case .expired: return "expired"
         }
@@ -193,6 +207,9 @@ public struct EnvelopeVerificationError: Error, Sendable, Hashable, CustomString
             return "the payload is for user '\(found)', the signed-in user is '\(expected ?? "(none)")' (mix-and-match)"
         case .rollback(let last, let found):
             return "version \(found) is lower than version \(last) already accepted (rollback or replay)"
+        case .replay(let version, let issuedAt, let lastIssuedAt):
+            return
+                "version \(version) issued at \(Timestamp.format(issuedAt)) is older than the copy of version \(version) already accepted (issued \(Timestamp.format(lastIssuedAt))): a replay"
         case .issuedInFuture(let issuedAt, let now, let skew):
             return
                 "issued at \(Timestamp.format(issuedAt)), more than \(Int(skew)) s after now (\(Timestamp.format(now))); check the clocks"

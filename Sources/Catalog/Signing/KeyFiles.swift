@@ -2,6 +2,10 @@ import Foundation
 
 #if canImport(Glibc)
     import Glibc
+    private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+    import Darwin
+    private let systemWrite = Darwin.write
 #endif
 
 /// Reads and writes key files: JSON with the key type, id and base64 key; the private file is mode 0600.
@@ -102,7 +106,7 @@ public enum KeyFiles {
             throw .file("cannot create '\(temporary.path)': \(String(cString: strerror(errno)))")
         }
         let written = data.withUnsafeBytes { buffer in
-            buffer.baseAddress.map { Glibc.write(descriptor, $0, buffer.count) } ?? 0
+            buffer.baseAddress.map { systemWrite(descriptor, $0, buffer.count) } ?? 0
         }
         let synced = fsync(descriptor)
         close(descriptor)

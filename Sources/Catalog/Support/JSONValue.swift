@@ -17,14 +17,8 @@ public enum JSONValue: Sendable, Hashable {
         guard data.count <= maximumDocumentSize else {
             throw JSONPathError(path: "$", message: "document is larger than \(maximumDocumentSize / 1024 / 1024) MiB")
         }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONPathError(path: "$", message: "not valid JSON: \(detail ?? context.debugDescription)")
-        } catch {
-            throw JSONPathError(path: "$", message: "not valid JSON: \(error)")
-        }
+        var parser = JSONParser([UInt8](data))
+        return try parser.parseDocument()
     }
 
     /// Serialises compactly with sorted keys, so equal values give equal bytes.
@@ -87,6 +81,12 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
+        guard decoder.codingPath.count <= JSONParser.maximumDepth else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "nesting deeper than \(JSONParser.maximumDepth) levels"))
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null

@@ -173,7 +173,8 @@ public struct ExpressionEvaluator {
     mutating func charge(_ bytes: Int, _ range: SourceRange) throws(EvaluationError) {
         fuel -= bytes / 16
         guard fuel >= 0 else {
-            throw EvaluationError(.fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", range)
+            throw EvaluationError(
+                .fuel, "the expression ran out of fuel (\(MiniKitLimits.expressionFuel) steps)", range)
         }
     }
 

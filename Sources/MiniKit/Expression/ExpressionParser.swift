@@ -40,20 +40,26 @@ public struct ExpressionParser {
     private var nodesLeft = ExpressionParser.maximumNodes
 
     /// Parses one expression with a fresh node budget (each value of a logic file, a manifest).
-    public mutating func parseTopExpression(minimumPower: Int = 0, budget: Int = ExpressionParser.maximumNodes) throws(Diagnostic) -> Expression {
+    public mutating func parseTopExpression(minimumPower: Int = 0, budget: Int = ExpressionParser.maximumNodes)
+        throws(Diagnostic) -> Expression
+    {
         nodesLeft = budget
         let limit = budget
         do {
             return try parseExpression(minimumPower: minimumPower)
         } catch let error where error.code == "limit.expression-size" {
-            throw .error("limit.expression-size", "expression has more than \(limit) nodes", in: file, at: error.range, notes: error.notes)
+            throw .error(
+                "limit.expression-size", "expression has more than \(limit) nodes", in: file, at: error.range,
+                notes: error.notes)
         }
     }
 
     private mutating func counted(_ expression: Expression) throws(Diagnostic) -> Expression {
         nodesLeft -= 1
         guard nodesLeft >= 0 else {
-            throw .error("limit.expression-size", "expression has more than the limit of \(Self.maximumNodes) nodes", in: file, at: expression.range, notes: ["split it, or compute part of it in a handler with 'set'"])
+            throw .error(
+                "limit.expression-size", "expression has more than the limit of \(Self.maximumNodes) nodes", in: file,
+                at: expression.range, notes: ["split it, or compute part of it in a handler with 'set'"])
         }
         return expression
     }
@@ -110,7 +116,8 @@ public struct ExpressionParser {
                 continue
             }
             let rhs = try parseExpression(minimumPower: power)
-            lhs = try counted(.binary(Expression.BinaryOperator(rawValue: symbol)!, lhs, rhs, lhs.range.joined(rhs.range)))
+            lhs = try counted(
+                .binary(Expression.BinaryOperator(rawValue: symbol)!, lhs, rhs, lhs.range.joined(rhs.range)))
         }
         return lhs
     }
@@ -120,7 +127,8 @@ public struct ExpressionParser {
         if isSymbol("!") || isSymbol("-") {
             _ = advance()
             let operand = try parseExpression(minimumPower: 7)
-            return try counted(.unary(token.kind == .symbol("!") ? .not : .negate, operand, token.range.joined(operand.range)))
+            return try counted(
+                .unary(token.kind == .symbol("!") ? .not : .negate, operand, token.range.joined(operand.range)))
         }
         return try parsePostfix(try counted(try parsePrimary()))
     }

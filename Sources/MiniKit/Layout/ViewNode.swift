@@ -149,7 +149,8 @@ struct ViewBuilder {
             if result.utf8.count > MiniKitLimits.maximumTextLength * 4 { break }
         }
         // One node shows at most `maximumTextLength` characters.
-        return result.count > MiniKitLimits.maximumTextLength ? String(result.prefix(MiniKitLimits.maximumTextLength)) + "…" : result
+        return result.count > MiniKitLimits.maximumTextLength
+            ? String(result.prefix(MiniKitLimits.maximumTextLength)) + "…" : result
     }
 
     private mutating func evaluate(_ expression: Expression, _ scope: Scope) -> MiniValue? {
@@ -158,7 +159,11 @@ struct ViewBuilder {
         defer {
             fuelLeft -= min(MiniKitLimits.expressionFuel, fuelLeft) - evaluator.remainingFuel
             if fuelLeft <= 0, !issues.contains(where: { $0.code == "limit.render-fuel" }) {
-                issues.append(RenderIssue(message: "the page's bindings used up the render's fuel (\(MiniKitLimits.renderFuel) steps); the rest render empty", code: "limit.render-fuel", location: page.markup.path))
+                issues.append(
+                    RenderIssue(
+                        message:
+                            "the page's bindings used up the render's fuel (\(MiniKitLimits.renderFuel) steps); the rest render empty",
+                        code: "limit.render-fuel", location: page.markup.path))
             }
         }
         do {

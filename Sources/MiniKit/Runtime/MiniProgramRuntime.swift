@@ -53,7 +53,9 @@ public struct MiniProgramRuntime: Sendable {
         return effects
     }
 
-    private mutating func push(_ name: String, query: MiniValue, hidePrevious: Bool = true, effects: inout [RuntimeEffect]) {
+    private mutating func push(
+        _ name: String, query: MiniValue, hidePrevious: Bool = true, effects: inout [RuntimeEffect]
+    ) {
         guard let page = program.pages[name] else {
             effects.append(.runtimeError(code: "runtime.unknown-page", message: "page '\(name)' does not exist"))
             return
@@ -90,7 +92,12 @@ public struct MiniProgramRuntime: Sendable {
         guard let page = instance(pageID), let handler = page.page.logic.hooks[hook] else { return }
         // Hooks that navigate run more hooks: bound the nesting, so `on load { redirect "self" }` stops.
         guard hookNesting < Self.maximumHookNesting else {
-            effects.append(.runtimeError(code: "limit.navigation-loop", message: "pages keep opening each other from their lifecycle hooks (\(Self.maximumHookNesting) deep); stopped at 'on \(hook.rawValue)' of '\(page.page.name)'"))
+            effects.append(
+                .runtimeError(
+                    code: "limit.navigation-loop",
+                    message:
+                        "pages keep opening each other from their lifecycle hooks (\(Self.maximumHookNesting) deep); stopped at 'on \(hook.rawValue)' of '\(page.page.name)'"
+                ))
             return
         }
         hookNesting += 1
@@ -201,7 +208,9 @@ public struct MiniProgramRuntime: Sendable {
         case .picker:
             guard case .array(let options)? = node.properties["range"], !options.isEmpty else { return }
             fire(
-                "change", on: node, value: .number(Double((node.int("value", default: 0, in: 0...(options.count - 1)) + 1) % options.count)),
+                "change", on: node,
+                value: .number(
+                    Double((node.int("value", default: 0, in: 0...(options.count - 1)) + 1) % options.count)),
                 effects: &effects)
         case .input:
             fire(
@@ -248,7 +257,9 @@ public struct MiniProgramRuntime: Sendable {
         guard instance(page) != nil else { return effects }  // the page closed meanwhile: nobody to tell
         var result = result
         if case .success(let value) = result, value.nests(deeperThan: MiniValue.maximumDepth) {
-            result = .failure(BridgeError(code: "failed", message: "the host's answer nests deeper than \(MiniValue.maximumDepth) levels"))
+            result = .failure(
+                BridgeError(
+                    code: "failed", message: "the host's answer nests deeper than \(MiniValue.maximumDepth) levels"))
         }
         switch result {
         case .success(let value):
@@ -344,7 +355,8 @@ public struct MiniProgramRuntime: Sendable {
                 effects.append(
                     .runtimeError(
                         code: "limit.actions",
-                        message: "handlers ran more than \(MiniKitLimits.maximumActionsPerRun) actions for one input and were stopped"
+                        message:
+                            "handlers ran more than \(MiniKitLimits.maximumActionsPerRun) actions for one input and were stopped"
                     ))
                 return
             }
@@ -359,7 +371,12 @@ public struct MiniProgramRuntime: Sendable {
                         try Self.assign(value, to: assignment.target, in: &data, scope: scope)
                     }
                     guard !MiniValue.object(data).nests(deeperThan: MiniValue.maximumDepth) else {
-                        effects.append(.runtimeError(code: "limit.data-depth", message: "\(location(page, range)): page data would nest deeper than \(MiniValue.maximumDepth) levels; the change was refused and the handler stopped"))
+                        effects.append(
+                            .runtimeError(
+                                code: "limit.data-depth",
+                                message:
+                                    "\(location(page, range)): page data would nest deeper than \(MiniValue.maximumDepth) levels; the change was refused and the handler stopped"
+                            ))
                         return
                     }
                     let size = MiniValue.object(data).approximateSize
@@ -656,7 +673,9 @@ public struct MiniProgramRuntime: Sendable {
         if case .object(let members) = root { data = members }
     }
 
-    private static func apply(_ value: MiniValue, _ steps: ArraySlice<PathStep>, to container: inout MiniValue, range: SourceRange)
+    private static func apply(
+        _ value: MiniValue, _ steps: ArraySlice<PathStep>, to container: inout MiniValue, range: SourceRange
+    )
         throws(EvaluationError)
     {
         guard let step = steps.first else {
@@ -681,7 +700,8 @@ public struct MiniProgramRuntime: Sendable {
                 throw EvaluationError(.type, "cannot set an element of \(container.kindName) by position", stepRange)
             }
             guard let index = position.index(in: items.count) else {
-                throw EvaluationError(.type, "index \(MiniValue.format(position)) is outside the list of \(items.count)", stepRange)
+                throw EvaluationError(
+                    .type, "index \(MiniValue.format(position)) is outside the list of \(items.count)", stepRange)
             }
             var child = items[index]
             items[index] = .null

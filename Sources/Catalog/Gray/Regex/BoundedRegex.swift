@@ -33,9 +33,14 @@ public struct BoundedRegex: Sendable, Hashable {
         self.program = try RegexCompiler.compile(tree, limit: Self.maximumProgramSize)
     }
 
-    /// True when the pattern matches anywhere in `text`.
+    /// The longest text a pattern is tested against, in Unicode scalars; longer text never matches.
+    public static let maximumSubjectLength = 4_096
+
+    /// True when the pattern matches anywhere in `text` (never for text over ``maximumSubjectLength``).
     public func matches(_ text: String) -> Bool {
-        RegexMatcher(program: program).search(Array(text.unicodeScalars))
+        let scalars = text.unicodeScalars
+        guard scalars.count <= Self.maximumSubjectLength else { return false }
+        return RegexMatcher(program: program).search(Array(scalars))
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.pattern == rhs.pattern && lhs.program == rhs.program }

@@ -27,10 +27,37 @@ struct RegexProgram: Hashable, Sendable {
 /// Turns a ``RegexNode`` tree into a ``RegexProgram``, refusing programs larger than a limit.
 enum RegexCompiler {
     static func compile(_ node: RegexNode, limit: Int) throws(RegexSyntaxError) -> RegexProgram {
+        // Size first, with saturating arithmetic: nested counted repetitions are refused before any work.
+        guard cost(node, limit: limit) <= limit else {
+            throw RegexSyntaxError(
+                offset: 0, message: "pattern compiles to more than \(limit) instructions; simplify its repetitions")
+        }
         var compiler = State(limit: limit)
         try compiler.emit(node)
         try compiler.append(.match)
         return compiler.program
+    }
+
+    /// The instructions `node` compiles to, saturating just above `limit`. Character classes cost by their
+    /// size too, since the matcher scans them.
+    static func cost(_ node: RegexNode, limit: Int) -> Int {
+        let cap = limit + 1
+        func add(_ a: Int, _ b: Int) -> Int { min(cap, a + b) }
+        func multiply(_ a: Int, _ b: Int) -> Int { a == 0 || b == 0 ? 0 : (a > cap / b ? cap : min(cap, a * b)) }
+        switch node {
+        case .empty: return 0
+        case .literal, .anyCharacter, .lineStart, .lineEnd, .textStart, .textEnd, .wordBoundary: return 1
+        case .set(let set): return add(1, set.items.count / 4)
+        case .concatenation(let items): return items.reduce(0) { add($0, cost($1, limit: limit)) }
+        case .alternation(let branches):
+            return branches.reduce(2 * (branches.count - 1)) { add($0, cost($1, limit: limit)) }
+        case .repetition(let body, let min, let max):
+            let size = cost(body, limit: limit)
+            guard size > 0 else { return 0 }
+            let required = multiply(size, min)
+            if let max { return add(required, multiply(add(size, 1), max - min)) }
+            return add(required, add(size, 2))
+        }
     }
 
     private struct State {
@@ -82,6 +109,8 @@ enum RegexCompiler {
                 }
                 for jump in jumpsToEnd { program.instructions[jump] = .jump(program.instructions.count) }
             case .repetition(let body, let min, let max):
+                // A body that compiles to nothing matches only the empty text: repeating it adds nothing.
+                guard RegexCompiler.cost(body, limit: limit) > 0 else { return }
                 for _ in 0..<min { try emit(body) }
                 if let max {
                     var splits: [Int] = []
