@@ -141,3 +141,11 @@ struct LogicAndCheckerTests {
             extra.diagnostics.warnings.first?.message == "'notes.txt' is not used by any page listed in the manifest")
     }
 }
+
+struct LogicErrorCascadeTests {
+    @Test("a logic syntax error is reported alone, not as a cascade of unknown names")
+    func noCascade() {
+        let result = TestApp.load(markup: "<button bindtap=\"go\">{{ a }} {{ b }}</button>", logic: "data { a: 1, b: 2 } handler go { sett a = 2 }")
+        #expect(result.diagnostics.errors.map(\.message) == ["unknown action 'sett'"])
+    }
+}

@@ -92,6 +92,7 @@ public struct MiniProgram: Sendable, Hashable {
         guard let markupFile = sourceFile(Page.markupPath(name), markupData, &local) else { return (nil, local.items) }
         var logicFile: SourceFile?
         var logic = PageLogic()
+        var logicFailed = false
         if let logicData = files.files[Page.logicPath(name)],
             let file = sourceFile(Page.logicPath(name), logicData, &local)
         {
@@ -100,6 +101,7 @@ public struct MiniProgram: Sendable, Hashable {
                 logic = try LogicParser.parse(file)
             } catch {
                 local.append(error)
+                logicFailed = true
             }
         }
         let nodes: [MarkupNode]
@@ -112,6 +114,8 @@ public struct MiniProgram: Sendable, Hashable {
         var compiler = TemplateCompiler(file: markupFile)
         let template = compiler.compile(nodes)
         local.append(contentsOf: compiler.diagnostics)
+        // Without its logic the page cannot be cross-checked: every binding would look unknown.
+        guard !logicFailed else { return (nil, local.items) }
         return (
             Page(name: name, markup: markupFile, logicFile: logicFile, template: template, logic: logic), local.items
         )
