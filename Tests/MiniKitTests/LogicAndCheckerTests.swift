@@ -145,7 +145,9 @@ struct LogicAndCheckerTests {
 struct LogicErrorCascadeTests {
     @Test("a logic syntax error is reported alone, not as a cascade of unknown names")
     func noCascade() {
-        let result = TestApp.load(markup: "<button bindtap=\"go\">{{ a }} {{ b }}</button>", logic: "data { a: 1, b: 2 } handler go { sett a = 2 }")
+        let result = TestApp.load(
+            markup: "<button bindtap=\"go\">{{ a }} {{ b }}</button>",
+            logic: "data { a: 1, b: 2 } handler go { sett a = 2 }")
         #expect(result.diagnostics.errors.map(\.message) == ["unknown action 'sett'"])
     }
 }

@@ -113,6 +113,12 @@ public enum MiniValue: Sendable, Hashable {
 
 extension MiniValue: Codable {
     public init(from decoder: any Decoder) throws {
+        guard decoder.codingPath.count <= MiniValue.maximumDepth else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "nesting deeper than \(MiniValue.maximumDepth) levels"))
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
