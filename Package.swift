@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: Pure libraries (no terminal, no network)
@@ -40,7 +43,15 @@ let package = Package(
         /// Test doubles for Catalog users: a manual clock, fixture keys.
         .target(name: "CatalogTestSupport", dependencies: ["Catalog"]),
         /// The management platform behind `catalogd`.
-        .target(name: "CatalogServer", dependencies: ["Catalog"]),
+        .target(
+            name: "CatalogServer",
+            dependencies: [
+                "Catalog", "MiniKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         /// The super-app front-end: state, reducer, screens.
         .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
 
@@ -66,7 +77,9 @@ let package = Package(
         .executableTarget(
             name: "catalogd",
             dependencies: [
-                "CatalogServer",
+                "CatalogServer", "Catalog",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -98,7 +111,7 @@ let package = Package(
         ),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
-        .testTarget(name: "CatalogServerTests", dependencies: ["CatalogServer"]),
+        .testTarget(name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport"]),
         .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
         .testTarget(name: "CatalogCurlTests", dependencies: ["CatalogCurl"]),
         .testTarget(name: "MinictlTests", dependencies: ["Catalog"]),

@@ -1,0 +1,48 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// What `catalogd serve` needs to run.
+public struct ServerConfiguration: Sendable {
+    public var dataDirectory: URL
+    public var listen: ListenAddress
+
+    public init(dataDirectory: URL, listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080)) {
+        self.dataDirectory = dataDirectory
+        self.listen = listen
+    }
+}
+
+/// Builds the management platform's HTTP application.
+public enum CatalogApplication {
+    /// The HTTP application over a store and a keyring. `onServerRunning` receives the bound port (useful
+    /// with port 0, which asks the system for a free one).
+    public static func build(
+        configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        router.get("healthz") { _, _ -> Response in
+            do {
+                try await store.ping()
+            } catch {
+                throw ProblemError(
+                    .serviceUnavailable, code: "store-unavailable", detail: "the database does not answer: \(error)")
+            }
+            return JSONResponse.make(
+                .object([
+                    "status": .string("ok"), "version": .string(CatalogServerVersion.current),
+                    "keyid": .string(keyring.signingKey.keyID.rawValue), "format": .number(Double(WireFormat.version)),
+                ]))
+        }
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}

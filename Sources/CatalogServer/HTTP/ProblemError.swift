@@ -1,0 +1,49 @@
+import Catalog
+import Foundation
+import Hummingbird
+import MiniKit
+
+/// An API error that renders itself as an RFC 9457 problem document with a stable code:
+/// `{"type": "https://minicatalog.dev/problems/CODE", "title", "status", "detail", "code"}`.
+public struct ProblemError: Error, HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    /// Stable, for scripts: `not-found`, `unauthorized`, `forbidden`, `conflict`, `invalid-body`, ….
+    public let code: String
+    public let detail: String
+
+    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
+
+    public static func notFound(_ detail: String) -> ProblemError {
+        ProblemError(.notFound, code: "not-found", detail: detail)
+    }
+
+    /// The problem document.
+    public var document: JSONValue {
+        .object([
+            "type": .string("https://minicatalog.dev/problems/\(code)"), "title": .string(status.reasonPhrase),
+            "status": .number(Double(status.code)), "detail": .string(detail), "code": .string(code),
+        ])
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.make(document, status: status, contentType: "application/problem+json")
+    }
+}
+
+/// JSON responses from ``JSONValue``s: sorted keys, so equal values give equal bytes (and ETags).
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = "application/json")
+        -> Response
+    {
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[.cacheControl] = "no-store"
+        let bytes = Array((value.serialized() + "\n").utf8)
+        headers[.contentLength] = String(bytes.count)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,34 @@
+import Hummingbird
+
+/// Turns every error into a problem document: Hummingbird's own errors (unknown route, bad method) keep
+/// their status with a stable code; anything unexpected becomes a 500 that says nothing internal.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let problem as ProblemError {
+            throw problem
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound:
+                throw ProblemError(
+                    .notFound, code: "no-such-route",
+                    detail: "there is no \(request.method) \(request.uri.path); docs/PROTOCOL.md lists the routes")
+            case .methodNotAllowed:
+                throw ProblemError(
+                    .methodNotAllowed, code: "method-not-allowed",
+                    detail: "\(request.uri.path) does not accept \(request.method)")
+            default:
+                throw ProblemError(
+                    error.status, code: "http-\(error.status.code)", detail: error.body ?? error.status.reasonPhrase)
+            }
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            throw ProblemError(
+                .internalServerError, code: "internal",
+                detail: "the server failed; the operators have the details in its log")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Catalog
+import Foundation
+
+/// Where the platform keeps its state. SQLite (``SQLiteCatalogStore``) is the embedded default; the protocol
+/// is the seam for a PostgreSQL store when several server replicas share one database.
+public protocol CatalogStore: Sendable {
+    /// Every host app, by id.
+    func hostApps() async throws -> [HostApp]
+    func hostApp(id: String) async throws -> HostApp?
+    /// Creates or replaces a host app.
+    func saveHostApp(_ host: HostApp) async throws
+    /// Appends to the audit log.
+    func appendAudit(_ entry: AuditEntry) async throws
+    /// The newest audit entries first.
+    func auditLog(limit: Int) async throws -> [AuditEntry]
+    /// Checks that the store answers (for health checks).
+    func ping() async throws
+}
+
+/// One operator action, kept forever: who did what to what, when and why.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var target: String
+    public var reason: String?
+
+    public init(at: Date, actor: String, action: String, target: String, reason: String? = nil) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.reason = reason
+    }
+}

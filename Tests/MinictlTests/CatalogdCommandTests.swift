@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `catalogd`, end to end: the built binary on loopback.
+struct CatalogdCommandTests {
+    @Test("serve creates its data folder and key, answers /healthz, and stops cleanly on SIGTERM")
+    func serve() async throws {
+        let folder = try TemporaryDirectory()
+        let data = folder.url.appendingPathComponent("data")
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
+        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // The first line names the bound port.
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let address = try #require(text.split(separator: " ").first { $0.hasPrefix("http://") }, "first line: \(text)")
+        let (body, _) = try await URLSession.shared.data(from: URL(string: "\(address)/healthz")!)
+        #expect(String(decoding: body, as: UTF8.self).contains("\"status\":\"ok\""))
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path))
+        let shown = try CommandRunner.run("catalogd", ["key", "show", "--data", data.path])
+        #expect(shown.status == 0)
+        #expect(
+            text.contains(shown.stdout.split(separator: "\n")[1].split(separator: " ").last.map(String.init) ?? "?"))
+    }
+
+    @Test("key show without a key, and a bad --listen, fail with clear messages")
+    func errors() throws {
+        let missing = try CommandRunner.run("catalogd", ["key", "show", "--data", "/no/such/folder"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no signing key in '/no/such/folder'"))
+        let badListen = try CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", "--listen", "nowhere"])
+        #expect(badListen.status != 0)
+        #expect(badListen.stderr.contains("expected HOST:PORT"))
+    }
+}
