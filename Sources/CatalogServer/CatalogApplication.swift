@@ -21,9 +21,9 @@ public enum CatalogApplication {
     /// with port 0, which asks the system for a free one).
     public static func build(
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, logger: Logger,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        clock: any CatalogClock = SystemClock(), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: CatalogRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("healthz") { _, _ -> Response in
             do {
@@ -38,6 +38,8 @@ public enum CatalogApplication {
                     "keyid": .string(keyring.signingKey.keyID.rawValue), "format": .number(Double(WireFormat.version)),
                 ]))
         }
+        let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store))
+        HostRoutes(store: store, clock: clock).add(to: api)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(

@@ -14,7 +14,7 @@ struct CatalogdCommand: AsyncParsableCommand {
         discussion:
             "Today: serve (health check, SQLite store, signing key) and key show. The workflow and sync API arrive with the rest of the platform issue; see README.md, \"Status\".",
         version: CatalogServerVersion.current,
-        subcommands: [Serve.self, Key.self]
+        subcommands: [Serve.self, Key.self, AccountCommand.self]
     )
 }
 
@@ -98,6 +98,66 @@ struct Key: AsyncParsableCommand {
                 print("public key: \(key.base64)")
                 print("key id:     \(key.keyID)")
             }
+        }
+    }
+}
+
+struct AccountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "account", abstract: "Manage accounts on the data folder directly (bootstrap).",
+        subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account and print its API token (shown once, stored only as a hash).",
+            discussion: "Roles: admin, ops, reviewer:STAGE (for example reviewer:compliance), developer:PARTNER.")
+
+        @Option(help: ArgumentHelp("The data folder.", valueName: "DIR"))
+        var data: String
+
+        @Option(help: ArgumentHelp("The account id (lowercase letters, digits, '-', '.').", valueName: "ID"))
+        var id: String
+
+        @Option(help: ArgumentHelp("The person's or robot's name.", valueName: "NAME"))
+        var name: String
+
+        @Option(help: ArgumentHelp("admin, ops, reviewer:STAGE or developer:PARTNER.", valueName: "ROLE"))
+        var role: String
+
+        func validate() throws {
+            guard Role(role) != nil else {
+                throw ValidationError("unknown role '\(role)' (roles: admin, ops, reviewer:STAGE, developer:PARTNER)")
+            }
+            guard (2...64).contains(id.count),
+                id.utf8.allSatisfy({
+                    ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E
+                })
+            else {
+                throw ValidationError("an account id is 2 to 64 lowercase letters, digits, '-' and '.'")
+            }
+        }
+
+        func run() async throws {
+            let store: SQLiteCatalogStore
+            do {
+                store = try SQLiteCatalogStore(directory: URL(fileURLWithPath: data))
+            } catch {
+                FileHandle.standardError.write(Data("catalogd: error: cannot open '\(data)': \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            let token = APIToken.generate()
+            do {
+                try await store.createAccount(
+                    Account(id: id, name: name, role: Role(role)!), tokenHash: APIToken.hash(token), at: Date())
+                try await store.appendAudit(
+                    AuditEntry(at: Date(), actor: "catalogd", action: "account.create", target: id, reason: role))
+            } catch {
+                FileHandle.standardError.write(
+                    Data("catalogd: error: cannot create account '\(id)' (does it exist already?): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            print("account: \(id) (\(role))")
+            print("token:   \(token)")
         }
     }
 }

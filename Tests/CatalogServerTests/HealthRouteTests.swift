@@ -13,6 +13,11 @@ import Testing
 struct HealthRouteTests {
     /// Runs the application on a free port while `body` runs, then stops it.
     static func withServer(_ body: @Sendable (URL) async throws -> Void) async throws {
+        try await withServer { base, _ in try await body(base) }
+    }
+
+    /// Runs the application with a store the test can also use (to create accounts, inspect state).
+    static func withServer(_ body: @Sendable (URL, SQLiteCatalogStore) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteCatalogStore(directory: directory)
@@ -21,16 +26,22 @@ struct HealthRouteTests {
         let application = CatalogApplication.build(
             configuration: ServerConfiguration(
                 dataDirectory: directory, listen: ListenAddress(host: "127.0.0.1", port: 0)),
-            store: store, keyring: keyring, logger: Logger(label: "test")
+            store: store, keyring: keyring, logger: Self.quietLogger
         ) { port in continuation.yield(port) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService(gracefulShutdownSignals: []) }
             var iterator = ports.makeAsyncIterator()
             let port = try #require(await iterator.next())
-            try await body(URL(string: "http://127.0.0.1:\(port)")!)
+            try await body(URL(string: "http://127.0.0.1:\(port)")!, store)
             group.cancelAll()
         }
     }
+
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     static func get(_ url: URL) async throws -> (Int, String, [String: String]) {
         let (data, response) = try await URLSession.shared.data(from: url)

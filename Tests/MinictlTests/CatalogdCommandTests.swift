@@ -49,4 +49,22 @@ struct CatalogdCommandTests {
         #expect(badListen.status != 0)
         #expect(badListen.stderr.contains("expected HOST:PORT"))
     }
+
+    @Test("account create prints a token once; a duplicate id exits 1; a bad role is a usage error")
+    func accountCreate() throws {
+        let folder = try TemporaryDirectory()
+        let created = try CommandRunner.run(
+            "catalogd",
+            ["account", "create", "--data", folder.url.path, "--id", "ops-1", "--name", "Wang Ops", "--role", "ops"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("token:   mct_"))
+        let again = try CommandRunner.run(
+            "catalogd",
+            ["account", "create", "--data", folder.url.path, "--id", "ops-1", "--name", "X", "--role", "ops"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("cannot create account 'ops-1'"))
+        let badRole = try CommandRunner.run(
+            "catalogd", ["account", "create", "--data", folder.url.path, "--id", "x1", "--name", "X", "--role", "boss"])
+        #expect(badRole.status != 0 && badRole.stderr.contains("unknown role 'boss'"))
+    }
 }

@@ -24,6 +24,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw ProblemError(
                     error.status, code: "http-\(error.status.code)", detail: error.body ?? error.status.reasonPhrase)
             }
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's and NIO's own errors (a body too large, …) keep their status.
+            throw ProblemError(error.status, code: "http-\(error.status.code)", detail: error.status.reasonPhrase)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             throw ProblemError(

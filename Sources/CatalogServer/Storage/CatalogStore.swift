@@ -15,6 +15,10 @@ public protocol CatalogStore: Sendable {
     func auditLog(limit: Int) async throws -> [AuditEntry]
     /// Checks that the store answers (for health checks).
     func ping() async throws
+    /// Creates an account with one API token (stored hashed).
+    func createAccount(_ account: Account, tokenHash: String, at: Date) async throws
+    /// The account an API token (by its hash) belongs to; nil for unknown or revoked tokens.
+    func account(forTokenHash hash: String) async throws -> Account?
 }
 
 /// One operator action, kept forever: who did what to what, when and why.

@@ -43,7 +43,48 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.column("reason", .text)
             }
         }
+        migrator.registerMigration("v2: accounts and API tokens") { db in
+            try db.create(table: "account") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("role", .text).notNull()
+                table.column("created_at", .double).notNull()
+            }
+            try db.create(table: "api_token") { table in
+                table.primaryKey("hash", .text)
+                table.column("account_id", .text).notNull().references("account", onDelete: .cascade)
+                table.column("created_at", .double).notNull()
+                table.column("revoked", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
+    }
+
+    public func createAccount(_ account: Account, tokenHash: String, at: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO account (id, name, role, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [account.id, account.name, account.role.description, at.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO api_token (hash, account_id, created_at) VALUES (?, ?, ?)",
+                arguments: [tokenHash, account.id, at.timeIntervalSince1970])
+        }
+    }
+
+    public func account(forTokenHash hash: String) async throws -> Account? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT account.id, account.name, account.role FROM api_token
+                        JOIN account ON account.id = api_token.account_id
+                        WHERE api_token.hash = ? AND api_token.revoked = 0
+                        """, arguments: [hash]),
+                let role = Role(row["role"] as String)
+            else { return nil }
+            return Account(id: row["id"], name: row["name"], role: role)
+        }
     }
 
     public func hostApps() async throws -> [HostApp] {

@@ -1,0 +1,75 @@
+import Crypto
+import Foundation
+
+/// What an account may do on the platform.
+public enum Role: Sendable, Hashable, CustomStringConvertible {
+    /// Everything, including accounts.
+    case admin
+    /// Releases, widens, pauses, rolls back, delists and relists; manages host apps.
+    case ops
+    /// Reviews one stage (compliance, risk, …).
+    case reviewer(stage: String)
+    /// Uploads and submits the mini-programs of one partner.
+    case developer(partner: String)
+
+    /// `admin`, `ops`, `reviewer:compliance`, `developer:carins`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("admin", 1): self = .admin
+        case ("ops", 1): self = .ops
+        case ("reviewer", 2) where Self.isName(parts[1]): self = .reviewer(stage: parts[1])
+        case ("developer", 2) where Self.isName(parts[1]): self = .developer(partner: parts[1])
+        default: return nil
+        }
+    }
+
+    private static func isName(_ text: String) -> Bool {
+        (1...64).contains(text.count)
+            && text.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E
+            }
+    }
+
+    public var description: String {
+        switch self {
+        case .admin: return "admin"
+        case .ops: return "ops"
+        case .reviewer(let stage): return "reviewer:\(stage)"
+        case .developer(let partner): return "developer:\(partner)"
+        }
+    }
+
+    /// True for roles that operate the platform (ops and admin).
+    public var operates: Bool { self == .admin || self == .ops }
+}
+
+/// A person or robot that calls the management API.
+public struct Account: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var role: Role
+
+    public init(id: String, name: String, role: Role) {
+        self.id = id
+        self.name = name
+        self.role = role
+    }
+}
+
+/// API tokens: random, shown once, stored only as their SHA-256.
+public enum APIToken {
+    /// A new token: `mct_` and 43 characters of base64url (32 random bytes).
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let text = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return "mct_" + text
+    }
+
+    /// What the store keeps: lowercase hex SHA-256 of the token.
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,58 @@
+import Catalog
+import Foundation
+import Hummingbird
+
+/// Reads `Authorization: Bearer TOKEN` and puts the token's account in the context. A token that is present
+/// but unknown is refused at once; a missing token is refused by routes that need an account.
+struct AuthenticationMiddleware: RouterMiddleware {
+    let store: any CatalogStore
+
+    func handle(
+        _ request: Request, context: CatalogRequestContext,
+        next: (Request, CatalogRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            guard header.hasPrefix("Bearer "), header.count < 200 else {
+                throw ProblemError(
+                    .unauthorized, code: "unauthorized", detail: "the Authorization header must be 'Bearer TOKEN'")
+            }
+            let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+            guard let account = try await store.account(forTokenHash: APIToken.hash(token)) else {
+                throw ProblemError(.unauthorized, code: "unauthorized", detail: "the token is unknown or revoked")
+            }
+            context.account = account
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Reading JSON request bodies with a size limit and JSON-path errors.
+enum RequestBody {
+    /// The largest JSON body the API reads.
+    static let maximumJSONSize = 256 * 1024
+
+    static func json(_ request: inout Request) async throws -> JSONCursor {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maximumJSONSize)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw ProblemError(
+                .contentTooLarge, code: "body-too-large", detail: "the body is over \(maximumJSONSize / 1024) KiB")
+        }
+        do {
+            return JSONCursor(try JSONValue.parse(Data(buffer.readableBytesView)))
+        } catch {
+            throw ProblemError(.badRequest, code: "invalid-body", detail: error.description)
+        }
+    }
+
+    /// Runs a reader over the body, turning JSON-path errors into 400 problems.
+    static func read<T>(_ cursor: JSONCursor, _ reader: (JSONCursor) throws(JSONPathError) -> T) throws -> T {
+        do {
+            return try reader(cursor)
+        } catch {
+            throw ProblemError(.badRequest, code: "invalid-body", detail: error.description)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Catalog
+import Foundation
+import Hummingbird
+import MiniKit
+
+/// `/v1/hosts`: the host apps that list mini-programs (ops manage them), and `/v1/audit`.
+struct HostRoutes {
+    let store: any CatalogStore
+    let clock: any CatalogClock
+
+    func add(to group: RouterGroup<CatalogRequestContext>) {
+        group.get("hosts") { _, context -> Response in
+            _ = try context.requireAccount()
+            return JSONResponse.make(.object(["hosts": .array(try await store.hostApps().map(Self.json))]))
+        }
+        group.get("hosts/:hostId") { _, context -> Response in
+            _ = try context.requireAccount()
+            let id = context.parameters.get("hostId") ?? ""
+            guard let host = try await store.hostApp(id: id) else { throw ProblemError.notFound("no host app '\(id)'") }
+            return JSONResponse.make(Self.json(host))
+        }
+        group.post("hosts") { request, context -> Response in
+            let account = try context.requireOperator(to: "create host apps")
+            var request = request
+            let body = try await RequestBody.json(&request)
+            let host = try RequestBody.read(body, Self.hostApp)
+            if try await store.hostApp(id: host.id) != nil {
+                throw ProblemError(.conflict, code: "host-exists", detail: "host app '\(host.id)' exists already")
+            }
+            try await store.saveHostApp(host)
+            try await store.appendAudit(
+                AuditEntry(at: clock.now(), actor: account.id, action: "host.create", target: host.id))
+            return JSONResponse.make(Self.json(host), status: .created)
+        }
+        group.get("audit") { request, context -> Response in
+            _ = try context.requireOperator(to: "read the audit log")
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+            guard (1...1000).contains(limit) else {
+                throw ProblemError(.badRequest, code: "invalid-query", detail: "limit is 1 to 1000")
+            }
+            let entries = try await store.auditLog(limit: limit).map { entry -> JSONValue in
+                var members: [String: JSONValue] = [
+                    "at": .string(Timestamp.format(entry.at)), "actor": .string(entry.actor),
+                    "action": .string(entry.action),
+                    "target": .string(entry.target),
+                ]
+                if let reason = entry.reason { members["reason"] = .string(reason) }
+                return .object(members)
+            }
+            return JSONResponse.make(.object(["entries": .array(entries)]))
+        }
+    }
+
+    /// `{"id", "name", "minimumShellVersion"?, "expiryGraceSeconds"?}`; unknown fields are refused.
+    static func hostApp(_ json: JSONCursor) throws(JSONPathError) -> HostApp {
+        for (key, cursor) in try json.objectMembers()
+        where !["id", "name", "minimumShellVersion", "expiryGraceSeconds", "active"].contains(key) {
+            throw cursor.error(
+                "unknown field '\(key)' (fields: id, name, minimumShellVersion, expiryGraceSeconds, active)")
+        }
+        let idCursor = try json.require("id")
+        let id = try idCursor.string()
+        guard (2...64).contains(id.count),
+            id.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
+        else {
+            throw idCursor.error("a host id is 2 to 64 lowercase letters, digits and '-'")
+        }
+        let nameCursor = try json.require("name")
+        let name = try nameCursor.string()
+        guard (1...80).contains(name.count) else { throw nameCursor.error("a name has 1 to 80 characters") }
+        var minimum: SemanticVersion?
+        if let cursor = try json.field("minimumShellVersion") {
+            guard let version = SemanticVersion(try cursor.string()) else {
+                throw cursor.error("not a semantic version such as 7.2.0")
+            }
+            minimum = version
+        }
+        var grace = 0
+        if let cursor = try json.field("expiryGraceSeconds") {
+            grace = try cursor.int()
+            guard (0...604_800).contains(grace) else { throw cursor.error("the grace is 0 to 604800 seconds (a week)") }
+        }
+        let active = try json.field("active")?.bool() ?? true
+        return HostApp(id: id, name: name, minimumShellVersion: minimum, active: active, expiryGraceSeconds: grace)
+    }
+
+    static func json(_ host: HostApp) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(host.id), "name": .string(host.name), "active": .bool(host.active),
+            "expiryGraceSeconds": .number(Double(host.expiryGraceSeconds)),
+        ]
+        if let minimum = host.minimumShellVersion { members["minimumShellVersion"] = .string(minimum.description) }
+        return .object(members)
+    }
+}
