@@ -111,7 +111,8 @@ let package = Package(
         ),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
-        .testTarget(name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport"]),
+        .testTarget(
+            name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
         .testTarget(name: "CatalogCurlTests", dependencies: ["CatalogCurl"]),
         .testTarget(name: "MinictlTests", dependencies: ["Catalog"]),

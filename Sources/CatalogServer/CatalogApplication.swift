@@ -22,7 +22,8 @@ public enum CatalogApplication {
     public static func build(
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, logger: Logger,
         clock: any CatalogClock = SystemClock(), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
+        let packages = try PackageStore(dataDirectory: configuration.dataDirectory)
         let router = Router(context: CatalogRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("healthz") { _, _ -> Response in
@@ -40,6 +41,7 @@ public enum CatalogApplication {
         }
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store))
         HostRoutes(store: store, clock: clock).add(to: api)
+        AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(

@@ -55,7 +55,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let configuration = ServerConfiguration(dataDirectory: directory, listen: try ListenAddress(parsing: listen))
-        let application = CatalogApplication.build(
+        let application = try CatalogApplication.build(
             configuration: configuration, store: store, keyring: keyring, logger: logger
         ) { port in
             let line =

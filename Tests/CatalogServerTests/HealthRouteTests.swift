@@ -23,7 +23,7 @@ struct HealthRouteTests {
         let store = try SQLiteCatalogStore(directory: directory)
         let (keyring, _) = try ServerKeyring.loadOrCreate(in: directory)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = CatalogApplication.build(
+        let application = try CatalogApplication.build(
             configuration: ServerConfiguration(
                 dataDirectory: directory, listen: ListenAddress(host: "127.0.0.1", port: 0)),
             store: store, keyring: keyring, logger: Self.quietLogger

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import MiniKit
 
 /// Where the platform keeps its state. SQLite (``SQLiteCatalogStore``) is the embedded default; the protocol
 /// is the seam for a PostgreSQL store when several server replicas share one database.
@@ -19,6 +20,18 @@ public protocol CatalogStore: Sendable {
     func createAccount(_ account: Account, tokenHash: String, at: Date) async throws
     /// The account an API token (by its hash) belongs to; nil for unknown or revoked tokens.
     func account(forTokenHash hash: String) async throws -> Account?
+
+    /// Creates a partner; false when the id exists.
+    func createPartner(id: String, name: String) async throws -> Bool
+    func partnerExists(_ id: String) async throws -> Bool
+    /// Creates a mini-program; false when the id exists.
+    func createMiniProgram(_ program: Catalog.MiniProgram) async throws -> Bool
+    func miniProgram(id: String) async throws -> Catalog.MiniProgram?
+    /// Mini-programs, of one partner or of all.
+    func miniPrograms(partner: String?) async throws -> [Catalog.MiniProgram]
+    /// Records an uploaded version with its review report (JSON); false when that version exists.
+    func addVersion(_ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date) async throws -> Bool
+    func versions(appId: String) async throws -> [MiniProgramVersion]
 }
 
 /// One operator action, kept forever: who did what to what, when and why.

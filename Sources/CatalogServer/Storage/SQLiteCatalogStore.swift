@@ -57,7 +57,123 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.column("revoked", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v3: partners, mini-programs, versions") { db in
+            try db.create(table: "partner") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+            }
+            try db.create(table: "mini_program") { table in
+                table.primaryKey("id", .text)
+                table.column("partner_id", .text).notNull().references("partner")
+                table.column("name", .text).notNull()
+                table.column("category", .text).notNull()
+            }
+            try db.create(table: "version") { table in
+                table.column("app_id", .text).notNull().references("mini_program")
+                table.column("version", .text).notNull()
+                table.column("sha256", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("scopes", .text).notNull()
+                table.column("domains", .text).notNull()
+                table.column("minimum_host_version", .text)
+                table.column("review_state", .text).notNull()
+                table.column("report", .text).notNull()
+                table.column("uploaded_by", .text).notNull()
+                table.column("uploaded_at", .double).notNull()
+                table.primaryKey(["app_id", "version"])
+            }
+        }
         return migrator
+    }
+
+    public func createPartner(id: String, name: String) async throws -> Bool {
+        try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM partner WHERE id = ?", arguments: [id]) == nil else {
+                return false
+            }
+            try db.execute(sql: "INSERT INTO partner (id, name) VALUES (?, ?)", arguments: [id, name])
+            return true
+        }
+    }
+
+    public func partnerExists(_ id: String) async throws -> Bool {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT 1 FROM partner WHERE id = ?", arguments: [id]) != nil
+        }
+    }
+
+    public func createMiniProgram(_ program: Catalog.MiniProgram) async throws -> Bool {
+        try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM mini_program WHERE id = ?", arguments: [program.id]) == nil
+            else { return false }
+            try db.execute(
+                sql: "INSERT INTO mini_program (id, partner_id, name, category) VALUES (?, ?, ?, ?)",
+                arguments: [program.id, program.partnerId, program.name, program.category])
+            return true
+        }
+    }
+
+    public func miniProgram(id: String) async throws -> Catalog.MiniProgram? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mini_program WHERE id = ?", arguments: [id]).map(Self.miniProgram)
+        }
+    }
+
+    public func miniPrograms(partner: String?) async throws -> [Catalog.MiniProgram] {
+        try await pool.read { db in
+            if let partner {
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM mini_program WHERE partner_id = ? ORDER BY id", arguments: [partner]
+                ).map(Self.miniProgram)
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM mini_program ORDER BY id").map(Self.miniProgram)
+        }
+    }
+
+    public func addVersion(_ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date) async throws
+        -> Bool
+    {
+        let scopes = try String(decoding: JSONEncoder().encode(version.scopes), as: UTF8.self)
+        let domains = try String(decoding: JSONEncoder().encode(version.domains), as: UTF8.self)
+        return try await pool.write { db in
+            guard
+                try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM version WHERE app_id = ? AND version = ?",
+                    arguments: [version.appId, version.version.description]) == nil
+            else { return false }
+            try db.execute(
+                sql: """
+                    INSERT INTO version (app_id, version, sha256, size, scopes, domains, minimum_host_version, review_state,
+                      report, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    version.appId, version.version.description, version.package.sha256, version.package.size, scopes,
+                    domains,
+                    version.minimumHostVersion?.description, version.reviewState.rawValue, report, uploadedBy,
+                    at.timeIntervalSince1970,
+                ])
+            return true
+        }
+    }
+
+    public func versions(appId: String) async throws -> [MiniProgramVersion] {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM version WHERE app_id = ? ORDER BY uploaded_at, version", arguments: [appId])
+        }
+        return try rows.map { row in
+            MiniProgramVersion(
+                appId: row["app_id"], version: SemanticVersion(row["version"] as String) ?? SemanticVersion(0, 0, 0),
+                package: PackageReference(sha256: row["sha256"], size: row["size"]),
+                scopes: try JSONDecoder().decode([ScopeRequest].self, from: Data((row["scopes"] as String).utf8)),
+                domains: try JSONDecoder().decode([String].self, from: Data((row["domains"] as String).utf8)),
+                minimumHostVersion: (row["minimum_host_version"] as String?).flatMap { SemanticVersion($0) },
+                reviewState: MiniProgramVersion.ReviewState(rawValue: row["review_state"]) ?? .draft)
+        }
+    }
+
+    private static func miniProgram(_ row: Row) -> Catalog.MiniProgram {
+        Catalog.MiniProgram(id: row["id"], partnerId: row["partner_id"], name: row["name"], category: row["category"])
     }
 
     public func createAccount(_ account: Account, tokenHash: String, at: Date) async throws {

@@ -122,6 +122,15 @@ public struct MiniProgram: Sendable, Hashable {
 
     }
 
+    /// Unpacks a package held in memory (with every limit) and loads it.
+    public static func load(package data: Data) -> LoadResult {
+        do {
+            return load(try PackageFiles.unpack(data))
+        } catch {
+            return LoadResult(program: nil, diagnostics: DiagnosticList([error]), report: nil)
+        }
+    }
+
     /// Loads a package file or a source folder.
     public static func load(contentsOf url: URL) -> LoadResult {
         do {

@@ -1,0 +1,202 @@
+import Catalog
+import Foundation
+import Hummingbird
+import MiniKit
+
+/// Partners, mini-programs and their versions: partners' developers create and upload; everyone reads what
+/// their role lets them see.
+struct AppRoutes {
+    let store: any CatalogStore
+    let packages: PackageStore
+    let clock: any CatalogClock
+
+    func add(to group: RouterGroup<CatalogRequestContext>) {
+        group.post("partners") { request, context -> Response in
+            let account = try context.requireOperator(to: "create partners")
+            var request = request
+            let body = try await RequestBody.json(&request)
+            let (id, name) = try RequestBody.read(body) { json throws(JSONPathError) in
+                try json.onlyFields(["id", "name"])
+                return (try json.requireName("id"), try json.requireText("name", maximum: 80))
+            }
+            guard try await store.createPartner(id: id, name: name) else {
+                throw ProblemError(.conflict, code: "partner-exists", detail: "partner '\(id)' exists already")
+            }
+            try await store.appendAudit(
+                AuditEntry(at: clock.now(), actor: account.id, action: "partner.create", target: id))
+            return JSONResponse.make(.object(["id": .string(id), "name": .string(name)]), status: .created)
+        }
+        group.post("apps") { request, context -> Response in
+            let account = try context.requireAccount()
+            var request = request
+            let body = try await RequestBody.json(&request)
+            let program = try RequestBody.read(body) { json throws(JSONPathError) in
+                try json.onlyFields(["id", "partnerId", "name", "category"])
+                let category = try json.requireText("category", maximum: 40)
+                guard Manifest.categories.contains(category) else {
+                    throw try json.require("category").error(
+                        "unknown category (categories: \(Manifest.categories.joined(separator: ", ")))")
+                }
+                return Catalog.MiniProgram(
+                    id: try json.requireName("id"), partnerId: try json.requireName("partnerId"),
+                    name: try json.requireText("name", maximum: 40), category: category)
+            }
+            try Self.requireOwner(account, partner: program.partnerId, action: "create mini-programs")
+            guard try await store.partnerExists(program.partnerId) else {
+                throw ProblemError(
+                    .unprocessableContent, code: "unknown-partner", detail: "no partner '\(program.partnerId)'")
+            }
+            guard try await store.createMiniProgram(program) else {
+                throw ProblemError(.conflict, code: "app-exists", detail: "mini-program '\(program.id)' exists already")
+            }
+            try await store.appendAudit(
+                AuditEntry(at: clock.now(), actor: account.id, action: "app.create", target: program.id))
+            return JSONResponse.make(Self.json(program), status: .created)
+        }
+        group.get("apps") { _, context -> Response in
+            let account = try context.requireAccount()
+            let partner: String? = if case .developer(let own) = account.role { own } else { nil }
+            return JSONResponse.make(
+                .object(["apps": .array(try await store.miniPrograms(partner: partner).map(Self.json))]))
+        }
+        group.get("apps/:appId/versions") { _, context -> Response in
+            let account = try context.requireAccount()
+            let program = try await self.program(context)
+            try Self.requireOwnerOrStaff(account, program: program)
+            let versions = try await store.versions(appId: program.id).map(Self.json)
+            return JSONResponse.make(.object(["versions": .array(versions)]))
+        }
+        group.post("apps/:appId/versions") { request, context -> Response in
+            let account = try context.requireAccount()
+            let program = try await self.program(context)
+            try Self.requireOwner(account, partner: program.partnerId, action: "upload versions")
+            var request = request
+            let data: Data
+            do {
+                data = Data(try await request.collectBody(upTo: MiniKitLimits.maximumPackageSize).readableBytesView)
+            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                throw ProblemError(
+                    .contentTooLarge, code: "package-too-large",
+                    detail: "a package is at most \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB")
+            }
+            // The platform checks every upload with the same checker partners run (minictl check).
+            let loaded = MiniKit.MiniProgram.load(package: data)
+            guard let checked = loaded.program, let report = loaded.report else {
+                throw ProblemError(
+                    .unprocessableContent, code: "invalid-package", detail: loaded.diagnostics.description)
+            }
+            guard checked.manifest.id == program.id else {
+                throw ProblemError(
+                    .unprocessableContent, code: "wrong-app",
+                    detail: "the package's manifest id is '\(checked.manifest.id)', not '\(program.id)'")
+            }
+            let digest = try packages.put(data)
+            let version = MiniProgramVersion(
+                appId: program.id, version: checked.manifest.version,
+                package: PackageReference(sha256: digest, size: data.count),
+                scopes: checked.manifest.permissions.map { ScopeRequest(scope: $0.scope.rawValue, reason: $0.reason) },
+                domains: checked.manifest.domains, minimumHostVersion: checked.manifest.minimumHostVersion,
+                reviewState: .draft)
+            let reportJSON = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+            guard try await store.addVersion(version, report: reportJSON, uploadedBy: account.id, at: clock.now())
+            else {
+                throw ProblemError(
+                    .conflict, code: "version-exists",
+                    detail:
+                        "version \(version.version) of '\(program.id)' was uploaded already; raise the version in manifest.json"
+                )
+            }
+            try await store.appendAudit(
+                AuditEntry(
+                    at: clock.now(), actor: account.id, action: "version.upload",
+                    target: "\(program.id)@\(version.version)"))
+            var reply = Self.json(version)
+            if case .object(var members) = reply, let reportValue = try? JSONValue.parse(Data(reportJSON.utf8)) {
+                members["report"] = reportValue
+                members["warnings"] = .number(Double(loaded.diagnostics.warnings.count))
+                reply = .object(members)
+            }
+            return JSONResponse.make(reply, status: .created)
+        }
+    }
+
+    private func program(_ context: CatalogRequestContext) async throws -> Catalog.MiniProgram {
+        let id = context.parameters.get("appId") ?? ""
+        guard let program = try await store.miniProgram(id: id) else {
+            throw ProblemError.notFound("no mini-program '\(id)'")
+        }
+        return program
+    }
+
+    /// Developers act only for their own partner; operators act for any.
+    static func requireOwner(_ account: Account, partner: String, action: String) throws {
+        switch account.role {
+        case .admin, .ops: return
+        case .developer(let own) where own == partner: return
+        default:
+            throw ProblemError(
+                .forbidden, code: "forbidden",
+                detail: "'\(account.id)' (\(account.role)) may not \(action) for partner '\(partner)'")
+        }
+    }
+
+    /// Developers see their own partner's versions; reviewers and operators see all.
+    static func requireOwnerOrStaff(_ account: Account, program: Catalog.MiniProgram) throws {
+        if case .developer(let own) = account.role, own != program.partnerId {
+            throw ProblemError(
+                .forbidden, code: "forbidden",
+                detail: "'\(account.id)' may not see partner '\(program.partnerId)''s mini-programs")
+        }
+    }
+
+    static func json(_ program: Catalog.MiniProgram) -> JSONValue {
+        .object([
+            "id": .string(program.id), "partnerId": .string(program.partnerId), "name": .string(program.name),
+            "category": .string(program.category),
+        ])
+    }
+
+    static func json(_ version: MiniProgramVersion) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "appId": .string(version.appId), "version": .string(version.version.description),
+            "sha256": .string(version.package.sha256), "size": .number(Double(version.package.size)),
+            "reviewState": .string(version.reviewState.rawValue),
+            "domains": .array(version.domains.map(JSONValue.string)),
+            "scopes": .array(
+                version.scopes.map { .object(["scope": .string($0.scope), "reason": .string($0.reason)]) }),
+        ]
+        if let minimum = version.minimumHostVersion { members["minimumHostVersion"] = .string(minimum.description) }
+        return .object(members)
+    }
+}
+
+extension JSONCursor {
+    /// Refuses fields outside `allowed`.
+    func onlyFields(_ allowed: Set<String>) throws(JSONPathError) {
+        for (key, cursor) in try objectMembers() where !allowed.contains(key) {
+            throw cursor.error("unknown field '\(key)' (fields: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// An id-like name: 2 to 64 lowercase letters, digits, '.', '-'.
+    func requireName(_ key: String) throws(JSONPathError) -> String {
+        let cursor = try require(key)
+        let text = try cursor.string()
+        guard (2...64).contains(text.count),
+            text.utf8.allSatisfy({
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E
+            })
+        else {
+            throw cursor.error("'\(key)' is 2 to 64 lowercase letters, digits, '.' and '-'")
+        }
+        return text
+    }
+
+    /// Non-empty text of at most `maximum` characters.
+    func requireText(_ key: String, maximum: Int) throws(JSONPathError) -> String {
+        let cursor = try require(key)
+        let text = try cursor.string()
+        guard (1...maximum).contains(text.count) else { throw cursor.error("'\(key)' has 1 to \(maximum) characters") }
+        return text
+    }
+}
