@@ -8,10 +8,16 @@ import NIOCore
 public struct ServerConfiguration: Sendable {
     public var dataDirectory: URL
     public var listen: ListenAddress
+    /// The review stages every version passes, in order; each has its reviewer role (`reviewer:STAGE`).
+    public var reviewStages: [String]
 
-    public init(dataDirectory: URL, listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080)) {
+    public init(
+        dataDirectory: URL, listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
+        reviewStages: [String] = ["compliance", "risk"]
+    ) {
         self.dataDirectory = dataDirectory
         self.listen = listen
+        self.reviewStages = reviewStages
     }
 }
 
@@ -42,6 +48,7 @@ public enum CatalogApplication {
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store))
         HostRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
+        ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(

@@ -30,11 +30,27 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on, HOST:PORT (port 0 picks a free one).", valueName: "HOST:PORT"))
     var listen: String = "127.0.0.1:8080"
 
+    @Option(
+        help: ArgumentHelp(
+            "The review stages, in order, comma separated; reviewers have the role reviewer:STAGE.", valueName: "STAGES"
+        ))
+    var reviewStages: String = "compliance,risk"
+
+    private var stages: [String] {
+        reviewStages.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
     func validate() throws {
         do {
             _ = try ListenAddress(parsing: listen)
         } catch {
             throw ValidationError("--listen: \(error)")
+        }
+        guard !stages.isEmpty, Set(stages).count == stages.count, stages.allSatisfy({ Role("reviewer:\($0)") != nil })
+        else {
+            throw ValidationError(
+                "--review-stages: one or more distinct stage names (lowercase letters, digits, '-'), such as compliance,risk"
+            )
         }
     }
 
@@ -54,7 +70,8 @@ struct Serve: AsyncParsableCommand {
                 Data("catalogd: error: cannot open the data folder '\(data)': \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let configuration = ServerConfiguration(dataDirectory: directory, listen: try ListenAddress(parsing: listen))
+        let configuration = ServerConfiguration(
+            dataDirectory: directory, listen: try ListenAddress(parsing: listen), reviewStages: stages)
         let application = try CatalogApplication.build(
             configuration: configuration, store: store, keyring: keyring, logger: logger
         ) { port in

@@ -32,6 +32,15 @@ public protocol CatalogStore: Sendable {
     /// Records an uploaded version with its review report (JSON); false when that version exists.
     func addVersion(_ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date) async throws -> Bool
     func versions(appId: String) async throws -> [MiniProgramVersion]
+    func version(appId: String, version: SemanticVersion) async throws -> StoredVersion?
+    /// Versions waiting for review, oldest first.
+    func versionsInReview() async throws -> [StoredVersion]
+    /// Records a review decision and the version's new state in one transaction; false when the version
+    /// was not in `expectedState` any more (a concurrent decision won).
+    func recordReview(
+        _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
+        expectedState: MiniProgramVersion.ReviewState
+    ) async throws -> Bool
 }
 
 /// One operator action, kept forever: who did what to what, when and why.
@@ -48,5 +57,43 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         self.action = action
         self.target = target
         self.reason = reason
+    }
+}
+
+/// A version with what the review workflow needs: who uploaded it, its report and its decisions so far.
+public struct StoredVersion: Sendable, Hashable {
+    public var version: MiniProgramVersion
+    public var uploadedBy: String
+    /// The review report, as the JSON the checker produced.
+    public var report: String
+    public var reviews: [ReviewDecision]
+
+    /// The stage waiting for a decision: the first configured stage without an approval.
+    public func currentStage(of stages: [String]) -> String? {
+        stages.first { stage in !reviews.contains { $0.stage == stage && $0.approved } }
+    }
+}
+
+/// One reviewer's decision on one stage.
+public struct ReviewDecision: Sendable, Hashable {
+    public var appId: String
+    public var version: SemanticVersion
+    public var stage: String
+    public var approved: Bool
+    public var reviewer: String
+    public var reason: String?
+    public var at: Date
+
+    public init(
+        appId: String, version: SemanticVersion, stage: String, approved: Bool, reviewer: String, reason: String?,
+        at: Date
+    ) {
+        self.appId = appId
+        self.version = version
+        self.stage = stage
+        self.approved = approved
+        self.reviewer = reviewer
+        self.reason = reason
+        self.at = at
     }
 }

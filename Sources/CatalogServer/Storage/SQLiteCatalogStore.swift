@@ -83,7 +83,76 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.primaryKey(["app_id", "version"])
             }
         }
+        migrator.registerMigration("v4: review decisions") { db in
+            try db.create(table: "review") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("app_id", .text).notNull()
+                table.column("version", .text).notNull()
+                table.column("stage", .text).notNull()
+                table.column("approved", .boolean).notNull()
+                table.column("reviewer", .text).notNull()
+                table.column("reason", .text)
+                table.column("at", .double).notNull()
+                table.foreignKey(["app_id", "version"], references: "version", columns: ["app_id", "version"])
+            }
+        }
         return migrator
+    }
+
+    public func version(appId: String, version: SemanticVersion) async throws -> StoredVersion? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM version WHERE app_id = ? AND version = ?",
+                    arguments: [appId, version.description])
+            else { return nil }
+            return try Self.storedVersion(row, db)
+        }
+    }
+
+    public func versionsInReview() async throws -> [StoredVersion] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM version WHERE review_state = ? ORDER BY uploaded_at",
+                arguments: [MiniProgramVersion.ReviewState.inReview.rawValue]
+            )
+            .map { try Self.storedVersion($0, db) }
+        }
+    }
+
+    public func recordReview(
+        _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
+        expectedState: MiniProgramVersion.ReviewState
+    ) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE version SET review_state = ? WHERE app_id = ? AND version = ? AND review_state = ?",
+                arguments: [newState.rawValue, review.appId, review.version.description, expectedState.rawValue])
+            guard db.changesCount == 1 else { return false }
+            if !review.stage.isEmpty {
+                try db.execute(
+                    sql:
+                        "INSERT INTO review (app_id, version, stage, approved, reviewer, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        review.appId, review.version.description, review.stage, review.approved, review.reviewer,
+                        review.reason, review.at.timeIntervalSince1970,
+                    ])
+            }
+            return true
+        }
+    }
+
+    private static func storedVersion(_ row: Row, _ db: Database) throws -> StoredVersion {
+        let version = try versionFrom(row)
+        let reviews = try Row.fetchAll(
+            db, sql: "SELECT * FROM review WHERE app_id = ? AND version = ? ORDER BY id",
+            arguments: [version.appId, version.version.description]
+        ).map { review in
+            ReviewDecision(
+                appId: review["app_id"], version: version.version, stage: review["stage"], approved: review["approved"],
+                reviewer: review["reviewer"], reason: review["reason"], at: Date(timeIntervalSince1970: review["at"]))
+        }
+        return StoredVersion(version: version, uploadedBy: row["uploaded_by"], report: row["report"], reviews: reviews)
     }
 
     public func createPartner(id: String, name: String) async throws -> Bool {
@@ -161,15 +230,17 @@ public final class SQLiteCatalogStore: CatalogStore {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM version WHERE app_id = ? ORDER BY uploaded_at, version", arguments: [appId])
         }
-        return try rows.map { row in
-            MiniProgramVersion(
-                appId: row["app_id"], version: SemanticVersion(row["version"] as String) ?? SemanticVersion(0, 0, 0),
-                package: PackageReference(sha256: row["sha256"], size: row["size"]),
-                scopes: try JSONDecoder().decode([ScopeRequest].self, from: Data((row["scopes"] as String).utf8)),
-                domains: try JSONDecoder().decode([String].self, from: Data((row["domains"] as String).utf8)),
-                minimumHostVersion: (row["minimum_host_version"] as String?).flatMap { SemanticVersion($0) },
-                reviewState: MiniProgramVersion.ReviewState(rawValue: row["review_state"]) ?? .draft)
-        }
+        return try rows.map(Self.versionFrom)
+    }
+
+    private static func versionFrom(_ row: Row) throws -> MiniProgramVersion {
+        MiniProgramVersion(
+            appId: row["app_id"], version: SemanticVersion(row["version"] as String) ?? SemanticVersion(0, 0, 0),
+            package: PackageReference(sha256: row["sha256"], size: row["size"]),
+            scopes: try JSONDecoder().decode([ScopeRequest].self, from: Data((row["scopes"] as String).utf8)),
+            domains: try JSONDecoder().decode([String].self, from: Data((row["domains"] as String).utf8)),
+            minimumHostVersion: (row["minimum_host_version"] as String?).flatMap { SemanticVersion($0) },
+            reviewState: MiniProgramVersion.ReviewState(rawValue: row["review_state"]) ?? .draft)
     }
 
     private static func miniProgram(_ row: Row) -> Catalog.MiniProgram {
