@@ -49,6 +49,7 @@ public enum CatalogApplication {
         HostRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
+        ReleaseRoutes(store: store, clock: clock).add(to: api)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(

@@ -37,6 +37,17 @@ public protocol CatalogStore: Sendable {
     func versionsInReview() async throws -> [StoredVersion]
     /// Records a review decision and the version's new state in one transaction; false when the version
     /// was not in `expectedState` any more (a concurrent decision won).
+    /// The listings of a mini-program (one per host app it was released on).
+    func listings(appId: String) async throws -> [Listing]
+    /// The listings of a host app.
+    func listings(hostId: String) async throws -> [Listing]
+    /// Saves a listing, raises the host's catalog version and appends the event, in one transaction.
+    /// Returns the event's sequence number.
+    func commit(_ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date)
+        async throws -> UInt64
+    /// The host's current catalog version and last event sequence (0, 0 for a host with no change yet).
+    func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64)
+
     func recordReview(
         _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
         expectedState: MiniProgramVersion.ReviewState

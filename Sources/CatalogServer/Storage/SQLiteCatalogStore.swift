@@ -96,7 +96,95 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.foreignKey(["app_id", "version"], references: "version", columns: ["app_id", "version"])
             }
         }
+        migrator.registerMigration("v5: listings, host catalog versions, events") { db in
+            try db.create(table: "listing") { table in
+                table.column("app_id", .text).notNull().references("mini_program")
+                table.column("host_id", .text).notNull().references("host_app")
+                table.column("state", .text).notNull()
+                table.column("plan", .text).notNull()
+                table.column("delist_reason", .text)
+                table.primaryKey(["app_id", "host_id"])
+            }
+            try db.create(table: "host_state") { table in
+                table.primaryKey("host_id", .text).references("host_app")
+                table.column("catalog_version", .integer).notNull()
+                table.column("event_sequence", .integer).notNull()
+            }
+            try db.create(table: "event") { table in
+                table.column("host_id", .text).notNull()
+                table.column("sequence", .integer).notNull()
+                table.column("catalog_version", .integer).notNull()
+                table.column("kind", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("version", .text)
+                table.column("reason", .text)
+                table.column("at", .double).notNull()
+                table.primaryKey(["host_id", "sequence"])
+            }
+        }
         return migrator
+    }
+
+    public func listings(appId: String) async throws -> [Listing] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM listing WHERE app_id = ? ORDER BY host_id", arguments: [appId])
+                .map(Self.listing)
+        }
+    }
+
+    public func listings(hostId: String) async throws -> [Listing] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM listing WHERE host_id = ? ORDER BY app_id", arguments: [hostId])
+                .map(Self.listing)
+        }
+    }
+
+    public func commit(
+        _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date
+    ) async throws -> UInt64 {
+        let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO listing (app_id, host_id, state, plan, delist_reason) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(app_id, host_id) DO UPDATE SET state = excluded.state, plan = excluded.plan,
+                      delist_reason = excluded.delist_reason
+                    """,
+                arguments: [listing.appId, listing.hostId, listing.state.rawValue, plan, listing.delistReason])
+            let current = try Row.fetchOne(
+                db, sql: "SELECT * FROM host_state WHERE host_id = ?", arguments: [listing.hostId])
+            let catalogVersion = (current.map { $0["catalog_version"] as Int64 } ?? 0) + 1
+            let sequence = (current.map { $0["event_sequence"] as Int64 } ?? 0) + 1
+            try db.execute(
+                sql: """
+                    INSERT INTO host_state (host_id, catalog_version, event_sequence) VALUES (?, ?, ?)
+                    ON CONFLICT(host_id) DO UPDATE SET catalog_version = excluded.catalog_version, event_sequence = excluded.event_sequence
+                    """,
+                arguments: [listing.hostId, catalogVersion, sequence])
+            try db.execute(
+                sql:
+                    "INSERT INTO event (host_id, sequence, catalog_version, kind, app_id, version, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    listing.hostId, sequence, catalogVersion, event.rawValue, listing.appId, version?.description,
+                    reason, at.timeIntervalSince1970,
+                ])
+            return UInt64(sequence)
+        }
+    }
+
+    public func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64) {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM host_state WHERE host_id = ?", arguments: [hostId])
+            else { return (0, 0) }
+            return (UInt64(row["catalog_version"] as Int64), UInt64(row["event_sequence"] as Int64))
+        }
+    }
+
+    private static func listing(_ row: Row) throws -> Listing {
+        Listing(
+            appId: row["app_id"], hostId: row["host_id"], state: ListingState(rawValue: row["state"]) ?? .unlisted,
+            plan: try WireFormat.decoder().decode(ReleasePlan.self, from: Data((row["plan"] as String).utf8)),
+            delistReason: row["delist_reason"])
     }
 
     public func version(appId: String, version: SemanticVersion) async throws -> StoredVersion? {
