@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     public var listen: ListenAddress
     /// The review stages every version passes, in order; each has its reviewer role (`reviewer:STAGE`).
     public var reviewStages: [String]
+    /// How long a signed catalog is valid; shells refuse to launch after it (plus their host's grace).
+    public var catalogLifetime: TimeInterval = 3600
 
     public init(
         dataDirectory: URL, listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
@@ -43,6 +45,7 @@ public enum CatalogApplication {
                 .object([
                     "status": .string("ok"), "version": .string(CatalogServerVersion.current),
                     "keyid": .string(keyring.signingKey.keyID.rawValue), "format": .number(Double(WireFormat.version)),
+                    "publicKey": .string(keyring.signingKey.verificationKey.base64),
                 ]))
         }
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store))
@@ -50,6 +53,8 @@ public enum CatalogApplication {
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
         ReleaseRoutes(store: store, clock: clock).add(to: api)
+        SyncRoutes(store: store, keyring: keyring, clock: clock, catalogLifetime: configuration.catalogLifetime).add(
+            to: api)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(

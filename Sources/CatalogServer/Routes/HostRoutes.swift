@@ -28,9 +28,14 @@ struct HostRoutes {
                 throw ProblemError(.conflict, code: "host-exists", detail: "host app '\(host.id)' exists already")
             }
             try await store.saveHostApp(host)
+            // The host key is the shells' credential: shown once here, stored only as a hash.
+            let key = "mhk_" + APIToken.generate().dropFirst(4)
+            try await store.setHostKey(hostId: host.id, hash: APIToken.hash(key))
             try await store.appendAudit(
                 AuditEntry(at: clock.now(), actor: account.id, action: "host.create", target: host.id))
-            return JSONResponse.make(Self.json(host), status: .created)
+            guard case .object(var members) = Self.json(host) else { return JSONResponse.make(.null) }
+            members["hostKey"] = .string(key)
+            return JSONResponse.make(.object(members), status: .created)
         }
         group.get("audit") { request, context -> Response in
             _ = try context.requireOperator(to: "read the audit log")

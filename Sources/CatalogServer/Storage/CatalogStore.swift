@@ -48,6 +48,13 @@ public protocol CatalogStore: Sendable {
     /// The host's current catalog version and last event sequence (0, 0 for a host with no change yet).
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64)
 
+    /// Stores the hash of a host app's key (the shells' credential), replacing any earlier one.
+    func setHostKey(hostId: String, hash: String) async throws
+    /// The host whose key has this hash.
+    func host(forKeyHash hash: String) async throws -> String?
+    /// The latest delisting event of each mini-program delisted on the host.
+    func delistings(hostId: String) async throws -> [Tombstone]
+
     func recordReview(
         _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
         expectedState: MiniProgramVersion.ReviewState

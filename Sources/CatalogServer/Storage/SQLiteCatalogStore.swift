@@ -122,7 +122,46 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.primaryKey(["host_id", "sequence"])
             }
         }
+        migrator.registerMigration("v6: host keys") { db in
+            try db.create(table: "host_key") { table in
+                table.primaryKey("hash", .text)
+                table.column("host_id", .text).notNull().unique().references("host_app", onDelete: .cascade)
+            }
+        }
         return migrator
+    }
+
+    public func setHostKey(hostId: String, hash: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM host_key WHERE host_id = ?", arguments: [hostId])
+            try db.execute(sql: "INSERT INTO host_key (hash, host_id) VALUES (?, ?)", arguments: [hash, hostId])
+        }
+    }
+
+    public func host(forKeyHash hash: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT host_id FROM host_key WHERE hash = ?", arguments: [hash])
+        }
+    }
+
+    public func delistings(hostId: String) async throws -> [Tombstone] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event.* FROM event JOIN listing ON listing.app_id = event.app_id AND listing.host_id = event.host_id
+                    WHERE event.host_id = ? AND event.kind = 'delisted' AND listing.state = 'delisted'
+                      AND event.sequence = (SELECT MAX(sequence) FROM event AS later
+                                            WHERE later.host_id = event.host_id AND later.app_id = event.app_id AND later.kind = 'delisted')
+                    ORDER BY event.app_id
+                    """, arguments: [hostId]
+            ).map { row in
+                Tombstone(
+                    appId: row["app_id"], delistedAt: Date(timeIntervalSince1970: row["at"]),
+                    reason: row["reason"] ?? "",
+                    sequence: UInt64(row["sequence"] as Int64))
+            }
+        }
     }
 
     public func listings(appId: String) async throws -> [Listing] {
