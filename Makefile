@@ -1,6 +1,6 @@
 # One entry point for people and CI. `make test` is what CI runs (through .ci/run).
 SWIFT ?= swift
-APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev tmux pkg-config
+APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev tmux pkg-config curl
 
 .PHONY: all deps build test bench demo format lint clean
 

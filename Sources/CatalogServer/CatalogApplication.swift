@@ -29,7 +29,8 @@ public enum CatalogApplication {
     /// with port 0, which asks the system for a free one).
     public static func build(
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, logger: Logger,
-        clock: any CatalogClock = SystemClock(), onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let packages = try PackageStore(dataDirectory: configuration.dataDirectory)
         let router = Router(context: CatalogRequestContext.self)
@@ -52,13 +53,18 @@ public enum CatalogApplication {
         HostRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
-        ReleaseRoutes(store: store, clock: clock).add(to: api)
+        ReleaseRoutes(store: store, clock: clock, hub: hub).add(to: api)
         SyncRoutes(store: store, keyring: keyring, clock: clock, catalogLifetime: configuration.catalogLifetime).add(
             to: api)
+        ShellRoutes(
+            store: store, packages: packages, keyring: keyring, hub: hub, clock: clock,
+            eventLifetime: configuration.catalogLifetime
+        ).add(to: api)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd"),
+            services: [hub],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Testing
 
@@ -11,6 +12,10 @@ struct CatalogdCommandTests {
     func serve() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.url.appendingPathComponent("data")
+        let account = try CommandRunner.run(
+            "catalogd", ["account", "create", "--data", data.path, "--id", "ops-1", "--name", "Ops", "--role", "ops"])
+        let token = try #require(
+            account.stdout.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
         process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"]
@@ -30,6 +35,22 @@ struct CatalogdCommandTests {
         let address = try #require(text.split(separator: " ").first { $0.hasPrefix("http://") }, "first line: \(text)")
         let (body, _) = try await URLSession.shared.data(from: URL(string: "\(address)/healthz")!)
         #expect(String(decoding: body, as: UTF8.self).contains("\"status\":\"ok\""))
+        // An open event stream must not keep the server from stopping.
+        var request = URLRequest(url: URL(string: "\(address)/v1/hosts")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.httpBody = Data(#"{"id": "mbank", "name": "Mobile banking"}"#.utf8)
+        let (created, _) = try await URLSession.shared.data(for: request)
+        let hostKey = try JSONCursor(try JSONValue.parse(created)).require("hostKey").string()
+        let stream = Process()
+        stream.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        stream.arguments = [
+            "-sN", "--max-time", "20", "-H", "X-Host-Key: \(hostKey)", "\(address)/v1/hosts/mbank/events",
+        ]
+        stream.standardOutput = FileHandle.nullDevice
+        try stream.run()
+        defer { if stream.isRunning { stream.terminate() } }
+        try await Task.sleep(for: .milliseconds(500))
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

@@ -9,6 +9,7 @@ import MiniKit
 struct ReleaseRoutes {
     let store: any CatalogStore
     let clock: any CatalogClock
+    let hub: EventHub
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         for action in ["release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist"] {
@@ -203,6 +204,7 @@ struct ReleaseRoutes {
         }
         let sequence = try await store.commit(
             listing, event: event, version: eventVersion, reason: input.reason, at: clock.now())
+        await hub.publish(host)  // the host's open event streams send it now
         try await store.appendAudit(
             AuditEntry(
                 at: clock.now(), actor: account.id, action: "listing.\(action)", target: "\(appId)@\(host)",

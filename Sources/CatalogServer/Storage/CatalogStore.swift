@@ -55,6 +55,13 @@ public protocol CatalogStore: Sendable {
     /// The latest delisting event of each mini-program delisted on the host.
     func delistings(hostId: String) async throws -> [Tombstone]
 
+    /// Keeps a shell's acknowledgement (the latest per shell).
+    func saveAcknowledgement(_ ack: Acknowledgement, receivedAt: Date) async throws
+    /// The latest acknowledgement of every shell of a host.
+    func acknowledgements(hostId: String) async throws -> [(ack: Acknowledgement, receivedAt: Date)]
+    /// Events of a host after a sequence number, oldest first.
+    func events(hostId: String, after: UInt64, limit: Int) async throws -> [StoredEvent]
+
     func recordReview(
         _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
         expectedState: MiniProgramVersion.ReviewState
@@ -114,4 +121,16 @@ public struct ReviewDecision: Sendable, Hashable {
         self.reason = reason
         self.at = at
     }
+}
+
+/// A catalog event as stored: what happened, and when.
+public struct StoredEvent: Sendable, Hashable {
+    public var hostId: String
+    public var sequence: UInt64
+    public var catalogVersion: UInt64
+    public var kind: CatalogEvent.Kind
+    public var appId: String
+    public var version: SemanticVersion?
+    public var reason: String?
+    public var at: Date
 }

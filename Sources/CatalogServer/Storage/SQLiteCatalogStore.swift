@@ -128,7 +128,57 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.column("host_id", .text).notNull().unique().references("host_app", onDelete: .cascade)
             }
         }
+        migrator.registerMigration("v7: acknowledgements") { db in
+            try db.create(table: "acknowledgement") { table in
+                table.column("host_id", .text).notNull()
+                table.column("shell_id", .text).notNull()
+                table.column("body", .text).notNull()
+                table.column("received_at", .double).notNull()
+                table.primaryKey(["host_id", "shell_id"])
+            }
+        }
         return migrator
+    }
+
+    public func saveAcknowledgement(_ ack: Acknowledgement, receivedAt: Date) async throws {
+        let body = String(decoding: try WireFormat.encoder().encode(ack), as: UTF8.self)
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO acknowledgement (host_id, shell_id, body, received_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(host_id, shell_id) DO UPDATE SET body = excluded.body, received_at = excluded.received_at
+                    """,
+                arguments: [ack.hostId, ack.shellId, body, receivedAt.timeIntervalSince1970])
+        }
+    }
+
+    public func acknowledgements(hostId: String) async throws -> [(ack: Acknowledgement, receivedAt: Date)] {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM acknowledgement WHERE host_id = ? ORDER BY shell_id", arguments: [hostId])
+        }
+        return try rows.map { row in
+            (
+                try WireFormat.decoder().decode(Acknowledgement.self, from: Data((row["body"] as String).utf8)),
+                Date(timeIntervalSince1970: row["received_at"])
+            )
+        }
+    }
+
+    public func events(hostId: String, after: UInt64, limit: Int) async throws -> [StoredEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM event WHERE host_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+                arguments: [hostId, Int64(clamping: after), max(0, limit)]
+            ).map { row in
+                StoredEvent(
+                    hostId: row["host_id"], sequence: UInt64(row["sequence"] as Int64),
+                    catalogVersion: UInt64(row["catalog_version"] as Int64),
+                    kind: CatalogEvent.Kind(rawValue: row["kind"]) ?? .grayChanged, appId: row["app_id"],
+                    version: (row["version"] as String?).flatMap { SemanticVersion($0) }, reason: row["reason"],
+                    at: Date(timeIntervalSince1970: row["at"]))
+            }
+        }
     }
 
     public func setHostKey(hostId: String, hash: String) async throws {

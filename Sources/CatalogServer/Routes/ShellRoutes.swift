@@ -1,0 +1,139 @@
+import Catalog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MiniKit
+import ServiceLifecycle
+
+/// The rest of the shells' API: the event stream, packages by hash, acknowledgements.
+struct ShellRoutes {
+    let store: any CatalogStore
+    let packages: PackageStore
+    let keyring: ServerKeyring
+    let hub: EventHub
+    let clock: any CatalogClock
+    let eventLifetime: TimeInterval
+
+    static let hostKeyHeader = HTTPField.Name("X-Host-Key")!
+
+    func add(to group: RouterGroup<CatalogRequestContext>) {
+        group.get("packages/:sha256") { request, context -> Response in
+            // Any shell (host key) or account may download: packages are immutable and addressed by content.
+            if context.account == nil {
+                guard let key = request.headers[Self.hostKeyHeader], key.count < 200,
+                    try await store.host(forKeyHash: APIToken.hash(key)) != nil
+                else {
+                    throw ProblemError(.unauthorized, code: "unauthorized", detail: "send X-Host-Key or a bearer token")
+                }
+            }
+            let digest = context.parameters.get("sha256") ?? ""
+            guard let data = packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/zip"
+            headers[.contentLength] = String(data.count)
+            headers[.cacheControl] = "public, max-age=31536000, immutable"
+            headers[.eTag] = "\"\(digest)\""
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        group.post("hosts/:hostId/acks") { request, context -> Response in
+            let hostId = context.parameters.get("hostId") ?? ""
+            try await authenticateHost(request, hostId)
+            var request = request
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.collectBody(upTo: RequestBody.maximumJSONSize)
+            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+                throw ProblemError(
+                    .contentTooLarge, code: "body-too-large",
+                    detail: "an acknowledgement is at most \(RequestBody.maximumJSONSize / 1024) KiB")
+            }
+            let data = Data(buffer.readableBytesView)
+            do {
+                _ = try JSONValue.parse(data)  // one-pass, depth-limited check before Codable reads it
+            } catch {
+                throw ProblemError(.badRequest, code: "invalid-body", detail: "\(error)")
+            }
+            let ack: Acknowledgement
+            do {
+                ack = try WireFormat.decoder().decode(Acknowledgement.self, from: data)
+            } catch {
+                throw ProblemError(.badRequest, code: "invalid-body", detail: WireFormat.describe(error))
+            }
+            guard ack.hostId == hostId else {
+                throw ProblemError(
+                    .badRequest, code: "invalid-body",
+                    detail: "$.hostId: the acknowledgement is for '\(ack.hostId)', posted to '\(hostId)'")
+            }
+            guard (1...128).contains(ack.shellId.count) else {
+                throw ProblemError(.badRequest, code: "invalid-body", detail: "$.shellId: 1 to 128 characters")
+            }
+            try await store.saveAcknowledgement(ack, receivedAt: clock.now())
+            return Response(status: .noContent)
+        }
+        group.get("hosts/:hostId/events") { request, context -> Response in
+            let hostId = context.parameters.get("hostId") ?? ""
+            try await authenticateHost(request, hostId)
+            let after =
+                request.uri.queryParameters.get("after", as: UInt64.self)
+                ?? request.headers[HTTPField.Name("Last-Event-ID")!].flatMap(UInt64.init) ?? 0
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-store"
+            let (id, wakeups) = await hub.subscribe(hostId)
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    var last = after
+                    do {
+                        try await writer.write(ByteBuffer(string: ": catalogd events for \(hostId) after \(after)\n\n"))
+                        last = try await send(hostId, after: last, to: &writer)
+                        // On graceful shutdown the server waits for open requests: end this stream then.
+                        try await withGracefulShutdownHandler {
+                            for await _ in wakeups {
+                                let sent = try await send(hostId, after: last, to: &writer)
+                                if sent == last { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }
+                                last = sent
+                            }
+                        } onGracefulShutdown: {
+                            Task { await hub.unsubscribe(hostId, id) }
+                        }
+                    } catch {
+                        // The shell went away: a failed write ends the stream.
+                    }
+                    await hub.unsubscribe(hostId, id)
+                    try? await writer.finish(nil)
+                })
+        }
+    }
+
+    /// Sends every event after `after` as a signed envelope; returns the last sequence sent.
+    private func send(_ hostId: String, after: UInt64, to writer: inout some ResponseBodyWriter) async throws -> UInt64
+    {
+        var last = after
+        while true {
+            let events = try await store.events(hostId: hostId, after: last, limit: 500)
+            for event in events {
+                let payload = CatalogEvent(
+                    hostId: event.hostId, sequence: event.sequence, catalogVersion: event.catalogVersion,
+                    issuedAt: event.at,
+                    expiresAt: event.at.addingTimeInterval(eventLifetime), kind: event.kind, appId: event.appId,
+                    version: event.version, reason: event.reason)
+                let envelope = try SignedEnvelope.sign(payload, with: [keyring.signingKey])
+                let json = String(decoding: try WireFormat.encoder().encode(envelope), as: UTF8.self)
+                try await writer.write(ByteBuffer(string: "id: \(event.sequence)\nevent: catalog\ndata: \(json)\n\n"))
+                last = event.sequence
+            }
+            if events.count < 500 { return last }
+        }
+    }
+
+    private func authenticateHost(_ request: Request, _ hostId: String) async throws {
+        guard let key = request.headers[Self.hostKeyHeader], key.count < 200 else {
+            throw ProblemError(.unauthorized, code: "unauthorized", detail: "shells send their host key in X-Host-Key")
+        }
+        guard try await store.host(forKeyHash: APIToken.hash(key)) == hostId else {
+            throw ProblemError(
+                .unauthorized, code: "unauthorized", detail: "the host key is not the key of host app '\(hostId)'")
+        }
+    }
+}

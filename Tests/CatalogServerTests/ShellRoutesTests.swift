@@ -1,0 +1,114 @@
+import Catalog
+import CatalogServer
+import Foundation
+import MiniKit
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Packages by hash, acknowledgements and the event stream, over loopback.
+struct ShellRoutesTests {
+    static func listedApp(_ base: URL, _ store: SQLiteCatalogStore) async throws -> (ReviewRoutesTests.Setup, String) {
+        let setup = try await ReleaseRoutesTests.approved(base, store)
+        _ = try await ReviewRoutesTests.post(setup, "approve", setup.compliance)
+        _ = try await ReviewRoutesTests.post(setup, "approve", setup.risk)
+        let created = try await HostRoutesTests.call(
+            "POST", base.appendingPathComponent("v1/hosts"), token: setup.ops,
+            body: #"{"id": "mbank", "name": "Mobile banking"}"#)
+        let key = try created.json.require("hostKey").string()
+        _ = try await ReleaseRoutesTests.act(setup, "release", #"{"host": "mbank", "version": "2.1.0"}"#)
+        return (setup, key)
+    }
+
+    static func request(_ method: String, _ url: URL, key: String?, body: Data? = nil) async throws -> (
+        Int, Data, HTTPURLResponse?
+    ) {
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let key { request.setValue(key, forHTTPHeaderField: "X-Host-Key") }
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        return (http?.statusCode ?? 0, data, http)
+    }
+
+    @Test("packages download by hash with immutable caching; acknowledgements are kept per shell")
+    func packagesAndAcks() async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let (_, key) = try await Self.listedApp(base, store)
+            let package = try AppRoutesTests.package("car-insurance")
+            let digest = PackageStore.digest(package)
+            let (status, data, response) = try await Self.request(
+                "GET", base.appendingPathComponent("v1/packages/\(digest)"), key: key)
+            #expect(status == 200)
+            #expect(data == package)
+            #expect(response?.value(forHTTPHeaderField: "Cache-Control")?.contains("immutable") == true)
+            #expect(
+                try await Self.request("GET", base.appendingPathComponent("v1/packages/\(digest)"), key: nil).0 == 401)
+            #expect(
+                try await Self.request(
+                    "GET", base.appendingPathComponent("v1/packages/\(String(repeating: "0", count: 64))"), key: key
+                ).0 == 404)
+
+            let ack = Acknowledgement(
+                hostId: "mbank", shellId: "shell-1", userId: "u1", catalogVersion: 1, eventSequence: 1,
+                installed: [.init(appId: "com.carins.quote", version: SemanticVersion(2, 1, 0), sha256: digest)],
+                purged: [], sentAt: Date())
+            let body = try WireFormat.encoder().encode(ack)
+            #expect(
+                try await Self.request("POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key, body: body)
+                    .0 == 204)
+            #expect(try await store.acknowledgements(hostId: "mbank").first?.ack.shellId == "shell-1")
+            #expect(
+                try await Self.request(
+                    "POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key, body: Data("{".utf8)
+                ).0 == 400)
+            var other = ack
+            other.hostId = "car"
+            #expect(
+                try await Self.request(
+                    "POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key,
+                    body: try WireFormat.encoder().encode(other)
+                ).0 == 400)
+        }
+    }
+
+    @Test("the event stream replays from a sequence number and pushes a delisting, signed")
+    func events() async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let (setup, key) = try await Self.listedApp(base, store)
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = [
+                "-sN", "--max-time", "4", "-H", "X-Host-Key: \(key)",
+                base.appendingPathComponent("v1/hosts/mbank/events").absoluteString + "?after=0",
+            ]
+            let output = Pipe()
+            curl.standardOutput = output
+            try curl.run()
+            try await Task.sleep(for: .seconds(1))
+            #expect(
+                try await ReleaseRoutesTests.act(
+                    setup, "delist", #"{"host": "mbank", "reason": "Partner licence suspended"}"#
+                ).status == 200)
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            curl.waitUntilExit()
+            let dataLines = text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.map { $0.dropFirst(6) }
+            #expect(dataLines.count == 2, "\(text)")
+            #expect(text.contains("id: 1\n") && text.contains("id: 2\n"))
+            let health = try await HealthRouteTests.get(base.appendingPathComponent("healthz"))
+            let pinned = try VerificationKey(
+                base64: try JSONCursor(try JSONValue.parse(Data(health.1.utf8))).require("publicKey").string())
+            let envelope = try WireFormat.decoder().decode(
+                SignedEnvelope.self, from: Data(try #require(dataLines.last).utf8))
+            let event = try EnvelopeVerifier(
+                policy: VerificationPolicy(trustedKeys: [pinned], hostId: "mbank", userId: "anyone")
+            ).verify(envelope, as: CatalogEvent.self)
+            #expect(event.kind == .delisted)
+            #expect(event.reason == "Partner licence suspended")
+            #expect(event.sequence == 2)
+        }
+    }
+}
