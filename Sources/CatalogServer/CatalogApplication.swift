@@ -56,6 +56,7 @@ public enum CatalogApplication {
         ReleaseRoutes(store: store, clock: clock, hub: hub).add(to: api)
         SyncRoutes(store: store, keyring: keyring, clock: clock, catalogLifetime: configuration.catalogLifetime).add(
             to: api)
+        StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
         ShellRoutes(
             store: store, packages: packages, keyring: keyring, hub: hub, clock: clock,
             eventLifetime: configuration.catalogLifetime

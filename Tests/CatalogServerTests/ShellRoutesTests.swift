@@ -112,3 +112,37 @@ struct ShellRoutesTests {
         }
     }
 }
+
+/// `GET /v1/apps/{id}/status`: which active shells confirmed a delisting.
+struct StatusRoutesTests {
+    @Test("a delisting counts the active shells that confirmed it and names the ones that have not")
+    func delistingStatus() async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let (setup, key) = try await ShellRoutesTests.listedApp(base, store)
+            _ = try await ReleaseRoutesTests.act(
+                setup, "delist", #"{"host": "mbank", "reason": "Partner licence suspended"}"#)
+            func ack(_ shell: String, sequence: UInt64, purged: [String]) async throws {
+                let ack = Acknowledgement(
+                    hostId: "mbank", shellId: shell, userId: nil, catalogVersion: sequence, eventSequence: sequence,
+                    installed: [], purged: purged, sentAt: Date())
+                #expect(
+                    try await ShellRoutesTests.request(
+                        "POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key,
+                        body: try WireFormat.encoder().encode(ack)
+                    ).0 == 204)
+            }
+            try await ack("shell-a", sequence: 2, purged: ["com.carins.quote"])
+            try await ack("shell-b", sequence: 1, purged: [])
+            let status = try await HostRoutesTests.call(
+                "GET", base.appendingPathComponent("v1/apps/com.carins.quote/status"), token: setup.ops)
+            #expect(status.status == 200)
+            let delisting = try #require(try status.json.require("hosts").array().first?.require("delisting"))
+            #expect(try delisting.require("activeShells").int() == 2)
+            #expect(try delisting.require("confirmed").int() == 1)
+            #expect(
+                try delisting.require("pendingShells").array().map { try $0.require("shellId").string() } == ["shell-b"]
+            )
+            #expect(try delisting.require("reason").string() == "Partner licence suspended")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Catalog
+import Foundation
+import Hummingbird
+import MiniKit
+
+/// `GET /v1/apps/{id}/status`: per host, the listing and — for the latest delisting — which active shells
+/// confirmed it and which have not. Operations' proof that a recall took effect.
+struct StatusRoutes {
+    let store: any CatalogStore
+    let clock: any CatalogClock
+    /// Shells that acknowledged anything within this window count as active.
+    let activeWindow: TimeInterval
+
+    func add(to group: RouterGroup<CatalogRequestContext>) {
+        group.get("apps/:appId/status") { _, context -> Response in
+            let account = try context.requireAccount()
+            let appId = context.parameters.get("appId") ?? ""
+            guard let program = try await store.miniProgram(id: appId) else {
+                throw ProblemError.notFound("no mini-program '\(appId)'")
+            }
+            try AppRoutes.requireOwnerOrStaff(account, program: program)
+            var hosts: [JSONValue] = []
+            for listing in try await store.listings(appId: appId) {
+                guard case .object(var members) = try ReleaseRoutes.json(listing) else { continue }
+                if let tombstone = try await store.delistings(hostId: listing.hostId).first(where: { $0.appId == appId }
+                ) {
+                    members["delisting"] = try await delistingStatus(tombstone, host: listing.hostId)
+                }
+                hosts.append(.object(members))
+            }
+            return JSONResponse.make(.object(["appId": .string(appId), "hosts": .array(hosts)]))
+        }
+    }
+
+    /// Active shells of the host and whether each has confirmed the delisting: it acknowledged an event
+    /// sequence at or after the delisting's, or reported the mini-program purged.
+    func delistingStatus(_ tombstone: Tombstone, host: String) async throws -> JSONValue {
+        let since = clock.now().addingTimeInterval(-activeWindow)
+        let active = try await store.acknowledgements(hostId: host).filter { $0.receivedAt >= since }
+        var confirmed: [JSONValue] = []
+        var pending: [JSONValue] = []
+        for (ack, receivedAt) in active {
+            let entry: JSONValue = .object([
+                "shellId": .string(ack.shellId), "lastSeen": .string(Timestamp.format(receivedAt)),
+                "eventSequence": .number(Double(ack.eventSequence)),
+            ])
+            if ack.eventSequence >= tombstone.sequence || ack.purged.contains(tombstone.appId) {
+                confirmed.append(entry)
+            } else {
+                pending.append(entry)
+            }
+        }
+        return .object([
+            "sequence": .number(Double(tombstone.sequence)), "at": .string(Timestamp.format(tombstone.delistedAt)),
+            "reason": .string(tombstone.reason), "activeShells": .number(Double(active.count)),
+            "confirmed": .number(Double(confirmed.count)), "confirmedShells": .array(confirmed),
+            "pendingShells": .array(pending),
+        ])
+    }
+}
