@@ -32,8 +32,26 @@ public enum CatalogApplication {
         clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
+        let router = try makeRouter(
+            configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub)
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd"),
+            services: [hub],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Every route of the platform, for the application and for tests that compare it with the OpenAPI document.
+    public static func makeRouter(
+        configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring,
+        clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub()
+    ) throws -> Router<CatalogRequestContext> {
         let packages = try PackageStore(dataDirectory: configuration.dataDirectory)
         let router = Router(context: CatalogRequestContext.self)
+        let openAPI = OpenAPIDocument.document
+        router.get("openapi.json") { _, _ -> Response in JSONResponse.make(openAPI) }
         router.add(middleware: ProblemMiddleware())
         router.get("healthz") { _, _ -> Response in
             do {
@@ -61,12 +79,6 @@ public enum CatalogApplication {
             store: store, packages: packages, keyring: keyring, hub: hub, clock: clock,
             eventLifetime: configuration.catalogLifetime
         ).add(to: api)
-        return Application(
-            router: router,
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd"),
-            services: [hub],
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        return router
     }
 }
