@@ -12,7 +12,10 @@ struct Minictl: ParsableCommand {
             2 usage error (unknown option, missing or conflicting arguments).
             """,
         version: "0.1.0",
-        subcommands: [Check.self, Pack.self, Preview.self, Gray.self, Key.self]
+        subcommands: [
+            Check.self, Pack.self, Preview.self, Login.self, Upload.self, Submit.self, Review.self, ListingAction.self,
+            Status.self, Gray.self, Key.self,
+        ]
     )
 
     /// Runs the command with the project's exit codes: 1 for failures, 2 for usage errors.

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Catalog
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Where the platform is and who is calling: flags, then MINICTL_SERVER / MINICTL_TOKEN, then the file
+/// `minictl login` wrote (~/.config/minictl/config.json, mode 0600).
+struct PlatformOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The catalogd URL, such as http://127.0.0.1:8080.", valueName: "URL"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("An API token (catalogd account create prints one).", valueName: "TOKEN"))
+    var token: String?
+
+    @Flag(help: "Print the server's JSON answer instead of text.")
+    var json = false
+
+    static var configFile: URL {
+        let base =
+            ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config")
+        return base.appendingPathComponent("minictl/config.json")
+    }
+
+    func client() throws -> PlatformClient {
+        let environment = ProcessInfo.processInfo.environment
+        var saved: [String: String] = [:]
+        if let data = try? Data(contentsOf: Self.configFile),
+            let decoded = try? JSONDecoder().decode([String: String].self, from: data)
+        {
+            saved = decoded
+        }
+        guard let server = server ?? environment["MINICTL_SERVER"] ?? saved["server"], let url = URL(string: server),
+            url.scheme != nil
+        else {
+            throw CommandFailure("no server: run 'minictl login --server URL --token TOKEN', or pass --server")
+        }
+        return PlatformClient(base: url, token: token ?? environment["MINICTL_TOKEN"] ?? saved["token"])
+    }
+}
+
+/// A small synchronous HTTP client for the management API; problem documents become `CommandFailure`s.
+struct PlatformClient {
+    var base: URL
+    var token: String?
+
+    func call(
+        _ method: String, _ path: String, json body: JSONValue? = nil, data: Data? = nil, contentType: String? = nil
+    ) throws -> JSONValue {
+        var request = URLRequest(url: base.appendingPathComponent(path))
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body.serialized().utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let data {
+            request.httpBody = data
+            request.setValue(contentType ?? "application/octet-stream", forHTTPHeaderField: "Content-Type")
+        }
+        let prepared = request
+        let outcome = Preview.runBlockingResult { () -> Result<(Data, Int), Error> in
+            do {
+                let (data, response) = try await URLSession.shared.data(for: prepared)
+                return .success((data, (response as? HTTPURLResponse)?.statusCode ?? 0))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (data, status): (Data, Int)
+        switch outcome {
+        case .success(let value): (data, status) = value
+        case .failure(let error):
+            throw CommandFailure("cannot reach \(base.absoluteString): \(error.localizedDescription)")
+        }
+        let value = data.isEmpty ? JSONValue.object([:]) : ((try? JSONValue.parse(data)) ?? .object([:]))
+        guard (200..<300).contains(status) else {
+            let cursor = JSONCursor(value)
+            let detail = (try? cursor.require("detail").string()) ?? "HTTP \(status)"
+            let code = (try? cursor.require("code").string()) ?? "http-\(status)"
+            throw CommandFailure("\(detail) [\(code)]")
+        }
+        return value
+    }
+}
+
+extension Preview {
+    /// Runs async work from a synchronous command and waits for its result.
+    static func runBlockingResult<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let box = BlockingBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            box.value = await work()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
+    }
+}
+
+/// Prints JSON for scripts, or text for people.
+func emit(_ value: JSONValue, json: Bool, text: () -> String) {
+    print(json ? value.serialized() : text())
+}
+
+/// Carries a value out of a task to the thread that waits for it.
+final class BlockingBox<T>: @unchecked Sendable {
+    var value: T?
+}

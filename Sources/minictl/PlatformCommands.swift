@@ -1,0 +1,200 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import MiniKit
+
+struct Login: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Save the server and token (checked against the server) to ~/.config/minictl/config.json (0600).")
+
+    @OptionGroup var platform: PlatformOptions
+
+    func run() throws {
+        guard let server = platform.server, let token = platform.token else {
+            throw ValidationError("give --server URL and --token TOKEN")
+        }
+        _ = try PlatformClient(base: URL(string: server)!, token: token).call("GET", "v1/hosts")
+        let file = PlatformOptions.configFile
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
+        let data = try JSONEncoder().encode(["server": server, "token": token])
+        FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600])
+        print("logged in to \(server); saved \(file.path)")
+    }
+}
+
+struct Upload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Upload a version of a mini-program (a folder is checked and packed first).")
+
+    @Argument(help: "The mini-program id (the manifest id).") var app: String
+    @Argument(help: ArgumentHelp("A mini-program folder or package file.", valueName: "PATH")) var path: String
+    @OptionGroup var platform: PlatformOptions
+
+    func run() throws {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw CommandFailure("'\(path)' does not exist")
+        }
+        let data: Data
+        if isDirectory.boolValue {
+            do {
+                data = try PackageFiles.read(folder: url).pack()
+            } catch {
+                throw CommandFailure(error.rendered)
+            }
+        } else {
+            data = try readFile(path, what: "package", limit: MiniKitLimits.maximumPackageSize)
+        }
+        FileHandle.standardError.write(Data("uploading \(data.count) bytes to \(app)…\n".utf8))
+        let reply = try platform.client().call(
+            "POST", "v1/apps/\(app)/versions", data: data, contentType: "application/zip")
+        let cursor = JSONCursor(reply)
+        emit(reply, json: platform.json) {
+            "uploaded \(app) \((try? cursor.require("version").string()) ?? "?") — sha256 \((try? cursor.require("sha256").string()) ?? "?"), state \((try? cursor.require("reviewState").string()) ?? "?")"
+        }
+    }
+}
+
+struct Submit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Submit an uploaded version for review.")
+    @Argument var app: String
+    @Argument var version: String
+    @OptionGroup var platform: PlatformOptions
+
+    func run() throws {
+        let reply = try platform.client().call("POST", "v1/apps/\(app)/versions/\(version)/submit", json: .object([:]))
+        emit(reply, json: platform.json) {
+            "submitted \(app) \(version): waiting for \((try? JSONCursor(reply).require("waitingFor").string()) ?? "review")"
+        }
+    }
+}
+
+struct Review: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The review queue and decisions.", subcommands: [List.self, Approve.self, Reject.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Versions waiting for your stage (all stages for ops).")
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call("GET", "v1/reviews")
+            emit(reply, json: platform.json) {
+                let rows = ((try? JSONCursor(reply).require("versions").array()) ?? []).map { item in
+                    "\((try? item.require("appId").string()) ?? "?") \((try? item.require("version").string()) ?? "?")  waiting for \((try? item.require("waitingFor").string()) ?? "?")  uploaded by \((try? item.require("uploadedBy").string()) ?? "?")"
+                }
+                return rows.isEmpty ? "nothing waits for you" : rows.joined(separator: "\n")
+            }
+        }
+    }
+
+    struct Approve: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve the stage a version waits for.")
+        @Argument var app: String
+        @Argument var version: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call(
+                "POST", "v1/apps/\(app)/versions/\(version)/approve", json: .object([:]))
+            emit(reply, json: platform.json) {
+                "\(app) \(version): \((try? JSONCursor(reply).require("reviewState").string()) ?? "?")"
+            }
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reject a version, with the reason the partner reads.")
+        @Argument var app: String
+        @Argument var version: String
+        @Option(help: "Why (4 to 500 characters).") var reason: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call(
+                "POST", "v1/apps/\(app)/versions/\(version)/reject", json: .object(["reason": .string(reason)]))
+            emit(reply, json: platform.json) { "\(app) \(version): rejected" }
+        }
+    }
+}
+
+/// release, widen, full, pause, cancel, rollback, delist, relist: one shape, one implementation.
+struct ListingAction: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "listing",
+        abstract: "Change where and to whom a mini-program is listed (ops).",
+        discussion: """
+            ACTION is release (with --version, and --percent for a gray release), widen (--percent), full, pause,
+            cancel, rollback (--version), delist (--reason; --host all delists everywhere) or relist.
+            """)
+
+    @Argument(help: "release, widen, full, pause, cancel, rollback, delist or relist.") var action: String
+    @Argument(help: "The mini-program id.") var app: String
+    @Option(help: "The host app, or 'all' (delist only).") var host: String
+    @Option(help: "The version (release, rollback).") var version: String?
+    @Option(help: "The gray percentage, 1 to 100 (release, widen).") var percent: Int?
+    @Option(help: "Why (delist).") var reason: String?
+    @OptionGroup var platform: PlatformOptions
+
+    func validate() throws {
+        guard ["release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist"].contains(action) else {
+            throw ValidationError("unknown action '\(action)'")
+        }
+    }
+
+    func run() throws {
+        var body: [String: JSONValue] = ["host": .string(host)]
+        if let version { body["version"] = .string(version) }
+        if let percent { body["percent"] = .number(Double(percent)) }
+        if let reason { body["reason"] = .string(reason) }
+        let reply = try platform.client().call("POST", "v1/apps/\(app)/\(action)", json: .object(body))
+        emit(reply, json: platform.json) {
+            let cursor = JSONCursor(reply)
+            return
+                "\(app) on \(host): \((try? cursor.require("state").string()) ?? "done") (event \((try? cursor.require("eventSequence").int()).map(String.init) ?? "-"))"
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Per host: the listing, and who confirmed the latest delisting.")
+    @Argument var app: String
+    @OptionGroup var platform: PlatformOptions
+
+    func run() throws {
+        let reply = try platform.client().call("GET", "v1/apps/\(app)/status")
+        emit(reply, json: platform.json) {
+            var lines = ["HOST        STATE      STABLE   GRAY         DELISTING"]
+            for host in (try? JSONCursor(reply).require("hosts").array()) ?? [] {
+                let plan = try? host.require("plan")
+                let stable = (try? plan?.require("stableVersion").string()) ?? "-"
+                var gray = "-"
+                if let release = try? plan?.require("gray") {
+                    gray = "\((try? release.require("version").string()) ?? "?")"
+                }
+                var delisting = "-"
+                if let status = try? host.require("delisting") {
+                    let confirmed = (try? status.require("confirmed").int()) ?? 0
+                    let active = (try? status.require("activeShells").int()) ?? 0
+                    let pending = ((try? status.require("pendingShells").array()) ?? []).compactMap {
+                        try? $0.require("shellId").string()
+                    }
+                    delisting =
+                        "\(confirmed)/\(active) active shells confirmed"
+                        + (pending.isEmpty ? "" : "; waiting: \(pending.joined(separator: ", "))")
+                }
+                func pad(_ text: String, _ width: Int) -> String {
+                    text + String(repeating: " ", count: max(1, width - text.count))
+                }
+                lines.append(
+                    pad((try? host.require("host").string()) ?? "?", 12)
+                        + pad((try? host.require("state").string()) ?? "?", 11) + pad(stable, 9) + pad(gray, 13)
+                        + delisting)
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Catalog
+import Foundation
+import Testing
+
+/// minictl against a real catalogd: a partner uploads, reviewers approve, operations release and delist.
+struct PlatformCommandTests {
+    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("sample-apps")
+
+    /// Starts `catalogd serve` on a free port; returns the process and its URL.
+    static func serve(_ data: URL) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
+        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let address = text.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init) ?? ""
+        return (process, address)
+    }
+
+    static func token(_ data: URL, _ id: String, _ role: String) throws -> String {
+        let result = try CommandRunner.run(
+            "catalogd", ["account", "create", "--data", data.path, "--id", id, "--name", id, "--role", role])
+        return String(result.stdout.split(separator: "\n").last?.split(separator: " ").last ?? "")
+    }
+
+    @Test("upload → submit → two approvals → gray release → delist → status, all through minictl")
+    func workflow() throws {
+        let folder = try TemporaryDirectory()
+        let data = folder.url.appendingPathComponent("data")
+        let ops = try Self.token(data, "ops-1", "ops")
+        let developer = try Self.token(data, "dev-1", "developer:carins")
+        let compliance = try Self.token(data, "rev-c", "reviewer:compliance")
+        let risk = try Self.token(data, "rev-r", "reviewer:risk")
+        let (server, url) = try Self.serve(data)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        func minictl(_ arguments: [String], _ token: String) throws -> CommandRunner.Result {
+            try CommandRunner.run("minictl", arguments + ["--server", url, "--token", token])
+        }
+        // The platform objects are created with the API directly; minictl covers the partner and operator steps.
+        let config = ["XDG_CONFIG_HOME": folder.url.appendingPathComponent("config").path]
+        let login = try CommandRunner.run("minictl", ["login", "--server", url, "--token", ops], environment: config)
+        #expect(login.status == 0, "\(login.stderr)")
+        let mode =
+            try FileManager.default.attributesOfItem(
+                atPath: folder.url.appendingPathComponent("config/minictl/config.json").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try CommandRunner.run("minictl", ["login", "--server", url, "--token", "mct_wrong"]).status == 1)
+        _ = try Self.post(url, "v1/partners", ops, #"{"id": "carins", "name": "CarIns"}"#)
+        _ = try Self.post(url, "v1/hosts", ops, #"{"id": "mbank", "name": "Mobile banking"}"#)
+        _ = try Self.post(
+            url, "v1/apps", developer,
+            #"{"id": "com.carins.quote", "partnerId": "carins", "name": "Car", "category": "insurance"}"#)
+
+        let upload = try minictl(
+            ["upload", "com.carins.quote", Self.samples.appendingPathComponent("car-insurance").path], developer)
+        #expect(upload.status == 0, "\(upload.stderr)")
+        #expect(upload.stdout.contains("uploaded com.carins.quote 2.1.0"))
+        #expect(
+            try minictl(["submit", "com.carins.quote", "2.1.0"], developer).stdout.contains("waiting for compliance"))
+        #expect(try minictl(["review", "list"], compliance).stdout.contains("com.carins.quote 2.1.0"))
+        #expect(
+            try minictl(["review", "approve", "com.carins.quote", "2.1.0"], risk).status == 1,
+            "risk waits for compliance")
+        #expect(try minictl(["review", "approve", "com.carins.quote", "2.1.0"], compliance).status == 0)
+        #expect(try minictl(["review", "approve", "com.carins.quote", "2.1.0"], risk).stdout.contains("approved"))
+        #expect(
+            try minictl(
+                ["listing", "release", "com.carins.quote", "--host", "mbank", "--version", "2.1.0", "--percent", "30"],
+                ops
+            ).stdout.contains("gray"))
+        let delist = try minictl(
+            ["listing", "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended"], ops)
+        #expect(delist.stdout.contains("delisted"))
+        let again = try minictl(
+            ["listing", "delist", "com.carins.quote", "--host", "mbank", "--reason", "again, please"], ops)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("is not listed on mbank [illegal-transition]"))
+        let status = try minictl(["status", "com.carins.quote"], ops)
+        #expect(status.stdout.contains("mbank       delisted"))
+        let json = try minictl(["status", "com.carins.quote", "--json"], ops)
+        #expect(json.stdout.contains("\"reason\":\"Partner licence suspended\""))
+    }
+
+    static func post(_ url: String, _ path: String, _ token: String, _ body: String) throws -> Int32 {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = [
+            "-s", "-o", "/dev/null", "-X", "POST", "-H", "Authorization: Bearer \(token)", "-d", body, "\(url)/\(path)",
+        ]
+        try curl.run()
+        curl.waitUntilExit()
+        return curl.terminationStatus
+    }
+}
