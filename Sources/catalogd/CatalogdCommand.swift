@@ -36,6 +36,12 @@ struct Serve: AsyncParsableCommand {
         ))
     var reviewStages: String = "compliance,risk"
 
+    @Option(
+        help: ArgumentHelp(
+            "Load a demo data set before serving (idempotent); prints the tokens and host keys it creates.",
+            valueName: "FILE"))
+    var seed: String?
+
     private var stages: [String] {
         reviewStages.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
     }
@@ -69,6 +75,21 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("catalogd: error: cannot open the data folder '\(data)': \(error)\n".utf8))
             throw ExitCode(1)
+        }
+        if let seed {
+            do {
+                let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: directory), stages: stages)
+                let report = try await seeder.load(URL(fileURLWithPath: seed))
+                var lines = ["seeded \(seed): \(report.versions.count) version(s), \(report.releases.count) release(s)"]
+                for account in report.accounts {
+                    lines.append("  account \(account.id) (\(account.role)): \(account.token)")
+                }
+                for host in report.hostKeys { lines.append("  host key \(host.host): \(host.key)") }
+                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            } catch {
+                FileHandle.standardError.write(Data("catalogd: error: cannot load the seed: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
         }
         let configuration = ServerConfiguration(
             dataDirectory: directory, listen: try ListenAddress(parsing: listen), reviewStages: stages)

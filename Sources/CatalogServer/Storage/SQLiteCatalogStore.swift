@@ -435,6 +435,12 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func accountExists(id: String) async throws -> Bool {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [id]) != nil
+        }
+    }
+
     public func account(forTokenHash hash: String) async throws -> Account? {
         try await pool.read { db in
             guard

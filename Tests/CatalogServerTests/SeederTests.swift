@@ -1,0 +1,51 @@
+import Catalog
+import CatalogServer
+import Foundation
+import MiniKit
+import Testing
+
+struct SeederTests {
+    static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("seeds/demo.json")
+
+    @Test("the demo seed loads a ready platform, and loading it again changes nothing")
+    func idempotent() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteCatalogStore(directory: directory)
+        let seeder = Seeder(
+            store: store, packages: try PackageStore(dataDirectory: directory), stages: ["compliance", "risk"])
+        let first = try await seeder.load(Self.seeds)
+        #expect(first.versions.count == 5)
+        #expect(first.hostKeys.map(\.host) == ["mbank", "carunit", "kiosk"])
+        #expect(first.accounts.count == 6)
+        #expect(try await store.hostApps().count == 3)
+        let carins = try await store.listings(appId: "com.carins.quote")
+        #expect(Set(carins.map { "\($0.hostId):\($0.state.rawValue)" }) == ["mbank:full", "carunit:gray"])
+        #expect(
+            try await store.version(appId: "com.carins.quote", version: SemanticVersion(2, 1, 0))?.version.reviewState
+                == .approved)
+        let catalogVersion = try await store.hostState("mbank").catalogVersion
+
+        let second = try await seeder.load(Self.seeds)
+        #expect(
+            second.versions.isEmpty && second.accounts.isEmpty && second.hostKeys.isEmpty && second.releases.isEmpty)
+        #expect(try await store.hostState("mbank").catalogVersion == catalogVersion)
+    }
+
+    @Test("a broken seed file is refused with its path")
+    func broken() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("bad.json")
+        try Data(#"{"accounts": [{"id": "x1", "name": "X", "role": "boss"}]}"#.utf8).write(to: file)
+        let store = try SQLiteCatalogStore(directory: directory)
+        let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: directory), stages: ["compliance"])
+        await #expect {
+            try await seeder.load(file)
+        } throws: { error in
+            "\(error)".contains("$.accounts[0].role: unknown role")
+        }
+    }
+}
