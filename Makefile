@@ -36,7 +36,8 @@ bench: deps
 ## demo: what the platform can show today (see README, "Demo")
 demo: deps
 	$(SWIFT) build --product minictl
-	./scripts/demo.sh ./.build/debug/minictl
+	$(SWIFT) build --product catalogd
+	./scripts/demo.sh ./.build/debug/minictl ./.build/debug/catalogd
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINICTL=${1:-.build/debug/minictl}
+CATALOGD=${2:-.build/debug/catalogd}
 PLANS=examples/gray/mbank-gray-plans.json
 USERS=examples/gray/mbank-users.jsonl
 
@@ -40,6 +41,33 @@ step "The quote flow, from the plate number to the plans (the host answers conse
   "minictl preview $package --fixtures sample-apps/car-insurance.fixtures.json --keys 'type:沪a12345 down right down down enter' --events"
 "$MINICTL" preview "$package" --fixtures sample-apps/car-insurance.fixtures.json --keys 'type:沪a12345 down right down down enter' --events
 rm -f "$package"
+
+if [ -x "$CATALOGD" ]; then
+  data=$(mktemp -d)
+  step "The management platform with the demo data (seeds/demo.json)" \
+    "catalogd serve --data $data --listen 127.0.0.1:0 --seed seeds/demo.json"
+  "$CATALOGD" serve --data "$data" --listen 127.0.0.1:0 --seed seeds/demo.json > "$data/out.txt" 2> "$data/log.txt" &
+  server=$!
+  for _ in $(seq 1 50); do grep -q "listening on" "$data/out.txt" 2>/dev/null && break; sleep 0.2; done
+  cat "$data/out.txt"
+  url=$(grep -o 'http://[0-9.:]*' "$data/out.txt" | head -1)
+  ops=$(awk '/account ops-wang/ {print $NF}' "$data/out.txt")
+  hostkey=$(awk '/host key mbank/ {print $NF}' "$data/out.txt")
+
+  step "What a mobile-banking shell receives for user u-1002 (a signed envelope; payload decoded here)" \
+    "curl -H 'X-Host-Key: …' '$url/v1/hosts/mbank/catalog?user=u-1002'"
+  curl -s -H "X-Host-Key: $hostkey" "$url/v1/hosts/mbank/catalog?user=u-1002" \
+    | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("signed by", e["signatures"][0]["keyid"]); [print(" ", x["appId"], x["version"], "(gray)" if x["gray"] else "") for x in p["entries"]]; print("  tombstones:", [t["appId"] for t in p["tombstones"]])'
+
+  step "Operations delist the car insurance everywhere, then check who confirmed" \
+    "minictl listing delist com.carins.quote --host all --reason 'Partner licence suspended'; minictl status com.carins.quote"
+  "$MINICTL" listing delist com.carins.quote --host all --reason "Partner licence suspended" --server "$url" --token "$ops"
+  "$MINICTL" status com.carins.quote --server "$url" --token "$ops"
+  curl -s -H "X-Host-Key: $hostkey" "$url/v1/hosts/mbank/catalog?user=u-1002" \
+    | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("  now the shell is told: tombstones", [(t["appId"], t["reason"]) for t in p["tombstones"]])'
+  kill "$server"; wait "$server" 2>/dev/null || true
+  rm -rf "$data"
+fi
 
 keys=$(mktemp -d)
 step "The signing key that catalog envelopes are signed with (shells pin the public key)" \
