@@ -151,9 +151,16 @@ struct ListingAction: ParsableCommand {
         if let reason { body["reason"] = .string(reason) }
         let reply = try platform.client().call("POST", "v1/apps/\(app)/\(action)", json: .object(body))
         emit(reply, json: platform.json) {
+            func line(_ item: JSONCursor, _ host: String) -> String {
+                let state = (try? item.require("state").string()) ?? "done"
+                let event = (try? item.require("eventSequence").int()).map(String.init) ?? "-"
+                return "\(app) on \((try? item.require("host").string()) ?? host): \(state) (event \(event))"
+            }
             let cursor = JSONCursor(reply)
-            return
-                "\(app) on \(host): \((try? cursor.require("state").string()) ?? "done") (event \((try? cursor.require("eventSequence").int()).map(String.init) ?? "-"))"
+            if let listings = try? cursor.require("listings").array() {
+                return listings.map { line($0, "?") }.joined(separator: "\n")
+            }
+            return line(cursor, host)
         }
     }
 }
