@@ -30,6 +30,7 @@ test: deps
 
 ## bench: release-build the benchmarks and print their numbers
 bench: deps
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || echo "wrk is missing: the server benchmarks will be skipped"
 	$(SWIFT) build -c release --product minicatalog-bench
 	./.build/release/minicatalog-bench
 

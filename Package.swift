@@ -104,7 +104,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "minicatalog-bench",
-            dependencies: ["Catalog", "MiniKit", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "Catalog", "MiniKit", "CatalogServer", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // MARK: Tests

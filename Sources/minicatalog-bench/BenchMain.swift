@@ -2,10 +2,10 @@ import Foundation
 
 /// `minicatalog-bench`: prints the numbers recorded in docs/PERFORMANCE.md. Run with `make bench`.
 ///
-/// `minicatalog-bench [catalog|minikit|all] [USERS]`
+/// `minicatalog-bench [catalog|minikit|server|all] [USERS]`
 @main
 struct BenchMain {
-    static func main() throws {
+    static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let section = arguments.first ?? "all"
         let users = arguments.dropFirst().first.flatMap(Int.init) ?? 100_000
@@ -16,6 +16,9 @@ struct BenchMain {
         }
         if section == "all" || section == "minikit" {
             try MiniKitBenchmarks.run()
+        }
+        if section == "all" || section == "server" {
+            try await ServerBenchmarks.run()
         }
         print(String(format: "\npeak resident memory: %.1f MiB", Double(Measure.peakResidentBytes()) / 1_048_576))
     }

@@ -12,6 +12,7 @@ struct SyncRoutes {
     let clock: any CatalogClock
     /// How long a signed catalog is valid.
     let catalogLifetime: TimeInterval
+    let cache = CatalogCache()
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("hosts/:hostId/catalog") { request, context -> Response in
@@ -33,15 +34,41 @@ struct SyncRoutes {
             }
             let grayContext = GrayContext(
                 userId: user, sessionId: query.get("session"), appName: hostId, properties: properties)
-            let envelope = try await signedCatalog(hostId: hostId, context: grayContext)
-            let etag = "\"\(PackageStore.digest(envelope.payload).prefix(32))\""
+            let host = try await cache.host(hostId, store: store, clock: clock)
+            let resolved = host.appIds.compactMap { appId -> CatalogEntry? in
+                guard let resolution = host.resolver.resolve(appId, context: grayContext),
+                    let version = resolution.version,
+                    var entry = host.entries[appId]?[version]
+                else { return nil }
+                entry.gray = resolution.isGray
+                return entry
+            }
+            let window = max(1, catalogLifetime / 4)
+            let issuedAt = Date(
+                timeIntervalSince1970: (clock.now().timeIntervalSince1970 / window).rounded(.down) * window)
+            // The ETag names everything the payload holds, so it is known before anything is signed.
+            let identity =
+                "\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(user)|"
+                + resolved.map { "\($0.appId)@\($0.version)\($0.gray ? "g" : "")" }.joined(separator: ",")
+            let etag = "\"\(PackageStore.digest(Data(identity.utf8)).prefix(32))\""
             var headers = HTTPFields()
             headers[.eTag] = etag
             headers[.cacheControl] = "no-cache"
             if request.headers[.ifNoneMatch] == etag {
                 return Response(status: .notModified, headers: headers)
             }
-            let body = try WireFormat.encoder().encode(envelope)
+            let body: Data
+            if let cached = await cache.body(etag) {
+                body = cached
+            } else {
+                let snapshot = CatalogSnapshot(
+                    hostId: hostId, userId: user, catalogVersion: host.catalogVersion,
+                    eventSequence: host.eventSequence,
+                    issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(catalogLifetime), entries: resolved,
+                    tombstones: host.tombstones)
+                body = try WireFormat.encoder().encode(try SignedEnvelope.sign(snapshot, with: [keyring.signingKey]))
+                await cache.remember(body, for: etag)
+            }
             headers[.contentType] = "application/json"
             headers[.contentLength] = String(body.count)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
@@ -59,33 +86,5 @@ struct SyncRoutes {
         guard let host = try await store.hostApp(id: hostId), host.active else {
             throw ProblemError(.forbidden, code: "host-inactive", detail: "host app '\(hostId)' is deactivated")
         }
-    }
-
-    /// The catalog of one host for one user, signed. Issue and expiry times are aligned to a quarter of the
-    /// lifetime, so an unchanged catalog signs to the same bytes (and ETag) for that long.
-    func signedCatalog(hostId: String, context: GrayContext) async throws -> SignedEnvelope {
-        let listings = try await store.listings(hostId: hostId).filter { [.full, .gray, .paused].contains($0.state) }
-        let resolver = CatalogResolver(plans: listings.map(\.plan), clock: clock)
-        var entries: [CatalogEntry] = []
-        for listing in listings {
-            guard let resolution = resolver.resolve(listing.appId, context: context), let version = resolution.version,
-                let stored = try await store.version(appId: listing.appId, version: version),
-                let program = try await store.miniProgram(id: listing.appId)
-            else { continue }
-            entries.append(
-                CatalogEntry(
-                    appId: program.id, name: program.name, category: program.category, version: version,
-                    package: stored.version.package, grantedScopes: stored.version.scopes.map(\.scope),
-                    grantedDomains: stored.version.domains, gray: resolution.isGray))
-        }
-        let state = try await store.hostState(hostId)
-        let window = max(1, catalogLifetime / 4)
-        let issuedAt = Date(timeIntervalSince1970: (clock.now().timeIntervalSince1970 / window).rounded(.down) * window)
-        let snapshot = CatalogSnapshot(
-            hostId: hostId, userId: context.userId ?? "", catalogVersion: state.catalogVersion,
-            eventSequence: state.eventSequence,
-            issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(catalogLifetime), entries: entries,
-            tombstones: try await store.delistings(hostId: hostId))
-        return try SignedEnvelope.sign(snapshot, with: [keyring.signingKey])
     }
 }

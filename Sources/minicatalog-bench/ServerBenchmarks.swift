@@ -1,0 +1,76 @@
+import Catalog
+import CatalogServer
+import Foundation
+import Hummingbird
+import Logging
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// catalogd's numbers: revalidations (304) and full signed catalogs per second, measured with wrk on
+/// loopback against an in-process server loaded with seeds/demo.json. Server and load share the 2 cores.
+enum ServerBenchmarks {
+    static func run() async throws {
+        guard FileManager.default.fileExists(atPath: "/usr/bin/wrk") else {
+            print("\ncatalogd: skipped (wrk is not installed; make bench installs it)")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteCatalogStore(directory: directory)
+        let (keyring, _) = try ServerKeyring.loadOrCreate(in: directory)
+        let seeder = Seeder(
+            store: store, packages: try PackageStore(dataDirectory: directory), stages: ["compliance", "risk"])
+        let report = try await seeder.load(URL(fileURLWithPath: "seeds/demo.json"))
+        guard let hostKey = report.hostKeys.first(where: { $0.host == "mbank" })?.key else { return }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let application = try CatalogApplication.build(
+            configuration: ServerConfiguration(
+                dataDirectory: directory, listen: ListenAddress(host: "127.0.0.1", port: 0)),
+            store: store, keyring: keyring, logger: logger
+        ) { port in continuation.yield(port) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.runService(gracefulShutdownSignals: []) }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { return }
+            let url = "http://127.0.0.1:\(port)/v1/hosts/mbank/catalog?user=u-1002&p.region=shanghai"
+            var request = URLRequest(url: URL(string: url)!)
+            request.setValue(hostKey, forHTTPHeaderField: "X-Host-Key")
+            let (body, response) = try await URLSession.shared.data(for: request)
+            let etag = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "ETag") ?? ""
+            print(
+                "\ncatalogd on loopback (seeds/demo.json, mobile-banking host, \(body.count)-byte signed catalog), wrk -t2 -c32 -d5s"
+            )
+            let revalidations = try wrk(url, headers: ["X-Host-Key: \(hostKey)", "If-None-Match: \(etag)"])
+            print(
+                "  catalog revalidations (304): \(Measure.format(revalidations)) requests/s — goal ≥ 10.0k: \(revalidations >= 10_000 ? "met" : "NOT met")"
+            )
+            let full = try wrk(url, headers: ["X-Host-Key: \(hostKey)"])
+            print(
+                "  full signed catalogs (200): \(Measure.format(full)) requests/s — goal ≥ 2.0k: \(full >= 2_000 ? "met" : "NOT met")"
+            )
+            group.cancelAll()
+        }
+    }
+
+    /// Runs wrk and returns its requests per second.
+    static func wrk(_ url: String, headers: [String]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+        process.arguments = ["-t2", "-c32", "-d5s"] + headers.flatMap { ["-H", $0] } + [url]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let line = text.split(separator: "\n").first { $0.hasPrefix("Requests/sec:") } ?? ""
+        let non2xx = text.split(separator: "\n").first { $0.contains("Non-2xx") }
+        if let non2xx, !headers.contains(where: { $0.hasPrefix("If-None-Match") }) {
+            print("  (wrk: \(non2xx.trimmingCharacters(in: .whitespaces)))")
+        }
+        return Double(line.split(separator: " ").last ?? "0") ?? 0
+    }
+}
