@@ -50,6 +50,7 @@ public enum CatalogApplication {
     ) throws -> Router<CatalogRequestContext> {
         let packages = try PackageStore(dataDirectory: configuration.dataDirectory)
         let router = Router(context: CatalogRequestContext.self)
+        let cache = CatalogCache()
         let openAPI = OpenAPIDocument.document
         router.get("openapi.json") { _, _ -> Response in JSONResponse.make(openAPI) }
         router.add(middleware: ProblemMiddleware())
@@ -71,8 +72,10 @@ public enum CatalogApplication {
         HostRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
-        ReleaseRoutes(store: store, clock: clock, hub: hub).add(to: api)
-        SyncRoutes(store: store, keyring: keyring, clock: clock, catalogLifetime: configuration.catalogLifetime).add(
+        ReleaseRoutes(store: store, clock: clock, hub: hub, cache: cache).add(to: api)
+        SyncRoutes(
+            store: store, keyring: keyring, clock: clock, catalogLifetime: configuration.catalogLifetime, cache: cache
+        ).add(
             to: api)
         StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
         ShellRoutes(

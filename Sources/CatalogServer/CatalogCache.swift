@@ -17,13 +17,34 @@ actor CatalogCache {
     }
 
     private var hosts: [String: HostCatalog] = [:]
+    /// Host keys already checked: key hash → (host, when checked). Re-checked after a few seconds, so a
+    /// deactivated host or a replaced key stops working promptly without a database read per request.
+    private var keys: [String: (host: String, checked: Date)] = [:]
+    private static let keyRecheck: TimeInterval = 5
     private var bodies: [String: Data] = [:]
     private static let maximumBodies = 4_096
 
-    /// The host's inputs, rebuilt when its catalog version moved.
+    /// Forgets a host's inputs: its listings changed (this process committed them).
+    func invalidate(_ hostId: String) { hosts[hostId] = nil }
+
+    /// The host a key belongs to, when the host is active; nil otherwise.
+    func host(forKey key: String, store: any CatalogStore, now: Date) async throws -> String? {
+        let hash = APIToken.hash(key)
+        if let cached = keys[hash], now.timeIntervalSince(cached.checked) < Self.keyRecheck { return cached.host }
+        guard let host = try await store.host(forKeyHash: hash), try await store.hostApp(id: host)?.active == true
+        else {
+            keys[hash] = nil
+            return nil
+        }
+        if keys.count > 10_000 { keys.removeAll() }
+        keys[hash] = (host, now)
+        return host
+    }
+
+    /// The host's inputs; read from the store when this process has not seen them since its last change.
     func host(_ hostId: String, store: any CatalogStore, clock: any CatalogClock) async throws -> HostCatalog {
+        if let cached = hosts[hostId] { return cached }
         let state = try await store.hostState(hostId)
-        if let cached = hosts[hostId], cached.catalogVersion == state.catalogVersion { return cached }
         let listings = try await store.listings(hostId: hostId).filter { [.full, .gray, .paused].contains($0.state) }
         var entries: [String: [SemanticVersion: CatalogEntry]] = [:]
         for listing in listings {

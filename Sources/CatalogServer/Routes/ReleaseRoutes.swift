@@ -10,6 +10,7 @@ struct ReleaseRoutes {
     let store: any CatalogStore
     let clock: any CatalogClock
     let hub: EventHub
+    let cache: CatalogCache
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         for action in ["release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist"] {
@@ -204,6 +205,7 @@ struct ReleaseRoutes {
         }
         let sequence = try await store.commit(
             listing, event: event, version: eventVersion, reason: input.reason, at: clock.now())
+        await cache.invalidate(host)
         await hub.publish(host)  // the host's open event streams send it now
         try await store.appendAudit(
             AuditEntry(

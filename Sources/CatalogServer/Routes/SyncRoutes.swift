@@ -12,7 +12,7 @@ struct SyncRoutes {
     let clock: any CatalogClock
     /// How long a signed catalog is valid.
     let catalogLifetime: TimeInterval
-    let cache = CatalogCache()
+    let cache: CatalogCache
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("hosts/:hostId/catalog") { request, context -> Response in
@@ -79,12 +79,10 @@ struct SyncRoutes {
         guard let key = request.headers[HTTPField.Name("X-Host-Key")!], key.count < 200 else {
             throw ProblemError(.unauthorized, code: "unauthorized", detail: "shells send their host key in X-Host-Key")
         }
-        guard try await store.host(forKeyHash: APIToken.hash(key)) == hostId else {
+        guard try await cache.host(forKey: key, store: store, now: clock.now()) == hostId else {
             throw ProblemError(
-                .unauthorized, code: "unauthorized", detail: "the host key is not the key of host app '\(hostId)'")
-        }
-        guard let host = try await store.hostApp(id: hostId), host.active else {
-            throw ProblemError(.forbidden, code: "host-inactive", detail: "host app '\(hostId)' is deactivated")
+                .unauthorized, code: "unauthorized",
+                detail: "the host key is not the key of active host app '\(hostId)'")
         }
     }
 }
