@@ -79,7 +79,7 @@ public enum CatalogApplication {
             to: api)
         StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
         ShellRoutes(
-            store: store, packages: packages, keyring: keyring, hub: hub, clock: clock,
+            store: store, packages: packages, keyring: keyring, hub: hub, cache: cache, clock: clock,
             eventLifetime: configuration.catalogLifetime
         ).add(to: api)
         return router

@@ -12,27 +12,10 @@ struct CatalogdCommandTests {
     func serve() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.url.appendingPathComponent("data")
-        let account = try CommandRunner.run(
-            "catalogd", ["account", "create", "--data", data.path, "--id", "ops-1", "--name", "Ops", "--role", "ops"])
-        let token = try #require(
-            account.stdout.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
-        let process = Process()
-        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
-        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let token = try PlatformCommandTests.token(data, "ops-1", "ops")
+        let (process, address, text) = try PlatformCommandTests.serve(data)
         defer { if process.isRunning { process.terminate() } }
-        // The first line names the bound port.
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        let address = try #require(text.split(separator: " ").first { $0.hasPrefix("http://") }, "first line: \(text)")
+        #expect(address.hasPrefix("http://127.0.0.1:"))
         let (body, _) = try await URLSession.shared.data(from: URL(string: "\(address)/healthz")!)
         #expect(String(decoding: body, as: UTF8.self).contains("\"status\":\"ok\""))
         // An open event stream must not keep the server from stopping.

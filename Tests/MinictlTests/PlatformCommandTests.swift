@@ -7,8 +7,8 @@ struct PlatformCommandTests {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("sample-apps")
 
-    /// Starts `catalogd serve` on a free port; returns the process and its URL.
-    static func serve(_ data: URL) throws -> (Process, String) {
+    /// Starts `catalogd serve` on a free port; returns the process, its URL and the line that announced it.
+    static func serve(_ data: URL) throws -> (Process, String, String) {
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
         process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"]
@@ -24,7 +24,7 @@ struct PlatformCommandTests {
         }
         let text = String(decoding: line, as: UTF8.self)
         let address = text.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init) ?? ""
-        return (process, address)
+        return (process, address, text)
     }
 
     static func token(_ data: URL, _ id: String, _ role: String) throws -> String {
@@ -41,7 +41,7 @@ struct PlatformCommandTests {
         let developer = try Self.token(data, "dev-1", "developer:carins")
         let compliance = try Self.token(data, "rev-c", "reviewer:compliance")
         let risk = try Self.token(data, "rev-r", "reviewer:risk")
-        let (server, url) = try Self.serve(data)
+        let (server, url, _) = try Self.serve(data)
         defer {
             server.terminate()
             server.waitUntilExit()

@@ -11,6 +11,7 @@ struct ShellRoutes {
     let packages: PackageStore
     let keyring: ServerKeyring
     let hub: EventHub
+    let cache: CatalogCache
     let clock: any CatalogClock
     let eventLifetime: TimeInterval
 
@@ -21,7 +22,7 @@ struct ShellRoutes {
             // Any shell (host key) or account may download: packages are immutable and addressed by content.
             if context.account == nil {
                 guard let key = request.headers[Self.hostKeyHeader], key.count < 200,
-                    try await store.host(forKeyHash: APIToken.hash(key)) != nil
+                    try await cache.host(forKey: key, store: store, now: clock.now()) != nil
                 else {
                     throw ProblemError(.unauthorized, code: "unauthorized", detail: "send X-Host-Key or a bearer token")
                 }
@@ -131,9 +132,10 @@ struct ShellRoutes {
         guard let key = request.headers[Self.hostKeyHeader], key.count < 200 else {
             throw ProblemError(.unauthorized, code: "unauthorized", detail: "shells send their host key in X-Host-Key")
         }
-        guard try await store.host(forKeyHash: APIToken.hash(key)) == hostId else {
+        guard try await cache.host(forKey: key, store: store, now: clock.now()) == hostId else {
             throw ProblemError(
-                .unauthorized, code: "unauthorized", detail: "the host key is not the key of host app '\(hostId)'")
+                .unauthorized, code: "unauthorized",
+                detail: "the host key is not the key of active host app '\(hostId)'")
         }
     }
 }
