@@ -5,7 +5,7 @@ import Foundation
 struct Gray: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate and explain gray-release rules (Unleash semantics).",
-        subcommands: [Eval.self]
+        subcommands: [Eval.self, Explain.self]
     )
 }
 
@@ -182,4 +182,46 @@ func readFile(_ path: String, what: String, limit: Int = JSONValue.maximumDocume
         throw CommandFailure("\(what) '\(path)' is more than the limit of \(limit) bytes")
     }
     return data
+}
+
+extension Gray {
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask the platform which version a user gets of a mini-program on a host, and why.")
+
+        @Argument(help: "The mini-program id.") var app: String
+        @Option(help: "The user id.") var user: String
+        @Option(help: "The host app.") var host: String
+        @Option(
+            name: .customLong("property"),
+            help: ArgumentHelp("A context property NAME=VALUE (repeatable).", valueName: "NAME=VALUE"))
+        var properties: [String] = []
+        @OptionGroup var platform: PlatformOptions
+
+        func validate() throws {
+            for property in properties where !property.contains("=") {
+                throw ValidationError("--property takes NAME=VALUE, not '\(property)'")
+            }
+        }
+
+        func run() throws {
+            var components = URLComponents()
+            components.queryItems =
+                [URLQueryItem(name: "host", value: host), URLQueryItem(name: "user", value: user)]
+                + properties.map { property in
+                    let parts = property.split(separator: "=", maxSplits: 1)
+                    return URLQueryItem(name: "p.\(parts[0])", value: parts.count > 1 ? String(parts[1]) : "")
+                }
+            let reply = try platform.client().call(
+                "GET", "v1/apps/\(app)/explain?\(components.percentEncodedQuery ?? "")")
+            emit(reply, json: platform.json) {
+                let cursor = JSONCursor(reply)
+                var text = (try? cursor.require("summary").string()) ?? ""
+                if let explanation = try? cursor.require("explanation").require("text").string() {
+                    text += "\n" + explanation.split(separator: "\n").map { "  \($0)" }.joined(separator: "\n")
+                }
+                return text
+            }
+        }
+    }
 }

@@ -50,7 +50,11 @@ struct PlatformClient {
     func call(
         _ method: String, _ path: String, json body: JSONValue? = nil, data: Data? = nil, contentType: String? = nil
     ) throws -> JSONValue {
-        var request = URLRequest(url: base.appendingPathComponent(path))
+        let parts = path.split(separator: "?", maxSplits: 1)
+        var components = URLComponents(
+            url: base.appendingPathComponent(String(parts[0])), resolvingAgainstBaseURL: false)!
+        if parts.count > 1 { components.percentEncodedQuery = String(parts[1]) }
+        var request = URLRequest(url: components.url!)
         request.httpMethod = method
         request.timeoutInterval = 30
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }

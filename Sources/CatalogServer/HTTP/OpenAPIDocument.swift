@@ -82,6 +82,9 @@ enum OpenAPIDocument {
             method: "GET", path: "/v1/apps/{appId}/status", summary: "Listings and delisting confirmations per host",
             auth: "bearer", success: 200),
         .init(
+            method: "GET", path: "/v1/apps/{appId}/explain", summary: "Which version a user gets on a host, and why",
+            auth: "bearer", success: 200),
+        .init(
             method: "GET", path: "/v1/hosts/{hostId}/catalog", summary: "The signed catalog of a user", auth: "hostKey",
             success: 200),
         .init(

@@ -12,6 +12,49 @@ struct StatusRoutes {
     let activeWindow: TimeInterval
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
+        group.get("apps/:appId/explain") { request, context -> Response in
+            let account = try context.requireAccount()
+            let appId = context.parameters.get("appId") ?? ""
+            guard let program = try await store.miniProgram(id: appId) else {
+                throw ProblemError.notFound("no mini-program '\(appId)'")
+            }
+            try AppRoutes.requireOwnerOrStaff(account, program: program)
+            let query = request.uri.queryParameters
+            guard let host = query.get("host"), let user = query.get("user"), !user.isEmpty, user.count <= 128 else {
+                throw ProblemError(
+                    .badRequest, code: "invalid-query",
+                    detail: "?host=HOST&user=ID are required (p.NAME=VALUE adds properties)")
+            }
+            guard let listing = try await store.listings(appId: appId).first(where: { $0.hostId == String(host) })
+            else {
+                throw ProblemError.notFound("'\(appId)' was never released on '\(host)'")
+            }
+            var properties: [String: String] = [:]
+            for (key, value) in query where key.hasPrefix("p.") && key.count > 2 && properties.count < 32 {
+                properties[String(key.dropFirst(2))] = String(value)
+            }
+            let grayContext = GrayContext(userId: String(user), appName: String(host), properties: properties)
+            var members: [String: JSONValue] = [
+                "appId": .string(appId), "host": .string(String(host)), "user": .string(String(user)),
+                "state": .string(listing.state.rawValue),
+            ]
+            if listing.state == .delisted || listing.state == .unlisted {
+                members["version"] = .null
+                members["summary"] = .string("'\(appId)' is \(listing.state.rawValue) on \(host): nobody gets it")
+                return JSONResponse.make(.object(members))
+            }
+            let resolver = CatalogResolver(plans: [listing.plan], clock: clock)
+            guard let (resolution, explanation) = resolver.explain(appId, context: grayContext) else {
+                throw ProblemError.notFound("no plan for '\(appId)' on '\(host)'")
+            }
+            members["version"] = resolution.version.map { .string($0.description) } ?? .null
+            members["gray"] = .bool(resolution.isGray)
+            members["summary"] = .string(
+                resolution.version.map { "\(user) gets \(appId) \($0)\(resolution.isGray ? " (gray)" : "")" }
+                    ?? "\(user) does not get \(appId) on \(host)")
+            if listing.plan.gray != nil { members["explanation"] = explanation.jsonValue }
+            return JSONResponse.make(.object(members))
+        }
         group.get("apps/:appId/status") { _, context -> Response in
             let account = try context.requireAccount()
             let appId = context.parameters.get("appId") ?? ""
