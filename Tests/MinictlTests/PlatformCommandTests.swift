@@ -81,6 +81,14 @@ struct PlatformCommandTests {
                 ["listing", "release", "com.carins.quote", "--host", "mbank", "--version", "2.1.0", "--percent", "30"],
                 ops
             ).stdout.contains("gray"))
+        let explained = try minictl(
+            ["gray", "explain", "com.carins.quote", "--user", "u-1002", "--host", "mbank"], compliance)
+        #expect(explained.status == 0, "\(explained.stderr)")
+        #expect(explained.stdout.contains("strategy #1 flexibleRollout"))
+        #expect(
+            try minictl(["gray", "explain", "com.carins.quote", "--user", "u-1", "--host", "kiosk"], ops).stderr
+                .contains(
+                    "never released on 'kiosk'"))
         let delist = try minictl(
             ["listing", "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended"], ops)
         #expect(delist.stdout.contains("delisted"))
