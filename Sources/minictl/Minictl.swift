@@ -13,7 +13,8 @@ struct Minictl: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Check.self, Pack.self, Preview.self, Login.self, Upload.self, Submit.self, Review.self, ListingAction.self,
+            Check.self, Pack.self, Preview.self, Login.self, Partner.self, Host.self, App.self, Upload.self,
+            Submit.self, Review.self, ListingAction.self,
             Status.self, Gray.self, Key.self,
         ]
     )

@@ -205,3 +205,92 @@ struct Status: ParsableCommand {
         }
     }
 }
+
+struct Partner: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Partners (ops).", subcommands: [Create.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a partner.")
+        @Argument(help: "The partner id.") var id: String
+        @Option(help: "The partner's name.") var name: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call(
+                "POST", "v1/partners", json: .object(["id": .string(id), "name": .string(name)]))
+            emit(reply, json: platform.json) { "created partner \(id)" }
+        }
+    }
+}
+
+struct Host: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Host apps.", subcommands: [List.self, Create.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List host apps.")
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call("GET", "v1/hosts")
+            emit(reply, json: platform.json) {
+                ((try? JSONCursor(reply).require("hosts").array()) ?? []).map { host in
+                    let active = (try? host.require("active").bool()) ?? true
+                    return
+                        "\((try? host.require("id").string()) ?? "?")  \((try? host.require("name").string()) ?? "")\(active ? "" : "  (deactivated)")"
+                }.joined(separator: "\n")
+            }
+        }
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a host app (ops); prints its host key once — the shells' credential.")
+        @Argument(help: "The host id.") var id: String
+        @Option(help: "The host app's name.") var name: String
+        @Option(help: "The oldest shell version allowed.") var minimumShellVersion: String?
+        @Option(help: "Seconds shells may still launch after their catalog expires.") var expiryGrace: Int?
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            var body: [String: JSONValue] = ["id": .string(id), "name": .string(name)]
+            if let minimumShellVersion { body["minimumShellVersion"] = .string(minimumShellVersion) }
+            if let expiryGrace { body["expiryGraceSeconds"] = .number(Double(expiryGrace)) }
+            let reply = try platform.client().call("POST", "v1/hosts", json: .object(body))
+            emit(reply, json: platform.json) {
+                "created host \(id); host key (shown once): \((try? JSONCursor(reply).require("hostKey").string()) ?? "?")"
+            }
+        }
+    }
+}
+
+struct App: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Mini-programs.", subcommands: [List.self, Create.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the mini-programs you may see.")
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call("GET", "v1/apps")
+            emit(reply, json: platform.json) {
+                ((try? JSONCursor(reply).require("apps").array()) ?? []).map { app in
+                    "\((try? app.require("id").string()) ?? "?")  \((try? app.require("name").string()) ?? "")  [\((try? app.require("partnerId").string()) ?? "")]"
+                }.joined(separator: "\n")
+            }
+        }
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a mini-program (its id is the manifest id).")
+        @Argument(help: "The mini-program id.") var id: String
+        @Option(help: "The partner it belongs to.") var partner: String
+        @Option(help: "Its name.") var name: String
+        @Option(help: "Its category.") var category: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call(
+                "POST", "v1/apps",
+                json: .object([
+                    "id": .string(id), "partnerId": .string(partner), "name": .string(name),
+                    "category": .string(category),
+                ]))
+            emit(reply, json: platform.json) { "created \(id) for partner \(partner)" }
+        }
+    }
+}

@@ -49,7 +49,6 @@ struct PlatformCommandTests {
         func minictl(_ arguments: [String], _ token: String) throws -> CommandRunner.Result {
             try CommandRunner.run("minictl", arguments + ["--server", url, "--token", token])
         }
-        // The platform objects are created with the API directly; minictl covers the partner and operator steps.
         let config = ["XDG_CONFIG_HOME": folder.url.appendingPathComponent("config").path]
         let login = try CommandRunner.run("minictl", ["login", "--server", url, "--token", ops], environment: config)
         #expect(login.status == 0, "\(login.stderr)")
@@ -58,11 +57,21 @@ struct PlatformCommandTests {
                 atPath: folder.url.appendingPathComponent("config/minictl/config.json").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(try CommandRunner.run("minictl", ["login", "--server", url, "--token", "mct_wrong"]).status == 1)
-        _ = try Self.post(url, "v1/partners", ops, #"{"id": "carins", "name": "CarIns"}"#)
-        _ = try Self.post(url, "v1/hosts", ops, #"{"id": "mbank", "name": "Mobile banking"}"#)
-        _ = try Self.post(
-            url, "v1/apps", developer,
-            #"{"id": "com.carins.quote", "partnerId": "carins", "name": "Car", "category": "insurance"}"#)
+        #expect(
+            try minictl(["partner", "create", "carins", "--name", "CarIns"], ops).stdout.contains(
+                "created partner carins"))
+        let host = try minictl(["host", "create", "mbank", "--name", "Mobile banking", "--expiry-grace", "600"], ops)
+        #expect(host.stdout.contains("host key (shown once): mhk_"))
+        #expect(try minictl(["host", "list"], developer).stdout.contains("mbank  Mobile banking"))
+        #expect(
+            try minictl(
+                [
+                    "app", "create", "com.carins.quote", "--partner", "carins", "--name", "Car", "--category",
+                    "insurance",
+                ], developer
+            )
+            .status == 0)
+        #expect(try minictl(["app", "list"], developer).stdout.contains("com.carins.quote  Car  [carins]"))
 
         let upload = try minictl(
             ["upload", "com.carins.quote", Self.samples.appendingPathComponent("car-insurance").path], developer)
@@ -100,16 +109,5 @@ struct PlatformCommandTests {
         #expect(status.stdout.contains("mbank       delisted"))
         let json = try minictl(["status", "com.carins.quote", "--json"], ops)
         #expect(json.stdout.contains("\"reason\":\"Partner licence suspended\""))
-    }
-
-    static func post(_ url: String, _ path: String, _ token: String, _ body: String) throws -> Int32 {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = [
-            "-s", "-o", "/dev/null", "-X", "POST", "-H", "Authorization: Bearer \(token)", "-d", body, "\(url)/\(path)",
-        ]
-        try curl.run()
-        curl.waitUntilExit()
-        return curl.terminationStatus
     }
 }
