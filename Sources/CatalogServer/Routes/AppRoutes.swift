@@ -122,9 +122,7 @@ struct AppRoutes {
 
     private func program(_ context: CatalogRequestContext) async throws -> Catalog.MiniProgram {
         let id = context.parameters.get("appId") ?? ""
-        guard let program = try await store.miniProgram(id: id) else {
-            throw ProblemError.notFound("no mini-program '\(id)'")
-        }
+        let program = try await store.requireMiniProgram(id)
         return program
     }
 

@@ -17,9 +17,7 @@ struct ReleaseRoutes {
             group.post("apps/:appId/\(action)") { request, context -> Response in
                 let account = try context.requireOperator(to: "\(action) mini-programs")
                 let appId = context.parameters.get("appId") ?? ""
-                guard try await store.miniProgram(id: appId) != nil else {
-                    throw ProblemError.notFound("no mini-program '\(appId)'")
-                }
+                _ = try await store.requireMiniProgram(appId)
                 var request = request
                 let body = try await RequestBody.json(&request)
                 let input = try RequestBody.read(body) { json throws(JSONPathError) in
@@ -49,9 +47,7 @@ struct ReleaseRoutes {
         group.get("apps/:appId/listings") { _, context -> Response in
             let account = try context.requireAccount()
             let appId = context.parameters.get("appId") ?? ""
-            guard let program = try await store.miniProgram(id: appId) else {
-                throw ProblemError.notFound("no mini-program '\(appId)'")
-            }
+            let program = try await store.requireMiniProgram(appId)
             try AppRoutes.requireOwnerOrStaff(account, program: program)
             let listings = try await store.listings(appId: appId)
             return JSONResponse.make(.object(["listings": .array(try listings.map(Self.json))]))

@@ -93,9 +93,7 @@ struct ReviewRoutes {
     private func version(_ context: CatalogRequestContext) async throws -> (Catalog.MiniProgram, StoredVersion) {
         let appId = context.parameters.get("appId") ?? ""
         let text = context.parameters.get("version") ?? ""
-        guard let program = try await store.miniProgram(id: appId) else {
-            throw ProblemError.notFound("no mini-program '\(appId)'")
-        }
+        let program = try await store.requireMiniProgram(appId)
         guard let number = SemanticVersion(text), let stored = try await store.version(appId: appId, version: number)
         else {
             throw ProblemError.notFound("no version '\(text)' of '\(appId)'")

@@ -15,17 +15,13 @@ struct ShellRoutes {
     let clock: any CatalogClock
     let eventLifetime: TimeInterval
 
-    static let hostKeyHeader = HTTPField.Name("X-Host-Key")!
-
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("packages/:sha256") { request, context -> Response in
             // Any shell (host key) or account may download: packages are immutable and addressed by content.
-            if context.account == nil {
-                guard let key = request.headers[Self.hostKeyHeader], key.count < 200,
-                    try await cache.host(forKey: key, store: store, now: clock.now()) != nil
-                else {
-                    throw ProblemError(.unauthorized, code: "unauthorized", detail: "send X-Host-Key or a bearer token")
-                }
+            if context.account == nil,
+                try await HostAuthentication.host(of: request, cache: cache, store: store, now: clock.now()) == nil
+            {
+                throw ProblemError(.unauthorized, code: "unauthorized", detail: "send X-Host-Key or a bearer token")
             }
             let digest = context.parameters.get("sha256") ?? ""
             guard let data = packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
@@ -38,7 +34,7 @@ struct ShellRoutes {
         }
         group.post("hosts/:hostId/acks") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
-            try await authenticateHost(request, hostId)
+            try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: clock.now())
             var request = request
             let buffer: ByteBuffer
             do {
@@ -73,7 +69,7 @@ struct ShellRoutes {
         }
         group.get("hosts/:hostId/events") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
-            try await authenticateHost(request, hostId)
+            try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: clock.now())
             let after =
                 request.uri.queryParameters.get("after", as: UInt64.self)
                 ?? request.headers[HTTPField.Name("Last-Event-ID")!].flatMap(UInt64.init) ?? 0
@@ -125,17 +121,6 @@ struct ShellRoutes {
                 last = event.sequence
             }
             if events.count < 500 { return last }
-        }
-    }
-
-    private func authenticateHost(_ request: Request, _ hostId: String) async throws {
-        guard let key = request.headers[Self.hostKeyHeader], key.count < 200 else {
-            throw ProblemError(.unauthorized, code: "unauthorized", detail: "shells send their host key in X-Host-Key")
-        }
-        guard try await cache.host(forKey: key, store: store, now: clock.now()) == hostId else {
-            throw ProblemError(
-                .unauthorized, code: "unauthorized",
-                detail: "the host key is not the key of active host app '\(hostId)'")
         }
     }
 }

@@ -15,9 +15,7 @@ struct StatusRoutes {
         group.get("apps/:appId/explain") { request, context -> Response in
             let account = try context.requireAccount()
             let appId = context.parameters.get("appId") ?? ""
-            guard let program = try await store.miniProgram(id: appId) else {
-                throw ProblemError.notFound("no mini-program '\(appId)'")
-            }
+            let program = try await store.requireMiniProgram(appId)
             try AppRoutes.requireOwnerOrStaff(account, program: program)
             let query = request.uri.queryParameters
             guard let host = query.get("host"), let user = query.get("user"), !user.isEmpty, user.count <= 128 else {
@@ -58,9 +56,7 @@ struct StatusRoutes {
         group.get("apps/:appId/status") { _, context -> Response in
             let account = try context.requireAccount()
             let appId = context.parameters.get("appId") ?? ""
-            guard let program = try await store.miniProgram(id: appId) else {
-                throw ProblemError.notFound("no mini-program '\(appId)'")
-            }
+            let program = try await store.requireMiniProgram(appId)
             try AppRoutes.requireOwnerOrStaff(account, program: program)
             var hosts: [JSONValue] = []
             for listing in try await store.listings(appId: appId) {

@@ -1,5 +1,4 @@
 import Catalog
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -17,7 +16,7 @@ struct SyncRoutes {
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("hosts/:hostId/catalog") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
-            try await authenticateHost(request, hostId)
+            try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: clock.now())
             let query = request.uri.queryParameters
             guard let user = query.get("user"), (1...128).contains(user.count) else {
                 throw ProblemError(
@@ -72,17 +71,6 @@ struct SyncRoutes {
             headers[.contentType] = "application/json"
             headers[.contentLength] = String(body.count)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
-        }
-    }
-
-    private func authenticateHost(_ request: Request, _ hostId: String) async throws {
-        guard let key = request.headers[HTTPField.Name("X-Host-Key")!], key.count < 200 else {
-            throw ProblemError(.unauthorized, code: "unauthorized", detail: "shells send their host key in X-Host-Key")
-        }
-        guard try await cache.host(forKey: key, store: store, now: clock.now()) == hostId else {
-            throw ProblemError(
-                .unauthorized, code: "unauthorized",
-                detail: "the host key is not the key of active host app '\(hostId)'")
         }
     }
 }

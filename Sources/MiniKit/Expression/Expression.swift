@@ -70,20 +70,6 @@ public indirect enum Expression: Sendable, Hashable {
         }
     }
 
-    /// The number of nodes, for the size limit.
-    public var nodeCount: Int {
-        switch self {
-        case .literal, .identifier: return 1
-        case .member(let base, _, _): return 1 + base.nodeCount
-        case .index(let a, let b, _): return 1 + a.nodeCount + b.nodeCount
-        case .call(_, let items, _), .array(let items, _): return items.reduce(1) { $0 + $1.nodeCount }
-        case .unary(_, let a, _): return 1 + a.nodeCount
-        case .binary(_, let a, let b, _): return 1 + a.nodeCount + b.nodeCount
-        case .conditional(let a, let b, let c, _): return 1 + a.nodeCount + b.nodeCount + c.nodeCount
-        case .object(let members, _): return members.reduce(1) { $0 + $1.value.nodeCount }
-        }
-    }
-
     public static func == (lhs: Expression, rhs: Expression) -> Bool { lhs.description == rhs.description }
     public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 }

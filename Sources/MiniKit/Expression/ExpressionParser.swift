@@ -26,12 +26,6 @@ public struct ExpressionParser {
         guard parser.current.kind == .end else {
             throw parser.unexpected("expected the end of the expression")
         }
-        guard expression.nodeCount <= maximumNodes else {  // also counted while parsing
-            throw .error(
-                "limit.expression-size",
-                "expression has \(expression.nodeCount) nodes, more than the limit of \(maximumNodes)", in: file,
-                at: expression.range)
-        }
         return expression
     }
 

@@ -27,18 +27,16 @@ public struct Token: Sendable, Hashable {
     }
 }
 
-/// Splits expression and logic text into tokens. Offsets are relative to `base`, so expressions found
-/// inside a markup attribute report positions in the markup file.
+/// Splits expression and logic text into tokens. Offsets are file offsets, so expressions found inside a
+/// markup attribute report positions in the markup file.
 public struct Lexer {
     private let bytes: [UInt8]
-    private let base: Int
     private var position: Int
     private let end: Int
 
     /// Lexes `bytes[start..<end]`, reporting offsets as file offsets.
     public init(bytes: [UInt8], start: Int = 0, end: Int? = nil) {
         self.bytes = bytes
-        self.base = 0
         self.position = start
         self.end = end ?? bytes.count
     }
@@ -77,9 +75,9 @@ public struct Lexer {
     private mutating func next(file: SourceFile?) throws(Diagnostic) -> Token {
         skipTrivia()
         let start = position
-        guard position < end else { return Token(kind: .end, range: SourceRange(start + base, start + base)) }
+        guard position < end else { return Token(kind: .end, range: SourceRange(start, start)) }
         let byte = bytes[position]
-        func range() -> SourceRange { SourceRange(start + base, position + base) }
+        func range() -> SourceRange { SourceRange(start, position) }
         if byte >= 0x30 && byte <= 0x39 {
             while position < end, (bytes[position] >= 0x30 && bytes[position] <= 0x39) || bytes[position] == 0x5F {
                 position += 1
@@ -162,7 +160,7 @@ public struct Lexer {
                 default:
                     throw .error(
                         "syntax.escape", "unknown escape '\\\(String(UnicodeScalar(escaped)))' in a string", in: file,
-                        at: SourceRange(position + base, position + 2 + base),
+                        at: SourceRange(position, position + 2),
                         notes: ["escapes are \\n \\t \\r \\\\ \\\" \\' \\{ \\}"])
                 }
                 position += 2
@@ -172,7 +170,7 @@ public struct Lexer {
             position += 1
         }
         throw .error(
-            "syntax.string", "unterminated string", in: file, at: SourceRange(start + base, position + base),
+            "syntax.string", "unterminated string", in: file, at: SourceRange(start, position),
             notes: ["close it with \(quote == 0x22 ? "\"" : "'") on the same line"])
     }
 

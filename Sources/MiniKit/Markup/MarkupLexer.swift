@@ -30,17 +30,6 @@ struct MarkupLexer {
         self.bytes = file.bytes
     }
 
-    mutating func tokenize() throws(Diagnostic) -> [MarkupToken] {
-        var tokens: [MarkupToken] = []
-        // Growing an array of tokens copies them (and retains their strings) each time: size it once.
-        tokens.reserveCapacity(bytes.count / 6 + 16)
-        while true {
-            let token = try next()
-            tokens.append(token)
-            if case .end = token.kind { return tokens }
-        }
-    }
-
     private func error(_ code: String, _ message: String, _ range: SourceRange, notes: [String] = []) -> Diagnostic {
         .error(code, message, in: file, at: range, notes: notes)
     }
