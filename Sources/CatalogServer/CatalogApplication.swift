@@ -70,6 +70,7 @@ public enum CatalogApplication {
         }
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store))
         HostRoutes(store: store, clock: clock).add(to: api)
+        SegmentRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
         ReleaseRoutes(store: store, clock: clock, hub: hub, cache: cache).add(to: api)

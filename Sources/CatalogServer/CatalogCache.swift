@@ -17,8 +17,8 @@ actor CatalogCache {
     }
 
     private var hosts: [String: HostCatalog] = [:]
-    /// Host keys already checked: key hash → (host, when checked). Re-checked after a few seconds, so a
-    /// deactivated host or a replaced key stops working promptly without a database read per request.
+    /// Host keys already checked: key hash → (host, when checked). Re-checked after a few seconds, so a key
+    /// replaced by another server replica stops working promptly without a database read per request.
     private var keys: [String: (host: String, checked: Date)] = [:]
     private static let keyRecheck: TimeInterval = 5
     private var bodies: [String: Data] = [:]
@@ -27,12 +27,14 @@ actor CatalogCache {
     /// Forgets a host's inputs: its listings changed (this process committed them).
     func invalidate(_ hostId: String) { hosts[hostId] = nil }
 
-    /// The host a key belongs to, when the host is active; nil otherwise.
+    /// Forgets every checked key of a host (its key was replaced in this process).
+    func forgetKeys(of hostId: String) { keys = keys.filter { $0.value.host != hostId } }
+
+    /// The host a key belongs to; nil for an unknown or replaced key.
     func host(forKey key: String, store: any CatalogStore, now: Date) async throws -> String? {
         let hash = APIToken.hash(key)
         if let cached = keys[hash], now.timeIntervalSince(cached.checked) < Self.keyRecheck { return cached.host }
-        guard let host = try await store.host(forKeyHash: hash), try await store.hostApp(id: host)?.active == true
-        else {
+        guard let host = try await store.host(forKeyHash: hash) else {
             keys[hash] = nil
             return nil
         }
@@ -62,7 +64,8 @@ actor CatalogCache {
         }
         let catalog = HostCatalog(
             catalogVersion: state.catalogVersion, eventSequence: state.eventSequence, appIds: listings.map(\.appId),
-            resolver: CatalogResolver(plans: listings.map(\.plan), clock: clock), entries: entries,
+            resolver: CatalogResolver(plans: listings.map(\.plan), segments: try await store.segments(), clock: clock),
+            entries: entries,
             tombstones: try await store.delistings(hostId: hostId))
         hosts[hostId] = catalog
         return catalog

@@ -11,6 +11,7 @@ public struct Seeder: Sendable {
         public var hostKeys: [(host: String, key: String)] = []
         public var versions: [String] = []
         public var releases: [String] = []
+        public var segments: [String] = []
     }
 
     let store: any CatalogStore
@@ -42,7 +43,7 @@ public struct Seeder: Sendable {
                 let host = try HostRoutes.hostApp(item)
                 guard try await store.hostApp(id: host.id) == nil else { continue }
                 try await store.saveHostApp(host)
-                let key = "mhk_" + APIToken.generate().dropFirst(4)
+                let key = HostRoutes.newHostKey()
                 try await store.setHostKey(hostId: host.id, hash: APIToken.hash(key))
                 report.hostKeys.append((host.id, key))
             }
@@ -60,6 +61,17 @@ public struct Seeder: Sendable {
                     Account(id: id, name: try item.requireText("name", maximum: 80), role: role),
                     tokenHash: APIToken.hash(token), at: clock.now())
                 report.accounts.append((id, role.description, token))
+            }
+            for item in try root.arrayField("segments") {
+                try item.onlyFields(["name", "constraints"])
+                let name = try item.requireName("name")
+                var constraints: [RolloutConstraint] = []
+                for constraint in try item.arrayField("constraints") {
+                    constraints.append(try RolloutConstraint(json: constraint))
+                }
+                if try await store.createSegment(name: name, constraints: constraints) != nil {
+                    report.segments.append(name)
+                }
             }
             for item in try root.arrayField("apps") {
                 try await seedApp(item, relativeTo: file.deletingLastPathComponent(), report: &report)
@@ -125,21 +137,24 @@ public struct Seeder: Sendable {
         }
         let existing = Set(try await store.listings(appId: program.id).map(\.hostId))
         for release in try item.arrayField("releases") {
-            let host = try release.require("host").string()
+            let request = try ListingRequest(json: release, action: "seed")
+            let host = request.host
             guard !existing.contains(host), try await store.hostApp(id: host) != nil else { continue }
+            let segmentIds = Dictionary(
+                try await store.segments().compactMap { segment in segment.name.map { ($0, segment.id) } },
+                uniquingKeysWith: { first, _ in first })
             var plan = ReleasePlan(appId: program.id, hostId: host, stableVersion: version)
             var state = ListingState.full
-            if let percentCursor = try release.field("percent") {
-                let percent = try percentCursor.int()
-                guard (1...99).contains(percent) else { throw percentCursor.error("a gray percentage from 1 to 99") }
-                plan = ReleasePlan(
-                    appId: program.id, hostId: host, stableVersion: nil,
-                    gray: .percentage(percent, of: version, groupId: program.id))
+            if let gray = try request.grayRelease(appId: program.id, version: version, segmentIds: segmentIds) {
+                plan = ReleasePlan(appId: program.id, hostId: host, stableVersion: nil, gray: gray)
                 state = .gray
             }
             _ = try await store.commit(
                 Listing(appId: program.id, hostId: host, state: state, plan: plan),
-                event: state == .gray ? .grayChanged : .published, version: version, reason: nil, at: clock.now())
+                event: state == .gray ? .grayChanged : .published, version: version, reason: nil, at: clock.now(),
+                audit: AuditEntry(
+                    at: clock.now(), actor: "seed", action: state == .gray ? "listing.release-gray" : "listing.release",
+                    target: "\(program.id)@\(host)"))
             report.releases.append("\(program.id) on \(host)\(state == .gray ? " (gray)" : "")")
         }
     }

@@ -28,6 +28,14 @@ struct AuthorisationMatrixTests {
             Route(method: "GET", path: "v1/hosts/mbank", audience: everyone),
             Route(method: "POST", path: "v1/hosts", body: #"{"id": "new-host", "name": "N"}"#, audience: operators),
             Route(method: "GET", path: "v1/audit", audience: operators),
+            Route(method: "GET", path: "v1/segments", audience: everyone),
+            Route(
+                method: "POST", path: "v1/segments",
+                body: #"{"name": "matrix", "constraints": [{"contextName": "tier", "operator": "IN", "values": ["x"]}]}"#,
+                audience: operators),
+            Route(method: "POST", path: "v1/hosts/carunit/rotate-key", audience: operators),
+            Route(method: "POST", path: "v1/hosts/kiosk/deactivate", body: #"{"reason": "matrix test"}"#, audience: operators),
+            Route(method: "POST", path: "v1/hosts/kiosk/activate", audience: operators),
             Route(method: "POST", path: "v1/partners", body: #"{"id": "newco", "name": "N"}"#, audience: operators),
             Route(method: "GET", path: "v1/apps", audience: everyone),
             Route(
@@ -49,6 +57,8 @@ struct AuthorisationMatrixTests {
                 audience: [.compliance, .risk]),
             Route(method: "GET", path: "v1/apps/\(app)/listings", audience: ownerAndStaff),
             Route(method: "GET", path: "v1/apps/\(app)/status", audience: ownerAndStaff),
+            Route(method: "GET", path: "v1/apps/\(app)/explain", audience: ownerAndStaff),
+            Route(method: "GET", path: "v1/packages/\(String(repeating: "0", count: 64))", audience: everyone),
         ]
         + ["release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist"].map {
             Route(
@@ -56,6 +66,28 @@ struct AuthorisationMatrixTests {
                 body: #"{"host": "kiosk", "version": "2.1.0", "percent": 10, "reason": "matrix test"}"#,
                 audience: operators)
         }
+
+    @Test("every bearer route of the OpenAPI document is in the matrix")
+    func coverage() async throws {
+        try await HealthRouteTests.withServer { base, _ in
+            let document = try JSONValue.parse(
+                Data(try await HealthRouteTests.get(base.appendingPathComponent("openapi.json")).1.utf8))
+            var missing: [String] = []
+            for (template, item) in try JSONCursor(document).require("paths").objectMembers() {
+                for (method, operation) in try item.objectMembers() {
+                    guard try operation.field("security")?.array().first?.field("bearer") != nil else { continue }
+                    let parts = template.split(separator: "/")
+                    let covered = Self.routes.contains { route in
+                        let concrete = route.path.split(separator: "/")
+                        return route.method == method.uppercased() && concrete.count == parts.count
+                            && zip(parts, concrete).allSatisfy { $0 == $1 || $0.hasPrefix("{") }
+                    }
+                    if !covered { missing.append("\(method.uppercased()) \(template)") }
+                }
+            }
+            #expect(missing.isEmpty, "not in the matrix: \(missing)")
+        }
+    }
 
     @Test("the authorisation matrix")
     func matrix() async throws {

@@ -22,6 +22,18 @@ struct SeederTests {
         #expect(try await store.hostApps().count == 3)
         let carins = try await store.listings(appId: "com.carins.quote")
         #expect(Set(carins.map { "\($0.hostId):\($0.state.rawValue)" }) == ["mbank:full", "carunit:gray"])
+        #expect(first.segments == ["vip", "staff", "beta-testers", "south"])
+        let carunit = try #require(carins.first { $0.hostId == "carunit" }?.plan.gray)
+        #expect(carunit.strategies.map(\.name) == ["userWithId", "flexibleRollout"])
+        #expect(carunit.strategies[1].segments == [2], "the staff segment, by id")
+        let resolver = CatalogResolver(plans: carins.filter { $0.hostId == "carunit" }.map(\.plan), segments: try await store.segments())
+        func version(_ user: String, _ properties: [String: String] = [:]) -> String? {
+            resolver.resolve("com.carins.quote", context: GrayContext(userId: user, properties: properties))?
+                .version?.description
+        }
+        #expect(version("someone", ["email": "Li.Na@BANK.example"]) == "2.1.0")
+        #expect(version("driver-demo") == "2.1.0")
+        #expect(version("someone", ["email": "li@example.com"]) == nil)
         #expect(
             try await store.version(appId: "com.carins.quote", version: SemanticVersion(2, 1, 0))?.version.reviewState
                 == .approved)
@@ -29,7 +41,8 @@ struct SeederTests {
 
         let second = try await seeder.load(Self.seeds)
         #expect(
-            second.versions.isEmpty && second.accounts.isEmpty && second.hostKeys.isEmpty && second.releases.isEmpty)
+            second.versions.isEmpty && second.accounts.isEmpty && second.hostKeys.isEmpty && second.releases.isEmpty
+                && second.segments.isEmpty)
         #expect(try await store.hostState("mbank").catalogVersion == catalogVersion)
     }
 

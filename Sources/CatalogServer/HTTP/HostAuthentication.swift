@@ -6,7 +6,10 @@ import Hummingbird
 enum HostAuthentication {
     static let header = HTTPField.Name("X-Host-Key")!
 
-    /// The host the request's key belongs to (an active host), or nil when there is no such key.
+    /// The host the request's key belongs to, or nil when there is no such key.
+    ///
+    /// A deactivated host's key still works: its shells must keep syncing to receive the tombstones that
+    /// deactivation produced.
     static func host(of request: Request, cache: CatalogCache, store: any CatalogStore, now: Date) async throws
         -> String?
     {
@@ -14,7 +17,7 @@ enum HostAuthentication {
         return try await cache.host(forKey: key, store: store, now: now)
     }
 
-    /// Refuses the request (401) unless it carries the key of active host app `hostId`.
+    /// Refuses the request (401) unless it carries the key of host app `hostId`.
     static func require(_ request: Request, hostId: String, cache: CatalogCache, store: any CatalogStore, now: Date)
         async throws
     {
@@ -24,7 +27,7 @@ enum HostAuthentication {
         guard try await host(of: request, cache: cache, store: store, now: now) == hostId else {
             throw ProblemError(
                 .unauthorized, code: "unauthorized",
-                detail: "the host key is not the key of active host app '\(hostId)'")
+                detail: "the host key is not the current key of host app '\(hostId)'")
         }
     }
 }

@@ -23,6 +23,20 @@ enum OpenAPIDocument {
             auth: "bearer", body: "application/json", success: 201),
         .init(method: "GET", path: "/v1/hosts/{hostId}", summary: "One host app", auth: "bearer", success: 200),
         .init(
+            method: "POST", path: "/v1/hosts/{hostId}/deactivate",
+            summary: "Deactivate a host app: every listing on it is delisted (ops)", auth: "bearer",
+            body: "application/json", success: 200),
+        .init(
+            method: "POST", path: "/v1/hosts/{hostId}/activate", summary: "Activate a host app again (ops)",
+            auth: "bearer", success: 200),
+        .init(
+            method: "POST", path: "/v1/hosts/{hostId}/rotate-key",
+            summary: "Replace a host app's key; answers the new key once (ops)", auth: "bearer", success: 200),
+        .init(method: "GET", path: "/v1/segments", summary: "List segments", auth: "bearer", success: 200),
+        .init(
+            method: "POST", path: "/v1/segments", summary: "Create a segment (ops); segments never change",
+            auth: "bearer", body: "application/json", success: 201),
+        .init(
             method: "GET", path: "/v1/audit", summary: "The audit log, newest first (ops)", auth: "bearer", success: 200
         ),
         .init(

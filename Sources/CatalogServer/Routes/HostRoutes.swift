@@ -29,7 +29,7 @@ struct HostRoutes {
             }
             try await store.saveHostApp(host)
             // The host key is the shells' credential: shown once here, stored only as a hash.
-            let key = "mhk_" + APIToken.generate().dropFirst(4)
+            let key = Self.newHostKey()
             try await store.setHostKey(hostId: host.id, hash: APIToken.hash(key))
             try await store.appendAudit(
                 AuditEntry(at: clock.now(), actor: account.id, action: "host.create", target: host.id))
@@ -55,6 +55,9 @@ struct HostRoutes {
             return JSONResponse.make(.object(["entries": .array(entries)]))
         }
     }
+
+    /// A new host key: shown once, stored only as a hash.
+    static func newHostKey() -> String { "mhk_" + APIToken.generate().dropFirst(4) }
 
     /// `{"id", "name", "minimumShellVersion"?, "expiryGraceSeconds"?}`; unknown fields are refused.
     static func hostApp(_ json: JSONCursor) throws(JSONPathError) -> HostApp {

@@ -21,7 +21,7 @@ struct ReleaseRoutes {
                 var request = request
                 let body = try await RequestBody.json(&request)
                 let input = try RequestBody.read(body) { json throws(JSONPathError) in
-                    try Input(json: json, action: action)
+                    try ListingRequest(json: json, action: action)
                 }
                 let hosts: [String]
                 if input.host == "all" {
@@ -44,6 +44,55 @@ struct ReleaseRoutes {
                 return JSONResponse.make(input.host == "all" ? .object(["listings": .array(results)]) : results[0])
             }
         }
+        group.post("hosts/:hostId/deactivate") { request, context -> Response in
+            let account = try context.requireOperator(to: "deactivate host apps")
+            var request = request
+            let body = try await RequestBody.json(&request)
+            let reason = try RequestBody.read(body) { json throws(JSONPathError) in
+                try json.onlyFields(["reason"])
+                let cursor = try json.require("reason")
+                let text = try cursor.string()
+                guard (4...500).contains(text.count) else { throw cursor.error("a reason has 4 to 500 characters") }
+                return text
+            }
+            let host = try await requireHost(context)
+            guard host.active else { throw conflict("host app '\(host.id)' is deactivated already") }
+            var deactivated = host
+            deactivated.active = false
+            // Inactive first, so no release can start while its listings are delisted one by one.
+            try await store.saveHostApp(deactivated)
+            try await store.appendAudit(
+                AuditEntry(
+                    at: clock.now(), actor: account.id, action: "host.deactivate", target: host.id, reason: reason))
+            let delist = ListingRequest(host: host.id, reason: "host app deactivated: \(reason)")
+            var delisted: [JSONValue] = []
+            for listing in try await store.listings(hostId: host.id)
+            where listing.state != .delisted && listing.state != .unlisted {
+                delisted.append(try await apply("delist", appId: listing.appId, host: host.id, input: delist, by: account))
+            }
+            return JSONResponse.make(
+                .object(["host": HostRoutes.json(deactivated), "delisted": .array(delisted)]))
+        }
+        group.post("hosts/:hostId/activate") { _, context -> Response in
+            let account = try context.requireOperator(to: "activate host apps")
+            var host = try await requireHost(context)
+            guard !host.active else { throw conflict("host app '\(host.id)' is active already") }
+            host.active = true
+            try await store.saveHostApp(host)
+            try await store.appendAudit(
+                AuditEntry(at: clock.now(), actor: account.id, action: "host.activate", target: host.id))
+            return JSONResponse.make(HostRoutes.json(host))
+        }
+        group.post("hosts/:hostId/rotate-key") { _, context -> Response in
+            let account = try context.requireOperator(to: "replace host keys")
+            let host = try await requireHost(context)
+            let key = HostRoutes.newHostKey()
+            try await store.setHostKey(hostId: host.id, hash: APIToken.hash(key))
+            await cache.forgetKeys(of: host.id)
+            try await store.appendAudit(
+                AuditEntry(at: clock.now(), actor: account.id, action: "host.rotate-key", target: host.id))
+            return JSONResponse.make(.object(["host": .string(host.id), "hostKey": .string(key)]))
+        }
         group.get("apps/:appId/listings") { _, context -> Response in
             let account = try context.requireAccount()
             let appId = context.parameters.get("appId") ?? ""
@@ -54,57 +103,17 @@ struct ReleaseRoutes {
         }
     }
 
-    /// The body every listing action takes: the host, and what the action needs.
-    struct Input {
-        var host: String
-        var version: SemanticVersion?
-        var percent: Int?
-        var constraints: [RolloutConstraint]
-        var reason: String?
-
-        init(json: JSONCursor, action: String) throws(JSONPathError) {
-            try json.onlyFields(["host", "version", "percent", "constraints", "reason"])
-            let hostCursor = try json.require("host")
-            host = try hostCursor.string()
-            guard !host.isEmpty, host.count <= 64 else { throw hostCursor.error("a host id") }
-            if let cursor = try json.field("version") {
-                guard let parsed = SemanticVersion(try cursor.string()) else {
-                    throw cursor.error("not a semantic version")
-                }
-                version = parsed
-            }
-            if let cursor = try json.field("percent") {
-                let value = try cursor.int()
-                guard (1...100).contains(value) else { throw cursor.error("a percentage from 1 to 100") }
-                percent = value
-            }
-            var constraints: [RolloutConstraint] = []
-            for item in try json.arrayField("constraints") { constraints.append(try RolloutConstraint(json: item)) }
-            self.constraints = constraints
-            if let cursor = try json.field("reason") {
-                let text = try cursor.string()
-                guard (4...500).contains(text.count) else { throw cursor.error("a reason has 4 to 500 characters") }
-                reason = text
-            }
-            switch action {
-            case "release", "rollback":
-                guard version != nil else { throw json.error("missing required field 'version'") }
-            case "widen":
-                guard percent != nil else { throw json.error("missing required field 'percent'") }
-            case "delist":
-                guard reason != nil else {
-                    throw json.error("missing required field 'reason': say why it is taken down")
-                }
-            default: break
-            }
-        }
+    private func requireHost(_ context: CatalogRequestContext) async throws -> HostApp {
+        let id = context.parameters.get("hostId") ?? ""
+        guard let host = try await store.hostApp(id: id) else { throw ProblemError.notFound("no host app '\(id)'") }
+        return host
     }
 
     private func conflict(_ detail: String) -> ProblemError {
         ProblemError(.conflict, code: "illegal-transition", detail: detail)
     }
 
-    private func apply(_ action: String, appId: String, host: String, input: Input, by account: Account) async throws
+    private func apply(_ action: String, appId: String, host: String, input: ListingRequest, by account: Account) async throws
         -> JSONValue
     {
         guard let hostApp = try await store.hostApp(id: host) else {
@@ -123,6 +132,7 @@ struct ReleaseRoutes {
             guard hostApp.active else { throw conflict("host app '\(host)' is deactivated") }
             let version = input.version!
             try await requireApproved(appId, version)
+            for variant in input.variants { try await requireApproved(appId, variant.version) }
             switch listing.state {
             case .gray, .paused:
                 throw conflict(
@@ -131,8 +141,17 @@ struct ReleaseRoutes {
             case .delisted: throw conflict("'\(appId)' is delisted on \(host); relist it first")
             case .unlisted, .full: break
             }
-            if let percent = input.percent, percent < 100 {
-                listing.plan.gray = .percentage(percent, of: version, groupId: appId, constraints: input.constraints)
+            let segmentIds = Dictionary(
+                try await store.segments().compactMap { segment in segment.name.map { ($0, segment.id) } },
+                uniquingKeysWith: { first, _ in first })
+            let gray: GrayRelease?
+            do {
+                gray = try input.grayRelease(appId: appId, version: version, segmentIds: segmentIds)
+            } catch {
+                throw ProblemError.notFound(error.description)
+            }
+            if let gray {
+                listing.plan.gray = gray
                 listing.state = .gray
                 event = .grayChanged
             } else {
@@ -146,8 +165,7 @@ struct ReleaseRoutes {
             guard listing.state == .gray || listing.state == .paused, let gray = listing.plan.gray else {
                 throw conflict("no gray release is running on \(host) (the listing is \(listing.state.rawValue))")
             }
-            listing.plan.gray = .percentage(
-                input.percent!, of: gray.version, groupId: appId, constraints: gray.strategies.first?.constraints ?? [])
+            listing.plan.gray = gray.widened(to: input.percent!, groupId: appId)
             listing.state = .gray
             event = .grayChanged
             eventVersion = gray.version
@@ -195,18 +213,18 @@ struct ReleaseRoutes {
             event = .delisted
         default:  // relist
             guard listing.state == .delisted else { throw conflict("'\(appId)' is not delisted on \(host)") }
+            guard hostApp.active else { throw conflict("host app '\(host)' is deactivated; activate it first") }
             listing.state = listing.plan.gray != nil ? (listing.plan.gray!.paused ? .paused : .gray) : .full
             listing.delistReason = nil
             event = .relisted
         }
         let sequence = try await store.commit(
-            listing, event: event, version: eventVersion, reason: input.reason, at: clock.now())
-        await cache.invalidate(host)
-        await hub.publish(host)  // the host's open event streams send it now
-        try await store.appendAudit(
-            AuditEntry(
+            listing, event: event, version: eventVersion, reason: input.reason, at: clock.now(),
+            audit: AuditEntry(
                 at: clock.now(), actor: account.id, action: "listing.\(action)", target: "\(appId)@\(host)",
                 reason: input.reason))
+        await cache.invalidate(host)
+        await hub.publish(host)  // the host's open event streams send it now
         guard case .object(var members) = try Self.json(listing) else { return .null }
         members["eventSequence"] = .number(Double(sequence))
         return .object(members)

@@ -41,7 +41,7 @@ struct StatusRoutes {
                 members["summary"] = .string("'\(appId)' is \(listing.state.rawValue) on \(host): nobody gets it")
                 return JSONResponse.make(.object(members))
             }
-            let resolver = CatalogResolver(plans: [listing.plan], clock: clock)
+            let resolver = CatalogResolver(plans: [listing.plan], segments: try await store.segments(), clock: clock)
             guard let (resolution, explanation) = resolver.explain(appId, context: grayContext) else {
                 throw ProblemError.notFound("no plan for '\(appId)' on '\(host)'")
             }

@@ -23,6 +23,12 @@ public protocol CatalogStore: Sendable {
     /// The account an API token (by its hash) belongs to; nil for unknown or revoked tokens.
     func account(forTokenHash hash: String) async throws -> Account?
 
+    /// Every segment (a named, reusable list of constraints that gray releases refer to), by id.
+    func segments() async throws -> [Segment]
+    /// Creates a segment; nil when the name exists. Segments never change once created, so a signed catalog
+    /// never changes under a shell without a new catalog version.
+    func createSegment(name: String, constraints: [RolloutConstraint]) async throws -> Segment?
+
     /// Creates a partner; false when the id exists.
     func createPartner(id: String, name: String) async throws -> Bool
     func partnerExists(_ id: String) async throws -> Bool
@@ -43,10 +49,12 @@ public protocol CatalogStore: Sendable {
     func listings(appId: String) async throws -> [Listing]
     /// The listings of a host app.
     func listings(hostId: String) async throws -> [Listing]
-    /// Saves a listing, raises the host's catalog version and appends the event, in one transaction.
-    /// Returns the event's sequence number.
-    func commit(_ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date)
-        async throws -> UInt64
+    /// Saves a listing, raises the host's catalog version, appends the event and the audit entry, in one
+    /// transaction: an acknowledged change is never half-recorded. Returns the event's sequence number.
+    func commit(
+        _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
+        audit: AuditEntry?
+    ) async throws -> UInt64
     /// The host's current catalog version and last event sequence (0, 0 for a host with no change yet).
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64)
 

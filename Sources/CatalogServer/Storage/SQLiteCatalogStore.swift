@@ -137,6 +137,13 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.primaryKey(["host_id", "shell_id"])
             }
         }
+        migrator.registerMigration("v8: segments") { db in
+            try db.create(table: "segment") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique()
+                table.column("constraints", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -229,7 +236,8 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func commit(
-        _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date
+        _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
+        audit: AuditEntry?
     ) async throws -> UInt64 {
         let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
         return try await pool.write { db in
@@ -257,6 +265,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                     listing.hostId, sequence, catalogVersion, event.rawValue, listing.appId, version?.description,
                     reason, at.timeIntervalSince1970,
                 ])
+            if let audit { try Self.insert(audit, db) }
             return UInt64(sequence)
         }
     }
@@ -339,6 +348,31 @@ public final class SQLiteCatalogStore: CatalogStore {
             }
             try db.execute(sql: "INSERT INTO partner (id, name) VALUES (?, ?)", arguments: [id, name])
             return true
+        }
+    }
+
+    public func segments() async throws -> [Segment] {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, constraints FROM segment ORDER BY id").map {
+                (id: $0["id"] as Int, name: $0["name"] as String, constraints: $0["constraints"] as String)
+            }
+        }
+        return try rows.map { row in
+            let json = try JSONValue.parse(Data(row.constraints.utf8))
+            var constraints: [RolloutConstraint] = []
+            for item in try JSONCursor(json).array() { constraints.append(try RolloutConstraint(json: item)) }
+            return Segment(id: row.id, name: row.name, constraints: constraints)
+        }
+    }
+
+    public func createSegment(name: String, constraints: [RolloutConstraint]) async throws -> Segment? {
+        let text = JSONValue.array(constraints.map(\.jsonValue)).serialized()
+        return try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM segment WHERE name = ?", arguments: [name]) == nil else {
+                return nil
+            }
+            try db.execute(sql: "INSERT INTO segment (name, constraints) VALUES (?, ?)", arguments: [name, text])
+            return Segment(id: Int(db.lastInsertedRowID), name: name, constraints: constraints)
         }
     }
 
@@ -486,11 +520,13 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO audit_log (at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)",
-                arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.reason])
-        }
+        try await pool.write { db in try Self.insert(entry, db) }
+    }
+
+    private static func insert(_ entry: AuditEntry, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO audit_log (at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)",
+            arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.reason])
     }
 
     public func auditLog(limit: Int) async throws -> [AuditEntry] {

@@ -1,0 +1,56 @@
+import Catalog
+import Foundation
+import Hummingbird
+
+/// `/v1/segments`: named audiences (vip, staff, beta testers, regions) that gray releases refer to by name.
+///
+/// Segments are created once and never edited: a catalog a shell verified must not change meaning under the
+/// same catalog version. A different audience is a new segment and a new release.
+struct SegmentRoutes {
+    let store: any CatalogStore
+    let clock: any CatalogClock
+
+    static let maximumSegments = 500
+
+    func add(to group: RouterGroup<CatalogRequestContext>) {
+        group.get("segments") { _, context -> Response in
+            _ = try context.requireAccount()
+            return JSONResponse.make(.object(["segments": .array(try await store.segments().map(Self.json))]))
+        }
+        group.post("segments") { request, context -> Response in
+            let account = try context.requireOperator(to: "create segments")
+            var request = request
+            let body = try await RequestBody.json(&request)
+            let (name, constraints) = try RequestBody.read(body) { json throws(JSONPathError) in
+                try json.onlyFields(["name", "constraints"])
+                let name = try json.requireName("name")
+                let items = try json.arrayField("constraints")
+                guard (1...ListingRequest.maximumConstraints).contains(items.count) else {
+                    throw json.error("a segment has 1 to \(ListingRequest.maximumConstraints) constraints")
+                }
+                var constraints: [RolloutConstraint] = []
+                for item in items { constraints.append(try RolloutConstraint(json: item)) }
+                return (name, constraints)
+            }
+            guard try await store.segments().count < Self.maximumSegments else {
+                throw ProblemError(
+                    .conflict, code: "too-many-segments", detail: "a platform has at most \(Self.maximumSegments) segments")
+            }
+            guard let segment = try await store.createSegment(name: name, constraints: constraints) else {
+                throw ProblemError(
+                    .conflict, code: "segment-exists",
+                    detail: "segment '\(name)' exists already; segments never change, create one with another name")
+            }
+            try await store.appendAudit(
+                AuditEntry(at: clock.now(), actor: account.id, action: "segment.create", target: name))
+            return JSONResponse.make(Self.json(segment), status: .created)
+        }
+    }
+
+    static func json(_ segment: Segment) -> JSONValue {
+        .object([
+            "id": .number(Double(segment.id)), "name": .string(segment.name ?? ""),
+            "constraints": .array(segment.constraints.map(\.jsonValue)),
+        ])
+    }
+}
