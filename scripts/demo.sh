@@ -60,8 +60,8 @@ if [ -x "$CATALOGD" ]; then
     | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("signed by", e["signatures"][0]["keyid"]); [print(" ", x["appId"], x["version"], "(gray)" if x["gray"] else "") for x in p["entries"]]; print("  tombstones:", [t["appId"] for t in p["tombstones"]])'
 
   step "Operations delist the car insurance everywhere, then check who confirmed" \
-    "minictl listing delist com.carins.quote --host all --reason 'Partner licence suspended'; minictl status com.carins.quote"
-  "$MINICTL" listing delist com.carins.quote --host all --reason "Partner licence suspended" --server "$url" --token "$ops"
+    "minictl delist com.carins.quote --host all --reason 'Partner licence suspended'; minictl status com.carins.quote"
+  "$MINICTL" delist com.carins.quote --host all --reason "Partner licence suspended" --server "$url" --token "$ops"
   "$MINICTL" status com.carins.quote --server "$url" --token "$ops"
   curl -s -H "X-Host-Key: $hostkey" "$url/v1/hosts/mbank/catalog?user=u-1002" \
     | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("  now the shell is told: tombstones", [(t["appId"], t["reason"]) for t in p["tombstones"]])'

@@ -14,8 +14,8 @@ struct Minictl: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Check.self, Pack.self, Preview.self, Login.self, Partner.self, Host.self, App.self, Upload.self,
-            Submit.self, Review.self, ListingAction.self,
-            Status.self, Gray.self, Key.self,
+            Submit.self, Review.self, Release.self, Widen.self, Full.self, Pause.self, Cancel.self, Rollback.self,
+            Delist.self, Relist.self, Status.self, Audit.self, Segment.self, Gray.self, Key.self,
         ]
     )
 

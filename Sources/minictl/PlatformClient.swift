@@ -47,8 +47,10 @@ struct PlatformClient {
     var base: URL
     var token: String?
 
+    /// Sends a request and returns the JSON answer; with `progress`, the body's upload is drawn as a bar.
     func call(
-        _ method: String, _ path: String, json body: JSONValue? = nil, data: Data? = nil, contentType: String? = nil
+        _ method: String, _ path: String, json body: JSONValue? = nil, data: Data? = nil, contentType: String? = nil,
+        progress: ProgressBar? = nil
     ) throws -> JSONValue {
         let parts = path.split(separator: "?", maxSplits: 1)
         var components = URLComponents(
@@ -66,12 +68,18 @@ struct PlatformClient {
             request.setValue(contentType ?? "application/octet-stream", forHTTPHeaderField: "Content-Type")
         }
         let prepared = request
-        let outcome = Preview.runBlockingResult { () -> Result<(Data, Int), Error> in
+        let outcome: Result<(Data, Int), Error>
+        if let data, progress != nil {
+            request.httpBody = nil
+            outcome = UploadDelegate(bar: progress).run(request, body: data)
+        } else {
+            outcome = Preview.runBlockingResult { () -> Result<(Data, Int), Error> in
             do {
                 let (data, response) = try await URLSession.shared.data(for: prepared)
                 return .success((data, (response as? HTTPURLResponse)?.statusCode ?? 0))
             } catch {
                 return .failure(error)
+            }
             }
         }
         let (data, status): (Data, Int)

@@ -30,6 +30,7 @@ struct Upload: ParsableCommand {
 
     @Argument(help: "The mini-program id (the manifest id).") var app: String
     @Argument(help: ArgumentHelp("A mini-program folder or package file.", valueName: "PATH")) var path: String
+    @Option(help: "Draw a progress bar: auto (on a terminal), always or never.") var progress: ProgressMode = .auto
     @OptionGroup var platform: PlatformOptions
 
     func run() throws {
@@ -48,9 +49,10 @@ struct Upload: ParsableCommand {
         } else {
             data = try readFile(path, what: "package", limit: MiniKitLimits.maximumPackageSize)
         }
-        FileHandle.standardError.write(Data("uploading \(data.count) bytes to \(app)…\n".utf8))
+        let bar = progress.enabled ? ProgressBar(label: "uploading \(app)") : nil
+        if bar == nil { FileHandle.standardError.write(Data("uploading \(data.count) bytes to \(app)…\n".utf8)) }
         let reply = try platform.client().call(
-            "POST", "v1/apps/\(app)/versions", data: data, contentType: "application/zip")
+            "POST", "v1/apps/\(app)/versions", data: data, contentType: "application/zip", progress: bar)
         let cursor = JSONCursor(reply)
         emit(reply, json: platform.json) {
             "uploaded \(app) \((try? cursor.require("version").string()) ?? "?") — sha256 \((try? cursor.require("sha256").string()) ?? "?"), state \((try? cursor.require("reviewState").string()) ?? "?")"
@@ -74,7 +76,39 @@ struct Submit: ParsableCommand {
 
 struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The review queue and decisions.", subcommands: [List.self, Approve.self, Reject.self])
+        abstract: "The review queue and decisions.", subcommands: [List.self, Show.self, Approve.self, Reject.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A version's state, decisions so far and MiniKit's review report.")
+        @Argument var app: String
+        @Argument var version: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call("GET", "v1/apps/\(app)/versions/\(version)")
+            emit(reply, json: platform.json) {
+                let cursor = JSONCursor(reply)
+                var lines = [
+                    "\(app) \(version): \(cursor.text("reviewState"))"
+                        + (cursor.text("waitingFor") == "-" ? "" : ", waiting for \(cursor.text("waitingFor"))"),
+                    "uploaded by \(cursor.text("uploadedBy")); sha256 \(cursor.text("sha256")), \(cursor.text("size")) bytes",
+                ]
+                for review in (try? cursor.require("reviews").array()) ?? [] {
+                    let stage = review.text("stage").isEmpty ? "submitted" : review.text("stage")
+                    lines.append(
+                        "  \(review.text("at"))  \(stage): \(review.text("decision")) by \(review.text("reviewer"))"
+                            + (review.text("reason") == "-" ? "" : " — \(review.text("reason"))"))
+                }
+                if let report = try? cursor.require("report"),
+                    let decoded = try? JSONDecoder().decode(ReviewReport.self, from: Data(report.value.serialized().utf8))
+                {
+                    lines.append("")
+                    lines.append(decoded.text)
+                }
+                return lines.joined(separator: "\n")
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -116,51 +150,6 @@ struct Review: ParsableCommand {
             let reply = try platform.client().call(
                 "POST", "v1/apps/\(app)/versions/\(version)/reject", json: .object(["reason": .string(reason)]))
             emit(reply, json: platform.json) { "\(app) \(version): rejected" }
-        }
-    }
-}
-
-/// release, widen, full, pause, cancel, rollback, delist, relist: one shape, one implementation.
-struct ListingAction: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "listing",
-        abstract: "Change where and to whom a mini-program is listed (ops).",
-        discussion: """
-            ACTION is release (with --version, and --percent for a gray release), widen (--percent), full, pause,
-            cancel, rollback (--version), delist (--reason; --host all delists everywhere) or relist.
-            """)
-
-    @Argument(help: "release, widen, full, pause, cancel, rollback, delist or relist.") var action: String
-    @Argument(help: "The mini-program id.") var app: String
-    @Option(help: "The host app, or 'all' (delist only).") var host: String
-    @Option(help: "The version (release, rollback).") var version: String?
-    @Option(help: "The gray percentage, 1 to 100 (release, widen).") var percent: Int?
-    @Option(help: "Why (delist).") var reason: String?
-    @OptionGroup var platform: PlatformOptions
-
-    func validate() throws {
-        guard ["release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist"].contains(action) else {
-            throw ValidationError("unknown action '\(action)'")
-        }
-    }
-
-    func run() throws {
-        var body: [String: JSONValue] = ["host": .string(host)]
-        if let version { body["version"] = .string(version) }
-        if let percent { body["percent"] = .number(Double(percent)) }
-        if let reason { body["reason"] = .string(reason) }
-        let reply = try platform.client().call("POST", "v1/apps/\(app)/\(action)", json: .object(body))
-        emit(reply, json: platform.json) {
-            func line(_ item: JSONCursor, _ host: String) -> String {
-                let state = (try? item.require("state").string()) ?? "done"
-                let event = (try? item.require("eventSequence").int()).map(String.init) ?? "-"
-                return "\(app) on \((try? item.require("host").string()) ?? host): \(state) (event \(event))"
-            }
-            let cursor = JSONCursor(reply)
-            if let listings = try? cursor.require("listings").array() {
-                return listings.map { line($0, "?") }.joined(separator: "\n")
-            }
-            return line(cursor, host)
         }
     }
 }
@@ -223,7 +212,49 @@ struct Partner: ParsableCommand {
 }
 
 struct Host: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Host apps.", subcommands: [List.self, Create.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Host apps.", subcommands: [List.self, Create.self, Deactivate.self, Activate.self, RotateKey.self])
+
+    struct Deactivate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deactivate a host app (ops): everything listed on it is delisted, its shells purge it.")
+        @Argument(help: "The host id.") var id: String
+        @Option(help: "Why (4 to 500 characters).") var reason: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call(
+                "POST", "v1/hosts/\(id)/deactivate", json: .object(["reason": .string(reason)]))
+            emit(reply, json: platform.json) {
+                let delisted = ((try? JSONCursor(reply).require("delisted").array()) ?? []).map { $0.text("appId") }
+                return "deactivated host \(id); delisted: \(delisted.isEmpty ? "nothing" : delisted.joined(separator: ", "))"
+            }
+        }
+    }
+
+    struct Activate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Activate a host app again (ops); its listings stay delisted until relisted.")
+        @Argument(help: "The host id.") var id: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call("POST", "v1/hosts/\(id)/activate")
+            emit(reply, json: platform.json) { "activated host \(id)" }
+        }
+    }
+
+    struct RotateKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Replace a host app's key (ops); the old key stops working, the new one is shown once.")
+        @Argument(help: "The host id.") var id: String
+        @OptionGroup var platform: PlatformOptions
+        func run() throws {
+            let reply = try platform.client().call("POST", "v1/hosts/\(id)/rotate-key")
+            emit(reply, json: platform.json) {
+                "new host key for \(id) (shown once): \(JSONCursor(reply).text("hostKey"))"
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List host apps.")

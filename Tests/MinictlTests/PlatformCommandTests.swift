@@ -74,8 +74,12 @@ struct PlatformCommandTests {
         #expect(try minictl(["app", "list"], developer).stdout.contains("com.carins.quote  Car  [carins]"))
 
         let upload = try minictl(
-            ["upload", "com.carins.quote", Self.samples.appendingPathComponent("car-insurance").path], developer)
+            [
+                "upload", "com.carins.quote", Self.samples.appendingPathComponent("car-insurance").path, "--progress",
+                "always",
+            ], developer)
         #expect(upload.status == 0, "\(upload.stderr)")
+        #expect(upload.stderr.contains("\ruploading com.carins.quote [##############################] 100%"))
         #expect(upload.stdout.contains("uploaded com.carins.quote 2.1.0"))
         #expect(
             try minictl(["submit", "com.carins.quote", "2.1.0"], developer).stdout.contains("waiting for compliance"))
@@ -85,29 +89,60 @@ struct PlatformCommandTests {
             "risk waits for compliance")
         #expect(try minictl(["review", "approve", "com.carins.quote", "2.1.0"], compliance).status == 0)
         #expect(try minictl(["review", "approve", "com.carins.quote", "2.1.0"], risk).stdout.contains("approved"))
+        let shown = try minictl(["review", "show", "com.carins.quote", "2.1.0"], developer)
+        #expect(shown.stdout.contains("com.carins.quote 2.1.0: approved"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("compliance: approved by rev-c"))
+        #expect(shown.stdout.contains("payment.request"), "the review report lists the APIs")
+
+        let segment = try minictl(
+            [
+                "segment", "create", "vip", "--constraint",
+                #"{"contextName": "tier", "operator": "IN", "values": ["vip"]}"#,
+            ], ops)
+        #expect(segment.status == 0, "\(segment.stderr)")
+        #expect(try minictl(["segment", "list"], developer).stdout.contains("vip   tier IN [\"vip\"]"))
         #expect(
-            try minictl(
-                ["listing", "release", "com.carins.quote", "--host", "mbank", "--version", "2.1.0", "--percent", "30"],
-                ops
-            ).stdout.contains("gray"))
+            try minictl(["segment", "create", "bad", "--constraint", "{"], ops).stderr.contains(
+                "--constraint 1 is not JSON"))
+        let gray = try minictl(
+            [
+                "release", "com.carins.quote", "--host", "mbank", "--version", "2.1.0", "--percent", "30",
+                "--segment", "vip", "--user", "u-tester",
+            ], ops)
+        #expect(gray.stdout.contains("com.carins.quote on mbank: gray"), "\(gray.stderr)")
+        #expect(try minictl(["widen", "com.carins.quote", "--host", "mbank", "--percent", "50"], ops).status == 0)
+        #expect(
+            try minictl(["widen", "com.carins.quote", "--host", "mbank", "--percent", "50"], developer).stderr.contains(
+                "[forbidden]"))
         let explained = try minictl(
-            ["gray", "explain", "com.carins.quote", "--user", "u-1002", "--host", "mbank"], compliance)
+            ["gray", "explain", "com.carins.quote", "--user", "u-tester", "--host", "mbank"], compliance)
         #expect(explained.status == 0, "\(explained.stderr)")
-        #expect(explained.stdout.contains("strategy #1 flexibleRollout"))
+        #expect(explained.stdout.contains("strategy #1 userWithId"), "\(explained.stdout)")
         #expect(
             try minictl(["gray", "explain", "com.carins.quote", "--user", "u-1", "--host", "kiosk"], ops).stderr
                 .contains(
                     "never released on 'kiosk'"))
         let delist = try minictl(
-            ["listing", "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended"], ops)
+            ["delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended"], ops)
         #expect(delist.stdout.contains("delisted"))
         let again = try minictl(
-            ["listing", "delist", "com.carins.quote", "--host", "mbank", "--reason", "again, please"], ops)
+            ["delist", "com.carins.quote", "--host", "mbank", "--reason", "again, please"], ops)
         #expect(again.status == 1)
         #expect(again.stderr.contains("is not listed on mbank [illegal-transition]"))
         let status = try minictl(["status", "com.carins.quote"], ops)
         #expect(status.stdout.contains("mbank       delisted"))
         let json = try minictl(["status", "com.carins.quote", "--json"], ops)
         #expect(json.stdout.contains("\"reason\":\"Partner licence suspended\""))
+        let audit = try minictl(["audit", "--limit", "3"], ops)
+        #expect(audit.stdout.split(separator: "\n").first?.hasPrefix("WHEN") == true)
+        #expect(audit.stdout.contains("ops-1"))
+        let delistLine = audit.stdout.split(separator: "\n").first { $0.contains("listing.delist") } ?? ""
+        #expect(delistLine.contains("com.carins.quote@mbank  Partner licence suspended"))
+        #expect(try minictl(["audit"], developer).status == 1)
+        let rotated = try minictl(["host", "rotate-key", "mbank"], ops)
+        #expect(rotated.stdout.contains("new host key for mbank (shown once): mhk_"))
+        let deactivated = try minictl(["host", "deactivate", "mbank", "--reason", "Retired for the test"], ops)
+        #expect(deactivated.stdout.contains("deactivated host mbank; delisted: nothing"), "\(deactivated.stderr)")
+        #expect(try minictl(["host", "list"], ops).stdout.contains("(deactivated)"))
     }
 }

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Catalog
+import Foundation
+
+/// What every listing command shares: the mini-program, the host, the platform.
+struct ListingTarget: ParsableArguments {
+    @Argument(help: "The mini-program id.") var app: String
+    @Option(help: "The host app.") var host: String
+    @OptionGroup var platform: PlatformOptions
+
+    /// Posts the action and prints the listing(s) it left.
+    func post(_ action: String, _ extra: [String: JSONValue] = [:]) throws {
+        var body = extra
+        body["host"] = .string(host)
+        let reply = try platform.client().call("POST", "v1/apps/\(app)/\(action)", json: .object(body))
+        emit(reply, json: platform.json) {
+            let cursor = JSONCursor(reply)
+            let listings = (try? cursor.require("listings").array()) ?? [cursor]
+            return listings.map { item in
+                "\(app) on \(item.text("host")): \(item.text("state")) (event \(item.text("eventSequence")))"
+            }.joined(separator: "\n")
+        }
+    }
+}
+
+struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Release an approved version on a host app: to everyone, or to a gray audience (ops).",
+        discussion: """
+            Without audience options the version goes to everyone. Any of --percent (below 100), --segment,
+            --user, --constraint or --variant makes it a gray release: the rest keep the stable version.
+            Named users get it whatever the rest says; --percent applies within the segments and constraints.
+            Examples:
+              minictl release com.carins.quote --host mbank --version 2.1.0
+              minictl release com.carins.quote --host mbank --version 2.2.0 --percent 30 --segment vip
+              minictl release com.carins.quote --host mbank --version 2.2.0 --user alice --user bob
+              minictl release com.carins.quote --host mbank --version 2.2.0 --variant 2.2.0:1 --variant 2.3.0:1
+            """)
+    @OptionGroup var target: ListingTarget
+    @Option(help: "The approved version to release.") var version: String
+    @Option(help: "The share of the audience, 1 to 100, bucketed by user id.") var percent: Int?
+    @Option(name: .customLong("segment"), help: "A segment the users must be in (repeatable; see 'segment list').")
+    var segments: [String] = []
+    @Option(name: .customLong("user"), help: "A user id that gets it (repeatable).") var users: [String] = []
+    @Option(
+        name: .customLong("constraint"),
+        help: ArgumentHelp(
+            "An Unleash constraint as JSON (repeatable), such as '{\"contextName\":\"region\",\"operator\":\"IN\",\"values\":[\"shanghai\"]}'.",
+            valueName: "JSON"))
+    var constraints: [String] = []
+    @Option(
+        name: .customLong("variant"),
+        help: ArgumentHelp("Split the gray users between versions: VERSION[:WEIGHT] (repeatable).", valueName: "V[:W]"))
+    var variants: [String] = []
+
+    func run() throws {
+        var body: [String: JSONValue] = ["version": .string(version)]
+        if let percent { body["percent"] = .number(Double(percent)) }
+        if !segments.isEmpty { body["segments"] = .array(segments.map(JSONValue.string)) }
+        if !users.isEmpty { body["userIds"] = .array(users.map(JSONValue.string)) }
+        if !constraints.isEmpty {
+            body["constraints"] = .array(
+                try constraints.enumerated().map { index, text in
+                    do {
+                        return try JSONValue.parse(Data(text.utf8))
+                    } catch {
+                        throw ValidationError("--constraint \(index + 1) is not JSON: \(error)")
+                    }
+                })
+        }
+        if !variants.isEmpty {
+            body["variants"] = .array(
+                try variants.map { text in
+                    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                    var variant: [String: JSONValue] = ["version": .string(parts[0])]
+                    if parts.count == 2 {
+                        guard let weight = Int(parts[1]) else {
+                            throw ValidationError("--variant \(text): the weight after ':' is a whole number")
+                        }
+                        variant["weight"] = .number(Double(weight))
+                    }
+                    return .object(variant)
+                })
+        }
+        try target.post("release", body)
+    }
+}
+
+struct Widen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Change the percentage of a running gray release; its segments, users and split stay (ops).")
+    @OptionGroup var target: ListingTarget
+    @Option(help: "The new share, 1 to 100.") var percent: Int
+    func run() throws { try target.post("widen", ["percent": .number(Double(percent))]) }
+}
+
+struct Full: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make the gray version everyone's: it becomes the stable version (ops).")
+    @OptionGroup var target: ListingTarget
+    func run() throws { try target.post("full") }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pause a gray release: its users go back to the stable version until it is widened (ops).")
+    @OptionGroup var target: ListingTarget
+    func run() throws { try target.post("pause") }
+}
+
+struct Cancel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cancel a gray release: everyone keeps the stable version (ops).")
+    @OptionGroup var target: ListingTarget
+    func run() throws { try target.post("cancel") }
+}
+
+struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Give everyone an earlier approved version, ending any gray release (ops).")
+    @OptionGroup var target: ListingTarget
+    @Option(help: "The approved version to go back to.") var version: String
+    func run() throws { try target.post("rollback", ["version": .string(version)]) }
+}
+
+struct Delist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Take a mini-program down on a host app, or on all with --host all (ops).",
+        discussion: """
+            Shells close it, delete its code and data, and acknowledge; 'minictl status APP' shows who has.
+            """)
+    @OptionGroup var target: ListingTarget
+    @Option(help: "Why, for the audit log and the users' notice (4 to 500 characters).") var reason: String
+    func run() throws { try target.post("delist", ["reason": .string(reason)]) }
+}
+
+struct Relist: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List a delisted mini-program again with its last plan (ops).")
+    @OptionGroup var target: ListingTarget
+    func run() throws { try target.post("relist") }
+}
+
+extension JSONCursor {
+    /// A member as text for tables: strings as they are, numbers and booleans as JSON, "-" when absent.
+    func text(_ key: String) -> String {
+        guard let member = try? field(key) else { return "-" }
+        if case .string(let text) = member.value { return text }
+        return member.value.serialized()
+    }
+}
