@@ -122,7 +122,8 @@ let package = Package(
             name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
         .testTarget(name: "CatalogCurlTests", dependencies: ["CatalogCurl"]),
-        .testTarget(name: "MinictlTests", dependencies: ["Catalog"]),
+        .testTarget(
+            name: "MinictlTests", dependencies: ["Catalog", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

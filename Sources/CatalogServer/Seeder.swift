@@ -119,19 +119,19 @@ public struct Seeder: Sendable {
                 reviewState: .draft)
             _ = try await store.addVersion(
                 record, report: String(decoding: try JSONEncoder().encode(reviewReport), as: UTF8.self),
-                uploadedBy: "seed", at: clock.now())
+                uploadedBy: "seed", at: clock.now(), audit: nil)
             // The seed goes through the workflow like anyone: submitted, then approved at every stage.
             _ = try await store.recordReview(
                 ReviewDecision(
                     appId: program.id, version: version, stage: "", approved: true, reviewer: "seed", reason: nil,
-                    at: clock.now()), newState: .inReview, expectedState: .draft)
+                    at: clock.now()), newState: .inReview, expectedState: .draft, audit: nil)
             for (index, stage) in stages.enumerated() {
                 let last = index == stages.count - 1
                 _ = try await store.recordReview(
                     ReviewDecision(
                         appId: program.id, version: version, stage: stage, approved: true, reviewer: "seed-\(stage)",
                         reason: nil, at: clock.now()),
-                    newState: last ? .approved : .inReview, expectedState: .inReview)
+                    newState: last ? .approved : .inReview, expectedState: .inReview, audit: nil)
             }
             report.versions.append("\(program.id)@\(version)")
         }

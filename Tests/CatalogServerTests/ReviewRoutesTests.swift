@@ -105,7 +105,7 @@ struct ReviewRoutesTests {
                 appId: "com.carins.quote", version: SemanticVersion(9, 0, 0),
                 package: PackageReference(sha256: String(repeating: "a", count: 64), size: 1),
                 reviewState: .inReview)
-            #expect(try await store.addVersion(own, report: "{}", uploadedBy: "rev-c", at: Date()))
+            #expect(try await store.addVersion(own, report: "{}", uploadedBy: "rev-c", at: Date(), audit: nil))
             let selfApproval = try await HostRoutesTests.call(
                 "POST", base.appendingPathComponent("v1/apps/com.carins.quote/versions/9.0.0/approve"),
                 token: setup.compliance, body: "{}")

@@ -8,22 +8,25 @@ struct PlatformCommandTests {
         .deletingLastPathComponent().appendingPathComponent("sample-apps")
 
     /// Starts `catalogd serve` on a free port; returns the process, its URL and the line that announced it.
-    static func serve(_ data: URL) throws -> (Process, String, String) {
+    static func serve(_ data: URL, _ extra: [String] = []) throws -> (Process, String, String) {
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
-        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"]
+        process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"] + extra
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
+        var received = Data()
+        // Everything up to the line that says where it listens (a seed prints its tokens first).
+        while !String(decoding: received, as: UTF8.self).contains("listening on") || received.last != 0x0A {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
-            line.append(chunk)
+            received.append(chunk)
         }
-        let text = String(decoding: line, as: UTF8.self)
-        let address = text.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init) ?? ""
+        let text = String(decoding: received, as: UTF8.self)
+        let address =
+            text.split(whereSeparator: { $0 == " " || $0 == "\n" }).first { $0.hasPrefix("http://") }.map(String.init)
+            ?? ""
         return (process, address, text)
     }
 

@@ -98,7 +98,12 @@ struct AppRoutes {
                 domains: checked.manifest.domains, minimumHostVersion: checked.manifest.minimumHostVersion,
                 reviewState: .draft)
             let reportJSON = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-            guard try await store.addVersion(version, report: reportJSON, uploadedBy: account.id, at: clock.now())
+            let audit = AuditEntry(
+                at: clock.now(), actor: account.id, action: "version.upload",
+                target: "\(program.id)@\(version.version)")
+            guard
+                try await store.addVersion(
+                    version, report: reportJSON, uploadedBy: account.id, at: clock.now(), audit: audit)
             else {
                 throw ProblemError(
                     .conflict, code: "version-exists",
@@ -106,10 +111,6 @@ struct AppRoutes {
                         "version \(version.version) of '\(program.id)' was uploaded already; raise the version in manifest.json"
                 )
             }
-            try await store.appendAudit(
-                AuditEntry(
-                    at: clock.now(), actor: account.id, action: "version.upload",
-                    target: "\(program.id)@\(version.version)"))
             var reply = Self.json(version)
             if case .object(var members) = reply, let reportValue = try? JSONValue.parse(Data(reportJSON.utf8)) {
                 members["report"] = reportValue

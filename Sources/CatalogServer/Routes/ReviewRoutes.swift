@@ -29,9 +29,8 @@ struct ReviewRoutes {
                 )
             }
             try await self.record(
-                stored, stage: "", approved: true, by: account, reason: nil, to: .inReview, from: .draft)
-            try await store.appendAudit(
-                AuditEntry(at: clock.now(), actor: account.id, action: "version.submit", target: Self.target(stored)))
+                stored, stage: "", approved: true, by: account, reason: nil, to: .inReview, from: .draft,
+                audit: ("version.submit", nil))
             return JSONResponse.make(self.json(try await self.reload(stored), detailed: false))
         }
         group.get("reviews") { _, context -> Response in
@@ -56,11 +55,7 @@ struct ReviewRoutes {
             let last = stage == stages.last
             try await self.record(
                 stored, stage: stage, approved: true, by: account, reason: nil, to: last ? .approved : .inReview,
-                from: .inReview)
-            try await store.appendAudit(
-                AuditEntry(
-                    at: clock.now(), actor: account.id, action: "review.approve", target: Self.target(stored),
-                    reason: stage))
+                from: .inReview, audit: ("review.approve", stage))
             return JSONResponse.make(self.json(try await self.reload(stored), detailed: false))
         }
         group.post("apps/:appId/versions/:version/reject") { request, context -> Response in
@@ -77,11 +72,8 @@ struct ReviewRoutes {
                 return text
             }
             try await self.record(
-                stored, stage: stage, approved: false, by: account, reason: reason, to: .rejected, from: .inReview)
-            try await store.appendAudit(
-                AuditEntry(
-                    at: clock.now(), actor: account.id, action: "review.reject", target: Self.target(stored),
-                    reason: "\(stage): \(reason)"))
+                stored, stage: stage, approved: false, by: account, reason: reason, to: .rejected, from: .inReview,
+                audit: ("review.reject", "\(stage): \(reason)"))
             return JSONResponse.make(self.json(try await self.reload(stored), detailed: false))
         }
     }
@@ -133,12 +125,15 @@ struct ReviewRoutes {
 
     private func record(
         _ stored: StoredVersion, stage: String, approved: Bool, by account: Account, reason: String?,
-        to state: MiniProgramVersion.ReviewState, from expected: MiniProgramVersion.ReviewState
+        to state: MiniProgramVersion.ReviewState, from expected: MiniProgramVersion.ReviewState,
+        audit: (action: String, reason: String?)
     ) async throws {
         let decision = ReviewDecision(
             appId: stored.version.appId, version: stored.version.version, stage: stage, approved: approved,
             reviewer: account.id, reason: reason, at: clock.now())
-        guard try await store.recordReview(decision, newState: state, expectedState: expected) else {
+        let entry = AuditEntry(
+            at: decision.at, actor: account.id, action: audit.action, target: Self.target(stored), reason: audit.reason)
+        guard try await store.recordReview(decision, newState: state, expectedState: expected, audit: entry) else {
             throw ProblemError(
                 .conflict, code: "illegal-transition", detail: "the version changed meanwhile; reload it")
         }

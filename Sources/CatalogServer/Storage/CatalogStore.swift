@@ -37,8 +37,10 @@ public protocol CatalogStore: Sendable {
     func miniProgram(id: String) async throws -> Catalog.MiniProgram?
     /// Mini-programs, of one partner or of all.
     func miniPrograms(partner: String?) async throws -> [Catalog.MiniProgram]
-    /// Records an uploaded version with its review report (JSON); false when that version exists.
-    func addVersion(_ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date) async throws -> Bool
+    /// Records an uploaded version with its review report (JSON) and the audit entry, in one transaction;
+    /// false when that version exists.
+    func addVersion(_ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date, audit: AuditEntry?)
+        async throws -> Bool
     func versions(appId: String) async throws -> [MiniProgramVersion]
     func version(appId: String, version: SemanticVersion) async throws -> StoredVersion?
     /// Versions waiting for review, oldest first.
@@ -74,7 +76,7 @@ public protocol CatalogStore: Sendable {
 
     func recordReview(
         _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
-        expectedState: MiniProgramVersion.ReviewState
+        expectedState: MiniProgramVersion.ReviewState, audit: AuditEntry?
     ) async throws -> Bool
 }
 

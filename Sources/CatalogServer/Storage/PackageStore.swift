@@ -8,6 +8,11 @@ public struct PackageStore: Sendable {
     public init(dataDirectory: URL) throws {
         directory = dataDirectory.appendingPathComponent("packages")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A write cut off by a crash leaves only a temporary file, never a package under its digest.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
     }
 
     /// Lowercase hex SHA-256 of the bytes.

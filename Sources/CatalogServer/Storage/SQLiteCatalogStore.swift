@@ -308,7 +308,7 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     public func recordReview(
         _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
-        expectedState: MiniProgramVersion.ReviewState
+        expectedState: MiniProgramVersion.ReviewState, audit: AuditEntry?
     ) async throws -> Bool {
         try await pool.write { db in
             try db.execute(
@@ -324,6 +324,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                         review.reason, review.at.timeIntervalSince1970,
                     ])
             }
+            if let audit { try Self.insert(audit, db) }
             return true
         }
     }
@@ -410,9 +411,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    public func addVersion(_ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date) async throws
-        -> Bool
-    {
+    public func addVersion(
+        _ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date, audit: AuditEntry?
+    ) async throws -> Bool {
         let scopes = try String(decoding: JSONEncoder().encode(version.scopes), as: UTF8.self)
         let domains = try String(decoding: JSONEncoder().encode(version.domains), as: UTF8.self)
         return try await pool.write { db in
@@ -432,6 +433,7 @@ public final class SQLiteCatalogStore: CatalogStore {
                     version.minimumHostVersion?.description, version.reviewState.rawValue, report, uploadedBy,
                     at.timeIntervalSince1970,
                 ])
+            if let audit { try Self.insert(audit, db) }
             return true
         }
     }
