@@ -73,16 +73,14 @@ public enum CatalogApplication {
         SegmentRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
-        ReleaseRoutes(store: store, clock: clock, hub: hub, cache: cache).add(to: api)
+        let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)
+        ReleaseRoutes(store: store, clock: clock, hub: hub, cache: cache, signer: signer).add(to: api)
         SyncRoutes(
             store: store, keyring: keyring, clock: clock, catalogLifetime: configuration.catalogLifetime, cache: cache
         ).add(
             to: api)
         StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
-        ShellRoutes(
-            store: store, packages: packages, keyring: keyring, hub: hub, cache: cache, clock: clock,
-            eventLifetime: configuration.catalogLifetime
-        ).add(to: api)
+        ShellRoutes(store: store, packages: packages, hub: hub, cache: cache, clock: clock, signer: signer).add(to: api)
         return router
     }
 }

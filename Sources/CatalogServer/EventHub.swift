@@ -1,10 +1,18 @@
 import Foundation
+import NIOCore
 import ServiceLifecycle
 
 /// Wakes the open event streams of a host when its catalog changes, and every stream on each heartbeat.
 /// A service of the application: on graceful shutdown it ends every stream, so the server can stop.
+///
+/// It also keeps each host's recent events signed and rendered, so a change reaches a thousand open streams
+/// with one signature and no database read per stream.
 public actor EventHub: Service {
     private var subscribers: [String: [UUID: AsyncStream<Void>.Continuation]] = [:]
+    /// Recent signed frames per host, by sequence, and the newest sequence published.
+    private var recent: [String: [UInt64: EventFrame]] = [:]
+    private var latest: [String: UInt64] = [:]
+    static let recentLimit: UInt64 = 256
     private let heartbeat: Duration
     private var closed = false
 
@@ -31,9 +39,31 @@ public actor EventHub: Service {
         hostId.map { subscribers[$0]?.count ?? 0 } ?? subscribers.values.reduce(0) { $0 + $1.count }
     }
 
-    /// A host's catalog changed: wake its streams.
-    public func publish(_ hostId: String) {
+    /// A host's catalog changed: keep its signed event and wake its streams.
+    public func publish(_ hostId: String, _ frame: EventFrame) {
+        var frames = recent[hostId, default: [:]]
+        frames[frame.sequence] = frame
+        let newest = max(latest[hostId] ?? 0, frame.sequence)
+        if frames.count > Int(Self.recentLimit) {
+            frames = frames.filter { newest - $0.key < Self.recentLimit }
+        }
+        recent[hostId] = frames
+        latest[hostId] = newest
         for continuation in subscribers[hostId, default: [:]].values { continuation.yield() }
+    }
+
+    /// The frames after `sequence` up to the newest published, when all of them are in memory; nil when the
+    /// stream must read the store (a gap, an old position, or nothing published since start).
+    public func frames(_ hostId: String, after sequence: UInt64) -> [EventFrame]? {
+        guard let newest = latest[hostId], let frames = recent[hostId] else { return nil }
+        guard sequence < newest else { return sequence == newest ? [] : nil }
+        guard newest - sequence <= Self.recentLimit else { return nil }
+        var result: [EventFrame] = []
+        for next in (sequence + 1)...newest {
+            guard let frame = frames[next] else { return nil }
+            result.append(frame)
+        }
+        return result
     }
 
     private func tick() {

@@ -11,6 +11,7 @@ struct ReleaseRoutes {
     let clock: any CatalogClock
     let hub: EventHub
     let cache: CatalogCache
+    let signer: EventSigner
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         for action in ["release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist"] {
@@ -218,15 +219,16 @@ struct ReleaseRoutes {
             listing.delistReason = nil
             event = .relisted
         }
-        let sequence = try await store.commit(
+        let stored = try await store.commit(
             listing, event: event, version: eventVersion, reason: input.reason, at: clock.now(),
             audit: AuditEntry(
                 at: clock.now(), actor: account.id, action: "listing.\(action)", target: "\(appId)@\(host)",
                 reason: input.reason))
         await cache.invalidate(host)
-        await hub.publish(host)  // the host's open event streams send it now
+        // Signed once here; the host's open event streams send it now.
+        await hub.publish(host, try signer.frame(stored))
         guard case .object(var members) = try Self.json(listing) else { return .null }
-        members["eventSequence"] = .number(Double(sequence))
+        members["eventSequence"] = .number(Double(stored.sequence))
         return .object(members)
     }
 

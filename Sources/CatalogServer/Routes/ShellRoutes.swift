@@ -9,11 +9,10 @@ import ServiceLifecycle
 struct ShellRoutes {
     let store: any CatalogStore
     let packages: PackageStore
-    let keyring: ServerKeyring
     let hub: EventHub
     let cache: CatalogCache
     let clock: any CatalogClock
-    let eventLifetime: TimeInterval
+    let signer: EventSigner
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("packages/:sha256") { request, context -> Response in
@@ -103,21 +102,19 @@ struct ShellRoutes {
         }
     }
 
-    /// Sends every event after `after` as a signed envelope; returns the last sequence sent.
+    /// Sends every event after `after` as a signed envelope; returns the last sequence sent. Recent events
+    /// come from the hub (signed once for every stream); older ones from the store.
     private func send(_ hostId: String, after: UInt64, to writer: inout some ResponseBodyWriter) async throws -> UInt64
     {
+        if let frames = await hub.frames(hostId, after: after) {
+            for frame in frames { try await writer.write(frame.bytes) }
+            return frames.last?.sequence ?? after
+        }
         var last = after
         while true {
             let events = try await store.events(hostId: hostId, after: last, limit: 500)
             for event in events {
-                let payload = CatalogEvent(
-                    hostId: event.hostId, sequence: event.sequence, catalogVersion: event.catalogVersion,
-                    issuedAt: event.at,
-                    expiresAt: event.at.addingTimeInterval(eventLifetime), kind: event.kind, appId: event.appId,
-                    version: event.version, reason: event.reason)
-                let envelope = try SignedEnvelope.sign(payload, with: [keyring.signingKey])
-                let json = String(decoding: try WireFormat.encoder().encode(envelope), as: UTF8.self)
-                try await writer.write(ByteBuffer(string: "id: \(event.sequence)\nevent: catalog\ndata: \(json)\n\n"))
+                try await writer.write(try signer.frame(event).bytes)
                 last = event.sequence
             }
             if events.count < 500 { return last }

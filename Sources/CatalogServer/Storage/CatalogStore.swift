@@ -52,11 +52,11 @@ public protocol CatalogStore: Sendable {
     /// The listings of a host app.
     func listings(hostId: String) async throws -> [Listing]
     /// Saves a listing, raises the host's catalog version, appends the event and the audit entry, in one
-    /// transaction: an acknowledged change is never half-recorded. Returns the event's sequence number.
+    /// transaction: an acknowledged change is never half-recorded. Returns the event as stored.
     func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
         audit: AuditEntry?
-    ) async throws -> UInt64
+    ) async throws -> StoredEvent
     /// The host's current catalog version and last event sequence (0, 0 for a host with no change yet).
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64)
 

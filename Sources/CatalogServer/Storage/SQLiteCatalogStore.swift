@@ -238,7 +238,7 @@ public final class SQLiteCatalogStore: CatalogStore {
     public func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
         audit: AuditEntry?
-    ) async throws -> UInt64 {
+    ) async throws -> StoredEvent {
         let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
         return try await pool.write { db in
             try db.execute(
@@ -266,7 +266,9 @@ public final class SQLiteCatalogStore: CatalogStore {
                     reason, at.timeIntervalSince1970,
                 ])
             if let audit { try Self.insert(audit, db) }
-            return UInt64(sequence)
+            return StoredEvent(
+                hostId: listing.hostId, sequence: UInt64(sequence), catalogVersion: UInt64(catalogVersion), kind: event,
+                appId: listing.appId, version: version, reason: reason, at: at)
         }
     }
 
