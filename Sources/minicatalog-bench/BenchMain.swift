@@ -2,13 +2,15 @@ import Foundation
 
 /// `minicatalog-bench`: prints the numbers recorded in docs/PERFORMANCE.md. Run with `make bench`.
 ///
-/// `minicatalog-bench [catalog|minikit|server|all] [USERS]`
+/// `minicatalog-bench [catalog|minikit|server|all] [USERS]`; `BENCH_STREAMS` sets the open event streams
+/// of the fan-out benchmark (1,000).
 @main
 struct BenchMain {
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let section = arguments.first ?? "all"
         let users = arguments.dropFirst().first.flatMap(Int.init) ?? 100_000
+        let streams = Int(ProcessInfo.processInfo.environment["BENCH_STREAMS"] ?? "") ?? 1_000
         print("minicatalog-bench — \(ProcessInfo.processInfo.activeProcessorCount) cores, single-threaded measurements")
         if section == "all" || section == "catalog" {
             try CatalogBenchmarks.grayEvaluations(users: users)
@@ -18,7 +20,7 @@ struct BenchMain {
             try MiniKitBenchmarks.run()
         }
         if section == "all" || section == "server" {
-            try await ServerBenchmarks.run()
+            try await ServerBenchmarks.run(streams: streams)
         }
         print(String(format: "\npeak resident memory: %.1f MiB", Double(Measure.peakResidentBytes()) / 1_048_576))
     }

@@ -11,7 +11,7 @@ import Logging
 /// catalogd's numbers: revalidations (304) and full signed catalogs per second, measured with wrk on
 /// loopback against an in-process server loaded with seeds/demo.json. Server and load share the 2 cores.
 enum ServerBenchmarks {
-    static func run() async throws {
+    static func run(streams: Int) async throws {
         guard FileManager.default.fileExists(atPath: "/usr/bin/wrk") else {
             print("\ncatalogd: skipped (wrk is not installed; make bench installs it)")
             return
@@ -27,10 +27,11 @@ enum ServerBenchmarks {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let hub = EventHub()
         let application = try CatalogApplication.build(
             configuration: ServerConfiguration(
                 dataDirectory: directory, listen: ListenAddress(host: "127.0.0.1", port: 0)),
-            store: store, keyring: keyring, logger: logger
+            store: store, keyring: keyring, logger: logger, hub: hub
         ) { port in continuation.yield(port) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await application.runService(gracefulShutdownSignals: []) }
@@ -61,8 +62,88 @@ enum ServerBenchmarks {
             print(
                 "  full signed catalogs (200, a new user each request): \(Measure.format(full)) requests/s — goal ≥ 2.0k: \(full >= 2_000 ? "met" : "NOT met")"
             )
+            guard let ops = report.accounts.first(where: { $0.role == "ops" })?.token else { return }
+            try await fanOut(
+                port: port, hostKey: hostKey, ops: ops, streams: streams, store: store, hub: hub)
             group.cancelAll()
         }
+    }
+
+    /// The time from a delist (or relist) request's response to its signed event reaching every one of
+    /// `streams` open event streams of the host, over several rounds.
+    static func fanOut(port: Int, hostKey: String, ops: String, streams: Int, store: SQLiteCatalogStore, hub: EventHub)
+        async throws
+    {
+        let start = try await store.hostState("mbank").eventSequence
+        let swarm = try EventStreamSwarm(
+            port: port, path: "/v1/hosts/mbank/events?after=\(start)", headers: ["X-Host-Key: \(hostKey)"],
+            count: streams)
+        let connected = ContinuousClock.now
+        while await hub.openStreams("mbank") < streams {
+            guard ContinuousClock.now - connected < .seconds(60) else {
+                print("  fan-out: only \(await hub.openStreams("mbank")) of \(streams) streams opened")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        var fromResponse: [Double] = []
+        var fromRequest: [Double] = []
+        var missed = 0
+        let rounds = 6
+        for round in 0..<rounds {
+            let action = round % 2 == 0 ? "delist" : "relist"
+            let marker = "id: \(start + UInt64(round) + 1)\n"
+            let results = BlockingResults()
+            let done = DispatchSemaphore(value: 0)
+            Thread {
+                results.value = swarm.wait(for: marker, timeout: .seconds(20))
+                done.signal()
+            }.start()
+            var request = URLRequest(
+                url: URL(string: "http://127.0.0.1:\(port)/v1/apps/com.harbourfunds.subscribe/\(action)")!)
+            request.httpMethod = "POST"
+            request.setValue("Bearer \(ops)", forHTTPHeaderField: "Authorization")
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(#"{"host": "mbank", "reason": "fan-out benchmark"}"#.utf8)
+            let sent = DispatchTime.now().uptimeNanoseconds
+            let (_, response) = try await URLSession.shared.data(for: request)
+            let answered = DispatchTime.now().uptimeNanoseconds
+            guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+                print("  fan-out: \(action) failed with \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+                return
+            }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    done.wait()
+                    continuation.resume()
+                }
+            }
+            for seen in results.value {
+                guard let seen else {
+                    missed += 1
+                    continue
+                }
+                fromResponse.append(Double(seen > answered ? seen - answered : 0) / 1e6)
+                fromRequest.append(Double(seen - min(seen, sent)) / 1e6)
+            }
+        }
+        func percentile(_ values: [Double], _ p: Double) -> Double {
+            let sorted = values.sorted()
+            return sorted.isEmpty ? .nan : sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
+        }
+        let p99 = percentile(fromResponse, 0.99)
+        print(
+            "  delisting fan-out to \(streams) open event streams (\(rounds) rounds of delist/relist, \(fromResponse.count) deliveries\(missed > 0 ? ", \(missed) MISSED" : "")):"
+        )
+        print(
+            String(
+                format: "    from the response: p50 %.1f ms, p99 %.1f ms, max %.1f ms — goal p99 ≤ 50 ms: %@",
+                percentile(fromResponse, 0.5), p99, fromResponse.max() ?? .nan,
+                p99 <= 50 && missed == 0 ? "met" : "NOT met"))
+        print(
+            String(
+                format: "    from the request:  p50 %.1f ms, p99 %.1f ms, max %.1f ms (events go out before the answer)",
+                percentile(fromRequest, 0.5), percentile(fromRequest, 0.99), fromRequest.max() ?? .nan))
     }
 
     /// Runs wrk and returns its requests per second.
@@ -83,4 +164,9 @@ enum ServerBenchmarks {
         }
         return Double(line.split(separator: " ").last ?? "0") ?? 0
     }
+}
+
+/// Carries the swarm's results from its reading thread.
+final class BlockingResults: @unchecked Sendable {
+    var value: [UInt64?] = []
 }

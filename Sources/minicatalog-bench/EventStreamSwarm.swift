@@ -1,0 +1,92 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Many open event streams on loopback, read by one thread with `poll`: the load generator for the
+/// delisting fan-out benchmark. It notes when each stream first shows a given event id.
+final class EventStreamSwarm: @unchecked Sendable {
+    private var sockets: [Int32] = []
+    /// The last bytes read per stream, so a marker split across reads is still found.
+    private var tails: [[UInt8]]
+
+    /// Opens `count` streams of `path` with the given headers; throws when a connection fails.
+    init(port: Int, path: String, headers: [String], count: Int) throws {
+        tails = Array(repeating: [], count: count)
+        let request = Array(
+            ("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers.map { "\($0)\r\n" }.joined()
+                + "Accept: text/event-stream\r\n\r\n").utf8)
+        for _ in 0..<count {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socket >= 0 else { throw SwarmError("socket: \(String(cString: strerror(errno)))") }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else {
+                close(socket)
+                throw SwarmError("connect: \(String(cString: strerror(errno)))")
+            }
+            guard request.withUnsafeBytes({ write(socket, $0.baseAddress, $0.count) }) == request.count else {
+                close(socket)
+                throw SwarmError("write: \(String(cString: strerror(errno)))")
+            }
+            _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
+            sockets.append(socket)
+        }
+    }
+
+    deinit { for socket in sockets { close(socket) } }
+
+    /// Reads every stream until each has shown `marker` or `timeout` passes; returns, per stream, when it
+    /// showed it (monotonic nanoseconds), or nil.
+    func wait(for marker: String, timeout: Duration) -> [UInt64?] {
+        let needle = Array(marker.utf8)
+        var seen = [UInt64?](repeating: nil, count: sockets.count)
+        var remaining = sockets.count
+        var descriptors = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout.components.seconds) * 1_000_000_000
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while remaining > 0, DispatchTime.now().uptimeNanoseconds < deadline {
+            let ready = poll(&descriptors, nfds_t(descriptors.count), 100)
+            guard ready > 0 else { continue }
+            let now = DispatchTime.now().uptimeNanoseconds
+            for index in descriptors.indices where descriptors[index].revents != 0 {
+                descriptors[index].revents = 0
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(sockets[index], $0.baseAddress, $0.count) }
+                    guard count > 0 else {
+                        if count == 0 { descriptors[index].fd = -1 }  // closed: poll ignores it from now on
+                        break
+                    }
+                    guard seen[index] == nil else { continue }
+                    let chunk = tails[index] + buffer[0..<count]
+                    if Self.contains(chunk, needle) {
+                        seen[index] = now
+                        remaining -= 1
+                    }
+                    tails[index] = Array(chunk.suffix(needle.count - 1))
+                }
+            }
+        }
+        return seen
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        return (0...(haystack.count - needle.count)).contains { start in
+            haystack[start] == needle[0] && haystack[start..<(start + needle.count)].elementsEqual(needle)
+        }
+    }
+}
+
+struct SwarmError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
