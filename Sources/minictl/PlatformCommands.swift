@@ -163,34 +163,22 @@ struct Status: ParsableCommand {
     func run() throws {
         let reply = try platform.client().call("GET", "v1/apps/\(app)/status")
         emit(reply, json: platform.json) {
-            var lines = ["HOST        STATE      STABLE   GRAY         DELISTING"]
+            var table = TextTable("HOST", "STATE", "STABLE", "GRAY", "AUDIENCE", "DELISTING")
             for host in (try? JSONCursor(reply).require("hosts").array()) ?? [] {
                 let plan = try? host.require("plan")
-                let stable = (try? plan?.require("stableVersion").string()) ?? "-"
-                var gray = "-"
-                if let release = try? plan?.require("gray") {
-                    gray = "\((try? release.require("version").string()) ?? "?")"
-                }
+                let gray = (try? plan?.require("gray")).map { $0.text("version") } ?? "-"
                 var delisting = "-"
                 if let status = try? host.require("delisting") {
-                    let confirmed = (try? status.require("confirmed").int()) ?? 0
-                    let active = (try? status.require("activeShells").int()) ?? 0
-                    let pending = ((try? status.require("pendingShells").array()) ?? []).compactMap {
-                        try? $0.require("shellId").string()
-                    }
+                    let pending = ((try? status.require("pendingShells").array()) ?? []).map { $0.text("shellId") }
                     delisting =
-                        "\(confirmed)/\(active) active shells confirmed"
+                        "\(status.text("confirmed"))/\(status.text("activeShells")) active shells confirmed"
                         + (pending.isEmpty ? "" : "; waiting: \(pending.joined(separator: ", "))")
                 }
-                func pad(_ text: String, _ width: Int) -> String {
-                    text + String(repeating: " ", count: max(1, width - text.count))
-                }
-                lines.append(
-                    pad((try? host.require("host").string()) ?? "?", 12)
-                        + pad((try? host.require("state").string()) ?? "?", 11) + pad(stable, 9) + pad(gray, 13)
-                        + delisting)
+                table.add(
+                    host.text("host"), host.text("state"), plan?.text("stableVersion") ?? "-", gray,
+                    host.text("audience"), delisting)
             }
-            return lines.joined(separator: "\n")
+            return table.rendered
         }
     }
 }

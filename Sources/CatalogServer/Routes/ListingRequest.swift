@@ -168,6 +168,34 @@ extension GrayRelease {
         return copy
     }
 
+    /// Who gets the gray version, for people: "30% of segment vip; users alice, bob; split 2.2.0:1 2.3.0:1".
+    func audienceSummary(segmentNames: [Int: String]) -> String {
+        var parts: [String] = []
+        for strategy in strategies {
+            switch strategy.name {
+            case "userWithId":
+                let users = (strategy.parameters["userIds"] ?? "").split(separator: ",")
+                parts.append(
+                    "users " + users.prefix(3).joined(separator: ", ")
+                        + (users.count > 3 ? " (+\(users.count - 3) more)" : ""))
+            case "flexibleRollout":
+                var text = "\(strategy.parameters["rollout"] ?? "100")%"
+                let names = strategy.segments.map { segmentNames[$0] ?? "#\($0)" }
+                if !names.isEmpty { text += " of segment\(names.count > 1 ? "s" : "") \(names.joined(separator: " + "))" }
+                if !strategy.constraints.isEmpty {
+                    text += " where " + strategy.constraints.map(\.summary).joined(separator: " and ")
+                }
+                parts.append(text)
+            default:
+                parts.append(strategy.name)
+            }
+        }
+        if !variants.isEmpty {
+            parts.append("split " + variants.map { "\($0.name):\($0.weight)" }.joined(separator: " "))
+        }
+        return (paused ? "paused: " : "") + parts.joined(separator: "; ")
+    }
+
     /// The percentage of the percentage rollout, when there is one.
     var percent: Int? {
         strategies.first { $0.name == "flexibleRollout" }.flatMap { $0.parameters["rollout"] }.flatMap { Int($0) }

@@ -59,8 +59,13 @@ struct StatusRoutes {
             let program = try await store.requireMiniProgram(appId)
             try AppRoutes.requireOwnerOrStaff(account, program: program)
             var hosts: [JSONValue] = []
+            let segmentNames = Dictionary(
+                try await store.segments().map { ($0.id, $0.name ?? "#\($0.id)") }, uniquingKeysWith: { first, _ in first })
             for listing in try await store.listings(appId: appId) {
                 guard case .object(var members) = try ReleaseRoutes.json(listing) else { continue }
+                if let gray = listing.plan.gray {
+                    members["audience"] = .string(gray.audienceSummary(segmentNames: segmentNames))
+                }
                 if let tombstone = try await store.delistings(hostId: listing.hostId).first(where: { $0.appId == appId }
                 ) {
                     members["delisting"] = try await delistingStatus(tombstone, host: listing.hostId)
