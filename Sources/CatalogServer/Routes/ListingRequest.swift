@@ -179,9 +179,13 @@ extension GrayRelease {
                     "users " + users.prefix(3).joined(separator: ", ")
                         + (users.count > 3 ? " (+\(users.count - 3) more)" : ""))
             case "flexibleRollout":
-                var text = "\(strategy.parameters["rollout"] ?? "100")%"
+                let rollout = strategy.parameters["rollout"] ?? "100"
                 let names = strategy.segments.map { segmentNames[$0] ?? "#\($0)" }
-                if !names.isEmpty { text += " of segment\(names.count > 1 ? "s" : "") \(names.joined(separator: " + "))" }
+                var text = rollout == "100" ? "everyone" : "\(rollout)%"
+                if !names.isEmpty {
+                    text = (rollout == "100" ? "" : "\(rollout)% of ")
+                        + "segment\(names.count > 1 ? "s" : "") \(names.joined(separator: " + "))"
+                }
                 if !strategy.constraints.isEmpty {
                     text += " where " + strategy.constraints.map(\.summary).joined(separator: " and ")
                 }
