@@ -27,6 +27,7 @@ struct EventSigner: Sendable {
         let envelope = try SignedEnvelope.sign(payload, with: [keyring.signingKey])
         let json = String(decoding: try WireFormat.encoder().encode(envelope), as: UTF8.self)
         return EventFrame(
-            sequence: event.sequence, bytes: ByteBuffer(string: "id: \(event.sequence)\nevent: catalog\ndata: \(json)\n\n"))
+            sequence: event.sequence,
+            bytes: ByteBuffer(string: "id: \(event.sequence)\nevent: catalog\ndata: \(json)\n\n"))
     }
 }

@@ -142,7 +142,8 @@ enum ServerBenchmarks {
                 p99 <= 50 && missed == 0 ? "met" : "NOT met"))
         print(
             String(
-                format: "    from the request:  p50 %.1f ms, p99 %.1f ms, max %.1f ms (events go out before the answer)",
+                format:
+                    "    from the request:  p50 %.1f ms, p99 %.1f ms, max %.1f ms (events go out before the answer)",
                 percentile(fromRequest, 0.5), percentile(fromRequest, 0.99), fromRequest.max() ?? .nan))
     }
 

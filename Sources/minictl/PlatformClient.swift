@@ -74,12 +74,12 @@ struct PlatformClient {
             outcome = UploadDelegate(bar: progress).run(request, body: data)
         } else {
             outcome = Preview.runBlockingResult { () -> Result<(Data, Int), Error> in
-            do {
-                let (data, response) = try await URLSession.shared.data(for: prepared)
-                return .success((data, (response as? HTTPURLResponse)?.statusCode ?? 0))
-            } catch {
-                return .failure(error)
-            }
+                do {
+                    let (data, response) = try await URLSession.shared.data(for: prepared)
+                    return .success((data, (response as? HTTPURLResponse)?.statusCode ?? 0))
+                } catch {
+                    return .failure(error)
+                }
             }
         }
         let (data, status): (Data, Int)

@@ -100,7 +100,8 @@ struct Review: ParsableCommand {
                             + (review.text("reason") == "-" ? "" : " — \(review.text("reason"))"))
                 }
                 if let report = try? cursor.require("report"),
-                    let decoded = try? JSONDecoder().decode(ReviewReport.self, from: Data(report.value.serialized().utf8))
+                    let decoded = try? JSONDecoder().decode(
+                        ReviewReport.self, from: Data(report.value.serialized().utf8))
                 {
                     lines.append("")
                     lines.append(decoded.text)
@@ -214,7 +215,8 @@ struct Host: ParsableCommand {
                 "POST", "v1/hosts/\(id)/deactivate", json: .object(["reason": .string(reason)]))
             emit(reply, json: platform.json) {
                 let delisted = ((try? JSONCursor(reply).require("delisted").array()) ?? []).map { $0.text("appId") }
-                return "deactivated host \(id); delisted: \(delisted.isEmpty ? "nothing" : delisted.joined(separator: ", "))"
+                return
+                    "deactivated host \(id); delisted: \(delisted.isEmpty ? "nothing" : delisted.joined(separator: ", "))"
             }
         }
     }

@@ -65,7 +65,8 @@ struct AudienceRoutesTests {
             #expect(try await version("someone") == nil, "not vip, not named: no stable version yet")
             #expect(try await version("tester-1") == "2.1.0", "named users get it whatever their context")
 
-            #expect(try await ReleaseRoutesTests.act(setup, "widen", #"{"host": "mbank", "percent": 40}"#).status == 200)
+            #expect(
+                try await ReleaseRoutesTests.act(setup, "widen", #"{"host": "mbank", "percent": 40}"#).status == 200)
             let plan = try await store.listings(appId: "com.carins.quote").first!.plan.gray!
             #expect(plan.strategies.map(\.name) == ["userWithId", "flexibleRollout"])
             #expect(plan.strategies[1].parameters["rollout"] == "40")
@@ -83,12 +84,20 @@ struct AudienceRoutesTests {
         "audience fields are checked",
         arguments: [
             (#"{"host": "mbank", "version": "2.1.0", "userIds": ["a,b"]}"#, 400, "no comma"),
-            (#"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "2.1.0", "weight": 0}]}"#, 400, "1 to 1000"),
-            (#"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "2.1.0"}, {"version": "2.1.0"}]}"#, 400,
-             "named twice"),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "2.1.0", "weight": 0}]}"#, 400,
+                "1 to 1000"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "2.1.0"}, {"version": "2.1.0"}]}"#,
+                400,
+                "named twice"
+            ),
             (#"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "3.0.0"}]}"#, 404, "no version 3.0.0"),
-            (#"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "2.1.0", "share": 1}]}"#, 400,
-             "unknown field 'share'"),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "2.1.0", "share": 1}]}"#, 400,
+                "unknown field 'share'"
+            ),
         ])
     func badAudiences(_ body: String, _ status: Int, _ message: String) async throws {
         try await HealthRouteTests.withServer { base, store in
@@ -119,7 +128,9 @@ struct AudienceRoutesTests {
         }
     }
 
-    @Test("deactivating a host delists everything on it, its shells still sync the tombstones, a new key replaces the old")
+    @Test(
+        "deactivating a host delists everything on it, its shells still sync the tombstones, a new key replaces the old"
+    )
     func hostLife() async throws {
         try await HealthRouteTests.withServer { base, store in
             let setup = try await Self.ready(base, store)

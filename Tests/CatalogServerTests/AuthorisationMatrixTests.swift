@@ -31,10 +31,13 @@ struct AuthorisationMatrixTests {
             Route(method: "GET", path: "v1/segments", audience: everyone),
             Route(
                 method: "POST", path: "v1/segments",
-                body: #"{"name": "matrix", "constraints": [{"contextName": "tier", "operator": "IN", "values": ["x"]}]}"#,
+                body:
+                    #"{"name": "matrix", "constraints": [{"contextName": "tier", "operator": "IN", "values": ["x"]}]}"#,
                 audience: operators),
             Route(method: "POST", path: "v1/hosts/carunit/rotate-key", audience: operators),
-            Route(method: "POST", path: "v1/hosts/kiosk/deactivate", body: #"{"reason": "matrix test"}"#, audience: operators),
+            Route(
+                method: "POST", path: "v1/hosts/kiosk/deactivate", body: #"{"reason": "matrix test"}"#,
+                audience: operators),
             Route(method: "POST", path: "v1/hosts/kiosk/activate", audience: operators),
             Route(method: "POST", path: "v1/partners", body: #"{"id": "newco", "name": "N"}"#, audience: operators),
             Route(method: "GET", path: "v1/apps", audience: everyone),

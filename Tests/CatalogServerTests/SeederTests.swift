@@ -26,7 +26,8 @@ struct SeederTests {
         let carunit = try #require(carins.first { $0.hostId == "carunit" }?.plan.gray)
         #expect(carunit.strategies.map(\.name) == ["userWithId", "flexibleRollout"])
         #expect(carunit.strategies[1].segments == [2], "the staff segment, by id")
-        let resolver = CatalogResolver(plans: carins.filter { $0.hostId == "carunit" }.map(\.plan), segments: try await store.segments())
+        let resolver = CatalogResolver(
+            plans: carins.filter { $0.hostId == "carunit" }.map(\.plan), segments: try await store.segments())
         func version(_ user: String, _ properties: [String: String] = [:]) -> String? {
             resolver.resolve("com.carins.quote", context: GrayContext(userId: user, properties: properties))?
                 .version?.description

@@ -23,7 +23,8 @@ struct CrashRecoveryTests {
         func failed() { failures += 1 }
     }
 
-    static func send(_ method: String, _ url: URL, token: String, body: Data, type: String) async -> (Int, JSONCursor)? {
+    static func send(_ method: String, _ url: URL, token: String, body: Data, type: String) async -> (Int, JSONCursor)?
+    {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 5
@@ -92,7 +93,8 @@ struct CrashRecoveryTests {
                 let body = delist ? #"{"host": "kiosk", "reason": "crash test"}"# : #"{"host": "kiosk"}"#
                 guard
                     let (status, json) = await Self.send(
-                        "POST", base.appendingPathComponent("v1/apps/com.citypower.bills/\(delist ? "delist" : "relist")"),
+                        "POST",
+                        base.appendingPathComponent("v1/apps/com.citypower.bills/\(delist ? "delist" : "relist")"),
                         token: ops, body: Data(body.utf8), type: "application/json")
                 else {
                     await acknowledged.failed()
@@ -140,10 +142,14 @@ struct CrashRecoveryTests {
             #expect(String(decoding: body, as: UTF8.self).contains(sha))
             let (packageStatus, bytes) = try await get("v1/packages/\(sha)")
             #expect(packageStatus == 200)
-            #expect(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == sha, "the package of \(version) is whole")
+            #expect(
+                SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == sha,
+                "the package of \(version) is whole")
         }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("packages").path)
-            .filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(
+            atPath: data.appendingPathComponent("packages").path
+        )
+        .filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty, "temporary files are cleared at start: \(leftovers)")
 
         // The listing is where the last acknowledged change left it, or one step further (a change that
@@ -157,7 +163,8 @@ struct CrashRecoveryTests {
             try $0.require("target").string() == "com.citypower.bills@kiosk"
                 && $0.require("actor").string() == "crash-ops"
         }.count
-        #expect(changes == states.count || changes == states.count + 1, "\(changes) audited, \(states.count) acknowledged")
+        #expect(
+            changes == states.count || changes == states.count + 1, "\(changes) audited, \(states.count) acknowledged")
         let expected = changes == states.count ? states.last : (states.last == "delisted" ? "full" : "delisted")
         #expect(current == expected)
     }

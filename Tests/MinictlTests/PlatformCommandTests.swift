@@ -133,7 +133,9 @@ struct PlatformCommandTests {
         #expect(again.status == 1)
         #expect(again.stderr.contains("is not listed on mbank [illegal-transition]"))
         let status = try minictl(["status", "com.carins.quote"], ops)
-        #expect(status.stdout.contains("mbank  delisted  -       2.1.0  users u-tester; 50% of segment vip"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("mbank  delisted  -       2.1.0  users u-tester; 50% of segment vip"),
+            "\(status.stdout)")
         let json = try minictl(["status", "com.carins.quote", "--json"], ops)
         #expect(json.stdout.contains("\"reason\":\"Partner licence suspended\""))
         let audit = try minictl(["audit", "--limit", "3"], ops)

@@ -183,7 +183,8 @@ extension GrayRelease {
                 let names = strategy.segments.map { segmentNames[$0] ?? "#\($0)" }
                 var text = rollout == "100" ? "everyone" : "\(rollout)%"
                 if !names.isEmpty {
-                    text = (rollout == "100" ? "" : "\(rollout)% of ")
+                    text =
+                        (rollout == "100" ? "" : "\(rollout)% of ")
                         + "segment\(names.count > 1 ? "s" : "") \(names.joined(separator: " + "))"
                 }
                 if !strategy.constraints.isEmpty {

@@ -69,7 +69,8 @@ struct ReleaseRoutes {
             var delisted: [JSONValue] = []
             for listing in try await store.listings(hostId: host.id)
             where listing.state != .delisted && listing.state != .unlisted {
-                delisted.append(try await apply("delist", appId: listing.appId, host: host.id, input: delist, by: account))
+                delisted.append(
+                    try await apply("delist", appId: listing.appId, host: host.id, input: delist, by: account))
             }
             return JSONResponse.make(
                 .object(["host": HostRoutes.json(deactivated), "delisted": .array(delisted)]))
@@ -114,7 +115,8 @@ struct ReleaseRoutes {
         ProblemError(.conflict, code: "illegal-transition", detail: detail)
     }
 
-    private func apply(_ action: String, appId: String, host: String, input: ListingRequest, by account: Account) async throws
+    private func apply(_ action: String, appId: String, host: String, input: ListingRequest, by account: Account)
+        async throws
         -> JSONValue
     {
         guard let hostApp = try await store.hostApp(id: host) else {

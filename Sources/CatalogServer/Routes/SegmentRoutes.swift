@@ -34,7 +34,8 @@ struct SegmentRoutes {
             }
             guard try await store.segments().count < Self.maximumSegments else {
                 throw ProblemError(
-                    .conflict, code: "too-many-segments", detail: "a platform has at most \(Self.maximumSegments) segments")
+                    .conflict, code: "too-many-segments",
+                    detail: "a platform has at most \(Self.maximumSegments) segments")
             }
             guard let segment = try await store.createSegment(name: name, constraints: constraints) else {
                 throw ProblemError(

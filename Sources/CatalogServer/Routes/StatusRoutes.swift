@@ -60,7 +60,8 @@ struct StatusRoutes {
             try AppRoutes.requireOwnerOrStaff(account, program: program)
             var hosts: [JSONValue] = []
             let segmentNames = Dictionary(
-                try await store.segments().map { ($0.id, $0.name ?? "#\($0.id)") }, uniquingKeysWith: { first, _ in first })
+                try await store.segments().map { ($0.id, $0.name ?? "#\($0.id)") },
+                uniquingKeysWith: { first, _ in first })
             for listing in try await store.listings(appId: appId) {
                 guard case .object(var members) = try ReleaseRoutes.json(listing) else { continue }
                 if let gray = listing.plan.gray {
