@@ -53,6 +53,7 @@ public enum CatalogApplication {
         let cache = CatalogCache()
         let openAPI = OpenAPIDocument.document
         router.get("openapi.json") { _, _ -> Response in JSONResponse.make(openAPI) }
+        router.add(middleware: AccessLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.get("healthz") { _, _ -> Response in
             do {

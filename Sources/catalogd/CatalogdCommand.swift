@@ -42,11 +42,17 @@ struct Serve: AsyncParsableCommand {
             valueName: "FILE"))
     var seed: String?
 
+    @Option(help: "How much to log on standard error: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
     private var stages: [String] {
         reviewStages.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level: one of trace, debug, info, notice, warning, error, critical")
+        }
         do {
             _ = try ListenAddress(parsing: listen)
         } catch {
@@ -62,7 +68,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "catalogd")
-        logger.logLevel = .info
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let directory = URL(fileURLWithPath: data)
         let store: SQLiteCatalogStore
         let keyring: ServerKeyring

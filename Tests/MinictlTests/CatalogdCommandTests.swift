@@ -44,6 +44,45 @@ struct CatalogdCommandTests {
             text.contains(shown.stdout.split(separator: "\n")[1].split(separator: " ").last.map(String.init) ?? "?"))
     }
 
+    @Test("serve logs each request with its method, path, status and duration")
+    func accessLog() async throws {
+        let folder = try TemporaryDirectory()
+        let log = folder.url.appendingPathComponent("stderr.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
+        process.arguments = [
+            "serve", "--data", folder.url.appendingPathComponent("data").path, "--listen", "127.0.0.1:0",
+            "--log-level", "info",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let address = text.split(separator: " ").first { $0.hasPrefix("http://") } ?? ""
+        var request = URLRequest(url: URL(string: "\(address)/v1/hosts")!)
+        request.httpMethod = "POST"
+        _ = try await URLSession.shared.data(for: request)
+        _ = try await URLSession.shared.data(from: URL(string: "\(address)/healthz")!)
+        process.terminate()
+        process.waitUntilExit()
+        let logged = try String(contentsOf: log, encoding: .utf8)
+        #expect(logged.contains("method=POST"), "\(logged)")
+        #expect(logged.contains("path=/v1/hosts"))
+        #expect(logged.contains("status=401"))
+        #expect(!logged.contains("path=/healthz"), "successful reads are debug")
+        let bad = try CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", "--log-level", "loud"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--log-level: one of trace"))
+    }
+
     @Test("key show without a key, and a bad --listen, fail with clear messages")
     func errors() throws {
         let missing = try CommandRunner.run("catalogd", ["key", "show", "--data", "/no/such/folder"])
