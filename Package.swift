@@ -57,6 +57,20 @@ let package = Package(
             ]
         ),
         /// The super-app front-end: state, reducer, screens.
+        /// A real catalogd on loopback for integration tests and benchmarks.
+        .target(
+            name: "ServerTestSupport",
+            dependencies: [
+                "CatalogServer", "Catalog", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// The shell's sync agent: verified catalog sync, package cache, recall, the launch gate. The network is
+        /// behind `CatalogTransport` (libcurl in CatalogCurl; doubles in tests).
+        .target(
+            name: "ShellAgent",
+            dependencies: ["Catalog", "MiniKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
 
         // MARK: The only two targets that touch C libraries
@@ -74,7 +88,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         /// The HTTP client over libcurl: the only target that imports libcurl.
-        .target(name: "CatalogCurl", dependencies: ["CCurl"]),
+        .target(name: "CatalogCurl", dependencies: ["CCurl", "ShellAgent"]),
 
         // MARK: Executables (thin: parse arguments, call a library)
 
@@ -121,7 +135,11 @@ let package = Package(
         .testTarget(
             name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
-        .testTarget(name: "CatalogCurlTests", dependencies: ["CatalogCurl"]),
+        .testTarget(
+            name: "CatalogCurlTests",
+            dependencies: [
+                "CatalogCurl", "ShellAgent", "CatalogServer", "Catalog", "ServerTestSupport",
+            ]),
         .testTarget(
             name: "MinictlTests", dependencies: ["Catalog", .product(name: "Crypto", package: "swift-crypto")]),
     ],

@@ -1,0 +1,72 @@
+import Catalog
+import CatalogServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// A real catalogd on loopback for integration tests and benchmarks: its own data folder, port 0, the
+/// demo seed if asked, and handles on its store, hub and key.
+public struct TestServer: Sendable {
+    public var base: URL
+    public var port: Int
+    public var store: SQLiteCatalogStore
+    public var hub: EventHub
+    public var keyring: ServerKeyring
+    public var directory: URL
+    /// What the seed created (tokens and host keys), when the server was seeded.
+    public var seed: Seeder.Report?
+
+    /// The verification key shells pin.
+    public var publicKey: VerificationKey { keyring.signingKey.verificationKey }
+
+    /// A token of the seeded account with this id.
+    public func token(_ account: String) -> String? { seed?.accounts.first { $0.id == account }?.token }
+    /// The seeded key of a host.
+    public func hostKey(_ host: String) -> String? { seed?.hostKeys.first { $0.host == host }?.key }
+
+    /// The repository's demo seed.
+    public static let demoSeed = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("seeds/demo.json")
+
+    /// Runs a server for the duration of `body`, then stops it and removes its data.
+    public static func run<T: Sendable>(
+        seed: URL? = nil, heartbeat: Duration = .seconds(10), configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogd-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteCatalogStore(directory: directory)
+        let (keyring, _) = try ServerKeyring.loadOrCreate(in: directory)
+        var report: Seeder.Report?
+        if let seed {
+            report = try await Seeder(
+                store: store, packages: try PackageStore(dataDirectory: directory), stages: ["compliance", "risk"]
+            ).load(seed)
+        }
+        var configuration = ServerConfiguration(
+            dataDirectory: directory, listen: ListenAddress(host: "127.0.0.1", port: 0))
+        configure(&configuration)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .critical
+        let hub = EventHub(heartbeat: heartbeat)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let application = try CatalogApplication.build(
+            configuration: configuration, store: store, keyring: keyring, logger: logger, hub: hub
+        ) { port in continuation.yield(port) }
+        let frozen = report
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await application.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let server = TestServer(
+                base: URL(string: "http://127.0.0.1:\(port)")!, port: port, store: store, hub: hub, keyring: keyring,
+                directory: directory, seed: frozen)
+            let result = try await body(server)
+            group.cancelAll()
+            return result
+        }
+    }
+}
