@@ -134,7 +134,13 @@ let package = Package(
         .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
         .testTarget(
             name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit"]),
-        .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
+.testTarget(
+            name: "ShellAgentTests",
+            dependencies: [
+                "ShellAgent", "CatalogCurl", "Catalog", "MiniKit", "CatalogServer", "ServerTestSupport",
+                "CatalogTestSupport",
+            ]),
+                .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
         .testTarget(
             name: "CatalogCurlTests",
             dependencies: [
