@@ -14,9 +14,13 @@ actor CatalogCache {
         /// Entry templates by app id and version (the `gray` flag is set per user).
         var entries: [String: [SemanticVersion: CatalogEntry]]
         var tombstones: [Tombstone]
+        /// The host app's expiry grace, signed into every catalog.
+        var expiryGraceSeconds: Int
     }
 
     private var hosts: [String: HostCatalog] = [:]
+    /// Raised by every invalidation: a rebuild that started before a change must not be kept after it.
+    private var generations: [String: UInt64] = [:]
     /// Host keys already checked: key hash → (host, when checked). Re-checked after a few seconds, so a key
     /// replaced by another server replica stops working promptly without a database read per request.
     private var keys: [String: (host: String, checked: Date)] = [:]
@@ -25,7 +29,10 @@ actor CatalogCache {
     private static let maximumBodies = 4_096
 
     /// Forgets a host's inputs: its listings changed (this process committed them).
-    func invalidate(_ hostId: String) { hosts[hostId] = nil }
+    func invalidate(_ hostId: String) {
+        hosts[hostId] = nil
+        generations[hostId, default: 0] &+= 1
+    }
 
     /// Forgets every checked key of a host (its key was replaced in this process).
     func forgetKeys(of hostId: String) { keys = keys.filter { $0.value.host != hostId } }
@@ -46,7 +53,26 @@ actor CatalogCache {
     /// The host's inputs; read from the store when this process has not seen them since its last change.
     func host(_ hostId: String, store: any CatalogStore, clock: any CatalogClock) async throws -> HostCatalog {
         if let cached = hosts[hostId] { return cached }
-        let state = try await store.hostState(hostId)
+        // The reads are separate and this actor is re-entered while they wait: a build counts only when the
+        // host's state (raised in the same transaction as every listing change) is the same before and after
+        // it, and it is kept only when no invalidation happened meanwhile.
+        for _ in 0..<5 {
+            let generation = generations[hostId, default: 0]
+            let before = try await store.hostState(hostId)
+            let catalog = try await build(hostId, state: before, store: store, clock: clock)
+            let after = try await store.hostState(hostId)
+            guard before == after else { continue }
+            if generations[hostId, default: 0] == generation { hosts[hostId] = catalog }
+            return catalog
+        }
+        throw ProblemError(
+            .serviceUnavailable, code: "catalog-busy", detail: "the host's catalog keeps changing; retry in a moment")
+    }
+
+    private func build(
+        _ hostId: String, state: (catalogVersion: UInt64, eventSequence: UInt64), store: any CatalogStore,
+        clock: any CatalogClock
+    ) async throws -> HostCatalog {
         let listings = try await store.listings(hostId: hostId).filter { [.full, .gray, .paused].contains($0.state) }
         var entries: [String: [SemanticVersion: CatalogEntry]] = [:]
         for listing in listings {
@@ -62,13 +88,12 @@ actor CatalogCache {
                     grantedDomains: stored.version.domains, gray: false)
             }
         }
-        let catalog = HostCatalog(
+        return HostCatalog(
             catalogVersion: state.catalogVersion, eventSequence: state.eventSequence, appIds: listings.map(\.appId),
             resolver: CatalogResolver(plans: listings.map(\.plan), segments: try await store.segments(), clock: clock),
             entries: entries,
-            tombstones: try await store.delistings(hostId: hostId))
-        hosts[hostId] = catalog
-        return catalog
+            tombstones: try await store.delistings(hostId: hostId),
+            expiryGraceSeconds: try await store.hostApp(id: hostId)?.expiryGraceSeconds ?? 0)
     }
 
     func body(_ etag: String) -> Data? { bodies[etag] }

@@ -41,10 +41,8 @@ public struct Seeder: Sendable {
         do {
             for item in try root.arrayField("hosts") {
                 let host = try HostRoutes.hostApp(item)
-                guard try await store.hostApp(id: host.id) == nil else { continue }
-                try await store.saveHostApp(host)
                 let key = HostRoutes.newHostKey()
-                try await store.setHostKey(hostId: host.id, hash: APIToken.hash(key))
+                guard try await store.createHostApp(host, keyHash: APIToken.hash(key), audit: nil) else { continue }
                 report.hostKeys.append((host.id, key))
             }
             for item in try root.arrayField("partners") {
@@ -154,7 +152,8 @@ public struct Seeder: Sendable {
                 event: state == .gray ? .grayChanged : .published, version: version, reason: nil, at: clock.now(),
                 audit: AuditEntry(
                     at: clock.now(), actor: "seed", action: state == .gray ? "listing.release-gray" : "listing.release",
-                    target: "\(program.id)@\(host)"))
+                    target: "\(program.id)@\(host)"),
+                expected: nil, requireActiveHost: true)
             report.releases.append("\(program.id) on \(host)\(state == .gray ? " (gray)" : "")")
         }
     }

@@ -13,7 +13,10 @@ struct Login: ParsableCommand {
         guard let server = platform.server, let token = platform.token else {
             throw ValidationError("give --server URL and --token TOKEN")
         }
-        _ = try PlatformClient(base: URL(string: server)!, token: token).call("GET", "v1/hosts")
+        guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ValidationError("--server: a URL such as http://127.0.0.1:8080, not '\(server)'")
+        }
+        _ = try PlatformClient(base: url, token: token).call("GET", "v1/hosts")
         let file = PlatformOptions.configFile
         try FileManager.default.createDirectory(
             at: file.deletingLastPathComponent(), withIntermediateDirectories: true,

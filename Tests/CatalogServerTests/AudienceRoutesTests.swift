@@ -46,7 +46,7 @@ struct AudienceRoutesTests {
 
             let unknown = try await ReleaseRoutesTests.act(
                 setup, "release", #"{"host": "mbank", "version": "2.1.0", "segments": ["staff"]}"#)
-            #expect(unknown.status == 404)
+            #expect(unknown.status == 400)
             #expect(try unknown.json.require("detail").string().contains("no segment 'staff'"))
 
             let gray = try await ReleaseRoutesTests.act(

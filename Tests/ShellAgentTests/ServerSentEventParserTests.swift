@@ -4,7 +4,8 @@ import Testing
 struct ServerSentEventParserTests {
     @Test("events split anywhere across chunks come out whole; comments and unknown fields are skipped")
     func chunks() throws {
-        let stream = ": catalogd events\n\nid: 7\nevent: catalog\ndata: {\"a\":1}\n\n: heartbeat\n\nretry: 10\ndata: two\ndata: lines\n\n"
+        let stream =
+            ": catalogd events\n\nid: 7\nevent: catalog\ndata: {\"a\":1}\n\n: heartbeat\n\nretry: 10\ndata: two\ndata: lines\n\n"
         let bytes = Array(stream.utf8)
         for split in 0...bytes.count {
             var parser = ServerSentEventParser()

@@ -62,11 +62,15 @@ public struct CatalogSnapshot: SignedPayload, Hashable {
     public var expiresAt: Date
     public var entries: [CatalogEntry]
     public var tombstones: [Tombstone]
+    /// How long after `expiresAt` the shell may still launch mini-programs when it cannot refresh (the host
+    /// app's configured grace). Signed with the rest, so nobody on the path can stretch it; absent means 0.
+    public var expiryGraceSeconds: Int?
 
     public init(
         hostId: String, userId: String, catalogVersion: UInt64, eventSequence: UInt64, issuedAt: Date,
-        expiresAt: Date, entries: [CatalogEntry], tombstones: [Tombstone]
+        expiresAt: Date, entries: [CatalogEntry], tombstones: [Tombstone], expiryGraceSeconds: Int? = nil
     ) {
+        self.expiryGraceSeconds = expiryGraceSeconds
         self.format = WireFormat.version
         self.hostId = hostId
         self.userId = userId

@@ -90,6 +90,10 @@ struct AppRoutes {
                     .unprocessableContent, code: "wrong-app",
                     detail: "the package's manifest id is '\(checked.manifest.id)', not '\(program.id)'")
             }
+            // Refused before anything is written, so a repeated upload leaves no file behind.
+            if try await store.version(appId: program.id, version: checked.manifest.version) != nil {
+                throw Self.versionExists(checked.manifest.version, program.id)
+            }
             let digest = try packages.put(data)
             let version = MiniProgramVersion(
                 appId: program.id, version: checked.manifest.version,
@@ -105,11 +109,7 @@ struct AppRoutes {
                 try await store.addVersion(
                     version, report: reportJSON, uploadedBy: account.id, at: clock.now(), audit: audit)
             else {
-                throw ProblemError(
-                    .conflict, code: "version-exists",
-                    detail:
-                        "version \(version.version) of '\(program.id)' was uploaded already; raise the version in manifest.json"
-                )
+                throw Self.versionExists(version.version, program.id)
             }
             var reply = Self.json(version)
             if case .object(var members) = reply, let reportValue = try? JSONValue.parse(Data(reportJSON.utf8)) {
@@ -146,6 +146,12 @@ struct AppRoutes {
                 .forbidden, code: "forbidden",
                 detail: "'\(account.id)' may not see partner '\(program.partnerId)''s mini-programs")
         }
+    }
+
+    static func versionExists(_ version: SemanticVersion, _ appId: String) -> ProblemError {
+        ProblemError(
+            .conflict, code: "version-exists",
+            detail: "version \(version) of '\(appId)' was uploaded already; raise the version in manifest.json")
     }
 
     static func json(_ program: Catalog.MiniProgram) -> JSONValue {

@@ -24,23 +24,23 @@ struct HostRoutes {
             var request = request
             let body = try await RequestBody.json(&request)
             let host = try RequestBody.read(body, Self.hostApp)
-            if try await store.hostApp(id: host.id) != nil {
-                throw ProblemError(.conflict, code: "host-exists", detail: "host app '\(host.id)' exists already")
-            }
-            try await store.saveHostApp(host)
             // The host key is the shells' credential: shown once here, stored only as a hash.
             let key = Self.newHostKey()
-            try await store.setHostKey(hostId: host.id, hash: APIToken.hash(key))
-            try await store.appendAudit(
-                AuditEntry(at: clock.now(), actor: account.id, action: "host.create", target: host.id))
+            guard
+                try await store.createHostApp(
+                    host, keyHash: APIToken.hash(key),
+                    audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.create", target: host.id))
+            else {
+                throw ProblemError(.conflict, code: "host-exists", detail: "host app '\(host.id)' exists already")
+            }
             guard case .object(var members) = Self.json(host) else { return JSONResponse.make(.null) }
             members["hostKey"] = .string(key)
             return JSONResponse.make(.object(members), status: .created)
         }
         group.get("audit") { request, context -> Response in
             _ = try context.requireOperator(to: "read the audit log")
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-            guard (1...1000).contains(limit) else {
+            let text = request.uri.queryParameters.get("limit")
+            guard let limit = text.map({ Int($0) }) ?? 100, (1...1000).contains(limit) else {
                 throw ProblemError(.badRequest, code: "invalid-query", detail: "limit is 1 to 1000")
             }
             let entries = try await store.auditLog(limit: limit).map { entry -> JSONValue in
@@ -73,6 +73,7 @@ struct HostRoutes {
         else {
             throw idCursor.error("a host id is 2 to 64 lowercase letters, digits and '-'")
         }
+        guard id != "all" else { throw idCursor.error("'all' is reserved: it means every host app in a delisting") }
         let nameCursor = try json.require("name")
         let name = try nameCursor.string()
         guard (1...80).contains(name.count) else { throw nameCursor.error("a name has 1 to 80 characters") }

@@ -155,8 +155,10 @@ struct ListingRequest: Sendable {
 
 extension GrayRelease {
     /// The same audience with another percentage for its percentage rollout (added when it had none).
+    /// Widening also resumes a paused release.
     func widened(to percent: Int, groupId: String) -> GrayRelease {
         var copy = self
+        copy.paused = false
         if let index = copy.strategies.firstIndex(where: { $0.name == "flexibleRollout" }) {
             copy.strategies[index].parameters["rollout"] = String(percent)
         } else {

@@ -30,7 +30,10 @@ struct ReleaseRoutes {
                         throw ProblemError(
                             .badRequest, code: "invalid-body", detail: "$.host: 'all' is only for delist")
                     }
-                    hosts = try await store.listings(appId: appId).filter { $0.state != .delisted }.map(\.hostId)
+                    hosts = try await store.listings(appId: appId).filter {
+                        ![.delisted, .unlisted].contains($0.state)
+                    }
+                    .map(\.hostId)
                     guard !hosts.isEmpty else {
                         throw ProblemError(
                             .conflict, code: "illegal-transition", detail: "'\(appId)' is not listed anywhere")
@@ -57,20 +60,30 @@ struct ReleaseRoutes {
                 return text
             }
             let host = try await requireHost(context)
-            guard host.active else { throw conflict("host app '\(host.id)' is deactivated already") }
+            let listed = try await store.listings(hostId: host.id).filter {
+                ![.delisted, .unlisted].contains($0.state)
+            }
+            // Deactivating an inactive host again finishes a deactivation that was cut off; otherwise it is a 409.
+            guard host.active || !listed.isEmpty else {
+                throw conflict("host app '\(host.id)' is deactivated already")
+            }
             var deactivated = host
             deactivated.active = false
-            // Inactive first, so no release can start while its listings are delisted one by one.
+            // Inactive first, so no release can start while its listings are delisted one by one (a release
+            // that read the host as active fails its commit: the commit re-checks in its transaction).
             try await store.saveHostApp(deactivated)
             try await store.appendAudit(
                 AuditEntry(
                     at: clock.now(), actor: account.id, action: "host.deactivate", target: host.id, reason: reason))
             let delist = ListingRequest(host: host.id, reason: "host app deactivated: \(reason)")
             var delisted: [JSONValue] = []
-            for listing in try await store.listings(hostId: host.id)
-            where listing.state != .delisted && listing.state != .unlisted {
-                delisted.append(
-                    try await apply("delist", appId: listing.appId, host: host.id, input: delist, by: account))
+            for listing in listed {
+                do {
+                    delisted.append(
+                        try await apply("delist", appId: listing.appId, host: host.id, input: delist, by: account))
+                } catch let problem as ProblemError where problem.status == .conflict {
+                    continue  // someone delisted it meanwhile: what matters is that it is not listed
+                }
             }
             return JSONResponse.make(
                 .object(["host": HostRoutes.json(deactivated), "delisted": .array(delisted)]))
@@ -89,10 +102,10 @@ struct ReleaseRoutes {
             let account = try context.requireOperator(to: "replace host keys")
             let host = try await requireHost(context)
             let key = HostRoutes.newHostKey()
-            try await store.setHostKey(hostId: host.id, hash: APIToken.hash(key))
+            try await store.setHostKey(
+                hostId: host.id, hash: APIToken.hash(key),
+                audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.rotate-key", target: host.id))
             await cache.forgetKeys(of: host.id)
-            try await store.appendAudit(
-                AuditEntry(at: clock.now(), actor: account.id, action: "host.rotate-key", target: host.id))
             return JSONResponse.make(.object(["host": .string(host.id), "hostKey": .string(key)]))
         }
         group.get("apps/:appId/listings") { _, context -> Response in
@@ -151,7 +164,7 @@ struct ReleaseRoutes {
             do {
                 gray = try input.grayRelease(appId: appId, version: version, segmentIds: segmentIds)
             } catch {
-                throw ProblemError.notFound(error.description)
+                throw ProblemError(.badRequest, code: "invalid-body", detail: error.description)
             }
             if let gray {
                 listing.plan.gray = gray
@@ -221,11 +234,17 @@ struct ReleaseRoutes {
             listing.delistReason = nil
             event = .relisted
         }
-        let stored = try await store.commit(
-            listing, event: event, version: eventVersion, reason: input.reason, at: clock.now(),
-            audit: AuditEntry(
-                at: clock.now(), actor: account.id, action: "listing.\(action)", target: "\(appId)@\(host)",
-                reason: input.reason))
+        let stored: StoredEvent
+        do {
+            stored = try await store.commit(
+                listing, event: event, version: eventVersion, reason: input.reason, at: clock.now(),
+                audit: AuditEntry(
+                    at: clock.now(), actor: account.id, action: "listing.\(action)", target: "\(appId)@\(host)",
+                    reason: input.reason),
+                expected: existing, requireActiveHost: action != "delist")
+        } catch let changed as ListingChanged {
+            throw conflict(changed.description)
+        }
         await cache.invalidate(host)
         // Signed once here; the host's open event streams send it now.
         await hub.publish(host, try signer.frame(stored))

@@ -14,6 +14,9 @@ struct ShellRoutes {
     let clock: any CatalogClock
     let signer: EventSigner
 
+    /// An acknowledgement is small: a thousand installed packages fit in it.
+    static let maximumAcknowledgementSize = 128 * 1024
+
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("packages/:sha256") { request, context -> Response in
             // Any shell (host key) or account may download: packages are immutable and addressed by content.
@@ -37,11 +40,11 @@ struct ShellRoutes {
             var request = request
             let buffer: ByteBuffer
             do {
-                buffer = try await request.collectBody(upTo: RequestBody.maximumJSONSize)
+                buffer = try await request.collectBody(upTo: Self.maximumAcknowledgementSize)
             } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
                 throw ProblemError(
                     .contentTooLarge, code: "body-too-large",
-                    detail: "an acknowledgement is at most \(RequestBody.maximumJSONSize / 1024) KiB")
+                    detail: "an acknowledgement is at most \(Self.maximumAcknowledgementSize / 1024) KiB")
             }
             let data = Data(buffer.readableBytesView)
             do {
@@ -63,15 +66,25 @@ struct ShellRoutes {
             guard (1...128).contains(ack.shellId.count) else {
                 throw ProblemError(.badRequest, code: "invalid-body", detail: "$.shellId: 1 to 128 characters")
             }
+            guard ack.installed.count <= 1_000, ack.purged.count <= 1_000, (ack.userId?.count ?? 0) <= 128 else {
+                throw ProblemError(
+                    .badRequest, code: "invalid-body",
+                    detail: "at most 1000 installed and 1000 purged mini-programs; a user id of at most 128 characters")
+            }
             try await store.saveAcknowledgement(ack, receivedAt: clock.now())
             return Response(status: .noContent)
         }
         group.get("hosts/:hostId/events") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
             try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: clock.now())
-            let after =
-                request.uri.queryParameters.get("after", as: UInt64.self)
-                ?? request.headers[HTTPField.Name("Last-Event-ID")!].flatMap(UInt64.init) ?? 0
+            let position =
+                request.uri.queryParameters.get("after").map { String($0) }
+                ?? request.headers[HTTPField.Name("Last-Event-ID")!] ?? "0"
+            guard let after = UInt64(position) else {
+                throw ProblemError(
+                    .badRequest, code: "invalid-query",
+                    detail: "after (or Last-Event-ID) is an event sequence number, not '\(position.prefix(40))'")
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-store"

@@ -81,7 +81,7 @@ struct StatusRoutes {
     /// sequence at or after the delisting's, or reported the mini-program purged.
     func delistingStatus(_ tombstone: Tombstone, host: String) async throws -> JSONValue {
         let since = clock.now().addingTimeInterval(-activeWindow)
-        let active = try await store.acknowledgements(hostId: host).filter { $0.receivedAt >= since }
+        let active = try await store.acknowledgements(hostId: host, since: since)
         var confirmed: [JSONValue] = []
         var pending: [JSONValue] = []
         for (ack, receivedAt) in active {

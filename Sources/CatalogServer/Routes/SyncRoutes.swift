@@ -47,7 +47,7 @@ struct SyncRoutes {
                 timeIntervalSince1970: (clock.now().timeIntervalSince1970 / window).rounded(.down) * window)
             // The ETag names everything the payload holds, so it is known before anything is signed.
             let identity =
-                "\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(user)|"
+                "\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(host.expiryGraceSeconds)|\(user)|"
                 + resolved.map { "\($0.appId)@\($0.version)\($0.gray ? "g" : "")" }.joined(separator: ",")
             let etag = "\"\(PackageStore.digest(Data(identity.utf8)).prefix(32))\""
             var headers = HTTPFields()
@@ -64,7 +64,7 @@ struct SyncRoutes {
                     hostId: hostId, userId: user, catalogVersion: host.catalogVersion,
                     eventSequence: host.eventSequence,
                     issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(catalogLifetime), entries: resolved,
-                    tombstones: host.tombstones)
+                    tombstones: host.tombstones, expiryGraceSeconds: host.expiryGraceSeconds)
                 body = try WireFormat.encoder().encode(try SignedEnvelope.sign(snapshot, with: [keyring.signingKey]))
                 await cache.remember(body, for: etag)
             }

@@ -53,15 +53,23 @@ public protocol CatalogStore: Sendable {
     func listings(hostId: String) async throws -> [Listing]
     /// Saves a listing, raises the host's catalog version, appends the event and the audit entry, in one
     /// transaction: an acknowledged change is never half-recorded. Returns the event as stored.
+    ///
+    /// The change applies only if the stored listing is still `expected` (nil: none yet) and, with
+    /// `requireActiveHost`, the host app is active; otherwise it throws ``ListingChanged`` and changes nothing,
+    /// so two operators acting at once cannot undo each other's change (a delisting above all).
     func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
     ) async throws -> StoredEvent
     /// The host's current catalog version and last event sequence (0, 0 for a host with no change yet).
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64)
 
-    /// Stores the hash of a host app's key (the shells' credential), replacing any earlier one.
-    func setHostKey(hostId: String, hash: String) async throws
+    /// Creates a host app with the hash of its key and the audit entry, in one transaction; false when the id
+    /// exists (nothing changes then).
+    func createHostApp(_ host: HostApp, keyHash: String, audit: AuditEntry?) async throws -> Bool
+    /// Stores the hash of a host app's key (the shells' credential), replacing any earlier one, with the
+    /// audit entry in the same transaction.
+    func setHostKey(hostId: String, hash: String, audit: AuditEntry?) async throws
     /// The host whose key has this hash.
     func host(forKeyHash hash: String) async throws -> String?
     /// The latest delisting event of each mini-program delisted on the host.
@@ -70,7 +78,8 @@ public protocol CatalogStore: Sendable {
     /// Keeps a shell's acknowledgement (the latest per shell).
     func saveAcknowledgement(_ ack: Acknowledgement, receivedAt: Date) async throws
     /// The latest acknowledgement of every shell of a host.
-    func acknowledgements(hostId: String) async throws -> [(ack: Acknowledgement, receivedAt: Date)]
+    /// The latest acknowledgement of every shell of a host received since a moment (the active shells).
+    func acknowledgements(hostId: String, since: Date) async throws -> [(ack: Acknowledgement, receivedAt: Date)]
     /// Events of a host after a sequence number, oldest first.
     func events(hostId: String, after: UInt64, limit: Int) async throws -> [StoredEvent]
 
@@ -78,6 +87,12 @@ public protocol CatalogStore: Sendable {
         _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
         expectedState: MiniProgramVersion.ReviewState, audit: AuditEntry?
     ) async throws -> Bool
+}
+
+/// A listing change refused because the listing or its host changed since it was read.
+public struct ListingChanged: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// One operator action, kept forever: who did what to what, when and why.

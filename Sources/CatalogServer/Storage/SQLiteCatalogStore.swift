@@ -159,10 +159,14 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    public func acknowledgements(hostId: String) async throws -> [(ack: Acknowledgement, receivedAt: Date)] {
+    public func acknowledgements(hostId: String, since: Date) async throws -> [(ack: Acknowledgement, receivedAt: Date)]
+    {
         let rows = try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM acknowledgement WHERE host_id = ? ORDER BY shell_id", arguments: [hostId])
+                db,
+                sql:
+                    "SELECT * FROM acknowledgement WHERE host_id = ? AND received_at >= ? ORDER BY shell_id LIMIT 100000",
+                arguments: [hostId, since.timeIntervalSince1970])
         }
         return try rows.map { row in
             (
@@ -188,10 +192,23 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    public func setHostKey(hostId: String, hash: String) async throws {
+    public func setHostKey(hostId: String, hash: String, audit: AuditEntry?) async throws {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM host_key WHERE host_id = ?", arguments: [hostId])
             try db.execute(sql: "INSERT INTO host_key (hash, host_id) VALUES (?, ?)", arguments: [hash, hostId])
+            if let audit { try Self.insert(audit, db) }
+        }
+    }
+
+    public func createHostApp(_ host: HostApp, keyHash: String, audit: AuditEntry?) async throws -> Bool {
+        try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM host_app WHERE id = ?", arguments: [host.id]) == nil else {
+                return false
+            }
+            try Self.insert(host, db)
+            try db.execute(sql: "INSERT INTO host_key (hash, host_id) VALUES (?, ?)", arguments: [keyHash, host.id])
+            if let audit { try Self.insert(audit, db) }
+            return true
         }
     }
 
@@ -237,10 +254,24 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     public func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
     ) async throws -> StoredEvent {
         let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
         return try await pool.write { db in
+            let stored = try Row.fetchOne(
+                db, sql: "SELECT * FROM listing WHERE app_id = ? AND host_id = ?",
+                arguments: [listing.appId, listing.hostId]
+            ).map(Self.listing)
+            guard stored == expected else {
+                throw ListingChanged(
+                    "the listing of '\(listing.appId)' on \(listing.hostId) changed meanwhile (now \(stored?.state.rawValue ?? "unlisted")); check it and try again"
+                )
+            }
+            if requireActiveHost {
+                let active = try Bool.fetchOne(
+                    db, sql: "SELECT active FROM host_app WHERE id = ?", arguments: [listing.hostId])
+                guard active == true else { throw ListingChanged("host app '\(listing.hostId)' is deactivated") }
+            }
             try db.execute(
                 sql: """
                     INSERT INTO listing (app_id, host_id, state, plan, delist_reason) VALUES (?, ?, ?, ?, ?)
@@ -508,7 +539,12 @@ public final class SQLiteCatalogStore: CatalogStore {
     }
 
     public func saveHostApp(_ host: HostApp) async throws {
-        try await pool.write { db in
+        try await pool.write { db in try Self.insert(host, db) }
+    }
+
+    /// Inserts or updates a host app.
+    private static func insert(_ host: HostApp, _ db: Database) throws {
+        do {
             try db.execute(
                 sql: """
                     INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds)

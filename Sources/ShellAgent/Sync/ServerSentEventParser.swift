@@ -58,7 +58,8 @@ public struct ServerSentEventParser: Sendable {
                 event = ""
             }
             guard hasData else { return nil }
-            return ServerSentEvent(id: id, event: event.isEmpty ? "message" : event, data: String(decoding: data, as: UTF8.self))
+            return ServerSentEvent(
+                id: id, event: event.isEmpty ? "message" : event, data: String(decoding: data, as: UTF8.self))
         }
         if line.first == 0x3A { return nil }  // a comment (heartbeats)
         let colon = line.firstIndex(of: 0x3A) ?? line.endIndex
