@@ -69,7 +69,10 @@ let package = Package(
         /// behind `CatalogTransport` (libcurl in CatalogCurl; doubles in tests).
         .target(
             name: "ShellAgent",
-            dependencies: ["Catalog", "MiniKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Catalog", "MiniKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
 

@@ -1,0 +1,72 @@
+import Catalog
+import Foundation
+import MiniKit
+
+/// What the agent did, refused or noticed: the headless mode prints one JSON line per event, the UI's QA
+/// panel lists them.
+public enum AgentEvent: Sendable, Hashable {
+    /// A catalog verified and applied.
+    case synced(catalogVersion: UInt64, entries: Int, tombstones: Int)
+    /// A package downloaded, verified and installed.
+    case installed(appId: String, version: SemanticVersion, sha256: String, bytes: Int)
+    /// A delisted mini-program closed, its code and data deleted.
+    case purged(appId: String, reason: String, sequence: UInt64)
+    /// An update refused and not applied: what (`catalog`, `event`, `package`), a stable code, why.
+    case refused(what: String, code: String, reason: String)
+    /// The catalog expired and cannot be refreshed: launching is refused.
+    case expired(launchableUntil: Date)
+    /// The server has the shell's state.
+    case acknowledged(catalogVersion: UInt64, eventSequence: UInt64, purged: [String])
+    /// The event stream is open (after this sequence) or lost (why).
+    case connected(after: UInt64)
+    case disconnected(reason: String)
+
+    /// The event's name in JSON lines.
+    public var name: String {
+        switch self {
+        case .synced: "synced"
+        case .installed: "installed"
+        case .purged: "delisted-and-purged"
+        case .refused: "refused"
+        case .expired: "expired"
+        case .acknowledged: "acknowledged"
+        case .connected: "connected"
+        case .disconnected: "disconnected"
+        }
+    }
+
+    /// One JSON object: `{"event": NAME, "at": RFC 3339, …fields}`.
+    public func jsonLine(at date: Date) -> String {
+        var members: [String: JSONValue] = ["event": .string(name), "at": .string(Timestamp.format(date))]
+        switch self {
+        case .synced(let version, let entries, let tombstones):
+            members["catalogVersion"] = .number(Double(version))
+            members["entries"] = .number(Double(entries))
+            members["tombstones"] = .number(Double(tombstones))
+        case .installed(let app, let version, let sha, let bytes):
+            members["app"] = .string(app)
+            members["version"] = .string(version.description)
+            members["sha256"] = .string(sha)
+            members["bytes"] = .number(Double(bytes))
+        case .purged(let app, let reason, let sequence):
+            members["app"] = .string(app)
+            members["reason"] = .string(reason)
+            members["sequence"] = .number(Double(sequence))
+        case .refused(let what, let code, let reason):
+            members["what"] = .string(what)
+            members["code"] = .string(code)
+            members["reason"] = .string(reason)
+        case .expired(let until):
+            members["launchableUntil"] = .string(Timestamp.format(until))
+        case .acknowledged(let version, let sequence, let purged):
+            members["catalogVersion"] = .number(Double(version))
+            members["eventSequence"] = .number(Double(sequence))
+            members["purged"] = .array(purged.map(JSONValue.string))
+        case .connected(let after):
+            members["after"] = .number(Double(after))
+        case .disconnected(let reason):
+            members["reason"] = .string(reason)
+        }
+        return JSONValue.object(members).serialized()
+    }
+}

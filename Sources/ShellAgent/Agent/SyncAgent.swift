@@ -1,0 +1,415 @@
+import Catalog
+import Foundation
+import MiniKit
+
+/// Keeps a shell's catalog current and carries out recalls: fetches and verifies the signed catalog, installs
+/// only packages that match it, follows the signed event stream, and on a delisting closes the mini-program,
+/// deletes its code and data, records a notice and acknowledges — before anything else.
+///
+/// One agent serves one (host, user); a user switch is a new agent over the same store.
+public actor SyncAgent {
+    public let configuration: AgentConfiguration
+    public nonisolated let events: AsyncStream<AgentEvent>
+    public nonisolated let gate: LaunchGate
+    private let eventSink: AsyncStream<AgentEvent>.Continuation
+    private let transport: any CatalogTransport
+    private let store: ShellStore
+    private let packages: PackageCache
+    private let clock: any CatalogClock
+    private let trustedKeys: [VerificationKey]
+    private let recall: @Sendable (String, String) async -> Void
+    /// False until the first sync attempt after start has finished: no launch before tombstones are known.
+    private var ready = false
+    private var expiredReported = false
+    private var lastAcknowledged: (catalogVersion: UInt64, eventSequence: UInt64, installed: Int, at: Date)?
+
+    /// - Parameter recall: called with (app id, reason) when a mini-program is delisted, before its files are
+    ///   deleted: the host closes it if it is running.
+    public init(
+        configuration: AgentConfiguration, transport: any CatalogTransport, store: ShellStore,
+        clock: any CatalogClock = SystemClock(),
+        recall: @escaping @Sendable (String, String) async -> Void = { _, _ in }
+    ) throws {
+        self.configuration = configuration
+        self.transport = transport
+        self.store = store
+        self.packages = try PackageCache(dataDirectory: store.directory)
+        self.clock = clock
+        self.recall = recall
+        if configuration.trustedKeys.isEmpty {
+            trustedKeys = try store.pinnedKeys()
+            guard !trustedKeys.isEmpty else { throw AgentError.noTrustedKey }
+        } else {
+            trustedKeys = configuration.trustedKeys
+            try store.pin(configuration.trustedKeys)
+        }
+        (events, eventSink) = AsyncStream.makeStream(of: AgentEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        gate = LaunchGate(store: store, packages: packages, hostId: configuration.hostId, clock: clock)
+    }
+
+    /// Whether a mini-program may run now, and its verified package if so.
+    public func launch(_ appId: String) -> Result<LaunchTicket, LaunchRefusal> {
+        guard ready else { return .failure(.notSynced) }
+        return gate.launch(appId, user: configuration.userId)
+    }
+
+    /// Runs until cancelled: start-up clean-up, then sync and the event stream, reconnecting with backoff.
+    public func run() async {
+        prepare()
+        var delay = configuration.reconnectDelay.first
+        while !Task.isCancelled {
+            let synced = await sync()
+            ready = true
+            await acknowledge()
+            if synced {
+                delay = configuration.reconnectDelay.first
+                await follow()
+            }
+            guard !Task.isCancelled else { break }
+            checkExpiry()
+            // Jitter keeps a thousand shells from reconnecting in the same instant after a server restart.
+            let jittered = delay * Double.random(in: 0.5...1.0)
+            try? await Task.sleep(for: jittered)
+            delay = min(delay * 2, configuration.reconnectDelay.limit)
+        }
+        eventSink.finish()
+    }
+
+    /// Start-up: finishes any recall or install a crash cut off. Installed rows without files and files
+    /// without rows go; tombstoned apps' packages go.
+    public func prepare() {
+        do {
+            for package in try store.installed() where !packages.contains(package.sha256) {
+                try store.removeInstalled(sha256: package.sha256)
+            }
+            packages.cleanUp(keeping: Set(try store.installed().map(\.sha256)))
+        } catch {
+            note("store", "start-up clean-up failed: \(error)")
+        }
+    }
+
+    // MARK: Catalog
+
+    /// Fetches, verifies and applies the user's catalog once. False when it could not (offline, refused).
+    @discardableResult
+    public func sync() async -> Bool {
+        let stored = try? store.catalog(host: configuration.hostId, user: configuration.userId)
+        var query = "user=\(Self.encode(configuration.userId))"
+        for (name, value) in configuration.properties.sorted(by: { $0.key < $1.key }) {
+            query += "&p.\(Self.encode(name))=\(Self.encode(value))"
+        }
+        var headers: [(name: String, value: String)] = [("X-Host-Key", configuration.hostKey)]
+        if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
+        let reply: HTTPReply
+        do {
+            reply = try await transport.send(
+                HTTPRequest(
+                    url: "\(configuration.server)/v1/hosts/\(Self.encode(configuration.hostId))/catalog?\(query)",
+                    headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2))
+        } catch {
+            emit(.disconnected(reason: error.description))
+            return false
+        }
+        switch reply.status {
+        case 304 where stored != nil:
+            try? store.touchCatalog(host: configuration.hostId, user: configuration.userId, at: clock.now())
+            expiredReported = false
+            return true
+        case 200:
+            break
+        default:
+            emit(.disconnected(reason: "the catalog request was answered \(reply.status): \(Self.detail(reply.body))"))
+            return false
+        }
+        let snapshot: CatalogSnapshot
+        do {
+            let envelope = try WireFormat.decoder().decode(SignedEnvelope.self, from: reply.body)
+            snapshot = try EnvelopeVerifier(
+                policy: VerificationPolicy(
+                    trustedKeys: trustedKeys, hostId: configuration.hostId, userId: configuration.userId,
+                    lastAcceptedVersion: stored?.snapshot.catalogVersion,
+                    lastAcceptedIssuedAt: stored?.snapshot.issuedAt),
+                clock: clock
+            ).verify(envelope, as: CatalogSnapshot.self)
+        } catch let error as EnvelopeVerificationError {
+            refuse("catalog", error.code, error.description)
+            return false
+        } catch {
+            refuse("catalog", "malformed-envelope", WireFormat.describe(error))
+            return false
+        }
+        await apply(snapshot, envelope: reply.body, etag: reply.headers["etag"])
+        return true
+    }
+
+    private func apply(_ snapshot: CatalogSnapshot, envelope: Data, etag: String?) async {
+        // Recalls first: nothing the catalog names is installed before every tombstone is carried out.
+        for tombstone in snapshot.tombstones {
+            await purge(tombstone, name: nil)
+        }
+        do {
+            try store.saveCatalog(snapshot, envelope: envelope, etag: etag, at: clock.now())
+        } catch {
+            note("store", "cannot keep the catalog: \(error)")
+            return
+        }
+        expiredReported = false
+        emit(
+            .synced(
+                catalogVersion: snapshot.catalogVersion, entries: snapshot.entries.count,
+                tombstones: snapshot.tombstones.count))
+        for entry in snapshot.entries {
+            await install(entry)
+        }
+        collectGarbage()
+    }
+
+    private func install(_ entry: CatalogEntry) async {
+        let sha = entry.package.sha256
+        if (try? store.installed(sha256: sha)) != nil, packages.contains(sha) { return }
+        guard entry.package.size <= MiniKitLimits.maximumPackageSize, entry.package.size > 0 else {
+            refuse(
+                "package", "too-large",
+                "\(entry.appId) \(entry.version): \(entry.package.size) bytes is over the package limit")
+            return
+        }
+        let reply: HTTPReply
+        do {
+            reply = try await transport.send(
+                HTTPRequest(
+                    url: "\(configuration.server)/v1/packages/\(sha)", headers: [("X-Host-Key", configuration.hostKey)],
+                    timeout: .seconds(30), maximumResponseSize: entry.package.size))
+        } catch .tooLarge {
+            refuse(
+                "package", "size-mismatch",
+                "\(entry.appId) \(entry.version): larger than the catalog's \(entry.package.size) bytes")
+            return
+        } catch {
+            emit(.disconnected(reason: "cannot download \(entry.appId) \(entry.version): \(error)"))
+            return
+        }
+        guard reply.status == 200 else {
+            refuse("package", "download-failed", "\(entry.appId) \(entry.version): answered \(reply.status)")
+            return
+        }
+        guard reply.body.count == entry.package.size else {
+            refuse(
+                "package", "size-mismatch",
+                "\(entry.appId) \(entry.version): \(reply.body.count) bytes, the catalog says \(entry.package.size)")
+            return
+        }
+        guard PackageCache.digest(reply.body) == sha else {
+            refuse(
+                "package", "hash-mismatch", "\(entry.appId) \(entry.version): the SHA-256 is not the catalog's \(sha)")
+            return
+        }
+        do {
+            try packages.install(reply.body, sha256: sha)
+            let recorded = try store.recordInstalled(
+                ShellStore.InstalledPackage(
+                    appId: entry.appId, version: entry.version, sha256: sha, size: reply.body.count),
+                host: configuration.hostId, at: clock.now())
+            guard recorded else {
+                packages.remove(sha)  // recalled while it downloaded
+                return
+            }
+        } catch {
+            note("store", "cannot install \(entry.appId) \(entry.version): \(error)")
+            return
+        }
+        emit(.installed(appId: entry.appId, version: entry.version, sha256: sha, bytes: reply.body.count))
+    }
+
+    /// Packages no stored catalog of any user names any more (a gray version swapped, a listing ended).
+    private func collectGarbage() {
+        guard let referenced = try? store.referencedPackages(), let installed = try? store.installed() else { return }
+        for package in installed where !referenced.contains(package.sha256) {
+            try? store.removeInstalled(sha256: package.sha256)
+            packages.remove(package.sha256)
+        }
+    }
+
+    // MARK: Recall
+
+    /// Closes, deletes and records a delisted mini-program; does nothing when that was done already.
+    private func purge(_ tombstone: Tombstone, name: String?) async {
+        let host = configuration.hostId
+        let installed = (try? store.installed().filter { $0.appId == tombstone.appId }) ?? []
+        guard !installed.isEmpty || (try? store.dataRows(app: tombstone.appId)) != 0 else {
+            // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
+            try? store.recordTombstone(tombstone, host: host)
+            return
+        }
+        let title =
+            name ?? (try? store.catalog(host: host, user: configuration.userId))?.snapshot.entries.first {
+                $0.appId == tombstone.appId
+            }?.name ?? tombstone.appId
+        let hashes: [String]
+        do {
+            hashes = try store.recall(tombstone, host: host, name: title, at: clock.now())
+        } catch {
+            note("store", "cannot record the recall of \(tombstone.appId): \(error)")
+            return
+        }
+        await recall(tombstone.appId, tombstone.reason)
+        for sha in hashes { packages.remove(sha) }
+        note("recall", "\(tombstone.appId) delisted (\(tombstone.reason)): closed, code and data deleted")
+        emit(.purged(appId: tombstone.appId, reason: tombstone.reason, sequence: tombstone.sequence))
+    }
+
+    // MARK: Events
+
+    /// Follows the event stream until it ends; refreshes the catalog on every event and when it gets old.
+    private func follow() async {
+        let host = configuration.hostId
+        let stored = try? store.catalog(host: host, user: configuration.userId)
+        let after = max(stored?.snapshot.eventSequence ?? 0, (try? store.lastEvent(host: host))?.sequence ?? 0)
+        let stream = transport.stream(
+            HTTPRequest(
+                url: "\(configuration.server)/v1/hosts/\(Self.encode(host))/events?after=\(after)",
+                headers: [("X-Host-Key", configuration.hostKey), ("Accept", "text/event-stream")]))
+        emit(.connected(after: after))
+        var parser = ServerSentEventParser()
+        do {
+            for try await chunk in stream {
+                for event in try parser.feed(chunk) where event.event == "catalog" {
+                    await handle(event)
+                }
+                // Heartbeats arrive every 10 s: refresh a catalog that is a quarter through its life.
+                if let current = try? store.catalog(host: host, user: configuration.userId) {
+                    let life = current.snapshot.expiresAt.timeIntervalSince(current.snapshot.issuedAt)
+                    if clock.now().timeIntervalSince(current.fetchedAt) > max(60, life / 4) {
+                        await sync()
+                        await acknowledge()
+                    }
+                }
+            }
+            emit(.disconnected(reason: "the event stream ended"))
+        } catch {
+            emit(.disconnected(reason: "the event stream broke: \(error)"))
+        }
+    }
+
+    private func handle(_ sse: ServerSentEvent) async {
+        let host = configuration.hostId
+        let last = try? store.lastEvent(host: host)
+        let event: CatalogEvent
+        do {
+            let envelope = try WireFormat.decoder().decode(SignedEnvelope.self, from: Data(sse.data.utf8))
+            event = try EnvelopeVerifier(
+                policy: VerificationPolicy(
+                    trustedKeys: trustedKeys, hostId: host, userId: configuration.userId,
+                    lastAcceptedVersion: last?.sequence, lastAcceptedIssuedAt: last?.issuedAt),
+                clock: clock
+            ).verify(envelope, as: CatalogEvent.self)
+        } catch let error as EnvelopeVerificationError {
+            refuse("event", error.code, error.description)
+            return
+        } catch {
+            refuse("event", "malformed-envelope", WireFormat.describe(error))
+            return
+        }
+        if let last, event.sequence <= last.sequence { return }  // already applied (a resent event)
+        try? store.saveLastEvent(host: host, sequence: event.sequence, issuedAt: event.issuedAt)
+        if event.kind == .delisted {
+            // Acted on at once, before the next catalog arrives.
+            await purge(
+                Tombstone(
+                    appId: event.appId, delistedAt: event.issuedAt, reason: event.reason ?? "delisted",
+                    sequence: event.sequence), name: nil)
+            await acknowledge()
+        }
+        await sync()
+        await acknowledge()
+    }
+
+    // MARK: Acknowledgements
+
+    /// Reports the applied catalog, the installed packages and unacknowledged purges; sent when something
+    /// changed or every 15 minutes (so operations counts the shell as active).
+    public func acknowledge() async {
+        let host = configuration.hostId
+        guard let catalog = try? store.catalog(host: host, user: configuration.userId) else { return }
+        let installed = (try? store.installed()) ?? []
+        let purged = (try? store.pendingPurges(host: host)) ?? []
+        let sequence = max(catalog.snapshot.eventSequence, (try? store.lastEvent(host: host))?.sequence ?? 0)
+        let now = clock.now()
+        if purged.isEmpty, let last = lastAcknowledged, last.catalogVersion == catalog.snapshot.catalogVersion,
+            last.eventSequence == sequence, last.installed == installed.count, now.timeIntervalSince(last.at) < 900
+        {
+            return
+        }
+        let ack = Acknowledgement(
+            hostId: host, shellId: configuration.shellId, userId: configuration.userId,
+            catalogVersion: catalog.snapshot.catalogVersion, eventSequence: sequence,
+            installed: installed.prefix(1_000).map {
+                Acknowledgement.InstalledPackage(appId: $0.appId, version: $0.version, sha256: $0.sha256)
+            }, purged: Array(purged.prefix(1_000)), sentAt: now)
+        guard let body = try? WireFormat.encoder().encode(ack) else { return }
+        do {
+            let reply = try await transport.send(
+                HTTPRequest(
+                    method: "POST", url: "\(configuration.server)/v1/hosts/\(Self.encode(host))/acks",
+                    headers: [("X-Host-Key", configuration.hostKey), ("Content-Type", "application/json")], body: body))
+            guard reply.status == 204 else {
+                note("ack", "the acknowledgement was answered \(reply.status): \(Self.detail(reply.body))")
+                return
+            }
+        } catch {
+            note("ack", "cannot send the acknowledgement: \(error)")
+            return
+        }
+        try? store.markPurgesAcknowledged(host: host, apps: purged)
+        lastAcknowledged = (catalog.snapshot.catalogVersion, sequence, installed.count, now)
+        emit(.acknowledged(catalogVersion: catalog.snapshot.catalogVersion, eventSequence: sequence, purged: purged))
+    }
+
+    // MARK: Expiry and reporting
+
+    private func checkExpiry() {
+        guard !expiredReported,
+            let catalog = try? store.catalog(host: configuration.hostId, user: configuration.userId),
+            clock.now() > catalog.launchableUntil
+        else { return }
+        expiredReported = true
+        note("expired", "the catalog expired at \(Timestamp.format(catalog.snapshot.expiresAt)); launching is refused")
+        emit(.expired(launchableUntil: catalog.launchableUntil))
+    }
+
+    private func refuse(_ what: String, _ code: String, _ reason: String) {
+        note("refused", "\(what) [\(code)]: \(reason)")
+        emit(.refused(what: what, code: code, reason: reason))
+    }
+
+    private func note(_ kind: String, _ detail: String) {
+        try? store.log(kind, detail, at: clock.now())
+    }
+
+    private func emit(_ event: AgentEvent) {
+        eventSink.yield(event)
+    }
+
+    private static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? text
+    }
+
+    private static func detail(_ body: Data) -> String {
+        if let json = try? JSONValue.parse(body), let detail = try? JSONCursor(json).require("detail").string() {
+            return detail
+        }
+        return String(decoding: body.prefix(200), as: UTF8.self)
+    }
+}
+
+/// Why an agent cannot start.
+public enum AgentError: Error, Sendable, CustomStringConvertible {
+    case noTrustedKey
+
+    public var description: String {
+        switch self {
+        case .noTrustedKey:
+            "no server key to trust: pass the key catalogd prints with 'catalogd key show' (it is pinned from then on)"
+        }
+    }
+}

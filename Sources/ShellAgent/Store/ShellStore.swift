@@ -1,0 +1,486 @@
+import Catalog
+import Foundation
+import GRDB
+import MiniKit
+
+/// The shell's local state: one SQLite file (WAL) in its data folder. Pinned key, the last accepted catalog
+/// per (host, user), the last accepted event per host, installed packages, tombstones, consents, per-app
+/// storage, notices for users, purges not yet acknowledged, and a bounded sync log.
+///
+/// Every method is one transaction, so `kill -9` at any point leaves either the old state or the new one.
+public final class ShellStore: Sendable {
+    private let queue: DatabaseQueue
+    public let directory: URL
+
+    /// Opens (or creates) `DIR/shell.sqlite`.
+    public init(directory: URL) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(5)
+        queue = try DatabaseQueue(
+            path: directory.appendingPathComponent("shell.sqlite").path, configuration: configuration)
+        try Self.migrator.migrate(queue)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: shell state") { db in
+            try db.create(table: "pinned_key") { table in
+                table.primaryKey("keyid", .text)
+                table.column("public_key", .text).notNull()
+            }
+            try db.create(table: "catalog") { table in
+                table.column("host_id", .text).notNull()
+                table.column("user_id", .text).notNull()
+                table.column("catalog_version", .integer).notNull()
+                table.column("event_sequence", .integer).notNull()
+                table.column("issued_at", .double).notNull()
+                table.column("expires_at", .double).notNull()
+                table.column("grace", .double).notNull()
+                table.column("envelope", .blob).notNull()
+                table.column("etag", .text)
+                table.column("fetched_at", .double).notNull()
+                table.primaryKey(["host_id", "user_id"])
+            }
+            try db.create(table: "event_state") { table in
+                table.primaryKey("host_id", .text)
+                table.column("sequence", .integer).notNull()
+                table.column("issued_at", .double).notNull()
+            }
+            try db.create(table: "installed") { table in
+                table.primaryKey("sha256", .text)
+                table.column("app_id", .text).notNull().indexed()
+                table.column("version", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("installed_at", .double).notNull()
+            }
+            try db.create(table: "tombstone") { table in
+                table.column("host_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("sequence", .integer).notNull()
+                table.column("reason", .text).notNull()
+                table.column("delisted_at", .double).notNull()
+                table.primaryKey(["host_id", "app_id"])
+            }
+            try db.create(table: "consent") { table in
+                table.column("user_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("scope", .text).notNull()
+                table.column("granted", .boolean).notNull()
+                table.primaryKey(["user_id", "app_id", "scope"])
+            }
+            try db.create(table: "storage") { table in
+                table.column("user_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("key", .text).notNull()
+                table.column("value", .text).notNull()
+                table.primaryKey(["user_id", "app_id", "key"])
+            }
+            try db.create(table: "notice") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("app_id", .text).notNull()
+                table.column("title", .text).notNull()
+                table.column("message", .text).notNull()
+                table.column("at", .double).notNull()
+                table.column("seen", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "purge") { table in
+                table.column("host_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("at", .double).notNull()
+                table.column("acknowledged", .boolean).notNull().defaults(to: false)
+                table.primaryKey(["host_id", "app_id"])
+            }
+            try db.create(table: "sync_log") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .double).notNull()
+                table.column("kind", .text).notNull()
+                table.column("detail", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    // MARK: Keys
+
+    /// The pinned server keys (empty before the first pin).
+    public func pinnedKeys() throws -> [VerificationKey] {
+        try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT public_key FROM pinned_key ORDER BY keyid").compactMap {
+                try? VerificationKey(base64: $0)
+            }
+        }
+    }
+
+    /// Pins keys (replacing none: a pinned key stays until the data folder is reset).
+    public func pin(_ keys: [VerificationKey]) throws {
+        try queue.write { db in
+            for key in keys {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO pinned_key (keyid, public_key) VALUES (?, ?)",
+                    arguments: [key.keyID.rawValue, key.base64])
+            }
+        }
+    }
+
+    // MARK: Catalogs
+
+    /// The last accepted catalog of a user on a host.
+    public struct StoredCatalog: Sendable {
+        public var snapshot: CatalogSnapshot
+        /// The envelope as received (kept to show and to re-verify).
+        public var envelope: Data
+        public var etag: String?
+        public var fetchedAt: Date
+        /// When launching stops without a refresh: expiry plus the host's grace.
+        public var launchableUntil: Date {
+            snapshot.expiresAt.addingTimeInterval(TimeInterval(snapshot.expiryGraceSeconds ?? 0))
+        }
+    }
+
+    public func catalog(host: String, user: String) throws -> StoredCatalog? {
+        let row = try queue.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT envelope, etag, fetched_at FROM catalog WHERE host_id = ? AND user_id = ?",
+                arguments: [host, user])
+        }
+        guard let row else { return nil }
+        let envelopeData: Data = row["envelope"]
+        let envelope = try WireFormat.decoder().decode(SignedEnvelope.self, from: envelopeData)
+        let snapshot = try WireFormat.decoder().decode(CatalogSnapshot.self, from: envelope.payload)
+        return StoredCatalog(
+            snapshot: snapshot, envelope: envelopeData, etag: row["etag"],
+            fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
+    }
+
+    /// Keeps a verified catalog and, in the same transaction, the tombstones it carries and the end of any
+    /// local tombstone the catalog lists again (a relisting).
+    public func saveCatalog(_ snapshot: CatalogSnapshot, envelope: Data, etag: String?, at: Date) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO catalog (host_id, user_id, catalog_version, event_sequence, issued_at, expires_at, grace,
+                      envelope, etag, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(host_id, user_id) DO UPDATE SET catalog_version = excluded.catalog_version,
+                      event_sequence = excluded.event_sequence, issued_at = excluded.issued_at,
+                      expires_at = excluded.expires_at, grace = excluded.grace, envelope = excluded.envelope,
+                      etag = excluded.etag, fetched_at = excluded.fetched_at
+                    """,
+                arguments: [
+                    snapshot.hostId, snapshot.userId, Int64(snapshot.catalogVersion), Int64(snapshot.eventSequence),
+                    snapshot.issuedAt.timeIntervalSince1970, snapshot.expiresAt.timeIntervalSince1970,
+                    Double(snapshot.expiryGraceSeconds ?? 0), envelope, etag, at.timeIntervalSince1970,
+                ])
+            for tombstone in snapshot.tombstones {
+                try Self.insertTombstone(tombstone, host: snapshot.hostId, db)
+            }
+            // Listed again after a delisting with a later sequence: the tombstone ends.
+            for entry in snapshot.entries {
+                try db.execute(
+                    sql: "DELETE FROM tombstone WHERE host_id = ? AND app_id = ? AND sequence <= ?",
+                    arguments: [snapshot.hostId, entry.appId, Int64(snapshot.eventSequence)])
+                if db.changesCount > 0 {
+                    try db.execute(
+                        sql: "DELETE FROM purge WHERE host_id = ? AND app_id = ? AND acknowledged = 1",
+                        arguments: [snapshot.hostId, entry.appId])
+                }
+            }
+        }
+    }
+
+    /// Marks that the catalog was confirmed unchanged (a 304).
+    public func touchCatalog(host: String, user: String, at: Date) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE catalog SET fetched_at = ? WHERE host_id = ? AND user_id = ?",
+                arguments: [at.timeIntervalSince1970, host, user])
+        }
+    }
+
+    /// Every package hash that some stored catalog of any user lists.
+    public func referencedPackages() throws -> Set<String> {
+        let envelopes = try queue.read { db in try Data.fetchAll(db, sql: "SELECT envelope FROM catalog") }
+        var hashes = Set<String>()
+        for data in envelopes {
+            guard let envelope = try? WireFormat.decoder().decode(SignedEnvelope.self, from: data),
+                let snapshot = try? WireFormat.decoder().decode(CatalogSnapshot.self, from: envelope.payload)
+            else { continue }
+            for entry in snapshot.entries { hashes.insert(entry.package.sha256) }
+        }
+        return hashes
+    }
+
+    // MARK: Events
+
+    /// The last accepted event of a host: its sequence and when it was issued.
+    public func lastEvent(host: String) throws -> (sequence: UInt64, issuedAt: Date)? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM event_state WHERE host_id = ?", arguments: [host]).map {
+                (UInt64($0["sequence"] as Int64), Date(timeIntervalSince1970: $0["issued_at"]))
+            }
+        }
+    }
+
+    public func saveLastEvent(host: String, sequence: UInt64, issuedAt: Date) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO event_state (host_id, sequence, issued_at) VALUES (?, ?, ?)
+                    ON CONFLICT(host_id) DO UPDATE SET sequence = excluded.sequence, issued_at = excluded.issued_at
+                    WHERE excluded.sequence > event_state.sequence
+                    """, arguments: [host, Int64(sequence), issuedAt.timeIntervalSince1970])
+        }
+    }
+
+    // MARK: Tombstones and purges
+
+    /// A tombstone for this host's copy of a mini-program.
+    public func tombstone(host: String, app: String) throws -> Tombstone? {
+        try queue.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM tombstone WHERE host_id = ? AND app_id = ?", arguments: [host, app]
+            ).map(Self.tombstone)
+        }
+    }
+
+    public func tombstones(host: String) throws -> [Tombstone] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tombstone WHERE host_id = ? ORDER BY app_id", arguments: [host])
+                .map(Self.tombstone)
+        }
+    }
+
+    /// Records a tombstone (launching stops) for a mini-program this shell holds nothing of.
+    public func recordTombstone(_ tombstone: Tombstone, host: String) throws {
+        try queue.write { db in try Self.insertTombstone(tombstone, host: host, db) }
+    }
+
+    /// Records a recall in one transaction: the tombstone (launching stops here), the app's packages leave the
+    /// installed list, every user's storage and consents for it are deleted, a notice for users, and a purge
+    /// to acknowledge. Returns the package hashes whose folders the caller deletes next.
+    public func recall(_ tombstone: Tombstone, host: String, name: String, at: Date) throws -> [String] {
+        try queue.write { db in
+            try Self.insertTombstone(tombstone, host: host, db)
+            let hashes = try String.fetchAll(
+                db, sql: "SELECT sha256 FROM installed WHERE app_id = ?", arguments: [tombstone.appId])
+            try db.execute(sql: "DELETE FROM installed WHERE app_id = ?", arguments: [tombstone.appId])
+            try db.execute(sql: "DELETE FROM storage WHERE app_id = ?", arguments: [tombstone.appId])
+            try db.execute(sql: "DELETE FROM consent WHERE app_id = ?", arguments: [tombstone.appId])
+            let alreadyNoticed =
+                try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM purge WHERE host_id = ? AND app_id = ?", arguments: [host, tombstone.appId])
+                != nil
+            if !alreadyNoticed {
+                try db.execute(
+                    sql: "INSERT INTO notice (app_id, title, message, at) VALUES (?, ?, ?, ?)",
+                    arguments: [
+                        tombstone.appId, "\(name) was taken down",
+                        "\(name) is no longer available: \(tombstone.reason). Its data on this device was deleted.",
+                        at.timeIntervalSince1970,
+                    ])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO purge (host_id, app_id, at, acknowledged) VALUES (?, ?, ?, 0)
+                    ON CONFLICT(host_id, app_id) DO UPDATE SET at = excluded.at, acknowledged = 0
+                    """, arguments: [host, tombstone.appId, at.timeIntervalSince1970])
+            return hashes
+        }
+    }
+
+    /// Purges not yet acknowledged to the server.
+    public func pendingPurges(host: String) throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT app_id FROM purge WHERE host_id = ? AND acknowledged = 0 ORDER BY app_id",
+                arguments: [host])
+        }
+    }
+
+    public func markPurgesAcknowledged(host: String, apps: [String]) throws {
+        try queue.write { db in
+            for app in apps {
+                try db.execute(
+                    sql: "UPDATE purge SET acknowledged = 1 WHERE host_id = ? AND app_id = ?", arguments: [host, app])
+            }
+        }
+    }
+
+    // MARK: Installed packages
+
+    /// One installed package.
+    public struct InstalledPackage: Sendable, Hashable {
+        public var appId: String
+        public var version: SemanticVersion
+        public var sha256: String
+        public var size: Int
+    }
+
+    public func installed() throws -> [InstalledPackage] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM installed ORDER BY app_id, version").compactMap(Self.installed)
+        }
+    }
+
+    public func installed(sha256: String) throws -> InstalledPackage? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM installed WHERE sha256 = ?", arguments: [sha256]).flatMap(
+                Self.installed)
+        }
+    }
+
+    /// Records an installed package, unless its mini-program was recalled meanwhile (false then).
+    public func recordInstalled(_ package: InstalledPackage, host: String, at: Date) throws -> Bool {
+        try queue.write { db in
+            guard
+                try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM tombstone WHERE host_id = ? AND app_id = ?",
+                    arguments: [host, package.appId]) == nil
+            else { return false }
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO installed (sha256, app_id, version, size, installed_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    package.sha256, package.appId, package.version.description, package.size, at.timeIntervalSince1970,
+                ])
+            return true
+        }
+    }
+
+    public func removeInstalled(sha256: String) throws {
+        try queue.write { db in try db.execute(sql: "DELETE FROM installed WHERE sha256 = ?", arguments: [sha256]) }
+    }
+
+    // MARK: Consents, storage, notices
+
+    public func consent(user: String, app: String, scope: String) throws -> Bool? {
+        try queue.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT granted FROM consent WHERE user_id = ? AND app_id = ? AND scope = ?",
+                arguments: [user, app, scope])
+        }
+    }
+
+    public func setConsent(user: String, app: String, scope: String, granted: Bool) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO consent (user_id, app_id, scope, granted) VALUES (?, ?, ?, ?)",
+                arguments: [user, app, scope, granted])
+        }
+    }
+
+    public func storageValue(user: String, app: String, key: String) throws -> String? {
+        try queue.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT value FROM storage WHERE user_id = ? AND app_id = ? AND key = ?",
+                arguments: [user, app, key])
+        }
+    }
+
+    public func setStorageValue(_ value: String?, user: String, app: String, key: String) throws {
+        try queue.write { db in
+            if let value {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO storage (user_id, app_id, key, value) VALUES (?, ?, ?, ?)",
+                    arguments: [user, app, key, value])
+            } else {
+                try db.execute(
+                    sql: "DELETE FROM storage WHERE user_id = ? AND app_id = ? AND key = ?",
+                    arguments: [user, app, key])
+            }
+        }
+    }
+
+    /// Rows of storage and consents a mini-program has on this shell (for every user).
+    public func dataRows(app: String) throws -> Int {
+        try queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM storage WHERE app_id = ?", arguments: [app])!
+                + Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM consent WHERE app_id = ?", arguments: [app])!
+        }
+    }
+
+    /// A notice for the user: a mini-program was taken down.
+    public struct Notice: Sendable, Hashable {
+        public var id: Int64
+        public var appId: String
+        public var title: String
+        public var message: String
+        public var at: Date
+        public var seen: Bool
+    }
+
+    public func notices() throws -> [Notice] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM notice ORDER BY id DESC LIMIT 100").map { row in
+                Notice(
+                    id: row["id"], appId: row["app_id"], title: row["title"], message: row["message"],
+                    at: Date(timeIntervalSince1970: row["at"]), seen: row["seen"])
+            }
+        }
+    }
+
+    public func markNoticeSeen(_ id: Int64) throws {
+        try queue.write { db in try db.execute(sql: "UPDATE notice SET seen = 1 WHERE id = ?", arguments: [id]) }
+    }
+
+    // MARK: Sync log
+
+    /// One line of the sync log (what the agent did, refused or noticed).
+    public struct LogLine: Sendable, Hashable {
+        public var at: Date
+        public var kind: String
+        public var detail: String
+    }
+
+    public func log(_ kind: String, _ detail: String, at: Date) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO sync_log (at, kind, detail) VALUES (?, ?, ?)",
+                arguments: [at.timeIntervalSince1970, kind, String(detail.prefix(2_000))])
+            // Bounded: the newest 1,000 lines stay.
+            try db.execute(sql: "DELETE FROM sync_log WHERE id <= (SELECT MAX(id) FROM sync_log) - 1000")
+        }
+    }
+
+    public func logLines(limit: Int = 200) throws -> [LogLine] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sync_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                LogLine(at: Date(timeIntervalSince1970: $0["at"]), kind: $0["kind"], detail: $0["detail"])
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    private static func insertTombstone(_ tombstone: Tombstone, host: String, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO tombstone (host_id, app_id, sequence, reason, delisted_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(host_id, app_id) DO UPDATE SET sequence = excluded.sequence, reason = excluded.reason,
+                  delisted_at = excluded.delisted_at WHERE excluded.sequence >= tombstone.sequence
+                """,
+            arguments: [
+                host, tombstone.appId, Int64(tombstone.sequence), tombstone.reason,
+                tombstone.delistedAt.timeIntervalSince1970,
+            ])
+    }
+
+    private static func tombstone(_ row: Row) -> Tombstone {
+        Tombstone(
+            appId: row["app_id"], delistedAt: Date(timeIntervalSince1970: row["delisted_at"]), reason: row["reason"],
+            sequence: UInt64(row["sequence"] as Int64))
+    }
+
+    private static func installed(_ row: Row) -> InstalledPackage? {
+        guard let version = SemanticVersion(row["version"] as String) else { return nil }
+        return InstalledPackage(appId: row["app_id"], version: version, sha256: row["sha256"], size: row["size"])
+    }
+}
