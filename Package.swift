@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "termshell",
             dependencies: [
-                "TermShell", "TermShellCurses", "CatalogCurl",
+                "TermShell", "TermShellCurses", "CatalogCurl", "ShellAgent", "Catalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

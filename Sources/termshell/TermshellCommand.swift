@@ -1,25 +1,180 @@
 import ArgumentParser
+import Catalog
 import CatalogCurl
+import Foundation
+import ShellAgent
 import TermShell
 import TermShellCurses
 
 /// `termshell`: the terminal super-app.
 @main
-struct TermshellCommand: ParsableCommand {
+struct TermshellCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "termshell",
         abstract: "The terminal mobile-banking super-app that lists, runs and recalls mini-programs.",
-        discussion:
-            "The screens and the sync agent arrive with their issues (README.md, \"Status\"); --libraries reports the terminal and network libraries this binary is linked against.",
+        discussion: """
+            --headless runs the sync agent without a screen and prints one JSON line per event: synced,
+            installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until
+            SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
+            The host key may come from TERMSHELL_HOST_KEY; the server key is pinned in the data folder on first use.
+            Exit codes: 0 success; 1 the sync failed (--once) or the agent cannot start; 2 usage error.
+            """,
         version: "0.1.0"
     )
+
+    /// Runs with the project's exit codes: 1 for failures, 2 for usage errors.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 
     @Flag(help: "Print the linked ncursesw and libcurl versions and exit.")
     var libraries = false
 
-    func run() throws {
-        guard libraries else { throw CleanExit.helpRequest(self) }
-        print(CursesLibrary.versionDescription)
-        print(CurlLibrary.versionDescription)
+    @Flag(help: "Run the sync agent without a screen, printing JSON lines.")
+    var headless = false
+
+    @Flag(help: "With --headless: sync once, acknowledge, print, and exit.")
+    var once = false
+
+    @Option(help: ArgumentHelp("The catalogd URL.", valueName: "URL"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("The host app this shell is.", valueName: "HOST"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("The signed-in user.", valueName: "ID"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("The host app's key (or TERMSHELL_HOST_KEY).", valueName: "KEY"))
+    var hostKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The server's public key to pin (base64, from 'catalogd key show'); needed on first use.",
+            valueName: "BASE64"))
+    var serverKey: String?
+
+    @Option(
+        name: .customLong("property"),
+        help: ArgumentHelp("A context property for gray rules, NAME=VALUE (repeatable).", valueName: "NAME=VALUE"))
+    var properties: [String] = []
+
+    @Option(help: ArgumentHelp("The shell's data folder.", valueName: "DIR"))
+    var data: String?
+
+    func validate() throws {
+        guard headless else {
+            if once || server != nil || host != nil || user != nil {
+                throw ValidationError("--once, --server, --host and --user go with --headless (the screens come later)")
+            }
+            return
+        }
+        guard let server, let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil
+        else {
+            throw ValidationError("--headless needs --server URL, such as http://127.0.0.1:8080")
+        }
+        guard let host, !host.isEmpty else { throw ValidationError("--headless needs --host HOST") }
+        guard let user, (1...128).contains(user.count) else { throw ValidationError("--headless needs --user ID") }
+        guard hostKey ?? ProcessInfo.processInfo.environment["TERMSHELL_HOST_KEY"] != nil else {
+            throw ValidationError("--headless needs --host-key KEY (or TERMSHELL_HOST_KEY)")
+        }
+        for property in properties where !property.contains("=") {
+            throw ValidationError("--property \(property): write NAME=VALUE")
+        }
+        if let serverKey, (try? VerificationKey(base64: serverKey)) == nil {
+            throw ValidationError("--server-key: not a base64 Ed25519 public key (catalogd key show prints it)")
+        }
     }
+
+    func run() async throws {
+        guard headless else {
+            guard libraries else { throw CleanExit.helpRequest(self) }
+            print(CursesLibrary.versionDescription)
+            print(CurlLibrary.versionDescription)
+            return
+        }
+        let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory
+        let agent: SyncAgent
+        let transport = CurlTransport()
+        do {
+            let store = try ShellStore(directory: directory)
+            var context: [String: String] = [:]
+            for property in properties {
+                let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
+                context[parts[0]] = parts.count > 1 ? parts[1] : ""
+            }
+            agent = try SyncAgent(
+                configuration: AgentConfiguration(
+                    server: server!, hostId: host!,
+                    hostKey: hostKey ?? ProcessInfo.processInfo.environment["TERMSHELL_HOST_KEY"]!, userId: user!,
+                    properties: context, shellId: try Self.shellId(in: directory),
+                    trustedKeys: try serverKey.map { [try VerificationKey(base64: $0)] } ?? []),
+                transport: transport, store: store)
+        } catch {
+            FileHandle.standardError.write(Data("termshell: error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let write: @Sendable (String) -> Void = { line in
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+        if once {
+            let status = await HeadlessRunner.once(agent, write: write)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        let task = Task { await HeadlessRunner.run(agent, write: write) }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { task.cancel() }
+        await task.value
+        signals.cancel()
+    }
+
+    static var defaultDataDirectory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        let base =
+            environment["XDG_DATA_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+        return base.appendingPathComponent("termshell")
+    }
+
+    /// This installation's id: made once, kept in the data folder.
+    static func shellId(in directory: URL) throws -> String {
+        let file = directory.appendingPathComponent("shell-id")
+        if let text = try? String(contentsOf: file, encoding: .utf8), !text.isEmpty, text.count <= 64 {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let id = "shell-" + UUID().uuidString.lowercased().prefix(13)
+        try Data(id.utf8).write(to: file, options: .atomic)
+        return String(id)
+    }
+}
+
+/// Runs a handler when one of the signals arrives (the default action is suppressed meanwhile).
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() { for source in sources { source.cancel() } }
 }

@@ -13,8 +13,8 @@ public actor SyncAgent {
     public nonisolated let gate: LaunchGate
     private let eventSink: AsyncStream<AgentEvent>.Continuation
     private let transport: any CatalogTransport
-    private let store: ShellStore
-    private let packages: PackageCache
+    private nonisolated let store: ShellStore
+    private nonisolated let packages: PackageCache
     private let clock: any CatalogClock
     private let trustedKeys: [VerificationKey]
     private let recall: @Sendable (String, String) async -> Void
@@ -45,6 +45,15 @@ public actor SyncAgent {
         }
         (events, eventSink) = AsyncStream.makeStream(of: AgentEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         gate = LaunchGate(store: store, packages: packages, hostId: configuration.hostId, clock: clock)
+    }
+
+    /// Ends the event stream (no more events are delivered).
+    public nonisolated func finishEvents() { eventSink.finish() }
+
+    /// Start-up clean-up for a single headless sync.
+    public nonisolated func prepareForHeadless() {
+        // The same clean-up `run()` does first; nonisolated because it touches only the store and the disk.
+        Self.cleanUp(store: store, packages: packages)
     }
 
     /// Whether a mini-program may run now, and its verified package if so.
@@ -78,13 +87,17 @@ public actor SyncAgent {
     /// Start-up: finishes any recall or install a crash cut off. Installed rows without files and files
     /// without rows go; tombstoned apps' packages go.
     public func prepare() {
+        Self.cleanUp(store: store, packages: packages)
+    }
+
+    private static func cleanUp(store: ShellStore, packages: PackageCache) {
         do {
             for package in try store.installed() where !packages.contains(package.sha256) {
                 try store.removeInstalled(sha256: package.sha256)
             }
             packages.cleanUp(keeping: Set(try store.installed().map(\.sha256)))
         } catch {
-            note("store", "start-up clean-up failed: \(error)")
+            try? store.log("store", "start-up clean-up failed: \(error)", at: Date())
         }
     }
 

@@ -1,0 +1,132 @@
+import Catalog
+import Foundation
+import Testing
+
+/// `termshell --headless`, end to end: the built binaries, a seeded catalogd, JSON lines.
+struct TermshellHeadlessTests {
+    struct Platform {
+        var server: Process
+        var url: String
+        var hostKey: String
+        var opsToken: String
+        var publicKey: String
+    }
+
+    static func platform(_ folder: TemporaryDirectory) throws -> Platform {
+        let data = folder.url.appendingPathComponent("server")
+        let (server, url, text) = try PlatformCommandTests.serve(data, ["--seed", CrashRecoveryTests.seeds.path])
+        func value(after prefix: String) -> String {
+            text.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
+                .map(String.init) ?? ""
+        }
+        let key = try CommandRunner.run("catalogd", ["key", "show", "--data", data.path, "--json"])
+        let publicKey = try JSONCursor(try JSONValue.parse(Data(key.stdout.utf8))).require("publicKey").string()
+        return Platform(
+            server: server, url: url, hostKey: value(after: "host key mbank:"),
+            opsToken: value(after: "account ops-wang"),
+            publicKey: publicKey)
+    }
+
+    static func lines(_ text: String) -> [JSONCursor] {
+        text.split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }.map { JSONCursor($0) }
+    }
+
+    @Test("--once syncs, installs and acknowledges, printing JSON lines; a wrong server key is refused with exit 1")
+    func once() throws {
+        let folder = try TemporaryDirectory()
+        let platform = try Self.platform(folder)
+        defer {
+            platform.server.terminate()
+            platform.server.waitUntilExit()
+        }
+        let shell = folder.url.appendingPathComponent("shell").path
+        let arguments = [
+            "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data", shell,
+        ]
+        let result = try CommandRunner.run(
+            "termshell", arguments + ["--server-key", platform.publicKey],
+            environment: ["TERMSHELL_HOST_KEY": platform.hostKey])
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = Self.lines(result.stdout)
+        #expect(events.map { $0.text("event") }.first == "synced")
+        #expect(events.contains { $0.text("event") == "installed" && $0.text("app") == "com.carins.quote" })
+        #expect(events.last?.text("event") == "acknowledged")
+
+        let stranger = try CommandRunner.run(
+            "termshell",
+            [
+                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data",
+                folder.url.appendingPathComponent("other").path, "--host-key", platform.hostKey, "--server-key",
+                "aHlsInxW+d+07y5bTRwkKt7y+UD4suh/N7J2FRdaZh8=",
+            ])
+        #expect(stranger.status == 1)
+        let refused = Self.lines(stranger.stdout).first { $0.text("event") == "refused" }
+        #expect(refused?.text("code") == "unknown-key")
+        #expect(refused?.text("what") == "catalog")
+
+        let usage = try CommandRunner.run("termshell", ["--headless", "--server", platform.url, "--user", "u"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--headless needs --host HOST"))
+    }
+
+    @Test("running headless: a delisting is purged and acknowledged at once; SIGTERM stops it cleanly")
+    func recall() throws {
+        let folder = try TemporaryDirectory()
+        let platform = try Self.platform(folder)
+        defer {
+            platform.server.terminate()
+            platform.server.waitUntilExit()
+        }
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
+        process.arguments = [
+            "--headless", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data",
+            folder.url.appendingPathComponent("shell").path, "--host-key", platform.hostKey, "--server-key",
+            platform.publicKey,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        func read(until needle: String) {
+            let deadline = Date().addingTimeInterval(20)
+            while !text.contains(needle), Date() < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+        }
+        read(until: "\"event\":\"connected\"")
+        #expect(text.contains("\"event\":\"installed\""))
+        let delist = try CommandRunner.run(
+            "minictl",
+            [
+                "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended", "--server",
+                platform.url, "--token", platform.opsToken,
+            ])
+        #expect(delist.status == 0, "\(delist.stderr)")
+        read(until: "\"purged\":[\"com.carins.quote\"]")
+        let events = Self.lines(text)
+        let purged = events.first { $0.text("event") == "delisted-and-purged" }
+        #expect(purged?.text("app") == "com.carins.quote")
+        #expect(purged?.text("reason") == "Partner licence suspended")
+        #expect(
+            events.contains { $0.text("event") == "acknowledged" && $0.text("purged").contains("com.carins.quote") })
+        let status = try CommandRunner.run(
+            "minictl", ["status", "com.carins.quote", "--server", platform.url, "--token", platform.opsToken])
+        #expect(status.stdout.contains("1/1 active shells confirmed"), "\(status.stdout)")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
+
+extension JSONCursor {
+    /// A member as text: strings as they are, anything else as JSON, "" when absent.
+    func text(_ key: String) -> String {
+        guard let member = try? field(key) else { return "" }
+        if case .string(let text) = member.value { return text }
+        return member.value.serialized()
+    }
+}
