@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "CatalogServer", "Catalog", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         /// The shell's sync agent: verified catalog sync, package cache, recall, the launch gate. The network is
@@ -122,7 +123,8 @@ let package = Package(
         .executableTarget(
             name: "minicatalog-bench",
             dependencies: [
-                "Catalog", "MiniKit", "CatalogServer", .product(name: "Crypto", package: "swift-crypto"),
+                "Catalog", "MiniKit", "CatalogServer", "ShellAgent", "CatalogCurl", "ServerTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// A real catalogd on loopback for integration tests and benchmarks: its own data folder, port 0, the
 /// demo seed if asked, and handles on its store, hub and key.
@@ -54,19 +55,23 @@ public struct TestServer: Sendable {
             configuration: configuration, store: store, keyring: keyring, logger: logger, hub: hub
         ) { port in continuation.yield(port) }
         let frozen = report
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await application.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            let server = TestServer(
-                base: URL(string: "http://127.0.0.1:\(port)")!, port: port, store: store, hub: hub, keyring: keyring,
-                directory: directory, seed: frozen)
-            let result = try await body(server)
-            group.cancelAll()
-            return result
+        // Stopped gracefully (as catalogd stops on SIGTERM): cancelling a server with open event streams
+        // would tear down NIO's writers mid-stream.
+        let services = ServiceGroup(services: [application], logger: logger)
+        let running = Task { try await services.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        let server = TestServer(
+            base: URL(string: "http://127.0.0.1:\(port)")!, port: port, store: store, hub: hub, keyring: keyring,
+            directory: directory, seed: frozen)
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(server))
+        } catch {
+            result = .failure(error)
         }
+        await services.triggerGracefulShutdown()
+        _ = await running.result
+        return try result.get()
     }
 }

@@ -27,7 +27,7 @@ struct SyncAgentTests {
             configuration: AgentConfiguration(
                 server: server.base.absoluteString, hostId: host, hostKey: server.hostKey(host) ?? "", userId: user,
                 properties: properties, shellId: "shell-\(user)", trustedKeys: keys ?? [server.publicKey],
-                reconnectDelay: (.milliseconds(50), .milliseconds(200))),
+                reconnectDelay: (.milliseconds(50), .milliseconds(200)), refreshJitter: .milliseconds(50)),
             transport: transport ?? Self.transport, store: try ShellStore(directory: data), clock: clock, recall: recall
         )
     }

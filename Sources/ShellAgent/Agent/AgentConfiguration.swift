@@ -18,12 +18,17 @@ public struct AgentConfiguration: Sendable {
     public var trustedKeys: [VerificationKey]
     /// Reconnect delays grow from the first to the second bound, with jitter.
     public var reconnectDelay: (first: Duration, limit: Duration)
+    /// After an event, the catalog is fetched again within this random delay (recalls are carried out at
+    /// once, from the signed event itself).
+    public var refreshJitter: Duration
 
     public init(
         server: String, hostId: String, hostKey: String, userId: String, properties: [String: String] = [:],
         shellId: String, trustedKeys: [VerificationKey] = [],
-        reconnectDelay: (first: Duration, limit: Duration) = (.milliseconds(200), .seconds(30))
+        reconnectDelay: (first: Duration, limit: Duration) = (.milliseconds(200), .seconds(30)),
+        refreshJitter: Duration = .seconds(2)
     ) {
+        self.refreshJitter = refreshJitter
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.hostId = hostId
         self.hostKey = hostKey

@@ -18,18 +18,35 @@ public actor SyncAgent {
     private let clock: any CatalogClock
     private let trustedKeys: [VerificationKey]
     private let recall: @Sendable (String, String) async -> Void
+    private let purged: @Sendable (String) -> Void
     /// False until the first sync attempt after start has finished: no launch before tombstones are known.
     private var ready = false
     private var expiredReported = false
     private var lastAcknowledged: (catalogVersion: UInt64, eventSequence: UInt64, installed: Int, at: Date)?
+    /// The stored catalog, read once and then kept current in memory (decoding it is not free).
+    private var cachedCatalog: ShellStore.StoredCatalog??
 
-    /// - Parameter recall: called with (app id, reason) when a mini-program is delisted, before its files are
-    ///   deleted: the host closes it if it is running.
+    private func currentCatalog() -> ShellStore.StoredCatalog? {
+        if let cachedCatalog { return cachedCatalog }
+        let loaded = try? store.catalog(host: configuration.hostId, user: configuration.userId)
+        cachedCatalog = .some(loaded)
+        return loaded
+    }
+
+    /// A catalog refresh an event asked for, waiting for its jittered moment.
+    private var refresh: Task<Void, Never>?
+
+    /// - Parameters:
+    ///   - recall: called with (app id, reason) when a mini-program is delisted, before its files are
+    ///     deleted: the host closes it if it is running.
+    ///   - purged: called with the app id the moment its code and data are gone (benchmarks time it).
     public init(
         configuration: AgentConfiguration, transport: any CatalogTransport, store: ShellStore,
         clock: any CatalogClock = SystemClock(),
-        recall: @escaping @Sendable (String, String) async -> Void = { _, _ in }
+        recall: @escaping @Sendable (String, String) async -> Void = { _, _ in },
+        purged: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
+        self.purged = purged
         self.configuration = configuration
         self.transport = transport
         self.store = store
@@ -81,6 +98,7 @@ public actor SyncAgent {
             try? await Task.sleep(for: jittered)
             delay = min(delay * 2, configuration.reconnectDelay.limit)
         }
+        refresh?.cancel()
         eventSink.finish()
     }
 
@@ -106,7 +124,7 @@ public actor SyncAgent {
     /// Fetches, verifies and applies the user's catalog once. False when it could not (offline, refused).
     @discardableResult
     public func sync() async -> Bool {
-        let stored = try? store.catalog(host: configuration.hostId, user: configuration.userId)
+        let stored = currentCatalog()
         var query = "user=\(Self.encode(configuration.userId))"
         for (name, value) in configuration.properties.sorted(by: { $0.key < $1.key }) {
             query += "&p.\(Self.encode(name))=\(Self.encode(value))"
@@ -126,6 +144,10 @@ public actor SyncAgent {
         switch reply.status {
         case 304 where stored != nil:
             try? store.touchCatalog(host: configuration.hostId, user: configuration.userId, at: clock.now())
+            if var current = stored {
+                current.fetchedAt = clock.now()
+                cachedCatalog = .some(current)
+            }
             expiredReported = false
             return true
         case 200:
@@ -162,6 +184,8 @@ public actor SyncAgent {
         }
         do {
             try store.saveCatalog(snapshot, envelope: envelope, etag: etag, at: clock.now())
+            cachedCatalog = .some(
+                ShellStore.StoredCatalog(snapshot: snapshot, envelope: envelope, etag: etag, fetchedAt: clock.now()))
         } catch {
             note("store", "cannot keep the catalog: \(error)")
             return
@@ -245,28 +269,32 @@ public actor SyncAgent {
     // MARK: Recall
 
     /// Closes, deletes and records a delisted mini-program; does nothing when that was done already.
-    private func purge(_ tombstone: Tombstone, name: String?) async {
+    private func purge(_ tombstone: Tombstone, name: String?, event: CatalogEvent? = nil) async {
         let host = configuration.hostId
         let installed = (try? store.installed().filter { $0.appId == tombstone.appId }) ?? []
         guard !installed.isEmpty || (try? store.dataRows(app: tombstone.appId)) != 0 else {
             // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
             try? store.recordTombstone(tombstone, host: host)
+            if let event { try? store.saveLastEvent(host: host, sequence: event.sequence, issuedAt: event.issuedAt) }
             return
         }
         let title =
-            name ?? (try? store.catalog(host: host, user: configuration.userId))?.snapshot.entries.first {
+            name ?? currentCatalog()?.snapshot.entries.first {
                 $0.appId == tombstone.appId
             }?.name ?? tombstone.appId
         let hashes: [String]
         do {
-            hashes = try store.recall(tombstone, host: host, name: title, at: clock.now())
+            hashes = try store.recall(
+                tombstone, host: host, name: title, at: clock.now(),
+                lastEvent: event.map { ($0.sequence, $0.issuedAt) },
+                log: "\(tombstone.appId) delisted (\(tombstone.reason)): closed, code and data deleted")
         } catch {
             note("store", "cannot record the recall of \(tombstone.appId): \(error)")
             return
         }
         await recall(tombstone.appId, tombstone.reason)
         for sha in hashes { packages.remove(sha) }
-        note("recall", "\(tombstone.appId) delisted (\(tombstone.reason)): closed, code and data deleted")
+        purged(tombstone.appId)
         emit(.purged(appId: tombstone.appId, reason: tombstone.reason, sequence: tombstone.sequence))
     }
 
@@ -275,7 +303,7 @@ public actor SyncAgent {
     /// Follows the event stream until it ends; refreshes the catalog on every event and when it gets old.
     private func follow() async {
         let host = configuration.hostId
-        let stored = try? store.catalog(host: host, user: configuration.userId)
+        let stored = currentCatalog()
         let after = max(stored?.snapshot.eventSequence ?? 0, (try? store.lastEvent(host: host))?.sequence ?? 0)
         let stream = transport.stream(
             HTTPRequest(
@@ -289,7 +317,7 @@ public actor SyncAgent {
                     await handle(event)
                 }
                 // Heartbeats arrive every 10 s: refresh a catalog that is a quarter through its life.
-                if let current = try? store.catalog(host: host, user: configuration.userId) {
+                if let current = currentCatalog() {
                     let life = current.snapshot.expiresAt.timeIntervalSince(current.snapshot.issuedAt)
                     if clock.now().timeIntervalSince(current.fetchedAt) > max(60, life / 4) {
                         await sync()
@@ -323,15 +351,34 @@ public actor SyncAgent {
             return
         }
         if let last, event.sequence <= last.sequence { return }  // already applied (a resent event)
-        try? store.saveLastEvent(host: host, sequence: event.sequence, issuedAt: event.issuedAt)
         if event.kind == .delisted {
-            // Acted on at once, before the next catalog arrives.
+            // Acted on at once, before the next catalog arrives; acknowledged with the refresh.
             await purge(
                 Tombstone(
                     appId: event.appId, delistedAt: event.issuedAt, reason: event.reason ?? "delisted",
-                    sequence: event.sequence), name: nil)
-            await acknowledge()
+                    sequence: event.sequence), name: nil, event: event)
+        } else {
+            try? store.saveLastEvent(host: host, sequence: event.sequence, issuedAt: event.issuedAt)
         }
+        scheduleRefresh()
+    }
+
+    /// Fetches the catalog an event changed, after a random delay within the configured jitter: a thousand
+    /// shells woken by one event must not ask the server for their catalogs in the same instant. Events that
+    /// arrive meanwhile share the refresh; recalls never wait for it.
+    private func scheduleRefresh() {
+        guard refresh == nil else { return }
+        let jitter = configuration.refreshJitter
+        refresh = Task {
+            let delay = jitter * Double.random(in: 0...1)
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            await self.refreshNow()
+        }
+    }
+
+    private func refreshNow() async {
+        refresh = nil
+        guard !Task.isCancelled else { return }
         await sync()
         await acknowledge()
     }
@@ -342,7 +389,7 @@ public actor SyncAgent {
     /// changed or every 15 minutes (so operations counts the shell as active).
     public func acknowledge() async {
         let host = configuration.hostId
-        guard let catalog = try? store.catalog(host: host, user: configuration.userId) else { return }
+        guard let catalog = currentCatalog() else { return }
         let installed = (try? store.installed()) ?? []
         let purged = (try? store.pendingPurges(host: host)) ?? []
         let sequence = max(catalog.snapshot.eventSequence, (try? store.lastEvent(host: host))?.sequence ?? 0)
@@ -381,7 +428,7 @@ public actor SyncAgent {
 
     private func checkExpiry() {
         guard !expiredReported,
-            let catalog = try? store.catalog(host: configuration.hostId, user: configuration.userId),
+            let catalog = currentCatalog(),
             clock.now() > catalog.launchableUntil
         else { return }
         expiredReported = true

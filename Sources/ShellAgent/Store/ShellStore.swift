@@ -227,14 +227,16 @@ public final class ShellStore: Sendable {
     }
 
     public func saveLastEvent(host: String, sequence: UInt64, issuedAt: Date) throws {
-        try queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO event_state (host_id, sequence, issued_at) VALUES (?, ?, ?)
-                    ON CONFLICT(host_id) DO UPDATE SET sequence = excluded.sequence, issued_at = excluded.issued_at
-                    WHERE excluded.sequence > event_state.sequence
-                    """, arguments: [host, Int64(sequence), issuedAt.timeIntervalSince1970])
-        }
+        try queue.write { db in try Self.saveLastEvent(host, sequence, issuedAt, db) }
+    }
+
+    private static func saveLastEvent(_ host: String, _ sequence: UInt64, _ issuedAt: Date, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO event_state (host_id, sequence, issued_at) VALUES (?, ?, ?)
+                ON CONFLICT(host_id) DO UPDATE SET sequence = excluded.sequence, issued_at = excluded.issued_at
+                WHERE excluded.sequence > event_state.sequence
+                """, arguments: [host, Int64(sequence), issuedAt.timeIntervalSince1970])
     }
 
     // MARK: Tombstones and purges
@@ -263,8 +265,14 @@ public final class ShellStore: Sendable {
     /// Records a recall in one transaction: the tombstone (launching stops here), the app's packages leave the
     /// installed list, every user's storage and consents for it are deleted, a notice for users, and a purge
     /// to acknowledge. Returns the package hashes whose folders the caller deletes next.
-    public func recall(_ tombstone: Tombstone, host: String, name: String, at: Date) throws -> [String] {
+    /// The event that brought the recall (`lastEvent`) and a sync log line are recorded in it too.
+    public func recall(
+        _ tombstone: Tombstone, host: String, name: String, at: Date, lastEvent: (UInt64, Date)? = nil,
+        log: String? = nil
+    ) throws -> [String] {
         try queue.write { db in
+            if let (sequence, issuedAt) = lastEvent { try Self.saveLastEvent(host, sequence, issuedAt, db) }
+            if let log { try Self.insertLog("recall", log, at: at, db) }
             try Self.insertTombstone(tombstone, host: host, db)
             let hashes = try String.fetchAll(
                 db, sql: "SELECT sha256 FROM installed WHERE app_id = ?", arguments: [tombstone.appId])
@@ -441,13 +449,15 @@ public final class ShellStore: Sendable {
     }
 
     public func log(_ kind: String, _ detail: String, at: Date) throws {
-        try queue.write { db in
-            try db.execute(
-                sql: "INSERT INTO sync_log (at, kind, detail) VALUES (?, ?, ?)",
-                arguments: [at.timeIntervalSince1970, kind, String(detail.prefix(2_000))])
-            // Bounded: the newest 1,000 lines stay.
-            try db.execute(sql: "DELETE FROM sync_log WHERE id <= (SELECT MAX(id) FROM sync_log) - 1000")
-        }
+        try queue.write { db in try Self.insertLog(kind, detail, at: at, db) }
+    }
+
+    private static func insertLog(_ kind: String, _ detail: String, at: Date, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO sync_log (at, kind, detail) VALUES (?, ?, ?)",
+            arguments: [at.timeIntervalSince1970, kind, String(detail.prefix(2_000))])
+        // Bounded: the newest 1,000 lines stay.
+        try db.execute(sql: "DELETE FROM sync_log WHERE id <= (SELECT MAX(id) FROM sync_log) - 1000")
     }
 
     public func logLines(limit: Int = 200) throws -> [LogLine] {
