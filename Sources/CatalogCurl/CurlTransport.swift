@@ -3,14 +3,23 @@ import Foundation
 import ShellAgent
 
 /// The agent's network over libcurl: every request and stream of the process runs on one curl multi handle
-/// driven by one thread, so ten thousand open event streams cost ten thousand sockets, not threads.
+/// driven by one thread through curl's multi-socket interface and an epoll set, so ten thousand open event
+/// streams cost ten thousand sockets, not threads, and a burst of events costs work only for the sockets
+/// that have data (the plain multi interface walks every transfer and polls every socket on each turn).
 public final class CurlTransport: CatalogTransport, @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
     private var incoming: [CurlTransfer] = []
+    /// Transfers whose reader went away, to remove on the next turn.
+    private var cancelled: [CurlTransfer] = []
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var stopped = false
-    private var thread: Thread?
+    /// The epoll set of curl's sockets, and an eventfd in it that wakes the thread for new work.
+    private let pollSet: Int32
+    private let wakeUp: Int32
+    /// When curl wants to be called for its timeouts (monotonic milliseconds; nil: no timer).
+    private var deadline: UInt64?
+    private var watched = Set<Int32>()
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -18,23 +27,34 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
     public init() {
         _ = Self.globalInit
         multi = curl_multi_init()!
+        pollSet = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeUp = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        _ = ccurl_epoll_watch(pollSet, wakeUp, 1, 0, 0)
         // Reuse connections to the server; keep up to this many idle ones.
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 64)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = ccurl_multi_setopt_socket_function(multi, CurlTransport.onSocket)
+        _ = ccurl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
+        _ = ccurl_multi_setopt_timer_function(multi, CurlTransport.onTimer)
+        _ = ccurl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
         // The thread keeps the transport alive until `shutdown()`.
         let thread = Thread { self.loop() }
         thread.name = "curl-transport"
         thread.stackSize = 1 << 20
-        self.thread = thread
         thread.start()
     }
 
     /// Stops the thread; open transfers fail with ``TransportError/cancelled``.
     public func shutdown() {
         lock.withLock { stopped = true }
-        curl_multi_wakeup(multi)
+        wake()
     }
 
-    deinit { curl_multi_cleanup(multi) }
+    deinit {
+        curl_multi_cleanup(multi)
+        close(pollSet)
+        close(wakeUp)
+    }
 
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPReply {
         let result = await withCheckedContinuation {
@@ -52,10 +72,16 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
         continuation.onTermination = { [weak self, weak transfer] _ in
             guard let self, let transfer else { return }
             transfer.cancel()
-            curl_multi_wakeup(self.multi)
+            self.lock.withLock { self.cancelled.append(transfer) }
+            self.wake()
         }
         submit(transfer)
         return stream
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeUp, &one, 8)
     }
 
     private func submit(_ transfer: CurlTransfer) {
@@ -67,16 +93,51 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
         if refused {
             transfer.finish(.failure(.cancelled))
         } else {
-            curl_multi_wakeup(multi)
+            wake()
         }
+    }
+
+    // curl asks to watch a socket for reading, writing, both, or no more.
+    private static let onSocket: ccurl_socket_callback = { _, socket, what, context, _ in
+        guard let context else { return 0 }
+        let transport = Unmanaged<CurlTransport>.fromOpaque(context).takeUnretainedValue()
+        transport.watch(socket, what)
+        return 0
+    }
+
+    // curl asks to be called after `milliseconds` (-1: cancel the timer).
+    private static let onTimer: ccurl_timer_callback = { _, milliseconds, context in
+        guard let context else { return 0 }
+        let transport = Unmanaged<CurlTransport>.fromOpaque(context).takeUnretainedValue()
+        transport.deadline = milliseconds < 0 ? nil : CurlTransport.nowMilliseconds() + UInt64(milliseconds)
+        return 0
+    }
+
+    private func watch(_ socket: Int32, _ what: Int32) {
+        if what == CURL_POLL_REMOVE {
+            if watched.remove(socket) != nil { _ = ccurl_epoll_unwatch(pollSet, socket) }
+            return
+        }
+        let readable: Int32 = what == CURL_POLL_IN || what == CURL_POLL_INOUT ? 1 : 0
+        let writable: Int32 = what == CURL_POLL_OUT || what == CURL_POLL_INOUT ? 1 : 0
+        let known = watched.contains(socket)
+        if ccurl_epoll_watch(pollSet, socket, readable, writable, known ? 1 : 0) != 0, !known {
+            _ = ccurl_epoll_watch(pollSet, socket, readable, writable, 1)
+        }
+        watched.insert(socket)
     }
 
     private func loop() {
         var running: Int32 = 0
+        var descriptors = [Int32](repeating: 0, count: 512)
+        var masks = [Int32](repeating: 0, count: 512)
         while true {
-            let (added, stop) = lock.withLock { () -> ([CurlTransfer], Bool) in
-                defer { incoming.removeAll() }
-                return (incoming, stopped)
+            let (added, dropped, stop) = lock.withLock { () -> ([CurlTransfer], [CurlTransfer], Bool) in
+                defer {
+                    incoming.removeAll()
+                    cancelled.removeAll()
+                }
+                return (incoming, cancelled, stopped)
             }
             for transfer in added {
                 guard let easy = transfer.prepare() else {
@@ -94,21 +155,46 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
                 active.removeAll()
                 return
             }
-            for (easy, transfer) in active where transfer.isCancelled {
+            for transfer in dropped {
+                guard let easy = transfer.handle, active[easy] != nil else { continue }
                 curl_multi_remove_handle(multi, easy)
                 active[easy] = nil
                 transfer.finish(.failure(.cancelled))
             }
-            curl_multi_perform(multi, &running)
-            var remaining: Int32 = 0
-            while let message = curl_multi_info_read(multi, &remaining) {
-                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-                let code = message.pointee.data.result
-                curl_multi_remove_handle(multi, easy)
-                guard let transfer = active.removeValue(forKey: easy) else { continue }
-                transfer.complete(code)
+            fireTimer(&running)
+            collectFinished()
+            let wait = deadline.map { Int(min(1000, $0 &- min($0, Self.nowMilliseconds()))) } ?? 1000
+            let ready = ccurl_epoll_wait(pollSet, &descriptors, &masks, 512, Int32(wait))
+            for index in 0..<max(0, Int(ready)) {
+                if descriptors[index] == wakeUp {
+                    var value: UInt64 = 0
+                    _ = read(wakeUp, &value, 8)
+                    continue
+                }
+                curl_multi_socket_action(multi, descriptors[index], masks[index], &running)
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            fireTimer(&running)
+            collectFinished()
+        }
+    }
+
+    /// Lets curl run its timeouts when their moment has come (busy sockets must not starve them).
+    private func fireTimer(_ running: inout Int32) {
+        guard let due = deadline, Self.nowMilliseconds() >= due else { return }
+        deadline = nil
+        curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running)
+    }
+
+    private static func nowMilliseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi, easy)
+            guard let transfer = active.removeValue(forKey: easy) else { continue }
+            transfer.complete(code)
         }
     }
 }
@@ -123,6 +209,8 @@ final class CurlTransfer: @unchecked Sendable {
     let request: HTTPRequest
     let mode: Mode
     private var easy: UnsafeMutableRawPointer?
+    /// The easy handle, once prepared (only the transport's thread touches it).
+    var handle: UnsafeMutableRawPointer? { easy }
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var body = Data()
     private var headers: [String: String] = [:]

@@ -2,8 +2,8 @@ import Foundation
 
 /// `minicatalog-bench`: prints the numbers recorded in docs/PERFORMANCE.md. Run with `make bench`.
 ///
-/// `minicatalog-bench [catalog|minikit|server|recall|all] [USERS]`; `BENCH_SHELLS` lists the shell counts of the
-/// recall benchmark (1,100,1000);; `BENCH_STREAMS` sets the open event streams
+/// `minicatalog-bench [catalog|minikit|server|recall|recall-steps|launch|all] [USERS]`; `BENCH_SHELLS` lists the shell
+/// counts of the recall benchmark (1,100,1000); `BENCH_STREAMS` sets the open event streams
 /// of the fan-out benchmark (1,000).
 @main
 struct BenchMain {
@@ -23,7 +23,10 @@ struct BenchMain {
         if section == "all" || section == "server" {
             try await ServerBenchmarks.run(streams: streams)
         }
+        if section == "recall-steps" { try RecallSteps.run() }
+        if section == "all" || section == "launch" { try await LaunchBenchmark.run() }
         if section == "all" || section == "recall" {
+            try RecallSteps.run()
             let counts = (ProcessInfo.processInfo.environment["BENCH_SHELLS"] ?? "1,100,1000").split(separator: ",")
                 .compactMap { Int($0) }
             try await RecallBenchmark.run(counts: counts)

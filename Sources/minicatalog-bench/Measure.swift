@@ -60,6 +60,25 @@ enum Measure {
         )
     }
 
+    /// `latency` for async work.
+    static func latencyAsync(iterations: Int, _ body: () async throws -> Void) async rethrows -> (
+        median: Double, p99: Double, max: Double
+    ) {
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        for _ in 0..<iterations {
+            let start = clock.now
+            try await body()
+            let elapsed = clock.now - start
+            samples.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+        }
+        samples.sort()
+        return (
+            samples[samples.count / 2], samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))],
+            samples.last!
+        )
+    }
+
     static func reportLatency(_ name: String, _ result: (median: Double, p99: Double, max: Double), goal: Double?) {
         var line = String(
             format: "  %@: %.3f ms median, %.3f ms p99, %.3f ms max", name, result.median, result.p99, result.max)

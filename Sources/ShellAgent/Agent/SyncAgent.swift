@@ -73,6 +73,14 @@ public actor SyncAgent {
         Self.cleanUp(store: store, packages: packages)
     }
 
+    /// Downloads, verifies and installs a listed mini-program now (a user tapped one that is still
+    /// downloading); false when it is not listed or the package was refused.
+    public func installNow(_ appId: String) async -> Bool {
+        guard let entry = currentCatalog()?.snapshot.entries.first(where: { $0.appId == appId }) else { return false }
+        await install(entry)
+        return packages.contains(entry.package.sha256)
+    }
+
     /// Whether a mini-program may run now, and its verified package if so.
     public func launch(_ appId: String) -> Result<LaunchTicket, LaunchRefusal> {
         guard ready else { return .failure(.notSynced) }
@@ -370,7 +378,9 @@ public actor SyncAgent {
         guard refresh == nil else { return }
         let jitter = configuration.refreshJitter
         refresh = Task {
-            let delay = jitter * Double.random(in: 0...1)
+            // A quarter of the window always passes first: the shells' own recalls and the server's event
+            // fan-out come before a thousand catalog requests.
+            let delay = jitter * Double.random(in: 0.25...1)
             if delay > .zero { try? await Task.sleep(for: delay) }
             await self.refreshNow()
         }

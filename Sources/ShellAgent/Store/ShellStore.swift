@@ -18,6 +18,9 @@ public final class ShellStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
+            // Small pages: a recall touches a dozen tables, and every touched page becomes a frame in the WAL.
+            // (Takes effect when the file is created.)
+            try db.execute(sql: "PRAGMA page_size = 1024")
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
@@ -103,6 +106,10 @@ public final class ShellStore: Sendable {
                 table.column("detail", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: per-app indexes for recalls") { db in
+            try db.create(index: "storage_by_app", on: "storage", columns: ["app_id"])
+            try db.create(index: "consent_by_app", on: "consent", columns: ["app_id"])
+        }
         return migrator
     }
 
@@ -121,9 +128,9 @@ public final class ShellStore: Sendable {
     public func pin(_ keys: [VerificationKey]) throws {
         try queue.write { db in
             for key in keys {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO pinned_key (keyid, public_key) VALUES (?, ?)",
-                    arguments: [key.keyID.rawValue, key.base64])
+                try db.run(
+                    "INSERT OR IGNORE INTO pinned_key (keyid, public_key) VALUES (?, ?)",
+                    [key.keyID.rawValue, key.base64])
             }
         }
     }
@@ -162,16 +169,16 @@ public final class ShellStore: Sendable {
     /// local tombstone the catalog lists again (a relisting).
     public func saveCatalog(_ snapshot: CatalogSnapshot, envelope: Data, etag: String?, at: Date) throws {
         try queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO catalog (host_id, user_id, catalog_version, event_sequence, issued_at, expires_at, grace,
-                      envelope, etag, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(host_id, user_id) DO UPDATE SET catalog_version = excluded.catalog_version,
-                      event_sequence = excluded.event_sequence, issued_at = excluded.issued_at,
-                      expires_at = excluded.expires_at, grace = excluded.grace, envelope = excluded.envelope,
-                      etag = excluded.etag, fetched_at = excluded.fetched_at
-                    """,
-                arguments: [
+            try db.run(
+                """
+                INSERT INTO catalog (host_id, user_id, catalog_version, event_sequence, issued_at, expires_at, grace,
+                  envelope, etag, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(host_id, user_id) DO UPDATE SET catalog_version = excluded.catalog_version,
+                  event_sequence = excluded.event_sequence, issued_at = excluded.issued_at,
+                  expires_at = excluded.expires_at, grace = excluded.grace, envelope = excluded.envelope,
+                  etag = excluded.etag, fetched_at = excluded.fetched_at
+                """,
+                [
                     snapshot.hostId, snapshot.userId, Int64(snapshot.catalogVersion), Int64(snapshot.eventSequence),
                     snapshot.issuedAt.timeIntervalSince1970, snapshot.expiresAt.timeIntervalSince1970,
                     Double(snapshot.expiryGraceSeconds ?? 0), envelope, etag, at.timeIntervalSince1970,
@@ -181,13 +188,13 @@ public final class ShellStore: Sendable {
             }
             // Listed again after a delisting with a later sequence: the tombstone ends.
             for entry in snapshot.entries {
-                try db.execute(
-                    sql: "DELETE FROM tombstone WHERE host_id = ? AND app_id = ? AND sequence <= ?",
-                    arguments: [snapshot.hostId, entry.appId, Int64(snapshot.eventSequence)])
+                try db.run(
+                    "DELETE FROM tombstone WHERE host_id = ? AND app_id = ? AND sequence <= ?",
+                    [snapshot.hostId, entry.appId, Int64(snapshot.eventSequence)])
                 if db.changesCount > 0 {
-                    try db.execute(
-                        sql: "DELETE FROM purge WHERE host_id = ? AND app_id = ? AND acknowledged = 1",
-                        arguments: [snapshot.hostId, entry.appId])
+                    try db.run(
+                        "DELETE FROM purge WHERE host_id = ? AND app_id = ? AND acknowledged = 1",
+                        [snapshot.hostId, entry.appId])
                 }
             }
         }
@@ -196,9 +203,9 @@ public final class ShellStore: Sendable {
     /// Marks that the catalog was confirmed unchanged (a 304).
     public func touchCatalog(host: String, user: String, at: Date) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE catalog SET fetched_at = ? WHERE host_id = ? AND user_id = ?",
-                arguments: [at.timeIntervalSince1970, host, user])
+            try db.run(
+                "UPDATE catalog SET fetched_at = ? WHERE host_id = ? AND user_id = ?",
+                [at.timeIntervalSince1970, host, user])
         }
     }
 
@@ -231,12 +238,12 @@ public final class ShellStore: Sendable {
     }
 
     private static func saveLastEvent(_ host: String, _ sequence: UInt64, _ issuedAt: Date, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO event_state (host_id, sequence, issued_at) VALUES (?, ?, ?)
-                ON CONFLICT(host_id) DO UPDATE SET sequence = excluded.sequence, issued_at = excluded.issued_at
-                WHERE excluded.sequence > event_state.sequence
-                """, arguments: [host, Int64(sequence), issuedAt.timeIntervalSince1970])
+        try db.run(
+            """
+            INSERT INTO event_state (host_id, sequence, issued_at) VALUES (?, ?, ?)
+            ON CONFLICT(host_id) DO UPDATE SET sequence = excluded.sequence, issued_at = excluded.issued_at
+            WHERE excluded.sequence > event_state.sequence
+            """, [host, Int64(sequence), issuedAt.timeIntervalSince1970])
     }
 
     // MARK: Tombstones and purges
@@ -275,28 +282,29 @@ public final class ShellStore: Sendable {
             if let log { try Self.insertLog("recall", log, at: at, db) }
             try Self.insertTombstone(tombstone, host: host, db)
             let hashes = try String.fetchAll(
-                db, sql: "SELECT sha256 FROM installed WHERE app_id = ?", arguments: [tombstone.appId])
-            try db.execute(sql: "DELETE FROM installed WHERE app_id = ?", arguments: [tombstone.appId])
-            try db.execute(sql: "DELETE FROM storage WHERE app_id = ?", arguments: [tombstone.appId])
-            try db.execute(sql: "DELETE FROM consent WHERE app_id = ?", arguments: [tombstone.appId])
+                db.cachedStatement(sql: "SELECT sha256 FROM installed WHERE app_id = ?"), arguments: [tombstone.appId])
+            try db.run("DELETE FROM installed WHERE app_id = ?", [tombstone.appId])
+            try db.run("DELETE FROM storage WHERE app_id = ?", [tombstone.appId])
+            try db.run("DELETE FROM consent WHERE app_id = ?", [tombstone.appId])
             let alreadyNoticed =
                 try Int.fetchOne(
-                    db, sql: "SELECT 1 FROM purge WHERE host_id = ? AND app_id = ?", arguments: [host, tombstone.appId])
+                    db.cachedStatement(sql: "SELECT 1 FROM purge WHERE host_id = ? AND app_id = ?"),
+                    arguments: [host, tombstone.appId])
                 != nil
             if !alreadyNoticed {
-                try db.execute(
-                    sql: "INSERT INTO notice (app_id, title, message, at) VALUES (?, ?, ?, ?)",
-                    arguments: [
+                try db.run(
+                    "INSERT INTO notice (app_id, title, message, at) VALUES (?, ?, ?, ?)",
+                    [
                         tombstone.appId, "\(name) was taken down",
                         "\(name) is no longer available: \(tombstone.reason). Its data on this device was deleted.",
                         at.timeIntervalSince1970,
                     ])
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO purge (host_id, app_id, at, acknowledged) VALUES (?, ?, ?, 0)
-                    ON CONFLICT(host_id, app_id) DO UPDATE SET at = excluded.at, acknowledged = 0
-                    """, arguments: [host, tombstone.appId, at.timeIntervalSince1970])
+            try db.run(
+                """
+                INSERT INTO purge (host_id, app_id, at, acknowledged) VALUES (?, ?, ?, 0)
+                ON CONFLICT(host_id, app_id) DO UPDATE SET at = excluded.at, acknowledged = 0
+                """, [host, tombstone.appId, at.timeIntervalSince1970])
             return hashes
         }
     }
@@ -313,8 +321,7 @@ public final class ShellStore: Sendable {
     public func markPurgesAcknowledged(host: String, apps: [String]) throws {
         try queue.write { db in
             for app in apps {
-                try db.execute(
-                    sql: "UPDATE purge SET acknowledged = 1 WHERE host_id = ? AND app_id = ?", arguments: [host, app])
+                try db.run("UPDATE purge SET acknowledged = 1 WHERE host_id = ? AND app_id = ?", [host, app])
             }
         }
     }
@@ -327,6 +334,13 @@ public final class ShellStore: Sendable {
         public var version: SemanticVersion
         public var sha256: String
         public var size: Int
+
+        public init(appId: String, version: SemanticVersion, sha256: String, size: Int) {
+            self.appId = appId
+            self.version = version
+            self.sha256 = sha256
+            self.size = size
+        }
     }
 
     public func installed() throws -> [InstalledPackage] {
@@ -350,12 +364,12 @@ public final class ShellStore: Sendable {
                     db, sql: "SELECT 1 FROM tombstone WHERE host_id = ? AND app_id = ?",
                     arguments: [host, package.appId]) == nil
             else { return false }
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO installed (sha256, app_id, version, size, installed_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+            try db.run(
+                """
+                INSERT OR REPLACE INTO installed (sha256, app_id, version, size, installed_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                [
                     package.sha256, package.appId, package.version.description, package.size, at.timeIntervalSince1970,
                 ])
             return true
@@ -363,7 +377,7 @@ public final class ShellStore: Sendable {
     }
 
     public func removeInstalled(sha256: String) throws {
-        try queue.write { db in try db.execute(sql: "DELETE FROM installed WHERE sha256 = ?", arguments: [sha256]) }
+        try queue.write { db in try db.run("DELETE FROM installed WHERE sha256 = ?", [sha256]) }
     }
 
     // MARK: Consents, storage, notices
@@ -378,9 +392,9 @@ public final class ShellStore: Sendable {
 
     public func setConsent(user: String, app: String, scope: String, granted: Bool) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO consent (user_id, app_id, scope, granted) VALUES (?, ?, ?, ?)",
-                arguments: [user, app, scope, granted])
+            try db.run(
+                "INSERT OR REPLACE INTO consent (user_id, app_id, scope, granted) VALUES (?, ?, ?, ?)",
+                [user, app, scope, granted])
         }
     }
 
@@ -395,13 +409,13 @@ public final class ShellStore: Sendable {
     public func setStorageValue(_ value: String?, user: String, app: String, key: String) throws {
         try queue.write { db in
             if let value {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO storage (user_id, app_id, key, value) VALUES (?, ?, ?, ?)",
-                    arguments: [user, app, key, value])
+                try db.run(
+                    "INSERT OR REPLACE INTO storage (user_id, app_id, key, value) VALUES (?, ?, ?, ?)",
+                    [user, app, key, value])
             } else {
-                try db.execute(
-                    sql: "DELETE FROM storage WHERE user_id = ? AND app_id = ? AND key = ?",
-                    arguments: [user, app, key])
+                try db.run(
+                    "DELETE FROM storage WHERE user_id = ? AND app_id = ? AND key = ?",
+                    [user, app, key])
             }
         }
     }
@@ -436,7 +450,7 @@ public final class ShellStore: Sendable {
     }
 
     public func markNoticeSeen(_ id: Int64) throws {
-        try queue.write { db in try db.execute(sql: "UPDATE notice SET seen = 1 WHERE id = ?", arguments: [id]) }
+        try queue.write { db in try db.run("UPDATE notice SET seen = 1 WHERE id = ?", [id]) }
     }
 
     // MARK: Sync log
@@ -453,11 +467,11 @@ public final class ShellStore: Sendable {
     }
 
     private static func insertLog(_ kind: String, _ detail: String, at: Date, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO sync_log (at, kind, detail) VALUES (?, ?, ?)",
-            arguments: [at.timeIntervalSince1970, kind, String(detail.prefix(2_000))])
+        try db.run(
+            "INSERT INTO sync_log (at, kind, detail) VALUES (?, ?, ?)",
+            [at.timeIntervalSince1970, kind, String(detail.prefix(2_000))])
         // Bounded: the newest 1,000 lines stay.
-        try db.execute(sql: "DELETE FROM sync_log WHERE id <= (SELECT MAX(id) FROM sync_log) - 1000")
+        try db.run("DELETE FROM sync_log WHERE id <= (SELECT MAX(id) FROM sync_log) - 1000")
     }
 
     public func logLines(limit: Int = 200) throws -> [LogLine] {
@@ -471,13 +485,13 @@ public final class ShellStore: Sendable {
     // MARK: Rows
 
     private static func insertTombstone(_ tombstone: Tombstone, host: String, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO tombstone (host_id, app_id, sequence, reason, delisted_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(host_id, app_id) DO UPDATE SET sequence = excluded.sequence, reason = excluded.reason,
-                  delisted_at = excluded.delisted_at WHERE excluded.sequence >= tombstone.sequence
-                """,
-            arguments: [
+        try db.run(
+            """
+            INSERT INTO tombstone (host_id, app_id, sequence, reason, delisted_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(host_id, app_id) DO UPDATE SET sequence = excluded.sequence, reason = excluded.reason,
+              delisted_at = excluded.delisted_at WHERE excluded.sequence >= tombstone.sequence
+            """,
+            [
                 host, tombstone.appId, Int64(tombstone.sequence), tombstone.reason,
                 tombstone.delistedAt.timeIntervalSince1970,
             ])
@@ -492,5 +506,12 @@ public final class ShellStore: Sendable {
     private static func installed(_ row: Row) -> InstalledPackage? {
         guard let version = SemanticVersion(row["version"] as String) else { return nil }
         return InstalledPackage(appId: row["app_id"], version: version, sha256: row["sha256"], size: row["size"])
+    }
+}
+
+extension Database {
+    /// Runs a statement compiled once per connection (compiling costs more than running these small ones).
+    fileprivate func run(_ sql: String, _ arguments: StatementArguments = []) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }
