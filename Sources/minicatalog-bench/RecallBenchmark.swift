@@ -37,6 +37,14 @@ enum RecallBenchmark {
         var values: [UInt64] { lock.withLock { moments } }
     }
 
+    /// CPU time this process used so far (user + system), in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     static func measure(_ count: Int, _ server: TestServer) async throws {
         let transport = CurlTransport()
         defer { transport.shutdown() }
@@ -82,6 +90,7 @@ enum RecallBenchmark {
         let warmUp = ContinuousClock.now - started
         try await Task.sleep(for: .milliseconds(300))  // let the start-up acknowledgements settle
 
+        let cpuBefore = Self.cpuSeconds()
         let sent = DispatchTime.now().uptimeNanoseconds
         let reply = try await transport.send(
             HTTPRequest(
@@ -99,6 +108,8 @@ enum RecallBenchmark {
             try await Task.sleep(for: .milliseconds(5))
         }
         let purged = purges.values
+        let cpuDuring = Self.cpuSeconds() - cpuBefore
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e9
         // Operations' view: every shell's acknowledgement of the delisting has reached the server.
         let delisting = try await server.store.hostState("mbank").eventSequence
         var confirmed = 0
@@ -128,6 +139,10 @@ enum RecallBenchmark {
                 format: "  N=%d: purged %d/%d; from the delist response p50 %.1f ms, p99 %.1f ms, max %.1f ms%@",
                 count, purged.count, count, percentile(fromResponse, 0.5), percentile(fromResponse, 0.99),
                 fromResponse.last ?? .nan, goal))
+        print(
+            String(
+                format: "         CPU while purging: %.2f s in %.2f s (%.2f ms of CPU per shell)", cpuDuring, wall,
+                cpuDuring * 1000 / Double(count)))
         print(
             String(
                 format:

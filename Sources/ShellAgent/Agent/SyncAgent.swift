@@ -279,20 +279,13 @@ public actor SyncAgent {
     /// Closes, deletes and records a delisted mini-program; does nothing when that was done already.
     private func purge(_ tombstone: Tombstone, name: String?, event: CatalogEvent? = nil) async {
         let host = configuration.hostId
-        let installed = (try? store.installed().filter { $0.appId == tombstone.appId }) ?? []
-        guard !installed.isEmpty || (try? store.dataRows(app: tombstone.appId)) != 0 else {
-            // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
-            try? store.recordTombstone(tombstone, host: host)
-            if let event { try? store.saveLastEvent(host: host, sequence: event.sequence, issuedAt: event.issuedAt) }
-            return
-        }
         let title =
             name ?? currentCatalog()?.snapshot.entries.first {
                 $0.appId == tombstone.appId
             }?.name ?? tombstone.appId
-        let hashes: [String]
+        let hashes: [String]?
         do {
-            hashes = try store.recall(
+            hashes = try await store.recallSuspending(
                 tombstone, host: host, name: title, at: clock.now(),
                 lastEvent: event.map { ($0.sequence, $0.issuedAt) },
                 log: "\(tombstone.appId) delisted (\(tombstone.reason)): closed, code and data deleted")
@@ -300,8 +293,9 @@ public actor SyncAgent {
             note("store", "cannot record the recall of \(tombstone.appId): \(error)")
             return
         }
+        guard let hashes else { return }  // nothing of it was on this shell
         await recall(tombstone.appId, tombstone.reason)
-        for sha in hashes { packages.remove(sha) }
+        await packages.removeSuspending(hashes)
         purged(tombstone.appId)
         emit(.purged(appId: tombstone.appId, reason: tombstone.reason, sequence: tombstone.sequence))
     }

@@ -56,6 +56,20 @@ public struct PackageCache: Sendable {
         }
     }
 
+    /// Removes packages on a thread of their own and resumes when they are gone: deleting a file can wait
+    /// for the disk (ext4 with online discard does), which must not hold a cooperative thread.
+    public func removeSuspending(_ hashes: [String]) async {
+        guard !hashes.isEmpty else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Self.removals.async {
+                for sha in hashes { remove(sha) }
+                continuation.resume()
+            }
+        }
+    }
+
+    private static let removals = DispatchQueue(label: "package-removal", attributes: .concurrent)
+
     /// Removes staging and trash folders and every package folder not in `keeping`.
     public func cleanUp(keeping: Set<String>) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []

@@ -118,7 +118,8 @@ public final class ShellStore: Sendable {
     /// The pinned server keys (empty before the first pin).
     public func pinnedKeys() throws -> [VerificationKey] {
         try queue.read { db in
-            try String.fetchAll(db, sql: "SELECT public_key FROM pinned_key ORDER BY keyid").compactMap {
+            try String.fetchAll(db.cachedStatement(sql: "SELECT public_key FROM pinned_key ORDER BY keyid")).compactMap
+            {
                 try? VerificationKey(base64: $0)
             }
         }
@@ -153,7 +154,8 @@ public final class ShellStore: Sendable {
     public func catalog(host: String, user: String) throws -> StoredCatalog? {
         let row = try queue.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT envelope, etag, fetched_at FROM catalog WHERE host_id = ? AND user_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT envelope, etag, fetched_at FROM catalog WHERE host_id = ? AND user_id = ?"),
                 arguments: [host, user])
         }
         guard let row else { return nil }
@@ -211,7 +213,9 @@ public final class ShellStore: Sendable {
 
     /// Every package hash that some stored catalog of any user lists.
     public func referencedPackages() throws -> Set<String> {
-        let envelopes = try queue.read { db in try Data.fetchAll(db, sql: "SELECT envelope FROM catalog") }
+        let envelopes = try queue.read { db in
+            try Data.fetchAll(db.cachedStatement(sql: "SELECT envelope FROM catalog"))
+        }
         var hashes = Set<String>()
         for data in envelopes {
             guard let envelope = try? WireFormat.decoder().decode(SignedEnvelope.self, from: data),
@@ -227,9 +231,10 @@ public final class ShellStore: Sendable {
     /// The last accepted event of a host: its sequence and when it was issued.
     public func lastEvent(host: String) throws -> (sequence: UInt64, issuedAt: Date)? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM event_state WHERE host_id = ?", arguments: [host]).map {
-                (UInt64($0["sequence"] as Int64), Date(timeIntervalSince1970: $0["issued_at"]))
-            }
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event_state WHERE host_id = ?"), arguments: [host])
+                .map {
+                    (UInt64($0["sequence"] as Int64), Date(timeIntervalSince1970: $0["issued_at"]))
+                }
         }
     }
 
@@ -252,15 +257,18 @@ public final class ShellStore: Sendable {
     public func tombstone(host: String, app: String) throws -> Tombstone? {
         try queue.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM tombstone WHERE host_id = ? AND app_id = ?", arguments: [host, app]
+                db.cachedStatement(sql: "SELECT * FROM tombstone WHERE host_id = ? AND app_id = ?"),
+                arguments: [host, app]
             ).map(Self.tombstone)
         }
     }
 
     public func tombstones(host: String) throws -> [Tombstone] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM tombstone WHERE host_id = ? ORDER BY app_id", arguments: [host])
-                .map(Self.tombstone)
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM tombstone WHERE host_id = ? ORDER BY app_id"), arguments: [host]
+            )
+            .map(Self.tombstone)
         }
     }
 
@@ -271,18 +279,73 @@ public final class ShellStore: Sendable {
 
     /// Records a recall in one transaction: the tombstone (launching stops here), the app's packages leave the
     /// installed list, every user's storage and consents for it are deleted, a notice for users, and a purge
-    /// to acknowledge. Returns the package hashes whose folders the caller deletes next.
+    /// to acknowledge. Returns the package hashes whose folders the caller deletes next, or nil when the shell
+    /// held nothing of the mini-program (then only the tombstone is recorded).
     /// The event that brought the recall (`lastEvent`) and a sync log line are recorded in it too.
     public func recall(
         _ tombstone: Tombstone, host: String, name: String, at: Date, lastEvent: (UInt64, Date)? = nil,
         log: String? = nil
-    ) throws -> [String] {
+    ) throws -> [String]? {
         try queue.write { db in
             if let (sequence, issuedAt) = lastEvent { try Self.saveLastEvent(host, sequence, issuedAt, db) }
-            if let log { try Self.insertLog("recall", log, at: at, db) }
             try Self.insertTombstone(tombstone, host: host, db)
             let hashes = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT sha256 FROM installed WHERE app_id = ?"), arguments: [tombstone.appId])
+            let data =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql:
+                            "SELECT (SELECT COUNT(*) FROM storage WHERE app_id = ?) + (SELECT COUNT(*) FROM consent WHERE app_id = ?)"
+                    ), arguments: [tombstone.appId, tombstone.appId]) ?? 0
+            // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
+            guard !hashes.isEmpty || data > 0 else { return nil }
+            if let log { try Self.insertLog("recall", log, at: at, db) }
+            try db.run("DELETE FROM installed WHERE app_id = ?", [tombstone.appId])
+            try db.run("DELETE FROM storage WHERE app_id = ?", [tombstone.appId])
+            try db.run("DELETE FROM consent WHERE app_id = ?", [tombstone.appId])
+            let alreadyNoticed =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM purge WHERE host_id = ? AND app_id = ?"),
+                    arguments: [host, tombstone.appId])
+                != nil
+            if !alreadyNoticed {
+                try db.run(
+                    "INSERT INTO notice (app_id, title, message, at) VALUES (?, ?, ?, ?)",
+                    [
+                        tombstone.appId, "\(name) was taken down",
+                        "\(name) is no longer available: \(tombstone.reason). Its data on this device was deleted.",
+                        at.timeIntervalSince1970,
+                    ])
+            }
+            try db.run(
+                """
+                INSERT INTO purge (host_id, app_id, at, acknowledged) VALUES (?, ?, ?, 0)
+                ON CONFLICT(host_id, app_id) DO UPDATE SET at = excluded.at, acknowledged = 0
+                """, [host, tombstone.appId, at.timeIntervalSince1970])
+            return hashes
+        }
+    }
+
+    /// ``recall(_:host:name:at:lastEvent:log:)`` without holding a thread while SQLite works: the caller
+    /// suspends (a thousand shells in one process share a couple of threads).
+    public func recallSuspending(
+        _ tombstone: Tombstone, host: String, name: String, at: Date, lastEvent: (UInt64, Date)? = nil,
+        log: String? = nil
+    ) async throws -> [String]? {
+        try await queue.write { db in
+            if let (sequence, issuedAt) = lastEvent { try Self.saveLastEvent(host, sequence, issuedAt, db) }
+            try Self.insertTombstone(tombstone, host: host, db)
+            let hashes = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT sha256 FROM installed WHERE app_id = ?"), arguments: [tombstone.appId])
+            let data =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql:
+                            "SELECT (SELECT COUNT(*) FROM storage WHERE app_id = ?) + (SELECT COUNT(*) FROM consent WHERE app_id = ?)"
+                    ), arguments: [tombstone.appId, tombstone.appId]) ?? 0
+            // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
+            guard !hashes.isEmpty || data > 0 else { return nil }
+            if let log { try Self.insertLog("recall", log, at: at, db) }
             try db.run("DELETE FROM installed WHERE app_id = ?", [tombstone.appId])
             try db.run("DELETE FROM storage WHERE app_id = ?", [tombstone.appId])
             try db.run("DELETE FROM consent WHERE app_id = ?", [tombstone.appId])
@@ -313,7 +376,8 @@ public final class ShellStore: Sendable {
     public func pendingPurges(host: String) throws -> [String] {
         try queue.read { db in
             try String.fetchAll(
-                db, sql: "SELECT app_id FROM purge WHERE host_id = ? AND acknowledged = 0 ORDER BY app_id",
+                db.cachedStatement(
+                    sql: "SELECT app_id FROM purge WHERE host_id = ? AND acknowledged = 0 ORDER BY app_id"),
                 arguments: [host])
         }
     }
@@ -345,14 +409,16 @@ public final class ShellStore: Sendable {
 
     public func installed() throws -> [InstalledPackage] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM installed ORDER BY app_id, version").compactMap(Self.installed)
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM installed ORDER BY app_id, version")).compactMap(
+                Self.installed)
         }
     }
 
     public func installed(sha256: String) throws -> InstalledPackage? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM installed WHERE sha256 = ?", arguments: [sha256]).flatMap(
-                Self.installed)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM installed WHERE sha256 = ?"), arguments: [sha256])
+                .flatMap(
+                    Self.installed)
         }
     }
 
@@ -361,7 +427,7 @@ public final class ShellStore: Sendable {
         try queue.write { db in
             guard
                 try Int.fetchOne(
-                    db, sql: "SELECT 1 FROM tombstone WHERE host_id = ? AND app_id = ?",
+                    db.cachedStatement(sql: "SELECT 1 FROM tombstone WHERE host_id = ? AND app_id = ?"),
                     arguments: [host, package.appId]) == nil
             else { return false }
             try db.run(
@@ -385,7 +451,7 @@ public final class ShellStore: Sendable {
     public func consent(user: String, app: String, scope: String) throws -> Bool? {
         try queue.read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT granted FROM consent WHERE user_id = ? AND app_id = ? AND scope = ?",
+                db.cachedStatement(sql: "SELECT granted FROM consent WHERE user_id = ? AND app_id = ? AND scope = ?"),
                 arguments: [user, app, scope])
         }
     }
@@ -401,7 +467,7 @@ public final class ShellStore: Sendable {
     public func storageValue(user: String, app: String, key: String) throws -> String? {
         try queue.read { db in
             try String.fetchOne(
-                db, sql: "SELECT value FROM storage WHERE user_id = ? AND app_id = ? AND key = ?",
+                db.cachedStatement(sql: "SELECT value FROM storage WHERE user_id = ? AND app_id = ? AND key = ?"),
                 arguments: [user, app, key])
         }
     }
@@ -423,9 +489,10 @@ public final class ShellStore: Sendable {
     /// Rows of storage and consents a mini-program has on this shell (for every user).
     public func dataRows(app: String) throws -> Int {
         try queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM storage WHERE app_id = ?", arguments: [app])!
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM storage WHERE app_id = ?"), arguments: [app])!
                 + Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM consent WHERE app_id = ?", arguments: [app])!
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM consent WHERE app_id = ?"), arguments: [app])!
         }
     }
 
@@ -441,7 +508,7 @@ public final class ShellStore: Sendable {
 
     public func notices() throws -> [Notice] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM notice ORDER BY id DESC LIMIT 100").map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM notice ORDER BY id DESC LIMIT 100")).map { row in
                 Notice(
                     id: row["id"], appId: row["app_id"], title: row["title"], message: row["message"],
                     at: Date(timeIntervalSince1970: row["at"]), seen: row["seen"])
@@ -476,7 +543,9 @@ public final class ShellStore: Sendable {
 
     public func logLines(limit: Int = 200) throws -> [LogLine] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sync_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM sync_log ORDER BY id DESC LIMIT ?"), arguments: [limit]
+            ).map {
                 LogLine(at: Date(timeIntervalSince1970: $0["at"]), kind: $0["kind"], detail: $0["detail"])
             }
         }
