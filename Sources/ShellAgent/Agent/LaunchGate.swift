@@ -47,6 +47,11 @@ public struct LaunchTicket: Sendable, Hashable {
     public var entry: CatalogEntry
     /// The package bytes, checked against the catalog's size and SHA-256 just now.
     public var package: Data
+
+    public init(entry: CatalogEntry, package: Data) {
+        self.entry = entry
+        self.package = package
+    }
 }
 
 /// Decides whether a mini-program may run: tombstones first, then the catalog's freshness, then the package.

@@ -287,42 +287,7 @@ public final class ShellStore: Sendable {
         log: String? = nil
     ) throws -> [String]? {
         try queue.write { db in
-            if let (sequence, issuedAt) = lastEvent { try Self.saveLastEvent(host, sequence, issuedAt, db) }
-            try Self.insertTombstone(tombstone, host: host, db)
-            let hashes = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT sha256 FROM installed WHERE app_id = ?"), arguments: [tombstone.appId])
-            let data =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT (SELECT COUNT(*) FROM storage WHERE app_id = ?) + (SELECT COUNT(*) FROM consent WHERE app_id = ?)"
-                    ), arguments: [tombstone.appId, tombstone.appId]) ?? 0
-            // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
-            guard !hashes.isEmpty || data > 0 else { return nil }
-            if let log { try Self.insertLog("recall", log, at: at, db) }
-            try db.run("DELETE FROM installed WHERE app_id = ?", [tombstone.appId])
-            try db.run("DELETE FROM storage WHERE app_id = ?", [tombstone.appId])
-            try db.run("DELETE FROM consent WHERE app_id = ?", [tombstone.appId])
-            let alreadyNoticed =
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM purge WHERE host_id = ? AND app_id = ?"),
-                    arguments: [host, tombstone.appId])
-                != nil
-            if !alreadyNoticed {
-                try db.run(
-                    "INSERT INTO notice (app_id, title, message, at) VALUES (?, ?, ?, ?)",
-                    [
-                        tombstone.appId, "\(name) was taken down",
-                        "\(name) is no longer available: \(tombstone.reason). Its data on this device was deleted.",
-                        at.timeIntervalSince1970,
-                    ])
-            }
-            try db.run(
-                """
-                INSERT INTO purge (host_id, app_id, at, acknowledged) VALUES (?, ?, ?, 0)
-                ON CONFLICT(host_id, app_id) DO UPDATE SET at = excluded.at, acknowledged = 0
-                """, [host, tombstone.appId, at.timeIntervalSince1970])
-            return hashes
+            try Self.recall(tombstone, host: host, name: name, at: at, lastEvent: lastEvent, log: log, db)
         }
     }
 
@@ -333,43 +298,50 @@ public final class ShellStore: Sendable {
         log: String? = nil
     ) async throws -> [String]? {
         try await queue.write { db in
-            if let (sequence, issuedAt) = lastEvent { try Self.saveLastEvent(host, sequence, issuedAt, db) }
-            try Self.insertTombstone(tombstone, host: host, db)
-            let hashes = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT sha256 FROM installed WHERE app_id = ?"), arguments: [tombstone.appId])
-            let data =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT (SELECT COUNT(*) FROM storage WHERE app_id = ?) + (SELECT COUNT(*) FROM consent WHERE app_id = ?)"
-                    ), arguments: [tombstone.appId, tombstone.appId]) ?? 0
-            // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
-            guard !hashes.isEmpty || data > 0 else { return nil }
-            if let log { try Self.insertLog("recall", log, at: at, db) }
-            try db.run("DELETE FROM installed WHERE app_id = ?", [tombstone.appId])
-            try db.run("DELETE FROM storage WHERE app_id = ?", [tombstone.appId])
-            try db.run("DELETE FROM consent WHERE app_id = ?", [tombstone.appId])
-            let alreadyNoticed =
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM purge WHERE host_id = ? AND app_id = ?"),
-                    arguments: [host, tombstone.appId])
-                != nil
-            if !alreadyNoticed {
-                try db.run(
-                    "INSERT INTO notice (app_id, title, message, at) VALUES (?, ?, ?, ?)",
-                    [
-                        tombstone.appId, "\(name) was taken down",
-                        "\(name) is no longer available: \(tombstone.reason). Its data on this device was deleted.",
-                        at.timeIntervalSince1970,
-                    ])
-            }
-            try db.run(
-                """
-                INSERT INTO purge (host_id, app_id, at, acknowledged) VALUES (?, ?, ?, 0)
-                ON CONFLICT(host_id, app_id) DO UPDATE SET at = excluded.at, acknowledged = 0
-                """, [host, tombstone.appId, at.timeIntervalSince1970])
-            return hashes
+            try Self.recall(tombstone, host: host, name: name, at: at, lastEvent: lastEvent, log: log, db)
         }
+    }
+
+    private static func recall(
+        _ tombstone: Tombstone, host: String, name: String, at: Date, lastEvent: (UInt64, Date)?, log: String?,
+        _ db: Database
+    ) throws -> [String]? {
+        if let (sequence, issuedAt) = lastEvent { try Self.saveLastEvent(host, sequence, issuedAt, db) }
+        try Self.insertTombstone(tombstone, host: host, db)
+        let hashes = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT sha256 FROM installed WHERE app_id = ?"), arguments: [tombstone.appId])
+        let data =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql:
+                        "SELECT (SELECT COUNT(*) FROM storage WHERE app_id = ?) + (SELECT COUNT(*) FROM consent WHERE app_id = ?)"
+                ), arguments: [tombstone.appId, tombstone.appId]) ?? 0
+        // Nothing of it on this shell (never installed, or purged already): the tombstone alone blocks it.
+        guard !hashes.isEmpty || data > 0 else { return nil }
+        if let log { try Self.insertLog("recall", log, at: at, db) }
+        try db.run("DELETE FROM installed WHERE app_id = ?", [tombstone.appId])
+        try db.run("DELETE FROM storage WHERE app_id = ?", [tombstone.appId])
+        try db.run("DELETE FROM consent WHERE app_id = ?", [tombstone.appId])
+        let alreadyNoticed =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM purge WHERE host_id = ? AND app_id = ?"),
+                arguments: [host, tombstone.appId])
+            != nil
+        if !alreadyNoticed {
+            try db.run(
+                "INSERT INTO notice (app_id, title, message, at) VALUES (?, ?, ?, ?)",
+                [
+                    tombstone.appId, "\(name) was taken down",
+                    "\(name) is no longer available: \(tombstone.reason). Its data on this device was deleted.",
+                    at.timeIntervalSince1970,
+                ])
+        }
+        try db.run(
+            """
+            INSERT INTO purge (host_id, app_id, at, acknowledged) VALUES (?, ?, ?, 0)
+            ON CONFLICT(host_id, app_id) DO UPDATE SET at = excluded.at, acknowledged = 0
+            """, [host, tombstone.appId, at.timeIntervalSince1970])
+        return hashes
     }
 
     /// Purges not yet acknowledged to the server.
