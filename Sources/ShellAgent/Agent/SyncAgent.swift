@@ -285,7 +285,7 @@ public actor SyncAgent {
             }?.name ?? tombstone.appId
         let hashes: [String]?
         do {
-            hashes = try await store.recallSuspending(
+            hashes = try store.recall(
                 tombstone, host: host, name: title, at: clock.now(),
                 lastEvent: event.map { ($0.sequence, $0.issuedAt) },
                 log: "\(tombstone.appId) delisted (\(tombstone.reason)): closed, code and data deleted")

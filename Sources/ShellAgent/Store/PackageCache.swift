@@ -56,8 +56,9 @@ public struct PackageCache: Sendable {
         }
     }
 
-    /// Removes packages on a thread of their own and resumes when they are gone: deleting a file can wait
-    /// for the disk (ext4 with online discard does), which must not hold a cooperative thread.
+    /// Removes packages on a thread of its own and resumes when they are gone: deleting a file can wait for
+    /// the disk (ext4 with online discard does), which must not hold one of the few cooperative threads. One
+    /// queue at the highest priority, first come first served, so a burst of recalls finishes in order.
     public func removeSuspending(_ hashes: [String]) async {
         guard !hashes.isEmpty else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -68,7 +69,7 @@ public struct PackageCache: Sendable {
         }
     }
 
-    private static let removals = DispatchQueue(label: "package-removal", attributes: .concurrent)
+    private static let removals = DispatchQueue(label: "package-removal", qos: .userInteractive)
 
     /// Removes staging and trash folders and every package folder not in `keeping`.
     public func cleanUp(keeping: Set<String>) {

@@ -291,17 +291,6 @@ public final class ShellStore: Sendable {
         }
     }
 
-    /// ``recall(_:host:name:at:lastEvent:log:)`` without holding a thread while SQLite works: the caller
-    /// suspends (a thousand shells in one process share a couple of threads).
-    public func recallSuspending(
-        _ tombstone: Tombstone, host: String, name: String, at: Date, lastEvent: (UInt64, Date)? = nil,
-        log: String? = nil
-    ) async throws -> [String]? {
-        try await queue.write { db in
-            try Self.recall(tombstone, host: host, name: name, at: at, lastEvent: lastEvent, log: log, db)
-        }
-    }
-
     private static func recall(
         _ tombstone: Tombstone, host: String, name: String, at: Date, lastEvent: (UInt64, Date)?, log: String?,
         _ db: Database
