@@ -38,7 +38,8 @@ bench: deps
 demo: deps
 	$(SWIFT) build --product minictl
 	$(SWIFT) build --product catalogd
-	./scripts/demo.sh ./.build/debug/minictl ./.build/debug/catalogd
+	$(SWIFT) build --product termshell
+	./scripts/demo.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

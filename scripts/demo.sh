@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 MINICTL=${1:-.build/debug/minictl}
 CATALOGD=${2:-.build/debug/catalogd}
+TERMSHELL=${3:-.build/debug/termshell}
 PLANS=examples/gray/mbank-gray-plans.json
 USERS=examples/gray/mbank-users.jsonl
 
@@ -59,12 +60,30 @@ if [ -x "$CATALOGD" ]; then
   curl -s -H "X-Host-Key: $hostkey" "$url/v1/hosts/mbank/catalog?user=u-1002" \
     | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("signed by", e["signatures"][0]["keyid"]); [print(" ", x["appId"], x["version"], "(gray)" if x["gray"] else "") for x in p["entries"]]; print("  tombstones:", [t["appId"] for t in p["tombstones"]])'
 
+  shell=""
+  if [ -x "$TERMSHELL" ]; then
+    pubkey=$("$CATALOGD" key show --data "$data" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["publicKey"])')
+    step "A mobile-banking shell for user u-1 runs headless: it syncs, verifies and installs" \
+      "termshell --headless --server $url --host mbank --user u-1 --host-key … --server-key $pubkey"
+    "$TERMSHELL" --headless --server "$url" --host mbank --user u-1 --host-key "$hostkey" --server-key "$pubkey" \
+      --data "$data/shell" > "$data/shell.jsonl" 2>&1 &
+    shell=$!
+    for _ in $(seq 1 50); do grep -q '"event":"connected"' "$data/shell.jsonl" 2>/dev/null && break; sleep 0.2; done
+    cat "$data/shell.jsonl"
+  fi
+
   step "Operations delist the car insurance everywhere, then check who confirmed" \
     "minictl delist com.carins.quote --host all --reason 'Partner licence suspended'; minictl status com.carins.quote"
   "$MINICTL" delist com.carins.quote --host all --reason "Partner licence suspended" --server "$url" --token "$ops"
+  if [ -n "$shell" ]; then
+    for _ in $(seq 1 50); do grep -q '"purged":\["com.carins.quote"\]' "$data/shell.jsonl" 2>/dev/null && break; sleep 0.2; done
+    echo "  the shell, meanwhile:"
+    grep -E 'delisted-and-purged|"purged":\["com' "$data/shell.jsonl" | sed 's/^/    /'
+  fi
   "$MINICTL" status com.carins.quote --server "$url" --token "$ops"
   curl -s -H "X-Host-Key: $hostkey" "$url/v1/hosts/mbank/catalog?user=u-1002" \
     | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("  now the shell is told: tombstones", [(t["appId"], t["reason"]) for t in p["tombstones"]])'
+  if [ -n "$shell" ]; then kill "$shell"; wait "$shell" 2>/dev/null || true; fi
   kill "$server"; wait "$server" 2>/dev/null || true
   rm -rf "$data"
 fi
