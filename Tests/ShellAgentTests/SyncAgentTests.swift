@@ -223,6 +223,17 @@ struct SyncAgentTests {
             #expect(await (try Self.agent(server, user: "u-1", data: data, transport: mixed)).sync() == false)
             #expect(try store.logLines().first?.detail.contains("[user-mismatch]") == true)
 
+            // A catalog signed for another host app (the car head unit) served to a mobile-banking shell.
+            let carunit = try await Self.transport.send(
+                HTTPRequest(
+                    url: "\(server.base)/v1/hosts/carunit/catalog?user=u-1",
+                    headers: [("X-Host-Key", server.hostKey("carunit")!)]))
+            let otherHost = Interceptor(base: Self.transport) { request, reply in
+                request.url.contains("/catalog") ? HTTPReply(status: 200, headers: [:], body: carunit.body) : reply
+            }
+            #expect(await (try Self.agent(server, user: "u-1", data: data, transport: otherHost)).sync() == false)
+            #expect(try store.logLines().first?.detail.contains("[host-mismatch]") == true)
+
             let freshData = Self.folder()
             defer { try? FileManager.default.removeItem(at: freshData) }
             let tamper = Interceptor(base: Self.transport) { request, reply in
@@ -249,6 +260,36 @@ struct SyncAgentTests {
             #expect(try ShellStore(directory: wrongKeyData).catalog(host: "mbank", user: "u-1") == nil)
             collector.cancel()
             _ = await replayEvents.items
+        }
+    }
+
+    @Test("switching users on one shell: each user gets their own catalog; packages stay for both")
+    func userSwitch() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let data = Self.folder()
+            defer { try? FileManager.default.removeItem(at: data) }
+            let app = "com.harbourfunds.subscribe"
+            let plan = try #require(try await server.store.listings(appId: app).first { $0.hostId == "mbank" }?.plan)
+            let resolver = CatalogResolver(plans: [plan])
+            let users = (0..<50).map { "switch-\($0)" }
+            let inGray = try #require(
+                users.first { resolver.resolve(app, context: GrayContext(userId: $0))?.version != nil })
+            let outside = try #require(
+                users.first { resolver.resolve(app, context: GrayContext(userId: $0))?.version == nil })
+            let first = try Self.agent(server, user: inGray, data: data)
+            #expect(await first.sync())
+            let second = try Self.agent(server, user: outside, data: data)
+            #expect(await second.sync())
+            let store = try ShellStore(directory: data)
+            #expect(
+                try store.catalog(host: "mbank", user: inGray)?.snapshot.entries.contains { $0.appId == app } == true)
+            #expect(
+                try store.catalog(host: "mbank", user: outside)?.snapshot.entries.contains { $0.appId == app } == false)
+            #expect(try store.installed().contains { $0.appId == app }, "kept: the first user's catalog still lists it")
+            let runner = Task { await second.run() }
+            defer { runner.cancel() }
+            _ = try await Self.waitFor(second) { if case .connected = $0 { true } else { false } }
+            #expect(await second.launch(app) == .failure(.notListed), "not in this user's catalog")
         }
     }
 
