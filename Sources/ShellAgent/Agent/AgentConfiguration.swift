@@ -18,8 +18,8 @@ public struct AgentConfiguration: Sendable {
     public var trustedKeys: [VerificationKey]
     /// Reconnect delays grow from the first to the second bound, with jitter.
     public var reconnectDelay: (first: Duration, limit: Duration)
-    /// After an event, the catalog is fetched again within this random delay (recalls are carried out at
-    /// once, from the signed event itself).
+    /// After an event, the catalog is fetched again after a random delay between half this and this (recalls
+    /// are carried out at once, from the signed event itself).
     public var refreshJitter: Duration
 
     public init(

@@ -372,9 +372,9 @@ public actor SyncAgent {
         guard refresh == nil else { return }
         let jitter = configuration.refreshJitter
         refresh = Task {
-            // A quarter of the window always passes first: the shells' own recalls and the server's event
+            // Half of the window always passes first: the shells' own recalls and the server's event
             // fan-out come before a thousand catalog requests.
-            let delay = jitter * Double.random(in: 0.25...1)
+            let delay = jitter * Double.random(in: 0.5...1)
             if delay > .zero { try? await Task.sleep(for: delay) }
             await self.refreshNow()
         }
