@@ -1,4 +1,5 @@
 import Catalog
+import Crypto
 import Foundation
 import Testing
 
@@ -128,5 +129,59 @@ extension JSONCursor {
         guard let member = try? field(key) else { return "" }
         if case .string(let text) = member.value { return text }
         return member.value.serialized()
+    }
+}
+
+/// `kill -9` of a headless shell at random moments of its first sync: the next start never has a
+/// half-installed package, and it finishes the job.
+struct TermshellCrashTests {
+    @Test("kill -9 at any moment of the first sync leaves no half-installed package")
+    func killDuringSync() throws {
+        let folder = try TemporaryDirectory()
+        let platform = try TermshellHeadlessTests.platform(folder)
+        defer {
+            platform.server.terminate()
+            platform.server.waitUntilExit()
+        }
+        let shell = folder.url.appendingPathComponent("shell")
+        let arguments = [
+            "--headless", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data", shell.path,
+            "--host-key", platform.hostKey, "--server-key", platform.publicKey,
+        ]
+        for delay in [0.0, 0.005, 0.01, 0.02, 0.04, 0.08] {
+            try? FileManager.default.removeItem(at: shell)
+            let process = Process()
+            process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            // Whatever the kill cut off, every package folder on disk is whole (its hash is its name).
+            let packages = shell.appendingPathComponent("packages")
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: packages.path)) ?? []
+            where !name.hasPrefix(".") {
+                let data = try Data(contentsOf: packages.appendingPathComponent("\(name)/package.zip"))
+                #expect(SHA256Hex.of(data) == name, "a package folder holds exactly its hash's bytes (delay \(delay))")
+            }
+            let again = try CommandRunner.run(
+                "termshell", arguments.filter { $0 != "--headless" } + ["--headless", "--once"])
+            #expect(again.status == 0, "the next start syncs (delay \(delay)): \(again.stderr)")
+            let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: packages.path)) ?? []).filter {
+                $0.hasPrefix(".")
+            }
+            #expect(leftovers.isEmpty, "staging folders are cleared at start: \(leftovers)")
+            #expect(
+                TermshellHeadlessTests.lines(again.stdout).contains { $0.text("event") == "acknowledged" }
+                    || again.stdout.contains("synced"))
+        }
+    }
+}
+
+enum SHA256Hex {
+    static func of(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }
