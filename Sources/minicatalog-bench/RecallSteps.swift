@@ -68,6 +68,40 @@ enum RecallSteps {
                 format: "  record the recall (one transaction) + delete the package folder: %.1f µs each",
                 1e6 / recall.median * 1))
         print("  of which the transaction: \(transaction / 3000)")
+        // 1,000 stores, one recall each: what a fleet of shells does (each connection recalls once).
+        for warm in [false, true] {
+            let root2 = FileManager.default.temporaryDirectory.appendingPathComponent("steps2-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: root2) }
+            var stores: [(ShellStore, PackageCache)] = []
+            for index in 0..<1_000 {
+                let folder = root2.appendingPathComponent("\(index)")
+                let store = try ShellStore(directory: folder)
+                let cache = try PackageCache(dataDirectory: folder)
+                let sha = String(format: "%064d", index)
+                _ = try store.recordInstalled(
+                    ShellStore.InstalledPackage(appId: "app", version: .init(1, 0, 0), sha256: sha, size: 4_096),
+                    host: "mbank", at: Date())
+                try cache.install(bytes, sha256: sha)
+                if warm { try store.prepareForRecalls() }
+                stores.append((store, cache))
+            }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var txn = Duration.zero
+            for (index, (store, cache)) in stores.enumerated() {
+                let t0 = clock.now
+                let removed =
+                    (try? store.recall(
+                        Tombstone(appId: "app", delistedAt: Date(), reason: "x", sequence: 1), host: "mbank",
+                        name: "App",
+                        at: Date(), lastEvent: (UInt64(index + 1), Date()), log: "recall")) ?? nil
+                txn += clock.now - t0
+                for sha in removed ?? [] { cache.remove(sha) }
+            }
+            print(
+                "  1,000 stores, one recall each\(warm ? ", statements prepared beforehand" : ""): \((clock.now - start) / 1000) per recall, of which the transaction \(txn / 1000)"
+            )
+        }
         let folderClock = ContinuousClock()
         for index in 0..<200 { try packages.install(bytes, sha256: String(format: "%064d", 900_000 + index)) }
         let folderStart = folderClock.now

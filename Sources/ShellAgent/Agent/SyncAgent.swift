@@ -207,6 +207,9 @@ public actor SyncAgent {
             await install(entry)
         }
         collectGarbage()
+        // A recall must not pay for compiling its statements: the first use in a connection costs more than
+        // the recall itself.
+        try? store.prepareForRecalls()
     }
 
     private func install(_ entry: CatalogEntry) async {

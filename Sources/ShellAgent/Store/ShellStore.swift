@@ -333,6 +333,23 @@ public final class ShellStore: Sendable {
         return hashes
     }
 
+    /// Readies the recall path so that a recall, which must be fast, does not compile SQL: runs a recall of a
+    /// probe inside a savepoint that is rolled back (its statements stay compiled in the connection's cache).
+    /// Changes nothing.
+    public func prepareForRecalls() throws {
+        try queue.inDatabase { db in
+            try db.inSavepoint {
+                let probe = Tombstone(appId: "\u{1}probe", delistedAt: Date(), reason: "probe", sequence: 0)
+                try db.run(
+                    "INSERT INTO installed (sha256, app_id, version, size, installed_at) VALUES (?, ?, '0.0.0', 0, 0)",
+                    ["\u{1}probe", probe.appId])
+                _ = try Self.recall(
+                    probe, host: "\u{1}probe", name: "probe", at: Date(), lastEvent: (0, Date()), log: "probe", db)
+                return .rollback
+            }
+        }
+    }
+
     /// Purges not yet acknowledged to the server.
     public func pendingPurges(host: String) throws -> [String] {
         try queue.read { db in
