@@ -57,6 +57,8 @@ let package = Package(
             ]
         ),
         /// The super-app front-end: state, reducer, screens.
+        /// Text snapshots for screen tests (after swift-argument-parser's helper).
+        .target(name: "SnapshotSupport"),
         /// A real catalogd on loopback for integration tests and benchmarks.
         .target(
             name: "ServerTestSupport",
@@ -133,7 +135,10 @@ let package = Package(
 
         .testTarget(
             name: "MiniKitTests",
-            dependencies: ["MiniKit", "MiniKitSimulator", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "MiniKit", "MiniKitSimulator", "SnapshotSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit"]),
         .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
@@ -145,7 +150,7 @@ let package = Package(
                 "ShellAgent", "CatalogCurl", "Catalog", "MiniKit", "CatalogServer", "ServerTestSupport",
                 "CatalogTestSupport",
             ]),
-                .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses"]),
+        .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses", "MiniKit", "SnapshotSupport"]),
         .testTarget(
             name: "CatalogCurlTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Foundation
 import MiniKitSimulator
+import SnapshotSupport
 import Testing
 
 @testable import MiniKit

@@ -4,7 +4,7 @@ import Testing
 /// Text snapshots, after swift-argument-parser's helper: `Snapshots/<name>.txt` beside the tests.
 /// A missing snapshot is recorded and the test fails once; `SNAPSHOT_RECORD=1` re-records; a mismatch
 /// prints a line diff.
-func assertSnapshot(
+public func assertSnapshot(
     _ actual: String, named name: String, filePath: String = #filePath,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {

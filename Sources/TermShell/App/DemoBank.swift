@@ -1,0 +1,101 @@
+import Catalog
+import Foundation
+
+/// The demo banking data the home screen shows (seeds/bank.json): users, accounts, recent transactions.
+public struct DemoBank: Sendable, Hashable {
+    public struct Account: Sendable, Hashable {
+        public var name: String
+        public var nameZh: String
+        public var number: String
+        /// In yuan; negative for what is owed.
+        public var balance: Double
+    }
+
+    public struct Transaction: Sendable, Hashable {
+        public var date: String
+        public var text: String
+        public var textZh: String
+        public var amount: Double
+    }
+
+    public struct User: Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var nameZh: String
+        public var tier: String
+        /// The user's context for gray rules, sent with catalog requests.
+        public var properties: [String: String]
+        public var accounts: [Account]
+        public var transactions: [Transaction]
+
+        /// A user typed at the login screen: no demo data, no properties.
+        public static func typed(_ id: String) -> User {
+            User(id: id, name: id, nameZh: id, tier: "", properties: [:], accounts: [], transactions: [])
+        }
+    }
+
+    public var users: [User]
+
+    public init(users: [User]) { self.users = users }
+
+    /// Reads a bank file; errors name the JSON path. Bounded: at most 50 users, 20 accounts and 100
+    /// transactions each, texts of at most 80 characters.
+    public static func load(_ data: Data) throws -> DemoBank {
+        let root = JSONCursor(try JSONValue.parse(data))
+        let items = try root.arrayField("users")
+        guard items.count <= 50 else { throw root.error("at most 50 demo users") }
+        func text(_ cursor: JSONCursor, _ key: String) throws(JSONPathError) -> String {
+            let field = try cursor.require(key)
+            let value = try field.string()
+            guard (1...80).contains(value.count) else { throw field.error("1 to 80 characters") }
+            return value
+        }
+        func amount(_ cursor: JSONCursor, _ key: String) throws(JSONPathError) -> Double {
+            let field = try cursor.require(key)
+            guard case .number(let value) = field.value, value.isFinite, abs(value) < 1e12 else {
+                throw field.error("an amount in yuan")
+            }
+            return value
+        }
+        var users: [User] = []
+        for item in items {
+            let accounts = try item.arrayField("accounts")
+            let transactions = try item.arrayField("transactions")
+            guard accounts.count <= 20, transactions.count <= 100 else {
+                throw item.error("at most 20 accounts and 100 transactions")
+            }
+            var properties: [String: String] = [:]
+            if let cursor = try item.field("properties") {
+                for (key, value) in try cursor.objectMembers().prefix(16) { properties[key] = try value.string() }
+            }
+            users.append(
+                User(
+                    id: try text(item, "id"), name: try text(item, "name"), nameZh: try text(item, "nameZh"),
+                    tier: try text(item, "tier"), properties: properties,
+                    accounts: try accounts.map { account throws(JSONPathError) in
+                        Account(
+                            name: try text(account, "name"), nameZh: try text(account, "nameZh"),
+                            number: try text(account, "number"), balance: try amount(account, "balance"))
+                    },
+                    transactions: try transactions.map { transaction throws(JSONPathError) in
+                        Transaction(
+                            date: try text(transaction, "date"), text: try text(transaction, "text"),
+                            textZh: try text(transaction, "textZh"), amount: try amount(transaction, "amount"))
+                    }))
+        }
+        return DemoBank(users: users)
+    }
+
+    /// `¥52,340.18`, `-¥3,286.40`.
+    public static func money(_ value: Double) -> String {
+        let cents = Int((abs(value) * 100).rounded())
+        var whole = String(cents / 100)
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole = String(whole.dropLast(3))
+        }
+        let fraction = cents % 100
+        return (value < 0 ? "-" : "") + "¥" + whole + grouped + "." + (fraction < 10 ? "0" : "") + String(fraction)
+    }
+}

@@ -1,0 +1,96 @@
+/// The only place the state changes: (state, action) → new state and effects for the loop.
+public enum ShellReducer {
+    /// Home's actions, left to right.
+    public enum HomeAction: CaseIterable, Sendable {
+        case signOut, quit
+    }
+
+    public static let maximumTypedUser = 64
+
+    public static func reduce(_ state: inout ShellState, _ action: ShellAction) -> [ShellEffect] {
+        switch action {
+        case .resized(let width, let height):
+            state.width = max(0, width)
+            state.height = max(0, height)
+            return []
+        case .key(let key):
+            if state.showingHelp {
+                // Any key closes the keys overlay.
+                state.showingHelp = false
+                return []
+            }
+            if key == .character("?") && state.typedUser == nil {
+                state.showingHelp = true
+                return []
+            }
+            switch state.screen {
+            case .login: return login(&state, key)
+            case .home: return home(&state, key)
+            }
+        }
+    }
+
+    private static func login(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {
+        if var typed = state.typedUser {
+            switch key {
+            case .escape:
+                state.typedUser = nil
+            case .backspace:
+                if !typed.isEmpty { typed.removeLast() }
+                state.typedUser = typed
+            case .enter:
+                guard !typed.isEmpty else { return [] }
+                return signIn(&state, state.bank.users.first { $0.id == typed } ?? .typed(typed))
+            case .character(let character)
+            where typed.count < maximumTypedUser
+                && (character.isLetter || character.isNumber || "-_.@".contains(character))
+                && character.isASCII:
+                typed.append(character)
+                state.typedUser = typed
+            default:
+                break
+            }
+            return []
+        }
+        let rows = state.bank.users.count + 1
+        switch key {
+        case .up, .backTab: state.loginSelection = (state.loginSelection + rows - 1) % rows
+        case .down, .tab: state.loginSelection = (state.loginSelection + 1) % rows
+        case .enter:
+            if state.loginSelection < state.bank.users.count {
+                return signIn(&state, state.bank.users[state.loginSelection])
+            }
+            state.typedUser = ""
+        case .character("q"), .control("c"): return [.quit]
+        default: break
+        }
+        return []
+    }
+
+    private static func signIn(_ state: inout ShellState, _ user: DemoBank.User) -> [ShellEffect] {
+        state.user = user
+        state.typedUser = nil
+        state.screen = .home
+        state.homeFocus = 0
+        return [.signedIn(user)]
+    }
+
+    private static func home(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {
+        let actions = HomeAction.allCases
+        switch key {
+        case .left, .backTab: state.homeFocus = (state.homeFocus + actions.count - 1) % actions.count
+        case .right, .tab: state.homeFocus = (state.homeFocus + 1) % actions.count
+        case .enter:
+            switch actions[state.homeFocus] {
+            case .signOut:
+                state.user = nil
+                state.screen = .login
+                return [.signedOut]
+            case .quit: return [.quit]
+            }
+        case .character("q"), .control("c"): return [.quit]
+        default: break
+        }
+        return []
+    }
+}

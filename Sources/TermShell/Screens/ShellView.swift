@@ -1,0 +1,130 @@
+import MiniKit
+
+/// Draws the whole screen for a state: the current screen, the key hints, the keys overlay, or the
+/// too-small message.
+public enum ShellView {
+    public static func render(_ state: ShellState) -> CellBuffer {
+        var canvas = Canvas(width: state.width, height: state.height)
+        guard !state.isTooSmall else {
+            tooSmall(state, &canvas)
+            return canvas.buffer
+        }
+        switch state.screen {
+        case .login: LoginScreen.draw(state, &canvas)
+        case .home: HomeScreen.draw(state, &canvas)
+        }
+        if state.showingHelp { help(state, &canvas) }
+        return canvas.buffer
+    }
+
+    private static func tooSmall(_ state: ShellState, _ canvas: inout Canvas) {
+        guard canvas.height > 0 else { return }
+        let middle = canvas.height / 2
+        canvas.centred(Strings.text(.tooSmall, state.language), y: max(0, middle - 1), role: .warning)
+        canvas.centred(
+            "\(state.width)×\(state.height) < \(ShellState.minimumSize.width)×\(ShellState.minimumSize.height)",
+            y: min(canvas.height - 1, middle), role: .muted)
+    }
+
+    private static func help(_ state: ShellState, _ canvas: inout Canvas) {
+        let lines = Strings.text(.helpLines, state.language).split(separator: "\n").map(String.init)
+        let width = min(canvas.width - 4, 40)
+        let height = lines.count + 2
+        let x = (canvas.width - width) / 2
+        let y = max(1, (canvas.height - height) / 2)
+        canvas.clear(x: x, y: y, width: width, height: height)
+        canvas.box(
+            x: x, y: y, width: width, height: height, title: Strings.text(.helpTitle, state.language), role: .accent)
+        for (index, line) in lines.enumerated() { canvas.text(line, x: x + 2, y: y + 1 + index, limit: width - 4) }
+    }
+}
+
+enum LoginScreen {
+    static func draw(_ state: ShellState, _ canvas: inout Canvas) {
+        let language = state.language
+        canvas.bar(Strings.text(.appName, language), right: Strings.text(.signIn, language), y: 0, role: .title)
+        canvas.centred(Strings.text(.chooseUser, language), y: 2, role: .muted)
+        let width = min(canvas.width - 4, 64)
+        let x = (canvas.width - width) / 2
+        var y = 4
+        for (index, user) in state.bank.users.enumerated() where y < canvas.height - 3 {
+            let focused = state.loginSelection == index && state.typedUser == nil
+            canvas.row(
+                language == .chinese ? user.nameZh : user.name, "\(user.id) · \(user.tier)", x: x, y: y, width: width,
+                focused: focused)
+            y += 1
+        }
+        y += 1
+        let typingRow = state.loginSelection == state.bank.users.count
+        if let typed = state.typedUser {
+            canvas.text(Strings.text(.typeUserPrompt, language), x: x + 1, y: y, role: .heading)
+            let prompt = CharacterWidth.of(Strings.text(.typeUserPrompt, language))
+            canvas.text(typed + "▏", x: x + 1 + prompt, y: y, limit: width - prompt - 1, role: .input)
+        } else {
+            canvas.buffer.fill(" ", x: x, y: y, count: width, focused: typingRow)
+            canvas.text(
+                " " + Strings.text(.typeUser, language), x: x, y: y, limit: width, role: .link, focused: typingRow)
+        }
+        canvas.bar(
+            Strings.text(state.typedUser == nil ? .hintsLogin : .hintsTyping, language), y: canvas.height - 1,
+            role: .muted)
+    }
+}
+
+enum HomeScreen {
+    static func draw(_ state: ShellState, _ canvas: inout Canvas) {
+        let language = state.language
+        guard let user = state.user else { return }
+        let name = language == .chinese ? user.nameZh : user.name
+        canvas.bar(
+            Strings.text(.appName, language) + " · " + Strings.text(.home, language), right: name, y: 0, role: .title)
+        let width = canvas.width - 2
+        var y = 2
+        let accountRows = max(1, user.accounts.count)
+        canvas.box(x: 1, y: y, width: width, height: accountRows + 2, title: Strings.text(.accounts, language))
+        if user.accounts.isEmpty {
+            canvas.text(Strings.text(.noAccounts, language), x: 3, y: y + 1, limit: width - 4, role: .muted)
+        }
+        for (index, account) in user.accounts.enumerated() {
+            let row = y + 1 + index
+            canvas.text(language == .chinese ? account.nameZh : account.name, x: 3, y: row, limit: width / 3)
+            canvas.text(account.number, x: 3 + width / 3, y: row, limit: width / 3, role: .muted)
+            canvas.rightAligned(
+                DemoBank.money(account.balance), right: width - 1, y: row,
+                role: account.balance < 0 ? .danger : .success)
+        }
+        y += accountRows + 3
+        let room = canvas.height - y - 4
+        let shown = user.transactions.prefix(max(0, room - 2))
+        if room >= 3 {
+            canvas.box(
+                x: 1, y: y, width: width, height: max(1, shown.count) + 2, title: Strings.text(.recent, language))
+            if shown.isEmpty {
+                canvas.text(Strings.text(.noTransactions, language), x: 3, y: y + 1, role: .muted)
+            }
+            for (index, transaction) in shown.enumerated() {
+                let row = y + 1 + index
+                canvas.text(transaction.date, x: 3, y: row, role: .muted)
+                canvas.text(
+                    language == .chinese ? transaction.textZh : transaction.text, x: 15, y: row, limit: width - 32)
+                canvas.rightAligned(
+                    DemoBank.money(transaction.amount), right: width - 1, y: row,
+                    role: transaction.amount < 0 ? .normal : .success)
+            }
+        }
+        // The actions row, above the hints.
+        var x = 2
+        let actionY = canvas.height - 3
+        for (index, action) in ShellReducer.HomeAction.allCases.enumerated() {
+            let label: String
+            switch action {
+            case .signOut: label = Strings.text(.signOut, language)
+            case .quit: label = Strings.text(.quit, language)
+            }
+            let focused = state.homeFocus == index
+            canvas.text("[ \(label) ]", x: x, y: actionY, role: .button, focused: focused)
+            x += CharacterWidth.of(label) + 6
+        }
+        canvas.bar(Strings.text(.hintsHome, language), y: canvas.height - 1, role: .muted)
+    }
+}
