@@ -87,7 +87,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         /// The ncurses terminal backend: the only target that imports ncurses.
-        .target(name: "TermShellCurses", dependencies: ["CNCursesW"]),
+        .target(name: "TermShellCurses", dependencies: ["CNCursesW", "TermShell", "MiniKit"]),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",

@@ -13,6 +13,9 @@ struct TermshellCommand: AsyncParsableCommand {
         commandName: "termshell",
         abstract: "The terminal mobile-banking super-app that lists, runs and recalls mini-programs.",
         discussion: """
+            Without --headless it opens the screens on this terminal (sign in as a demo customer from
+            seeds/bank.json, see the accounts; --lang en|zh, NO_COLOR respected; the service centre and the
+            mini-program container come next).
             --headless runs the sync agent without a screen and prints one JSON line per event: synced,
             installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until
             SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
@@ -76,10 +79,18 @@ struct TermshellCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The shell's data folder.", valueName: "DIR"))
     var data: String?
 
+    @Option(help: ArgumentHelp("The screens' language: en or zh (default: from LANG).", valueName: "LANG"))
+    var lang: String?
+
+    @Option(help: ArgumentHelp("The demo banking data.", valueName: "FILE"))
+    var bank: String = "seeds/bank.json"
+
     func validate() throws {
+        if let lang, UILanguage(argument: lang) == nil { throw ValidationError("--lang: en or zh, not '\(lang)'") }
         guard headless else {
             if once || server != nil || host != nil || user != nil {
-                throw ValidationError("--once, --server, --host and --user go with --headless (the screens come later)")
+                throw ValidationError(
+                    "--once, --server, --host and --user go with --headless (the screens connect in a later version)")
             }
             return
         }
@@ -102,9 +113,12 @@ struct TermshellCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard headless else {
-            guard libraries else { throw CleanExit.helpRequest(self) }
-            print(CursesLibrary.versionDescription)
-            print(CurlLibrary.versionDescription)
+            if libraries {
+                print(CursesLibrary.versionDescription)
+                print(CurlLibrary.versionDescription)
+                return
+            }
+            try runScreens()
             return
         }
         let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory
@@ -140,6 +154,30 @@ struct TermshellCommand: AsyncParsableCommand {
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { task.cancel() }
         await task.value
         signals.cancel()
+    }
+
+    /// The interactive super-app on this terminal.
+    func runScreens() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            FileHandle.standardError.write(
+                Data("termshell: error: the screens need a terminal; for scripts use --headless\n".utf8))
+            throw ExitCode(1)
+        }
+        let demo: DemoBank
+        do {
+            demo = try DemoBank.load(try Data(contentsOf: URL(fileURLWithPath: bank)))
+        } catch {
+            FileHandle.standardError.write(
+                Data("termshell: error: cannot read the demo bank '\(bank)': \(error) (pass --bank FILE)\n".utf8))
+            throw ExitCode(1)
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let language = lang.flatMap(UILanguage.init(argument:)) ?? UILanguage.fromEnvironment(environment)
+        let terminal = CursesTerminal(colors: environment["NO_COLOR"].map(\.isEmpty) ?? true)
+        defer { terminal.close() }
+        let size = terminal.size
+        ShellLoop.run(
+            terminal, state: ShellState(language: language, bank: demo, width: size.width, height: size.height))
     }
 
     static var defaultDataDirectory: URL {

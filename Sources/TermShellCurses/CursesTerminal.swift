@@ -1,0 +1,133 @@
+import CNCursesW
+import Foundation
+import MiniKit
+import TermShell
+
+/// The terminal through ncursesw: writes only the cells a frame changed, reads keys (wide characters,
+/// keypad keys, resizes). Colours come from cell roles, or none under `NO_COLOR`. Use it from one thread.
+public final class CursesTerminal: TerminalBackend {
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let colors: Bool
+
+    /// Takes over the terminal. `colors` false (NO_COLOR) draws with attributes only.
+    public init(colors: Bool) {
+        setlocale(LC_ALL, "")
+        window = initscr()!
+        raw()
+        noecho()
+        keypad(window, true)
+        curs_set(0)
+        set_escdelay(25)
+        self.colors = colors && has_colors()
+        if self.colors {
+            start_color()
+            use_default_colors()
+            for (index, role) in CellRole.allCases.enumerated() {
+                let (foreground, background) = Self.palette(role)
+                init_pair(Int16(index + 1), foreground, background)
+            }
+        }
+    }
+
+    /// Gives the terminal back.
+    public func close() { endwin() }
+
+    public var size: (width: Int, height: Int) {
+        (Int(ccurses_width(window)), Int(ccurses_height(window)))
+    }
+
+    public func flush(_ diff: FrameDiff) {
+        if diff.full { werase(window) }
+        for run in diff.runs {
+            var index = 0
+            while index < run.cells.count {
+                // One call per stretch of cells that look the same.
+                let style = run.cells[index]
+                var text: [wchar_t] = []
+                var end = index
+                while end < run.cells.count, run.cells[end].role == style.role,
+                    run.cells[end].focused == style.focused
+                {
+                    let cell = run.cells[end]
+                    if !cell.isContinuation {
+                        for scalar in cell.character.unicodeScalars { text.append(wchar_t(bitPattern: scalar.value)) }
+                    }
+                    end += 1
+                }
+                apply(style)
+                _ = ccurses_write(window, Int32(run.y), Int32(run.x + index), text, Int32(text.count))
+                index = end
+            }
+        }
+        wrefresh(window)
+    }
+
+    public func nextKey(timeout: Duration) -> Key? {
+        let milliseconds = Int32(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        wtimeout(window, milliseconds)
+        var code: wint_t = 0
+        let result = wget_wch(window, &code)
+        if result == ERR { return nil }
+        if result == KEY_CODE_YES { return Self.keypadKey(Int32(code)) }
+        switch code {
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 9: return .tab
+        case 8, 127: return .backspace
+        case 1...26: return .control(Character(UnicodeScalar(UInt8(code) + 96)))
+        default:
+            guard let scalar = UnicodeScalar(UInt32(code)) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+
+    private static func keypadKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        case KEY_DC: return .delete
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_BTAB: return .backTab
+        case KEY_RESIZE: return .resize
+        default:
+            for number in 1...12 where code == ccurses_key_f(Int32(number)) { return .function(number) }
+            return nil
+        }
+    }
+
+    private func apply(_ cell: Cell) {
+        var attributes: attr_t = 0
+        if cell.focused { attributes |= ccurses_reverse() }
+        switch cell.role {
+        case .title, .heading, .primaryButton: attributes |= ccurses_bold()
+        case .muted, .disabled, .placeholder: attributes |= colors ? 0 : ccurses_dim()
+        case .link: attributes |= colors ? 0 : ccurses_underline()
+        default: break
+        }
+        let pair = colors ? Int16((CellRole.allCases.firstIndex(of: cell.role) ?? 0) + 1) : 0
+        _ = ccurses_style(window, attributes, pair)
+    }
+
+    /// Foreground and background per role; -1 is the terminal's default.
+    private static func palette(_ role: CellRole) -> (Int16, Int16) {
+        switch role {
+        case .title: (Int16(COLOR_WHITE), Int16(COLOR_BLUE))
+        case .heading, .accent, .link: (Int16(COLOR_CYAN), -1)
+        case .muted, .disabled, .placeholder, .divider: (Int16(COLOR_BLUE), -1)
+        case .success, .progress: (Int16(COLOR_GREEN), -1)
+        case .warning, .warnButton: (Int16(COLOR_YELLOW), -1)
+        case .danger: (Int16(COLOR_RED), -1)
+        case .button, .primaryButton: (Int16(COLOR_WHITE), -1)
+        case .input: (Int16(COLOR_YELLOW), -1)
+        case .normal: (-1, -1)
+        }
+    }
+}

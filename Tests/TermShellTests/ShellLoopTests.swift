@@ -1,0 +1,52 @@
+import MiniKit
+import TermShell
+import Testing
+
+/// A terminal in memory: keys from a script, frames applied to a screen the test reads.
+final class ScriptedTerminal: TerminalBackend {
+    var size: (width: Int, height: Int)
+    var keys: [Key]
+    private(set) var screen: CellBuffer
+    private(set) var flushes: [FrameDiff] = []
+
+    init(width: Int, height: Int, keys: [Key]) {
+        size = (width, height)
+        self.keys = keys
+        screen = CellBuffer(width: width, height: height)
+    }
+
+    func flush(_ diff: FrameDiff) {
+        if diff.full { screen = CellBuffer(width: size.width, height: size.height) }
+        for run in diff.runs {
+            for (offset, cell) in run.cells.enumerated() { screen[run.x + offset, run.y] = cell }
+        }
+        flushes.append(diff)
+    }
+
+    func nextKey(timeout: Duration) -> Key? {
+        guard !keys.isEmpty else { return .character("q") }
+        let key = keys.removeFirst()
+        if case .function(let columns) = key {  // the script's way to resize
+            size = (columns, size.height)
+            return .resize
+        }
+        return key
+    }
+}
+
+struct ShellLoopTests {
+    @Test("the loop flushes only what changed, follows a resize, and returns on quit")
+    func loop() {
+        let terminal = ScriptedTerminal(width: 80, height: 24, keys: [.down, .enter, .function(100), .right, .enter])
+        var effects: [ShellEffect] = []
+        let final = ShellLoop.run(
+            terminal, state: ShellState(language: .english, bank: ShellScreenTests.bank, width: 10, height: 10)
+        ) { effects.append($0) }
+        #expect(effects.map { if case .signedIn(let user) = $0 { user.id } else { "other" } } == ["u-1004"])
+        #expect(final.width == 100, "the resize reached the state")
+        #expect(terminal.flushes.first?.full == true)
+        #expect(terminal.flushes[1].full == false && terminal.flushes[1].cellCount < 200, "a move redraws two rows")
+        #expect(terminal.screen.text.contains("Zhang Wei"))
+        #expect(terminal.screen.text == ShellView.render(final).text, "what the terminal holds is the last frame")
+    }
+}
