@@ -79,6 +79,9 @@ let package = Package(
         ),
         .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
 
+        /// Connects the screens to the sync agent (sessions per signed-in user).
+        .target(name: "TermShellRuntime", dependencies: ["TermShell", "ShellAgent", "Catalog"]),
+
         // MARK: The only two targets that touch C libraries
 
         .systemLibrary(
@@ -110,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "termshell",
             dependencies: [
-                "TermShell", "TermShellCurses", "CatalogCurl", "ShellAgent", "Catalog",
+                "TermShell", "TermShellCurses", "TermShellRuntime", "CatalogCurl", "ShellAgent", "Catalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -150,7 +153,12 @@ let package = Package(
                 "ShellAgent", "CatalogCurl", "Catalog", "MiniKit", "CatalogServer", "ServerTestSupport",
                 "CatalogTestSupport",
             ]),
-        .testTarget(name: "TermShellTests", dependencies: ["TermShell", "TermShellCurses", "MiniKit", "SnapshotSupport"]),
+        .testTarget(
+            name: "TermShellTests",
+            dependencies: [
+                "TermShell", "TermShellCurses", "TermShellRuntime", "MiniKit", "SnapshotSupport", "ShellAgent",
+                "CatalogCurl", "ServerTestSupport", "Catalog",
+            ]),
         .testTarget(
             name: "CatalogCurlTests",
             dependencies: [

@@ -5,6 +5,7 @@ import Foundation
 import ShellAgent
 import TermShell
 import TermShellCurses
+import TermShellRuntime
 
 /// `termshell`: the terminal super-app.
 @main
@@ -13,9 +14,10 @@ struct TermshellCommand: AsyncParsableCommand {
         commandName: "termshell",
         abstract: "The terminal mobile-banking super-app that lists, runs and recalls mini-programs.",
         discussion: """
-            Without --headless it opens the screens on this terminal (sign in as a demo customer from
-            seeds/bank.json, see the accounts; --lang en|zh, NO_COLOR respected; the service centre and the
-            mini-program container come next).
+            Without --headless it opens the screens on this terminal: sign in as a demo customer from
+            seeds/bank.json, see the accounts, and with --server/--host/--host-key (and --server-key on first
+            use) the service centre lists the user's verified catalog; a recall shows a notice. --lang en|zh;
+            NO_COLOR is respected. The mini-program container comes next.
             --headless runs the sync agent without a screen and prints one JSON line per event: synced,
             installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until
             SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
@@ -88,9 +90,16 @@ struct TermshellCommand: AsyncParsableCommand {
     func validate() throws {
         if let lang, UILanguage(argument: lang) == nil { throw ValidationError("--lang: en or zh, not '\(lang)'") }
         guard headless else {
-            if once || server != nil || host != nil || user != nil {
-                throw ValidationError(
-                    "--once, --server, --host and --user go with --headless (the screens connect in a later version)")
+            if once || user != nil {
+                throw ValidationError("--once and --user go with --headless (on the screens, the user signs in)")
+            }
+            if let server {
+                guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil
+                else { throw ValidationError("--server: a URL such as http://127.0.0.1:8080") }
+                guard host != nil else { throw ValidationError("--server needs --host HOST") }
+                guard hostKey ?? ProcessInfo.processInfo.environment["TERMSHELL_HOST_KEY"] != nil else {
+                    throw ValidationError("--server needs --host-key KEY (or TERMSHELL_HOST_KEY)")
+                }
             }
             return
         }
@@ -173,11 +182,46 @@ struct TermshellCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let language = lang.flatMap(UILanguage.init(argument:)) ?? UILanguage.fromEnvironment(environment)
+        var session: ShellSession?
+        if let server, let host {
+            let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                session = try ShellSession(
+                    configuration: ShellSession.Configuration(
+                        server: server, hostId: host,
+                        hostKey: hostKey ?? environment["TERMSHELL_HOST_KEY"] ?? "",
+                        serverKeys: try serverKey.map { [try VerificationKey(base64: $0)] } ?? [],
+                        dataDirectory: directory, shellId: try Self.shellId(in: directory)),
+                    transport: CurlTransport())
+            } catch {
+                FileHandle.standardError.write(Data("termshell: error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         let terminal = CursesTerminal(colors: environment["NO_COLOR"].map(\.isEmpty) ?? true)
-        defer { terminal.close() }
+        defer {
+            session?.stop()
+            terminal.close()
+        }
         let size = terminal.size
+        var problem: String?
         ShellLoop.run(
-            terminal, state: ShellState(language: language, bank: demo, width: size.width, height: size.height))
+            terminal, state: ShellState(language: language, bank: demo, width: size.width, height: size.height),
+            news: { session?.drain() ?? [] }
+        ) { effect in
+            switch effect {
+            case .signedIn(let user):
+                do {
+                    try session?.start(user)
+                } catch {
+                    problem = "\(error)"
+                }
+            case .signedOut: session?.stop()
+            case .quit: break
+            }
+        }
+        if let problem { FileHandle.standardError.write(Data("termshell: \(problem)\n".utf8)) }
     }
 
     static var defaultDataDirectory: URL {

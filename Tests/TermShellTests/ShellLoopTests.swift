@@ -37,11 +37,14 @@ final class ScriptedTerminal: TerminalBackend {
 struct ShellLoopTests {
     @Test("the loop flushes only what changed, follows a resize, and returns on quit")
     func loop() {
-        let terminal = ScriptedTerminal(width: 80, height: 24, keys: [.down, .enter, .function(100), .right, .enter])
+        let terminal = ScriptedTerminal(
+            width: 80, height: 24, keys: [.down, .enter, .function(100), .right, .right, .enter])
         var effects: [ShellEffect] = []
+        var news: [[ShellAction]] = [[.catalog([], .syncing)]]
         let final = ShellLoop.run(
-            terminal, state: ShellState(language: .english, bank: ShellScreenTests.bank, width: 10, height: 10)
-        ) { effects.append($0) }
+            terminal, state: ShellState(language: .english, bank: ShellScreenTests.bank, width: 10, height: 10),
+            news: { news.isEmpty ? [] : news.removeFirst() }, handle: { effects.append($0) })
+        #expect(final.sync == .syncing, "news from outside the loop reach the state")
         #expect(effects.map { if case .signedIn(let user) = $0 { user.id } else { "other" } } == ["u-1004"])
         #expect(final.width == 100, "the resize reached the state")
         #expect(terminal.flushes.first?.full == true)

@@ -2,8 +2,10 @@
 public enum ShellReducer {
     /// Home's actions, left to right.
     public enum HomeAction: CaseIterable, Sendable {
-        case signOut, quit
+        case services, signOut, quit
     }
+
+    public static let maximumSearch = 32
 
     public static let maximumTypedUser = 64
 
@@ -13,19 +15,34 @@ public enum ShellReducer {
             state.width = max(0, width)
             state.height = max(0, height)
             return []
+        case .catalog(let services, let status):
+            // Grouped by category for the service centre.
+            state.services = services.sorted { ($0.category, $0.name, $0.id) < ($1.category, $1.name, $1.id) }
+            state.sync = status
+            state.serviceSelection = min(state.serviceSelection, max(0, state.visibleServices.count - 1))
+            return []
+        case .notice(let notice):
+            state.notices.append(notice)
+            return []
         case .key(let key):
+            if !state.notices.isEmpty {
+                // A notice is read first: any key dismisses it.
+                state.notices.removeFirst()
+                return []
+            }
             if state.showingHelp {
                 // Any key closes the keys overlay.
                 state.showingHelp = false
                 return []
             }
-            if key == .character("?") && state.typedUser == nil {
+            if key == .character("?") && state.typedUser == nil && !state.searching {
                 state.showingHelp = true
                 return []
             }
             switch state.screen {
             case .login: return login(&state, key)
             case .home: return home(&state, key)
+            case .services: return services(&state, key)
             }
         }
     }
@@ -67,6 +84,47 @@ public enum ShellReducer {
         return []
     }
 
+    private static func services(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {
+        if state.searching {
+            switch key {
+            case .escape:
+                state.search = ""
+                state.searching = false
+            case .backspace:
+                if !state.search.isEmpty { state.search.removeLast() }
+            case .enter, .down, .up, .tab:
+                state.searching = false
+            case .character(let character) where state.search.count < maximumSearch && !character.isNewline:
+                state.search.append(character)
+            default:
+                break
+            }
+            state.serviceSelection = min(state.serviceSelection, max(0, state.visibleServices.count - 1))
+            return []
+        }
+        let count = state.visibleServices.count
+        switch key {
+        case .up, .backTab:
+            if count > 0 { state.serviceSelection = (state.serviceSelection + count - 1) % count }
+        case .down, .tab:
+            if count > 0 { state.serviceSelection = (state.serviceSelection + 1) % count }
+        case .character("/"):
+            state.searching = true
+            state.serviceSelection = 0
+        case .escape:
+            if state.search.isEmpty {
+                state.screen = .home
+            } else {
+                state.search = ""
+            }
+        case .character("q"), .control("c"):
+            return [.quit]
+        default:
+            break
+        }
+        return []
+    }
+
     private static func signIn(_ state: inout ShellState, _ user: DemoBank.User) -> [ShellEffect] {
         state.user = user
         state.typedUser = nil
@@ -82,8 +140,16 @@ public enum ShellReducer {
         case .right, .tab: state.homeFocus = (state.homeFocus + 1) % actions.count
         case .enter:
             switch actions[state.homeFocus] {
+            case .services:
+                state.screen = .services
+                state.serviceSelection = 0
+                state.search = ""
+                state.searching = false
             case .signOut:
                 state.user = nil
+                state.services = []
+                state.notices = []
+                state.sync = .offline
                 state.screen = .login
                 return [.signedOut]
             case .quit: return [.quit]

@@ -3,6 +3,53 @@ public struct ShellState: Sendable, Hashable {
     public enum Screen: Sendable, Hashable {
         case login
         case home
+        /// The service centre: the mini-programs of the user's catalog.
+        case services
+    }
+
+    /// A mini-program as the service centre lists it.
+    public struct Service: Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var category: String
+        public var version: String
+        /// From a gray release: this user is in its audience.
+        public var gray: Bool
+        /// Its package is on the device, verified.
+        public var installed: Bool
+
+        public init(id: String, name: String, category: String, version: String, gray: Bool, installed: Bool) {
+            self.id = id
+            self.name = name
+            self.category = category
+            self.version = version
+            self.gray = gray
+            self.installed = installed
+        }
+    }
+
+    /// Where the shell's catalog stands.
+    public enum SyncStatus: Sendable, Hashable {
+        /// No server configured: the demo runs without services.
+        case offline
+        case syncing
+        /// A verified catalog of this version; `expires` is when launching stops without a refresh.
+        case current(version: UInt64, expires: String)
+        /// The server cannot be reached; the catalog still holds until it expires.
+        case disconnected(reason: String)
+        /// Expired and not refreshed: launching is refused.
+        case expired
+    }
+
+    /// A notice for the user: a service was taken down (its code and data on this device are gone).
+    public struct Notice: Sendable, Hashable {
+        public var service: String
+        public var reason: String
+
+        public init(service: String, reason: String) {
+            self.service = service
+            self.reason = reason
+        }
     }
 
     /// The smallest terminal the screens are laid out for.
@@ -23,6 +70,24 @@ public struct ShellState: Sendable, Hashable {
 
     /// The signed-in user.
     public var user: DemoBank.User?
+    /// The user's services, from the verified catalog.
+    public var services: [Service] = []
+    public var sync: SyncStatus = .offline
+    /// Notices waiting to be read, oldest first; the first one is shown over everything.
+    public var notices: [Notice] = []
+    /// Services: the highlighted row; the search text (`/`), and whether it is being typed.
+    public var serviceSelection = 0
+    public var search = ""
+    public var searching = false
+    /// The services the list shows: all, or those matching the search.
+    public var visibleServices: [Service] {
+        guard !search.isEmpty else { return services }
+        let needle = search.lowercased()
+        return services.filter {
+            $0.name.lowercased().contains(needle) || $0.id.lowercased().contains(needle)
+                || $0.category.lowercased().contains(needle)
+        }
+    }
     /// Home: the highlighted action.
     public var homeFocus = 0
 
@@ -40,6 +105,10 @@ public struct ShellState: Sendable, Hashable {
 public enum ShellAction: Sendable, Hashable {
     case key(Key)
     case resized(width: Int, height: Int)
+    /// The agent applied a catalog (or learned the server is gone): the services and the sync state now.
+    case catalog([ShellState.Service], ShellState.SyncStatus)
+    /// Something the user must read: a service was taken down.
+    case notice(ShellState.Notice)
 }
 
 /// What the loop does for the reducer, off the state: leave, or start the user's session.

@@ -3,7 +3,21 @@ public enum Strings {
     public enum Key: Sendable {
         case appName, signIn, chooseUser, typeUser, typeUserPrompt, home, accounts, recent, signOut, quit
         case hintsLogin, hintsTyping, hintsHome, help, helpTitle, tooSmall, noTransactions, noAccounts
-        case helpLines
+        case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
+        case offline, syncing, noServices, noMatches, current, disconnected, expired, dismiss
+    }
+
+    /// The notice of a service taken down: title and message.
+    public static func takenDown(_ service: String, reason: String, _ language: UILanguage) -> (String, String) {
+        switch language {
+        case .english:
+            (
+                "\(service) was taken down",
+                "\(service) is no longer available: \(reason). Its data on this device was deleted."
+            )
+        case .chinese:
+            ("\(service)已下架", "\(service)已停止服务：\(reason)。它在本机上的数据已删除。")
+        }
     }
 
     public static func text(_ key: Key, _ language: UILanguage) -> String {
@@ -46,6 +60,36 @@ public enum Strings {
         case (.tooSmall, .chinese): "终端窗口太小"
         case (.noTransactions, .english): "No transactions yet"
         case (.noTransactions, .chinese): "暂无交易"
+        case (.services, .english): "Service centre"
+        case (.services, .chinese): "服务中心"
+        case (.servicesShort, .english): "Services"
+        case (.servicesShort, .chinese): "服务"
+        case (.searchPrompt, .english): "Search: "
+        case (.searchPrompt, .chinese): "搜索："
+        case (.badgeGray, .english): "beta"
+        case (.badgeGray, .chinese): "灰度"
+        case (.downloading, .english): "downloading…"
+        case (.downloading, .chinese): "下载中…"
+        case (.hintsServices, .english): "↑↓ move · / search · Esc back · ? keys · q quit"
+        case (.hintsServices, .chinese): "↑↓ 移动 · / 搜索 · Esc 返回 · ? 按键 · q 退出"
+        case (.hintsSearch, .english): "type to filter · Enter done · Esc clear"
+        case (.hintsSearch, .chinese): "输入以筛选 · 回车 完成 · Esc 清除"
+        case (.offline, .english): "offline demo: start termshell with --server to get services"
+        case (.offline, .chinese): "离线演示：用 --server 启动 termshell 以获取服务"
+        case (.syncing, .english): "checking the service list…"
+        case (.syncing, .chinese): "正在检查服务列表…"
+        case (.noServices, .english): "No services for you yet"
+        case (.noServices, .chinese): "暂时没有可用的服务"
+        case (.noMatches, .english): "Nothing matches the search"
+        case (.noMatches, .chinese): "没有匹配的服务"
+        case (.current, .english): "service list"
+        case (.current, .chinese): "服务列表"
+        case (.disconnected, .english): "not connected"
+        case (.disconnected, .chinese): "未连接"
+        case (.expired, .english): "the service list expired: connect to continue"
+        case (.expired, .chinese): "服务列表已过期：请连接网络后继续"
+        case (.dismiss, .english): "any key to continue"
+        case (.dismiss, .chinese): "按任意键继续"
         case (.noAccounts, .english): "No accounts for this user id (it is not a demo customer)"
         case (.noAccounts, .chinese): "此用户编号没有账户（不是演示客户）"
         }

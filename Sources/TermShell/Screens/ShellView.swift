@@ -12,8 +12,10 @@ public enum ShellView {
         switch state.screen {
         case .login: LoginScreen.draw(state, &canvas)
         case .home: HomeScreen.draw(state, &canvas)
+        case .services: ServicesScreen.draw(state, &canvas)
         }
         if state.showingHelp { help(state, &canvas) }
+        if let notice = state.notices.first { self.notice(notice, state, &canvas) }
         return canvas.buffer
     }
 
@@ -24,6 +26,48 @@ public enum ShellView {
         canvas.centred(
             "\(state.width)×\(state.height) < \(ShellState.minimumSize.width)×\(ShellState.minimumSize.height)",
             y: min(canvas.height - 1, middle), role: .muted)
+    }
+
+    private static func notice(_ notice: ShellState.Notice, _ state: ShellState, _ canvas: inout Canvas) {
+        let width = min(canvas.width - 4, 60)
+        let (title, message) = Strings.takenDown(notice.service, reason: notice.reason, state.language)
+        var lines: [String] = []
+        var line = ""
+        // Wrapped by width: at the last space when a word would be split, else anywhere (Chinese).
+        for character in message {
+            line.append(character)
+            if CharacterWidth.of(line) > width - 4 {
+                if let space = line.lastIndex(of: " "), CharacterWidth.of(line[space...]) < 16 {
+                    lines.append(String(line[..<space]))
+                    line = String(line[line.index(after: space)...])
+                } else {
+                    let last = line.removeLast()
+                    lines.append(line)
+                    line = String(last)
+                }
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        let height = lines.count + 4
+        let x = (canvas.width - width) / 2
+        let y = max(1, (canvas.height - height) / 2)
+        canvas.clear(x: x, y: y, width: width, height: height)
+        canvas.box(x: x, y: y, width: width, height: height, title: title, role: .warning)
+        for (index, text) in lines.enumerated() { canvas.text(text, x: x + 2, y: y + 1 + index, limit: width - 4) }
+        canvas.text(Strings.text(.dismiss, state.language), x: x + 2, y: y + height - 2, limit: width - 4, role: .muted)
+    }
+
+    /// The right side of the title bar: where the service list stands.
+    static func syncNote(_ state: ShellState) -> (String, CellRole) {
+        let language = state.language
+        switch state.sync {
+        case .offline: return ("", .title)
+        case .syncing: return (Strings.text(.syncing, language), .title)
+        case .current(let version, let expires):
+            return ("\(Strings.text(.current, language)) v\(version) · \(expires)", .title)
+        case .disconnected: return (Strings.text(.disconnected, language), .title)
+        case .expired: return (Strings.text(.expired, language), .title)
+        }
     }
 
     private static func help(_ state: ShellState, _ canvas: inout Canvas) {
@@ -118,6 +162,7 @@ enum HomeScreen {
         for (index, action) in ShellReducer.HomeAction.allCases.enumerated() {
             let label: String
             switch action {
+            case .services: label = Strings.text(.servicesShort, language)
             case .signOut: label = Strings.text(.signOut, language)
             case .quit: label = Strings.text(.quit, language)
             }
@@ -126,5 +171,58 @@ enum HomeScreen {
             x += CharacterWidth.of(label) + 6
         }
         canvas.bar(Strings.text(.hintsHome, language), y: canvas.height - 1, role: .muted)
+    }
+}
+
+enum ServicesScreen {
+    static func draw(_ state: ShellState, _ canvas: inout Canvas) {
+        let language = state.language
+        let (note, _) = ShellView.syncNote(state)
+        canvas.bar(
+            Strings.text(.appName, language) + " · " + Strings.text(.services, language), right: note, y: 0,
+            role: .title)
+        if state.sync == .expired {
+            canvas.bar(Strings.text(.expired, language), y: 1, role: .warning)
+        }
+        var y = 2
+        if state.searching || !state.search.isEmpty {
+            canvas.text(Strings.text(.searchPrompt, language), x: 2, y: y, role: .heading)
+            let prompt = CharacterWidth.of(Strings.text(.searchPrompt, language))
+            canvas.text(state.search + (state.searching ? "▏" : ""), x: 2 + prompt, y: y, role: .input)
+            y += 2
+        }
+        let visible = state.visibleServices
+        if visible.isEmpty {
+            let key: Strings.Key
+            if !state.search.isEmpty {
+                key = .noMatches
+            } else {
+                switch state.sync {
+                case .offline: key = .offline
+                case .syncing: key = .syncing
+                default: key = .noServices
+                }
+            }
+            canvas.centred(Strings.text(key, language), y: y + 2, role: .muted)
+        }
+        let width = canvas.width - 4
+        var category = ""
+        for (index, service) in visible.enumerated() where y < canvas.height - 2 {
+            if service.category != category {
+                category = service.category
+                canvas.text(category, x: 2, y: y, role: .heading)
+                y += 1
+                guard y < canvas.height - 2 else { break }
+            }
+            var note = "v\(service.version)"
+            if service.gray { note = Strings.text(.badgeGray, language) + " · " + note }
+            if !service.installed { note = Strings.text(.downloading, language) + " · " + note }
+            canvas.row(
+                service.name, note, x: 2, y: y, width: width,
+                focused: index == state.serviceSelection && !state.searching)
+            y += 1
+        }
+        canvas.bar(
+            Strings.text(state.searching ? .hintsSearch : .hintsServices, language), y: canvas.height - 1, role: .muted)
     }
 }

@@ -1,0 +1,133 @@
+import Catalog
+import Foundation
+import ShellAgent
+import TermShell
+
+/// Connects the screens to the sync agent: starts an agent for the signed-in user and turns what it does
+/// into actions for the TUI loop (the service list, the sync state, notices of recalls).
+public final class ShellSession: @unchecked Sendable {
+    /// Where the catalog comes from.
+    public struct Configuration: Sendable {
+        public var server: String
+        public var hostId: String
+        public var hostKey: String
+        public var serverKeys: [VerificationKey]
+        public var dataDirectory: URL
+        public var shellId: String
+
+        public init(
+            server: String, hostId: String, hostKey: String, serverKeys: [VerificationKey], dataDirectory: URL,
+            shellId: String
+        ) {
+            self.server = server
+            self.hostId = hostId
+            self.hostKey = hostKey
+            self.serverKeys = serverKeys
+            self.dataDirectory = dataDirectory
+            self.shellId = shellId
+        }
+    }
+
+    private let configuration: Configuration
+    private let transport: any CatalogTransport
+    private let store: ShellStore
+    private let lock = NSLock()
+    private var pending: [ShellAction] = []
+    private var tasks: [Task<Void, Never>] = []
+    private var status: ShellState.SyncStatus = .syncing
+    /// The agent of the signed-in user, for launches.
+    public private(set) var agent: SyncAgent?
+
+    public init(configuration: Configuration, transport: any CatalogTransport) throws {
+        self.configuration = configuration
+        self.transport = transport
+        store = try ShellStore(directory: configuration.dataDirectory)
+    }
+
+    /// Actions that arrived since the last call (the loop asks every turn).
+    public func drain() -> [ShellAction] {
+        lock.withLock {
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+
+    /// Starts syncing for a user (stopping the previous user's agent).
+    public func start(_ user: DemoBank.User) throws {
+        stop()
+        let agent = try SyncAgent(
+            configuration: AgentConfiguration(
+                server: configuration.server, hostId: configuration.hostId, hostKey: configuration.hostKey,
+                userId: user.id, properties: user.properties, shellId: configuration.shellId,
+                trustedKeys: configuration.serverKeys),
+            transport: transport, store: store)
+        self.agent = agent
+        lock.withLock { status = .syncing }
+        post(.catalog(services(for: user.id), .syncing))
+        let events = Task { [weak self] in
+            for await event in agent.events { self?.observe(event, user: user.id) }
+        }
+        let runner = Task { await agent.run() }
+        lock.withLock { tasks = [events, runner] }
+    }
+
+    /// Stops the current agent.
+    public func stop() {
+        let running = lock.withLock {
+            defer { tasks.removeAll() }
+            return tasks
+        }
+        for task in running { task.cancel() }
+        agent = nil
+    }
+
+    private func post(_ action: ShellAction) {
+        lock.withLock { pending.append(action) }
+    }
+
+    private func observe(_ event: AgentEvent, user: String) {
+        var status = lock.withLock { self.status }
+        defer { lock.withLock { self.status = status } }
+        switch event {
+        case .synced, .acknowledged:
+            if let catalog = try? store.catalog(host: configuration.hostId, user: user) {
+                status = .current(
+                    version: catalog.snapshot.catalogVersion, expires: Self.time(catalog.launchableUntil))
+            }
+        case .disconnected(let reason):
+            if case .current = status {} else { status = .disconnected(reason: reason) }
+        case .expired:
+            status = .expired
+        case .purged(let appId, let reason, _):
+            if let notice = try? store.notices().first(where: { $0.appId == appId && !$0.seen }) {
+                try? store.markNoticeSeen(notice.id)
+            }
+            let name =
+                (try? store.catalog(host: configuration.hostId, user: user))?.snapshot.entries.first {
+                    $0.appId == appId
+                }?.name ?? appId
+            post(.notice(ShellState.Notice(service: name, reason: reason)))
+        case .installed, .refused, .connected:
+            break
+        }
+        post(.catalog(services(for: user), status))
+    }
+
+    /// The user's services: the stored catalog's entries, minus tombstones, with what is installed.
+    private func services(for user: String) -> [ShellState.Service] {
+        guard let catalog = try? store.catalog(host: configuration.hostId, user: user) else { return [] }
+        let installed = Set(((try? store.installed()) ?? []).map(\.sha256))
+        let recalled = Set(((try? store.tombstones(host: configuration.hostId)) ?? []).map(\.appId))
+        return catalog.snapshot.entries.filter { !recalled.contains($0.appId) }.map { entry in
+            ShellState.Service(
+                id: entry.appId, name: entry.name, category: entry.category, version: entry.version.description,
+                gray: entry.gray, installed: installed.contains(entry.package.sha256))
+        }
+    }
+
+    private static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm"
+        return formatter.string(from: date)
+    }
+}

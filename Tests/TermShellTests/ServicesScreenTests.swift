@@ -1,0 +1,90 @@
+import Foundation
+import MiniKit
+import SnapshotSupport
+import TermShell
+import Testing
+
+/// The service centre and notices: the reducer and the screens.
+struct ServicesScreenTests {
+    static let services = [
+        ShellState.Service(
+            id: "com.carins.quote", name: "On-demand car insurance", category: "insurance", version: "2.1.0",
+            gray: false, installed: true),
+        ShellState.Service(
+            id: "com.harbourfunds.subscribe", name: "Harbour Funds", category: "investment", version: "3.0.0",
+            gray: true, installed: true),
+        ShellState.Service(
+            id: "com.eastsec.open-account", name: "EastSec account opening", category: "securities",
+            version: "1.4.2", gray: false, installed: false),
+        ShellState.Service(
+            id: "com.citypower.bills", name: "City utilities", category: "insurance", version: "1.0.0", gray: false,
+            installed: true),
+    ]
+
+    static func signedIn(_ language: UILanguage, _ width: Int = 80, _ height: Int = 24) -> ShellState {
+        var state = ShellScreenTests.state(language, width, height)
+        _ = ShellScreenTests.press(&state, .enter)
+        _ = ShellReducer.reduce(
+            &state, .catalog(services, .current(version: 12, expires: "10:45")))
+        return state
+    }
+
+    @Test("home → services: grouped by category, move, search narrows, Esc clears then goes back")
+    func flow() {
+        var state = Self.signedIn(.english)
+        #expect(state.services.map(\.category) == ["insurance", "insurance", "investment", "securities"])
+        _ = ShellScreenTests.press(&state, .enter)  // Services is the first action
+        #expect(state.screen == .services)
+        _ = ShellScreenTests.press(&state, .down, .down)
+        #expect(state.serviceSelection == 2)
+        _ = ShellScreenTests.press(&state, .character("/"), .character("f"), .character("u"), .character("n"))
+        #expect(state.visibleServices.map(\.id) == ["com.harbourfunds.subscribe"])
+        #expect(state.serviceSelection == 0)
+        _ = ShellScreenTests.press(&state, .character("?"))
+        #expect(!state.showingHelp, "? is text while searching")
+        _ = ShellScreenTests.press(&state, .enter, .escape)
+        #expect(state.search.isEmpty && state.screen == .services)
+        _ = ShellScreenTests.press(&state, .escape)
+        #expect(state.screen == .home)
+    }
+
+    @Test("a notice covers everything until a key dismisses it; a shrinking list keeps the selection inside")
+    func notices() {
+        var state = Self.signedIn(.chinese)
+        _ = ShellScreenTests.press(&state, .enter, .down, .down, .down)
+        _ = ShellReducer.reduce(
+            &state,
+            .notice(
+                ShellState.Notice(service: "On-demand car insurance", reason: "Partner licence suspended")))
+        _ = ShellReducer.reduce(
+            &state, .catalog(Array(Self.services.prefix(1)), .current(version: 13, expires: "10:50")))
+        #expect(state.serviceSelection == 0)
+        #expect(ShellView.render(state).text.contains("Partner licence"))
+        #expect(ShellView.render(state).text.contains("On-demand car insurance已下架"))
+        #expect(ShellScreenTests.press(&state, .character("q")).isEmpty, "the key only dismisses the notice")
+        #expect(state.notices.isEmpty)
+        #expect(ShellScreenTests.press(&state, .character("q")) == [.quit])
+    }
+
+    @Test("services as text", arguments: [(80, 24), (120, 40)], [UILanguage.english, .chinese])
+    func snapshots(size: (Int, Int), language: UILanguage) {
+        var state = Self.signedIn(language, size.0, size.1)
+        let suffix = "\(language.rawValue)-\(size.0)x\(size.1)"
+        _ = ShellScreenTests.press(&state, .enter, .down)
+        assertSnapshot(ShellView.render(state).text, named: "services-\(suffix)")
+        _ = ShellReducer.reduce(
+            &state,
+            .notice(
+                ShellState.Notice(service: "Harbour Funds", reason: "Audit")))
+        _ = ShellReducer.reduce(&state, .catalog(Self.services, .expired))
+        assertSnapshot(ShellView.render(state).text, named: "services-notice-expired-\(suffix)")
+    }
+
+    @Test("without a server the service centre says how to get services")
+    func offline() {
+        var state = ShellScreenTests.state(.english)
+        _ = ShellScreenTests.press(&state, .enter, .enter)
+        #expect(state.screen == .services)
+        #expect(ShellView.render(state).text.contains("start termshell with --server"))
+    }
+}
