@@ -68,3 +68,54 @@ struct TermshellScreenTests {
         #expect(!alive, "q ends the shell and its tmux session")
     }
 }
+
+/// The demo's story on the real binaries: a customer opens the service centre, operations delist a service,
+/// the screen shows the notice and the service is gone.
+struct TermshellRecallScreenTests {
+    @Test("signed in against catalogd: services listed; a delisting shows its notice within moments")
+    func recallOnScreen() throws {
+        let folder = try TemporaryDirectory()
+        let platform = try TermshellHeadlessTests.platform(folder)
+        defer {
+            platform.server.terminate()
+            platform.server.waitUntilExit()
+        }
+        let session = "termshell-\(UUID().uuidString.prefix(8))"
+        let bank = PlatformCommandTests.samples.deletingLastPathComponent().appendingPathComponent("seeds/bank.json")
+        let binary = CommandRunner.productsDirectory.appendingPathComponent("termshell").path
+        let command = [
+            "env LANG=C.UTF-8 \(binary) --lang en --bank \(bank.path) --server \(platform.url) --host mbank",
+            "--host-key \(platform.hostKey) --server-key \(platform.publicKey)",
+            "--data \(folder.url.appendingPathComponent("shell").path)",
+        ].joined(separator: " ")
+        _ = try TermshellScreenTests.tmux(["-u", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command])
+        defer { _ = try? TermshellScreenTests.tmux(["kill-session", "-t", session]) }
+        _ = try TermshellScreenTests.screen(session, showing: "Choose a demo customer")
+        // Li Na (vip, Shanghai), then the Services action.
+        _ = try TermshellScreenTests.tmux(["send-keys", "-t", session, "Enter"])
+        _ = try TermshellScreenTests.screen(session, showing: "Current account")
+        _ = try TermshellScreenTests.tmux(["send-keys", "-t", session, "Enter"])
+        let services = try TermshellScreenTests.screen(session, showing: "On-demand car insurance")
+        #expect(services.contains("service list v"), "\(services)")
+        #expect(services.contains("Harbour Funds") == true || services.contains("EastSec"))
+
+        let delist = try CommandRunner.run(
+            "minictl",
+            [
+                "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended", "--server",
+                platform.url, "--token", platform.opsToken,
+            ])
+        #expect(delist.status == 0, "\(delist.stderr)")
+        let notice = try TermshellScreenTests.screen(session, showing: "was taken down")
+        #expect(notice.contains("On-demand car insurance was taken down"), "\(notice)")
+        #expect(notice.contains("licence suspended"))
+        _ = try TermshellScreenTests.tmux(["send-keys", "-t", session, "Space"])
+        var after = ""
+        for _ in 0..<50 {
+            after = try TermshellScreenTests.tmux(["capture-pane", "-p", "-t", session]).stdout
+            if !after.contains("On-demand car insurance") { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(!after.contains("On-demand car insurance"), "the service left the list: \(after)")
+    }
+}
