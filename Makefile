@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev tmux pkg-config curl
 
-.PHONY: all deps build test bench demo format lint clean
+.PHONY: all deps build test bench demo tour format lint clean
 
 all: build
 
@@ -34,8 +34,19 @@ bench: deps
 	$(SWIFT) build -c release --product minicatalog-bench
 	./.build/release/minicatalog-bench
 
-## demo: what the platform can show today (see README, "Demo")
+## demo: the super-app against the demo platform (on a terminal), or the printed tour (without one)
 demo: deps
+	$(SWIFT) build --product minictl
+	$(SWIFT) build --product catalogd
+	$(SWIFT) build --product termshell
+	@if [ -t 0 ] && [ -t 1 ]; then \
+	  ./scripts/demo-shell.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell; \
+	else \
+	  ./scripts/demo.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell; \
+	fi
+
+## tour: the printed walkthrough (gray decisions, the simulator, the platform, a headless shell's recall)
+tour: deps
 	$(SWIFT) build --product minictl
 	$(SWIFT) build --product catalogd
 	$(SWIFT) build --product termshell

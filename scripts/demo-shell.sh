@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The interactive demo: catalogd with the demo data on a free loopback port, and termshell against it.
+# Stops the server when the shell exits. Usage: scripts/demo-shell.sh [MINICTL] [CATALOGD] [TERMSHELL]
+set -euo pipefail
+MINICTL=${1:-.build/debug/minictl}
+CATALOGD=${2:-.build/debug/catalogd}
+TERMSHELL=${3:-.build/debug/termshell}
+
+data=$(mktemp -d)
+"$CATALOGD" serve --data "$data/server" --listen 127.0.0.1:0 --seed seeds/demo.json > "$data/out.txt" 2> "$data/log.txt" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do grep -q "listening on" "$data/out.txt" 2>/dev/null && break; sleep 0.1; done
+url=$(grep -o 'http://[0-9.:]*' "$data/out.txt" | head -1)
+ops=$(awk '/account ops-wang/ {print $NF}' "$data/out.txt")
+hostkey=$(awk '/host key mbank/ {print $NF}' "$data/out.txt")
+pubkey=$("$CATALOGD" key show --data "$data/server" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["publicKey"])')
+[ -n "$url" ] || { echo "catalogd did not start:"; cat "$data/log.txt"; exit 1; }
+
+cat > "$data/second-terminal.sh" <<MORE
+# Paste into a second terminal (from $(pwd)) while the shell runs:
+export MINICTL_SERVER=$url MINICTL_TOKEN=$ops
+$MINICTL status com.carins.quote
+$MINICTL delist com.carins.quote --host mbank --reason "Partner licence suspended"   # watch it leave the shell
+$MINICTL status com.carins.quote                                                     # the shell's acknowledgement
+$MINICTL relist com.carins.quote --host mbank
+MORE
+clear || true
+echo "catalogd is serving the demo platform at $url (data in $data)."
+echo
+cat "$data/second-terminal.sh"
+echo
+echo "Sign in as Li Na, open Services. Press Enter to start the shell (q quits it and stops the server)."
+read -r _
+"$TERMSHELL" --bank seeds/bank.json --server "$url" --host mbank --host-key "$hostkey" --server-key "$pubkey" \
+  --data "$data/shell"
