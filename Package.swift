@@ -128,7 +128,8 @@ let package = Package(
         .executableTarget(
             name: "minicatalog-bench",
             dependencies: [
-                "Catalog", "MiniKit", "CatalogServer", "ShellAgent", "CatalogCurl", "ServerTestSupport",
+                "Catalog", "MiniKit", "CatalogServer", "ShellAgent", "CatalogCurl", "ServerTestSupport", "TermShell",
+                "TermShellCurses",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ]

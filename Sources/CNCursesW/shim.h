@@ -22,4 +22,6 @@ static inline int ccurses_style(WINDOW *window, attr_t attributes, short pair) {
 static inline int ccurses_write(WINDOW *window, int y, int x, const wchar_t *text, int count) {
     return mvwaddnwstr(window, y, x, text, count);
 }
+// stdscr is shared mutable state Swift 6 refuses; read it through a function.
+static inline WINDOW *stdscr_shim(void) { return stdscr; }
 #endif

@@ -10,9 +10,23 @@ public final class CursesTerminal: TerminalBackend {
     private let colors: Bool
 
     /// Takes over the terminal. `colors` false (NO_COLOR) draws with attributes only.
-    public init(colors: Bool) {
+    public convenience init(colors: Bool) {
         setlocale(LC_ALL, "")
-        window = initscr()!
+        self.init(window: initscr()!, colors: colors)
+    }
+
+    /// A terminal of type `type` writing to `output` and reading `input` (benchmarks count what it writes).
+    public convenience init(
+        type: String, output: UnsafeMutablePointer<FILE>, input: UnsafeMutablePointer<FILE>, colors: Bool
+    ) {
+        setlocale(LC_ALL, "")
+        let screen = newterm(type, output, input)
+        set_term(screen)
+        self.init(window: stdscr_shim(), colors: colors)
+    }
+
+    private init(window: UnsafeMutablePointer<WINDOW>, colors: Bool) {
+        self.window = window
         raw()
         noecho()
         keypad(window, true)
