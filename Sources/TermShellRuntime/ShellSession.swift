@@ -35,6 +35,8 @@ public final class ShellSession: @unchecked Sendable {
     private var pending: [ShellAction] = []
     private var tasks: [Task<Void, Never>] = []
     private var status: ShellState.SyncStatus = .syncing
+    /// The agent's latest events, newest first, for the QA panel.
+    private var recent: [(at: String, kind: String, detail: String)] = []
     /// The agent of the signed-in user, for launches.
     public private(set) var agent: SyncAgent?
 
@@ -111,6 +113,48 @@ public final class ShellSession: @unchecked Sendable {
             break
         }
         post(.catalog(services(for: user), status))
+        lock.withLock {
+            recent.insert((Self.clock(Date()), event.name, Self.summary(event)), at: 0)
+            if recent.count > 12 { recent.removeLast() }
+        }
+        post(.diagnostics(diagnostics(for: user)))
+    }
+
+    /// The QA panel's view of the store and the agent.
+    private func diagnostics(for user: String) -> ShellState.Diagnostics {
+        let catalog = try? store.catalog(host: configuration.hostId, user: user)
+        let lastEvent = (try? store.lastEvent(host: configuration.hostId))?.sequence ?? 0
+        return ShellState.Diagnostics(
+            server: configuration.server, host: configuration.hostId, shellId: configuration.shellId,
+            catalogVersion: catalog?.snapshot.catalogVersion,
+            eventSequence: catalog.map { max($0.snapshot.eventSequence, lastEvent) },
+            issuedAt: catalog.map { Timestamp.format($0.snapshot.issuedAt) },
+            launchableUntil: catalog.map { Timestamp.format($0.launchableUntil) },
+            installed: ((try? store.installed()) ?? []).map {
+                ($0.appId, $0.version.description, String($0.sha256.prefix(12)))
+            },
+            log: lock.withLock { recent })
+    }
+
+    private static func summary(_ event: AgentEvent) -> String {
+        switch event {
+        case .synced(let version, let entries, let tombstones):
+            "v\(version), \(entries) services, \(tombstones) taken down"
+        case .installed(let app, let version, let sha, _): "\(app) \(version) \(sha.prefix(12))"
+        case .purged(let app, let reason, let sequence): "\(app): \(reason) (event \(sequence))"
+        case .refused(let what, let code, let reason): "\(what) [\(code)] \(reason)"
+        case .expired(let until): "launching stopped at \(Timestamp.format(until))"
+        case .acknowledged(let version, let sequence, let purged):
+            "v\(version), event \(sequence)\(purged.isEmpty ? "" : ", purged \(purged.joined(separator: ", "))")"
+        case .connected(let after): "events after \(after)"
+        case .disconnected(let reason): reason
+        }
+    }
+
+    private static func clock(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: date)
     }
 
     /// The user's services: the stored catalog's entries, minus tombstones, with what is installed.

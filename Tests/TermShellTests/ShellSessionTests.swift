@@ -33,13 +33,18 @@ struct ShellSessionTests {
                 transport: CurlTransport())
             defer { session.stop() }
             try session.start(DemoBank.User.typed("u-1"))
-            _ = try await Self.actions(session) { action in
-                if case .catalog(let services, .current) = action {
-                    services.contains { $0.id == "com.carins.quote" && $0.installed }
+            let first = try await Self.actions(session) { action in
+                if case .diagnostics(let info) = action {
+                    info.installed.contains { $0.app == "com.carins.quote" }
                 } else {
                     false
                 }
             }
+            let services = first.compactMap { if case .catalog(let services, .current) = $0 { services } else { nil } }
+            #expect(services.last?.contains { $0.id == "com.carins.quote" && $0.installed } == true)
+            let info = first.compactMap { if case .diagnostics(let info) = $0 { info } else { nil } }.last
+            #expect(info?.catalogVersion != nil)
+            #expect(info?.log.first?.kind == "installed" || info?.log.contains { $0.kind == "synced" } == true)
             let ops = server.token("ops-wang")!
             let reply = try await CurlTransport().send(
                 HTTPRequest(

@@ -24,7 +24,18 @@ public enum ShellReducer {
         case .notice(let notice):
             state.notices.append(notice)
             return []
+        case .diagnostics(let diagnostics):
+            state.diagnostics = diagnostics
+            return []
         case .key(let key):
+            if key == .function(2) || key == .control("d") {
+                state.showingDiagnostics.toggle()
+                return []
+            }
+            if state.showingDiagnostics {
+                if key == .escape || key == .character("q") { state.showingDiagnostics = false }
+                return []
+            }
             if !state.notices.isEmpty {
                 // A notice is read first: any key dismisses it.
                 state.notices.removeFirst()

@@ -41,6 +41,53 @@ public struct ShellState: Sendable, Hashable {
         case expired
     }
 
+    /// What the QA panel shows: the shell's sync state in detail.
+    public struct Diagnostics: Sendable, Hashable {
+        public var server: String
+        public var host: String
+        public var shellId: String
+        public var catalogVersion: UInt64?
+        public var eventSequence: UInt64?
+        public var issuedAt: String?
+        public var launchableUntil: String?
+        /// Installed packages: app id, version, the first 12 hex digits of the hash.
+        public var installed: [(app: String, version: String, sha: String)]
+        /// The newest lines of the sync log: time, kind, detail.
+        public var log: [(at: String, kind: String, detail: String)]
+
+        public init(
+            server: String, host: String, shellId: String, catalogVersion: UInt64?, eventSequence: UInt64?,
+            issuedAt: String?, launchableUntil: String?, installed: [(app: String, version: String, sha: String)],
+            log: [(at: String, kind: String, detail: String)]
+        ) {
+            self.server = server
+            self.host = host
+            self.shellId = shellId
+            self.catalogVersion = catalogVersion
+            self.eventSequence = eventSequence
+            self.issuedAt = issuedAt
+            self.launchableUntil = launchableUntil
+            self.installed = installed
+            self.log = log
+        }
+
+        public static func == (a: Diagnostics, b: Diagnostics) -> Bool {
+            a.server == b.server && a.host == b.host && a.shellId == b.shellId && a.catalogVersion == b.catalogVersion
+                && a.eventSequence == b.eventSequence && a.issuedAt == b.issuedAt
+                && a.launchableUntil == b.launchableUntil
+                && a.installed.map { "\($0.app)|\($0.version)|\($0.sha)" }
+                    == b.installed.map { "\($0.app)|\($0.version)|\($0.sha)" }
+                && a.log.map { "\($0.at)|\($0.kind)|\($0.detail)" } == b.log.map { "\($0.at)|\($0.kind)|\($0.detail)" }
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(server)
+            hasher.combine(catalogVersion)
+            hasher.combine(installed.count)
+            hasher.combine(log.count)
+        }
+    }
+
     /// A notice for the user: a service was taken down (its code and data on this device are gone).
     public struct Notice: Sendable, Hashable {
         public var service: String
@@ -73,6 +120,9 @@ public struct ShellState: Sendable, Hashable {
     /// The user's services, from the verified catalog.
     public var services: [Service] = []
     public var sync: SyncStatus = .offline
+    /// The QA panel (F2 or ctrl-d) and what it shows.
+    public var showingDiagnostics = false
+    public var diagnostics: Diagnostics?
     /// Notices waiting to be read, oldest first; the first one is shown over everything.
     public var notices: [Notice] = []
     /// Services: the highlighted row; the search text (`/`), and whether it is being typed.
@@ -109,6 +159,8 @@ public enum ShellAction: Sendable, Hashable {
     case catalog([ShellState.Service], ShellState.SyncStatus)
     /// Something the user must read: a service was taken down.
     case notice(ShellState.Notice)
+    /// Fresh details for the QA panel.
+    case diagnostics(ShellState.Diagnostics)
 }
 
 /// What the loop does for the reducer, off the state: leave, or start the user's session.

@@ -5,6 +5,7 @@ public enum Strings {
         case hintsLogin, hintsTyping, hintsHome, help, helpTitle, tooSmall, noTransactions, noAccounts
         case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
         case offline, syncing, noServices, noMatches, current, disconnected, expired, dismiss
+        case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
     }
 
     /// The notice of a service taken down: title and message.
@@ -90,6 +91,22 @@ public enum Strings {
         case (.expired, .chinese): "服务列表已过期：请连接网络后继续"
         case (.dismiss, .english): "any key to continue"
         case (.dismiss, .chinese): "按任意键继续"
+        case (.qaTitle, .english): "QA panel"
+        case (.qaTitle, .chinese): "测试面板"
+        case (.qaServer, .english): "server"
+        case (.qaServer, .chinese): "服务器"
+        case (.qaCatalog, .english): "catalog"
+        case (.qaCatalog, .chinese): "服务列表"
+        case (.qaLaunchable, .english): "launchable until"
+        case (.qaLaunchable, .chinese): "可启动至"
+        case (.qaInstalled, .english): "Installed packages"
+        case (.qaInstalled, .chinese): "已安装的包"
+        case (.qaLog, .english): "Sync log"
+        case (.qaLog, .chinese): "同步日志"
+        case (.qaNone, .english): "no sync session (start with --server and sign in)"
+        case (.qaNone, .chinese): "没有同步会话（用 --server 启动并登录）"
+        case (.qaHints, .english): "F2 or ctrl-d closes · Esc closes"
+        case (.qaHints, .chinese): "F2 或 ctrl-d 关闭 · Esc 关闭"
         case (.noAccounts, .english): "No accounts for this user id (it is not a demo customer)"
         case (.noAccounts, .chinese): "此用户编号没有账户（不是演示客户）"
         }

@@ -15,6 +15,7 @@ public enum ShellView {
         case .services: ServicesScreen.draw(state, &canvas)
         }
         if state.showingHelp { help(state, &canvas) }
+        if state.showingDiagnostics { DiagnosticsPanel.draw(state, &canvas) }
         if let notice = state.notices.first { self.notice(notice, state, &canvas) }
         return canvas.buffer
     }
@@ -224,5 +225,53 @@ enum ServicesScreen {
         }
         canvas.bar(
             Strings.text(state.searching ? .hintsSearch : .hintsServices, language), y: canvas.height - 1, role: .muted)
+    }
+}
+
+/// The QA panel: where the shell's sync stands, what is installed, what the agent did.
+enum DiagnosticsPanel {
+    static func draw(_ state: ShellState, _ canvas: inout Canvas) {
+        let language = state.language
+        canvas.clear(x: 0, y: 0, width: canvas.width, height: canvas.height)
+        canvas.bar(Strings.text(.appName, language) + " · " + Strings.text(.qaTitle, language), y: 0, role: .title)
+        guard let info = state.diagnostics else {
+            canvas.centred(Strings.text(.qaNone, language), y: canvas.height / 2, role: .muted)
+            canvas.bar(Strings.text(.qaHints, language), y: canvas.height - 1, role: .muted)
+            return
+        }
+        var y = 2
+        func line(_ label: String, _ value: String) {
+            guard y < canvas.height - 2 else { return }
+            canvas.text(label, x: 2, y: y, role: .muted)
+            canvas.text(value, x: 22, y: y, limit: canvas.width - 24)
+            y += 1
+        }
+        line(Strings.text(.qaServer, language), "\(info.server) · host \(info.host) · shell \(info.shellId)")
+        let catalog = info.catalogVersion.map {
+            "v\($0) · event \(info.eventSequence ?? 0) · issued \(info.issuedAt ?? "-")"
+        }
+        line(Strings.text(.qaCatalog, language), catalog ?? "-")
+        line(Strings.text(.qaLaunchable, language), info.launchableUntil ?? "-")
+        y += 1
+        if y < canvas.height - 2 {
+            canvas.text(Strings.text(.qaInstalled, language), x: 2, y: y, role: .heading)
+            y += 1
+        }
+        for package in info.installed where y < canvas.height - 2 {
+            canvas.text("\(package.app)  \(package.version)  \(package.sha)", x: 4, y: y, limit: canvas.width - 6)
+            y += 1
+        }
+        y += 1
+        if y < canvas.height - 2 {
+            canvas.text(Strings.text(.qaLog, language), x: 2, y: y, role: .heading)
+            y += 1
+        }
+        for entry in info.log where y < canvas.height - 2 {
+            canvas.text(entry.at, x: 4, y: y, role: .muted)
+            canvas.text(entry.kind, x: 14, y: y, limit: 20, role: entry.kind == "refused" ? .danger : .accent)
+            canvas.text(entry.detail, x: 35, y: y, limit: canvas.width - 37)
+            y += 1
+        }
+        canvas.bar(Strings.text(.qaHints, language), y: canvas.height - 1, role: .muted)
     }
 }
