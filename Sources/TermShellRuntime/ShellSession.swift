@@ -39,6 +39,7 @@ public final class ShellSession: @unchecked Sendable {
     private var recent: [(at: String, kind: String, detail: String)] = []
     /// The agent of the signed-in user, for launches.
     public private(set) var agent: SyncAgent?
+    private var currentUser: String?
 
     public init(configuration: Configuration, transport: any CatalogTransport) throws {
         self.configuration = configuration
@@ -64,7 +65,9 @@ public final class ShellSession: @unchecked Sendable {
                 trustedKeys: configuration.serverKeys),
             transport: transport, store: store)
         self.agent = agent
+        currentUser = user.id
         lock.withLock { status = .syncing }
+        post(.settings(settings(for: user.id)))
         post(.catalog(services(for: user.id), .syncing))
         let events = Task { [weak self] in
             for await event in agent.events { self?.observe(event, user: user.id) }
@@ -81,6 +84,7 @@ public final class ShellSession: @unchecked Sendable {
         }
         for task in running { task.cancel() }
         agent = nil
+        currentUser = nil
     }
 
     private func post(_ action: ShellAction) {
@@ -118,6 +122,37 @@ public final class ShellSession: @unchecked Sendable {
             if recent.count > 12 { recent.removeLast() }
         }
         post(.diagnostics(diagnostics(for: user)))
+        post(.settings(settings(for: user)))
+    }
+
+    /// Carries out what the settings screen asks for.
+    public func perform(_ effect: ShellEffect) {
+        guard let user = currentUser else { return }
+        switch effect {
+        case .revoke(let app, let scope):
+            try? store.setConsent(user: user, app: app, scope: scope, granted: false)
+        case .clearCache:
+            let packages = try? PackageCache(dataDirectory: configuration.dataDirectory)
+            for sha in (try? store.forgetInstalled()) ?? [] { packages?.remove(sha) }
+            if let agent { Task { await agent.sync() } }
+        default:
+            return
+        }
+        post(.settings(settings(for: user)))
+        post(.catalog(services(for: user), lock.withLock { status }))
+    }
+
+    /// The settings screen's view of the store for a user.
+    private func settings(for user: String) -> ShellState.Settings {
+        let installed = (try? store.installed()) ?? []
+        return ShellState.Settings(
+            permissions: ((try? store.consents(user: user)) ?? []).map {
+                ShellState.Settings.Permission(app: $0.app, scope: $0.scope, granted: $0.granted)
+            },
+            storage: ((try? store.storageUse(user: user)) ?? []).map {
+                ShellState.Settings.Storage(app: $0.app, keys: $0.keys, bytes: $0.bytes)
+            },
+            packages: installed.count, packageBytes: installed.reduce(0) { $0 + $1.size })
     }
 
     /// The QA panel's view of the store and the agent.

@@ -218,6 +218,7 @@ struct TermshellCommand: AsyncParsableCommand {
                     problem = "\(error)"
                 }
             case .signedOut: session?.stop()
+            case .revoke, .clearCache: session?.perform(effect)
             case .quit: break
             }
         }

@@ -38,7 +38,7 @@ struct ShellLoopTests {
     @Test("the loop flushes only what changed, follows a resize, and returns on quit")
     func loop() {
         let terminal = ScriptedTerminal(
-            width: 80, height: 24, keys: [.down, .enter, .function(100), .right, .right, .enter])
+            width: 80, height: 24, keys: [.down, .enter, .function(100), .left, .enter])
         var effects: [ShellEffect] = []
         var news: [[ShellAction]] = [[.catalog([], .syncing)]]
         let final = ShellLoop.run(

@@ -26,7 +26,7 @@ struct ShellScreenTests {
         #expect(Self.press(&state, .down, .enter) == [.signedIn(Self.bank.users[1])])
         #expect(state.screen == .home)
         #expect(state.user?.id == "u-1004")
-        #expect(Self.press(&state, .right, .enter) == [.signedOut], "the second action is sign out")
+        #expect(Self.press(&state, .right, .right, .enter) == [.signedOut], "the third action is sign out")
         #expect(state.screen == .login)
         // The last row types an id; only id characters are taken; Esc cancels, Enter signs in.
         _ = Self.press(&state, .up, .up)
@@ -38,7 +38,7 @@ struct ShellScreenTests {
         _ = Self.press(&state, .enter, .character("q"), .character("a"))
         #expect(state.typedUser == "qa", "q types while typing")
         #expect(Self.press(&state, .enter) == [.signedIn(.typed("qa"))])
-        #expect(Self.press(&state, .right, .right, .enter) == [.quit])
+        #expect(Self.press(&state, .left, .enter) == [.quit], "left from the first action wraps to quit")
     }
 
     @Test("? shows the keys and any key closes them; q quits from the login")

@@ -464,6 +464,39 @@ public final class ShellStore: Sendable {
         }
     }
 
+    /// A user's consent decisions, by mini-program and scope.
+    public func consents(user: String) throws -> [(app: String, scope: String, granted: Bool)] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT app_id, scope, granted FROM consent WHERE user_id = ? ORDER BY app_id, scope"),
+                arguments: [user]
+            ).map { ($0["app_id"], $0["scope"], $0["granted"]) }
+        }
+    }
+
+    /// What each mini-program keeps for a user: keys and bytes.
+    public func storageUse(user: String) throws -> [(app: String, keys: Int, bytes: Int)] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql:
+                        "SELECT app_id, COUNT(*) AS keys, SUM(LENGTH(key) + LENGTH(value)) AS bytes FROM storage WHERE user_id = ? GROUP BY app_id ORDER BY app_id"
+                ), arguments: [user]
+            ).map { ($0["app_id"], $0["keys"], $0["bytes"] ?? 0) }
+        }
+    }
+
+    /// Forgets every installed package (clearing the cache); returns their hashes, whose folders the caller
+    /// deletes. The agent downloads what the catalog lists again.
+    public func forgetInstalled() throws -> [String] {
+        try queue.write { db in
+            let hashes = try String.fetchAll(db.cachedStatement(sql: "SELECT sha256 FROM installed"))
+            try db.run("DELETE FROM installed")
+            return hashes
+        }
+    }
+
     /// Rows of storage and consents a mini-program has on this shell (for every user).
     public func dataRows(app: String) throws -> Int {
         try queue.read { db in

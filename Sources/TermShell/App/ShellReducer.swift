@@ -2,7 +2,7 @@
 public enum ShellReducer {
     /// Home's actions, left to right.
     public enum HomeAction: CaseIterable, Sendable {
-        case services, signOut, quit
+        case services, settings, signOut, quit
     }
 
     public static let maximumSearch = 32
@@ -26,6 +26,10 @@ public enum ShellReducer {
             return []
         case .diagnostics(let diagnostics):
             state.diagnostics = diagnostics
+            return []
+        case .settings(let settings):
+            state.settings = settings
+            state.settingsSelection = min(state.settingsSelection, state.settingsItems.count - 1)
             return []
         case .key(let key):
             if key == .function(2) || key == .control("d") {
@@ -54,6 +58,7 @@ public enum ShellReducer {
             case .login: return login(&state, key)
             case .home: return home(&state, key)
             case .services: return services(&state, key)
+            case .settings: return settings(&state, key)
             }
         }
     }
@@ -136,6 +141,36 @@ public enum ShellReducer {
         return []
     }
 
+    private static func signOut(_ state: inout ShellState) -> [ShellEffect] {
+        state.user = nil
+        state.services = []
+        state.notices = []
+        state.sync = .offline
+        state.diagnostics = nil
+        state.settings = ShellState.Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
+        state.screen = .login
+        return [.signedOut]
+    }
+
+    private static func settings(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {
+        let items = state.settingsItems
+        switch key {
+        case .up, .backTab: state.settingsSelection = (state.settingsSelection + items.count - 1) % items.count
+        case .down, .tab: state.settingsSelection = (state.settingsSelection + 1) % items.count
+        case .escape: state.screen = .home
+        case .character("q"), .control("c"): return [.quit]
+        case .enter:
+            switch items[min(state.settingsSelection, items.count - 1)] {
+            case .language: state.language = state.language == .english ? .chinese : .english
+            case .revoke(let permission): return [.revoke(app: permission.app, scope: permission.scope)]
+            case .clearCache: return [.clearCache]
+            case .switchUser: return signOut(&state)
+            }
+        default: break
+        }
+        return []
+    }
+
     private static func signIn(_ state: inout ShellState, _ user: DemoBank.User) -> [ShellEffect] {
         state.user = user
         state.typedUser = nil
@@ -156,13 +191,11 @@ public enum ShellReducer {
                 state.serviceSelection = 0
                 state.search = ""
                 state.searching = false
+            case .settings:
+                state.screen = .settings
+                state.settingsSelection = 0
             case .signOut:
-                state.user = nil
-                state.services = []
-                state.notices = []
-                state.sync = .offline
-                state.screen = .login
-                return [.signedOut]
+                return signOut(&state)
             case .quit: return [.quit]
             }
         case .character("q"), .control("c"): return [.quit]

@@ -5,6 +5,52 @@ public struct ShellState: Sendable, Hashable {
         case home
         /// The service centre: the mini-programs of the user's catalog.
         case services
+        /// Permissions per mini-program, storage, cache, language, switching user.
+        case settings
+    }
+
+    /// What the settings screen shows for the signed-in user.
+    public struct Settings: Sendable, Hashable {
+        public struct Permission: Sendable, Hashable {
+            public var app: String
+            public var scope: String
+            public var granted: Bool
+            public init(app: String, scope: String, granted: Bool) {
+                self.app = app
+                self.scope = scope
+                self.granted = granted
+            }
+        }
+        public struct Storage: Sendable, Hashable {
+            public var app: String
+            public var keys: Int
+            public var bytes: Int
+            public init(app: String, keys: Int, bytes: Int) {
+                self.app = app
+                self.keys = keys
+                self.bytes = bytes
+            }
+        }
+        public var permissions: [Permission]
+        public var storage: [Storage]
+        /// Installed packages and their total size.
+        public var packages: Int
+        public var packageBytes: Int
+
+        public init(permissions: [Permission], storage: [Storage], packages: Int, packageBytes: Int) {
+            self.permissions = permissions
+            self.storage = storage
+            self.packages = packages
+            self.packageBytes = packageBytes
+        }
+    }
+
+    /// A row of the settings screen that Enter acts on.
+    public enum SettingsItem: Sendable, Hashable {
+        case language
+        case revoke(ShellState.Settings.Permission)
+        case clearCache
+        case switchUser
     }
 
     /// A mini-program as the service centre lists it.
@@ -120,6 +166,14 @@ public struct ShellState: Sendable, Hashable {
     /// The user's services, from the verified catalog.
     public var services: [Service] = []
     public var sync: SyncStatus = .offline
+    /// The settings screen's data (from the session) and highlighted row.
+    public var settings = Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
+    public var settingsSelection = 0
+    /// The rows Enter acts on, in screen order: language, each granted permission, clear cache, switch user.
+    public var settingsItems: [SettingsItem] {
+        [.language] + settings.permissions.filter(\.granted).map { .revoke($0) } + [.clearCache, .switchUser]
+    }
+
     /// The QA panel (F2 or ctrl-d) and what it shows.
     public var showingDiagnostics = false
     public var diagnostics: Diagnostics?
@@ -161,6 +215,8 @@ public enum ShellAction: Sendable, Hashable {
     case notice(ShellState.Notice)
     /// Fresh details for the QA panel.
     case diagnostics(ShellState.Diagnostics)
+    /// Fresh data for the settings screen.
+    case settings(ShellState.Settings)
 }
 
 /// What the loop does for the reducer, off the state: leave, or start the user's session.
@@ -169,4 +225,8 @@ public enum ShellEffect: Sendable, Hashable {
     /// A user signed in: the loop starts their sync agent.
     case signedIn(DemoBank.User)
     case signedOut
+    /// Withdraw a mini-program's permission for the signed-in user.
+    case revoke(app: String, scope: String)
+    /// Delete the downloaded packages (the agent fetches what the catalog lists again).
+    case clearCache
 }

@@ -6,6 +6,8 @@ public enum Strings {
         case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
         case offline, syncing, noServices, noMatches, current, disconnected, expired, dismiss
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
+        case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
+        case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke
     }
 
     /// The notice of a service taken down: title and message.
@@ -107,6 +109,30 @@ public enum Strings {
         case (.qaNone, .chinese): "没有同步会话（用 --server 启动并登录）"
         case (.qaHints, .english): "F2 or ctrl-d closes · Esc closes"
         case (.qaHints, .chinese): "F2 或 ctrl-d 关闭 · Esc 关闭"
+        case (.settings, .english): "Settings"
+        case (.settings, .chinese): "设置"
+        case (.settingsLanguage, .english): "Language: English (Enter: 中文)"
+        case (.settingsLanguage, .chinese): "语言：中文（回车：English）"
+        case (.settingsPermissions, .english): "Permissions"
+        case (.settingsPermissions, .chinese): "权限"
+        case (.settingsNoPermissions, .english): "No service has asked for a permission yet"
+        case (.settingsNoPermissions, .chinese): "还没有服务申请权限"
+        case (.settingsStorage, .english): "Storage"
+        case (.settingsStorage, .chinese): "存储"
+        case (.settingsNoStorage, .english): "No service keeps data for you"
+        case (.settingsNoStorage, .chinese): "没有服务为你保存数据"
+        case (.settingsClearCache, .english): "Clear the download cache"
+        case (.settingsClearCache, .chinese): "清除下载缓存"
+        case (.settingsSwitchUser, .english): "Switch user"
+        case (.settingsSwitchUser, .chinese): "切换用户"
+        case (.hintsSettings, .english): "↑↓ move · Enter choose · Esc back · ? keys · q quit"
+        case (.hintsSettings, .chinese): "↑↓ 移动 · 回车 选择 · Esc 返回 · ? 按键 · q 退出"
+        case (.granted, .english): "granted"
+        case (.granted, .chinese): "已允许"
+        case (.denied, .english): "denied"
+        case (.denied, .chinese): "已拒绝"
+        case (.revoke, .english): "Enter revokes"
+        case (.revoke, .chinese): "回车 撤销"
         case (.noAccounts, .english): "No accounts for this user id (it is not a demo customer)"
         case (.noAccounts, .chinese): "此用户编号没有账户（不是演示客户）"
         }

@@ -13,6 +13,7 @@ public enum ShellView {
         case .login: LoginScreen.draw(state, &canvas)
         case .home: HomeScreen.draw(state, &canvas)
         case .services: ServicesScreen.draw(state, &canvas)
+        case .settings: SettingsScreen.draw(state, &canvas)
         }
         if state.showingHelp { help(state, &canvas) }
         if state.showingDiagnostics { DiagnosticsPanel.draw(state, &canvas) }
@@ -164,6 +165,7 @@ enum HomeScreen {
             let label: String
             switch action {
             case .services: label = Strings.text(.servicesShort, language)
+            case .settings: label = Strings.text(.settings, language)
             case .signOut: label = Strings.text(.signOut, language)
             case .quit: label = Strings.text(.quit, language)
             }
@@ -273,5 +275,60 @@ enum DiagnosticsPanel {
             y += 1
         }
         canvas.bar(Strings.text(.qaHints, language), y: canvas.height - 1, role: .muted)
+    }
+}
+
+enum SettingsScreen {
+    static func draw(_ state: ShellState, _ canvas: inout Canvas) {
+        let language = state.language
+        canvas.bar(Strings.text(.appName, language) + " · " + Strings.text(.settings, language), y: 0, role: .title)
+        let items = state.settingsItems
+        let width = canvas.width - 4
+        var y = 2
+        func item(_ index: Int, _ text: String, note: String = "") {
+            guard y < canvas.height - 2 else { return }
+            canvas.row(text, note, x: 2, y: y, width: width, focused: index == state.settingsSelection)
+            y += 1
+        }
+        item(0, Strings.text(.settingsLanguage, language))
+        y += 1
+        canvas.text(Strings.text(.settingsPermissions, language), x: 2, y: y, role: .heading)
+        y += 1
+        if state.settings.permissions.isEmpty {
+            canvas.text(Strings.text(.settingsNoPermissions, language), x: 4, y: y, role: .muted)
+            y += 1
+        }
+        for permission in state.settings.permissions where y < canvas.height - 2 {
+            if permission.granted, let index = items.firstIndex(of: .revoke(permission)) {
+                item(
+                    index, "\(permission.app) · \(permission.scope)",
+                    note: Strings.text(.granted, language) + " · " + Strings.text(.revoke, language))
+            } else {
+                canvas.text("  \(permission.app) · \(permission.scope)", x: 2, y: y, limit: width / 2, role: .muted)
+                canvas.rightAligned(Strings.text(.denied, language) + " ", right: 2 + width, y: y, role: .muted)
+                y += 1
+            }
+        }
+        y += 1
+        if y < canvas.height - 3 {
+            canvas.text(Strings.text(.settingsStorage, language), x: 2, y: y, role: .heading)
+            y += 1
+        }
+        if state.settings.storage.isEmpty, y < canvas.height - 3 {
+            canvas.text(Strings.text(.settingsNoStorage, language), x: 4, y: y, role: .muted)
+            y += 1
+        }
+        for use in state.settings.storage where y < canvas.height - 3 {
+            canvas.text(use.app, x: 4, y: y, limit: width / 2)
+            canvas.rightAligned("\(use.keys) · \(use.bytes) B", right: 2 + width, y: y, role: .muted)
+            y += 1
+        }
+        y += 1
+        let count = items.count
+        item(
+            count - 2, Strings.text(.settingsClearCache, language),
+            note: "\(state.settings.packages) · \(state.settings.packageBytes / 1024) KB")
+        item(count - 1, Strings.text(.settingsSwitchUser, language))
+        canvas.bar(Strings.text(.hintsSettings, language), y: canvas.height - 1, role: .muted)
     }
 }

@@ -1,0 +1,52 @@
+import SnapshotSupport
+import TermShell
+import Testing
+
+/// Settings: language, permissions with revoke, storage, cache, switching user.
+struct SettingsScreenTests {
+    static let settings = ShellState.Settings(
+        permissions: [
+            .init(app: "com.carins.quote", scope: "payment", granted: true),
+            .init(app: "com.carins.quote", scope: "location", granted: false),
+            .init(app: "com.eastsec.open-account", scope: "identity", granted: true),
+        ],
+        storage: [.init(app: "com.carins.quote", keys: 2, bytes: 61)], packages: 2, packageBytes: 8_048)
+
+    static func open(_ language: UILanguage, _ width: Int = 80, _ height: Int = 24) -> ShellState {
+        var state = ServicesScreenTests.signedIn(language, width, height)
+        _ = ShellReducer.reduce(&state, .settings(Self.settings))
+        _ = ShellScreenTests.press(&state, .right, .enter)
+        return state
+    }
+
+    @Test("Enter toggles the language, revokes a granted permission, clears the cache, switches user")
+    func flow() {
+        var state = Self.open(.english)
+        #expect(state.screen == .settings)
+        #expect(state.settingsItems.count == 5, "language, two granted permissions, cache, switch user")
+        _ = ShellScreenTests.press(&state, .enter)
+        #expect(state.language == .chinese)
+        #expect(
+            ShellScreenTests.press(&state, .down, .enter) == [.revoke(app: "com.carins.quote", scope: "payment")])
+        #expect(ShellScreenTests.press(&state, .down, .down, .enter) == [.clearCache])
+        #expect(ShellScreenTests.press(&state, .down, .enter) == [.signedOut])
+        #expect(state.screen == .login)
+    }
+
+    @Test("a permission revoked elsewhere leaves the list and the selection stays inside")
+    func shrinking() {
+        var state = Self.open(.english)
+        _ = ShellScreenTests.press(&state, .up)
+        #expect(state.settingsSelection == 4)
+        var fewer = Self.settings
+        fewer.permissions = []
+        _ = ShellReducer.reduce(&state, .settings(fewer))
+        #expect(state.settingsSelection == 2)
+        #expect(ShellScreenTests.press(&state, .escape).isEmpty && state.screen == .home)
+    }
+
+    @Test("settings as text", arguments: [UILanguage.english, .chinese])
+    func snapshot(language: UILanguage) {
+        assertSnapshot(ShellView.render(Self.open(language)).text, named: "settings-\(language.rawValue)-80x24")
+    }
+}
