@@ -121,8 +121,9 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
         let readable: Int32 = what == CURL_POLL_IN || what == CURL_POLL_INOUT ? 1 : 0
         let writable: Int32 = what == CURL_POLL_OUT || what == CURL_POLL_INOUT ? 1 : 0
         let known = watched.contains(socket)
-        if ccurl_epoll_watch(pollSet, socket, readable, writable, known ? 1 : 0) != 0, !known {
-            _ = ccurl_epoll_watch(pollSet, socket, readable, writable, 1)
+        // A descriptor can be reused by a new socket behind curl's back: fall back to the other operation.
+        if ccurl_epoll_watch(pollSet, socket, readable, writable, known ? 1 : 0) != 0 {
+            _ = ccurl_epoll_watch(pollSet, socket, readable, writable, known ? 0 : 1)
         }
         watched.insert(socket)
     }
@@ -144,8 +145,11 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
                     transfer.finish(.failure(.unreachable("libcurl could not start a transfer")))
                     continue
                 }
+                guard curl_multi_add_handle(multi, easy) == CURLM_OK else {
+                    transfer.finish(.failure(.unreachable("libcurl could not add the transfer")))
+                    continue
+                }
                 active[easy] = transfer
-                curl_multi_add_handle(multi, easy)
             }
             if stop {
                 for (easy, transfer) in active {

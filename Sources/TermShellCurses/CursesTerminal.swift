@@ -8,6 +8,8 @@ import TermShell
 public final class CursesTerminal: TerminalBackend {
     private let window: UnsafeMutablePointer<WINDOW>
     private let colors: Bool
+    /// Reads that failed at once, in a row: a closed terminal fails every read without waiting.
+    private var instantFailures = 0
 
     /// Takes over the terminal. `colors` false (NO_COLOR) draws with attributes only.
     public convenience init(colors: Bool) {
@@ -52,25 +54,17 @@ public final class CursesTerminal: TerminalBackend {
 
     public func flush(_ diff: FrameDiff) {
         if diff.full { werase(window) }
+        var style: Cell?
         for run in diff.runs {
-            var index = 0
-            while index < run.cells.count {
-                // One call per stretch of cells that look the same.
-                let style = run.cells[index]
-                var text: [wchar_t] = []
-                var end = index
-                while end < run.cells.count, run.cells[end].role == style.role,
-                    run.cells[end].focused == style.focused
-                {
-                    let cell = run.cells[end]
-                    if !cell.isContinuation {
-                        for scalar in cell.character.unicodeScalars { text.append(wchar_t(bitPattern: scalar.value)) }
-                    }
-                    end += 1
+            for (offset, cell) in run.cells.enumerated() where !cell.isContinuation {
+                if style?.role != cell.role || style?.focused != cell.focused {
+                    apply(cell)
+                    style = cell
                 }
-                apply(style)
-                _ = ccurses_write(window, Int32(run.y), Int32(run.x + index), text, Int32(text.count))
-                index = end
+                // Each cell at its own column: where ncurses and our width table disagree about a character
+                // (emoji sequences, say), the rest of the row does not shift.
+                let text = cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+                _ = ccurses_write(window, Int32(run.y), Int32(run.x + offset), text, Int32(text.count))
             }
         }
         wrefresh(window)
@@ -81,8 +75,16 @@ public final class CursesTerminal: TerminalBackend {
             timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         wtimeout(window, milliseconds)
         var code: wint_t = 0
+        let started = DispatchTime.now().uptimeNanoseconds
         let result = wget_wch(window, &code)
-        if result == ERR { return nil }
+        if result == ERR {
+            // A timeout takes the whole wait; a failure that returns at once, again and again, is a terminal
+            // that is gone.
+            let waited = DispatchTime.now().uptimeNanoseconds - started
+            instantFailures = milliseconds > 0 && waited < UInt64(milliseconds) * 500_000 ? instantFailures + 1 : 0
+            return instantFailures > 20 ? .hangUp : nil
+        }
+        instantFailures = 0
         if result == KEY_CODE_YES { return Self.keypadKey(Int32(code)) }
         switch code {
         case 10, 13: return .enter

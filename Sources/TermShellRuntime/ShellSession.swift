@@ -40,6 +40,8 @@ public final class ShellSession: @unchecked Sendable {
     /// The agent of the signed-in user, for launches.
     public private(set) var agent: SyncAgent?
     private var currentUser: String?
+    /// Raised by every start and stop: news from an agent of an earlier sign-in are dropped.
+    private var generation = 0
 
     public init(configuration: Configuration, transport: any CatalogTransport) throws {
         self.configuration = configuration
@@ -69,8 +71,15 @@ public final class ShellSession: @unchecked Sendable {
         lock.withLock { status = .syncing }
         post(.settings(settings(for: user.id)))
         post(.catalog(services(for: user.id), .syncing))
+        let current = lock.withLock {
+            generation += 1
+            return generation
+        }
         let events = Task { [weak self] in
-            for await event in agent.events { self?.observe(event, user: user.id) }
+            for await event in agent.events {
+                guard let self, self.lock.withLock({ self.generation == current }) else { return }
+                self.observe(event, user: user.id)
+            }
         }
         let runner = Task { await agent.run() }
         lock.withLock { tasks = [events, runner] }
@@ -83,6 +92,7 @@ public final class ShellSession: @unchecked Sendable {
             return tasks
         }
         for task in running { task.cancel() }
+        lock.withLock { generation += 1 }
         agent = nil
         currentUser = nil
     }

@@ -112,3 +112,46 @@ enum PlatformSamples {
             .deletingLastPathComponent().appendingPathComponent("sample-apps/\(name)")
     }
 }
+
+/// Review findings on the store and the parser.
+struct ShellStoreGuardTests {
+    @Test("an older catalog never replaces a newer one; a recalled app cannot write data back")
+    func guards() throws {
+        let data = ShellStoreTests.folder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let store = try ShellStore(directory: data)
+        func snapshot(_ version: UInt64) -> CatalogSnapshot {
+            CatalogSnapshot(
+                hostId: "h", userId: "u", catalogVersion: version, eventSequence: version, issuedAt: Date(),
+                expiresAt: Date().addingTimeInterval(3600), entries: [], tombstones: [])
+        }
+        func envelope(_ snapshot: CatalogSnapshot) throws -> Data {
+            try WireFormat.encoder().encode(try SignedEnvelope.sign(snapshot, with: [SigningKey.generate()]))
+        }
+        let newer = snapshot(11)
+        #expect(try store.saveCatalog(newer, envelope: envelope(newer), etag: nil, at: Date()))
+        let older = snapshot(10)
+        #expect(try store.saveCatalog(older, envelope: envelope(older), etag: nil, at: Date()) == false)
+        #expect(try store.catalog(host: "h", user: "u")?.snapshot.catalogVersion == 11)
+
+        try store.recordTombstone(Tombstone(appId: "com.a", delistedAt: Date(), reason: "x", sequence: 1), host: "h")
+        #expect(throws: ShellStore.Recalled.self) { try store.setStorageValue("1", user: "u", app: "com.a", key: "k") }
+        #expect(throws: ShellStore.Recalled.self) {
+            try store.setConsent(user: "u", app: "com.a", scope: "payment", granted: true)
+        }
+    }
+
+    @Test("events completed before an oversized line are handed over with the error")
+    func overflowKeepsEarlierEvents() {
+        var parser = ServerSentEventParser()
+        let chunk =
+            Array("id: 1\nevent: catalog\ndata: first\n\ndata: ".utf8)
+            + [UInt8](repeating: 0x61, count: ServerSentEventParser.maximumEventSize + 1)
+        do {
+            _ = try parser.feed(chunk)
+            Issue.record("an oversized line must be refused")
+        } catch {
+            #expect(error.completed == [ServerSentEvent(id: "1", event: "catalog", data: "first")])
+        }
+    }
+}

@@ -344,3 +344,69 @@ actor Recorder {
     var items: [String] = []
     func add(_ item: String) { items.append(item) }
 }
+
+/// Review findings: replays below the catalog's own event sequence, and key changes after pinning.
+struct SyncAgentReplayTests {
+    /// Serves the real catalog and packages, and a fixed event stream.
+    struct FixedEvents: CatalogTransport {
+        let base: any CatalogTransport
+        let frames: Data
+        func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPReply { try await base.send(request) }
+        func stream(_ request: HTTPRequest) -> AsyncThrowingStream<Data, any Error> {
+            let frames = frames
+            return AsyncThrowingStream { continuation in
+                continuation.yield(frames)
+                continuation.finish()
+            }
+        }
+    }
+
+    @Test("a validly signed delisting older than the applied catalog is a replay: nothing is purged")
+    func oldEventAfterRelist() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let data = SyncAgentTests.folder()
+            defer { try? FileManager.default.removeItem(at: data) }
+            // Delisted at some sequence, relisted after: the catalog the shell gets is past both.
+            try await SyncAgentTests.act(server, "com.carins.quote", "delist", #"{"host": "mbank", "reason": "Oops"}"#)
+            let delisting = try await server.store.hostState("mbank").eventSequence
+            try await SyncAgentTests.act(server, "com.carins.quote", "relist", #"{"host": "mbank"}"#)
+            let old = CatalogEvent(
+                hostId: "mbank", sequence: delisting, catalogVersion: delisting, issuedAt: Date(),
+                expiresAt: Date().addingTimeInterval(3600), kind: .delisted, appId: "com.carins.quote", version: nil,
+                reason: "Oops")
+            let json = String(
+                decoding: try WireFormat.encoder().encode(
+                    try SignedEnvelope.sign(old, with: [server.keyring.signingKey])),
+                as: UTF8.self)
+            let replay = FixedEvents(
+                base: SyncAgentTests.transport,
+                frames: Data("id: \(delisting)\nevent: catalog\ndata: \(json)\n\n".utf8))
+            let agent = try SyncAgentTests.agent(server, user: "u-1", data: data, transport: replay)
+            let runner = Task { await agent.run() }
+            defer { runner.cancel() }
+            _ = try await SyncAgentTests.waitFor(agent) { if case .disconnected = $0 { true } else { false } }
+            let store = try ShellStore(directory: data)
+            #expect(try store.installed().contains { $0.appId == "com.carins.quote" }, "still installed")
+            #expect(try store.tombstone(host: "mbank", app: "com.carins.quote") == nil)
+            #expect(try await agent.launch("com.carins.quote").get().entry.appId == "com.carins.quote")
+        }
+    }
+
+    @Test("after the first pin, another server key is refused rather than trusted")
+    func keyChange() throws {
+        let data = SyncAgentTests.folder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let first = SigningKey.generate().verificationKey
+        func agent(_ keys: [VerificationKey]) throws -> SyncAgent {
+            try SyncAgent(
+                configuration: AgentConfiguration(
+                    server: "http://127.0.0.1:1", hostId: "h", hostKey: "k", userId: "u", shellId: "s",
+                    trustedKeys: keys),
+                transport: Unreachable(), store: try ShellStore(directory: data))
+        }
+        _ = try agent([first])
+        _ = try agent([])
+        _ = try agent([first])
+        #expect(throws: AgentError.self) { try agent([SigningKey.generate().verificationKey]) }
+    }
+}

@@ -53,3 +53,11 @@ struct ShellLoopTests {
         #expect(terminal.screen.text == ShellView.render(final).text, "what the terminal holds is the last frame")
     }
 }
+
+struct HangUpTests {
+    @Test("a terminal that is gone ends the shell")
+    func hangUp() {
+        var state = ShellScreenTests.state(.english)
+        #expect(ShellReducer.reduce(&state, .key(.hangUp)) == [.quit])
+    }
+}

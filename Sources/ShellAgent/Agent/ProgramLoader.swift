@@ -30,8 +30,8 @@ public final class ProgramLoader: @unchecked Sendable {
                 .verificationFailed("the package does not load: \(loaded.diagnostics.description.prefix(300))"))
         }
         lock.withLock {
+            if programs[key] == nil { order.append(key) }
             programs[key] = program
-            order.append(key)
             while order.count > capacity { programs[order.removeFirst()] = nil }
         }
         return .success(program)

@@ -33,6 +33,11 @@ public actor SyncAgent {
         return loaded
     }
 
+    /// The sync in flight, shared by every caller.
+    private var syncing: Task<Bool, Never>?
+    /// When the last catalog refresh was attempted (successful or not), to pace heartbeat refreshes.
+    private var lastRefreshAttempt = Date.distantPast
+
     /// A catalog refresh an event asked for, waiting for its jittered moment.
     private var refresh: Task<Void, Never>?
 
@@ -53,12 +58,19 @@ public actor SyncAgent {
         self.packages = try PackageCache(dataDirectory: store.directory)
         self.clock = clock
         self.recall = recall
-        if configuration.trustedKeys.isEmpty {
-            trustedKeys = try store.pinnedKeys()
-            guard !trustedKeys.isEmpty else { throw AgentError.noTrustedKey }
-        } else {
-            trustedKeys = configuration.trustedKeys
+        // The first key given is pinned; afterwards only the pinned keys are trusted, and a different key
+        // given later is refused rather than silently added.
+        let pinned = try store.pinnedKeys()
+        if pinned.isEmpty {
+            guard !configuration.trustedKeys.isEmpty else { throw AgentError.noTrustedKey }
             try store.pin(configuration.trustedKeys)
+            trustedKeys = configuration.trustedKeys
+        } else {
+            let known = Set(pinned.map(\.keyID))
+            guard configuration.trustedKeys.allSatisfy({ known.contains($0.keyID) }) else {
+                throw AgentError.keyMismatch
+            }
+            trustedKeys = pinned
         }
         (events, eventSink) = AsyncStream.makeStream(of: AgentEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         gate = LaunchGate(store: store, packages: packages, hostId: configuration.hostId, clock: clock)
@@ -96,8 +108,11 @@ public actor SyncAgent {
             ready = true
             await acknowledge()
             if synced {
-                delay = configuration.reconnectDelay.first
+                let opened = clock.now()
                 await follow()
+                // A stream that held for a while earns a quick reconnect; one that fails at once keeps backing
+                // off (a broken event endpoint must not turn into a catalog request storm).
+                if clock.now().timeIntervalSince(opened) >= 10 { delay = configuration.reconnectDelay.first }
             }
             guard !Task.isCancelled else { break }
             checkExpiry()
@@ -132,6 +147,18 @@ public actor SyncAgent {
     /// Fetches, verifies and applies the user's catalog once. False when it could not (offline, refused).
     @discardableResult
     public func sync() async -> Bool {
+        // One sync at a time: two concurrent ones could verify against the same stale catalog and apply an
+        // older answer after a newer one.
+        if let running = syncing { return await running.value }
+        let task = Task { await self.performSync() }
+        syncing = task
+        let result = await task.value
+        syncing = nil
+        return result
+    }
+
+    private func performSync() async -> Bool {
+        lastRefreshAttempt = clock.now()
         let stored = currentCatalog()
         var query = "user=\(Self.encode(configuration.userId))"
         for (name, value) in configuration.properties.sorted(by: { $0.key < $1.key }) {
@@ -191,7 +218,10 @@ public actor SyncAgent {
             await purge(tombstone, name: nil)
         }
         do {
-            try store.saveCatalog(snapshot, envelope: envelope, etag: etag, at: clock.now())
+            guard try store.saveCatalog(snapshot, envelope: envelope, etag: etag, at: clock.now()) else {
+                refuse("catalog", "stale", "catalog \(snapshot.catalogVersion) is older than the one applied")
+                return
+            }
             cachedCatalog = .some(
                 ShellStore.StoredCatalog(snapshot: snapshot, envelope: envelope, etag: etag, fetchedAt: clock.now()))
         } catch {
@@ -214,6 +244,10 @@ public actor SyncAgent {
 
     private func install(_ entry: CatalogEntry) async {
         let sha = entry.package.sha256
+        guard entry.package.isWellFormed else {
+            refuse("package", "malformed-reference", "\(entry.appId) \(entry.version): not a SHA-256 reference")
+            return
+        }
         if (try? store.installed(sha256: sha)) != nil, packages.contains(sha) { return }
         guard entry.package.size <= MiniKitLimits.maximumPackageSize, entry.package.size > 0 else {
             refuse(
@@ -318,15 +352,28 @@ public actor SyncAgent {
         var parser = ServerSentEventParser()
         do {
             for try await chunk in stream {
-                for event in try parser.feed(chunk) where event.event == "catalog" {
+                let events: [ServerSentEvent]
+                do {
+                    events = try parser.feed(chunk)
+                } catch {
+                    // Handle what arrived whole before the oversized line, then reconnect.
+                    for event in error.completed where event.event == "catalog" { await handle(event) }
+                    throw error
+                }
+                for event in events where event.event == "catalog" {
                     await handle(event)
                 }
                 // Heartbeats arrive every 10 s: refresh a catalog that is a quarter through its life.
+                // Paced by the last attempt, not the last success, and never inline: a refresh must not
+                // hold up the next event (a recall), and a failing server must not be asked on every chunk.
                 if let current = currentCatalog() {
                     let life = current.snapshot.expiresAt.timeIntervalSince(current.snapshot.issuedAt)
-                    if clock.now().timeIntervalSince(current.fetchedAt) > max(60, life / 4) {
-                        await sync()
-                        await acknowledge()
+                    let now = clock.now()
+                    if now.timeIntervalSince(current.fetchedAt) > max(60, life / 4),
+                        now.timeIntervalSince(lastRefreshAttempt) > 60
+                    {
+                        lastRefreshAttempt = now
+                        scheduleRefresh()
                     }
                 }
             }
@@ -339,13 +386,17 @@ public actor SyncAgent {
     private func handle(_ sse: ServerSentEvent) async {
         let host = configuration.hostId
         let last = try? store.lastEvent(host: host)
+        // Everything up to the catalog's own event sequence is already applied: an older event, even validly
+        // signed and unexpired, is a replay (it could undo a relisting).
+        let floor = max(last?.sequence ?? 0, currentCatalog()?.snapshot.eventSequence ?? 0)
         let event: CatalogEvent
         do {
             let envelope = try WireFormat.decoder().decode(SignedEnvelope.self, from: Data(sse.data.utf8))
             event = try EnvelopeVerifier(
                 policy: VerificationPolicy(
                     trustedKeys: trustedKeys, hostId: host, userId: configuration.userId,
-                    lastAcceptedVersion: last?.sequence, lastAcceptedIssuedAt: last?.issuedAt),
+                    lastAcceptedVersion: floor == 0 ? nil : floor,
+                    lastAcceptedIssuedAt: floor == last?.sequence ? last?.issuedAt : nil),
                 clock: clock
             ).verify(envelope, as: CatalogEvent.self)
         } catch let error as EnvelopeVerificationError {
@@ -355,7 +406,7 @@ public actor SyncAgent {
             refuse("event", "malformed-envelope", WireFormat.describe(error))
             return
         }
-        if let last, event.sequence <= last.sequence { return }  // already applied (a resent event)
+        if event.sequence <= floor { return }  // already applied (a resent event)
         if event.kind == .delisted {
             // Acted on at once, before the next catalog arrives; acknowledged with the refresh.
             await purge(
@@ -412,6 +463,7 @@ public actor SyncAgent {
             installed: installed.prefix(1_000).map {
                 Acknowledgement.InstalledPackage(appId: $0.appId, version: $0.version, sha256: $0.sha256)
             }, purged: Array(purged.prefix(1_000)), sentAt: now)
+        let sent = Array(purged.prefix(1_000))
         guard let body = try? WireFormat.encoder().encode(ack) else { return }
         do {
             let reply = try await transport.send(
@@ -426,7 +478,7 @@ public actor SyncAgent {
             note("ack", "cannot send the acknowledgement: \(error)")
             return
         }
-        try? store.markPurgesAcknowledged(host: host, apps: purged)
+        try? store.markPurgesAcknowledged(host: host, apps: sent)
         lastAcknowledged = (catalog.snapshot.catalogVersion, sequence, installed.count, now)
         emit(.acknowledged(catalogVersion: catalog.snapshot.catalogVersion, eventSequence: sequence, purged: purged))
     }
@@ -472,11 +524,14 @@ public actor SyncAgent {
 /// Why an agent cannot start.
 public enum AgentError: Error, Sendable, CustomStringConvertible {
     case noTrustedKey
+    case keyMismatch
 
     public var description: String {
         switch self {
         case .noTrustedKey:
             "no server key to trust: pass the key catalogd prints with 'catalogd key show' (it is pinned from then on)"
+        case .keyMismatch:
+            "--server-key is not the key this shell pinned on first use; a key change needs a fresh data folder"
         }
     }
 }

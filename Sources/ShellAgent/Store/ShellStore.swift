@@ -23,6 +23,8 @@ public final class ShellStore: Sendable {
             try db.execute(sql: "PRAGMA page_size = 1024")
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted rows (a recalled app's data) are overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         configuration.busyMode = .timeout(5)
         queue = try DatabaseQueue(
@@ -169,7 +171,11 @@ public final class ShellStore: Sendable {
 
     /// Keeps a verified catalog and, in the same transaction, the tombstones it carries and the end of any
     /// local tombstone the catalog lists again (a relisting).
-    public func saveCatalog(_ snapshot: CatalogSnapshot, envelope: Data, etag: String?, at: Date) throws {
+    ///
+    /// Only a newer catalog replaces the stored one (a higher version, or the same version issued later);
+    /// returns false, changing nothing, for an older one.
+    @discardableResult
+    public func saveCatalog(_ snapshot: CatalogSnapshot, envelope: Data, etag: String?, at: Date) throws -> Bool {
         try queue.write { db in
             try db.run(
                 """
@@ -179,12 +185,15 @@ public final class ShellStore: Sendable {
                   event_sequence = excluded.event_sequence, issued_at = excluded.issued_at,
                   expires_at = excluded.expires_at, grace = excluded.grace, envelope = excluded.envelope,
                   etag = excluded.etag, fetched_at = excluded.fetched_at
+                WHERE excluded.catalog_version > catalog.catalog_version
+                  OR (excluded.catalog_version = catalog.catalog_version AND excluded.issued_at >= catalog.issued_at)
                 """,
                 [
                     snapshot.hostId, snapshot.userId, Int64(snapshot.catalogVersion), Int64(snapshot.eventSequence),
                     snapshot.issuedAt.timeIntervalSince1970, snapshot.expiresAt.timeIntervalSince1970,
                     Double(snapshot.expiryGraceSeconds ?? 0), envelope, etag, at.timeIntervalSince1970,
                 ])
+            guard db.changesCount > 0 else { return false }
             for tombstone in snapshot.tombstones {
                 try Self.insertTombstone(tombstone, host: snapshot.hostId, db)
             }
@@ -199,6 +208,7 @@ public final class ShellStore: Sendable {
                         [snapshot.hostId, entry.appId])
                 }
             }
+            return true
         }
     }
 
@@ -436,6 +446,7 @@ public final class ShellStore: Sendable {
 
     public func setConsent(user: String, app: String, scope: String, granted: Bool) throws {
         try queue.write { db in
+            try Self.refuseIfRecalled(app, db)
             try db.run(
                 "INSERT OR REPLACE INTO consent (user_id, app_id, scope, granted) VALUES (?, ?, ?, ?)",
                 [user, app, scope, granted])
@@ -450,8 +461,10 @@ public final class ShellStore: Sendable {
         }
     }
 
+    /// Refused for a recalled mini-program: an instance still closing must not write data back.
     public func setStorageValue(_ value: String?, user: String, app: String, key: String) throws {
         try queue.write { db in
+            try Self.refuseIfRecalled(app, db)
             if let value {
                 try db.run(
                     "INSERT OR REPLACE INTO storage (user_id, app_id, key, value) VALUES (?, ?, ?, ?)",
@@ -462,6 +475,21 @@ public final class ShellStore: Sendable {
                     [user, app, key])
             }
         }
+    }
+
+    private static func refuseIfRecalled(_ app: String, _ db: Database) throws {
+        if try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM tombstone WHERE app_id = ? LIMIT 1"), arguments: [app])
+            != nil
+        {
+            throw Recalled(appId: app)
+        }
+    }
+
+    /// A write for a mini-program that was taken down.
+    public struct Recalled: Error, CustomStringConvertible {
+        public var appId: String
+        public var description: String { "\(appId) was taken down: its data is not kept" }
     }
 
     /// A user's consent decisions, by mini-program and scope.

@@ -16,6 +16,8 @@ public struct ServerSentEvent: Sendable, Hashable {
 /// or an event larger than ``maximumEventSize`` is an error, not an allocation.
 public struct ServerSentEventParser: Sendable {
     public struct Overflow: Error, Sendable, CustomStringConvertible {
+        /// The events completed in the same chunk before the oversized line: still to be handled.
+        public var completed: [ServerSentEvent] = []
         public var description: String { "an event stream line or event is larger than the limit" }
     }
 
@@ -40,10 +42,14 @@ public struct ServerSentEventParser: Sendable {
             }
             lastWasCarriageReturn = byte == 0x0D
             if byte == 0x0A || byte == 0x0D {
-                if let completed = try endOfLine() { events.append(completed) }
+                do {
+                    if let completed = try endOfLine() { events.append(completed) }
+                } catch {
+                    throw Overflow(completed: events)
+                }
                 continue
             }
-            guard line.count < Self.maximumEventSize else { throw Overflow() }
+            guard line.count < Self.maximumEventSize else { throw Overflow(completed: events) }
             line.append(byte)
         }
         return events

@@ -32,6 +32,7 @@ public enum ShellReducer {
             state.settingsSelection = min(state.settingsSelection, state.settingsItems.count - 1)
             return []
         case .key(let key):
+            if key == .hangUp { return [.quit] }
             if key == .function(2) || key == .control("d") {
                 state.showingDiagnostics.toggle()
                 return []

@@ -9,4 +9,6 @@ public enum Key: Sendable, Hashable {
     case control(Character)
     /// The terminal was resized.
     case resize
+    /// The terminal went away (end of input, hang-up): the shell quits.
+    case hangUp
 }

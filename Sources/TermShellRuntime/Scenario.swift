@@ -1,0 +1,130 @@
+import Foundation
+import TermShell
+
+/// A QA walkthrough: keys to press, text to wait for or expect on screen, operations commands to run, and
+/// snapshots for the transcript. The format is in docs/SCENARIOS.md.
+public struct Scenario: Sendable {
+    public enum Step: Sendable, Hashable {
+        /// Keys by name: `down`, `enter`, `esc`, `f2`, `ctrl-d`, `/`, a single character…
+        case keys([Key])
+        /// Text typed character by character.
+        case type(String)
+        /// Waits until the screen shows the text (the agent's news keep arriving meanwhile).
+        case wait(String, seconds: Double)
+        case expect(String)
+        case absent(String)
+        /// A shell command (operations: `minictl delist …`); it must exit 0.
+        case run(String)
+        /// The screen, into the transcript.
+        case snapshot
+    }
+
+    public struct Line: Sendable, Hashable {
+        public var number: Int
+        public var step: Step
+        public var text: String
+    }
+
+    public var lines: [Line]
+
+    /// A step that cannot be read, with its line.
+    public struct ParseError: Error, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public static let maximumSteps = 1_000
+
+    /// Reads a scenario; `#` starts a comment; blank lines are skipped.
+    public static func parse(_ text: String) throws(ParseError) -> Scenario {
+        var lines: [Line] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard lines.count < maximumSteps else {
+                throw ParseError(line: index + 1, message: "at most \(maximumSteps) steps")
+            }
+            let (word, rest) = Self.split(line)
+            let step: Step
+            switch word {
+            case "key", "keys":
+                var keys: [Key] = []
+                for name in rest.split(separator: " ") {
+                    guard let key = Self.key(String(name)) else {
+                        throw ParseError(
+                            line: index + 1,
+                            message:
+                                "unknown key '\(name)' (up, down, left, right, enter, esc, tab, backtab, backspace, space, f1…f12, ctrl-a…ctrl-z, or one character)"
+                        )
+                    }
+                    keys.append(key)
+                }
+                guard !keys.isEmpty else { throw ParseError(line: index + 1, message: "key needs at least one key") }
+                step = .keys(keys)
+            case "type":
+                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "type needs text") }
+                step = .type(rest)
+            case "wait":
+                var text = rest
+                var seconds = 10.0
+                if let range = rest.range(of: " within ", options: .backwards),
+                    let value = Double(rest[range.upperBound...].replacingOccurrences(of: "s", with: "")),
+                    value > 0, value <= 120
+                {
+                    text = String(rest[..<range.lowerBound])
+                    seconds = value
+                }
+                guard !text.isEmpty else { throw ParseError(line: index + 1, message: "wait needs text") }
+                step = .wait(text, seconds: seconds)
+            case "expect":
+                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "expect needs text") }
+                step = .expect(rest)
+            case "absent":
+                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "absent needs text") }
+                step = .absent(rest)
+            case "run":
+                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "run needs a command") }
+                step = .run(rest)
+            case "snapshot":
+                step = .snapshot
+            default:
+                throw ParseError(
+                    line: index + 1,
+                    message: "unknown step '\(word)' (key, type, wait, expect, absent, run, snapshot)")
+            }
+            lines.append(Line(number: index + 1, step: step, text: line))
+        }
+        return Scenario(lines: lines)
+    }
+
+    private static func split(_ line: String) -> (String, String) {
+        guard let space = line.firstIndex(of: " ") else { return (line, "") }
+        return (String(line[..<space]), line[line.index(after: space)...].trimmingCharacters(in: .whitespaces))
+    }
+
+    static func key(_ name: String) -> Key? {
+        switch name.lowercased() {
+        case "up": return .up
+        case "down": return .down
+        case "left": return .left
+        case "right": return .right
+        case "enter", "return": return .enter
+        case "esc", "escape": return .escape
+        case "tab": return .tab
+        case "backtab", "shift-tab": return .backTab
+        case "backspace", "bksp": return .backspace
+        case "space": return .character(" ")
+        default: break
+        }
+        let lowered = name.lowercased()
+        if lowered.hasPrefix("f"), let number = Int(lowered.dropFirst()), (1...12).contains(number) {
+            return .function(number)
+        }
+        if lowered.hasPrefix("ctrl-"), lowered.count == 6, let letter = lowered.last, letter.isLetter {
+            return .control(letter)
+        }
+        if name.count == 1, let character = name.first { return .character(character) }
+        return nil
+    }
+}

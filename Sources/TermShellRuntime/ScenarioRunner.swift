@@ -1,0 +1,91 @@
+import Foundation
+import MiniKit
+import TermShell
+
+/// Plays a scenario against the screens (in memory, no terminal) and the real sync agent; writes a
+/// transcript. Passes when every step does.
+public struct ScenarioRunner {
+    public var state: ShellState
+    public let session: ShellSession?
+    /// Environment for `run` steps (the server's URL and an operations token, say).
+    public var environment: [String: String]
+    private(set) public var transcript: [String] = []
+
+    public init(state: ShellState, session: ShellSession?, environment: [String: String] = [:]) {
+        self.state = state
+        self.session = session
+        self.environment = environment
+    }
+
+    /// Runs every step; returns nil when all pass, or the failure (its line and why).
+    public mutating func run(_ scenario: Scenario) -> String? {
+        for line in scenario.lines {
+            transcript.append("> \(line.text)")
+            if let failure = perform(line.step) {
+                transcript.append("FAILED at line \(line.number): \(failure)")
+                transcript.append(screen)
+                return "line \(line.number) (\(line.text)): \(failure)"
+            }
+        }
+        transcript.append("passed: \(scenario.lines.count) steps")
+        return nil
+    }
+
+    private var screen: String { ShellView.render(state).text }
+
+    private mutating func perform(_ step: Scenario.Step) -> String? {
+        absorbNews()
+        switch step {
+        case .keys(let keys):
+            for key in keys { apply(.key(key)) }
+        case .type(let text):
+            for character in text { apply(.key(.character(character))) }
+        case .wait(let text, let seconds):
+            let deadline = Date().addingTimeInterval(seconds)
+            while !screen.contains(text) {
+                guard Date() < deadline else { return "'\(text)' did not appear within \(seconds) s" }
+                Thread.sleep(forTimeInterval: 0.02)
+                absorbNews()
+            }
+        case .expect(let text):
+            if !screen.contains(text) { return "the screen does not show '\(text)'" }
+        case .absent(let text):
+            if screen.contains(text) { return "the screen still shows '\(text)'" }
+        case .run(let command):
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", command]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            do {
+                try process.run()
+            } catch {
+                return "cannot run: \(error)"
+            }
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            transcript.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            if process.terminationStatus != 0 { return "the command exited \(process.terminationStatus)" }
+        case .snapshot:
+            transcript.append(screen)
+        }
+        return nil
+    }
+
+    private mutating func absorbNews() {
+        for action in session?.drain() ?? [] { apply(action) }
+    }
+
+    private mutating func apply(_ action: ShellAction) {
+        for effect in ShellReducer.reduce(&state, action) {
+            switch effect {
+            case .signedIn(let user): try? session?.start(user)
+            case .signedOut: session?.stop()
+            case .revoke, .clearCache: session?.perform(effect)
+            case .quit: break
+            }
+        }
+    }
+}
