@@ -87,8 +87,24 @@ struct TermshellCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The demo banking data.", valueName: "FILE"))
     var bank: String = "seeds/bank.json"
 
+    @Option(
+        help: ArgumentHelp(
+            "Play a QA scenario on the screens without a terminal (docs/SCENARIOS.md); exit 0 when every step passes.",
+            valueName: "FILE"))
+    var script: String?
+
+    @Option(help: ArgumentHelp("The screen size for --script.", valueName: "WxH"))
+    var size: String = "100x30"
+
     func validate() throws {
         if let lang, UILanguage(argument: lang) == nil { throw ValidationError("--lang: en or zh, not '\(lang)'") }
+        if script != nil && headless {
+            throw ValidationError("--script plays the screens; it does not go with --headless")
+        }
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, (20...500).contains(parts[0]), (8...200).contains(parts[1]) else {
+            throw ValidationError("--size: WIDTHxHEIGHT, such as 100x30")
+        }
         guard headless else {
             if once || user != nil {
                 throw ValidationError("--once and --user go with --headless (on the screens, the user signs in)")
@@ -127,7 +143,11 @@ struct TermshellCommand: AsyncParsableCommand {
                 print(CurlLibrary.versionDescription)
                 return
             }
-            try runScreens()
+            if let script {
+                try runScript(script)
+            } else {
+                try runScreens()
+            }
             return
         }
         let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory
@@ -165,13 +185,33 @@ struct TermshellCommand: AsyncParsableCommand {
         signals.cancel()
     }
 
-    /// The interactive super-app on this terminal.
-    func runScreens() throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            FileHandle.standardError.write(
-                Data("termshell: error: the screens need a terminal; for scripts use --headless\n".utf8))
+    /// A scenario against the screens in memory and the real agent; the transcript goes to standard output.
+    func runScript(_ path: String) throws {
+        let scenario: Scenario
+        do {
+            scenario = try Scenario.parse(try String(contentsOfFile: path, encoding: .utf8))
+        } catch let error as Scenario.ParseError {
+            FileHandle.standardError.write(Data("termshell: error: \(path):\(error.line): \(error.message)\n".utf8))
+            throw ExitCode(1)
+        } catch {
+            FileHandle.standardError.write(Data("termshell: error: cannot read \(path): \(error)\n".utf8))
             throw ExitCode(1)
         }
+        let (demo, language, session) = try prepare()
+        defer { session?.stop() }
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        var runner = ScenarioRunner(
+            state: ShellState(language: language, bank: demo, width: parts[0], height: parts[1]), session: session)
+        let failure = runner.run(scenario)
+        print(runner.transcript.joined(separator: "\n"))
+        if let failure {
+            FileHandle.standardError.write(Data("termshell: scenario failed at \(failure)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    /// The demo bank, the language and (with --server) a sync session.
+    func prepare() throws -> (DemoBank, UILanguage, ShellSession?) {
         let demo: DemoBank
         do {
             demo = try DemoBank.load(try Data(contentsOf: URL(fileURLWithPath: bank)))
@@ -199,6 +239,18 @@ struct TermshellCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        return (demo, language, session)
+    }
+
+    /// The interactive super-app on this terminal.
+    func runScreens() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            FileHandle.standardError.write(
+                Data("termshell: error: the screens need a terminal; for scripts use --headless or --script\n".utf8))
+            throw ExitCode(1)
+        }
+        let (demo, language, session) = try prepare()
+        let environment = ProcessInfo.processInfo.environment
         let terminal = CursesTerminal(colors: environment["NO_COLOR"].map(\.isEmpty) ?? true)
         defer {
             session?.stop()
