@@ -57,10 +57,24 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
     }
 
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPReply {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<HTTPReply, TransportError>, Never>) in
-            let transfer = CurlTransfer(request: request, mode: .buffered(continuation))
-            submit(transfer)
+        // Cancelling the calling task cancels the transfer (a stopping shell does not wait for downloads).
+        let holder = TransferHolder()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<HTTPReply, TransportError>, Never>) in
+                let transfer = CurlTransfer(request: request, mode: .buffered(continuation))
+                holder.transfer = transfer
+                if Task.isCancelled {
+                    transfer.finish(.failure(.cancelled))
+                } else {
+                    submit(transfer)
+                }
+            }
+        } onCancel: {
+            guard let transfer = holder.transfer else { return }
+            transfer.cancel()
+            lock.withLock { cancelled.append(transfer) }
+            wake()
         }
         return try result.get()
     }
@@ -200,6 +214,16 @@ public final class CurlTransport: CatalogTransport, @unchecked Sendable {
             guard let transfer = active.removeValue(forKey: easy) else { continue }
             transfer.complete(code)
         }
+    }
+}
+
+/// Hands the transfer to the cancellation handler.
+final class TransferHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: CurlTransfer?
+    var transfer: CurlTransfer? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }
 

@@ -71,6 +71,23 @@ struct CurlTransportTests {
         }
     }
 
+    @Test("cancelling the caller cancels a request at once")
+    func cancellation() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let key = try #require(server.hostKey("mbank"))
+            let request = Task {
+                try await Self.transport.send(
+                    HTTPRequest(
+                        url: "\(server.base)/v1/hosts/mbank/events", headers: [("X-Host-Key", key)],
+                        timeout: .seconds(30)))
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            request.cancel()
+            // Cancelled, not timed out: the transfer stopped when its caller did.
+            await #expect(throws: TransportError.cancelled) { try await request.value }
+        }
+    }
+
     @Test("a stream delivers events as they happen, fails with the status when refused, and closes when dropped")
     func streams() async throws {
         // A short heartbeat: the server notices a closed stream when it next writes to it.

@@ -10,7 +10,7 @@ import MiniKit
 public actor SyncAgent {
     public let configuration: AgentConfiguration
     public nonisolated let events: AsyncStream<AgentEvent>
-    public nonisolated let gate: LaunchGate
+    private nonisolated let gate: LaunchGate
     private let eventSink: AsyncStream<AgentEvent>.Continuation
     private let transport: any CatalogTransport
     private nonisolated let store: ShellStore
