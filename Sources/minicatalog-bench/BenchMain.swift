@@ -2,7 +2,7 @@ import Foundation
 
 /// `minicatalog-bench`: prints the numbers recorded in docs/PERFORMANCE.md. Run with `make bench`.
 ///
-/// `minicatalog-bench [catalog|minikit|server|recall|recall-steps|recall-local|launch|keys|all] [USERS]`; `BENCH_SHELLS` lists the shell
+/// `minicatalog-bench [catalog|minikit|server|recall|recall-steps|recall-local|launch|keys|shell-memory|all] [USERS]`; `BENCH_SHELLS` lists the shell
 /// counts of the recall benchmark (1,100,1000); `BENCH_STREAMS` sets the open event streams
 /// of the fan-out benchmark (1,000).
 @main
@@ -27,6 +27,7 @@ struct BenchMain {
         if section == "recall-local" { try await RecallLocal.run(count: 1000) }
         if section == "all" || section == "launch" { try await LaunchBenchmark.run() }
         if section == "all" || section == "keys" { try KeystrokeBenchmark.run() }
+        if section == "all" || section == "shell-memory" { try await ShellMemoryBenchmark.run() }
         if section == "all" || section == "recall" {
             try RecallSteps.run()
             let counts = (ProcessInfo.processInfo.environment["BENCH_SHELLS"] ?? "1,100,1000").split(separator: ",")

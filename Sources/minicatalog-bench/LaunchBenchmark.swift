@@ -68,8 +68,8 @@ enum LaunchBenchmark {
         _ = runtime.screen()
     }
 
-    /// Creates, uploads, reviews and releases the benchmark mini-program through the API.
-    static func publish(_ package: Data, _ server: TestServer) async throws {
+    /// Creates, uploads, reviews and releases a benchmark mini-program through the API.
+    static func publish(_ package: Data, _ server: TestServer, app: String = app) async throws {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         func call(_ method: String, _ path: String, _ token: String, json: String? = nil, zip: Data? = nil) async throws

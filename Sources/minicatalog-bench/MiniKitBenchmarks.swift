@@ -12,13 +12,13 @@ enum MiniKitBenchmarks {
     }
 
     /// A synthetic mini-program of `pages` pages with realistic markup and logic, about 200 KB packed.
-    static func syntheticPackage(pages: Int) -> PackageFiles {
+    static func syntheticPackage(pages: Int, id: String = "com.bench.app", name: String = "Bench") -> PackageFiles {
         var generator = SystemRandomNumberGenerator()
         var files: [String: Data] = [:]
         let names = (0..<pages).map { "page\($0)" }
         files["manifest.json"] = Data(
             """
-            {"id": "com.bench.app", "name": "Bench", "version": "1.0.0", "category": "finance",
+            {"id": "\(id)", "name": "\(name)", "version": "1.0.0", "category": "finance",
              "pages": [\(names.map { "\"\($0)\"" }.joined(separator: ", "))],
              "permissions": [{"scope": "network", "reason": "Load the data"}], "domains": ["api.bench.example"]}
             """.utf8)

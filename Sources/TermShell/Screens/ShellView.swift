@@ -256,7 +256,7 @@ enum DiagnosticsPanel {
         line(Strings.text(.qaLaunchable, language), info.launchableUntil ?? "-")
         y += 1
         if y < canvas.height - 2 {
-            canvas.text(Strings.text(.qaInstalled, language), x: 2, y: y, role: .heading)
+            canvas.text(Strings.text(.qaInstalled, language) + " (\(info.installed.count))", x: 2, y: y, role: .heading)
             y += 1
         }
         for package in info.installed where y < canvas.height - 2 {
