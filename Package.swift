@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
 
         /// Connects the screens to the sync agent (sessions per signed-in user).
-        .target(name: "TermShellRuntime", dependencies: ["TermShell", "ShellAgent", "Catalog"]),
+        .target(name: "TermShellRuntime", dependencies: ["TermShell", "ShellAgent", "Catalog", "MiniKit"]),
 
         // MARK: The only two targets that touch C libraries
 
@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "termshell",
             dependencies: [
-                "TermShell", "TermShellCurses", "TermShellRuntime", "CatalogCurl", "ShellAgent", "Catalog",
+                "TermShell", "TermShellCurses", "TermShellRuntime", "CatalogCurl", "ShellAgent", "Catalog", "MiniKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

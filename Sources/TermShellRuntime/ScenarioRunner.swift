@@ -80,12 +80,7 @@ public struct ScenarioRunner {
 
     private mutating func apply(_ action: ShellAction) {
         for effect in ShellReducer.reduce(&state, action) {
-            switch effect {
-            case .signedIn(let user): try? session?.start(user)
-            case .signedOut: session?.stop()
-            case .revoke, .clearCache: session?.perform(effect)
-            case .quit: break
-            }
+            session?.carryOut(effect, screen: (state.width, state.height))
         }
     }
 }

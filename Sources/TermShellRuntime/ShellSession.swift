@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import MiniKit
 import ShellAgent
 import TermShell
 
@@ -14,11 +15,15 @@ public final class ShellSession: @unchecked Sendable {
         public var serverKeys: [VerificationKey]
         public var dataDirectory: URL
         public var shellId: String
+        /// Replies for mini-programs' network requests, by `"METHOD URL"` or `"URL"` (the demo has no partner
+        /// servers).
+        public var fixtures: [String: MiniValue]
 
         public init(
             server: String, hostId: String, hostKey: String, serverKeys: [VerificationKey], dataDirectory: URL,
-            shellId: String
+            shellId: String, fixtures: [String: MiniValue] = [:]
         ) {
+            self.fixtures = fixtures
             self.server = server
             self.hostId = hostId
             self.hostKey = hostKey
@@ -40,6 +45,9 @@ public final class ShellSession: @unchecked Sendable {
     /// The agent of the signed-in user, for launches.
     public private(set) var agent: SyncAgent?
     private var currentUser: String?
+    private var currentDemoUser: DemoBank.User?
+    private var container: ContainerHost?
+    private let loader = ProgramLoader()
     /// Raised by every start and stop: news from an agent of an earlier sign-in are dropped.
     private var generation = 0
 
@@ -65,9 +73,11 @@ public final class ShellSession: @unchecked Sendable {
                 server: configuration.server, hostId: configuration.hostId, hostKey: configuration.hostKey,
                 userId: user.id, properties: user.properties, shellId: configuration.shellId,
                 trustedKeys: configuration.serverKeys),
-            transport: transport, store: store)
+            transport: transport, store: store,
+            recall: { [weak self] app, _ in await self?.recalled(app) })
         self.agent = agent
         currentUser = user.id
+        currentDemoUser = user
         lock.withLock { status = .syncing }
         post(.settings(settings(for: user.id)))
         post(.catalog(services(for: user.id), .syncing))
@@ -87,6 +97,7 @@ public final class ShellSession: @unchecked Sendable {
 
     /// Stops the current agent.
     public func stop() {
+        close()
         let running = lock.withLock {
             defer { tasks.removeAll() }
             return tasks
@@ -133,6 +144,103 @@ public final class ShellSession: @unchecked Sendable {
         }
         post(.diagnostics(diagnostics(for: user)))
         post(.settings(settings(for: user)))
+    }
+
+    /// Carries out an effect of the reducer; `screen` is the terminal's size (the container's page is two
+    /// rows shorter: the navigation bar and the key hints). Returns a problem to report, if any.
+    @discardableResult
+    public func carryOut(_ effect: ShellEffect, screen: (width: Int, height: Int)) -> String? {
+        switch effect {
+        case .signedIn(let user):
+            do {
+                try start(user)
+            } catch {
+                return "\(error)"
+            }
+        case .signedOut: stop()
+        case .revoke, .clearCache: perform(effect)
+        case .open(let appId): open(appId, width: screen.width, height: max(1, screen.height - 2))
+        case .input(let input): self.input(input)
+        case .answer(let confirmed, let pin): answer(confirmed: confirmed, pin: pin)
+        case .close: close()
+        case .quit: break
+        }
+        return nil
+    }
+
+    /// Opens a mini-program for the signed-in user, in a container of this size (the page area).
+    public func open(_ appId: String, width: Int, height: Int) {
+        guard let agent, let user = currentDemoUser else {
+            post(.toast("Not connected to a catalog server"))
+            return
+        }
+        Task {
+            var decision = await agent.launch(appId)
+            // Still checking the service list (the first sync after sign-in): wait for it, briefly.
+            for _ in 0..<50 {
+                guard case .failure(.notSynced) = decision else { break }
+                try? await Task.sleep(for: .milliseconds(100))
+                decision = await agent.launch(appId)
+            }
+            // Listed but not downloaded yet: download, verify and install it now (a cold launch).
+            if case .failure(.notInstalled) = decision, await agent.installNow(appId) {
+                decision = await agent.launch(appId)
+            }
+            switch decision {
+            case .failure(let refusal):
+                self.post(.toast(refusal.message))
+            case .success(let ticket):
+                switch self.loader.program(for: ticket) {
+                case .failure(let refusal): self.post(.toast(refusal.message))
+                case .success(let program):
+                    let host = ContainerHost(
+                        program: program, entry: ticket.entry, user: user, store: self.store,
+                        fixtures: self.configuration.fixtures, width: width, height: height
+                    ) { [weak self] action in self?.post(action) }
+                    await self.replaceContainer(with: host)
+                    await host.run()
+                }
+            }
+        }
+    }
+
+    /// A key for the running mini-program.
+    public func input(_ input: ContainerInput) {
+        lock.withLock { container }?.press(input)
+    }
+
+    /// The user answered the running mini-program's dialog.
+    public func answer(confirmed: Bool, pin: String?) {
+        lock.withLock { container }?.answer(confirmed: confirmed, pin: pin)
+    }
+
+    /// Closes the running mini-program.
+    public func close() {
+        guard
+            let host = lock.withLock({ () -> ContainerHost? in
+                defer { container = nil }
+                return container
+            })
+        else { return }
+        Task { await host.close() }
+        post(.containerClosed)
+        // What the mini-program changed (consents, storage) shows in settings.
+        if let user = currentUser { post(.settings(settings(for: user))) }
+    }
+
+    private func replaceContainer(with host: ContainerHost) async {
+        let previous = lock.withLock { () -> ContainerHost? in
+            defer { container = host }
+            return container
+        }
+        await previous?.close()
+    }
+
+    /// A recall: the running instance of that mini-program closes before its files are deleted.
+    private func recalled(_ appId: String) async {
+        loader.forget(appId: appId)
+        guard let host = lock.withLock({ container }), host.appId == appId else { return }
+        close()
     }
 
     /// Carries out what the settings screen asks for.

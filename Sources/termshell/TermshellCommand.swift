@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import CatalogCurl
 import Foundation
+import MiniKit
 import ShellAgent
 import TermShell
 import TermShellCurses
@@ -95,6 +96,12 @@ struct TermshellCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The screen size for --script.", valueName: "WxH"))
     var size: String = "100x30"
+
+    @Option(
+        help: ArgumentHelp(
+            "Replies for mini-programs' network requests: a *.fixtures.json file or a folder of them (the demo has no partner servers).",
+            valueName: "PATH"))
+    var fixtures: String = "sample-apps"
 
     func validate() throws {
         if let lang, UILanguage(argument: lang) == nil { throw ValidationError("--lang: en or zh, not '\(lang)'") }
@@ -232,7 +239,8 @@ struct TermshellCommand: AsyncParsableCommand {
                         server: server, hostId: host,
                         hostKey: hostKey ?? environment["TERMSHELL_HOST_KEY"] ?? "",
                         serverKeys: try serverKey.map { [try VerificationKey(base64: $0)] } ?? [],
-                        dataDirectory: directory, shellId: try Self.shellId(in: directory)),
+                        dataDirectory: directory, shellId: try Self.shellId(in: directory),
+                        fixtures: try Self.loadFixtures(fixtures)),
                     transport: CurlTransport())
             } catch {
                 FileHandle.standardError.write(Data("termshell: error: \(error)\n".utf8))
@@ -262,19 +270,31 @@ struct TermshellCommand: AsyncParsableCommand {
             terminal, state: ShellState(language: language, bank: demo, width: size.width, height: size.height),
             news: { session?.drain() ?? [] }
         ) { effect in
-            switch effect {
-            case .signedIn(let user):
-                do {
-                    try session?.start(user)
-                } catch {
-                    problem = "\(error)"
-                }
-            case .signedOut: session?.stop()
-            case .revoke, .clearCache: session?.perform(effect)
-            case .quit: break
-            }
+            if let trouble = session?.carryOut(effect, screen: terminal.size) { problem = trouble }
         }
         if let problem { FileHandle.standardError.write(Data("termshell: \(problem)\n".utf8)) }
+    }
+
+    /// Replies from a fixtures file, or every `*.fixtures.json` of a folder (none when the path is missing).
+    static func loadFixtures(_ path: String) throws -> [String: MiniValue] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return [:] }
+        let files =
+            isFolder.boolValue
+            ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".fixtures.json") }
+                .sorted()
+                .map { URL(fileURLWithPath: path).appendingPathComponent($0) }
+            : [URL(fileURLWithPath: path)]
+        var replies: [String: MiniValue] = [:]
+        for file in files.prefix(100) {
+            let data = try Data(contentsOf: file)
+            guard data.count <= 1 << 20, case .object(let members) = try MiniValue.parse(data) else {
+                throw ValidationError(
+                    "\(file.path): a JSON object of at most 1 MiB mapping \"METHOD URL\" to a reply body")
+            }
+            replies.merge(members) { first, _ in first }
+        }
+        return replies
     }
 
     static var defaultDataDirectory: URL {

@@ -492,6 +492,16 @@ public final class ShellStore: Sendable {
         public var description: String { "\(appId) was taken down: its data is not kept" }
     }
 
+    /// A mini-program's stored keys and values for a user.
+    public func storageEntries(user: String, app: String) throws -> [(key: String, value: String)] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT key, value FROM storage WHERE user_id = ? AND app_id = ? ORDER BY key"),
+                arguments: [user, app]
+            ).map { ($0["key"], $0["value"]) }
+        }
+    }
+
     /// A user's consent decisions, by mini-program and scope.
     public func consents(user: String) throws -> [(app: String, scope: String, granted: Bool)] {
         try queue.read { db in

@@ -27,6 +27,21 @@ public enum ShellReducer {
         case .diagnostics(let diagnostics):
             state.diagnostics = diagnostics
             return []
+        case .container(let container):
+            state.container = container
+            state.screen = .container
+            return []
+        case .containerClosed:
+            state.container = nil
+            if state.screen == .container { state.screen = .services }
+            return []
+        case .toast(let message):
+            state.toast = message
+            return []
+        case .dialog(let appId, let dialog):
+            guard state.container?.appId == appId else { return [.answer(confirmed: false, pin: nil)] }
+            state.container?.dialog = dialog
+            return []
         case .settings(let settings):
             state.settings = settings
             state.settingsSelection = min(state.settingsSelection, state.settingsItems.count - 1)
@@ -46,12 +61,16 @@ public enum ShellReducer {
                 state.notices.removeFirst()
                 return []
             }
+            if state.toast != nil {
+                state.toast = nil
+                return []
+            }
             if state.showingHelp {
                 // Any key closes the keys overlay.
                 state.showingHelp = false
                 return []
             }
-            if key == .character("?") && state.typedUser == nil && !state.searching {
+            if key == .character("?") && state.typedUser == nil && !state.searching && state.screen != .container {
                 state.showingHelp = true
                 return []
             }
@@ -60,6 +79,7 @@ public enum ShellReducer {
             case .home: return home(&state, key)
             case .services: return services(&state, key)
             case .settings: return settings(&state, key)
+            case .container: return container(&state, key)
             }
         }
     }
@@ -128,6 +148,11 @@ public enum ShellReducer {
         case .character("/"):
             state.searching = true
             state.serviceSelection = 0
+        case .enter:
+            let visible = state.visibleServices
+            if visible.indices.contains(state.serviceSelection) {
+                return [.open(appId: visible[state.serviceSelection].id)]
+            }
         case .escape:
             if state.search.isEmpty {
                 state.screen = .home
@@ -142,6 +167,60 @@ public enum ShellReducer {
         return []
     }
 
+    public static let pinLength = 6
+
+    /// Keys in a running mini-program: the dialog's first, then the page's; ctrl-w closes.
+    private static func container(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {
+        guard var container = state.container else {
+            state.screen = .services
+            return []
+        }
+        if key == .control("w") { return [.close] }
+        if let dialog = container.dialog {
+            switch (dialog, key) {
+            case (.payment(let app, let amount, let payee, let description, var pin), .character(let digit))
+            where digit.isASCII && digit.isNumber && pin.count < pinLength:
+                pin.append(digit)
+                container.dialog = .payment(app: app, amount: amount, payee: payee, description: description, pin: pin)
+            case (.payment(let app, let amount, let payee, let description, var pin), .backspace):
+                if !pin.isEmpty { pin.removeLast() }
+                container.dialog = .payment(app: app, amount: amount, payee: payee, description: description, pin: pin)
+            case (.payment(_, _, _, _, let pin), .enter):
+                guard pin.count == pinLength else { return [] }
+                container.dialog = nil
+                state.container = container
+                return [.answer(confirmed: true, pin: pin)]
+            case (.modal(_, _, _, nil), .escape):
+                return []  // a modal without a cancel button must be confirmed
+            case (_, .enter):
+                container.dialog = nil
+                state.container = container
+                return [.answer(confirmed: true, pin: nil)]
+            case (_, .escape):
+                container.dialog = nil
+                state.container = container
+                return [.answer(confirmed: false, pin: nil)]
+            default:
+                return []
+            }
+            state.container = container
+            return []
+        }
+        let input: ContainerInput?
+        switch key {
+        case .tab, .down: input = .focusNext
+        case .backTab, .up: input = .focusPrevious
+        case .enter: input = .activate
+        case .left: input = .left
+        case .right: input = .right
+        case .backspace: input = .backspace
+        case .escape: input = .back
+        case .character(let character): input = .character(character)
+        default: input = nil
+        }
+        return input.map { [.input($0)] } ?? []
+    }
+
     private static func signOut(_ state: inout ShellState) -> [ShellEffect] {
         state.user = nil
         state.services = []
@@ -150,7 +229,9 @@ public enum ShellReducer {
         state.diagnostics = nil
         state.settings = ShellState.Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
         state.screen = .login
-        return [.signedOut]
+        let closing: [ShellEffect] = state.container == nil ? [] : [.close]
+        state.container = nil
+        return closing + [.signedOut]
     }
 
     private static func settings(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {

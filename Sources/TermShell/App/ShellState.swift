@@ -1,3 +1,5 @@
+import MiniKit
+
 /// Everything the screens show; changed only by ``ShellReducer``.
 public struct ShellState: Sendable, Hashable {
     public enum Screen: Sendable, Hashable {
@@ -7,6 +9,34 @@ public struct ShellState: Sendable, Hashable {
         case services
         /// Permissions per mini-program, storage, cache, language, switching user.
         case settings
+        /// A running mini-program under the host's navigation bar.
+        case container
+    }
+
+    /// A running mini-program, as the host shows it: its page (drawn by MiniKit) and the host's dialog.
+    public struct Container: Sendable, Hashable {
+        public var appId: String
+        public var title: String
+        public var canGoBack: Bool
+        /// The page below the navigation bar.
+        public var page: CellBuffer
+        public var dialog: Dialog?
+
+        public init(appId: String, title: String, canGoBack: Bool, page: CellBuffer, dialog: Dialog? = nil) {
+            self.appId = appId
+            self.title = title
+            self.canGoBack = canGoBack
+            self.page = page
+            self.dialog = dialog
+        }
+    }
+
+    /// What the host asks the user on a mini-program's behalf.
+    public enum Dialog: Sendable, Hashable {
+        case consent(app: String, scope: String, reason: String)
+        /// `pin` is what has been typed so far (shown as dots).
+        case payment(app: String, amount: String, payee: String, description: String, pin: String)
+        case modal(title: String, content: String, confirm: String, cancel: String?)
     }
 
     /// What the settings screen shows for the signed-in user.
@@ -174,6 +204,11 @@ public struct ShellState: Sendable, Hashable {
         [.language] + settings.permissions.filter(\.granted).map { .revoke($0) } + [.clearCache, .switchUser]
     }
 
+    /// The open mini-program, if any.
+    public var container: Container?
+    /// A short message over any screen (a toast, a refused launch); any key dismisses it.
+    public var toast: String?
+
     /// The QA panel (F2 or ctrl-d) and what it shows.
     public var showingDiagnostics = false
     public var diagnostics: Diagnostics?
@@ -217,6 +252,14 @@ public enum ShellAction: Sendable, Hashable {
     case diagnostics(ShellState.Diagnostics)
     /// Fresh data for the settings screen.
     case settings(ShellState.Settings)
+    /// A mini-program opened, or its page or title changed.
+    case container(ShellState.Container)
+    /// The mini-program closed (itself, the user, or a recall).
+    case containerClosed
+    /// A message to show for a moment.
+    case toast(String)
+    /// The host asks the user something for the running mini-program.
+    case dialog(appId: String, ShellState.Dialog)
 }
 
 /// What the loop does for the reducer, off the state: leave, or start the user's session.
@@ -229,4 +272,15 @@ public enum ShellEffect: Sendable, Hashable {
     case revoke(app: String, scope: String)
     /// Delete the downloaded packages (the agent fetches what the catalog lists again).
     case clearCache
+    /// Open a service from the service centre.
+    case open(appId: String)
+    /// A key for the running mini-program.
+    case input(ContainerInput)
+    /// The user's answer to the dialog: yes or no, and the PIN for a payment.
+    case answer(confirmed: Bool, pin: String?)
+    /// Close the running mini-program.
+    case close
 }
+
+/// A key for a running mini-program, in MiniKit's terms.
+public typealias ContainerInput = RuntimeInput

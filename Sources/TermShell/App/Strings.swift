@@ -8,6 +8,7 @@ public enum Strings {
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
         case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
         case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke
+        case hintsContainer, consentTitle, allow, deny, paymentTitle, pinPrompt, payHints, ok, cancel
     }
 
     /// The notice of a service taken down: title and message.
@@ -133,6 +134,24 @@ public enum Strings {
         case (.denied, .chinese): "已拒绝"
         case (.revoke, .english): "Enter revokes"
         case (.revoke, .chinese): "回车 撤销"
+        case (.hintsContainer, .english): "Tab move · Enter choose · Esc back · ctrl-w close · F2 QA"
+        case (.hintsContainer, .chinese): "Tab 移动 · 回车 选择 · Esc 返回 · ctrl-w 关闭 · F2 测试"
+        case (.consentTitle, .english): "Permission"
+        case (.consentTitle, .chinese): "权限申请"
+        case (.allow, .english): "Enter allow"
+        case (.allow, .chinese): "回车 允许"
+        case (.deny, .english): "Esc deny"
+        case (.deny, .chinese): "Esc 拒绝"
+        case (.paymentTitle, .english): "Confirm payment"
+        case (.paymentTitle, .chinese): "确认付款"
+        case (.pinPrompt, .english): "PIN: "
+        case (.pinPrompt, .chinese): "密码："
+        case (.payHints, .english): "6 digits · Enter pay · Esc cancel"
+        case (.payHints, .chinese): "6 位数字 · 回车 付款 · Esc 取消"
+        case (.ok, .english): "Enter"
+        case (.ok, .chinese): "回车"
+        case (.cancel, .english): "Esc"
+        case (.cancel, .chinese): "Esc"
         case (.noAccounts, .english): "No accounts for this user id (it is not a demo customer)"
         case (.noAccounts, .chinese): "此用户编号没有账户（不是演示客户）"
         }

@@ -14,7 +14,9 @@ public enum ShellView {
         case .home: HomeScreen.draw(state, &canvas)
         case .services: ServicesScreen.draw(state, &canvas)
         case .settings: SettingsScreen.draw(state, &canvas)
+        case .container: ContainerScreen.draw(state, &canvas)
         }
+        if let toast = state.toast { self.toast(toast, &canvas) }
         if state.showingHelp { help(state, &canvas) }
         if state.showingDiagnostics { DiagnosticsPanel.draw(state, &canvas) }
         if let notice = state.notices.first { self.notice(notice, state, &canvas) }
@@ -57,6 +59,15 @@ public enum ShellView {
         canvas.box(x: x, y: y, width: width, height: height, title: title, role: .warning)
         for (index, text) in lines.enumerated() { canvas.text(text, x: x + 2, y: y + 1 + index, limit: width - 4) }
         canvas.text(Strings.text(.dismiss, state.language), x: x + 2, y: y + height - 2, limit: width - 4, role: .muted)
+    }
+
+    private static func toast(_ message: String, _ canvas: inout Canvas) {
+        let width = min(canvas.width - 4, CharacterWidth.of(message) + 4)
+        let x = (canvas.width - width) / 2
+        let y = canvas.height - 4
+        canvas.clear(x: x, y: y, width: width, height: 3)
+        canvas.box(x: x, y: y, width: width, height: 3, role: .accent)
+        canvas.text(message, x: x + 2, y: y + 1, limit: width - 4)
     }
 
     /// The right side of the title bar: where the service list stands.
@@ -330,5 +341,51 @@ enum SettingsScreen {
             note: "\(state.settings.packages) · \(state.settings.packageBytes / 1024) KB")
         item(count - 1, Strings.text(.settingsSwitchUser, language))
         canvas.bar(Strings.text(.hintsSettings, language), y: canvas.height - 1, role: .muted)
+    }
+}
+
+/// A running mini-program: the host's navigation bar (back, title, capsule), MiniKit's page, the host's dialogs.
+enum ContainerScreen {
+    static func draw(_ state: ShellState, _ canvas: inout Canvas) {
+        guard let container = state.container else { return }
+        let language = state.language
+        canvas.bar((container.canGoBack ? "‹ " : "  ") + container.title, right: "··· ✕", y: 0, role: .title)
+        canvas.buffer.blit(container.page, x: 0, y: 1)
+        canvas.bar(Strings.text(.hintsContainer, language), y: canvas.height - 1, role: .muted)
+        guard let dialog = container.dialog else { return }
+        let width = min(canvas.width - 4, 56)
+        var lines: [(String, CellRole)] = []
+        let title: String
+        switch dialog {
+        case .consent(let app, let scope, let reason):
+            title = Strings.text(.consentTitle, language)
+            lines = [
+                ("\(app) · \(scope)", .heading), (reason, .normal), ("", .normal),
+                (Strings.text(.allow, language) + " · " + Strings.text(.deny, language), .muted),
+            ]
+        case .payment(let app, let amount, let payee, let description, let pin):
+            title = Strings.text(.paymentTitle, language)
+            lines = [
+                ("\(amount) → \(payee)", .heading), ("\(description) · \(app)", .normal), ("", .normal),
+                (
+                    Strings.text(.pinPrompt, language) + String(repeating: "●", count: pin.count)
+                        + String(repeating: "○", count: ShellReducer.pinLength - pin.count), .input
+                ),
+                (Strings.text(.payHints, language), .muted),
+            ]
+        case .modal(let modalTitle, let content, let confirm, let cancel):
+            title = modalTitle
+            var keys = Strings.text(.ok, language) + " " + confirm
+            if let cancel { keys += " · " + Strings.text(.cancel, language) + " " + cancel }
+            lines = [(content, .normal), ("", .normal), (keys, .muted)]
+        }
+        let height = lines.count + 2
+        let x = (canvas.width - width) / 2
+        let y = max(1, (canvas.height - height) / 2)
+        canvas.clear(x: x, y: y, width: width, height: height)
+        canvas.box(x: x, y: y, width: width, height: height, title: title, role: .accent)
+        for (index, line) in lines.enumerated() {
+            canvas.text(line.0, x: x + 2, y: y + 1 + index, limit: width - 4, role: line.1)
+        }
     }
 }

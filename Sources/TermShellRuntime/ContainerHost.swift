@@ -1,0 +1,220 @@
+import Catalog
+import Foundation
+import MiniKit
+import ShellAgent
+import TermShell
+
+/// Runs one mini-program for the screens: MiniKit's runtime driven through a host bridge whose consent,
+/// payment and modal questions become dialogs on screen and wait for the user's answer.
+actor ContainerHost {
+    let appId: String
+    private var runtime: MiniProgramRuntime
+    private let bridge: ShellBridge
+    private let post: @Sendable (ShellAction) -> Void
+    private var closed = false
+    /// Keys in the order they were pressed, handled one at a time.
+    private nonisolated let keys: AsyncStream<RuntimeInput>.Continuation
+    private let queue: AsyncStream<RuntimeInput>
+
+    init(
+        program: MiniKit.MiniProgram, entry: CatalogEntry, user: DemoBank.User, store: ShellStore,
+        fixtures: [String: MiniValue],
+        width: Int, height: Int, post: @escaping @Sendable (ShellAction) -> Void
+    ) {
+        appId = entry.appId
+        self.post = post
+        let consents = ((try? store.consents(user: user.id)) ?? []).filter { $0.app == entry.appId }
+        var remembered: [HostAPI.Scope: Bool] = [:]
+        for consent in consents {
+            if let scope = HostAPI.Scope(rawValue: consent.scope) { remembered[scope] = consent.granted }
+        }
+        let policy = SandboxPolicy(
+            grantedScopes: Set(entry.grantedScopes.compactMap(HostAPI.Scope.init(rawValue:))),
+            grantedDomains: Set(entry.grantedDomains), consents: remembered,
+            openId: OpaqueUserID.derive(
+                userId: user.id, appId: entry.appId, secret: Data("termshell-demo".utf8)))
+        runtime = MiniProgramRuntime(
+            program: program, policy: policy, storage: ShellStorage(store: store, user: user.id, app: entry.appId),
+            width: width, height: max(1, height))
+        bridge = ShellBridge(
+            appId: entry.appId, appName: entry.name, user: user, store: store, fixtures: fixtures, post: post)
+        (queue, keys) = AsyncStream.makeStream(of: RuntimeInput.self, bufferingPolicy: .bufferingOldest(256))
+    }
+
+    /// Queues a key; keys are handled in order after the current step (and its dialog) is done.
+    nonisolated func press(_ input: RuntimeInput) { keys.yield(input) }
+
+    /// Opens the entry page, then handles queued keys until closed.
+    func run() async {
+        await step { runtime in runtime.start() }
+        for await input in queue {
+            guard !closed else { break }
+            await step { runtime in runtime.handle(input) }
+        }
+    }
+
+    /// One step of the runtime and the host's answers to it, on a copy written back at the end (the actor
+    /// is re-entered while a dialog waits).
+    private func step(_ body: (inout MiniProgramRuntime) -> [RuntimeEffect]) async {
+        guard !closed else { return }
+        var copy = runtime
+        let effects = body(&copy)
+        show(copy)
+        await BridgeDriver.drain(effects, runtime: &copy, bridge: bridge)
+        runtime = copy
+        show(copy)
+    }
+
+    /// The user answered the dialog.
+    nonisolated func answer(confirmed: Bool, pin: String?) { bridge.answer(confirmed: confirmed, pin: pin) }
+
+    /// Stops drawing (closed by the user or a recall); a dialog waiting for an answer is declined.
+    func close() {
+        closed = true
+        keys.finish()
+        bridge.answer(confirmed: false, pin: nil)
+    }
+
+    private func show(_ runtime: MiniProgramRuntime) {
+        guard !closed else { return }
+        if bridge.wasClosed {
+            closed = true
+            post(.containerClosed)
+            return
+        }
+        let title = runtime.currentPage?.title(appName: runtime.program.manifest.name) ?? runtime.program.manifest.name
+        post(
+            .container(
+                ShellState.Container(
+                    appId: appId, title: title, canGoBack: runtime.stack.count > 1, page: runtime.screen())))
+    }
+}
+
+/// The host side of the bridge: dialogs through the screens, storage and consents in the shell's store,
+/// network replies from the demo's fixtures (the partners' own servers are not part of this system).
+final class ShellBridge: HostBridge, @unchecked Sendable {
+    private let appId: String
+    private let appName: String
+    private let user: DemoBank.User
+    private let store: ShellStore
+    private let fixtures: [String: MiniValue]
+    private let post: @Sendable (ShellAction) -> Void
+    private let lock = NSLock()
+    private var waiting: CheckedContinuation<(Bool, String?), Never>?
+    private var closedByApp = false
+
+    init(
+        appId: String, appName: String, user: DemoBank.User, store: ShellStore, fixtures: [String: MiniValue],
+        post: @escaping @Sendable (ShellAction) -> Void
+    ) {
+        self.appId = appId
+        self.appName = appName
+        self.user = user
+        self.store = store
+        self.fixtures = fixtures
+        self.post = post
+    }
+
+    var wasClosed: Bool { lock.withLock { closedByApp } }
+
+    /// Shows a dialog and waits for the user.
+    private func ask(_ dialog: ShellState.Dialog) async -> (Bool, String?) {
+        await withCheckedContinuation { continuation in
+            let previous = lock.withLock { () -> CheckedContinuation<(Bool, String?), Never>? in
+                defer { waiting = continuation }
+                return waiting
+            }
+            previous?.resume(returning: (false, nil))
+            post(.dialog(appId: appId, dialog))
+        }
+    }
+
+    func answer(confirmed: Bool, pin: String?) {
+        let continuation = lock.withLock { () -> CheckedContinuation<(Bool, String?), Never>? in
+            defer { waiting = nil }
+            return waiting
+        }
+        continuation?.resume(returning: (confirmed, pin))
+    }
+
+    func consent(to scope: HostAPI.Scope, reason: String, app: Manifest) async -> Bool {
+        let (granted, _) = await ask(.consent(app: appName, scope: scope.rawValue, reason: reason))
+        try? store.setConsent(user: user.id, app: appId, scope: scope.rawValue, granted: granted)
+        return granted
+    }
+
+    func confirmPayment(_ request: PaymentRequest, app: Manifest) async -> Result<MiniValue, BridgeError> {
+        let amount = "\(request.currency) " + String(format: "%.2f", request.amount)
+        let (confirmed, pin) = await ask(
+            .payment(app: appName, amount: amount, payee: request.payee, description: request.description, pin: ""))
+        guard confirmed, let pin, pin.count == ShellReducer.pinLength else {
+            return .failure(BridgeError(code: "cancelled", message: "the customer cancelled the payment"))
+        }
+        // The demo bank accepts any six digits; the mini-program never sees them.
+        return .success(["transactionId": .string("T" + String(UInt32.random(in: 100_000...999_999)))])
+    }
+
+    func send(_ request: NetworkRequest) async -> Result<MiniValue, BridgeError> {
+        guard let body = fixtures["\(request.method) \(request.url)"] ?? fixtures[request.url] else {
+            return .failure(
+                BridgeError(code: "network", message: "no reply from \(request.host) in this demo (no fixture)"))
+        }
+        return .success(["status": 200, "body": body])
+    }
+
+    func hostData(_ api: HostAPI, app: Manifest) async -> Result<MiniValue, BridgeError> {
+        switch api {
+        case .userProfile: return .success(["nickname": .string(user.name), "avatar": ""])
+        case .userPhone: return .success(["phone": "13800001002"])
+        case .locationGet:
+            return .success([
+                "latitude": 31.2304, "longitude": 121.4737, "city": .string(user.properties["region"] ?? ""),
+            ])
+        default: return .failure(BridgeError(code: "failed", message: "\(api.rawValue) is not host data"))
+        }
+    }
+
+    func showToast(_ message: String) async { post(.toast(message)) }
+
+    func showModal(title: String, content: String, confirmText: String, cancelText: String?) async -> Bool {
+        await ask(.modal(title: title, content: content, confirm: confirmText, cancel: cancelText)).0
+    }
+
+    func audit(_ record: AuditRecord) async {}
+
+    func report(code: String, message: String) async { post(.toast("\(appName): \(message)")) }
+
+    func close() async { lock.withLock { closedByApp = true } }
+}
+
+/// A mini-program's key–value storage in the shell's store, per user.
+final class ShellStorage: MiniStorage, @unchecked Sendable {
+    private let store: ShellStore
+    private let user: String
+    private let app: String
+
+    init(store: ShellStore, user: String, app: String) {
+        self.store = store
+        self.user = user
+        self.app = app
+    }
+
+    func value(for key: String) -> MiniValue? {
+        guard let text = try? store.storageValue(user: user, app: app, key: key) else { return nil }
+        return try? MiniValue.parse(Data(text.utf8))
+    }
+
+    func setValue(_ value: MiniValue?, for key: String) {
+        try? store.setStorageValue(value?.serialized(), user: user, app: app, key: key)
+    }
+
+    func removeAll() {
+        for (key, _) in (try? store.storageEntries(user: user, app: app)) ?? [] {
+            try? store.setStorageValue(nil, user: user, app: app, key: key)
+        }
+    }
+
+    func usedBytes() -> Int {
+        ((try? store.storageUse(user: user)) ?? []).first { $0.app == app }?.bytes ?? 0
+    }
+}
