@@ -1,0 +1,97 @@
+import MiniKit
+import SnapshotSupport
+import TermShell
+import Testing
+
+/// The container: keys go to the page, dialogs take them first, ctrl-w closes; the screens as text.
+struct ContainerScreenTests {
+    static func page(_ width: Int, _ height: Int) -> CellBuffer {
+        var page = CellBuffer(width: width, height: height)
+        page.write("Car insurance by the day", x: 0, y: 0, role: .heading)
+        page.write("Plate number: [沪A12345  ]", x: 0, y: 2, role: .input)
+        page.write("[ Get quotes ]", x: 0, y: 4, role: .button, focused: true)
+        return page
+    }
+
+    static func open(_ language: UILanguage, _ width: Int = 80, _ height: Int = 24, dialog: ShellState.Dialog? = nil)
+        -> ShellState
+    {
+        var state = ServicesScreenTests.signedIn(language, width, height)
+        _ = ShellScreenTests.press(&state, .enter)
+        #expect(ShellScreenTests.press(&state, .down, .enter) == [.open(appId: "com.carins.quote")])
+        _ = ShellReducer.reduce(
+            &state,
+            .container(
+                ShellState.Container(
+                    appId: "com.carins.quote", title: "On-demand car insurance", canGoBack: true,
+                    page: Self.page(width, height - 2))))
+        if let dialog { _ = ShellReducer.reduce(&state, .dialog(appId: "com.carins.quote", dialog)) }
+        return state
+    }
+
+    @Test("keys become the page's inputs; ctrl-w closes; q and ? are text for the page")
+    func keys() {
+        var state = Self.open(.english)
+        #expect(state.screen == .container)
+        #expect(
+            ShellScreenTests.press(&state, .tab, .up, .enter, .escape, .character("q"), .character("?"))
+                == [
+                    .input(.focusNext), .input(.focusPrevious), .input(.activate), .input(.back),
+                    .input(.character("q")), .input(.character("?")),
+                ])
+        #expect(!state.showingHelp)
+        #expect(ShellScreenTests.press(&state, .control("w")) == [.close])
+        _ = ShellReducer.reduce(&state, .containerClosed)
+        #expect(state.screen == .services && state.container == nil)
+    }
+
+    @Test("a payment dialog takes six digits, then Enter pays; Esc cancels; consent: Enter allows, Esc denies")
+    func dialogs() {
+        var state = Self.open(
+            .english,
+            dialog: .payment(
+                app: "On-demand car insurance", amount: "CNY 44.40", payee: "CarIns Ltd.", description: "Third party",
+                pin: ""))
+        #expect(ShellScreenTests.press(&state, .enter).isEmpty, "no PIN yet")
+        #expect(ShellScreenTests.press(&state, .character("1"), .character("x"), .character("2")).isEmpty)
+        guard case .payment(_, _, _, _, let typed)? = state.container?.dialog else {
+            Issue.record("the payment dialog is open")
+            return
+        }
+        #expect(typed == "12", "letters are not digits")
+        _ = ShellScreenTests.press(&state, .backspace, .character("9"), .character("9"), .character("9"))
+        _ = ShellScreenTests.press(&state, .character("9"), .character("9"), .character("9"), .character("9"))
+        #expect(ShellScreenTests.press(&state, .enter) == [.answer(confirmed: true, pin: "199999")])
+        #expect(state.container?.dialog == nil)
+
+        var consent = Self.open(.english, dialog: .consent(app: "EastSec", scope: "phoneNumber", reason: "Fill in"))
+        #expect(ShellScreenTests.press(&consent, .escape) == [.answer(confirmed: false, pin: nil)])
+        var modal = Self.open(.english, dialog: .modal(title: "Sure?", content: "Discard", confirm: "OK", cancel: nil))
+        #expect(ShellScreenTests.press(&modal, .escape).isEmpty, "a modal without cancel must be confirmed")
+        #expect(ShellScreenTests.press(&modal, .enter) == [.answer(confirmed: true, pin: nil)])
+        var other = Self.open(.english)
+        #expect(
+            ShellReducer.reduce(
+                &other, .dialog(appId: "com.other", .modal(title: "", content: "", confirm: "", cancel: nil)))
+                == [.answer(confirmed: false, pin: nil)], "a dialog for another app is declined")
+    }
+
+    @Test("the container and its dialogs as text", arguments: [UILanguage.english, .chinese])
+    func snapshots(language: UILanguage) {
+        assertSnapshot(ShellView.render(Self.open(language)).text, named: "container-\(language.rawValue)-80x24")
+        let paying = Self.open(
+            language,
+            dialog: .payment(
+                app: "On-demand car insurance", amount: "CNY 44.40", payee: "CarIns Ltd.",
+                description: "Third party + theft", pin: "123"))
+        assertSnapshot(ShellView.render(paying).text, named: "container-payment-\(language.rawValue)-80x24")
+        let asking = Self.open(
+            language,
+            dialog: .consent(
+                app: "EastSec account opening", scope: "phoneNumber", reason: "Fill in your verified mobile number"))
+        assertSnapshot(ShellView.render(asking).text, named: "container-consent-\(language.rawValue)-80x24")
+        var toasted = Self.open(language)
+        _ = ShellReducer.reduce(&toasted, .toast("Type your number instead"))
+        assertSnapshot(ShellView.render(toasted).text, named: "container-toast-\(language.rawValue)-80x24")
+    }
+}
