@@ -8,6 +8,7 @@ import TermShell
 /// payment and modal questions become dialogs on screen and wait for the user's answer.
 actor ContainerHost {
     let appId: String
+    private let about: [String]
     private var runtime: MiniProgramRuntime
     private let bridge: ShellBridge
     private let post: @Sendable (ShellAction) -> Void
@@ -22,6 +23,11 @@ actor ContainerHost {
         width: Int, height: Int, post: @escaping @Sendable (ShellAction) -> Void
     ) {
         appId = entry.appId
+        about = [
+            "\(entry.name) \(entry.version)", "sha256 \(entry.package.sha256.prefix(12))",
+            "scopes: \(entry.grantedScopes.isEmpty ? "-" : entry.grantedScopes.joined(separator: ", "))",
+            "domains: \(entry.grantedDomains.isEmpty ? "-" : entry.grantedDomains.joined(separator: ", "))",
+        ]
         self.post = post
         let consents = ((try? store.consents(user: user.id)) ?? []).filter { $0.app == entry.appId }
         var remembered: [HostAPI.Scope: Bool] = [:]
@@ -86,7 +92,8 @@ actor ContainerHost {
         post(
             .container(
                 ShellState.Container(
-                    appId: appId, title: title, canGoBack: runtime.stack.count > 1, page: runtime.screen())))
+                    appId: appId, title: title, canGoBack: runtime.stack.count > 1, page: runtime.screen(),
+                    about: about)))
     }
 }
 

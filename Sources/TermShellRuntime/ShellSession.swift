@@ -163,6 +163,11 @@ public final class ShellSession: @unchecked Sendable {
         case .input(let input): self.input(input)
         case .answer(let confirmed, let pin): answer(confirmed: confirmed, pin: pin)
         case .close: close()
+        case .reload:
+            if let appId = lock.withLock({ container?.appId }) {
+                close()
+                open(appId, width: screen.width, height: max(1, screen.height - 2))
+            }
         case .quit: break
         }
         return nil

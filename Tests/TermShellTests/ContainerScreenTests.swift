@@ -76,22 +76,52 @@ struct ContainerScreenTests {
                 == [.answer(confirmed: false, pin: nil)], "a dialog for another app is declined")
     }
 
-    @Test("the container and its dialogs as text", arguments: [UILanguage.english, .chinese])
-    func snapshots(language: UILanguage) {
-        assertSnapshot(ShellView.render(Self.open(language)).text, named: "container-\(language.rawValue)-80x24")
-        let paying = Self.open(
-            language,
+    @Test("the capsule: F3 opens more, about shows the package, permissions go to settings and back, reload, close")
+    func capsule() {
+        var state = Self.open(.english)
+        _ = ShellReducer.reduce(
+            &state,
+            .container(
+                ShellState.Container(
+                    appId: "com.carins.quote", title: "On-demand car insurance", canGoBack: false,
+                    page: Self.page(80, 22), about: ["On-demand car insurance 2.1.0", "sha256 53b4cc37c964"])))
+        _ = ShellScreenTests.press(&state, .function(3))
+        #expect(state.container?.menu == 0)
+        #expect(ShellView.render(state).text.contains("About this service"))
+        _ = ShellScreenTests.press(&state, .enter)
+        #expect(state.toast?.contains("sha256 53b4cc37c964") == true)
+        _ = ShellScreenTests.press(&state, .character(" "), .function(3), .down, .enter)
+        #expect(state.screen == .settings)
+        _ = ShellScreenTests.press(&state, .escape)
+        #expect(state.screen == .container, "back to the running mini-program")
+        #expect(ShellScreenTests.press(&state, .function(3), .down, .down, .enter) == [.reload])
+        #expect(ShellScreenTests.press(&state, .function(3), .up, .enter) == [.close])
+        _ = ShellScreenTests.press(&state, .function(3), .escape)
+        #expect(state.container?.menu == nil)
+    }
+
+    @Test(
+        "the container and its dialogs as text", arguments: [(80, 24), (120, 40)], [UILanguage.english, .chinese])
+    func snapshots(size: (Int, Int), language: UILanguage) {
+        let suffix = "\(language.rawValue)-\(size.0)x\(size.1)"
+        func open(dialog: ShellState.Dialog? = nil) -> ShellState {
+            Self.open(language, size.0, size.1, dialog: dialog)
+        }
+        assertSnapshot(ShellView.render(open()).text, named: "container-\(suffix)")
+        var menu = open()
+        _ = ShellScreenTests.press(&menu, .function(3))
+        assertSnapshot(ShellView.render(menu).text, named: "container-menu-\(suffix)")
+        let paying = open(
             dialog: .payment(
                 app: "On-demand car insurance", amount: "CNY 44.40", payee: "CarIns Ltd.",
                 description: "Third party + theft", pin: "123"))
-        assertSnapshot(ShellView.render(paying).text, named: "container-payment-\(language.rawValue)-80x24")
-        let asking = Self.open(
-            language,
+        assertSnapshot(ShellView.render(paying).text, named: "container-payment-\(suffix)")
+        let asking = open(
             dialog: .consent(
                 app: "EastSec account opening", scope: "phoneNumber", reason: "Fill in your verified mobile number"))
-        assertSnapshot(ShellView.render(asking).text, named: "container-consent-\(language.rawValue)-80x24")
-        var toasted = Self.open(language)
+        assertSnapshot(ShellView.render(asking).text, named: "container-consent-\(suffix)")
+        var toasted = open()
         _ = ShellReducer.reduce(&toasted, .toast("Type your number instead"))
-        assertSnapshot(ShellView.render(toasted).text, named: "container-toast-\(language.rawValue)-80x24")
+        assertSnapshot(ShellView.render(toasted).text, named: "container-toast-\(suffix)")
     }
 }

@@ -45,8 +45,10 @@ struct SettingsScreenTests {
         #expect(ShellScreenTests.press(&state, .escape).isEmpty && state.screen == .home)
     }
 
-    @Test("settings as text", arguments: [UILanguage.english, .chinese])
-    func snapshot(language: UILanguage) {
-        assertSnapshot(ShellView.render(Self.open(language)).text, named: "settings-\(language.rawValue)-80x24")
+    @Test("settings as text", arguments: [(80, 24), (120, 40)], [UILanguage.english, .chinese])
+    func snapshot(size: (Int, Int), language: UILanguage) {
+        assertSnapshot(
+            ShellView.render(Self.open(language, size.0, size.1)).text,
+            named: "settings-\(language.rawValue)-\(size.0)x\(size.1)")
     }
 }

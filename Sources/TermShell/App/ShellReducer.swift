@@ -27,9 +27,11 @@ public enum ShellReducer {
         case .diagnostics(let diagnostics):
             state.diagnostics = diagnostics
             return []
-        case .container(let container):
+        case .container(var container):
+            // The host redraws the page; the menu and an open "about" are the screens' own.
+            container.menu = state.container?.appId == container.appId ? state.container?.menu : nil
             state.container = container
-            state.screen = .container
+            if state.screen != .settings { state.screen = .container }
             return []
         case .containerClosed:
             state.container = nil
@@ -176,6 +178,39 @@ public enum ShellReducer {
             return []
         }
         if key == .control("w") { return [.close] }
+        if let row = container.menu {
+            let items = ShellState.Container.MenuItem.allCases
+            switch key {
+            case .up, .backTab: container.menu = (row + items.count - 1) % items.count
+            case .down, .tab: container.menu = (row + 1) % items.count
+            case .escape, .function(3):
+                container.menu = nil
+            case .enter:
+                container.menu = nil
+                state.container = container
+                switch items[row] {
+                case .about:
+                    state.toast = container.about.joined(separator: " · ")
+                case .permissions:
+                    state.screen = .settings
+                    state.settingsSelection = 0
+                case .reload:
+                    return [.reload]
+                case .close:
+                    return [.close]
+                }
+                return []
+            default:
+                break
+            }
+            state.container = container
+            return []
+        }
+        if key == .function(3) && container.dialog == nil {
+            container.menu = 0
+            state.container = container
+            return []
+        }
         if let dialog = container.dialog {
             switch (dialog, key) {
             case (.payment(let app, let amount, let payee, let description, var pin), .character(let digit))
@@ -239,7 +274,7 @@ public enum ShellReducer {
         switch key {
         case .up, .backTab: state.settingsSelection = (state.settingsSelection + items.count - 1) % items.count
         case .down, .tab: state.settingsSelection = (state.settingsSelection + 1) % items.count
-        case .escape: state.screen = .home
+        case .escape: state.screen = state.container == nil ? .home : .container
         case .character("q"), .control("c"): return [.quit]
         case .enter:
             switch items[min(state.settingsSelection, items.count - 1)] {

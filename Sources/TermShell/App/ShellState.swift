@@ -21,13 +21,27 @@ public struct ShellState: Sendable, Hashable {
         /// The page below the navigation bar.
         public var page: CellBuffer
         public var dialog: Dialog?
+        /// What the capsule's "about" shows: name, version, package hash, granted scopes and domains.
+        public var about: [String]
+        /// The capsule's menu (F3), open with this row highlighted.
+        public var menu: Int?
 
-        public init(appId: String, title: String, canGoBack: Bool, page: CellBuffer, dialog: Dialog? = nil) {
+        public init(
+            appId: String, title: String, canGoBack: Bool, page: CellBuffer, dialog: Dialog? = nil,
+            about: [String] = [], menu: Int? = nil
+        ) {
             self.appId = appId
             self.title = title
             self.canGoBack = canGoBack
             self.page = page
             self.dialog = dialog
+            self.about = about
+            self.menu = menu
+        }
+
+        /// The capsule's menu rows.
+        public enum MenuItem: CaseIterable, Sendable {
+            case about, permissions, reload, close
         }
     }
 
@@ -280,6 +294,8 @@ public enum ShellEffect: Sendable, Hashable {
     case answer(confirmed: Bool, pin: String?)
     /// Close the running mini-program.
     case close
+    /// Start the running mini-program again from its entry page.
+    case reload
 }
 
 /// A key for a running mini-program, in MiniKit's terms.

@@ -352,6 +352,24 @@ enum ContainerScreen {
         canvas.bar((container.canGoBack ? "‹ " : "  ") + container.title, right: "··· ✕", y: 0, role: .title)
         canvas.buffer.blit(container.page, x: 0, y: 1)
         canvas.bar(Strings.text(.hintsContainer, language), y: canvas.height - 1, role: .muted)
+        if let row = container.menu {
+            let labels: [String] = ShellState.Container.MenuItem.allCases.map { item in
+                switch item {
+                case .about: Strings.text(.menuAbout, language)
+                case .permissions: Strings.text(.menuPermissions, language)
+                case .reload: Strings.text(.menuReload, language)
+                case .close: Strings.text(.menuClose, language)
+                }
+            }
+            let width = min(canvas.width - 2, 26)
+            let x = canvas.width - width - 1
+            canvas.clear(x: x, y: 1, width: width, height: labels.count + 2)
+            canvas.box(x: x, y: 1, width: width, height: labels.count + 2, role: .accent)
+            for (index, label) in labels.enumerated() {
+                canvas.buffer.fill(" ", x: x + 1, y: 2 + index, count: width - 2, focused: index == row)
+                canvas.text(" " + label, x: x + 1, y: 2 + index, limit: width - 2, focused: index == row)
+            }
+        }
         guard let dialog = container.dialog else { return }
         let width = min(canvas.width - 4, 56)
         var lines: [(String, CellRole)] = []
