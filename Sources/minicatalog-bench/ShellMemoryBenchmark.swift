@@ -42,61 +42,13 @@ enum ShellMemoryBenchmark {
             process.standardError = FileHandle.nullDevice
             try process.run()
             process.waitUntilExit()
+            // The largest resident set of any child so far: this is the only child the benchmark starts.
             var usage = rusage()
             getrusage(RUSAGE_CHILDREN.rawValue, &usage)
             let megabytes = Double(usage.ru_maxrss) / 1024
             let installed = try FileManager.default.contentsOfDirectory(
                 atPath: folder.appendingPathComponent("shell/packages").path
             ).filter { !$0.hasPrefix(".") }.count
-            print("\ntermshell memory: skipped (build termshell in the same configuration first)")
-            return
-        }
-        try await TestServer.run(seed: TestServer.demoSeed) { server in
-            for index in 0..<50 {
-                let id = "com.bench.memory\(index)"
-                let package = try MiniKitBenchmarks.syntheticPackage(pages: 3, id: id).pack()
-                try await LaunchBenchmark.publish(package, server, app: id)
-            }
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memory-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let scenario = folder.appendingPathComponent("memory.scenario")
-            try Data(
-                """
-                key enter
-                wait Current account
-                key enter
-                wait Bench within 60s
-                key f2
-                wait Installed packages (52) within 60s
-                """.utf8
-            ).write(to: scenario)
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = [
-                "--script", scenario.path, "--size", "120x40", "--lang", "en", "--bank", "seeds/bank.json", "--server",
-                server.base.absoluteString, "--host", "mbank", "--host-key", server.hostKey("mbank")!, "--server-key",
-                server.publicKey.base64, "--data", folder.appendingPathComponent("shell").path,
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            var usage = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-            let megabytes = Double(usage.ru_maxrss) / 1024
-            let installed = try FileManager.default.contentsOfDirectory(
-                atPath: folder.appendingPathComponent("shell/packages").path
-            ).filter { !$0.hasPrefix(".") }.count
-            // The same binary doing nothing but printing its help, for the floor.
-            let idle = Process()
-            idle.executableURL = binary
-            idle.arguments = ["--help"]
-            idle.standardOutput = FileHandle.nullDevice
-            try idle.run()
-            idle.waitUntilExit()
-            var floor = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &floor)
             print(
                 "\ntermshell memory: the real binary, signed in, \(installed) installed mini-programs, service centre and QA panel"
             )
