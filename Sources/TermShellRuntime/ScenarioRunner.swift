@@ -56,16 +56,23 @@ public struct ScenarioRunner {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", command]
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
+            // Output into a file, not a pipe: a command may leave a background process behind (a restarted
+            // server) that holds inherited descriptors, and a pipe would then never reach its end.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "scenario-\(UUID().uuidString).txt")
+            FileManager.default.createFile(atPath: file.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: file) }
             do {
+                let handle = try FileHandle(forWritingTo: file)
+                defer { try? handle.close() }
+                process.standardOutput = handle
+                process.standardError = handle
                 try process.run()
+                process.waitUntilExit()
             } catch {
                 return "cannot run: \(error)"
             }
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
             transcript.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
             if process.terminationStatus != 0 { return "the command exited \(process.terminationStatus)" }
         case .snapshot:

@@ -42,6 +42,12 @@ struct Serve: AsyncParsableCommand {
             valueName: "FILE"))
     var seed: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How long a signed catalog is valid, in seconds (10 to 86400; QA shortens it to test expiry).",
+            valueName: "SECONDS"))
+    var catalogLifetime: Int = 3600
+
     @Option(help: "How much to log on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -50,6 +56,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     func validate() throws {
+        guard (10...86_400).contains(catalogLifetime) else {
+            throw ValidationError("--catalog-lifetime: 10 to 86400 seconds")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: one of trace, debug, info, notice, warning, error, critical")
         }
@@ -97,13 +106,15 @@ struct Serve: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: directory, listen: try ListenAddress(parsing: listen), reviewStages: stages)
+        configuration.catalogLifetime = TimeInterval(catalogLifetime)
+        let host = configuration.listen.host
         let application = try CatalogApplication.build(
             configuration: configuration, store: store, keyring: keyring, logger: logger
         ) { port in
             let line =
-                "catalogd listening on http://\(ListenAddress(host: configuration.listen.host, port: port)) (key id \(keyring.signingKey.keyID))\n"
+                "catalogd listening on http://\(ListenAddress(host: host, port: port)) (key id \(keyring.signingKey.keyID))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
         try await application.runService()

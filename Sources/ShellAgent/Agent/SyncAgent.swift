@@ -369,8 +369,10 @@ public actor SyncAgent {
                 if let current = currentCatalog() {
                     let life = current.snapshot.expiresAt.timeIntervalSince(current.snapshot.issuedAt)
                     let now = clock.now()
-                    if now.timeIntervalSince(current.fetchedAt) > max(60, life / 4),
-                        now.timeIntervalSince(lastRefreshAttempt) > 60
+                    // A quarter of the catalog's life (however short a QA server makes it), paced by attempts.
+                    let interval = max(2, life / 4)
+                    if now.timeIntervalSince(current.fetchedAt) > interval,
+                        now.timeIntervalSince(lastRefreshAttempt) > min(60, interval)
                     {
                         lastRefreshAttempt = now
                         scheduleRefresh()
