@@ -74,7 +74,6 @@ let package = Package(
             name: "ShellAgent",
             dependencies: [
                 "Catalog", "MiniKit", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
@@ -148,7 +147,7 @@ let package = Package(
         .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
         .testTarget(
             name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit"]),
-.testTarget(
+        .testTarget(
             name: "ShellAgentTests",
             dependencies: [
                 "ShellAgent", "CatalogCurl", "Catalog", "MiniKit", "CatalogServer", "ServerTestSupport",

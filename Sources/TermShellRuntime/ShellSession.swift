@@ -115,9 +115,12 @@ public final class ShellSession: @unchecked Sendable {
     private func observe(_ event: AgentEvent, user: String) {
         var status = lock.withLock { self.status }
         defer { lock.withLock { self.status = status } }
+        // Read once for everything this event refreshes (decoding the stored catalog is not free).
+        let catalog = try? store.catalog(host: configuration.hostId, user: user)
+        let installed = (try? store.installed()) ?? []
         switch event {
         case .synced, .acknowledged:
-            if let catalog = try? store.catalog(host: configuration.hostId, user: user) {
+            if let catalog {
                 status = .current(
                     version: catalog.snapshot.catalogVersion, expires: Self.time(catalog.launchableUntil))
             }
@@ -129,20 +132,17 @@ public final class ShellSession: @unchecked Sendable {
             if let notice = try? store.notices().first(where: { $0.appId == appId && !$0.seen }) {
                 try? store.markNoticeSeen(notice.id)
             }
-            let name =
-                (try? store.catalog(host: configuration.hostId, user: user))?.snapshot.entries.first {
-                    $0.appId == appId
-                }?.name ?? appId
+            let name = catalog?.snapshot.entries.first { $0.appId == appId }?.name ?? appId
             post(.notice(ShellState.Notice(service: name, reason: reason)))
         case .installed, .refused, .connected:
             break
         }
-        post(.catalog(services(for: user), status))
+        post(.catalog(services(catalog, installed: installed), status))
         lock.withLock {
             recent.insert((Self.clock(Date()), event.name, Self.summary(event)), at: 0)
             if recent.count > 12 { recent.removeLast() }
         }
-        post(.diagnostics(diagnostics(for: user)))
+        post(.diagnostics(diagnostics(catalog, installed: installed)))
         post(.settings(settings(for: user)))
     }
 
@@ -279,8 +279,9 @@ public final class ShellSession: @unchecked Sendable {
     }
 
     /// The QA panel's view of the store and the agent.
-    private func diagnostics(for user: String) -> ShellState.Diagnostics {
-        let catalog = try? store.catalog(host: configuration.hostId, user: user)
+    private func diagnostics(_ catalog: ShellStore.StoredCatalog?, installed: [ShellStore.InstalledPackage])
+        -> ShellState.Diagnostics
+    {
         let lastEvent = (try? store.lastEvent(host: configuration.hostId))?.sequence ?? 0
         return ShellState.Diagnostics(
             server: configuration.server, host: configuration.hostId, shellId: configuration.shellId,
@@ -288,9 +289,7 @@ public final class ShellSession: @unchecked Sendable {
             eventSequence: catalog.map { max($0.snapshot.eventSequence, lastEvent) },
             issuedAt: catalog.map { Timestamp.format($0.snapshot.issuedAt) },
             launchableUntil: catalog.map { Timestamp.format($0.launchableUntil) },
-            installed: ((try? store.installed()) ?? []).map {
-                ($0.appId, $0.version.description, String($0.sha256.prefix(12)))
-            },
+            installed: installed.map { ($0.appId, $0.version.description, String($0.sha256.prefix(12))) },
             log: lock.withLock { recent })
     }
 
@@ -317,8 +316,14 @@ public final class ShellSession: @unchecked Sendable {
 
     /// The user's services: the stored catalog's entries, minus tombstones, with what is installed.
     private func services(for user: String) -> [ShellState.Service] {
-        guard let catalog = try? store.catalog(host: configuration.hostId, user: user) else { return [] }
-        let installed = Set(((try? store.installed()) ?? []).map(\.sha256))
+        services(try? store.catalog(host: configuration.hostId, user: user), installed: (try? store.installed()) ?? [])
+    }
+
+    private func services(_ catalog: ShellStore.StoredCatalog?, installed packages: [ShellStore.InstalledPackage])
+        -> [ShellState.Service]
+    {
+        guard let catalog else { return [] }
+        let installed = Set(packages.map(\.sha256))
         let recalled = Set(((try? store.tombstones(host: configuration.hostId)) ?? []).map(\.appId))
         return catalog.snapshot.entries.filter { !recalled.contains($0.appId) }.map { entry in
             ShellState.Service(

@@ -134,7 +134,8 @@ struct ShellStoreGuardTests {
         #expect(try store.saveCatalog(older, envelope: envelope(older), etag: nil, at: Date()) == false)
         #expect(try store.catalog(host: "h", user: "u")?.snapshot.catalogVersion == 11)
 
-        try store.recordTombstone(Tombstone(appId: "com.a", delistedAt: Date(), reason: "x", sequence: 1), host: "h")
+        _ = try store.recall(
+            Tombstone(appId: "com.a", delistedAt: Date(), reason: "x", sequence: 1), host: "h", name: "A", at: Date())
         #expect(throws: ShellStore.Recalled.self) { try store.setStorageValue("1", user: "u", app: "com.a", key: "k") }
         #expect(throws: ShellStore.Recalled.self) {
             try store.setConsent(user: "u", app: "com.a", scope: "payment", granted: true)

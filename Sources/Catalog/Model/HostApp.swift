@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import MiniKit
 
 /// A host app that lists mini-programs: the mobile-banking app, a car head unit, a kiosk.
@@ -48,6 +50,11 @@ public struct PackageReference: Sendable, Hashable, Codable {
     public init(sha256: String, size: Int) {
         self.sha256 = sha256
         self.size = size
+    }
+
+    /// The lowercase hex SHA-256 of package bytes: the name a package is addressed by.
+    public static func digest(of data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// True when `sha256` is 64 lowercase hex digits and the size is positive.

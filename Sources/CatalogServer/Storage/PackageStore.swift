@@ -1,4 +1,4 @@
-import Crypto
+import Catalog
 import Foundation
 
 /// Packages on disk, content-addressed: `DATA/packages/SHA256.zip`, written once, never changed.
@@ -16,9 +16,7 @@ public struct PackageStore: Sendable {
     }
 
     /// Lowercase hex SHA-256 of the bytes.
-    public static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
+    public static func digest(_ data: Data) -> String { PackageReference.digest(of: data) }
 
     /// Stores the bytes under their digest (temporary file, fsync'd, then renamed: never half a package).
     @discardableResult

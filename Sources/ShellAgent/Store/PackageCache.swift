@@ -1,4 +1,4 @@
-import Crypto
+import Catalog
 import Foundation
 
 /// Verified packages on disk: `DIR/packages/SHA256/package.zip`. A package is written into a staging folder,
@@ -13,9 +13,7 @@ public struct PackageCache: Sendable {
     }
 
     /// Lowercase hex SHA-256.
-    public static func digest(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
+    public static func digest(_ data: Data) -> String { PackageReference.digest(of: data) }
 
     /// The package file of an installed hash.
     public func packageFile(_ sha256: String) -> URL {

@@ -282,11 +282,6 @@ public final class ShellStore: Sendable {
         }
     }
 
-    /// Records a tombstone (launching stops) for a mini-program this shell holds nothing of.
-    public func recordTombstone(_ tombstone: Tombstone, host: String) throws {
-        try queue.write { db in try Self.insertTombstone(tombstone, host: host, db) }
-    }
-
     /// Records a recall in one transaction: the tombstone (launching stops here), the app's packages leave the
     /// installed list, every user's storage and consents for it are deleted, a notice for users, and a purge
     /// to acknowledge. Returns the package hashes whose folders the caller deletes next, or nil when the shell
