@@ -10,6 +10,8 @@ public struct ScenarioRunner {
     /// Environment for `run` steps (the server's URL and an operations token, say).
     public var environment: [String: String]
     private(set) public var transcript: [String] = []
+    /// A `run` step's command that takes longer is stopped, with its process group, and the step fails.
+    public static let commandTimeLimit = 120
 
     public init(state: ShellState, session: ShellSession?, environment: [String: String] = [:]) {
         self.state = state
@@ -52,29 +54,18 @@ public struct ScenarioRunner {
         case .absent(let text):
             if screen.contains(text) { return "the screen still shows '\(text)'" }
         case .run(let command):
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = ["-c", command]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            // Output into a file, not a pipe: a command may leave a background process behind (a restarted
-            // server) that holds inherited descriptors, and a pipe would then never reach its end.
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "scenario-\(UUID().uuidString).txt")
-            FileManager.default.createFile(atPath: file.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: file) }
+            let outcome: ScenarioCommand.Outcome
             do {
-                let handle = try FileHandle(forWritingTo: file)
-                defer { try? handle.close() }
-                process.standardOutput = handle
-                process.standardError = handle
-                try process.run()
-                process.waitUntilExit()
+                outcome = try ScenarioCommand(
+                    command: command, environment: environment, timeLimit: .seconds(Self.commandTimeLimit)
+                ).run()
             } catch {
-                return "cannot run: \(error)"
+                return "\(error)"
             }
-            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-            transcript.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            if process.terminationStatus != 0 { return "the command exited \(process.terminationStatus)" }
+            transcript.append(outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            if outcome.timedOut { return "the command ran past \(Self.commandTimeLimit) s and was stopped" }
+            guard let status = outcome.status else { return "the command was killed by a signal" }
+            if status != 0 { return "the command exited \(status)" }
         case .snapshot:
             transcript.append(screen)
         }

@@ -40,6 +40,9 @@ public final class ShellSession: @unchecked Sendable {
     private var pending: [ShellAction] = []
     private var tasks: [Task<Void, Never>] = []
     private var status: ShellState.SyncStatus = .syncing
+    /// Names of the services this session has listed: a recall's notice names the service even when the
+    /// catalog that no longer lists it arrived first.
+    private var names: [String: String] = [:]
     /// The agent's latest events, newest first, for the QA panel.
     private var recent: [(at: String, kind: String, detail: String)] = []
     /// The agent of the signed-in user, for launches.
@@ -125,17 +128,29 @@ public final class ShellSession: @unchecked Sendable {
                     version: catalog.snapshot.catalogVersion, expires: Self.time(catalog.launchableUntil))
             }
         case .disconnected(let reason):
-            if case .current = status {} else { status = .disconnected(reason: reason) }
+            // Expired stays expired; otherwise say so, with how long the services it holds still open.
+            if status != .expired {
+                status = .disconnected(reason: reason, expires: catalog.map { Self.time($0.launchableUntil) })
+            }
+        case .connected:
+            if let catalog {
+                status = .current(
+                    version: catalog.snapshot.catalogVersion, expires: Self.time(catalog.launchableUntil))
+            }
         case .expired:
             status = .expired
         case .purged(let appId, let reason, _):
             if let notice = try? store.notices().first(where: { $0.appId == appId && !$0.seen }) {
                 try? store.markNoticeSeen(notice.id)
             }
-            let name = catalog?.snapshot.entries.first { $0.appId == appId }?.name ?? appId
+            let name =
+                catalog?.snapshot.entries.first { $0.appId == appId }?.name ?? lock.withLock { names[appId] } ?? appId
             post(.notice(ShellState.Notice(service: name, reason: reason)))
-        case .installed, .refused, .connected:
+        case .installed, .refused:
             break
+        }
+        if let catalog {
+            lock.withLock { for entry in catalog.snapshot.entries { names[entry.appId] = entry.name } }
         }
         post(.catalog(services(catalog, installed: installed), status))
         lock.withLock {

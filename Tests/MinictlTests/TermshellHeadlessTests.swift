@@ -11,11 +11,15 @@ struct TermshellHeadlessTests {
         var hostKey: String
         var opsToken: String
         var publicKey: String
+        /// The server's data folder.
+        var data: URL
     }
 
-    static func platform(_ folder: TemporaryDirectory) throws -> Platform {
+    /// A seeded catalogd on a free loopback port, with the named host's key.
+    static func platform(_ folder: TemporaryDirectory, host: String = "mbank", extra: [String] = []) throws -> Platform {
         let data = folder.url.appendingPathComponent("server")
-        let (server, url, text) = try PlatformCommandTests.serve(data, ["--seed", CrashRecoveryTests.seeds.path])
+        let (server, url, text) = try PlatformCommandTests.serve(
+            data, ["--seed", CrashRecoveryTests.seeds.path] + extra)
         func value(after prefix: String) -> String {
             text.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
                 .map(String.init) ?? ""
@@ -23,9 +27,9 @@ struct TermshellHeadlessTests {
         let key = try CommandRunner.run("catalogd", ["key", "show", "--data", data.path, "--json"])
         let publicKey = try JSONCursor(try JSONValue.parse(Data(key.stdout.utf8))).require("publicKey").string()
         return Platform(
-            server: server, url: url, hostKey: value(after: "host key mbank:"),
+            server: server, url: url, hostKey: value(after: "host key \(host):"),
             opsToken: value(after: "account ops-wang"),
-            publicKey: publicKey)
+            publicKey: publicKey, data: data)
     }
 
     static func lines(_ text: String) -> [JSONCursor] {

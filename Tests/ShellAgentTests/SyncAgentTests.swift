@@ -21,13 +21,14 @@ struct SyncAgentTests {
         _ server: TestServer, user: String, data: URL, host: String = "mbank", properties: [String: String] = [:],
         keys: [VerificationKey]? = nil, transport: (any CatalogTransport)? = nil,
         clock: any CatalogClock = SystemClock(),
+        reconnectDelay: (first: Duration, limit: Duration) = (.milliseconds(50), .milliseconds(200)),
         recall: @escaping @Sendable (String, String) async -> Void = { _, _ in }
     ) throws -> SyncAgent {
         try SyncAgent(
             configuration: AgentConfiguration(
                 server: server.base.absoluteString, hostId: host, hostKey: server.hostKey(host) ?? "", userId: user,
                 properties: properties, shellId: "shell-\(user)", trustedKeys: keys ?? [server.publicKey],
-                reconnectDelay: (.milliseconds(50), .milliseconds(200)), refreshJitter: .milliseconds(50)),
+                reconnectDelay: reconnectDelay, refreshJitter: .milliseconds(50)),
             transport: transport ?? Self.transport, store: try ShellStore(directory: data), clock: clock, recall: recall
         )
     }
@@ -318,6 +319,35 @@ struct SyncAgentTests {
             #expect(await agent.launch("com.carins.quote") == .failure(.expired(since: catalog.snapshot.expiresAt)))
         }
     }
+
+    @Test("offline, the expiry is reported when the launch window closes, not at the next reconnection attempt")
+    func expiryOnTime() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let data = Self.folder()
+            defer { try? FileManager.default.removeItem(at: data) }
+            #expect(await try Self.agent(server, user: "u-1", data: data).sync())
+            let catalog = try #require(try ShellStore(directory: data).catalog(host: "mbank", user: "u-1"))
+            // Real time, shifted so that the window closes a second from now.
+            let clock = ShiftedClock(offset: catalog.launchableUntil.timeIntervalSinceNow - 1)
+            let offline = Interceptor(base: Self.transport) { _, _ in nil }
+            let agent = try Self.agent(
+                server, user: "u-1", data: data, transport: offline, clock: clock,
+                reconnectDelay: (.seconds(120), .seconds(120)))
+            let runner = Task { await agent.run() }
+            defer { runner.cancel() }
+            // The next attempt is at least a minute away; the report must not wait for it.
+            let seen = try await Self.waitFor(agent, timeout: .seconds(20)) {
+                if case .expired = $0 { true } else { false }
+            }
+            #expect(seen.contains { if case .expired = $0 { true } else { false } })
+        }
+    }
+}
+
+/// The system clock moved by a fixed offset: time passes, but the test decides where it stands.
+struct ShiftedClock: CatalogClock {
+    let offset: TimeInterval
+    func now() -> Date { Date().addingTimeInterval(offset) }
 }
 
 /// Passes requests to a real transport and lets a test rewrite the answers (nil: as if unreachable).

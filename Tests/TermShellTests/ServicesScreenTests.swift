@@ -73,6 +73,10 @@ struct ServicesScreenTests {
         _ = ShellScreenTests.press(&state, .enter, .down)
         assertSnapshot(ShellView.render(state).text, named: "services-\(suffix)")
         _ = ShellReducer.reduce(
+            &state, .catalog(Self.services, .disconnected(reason: "connection refused", expires: "10:45")))
+        assertSnapshot(ShellView.render(state).text, named: "services-disconnected-\(suffix)")
+        _ = ShellReducer.reduce(&state, .catalog(Self.services, .current(version: 12, expires: "10:45")))
+        _ = ShellReducer.reduce(
             &state,
             .notice(
                 ShellState.Notice(service: "Harbour Funds", reason: "Audit")))

@@ -117,8 +117,7 @@ public actor SyncAgent {
             guard !Task.isCancelled else { break }
             checkExpiry()
             // Jitter keeps a thousand shells from reconnecting in the same instant after a server restart.
-            let jittered = delay * Double.random(in: 0.5...1.0)
-            try? await Task.sleep(for: jittered)
+            await pause(delay * Double.random(in: 0.5...1.0))
             delay = min(delay * 2, configuration.reconnectDelay.limit)
         }
         refresh?.cancel()
@@ -371,6 +370,8 @@ public actor SyncAgent {
                     let now = clock.now()
                     // A quarter of the catalog's life (however short a QA server makes it), paced by attempts.
                     let interval = max(2, life / 4)
+                    // A stream can outlive the catalog when refreshes keep failing: report it on time.
+                    if now > current.launchableUntil { checkExpiry() }
                     if now.timeIntervalSince(current.fetchedAt) > interval,
                         now.timeIntervalSince(lastRefreshAttempt) > min(60, interval)
                     {
@@ -441,6 +442,7 @@ public actor SyncAgent {
         guard !Task.isCancelled else { return }
         await sync()
         await acknowledge()
+        checkExpiry()
     }
 
     // MARK: Acknowledgements
@@ -486,6 +488,22 @@ public actor SyncAgent {
     }
 
     // MARK: Expiry and reporting
+
+    /// Waits between reconnection attempts, waking when the catalog's launch window closes so the expiry is
+    /// reported on time rather than at the next attempt (which may be half a minute away).
+    private func pause(_ duration: Duration) async {
+        var remaining = duration
+        while remaining > .zero, !Task.isCancelled {
+            var nap = remaining
+            if !expiredReported, let until = currentCatalog()?.launchableUntil {
+                let left = until.timeIntervalSince(clock.now())
+                if left >= 0 { nap = min(nap, .milliseconds(Int64(left * 1000) + 20)) }
+            }
+            try? await Task.sleep(for: nap)
+            remaining -= nap
+            checkExpiry()
+        }
+    }
 
     private func checkExpiry() {
         guard !expiredReported,

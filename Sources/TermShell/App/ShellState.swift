@@ -125,8 +125,8 @@ public struct ShellState: Sendable, Hashable {
         case syncing
         /// A verified catalog of this version; `expires` is when launching stops without a refresh.
         case current(version: UInt64, expires: String)
-        /// The server cannot be reached; the catalog still holds until it expires.
-        case disconnected(reason: String)
+        /// The server cannot be reached; the catalog (when there is one) still holds until `expires`.
+        case disconnected(reason: String, expires: String?)
         /// Expired and not refreshed: launching is refused.
         case expired
     }

@@ -4,7 +4,7 @@ public enum Strings {
         case appName, signIn, chooseUser, typeUser, typeUserPrompt, home, accounts, recent, signOut, quit
         case hintsLogin, hintsTyping, hintsHome, help, helpTitle, tooSmall, noTransactions, noAccounts
         case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
-        case offline, syncing, noServices, noMatches, current, disconnected, expired, dismiss
+        case offline, syncing, noServices, noMatches, current, disconnected, validUntil, expired, dismiss
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
         case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
         case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke
@@ -71,6 +71,7 @@ public enum Strings {
         case .noMatches: (english, chinese) = ("Nothing matches the search", "没有匹配的服务")
         case .current: (english, chinese) = ("service list", "服务列表")
         case .disconnected: (english, chinese) = ("not connected", "未连接")
+        case .validUntil: (english, chinese) = ("service list valid until", "服务列表有效至")
         case .expired: (english, chinese) = ("the service list expired: connect to continue", "服务列表已过期：请连接网络后继续")
         case .dismiss: (english, chinese) = ("any key to continue", "按任意键继续")
         case .qaTitle: (english, chinese) = ("QA panel", "测试面板")

@@ -78,7 +78,11 @@ public enum ShellView {
         case .syncing: return (Strings.text(.syncing, language), .title)
         case .current(let version, let expires):
             return ("\(Strings.text(.current, language)) v\(version) · \(expires)", .title)
-        case .disconnected: return (Strings.text(.disconnected, language), .title)
+        case .disconnected(_, let expires?):
+            return (
+                "\(Strings.text(.disconnected, language)) · \(Strings.text(.validUntil, language)) \(expires)", .warning
+            )
+        case .disconnected: return (Strings.text(.disconnected, language), .warning)
         case .expired: return (Strings.text(.expired, language), .title)
         }
     }
