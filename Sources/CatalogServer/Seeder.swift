@@ -30,9 +30,22 @@ public struct Seeder: Sendable {
 
     /// Reads and applies a seed file; errors name the file and the JSON path.
     public func load(_ file: URL) async throws -> Report {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder) else {
+            throw SeedError("\(file.path): no such file (the demo seed is seeds/demo.json)")
+        }
+        if isFolder.boolValue {
+            throw SeedError("\(file.path) is a folder: give the seed file in it (the demo seed is seeds/demo.json)")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw SeedError("\(file.path): cannot read it (\(error.localizedDescription))")
+        }
         let document: JSONValue
         do {
-            document = try JSONValue.parse(try Data(contentsOf: file))
+            document = try JSONValue.parse(data)
         } catch {
             throw SeedError("\(file.path): \(error)")
         }

@@ -47,7 +47,7 @@ struct SeederTests {
         #expect(try await store.hostState("mbank").catalogVersion == catalogVersion)
     }
 
-    @Test("a broken seed file is refused with its path")
+    @Test("a broken seed file, a folder or a missing file is refused with its path and what to give")
     func broken() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -60,6 +60,16 @@ struct SeederTests {
             try await seeder.load(file)
         } throws: { error in
             "\(error)".contains("$.accounts[0].role: unknown role")
+        }
+        await #expect {
+            try await seeder.load(directory)
+        } throws: { error in
+            "\(error)".contains("is a folder: give the seed file in it (the demo seed is seeds/demo.json)")
+        }
+        await #expect {
+            try await seeder.load(directory.appendingPathComponent("missing.json"))
+        } throws: { error in
+            "\(error)".contains("missing.json: no such file")
         }
     }
 }
