@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev tmux pkg-config curl
 
-.PHONY: all deps build test bench demo tour format lint clean
+.PHONY: all deps build release test bench demo tour format lint clean
 
 all: build
 
@@ -28,10 +28,18 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## bench: release-build the benchmarks and print their numbers
+## release: the three programs as shipped (Swift runtime and Foundation linked in: see docs/PERFORMANCE.md)
+RELEASE := $(SWIFT) build -c release --static-swift-stdlib
+release: deps
+	$(RELEASE) --product catalogd
+	$(RELEASE) --product minictl
+	$(RELEASE) --product termshell
+
+## bench: release-build the benchmarks (and termshell, whose memory they measure) and print their numbers
 bench: deps
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || echo "wrk is missing: the server benchmarks will be skipped"
-	$(SWIFT) build -c release --product minicatalog-bench
+	$(RELEASE) --product termshell
+	$(RELEASE) --product minicatalog-bench
 	./.build/release/minicatalog-bench
 
 ## demo: the super-app against the demo platform (on a terminal), or the printed tour (without one)

@@ -114,6 +114,17 @@ let package = Package(
             dependencies: [
                 "TermShell", "TermShellCurses", "TermShellRuntime", "CatalogCurl", "ShellAgent", "Catalog", "MiniKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // Release: lld with packed relative relocations (still position-independent, a fraction of the pages
+            // to relocate at start) and no symbol table exported to the dynamic linker. With
+            // `--static-swift-stdlib` (make bench, the README) the super-app is about 31 MB resident instead of
+            // 52; measured in docs/PERFORMANCE.md. Debug builds (the tests) link as usual.
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-Xclang-linker", "-fuse-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                        "-Xlinker", "--no-export-dynamic", "-Xlinker", "--icf=safe",
+                    ], .when(platforms: [.linux], configuration: .release))
             ]
         ),
         .executableTarget(

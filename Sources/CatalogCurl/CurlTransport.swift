@@ -335,7 +335,7 @@ final class CurlTransfer: @unchecked Sendable {
         if line.hasPrefix("HTTP/") { headers.removeAll() }  // a new response (after 100 Continue, say)
         guard let colon = line.firstIndex(of: ":") else { return true }
         let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = URLText.trimmed(line[line.index(after: colon)...])
         headers[name] = value
         return true
     }

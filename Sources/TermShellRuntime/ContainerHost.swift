@@ -14,8 +14,14 @@ actor ContainerHost {
     private let post: @Sendable (ShellAction) -> Void
     private var closed = false
     /// Keys in the order they were pressed, handled one at a time.
-    private nonisolated let keys: AsyncStream<RuntimeInput>.Continuation
-    private let queue: AsyncStream<RuntimeInput>
+    /// What the running mini-program is told, in order: keys, and permissions changed in settings.
+    private enum Message {
+        case input(RuntimeInput)
+        case consent(HostAPI.Scope, granted: Bool?)
+    }
+
+    private nonisolated let keys: AsyncStream<Message>.Continuation
+    private let queue: AsyncStream<Message>
 
     init(
         program: MiniKit.MiniProgram, entry: CatalogEntry, user: DemoBank.User, store: ShellStore,
@@ -44,18 +50,27 @@ actor ContainerHost {
             width: width, height: max(1, height))
         bridge = ShellBridge(
             appId: entry.appId, appName: entry.name, user: user, store: store, fixtures: fixtures, post: post)
-        (queue, keys) = AsyncStream.makeStream(of: RuntimeInput.self, bufferingPolicy: .bufferingOldest(256))
+        (queue, keys) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingOldest(256))
     }
 
     /// Queues a key; keys are handled in order after the current step (and its dialog) is done.
-    nonisolated func press(_ input: RuntimeInput) { keys.yield(input) }
+    nonisolated func press(_ input: RuntimeInput) { keys.yield(.input(input)) }
+
+    /// A permission changed in settings while the mini-program runs: it holds from its next call (nil: ask again).
+    nonisolated func consentChanged(scope: String, granted: Bool?) {
+        guard let scope = HostAPI.Scope(rawValue: scope) else { return }
+        keys.yield(.consent(scope, granted: granted))
+    }
 
     /// Opens the entry page, then handles queued keys until closed.
     func run() async {
         await step { runtime in runtime.start() }
-        for await input in queue {
+        for await message in queue {
             guard !closed else { break }
-            await step { runtime in runtime.handle(input) }
+            switch message {
+            case .input(let input): await step { runtime in runtime.handle(input) }
+            case .consent(let scope, let granted): runtime.setConsent(scope, granted: granted)
+            }
         }
     }
 

@@ -173,7 +173,9 @@ public final class ShellSession: @unchecked Sendable {
                 return "\(error)"
             }
         case .signedOut: stop()
-        case .revoke, .clearCache: perform(effect)
+        case .revoke, .resetPermission, .clearCache: perform(effect)
+        case .refreshSettings:
+            if let user = currentUser { post(.settings(settings(for: user))) }
         case .open(let appId): open(appId, width: screen.width, height: max(1, screen.height - 2))
         case .input(let input): self.input(input)
         case .answer(let confirmed, let pin): answer(confirmed: confirmed, pin: pin)
@@ -263,12 +265,21 @@ public final class ShellSession: @unchecked Sendable {
         close()
     }
 
+    private func openContainer(_ appId: String) -> ContainerHost? {
+        lock.withLock { container }.flatMap { $0.appId == appId ? $0 : nil }
+    }
+
     /// Carries out what the settings screen asks for.
     public func perform(_ effect: ShellEffect) {
         guard let user = currentUser else { return }
         switch effect {
         case .revoke(let app, let scope):
             try? store.setConsent(user: user, app: app, scope: scope, granted: false)
+            // An open mini-program loses it at once, not at its next launch.
+            openContainer(app)?.consentChanged(scope: scope, granted: false)
+        case .resetPermission(let app, let scope):
+            try? store.forgetConsent(user: user, app: app, scope: scope)
+            openContainer(app)?.consentChanged(scope: scope, granted: nil)
         case .clearCache:
             let packages = try? PackageCache(dataDirectory: configuration.dataDirectory)
             for sha in (try? store.forgetInstalled()) ?? [] { packages?.remove(sha) }
@@ -323,11 +334,7 @@ public final class ShellSession: @unchecked Sendable {
         }
     }
 
-    private static func clock(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm:ss"
-        return formatter.string(from: date)
-    }
+    private static func clock(_ date: Date) -> String { wallClock(date, seconds: true) }
 
     /// The user's services: the stored catalog's entries, minus tombstones, with what is installed.
     private func services(for user: String) -> [ShellState.Service] {
@@ -347,9 +354,16 @@ public final class ShellSession: @unchecked Sendable {
         }
     }
 
-    private static func time(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "HH:mm"
-        return formatter.string(from: date)
+    private static func time(_ date: Date) -> String { wallClock(date, seconds: false) }
+
+    /// Local time as `HH:mm` or `HH:mm:ss` from the C library. Not `DateFormatter`: it loads ICU's locale data,
+    /// several megabytes of resident memory, to print two or three numbers.
+    static func wallClock(_ date: Date, seconds: Bool) -> String {
+        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&time, &parts)
+        func two(_ number: Int32) -> String { number < 10 ? "0\(number)" : "\(number)" }
+        let minutes = "\(two(parts.tm_hour)):\(two(parts.tm_min))"
+        return seconds ? "\(minutes):\(two(parts.tm_sec))" : minutes
     }
 }

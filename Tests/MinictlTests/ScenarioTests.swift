@@ -171,10 +171,12 @@ struct ScenarioTests {
             run echo started; (sleep 30 </dev/null >/dev/null 2>&1 &); echo left a sleeper behind
             run echo about to fail; exit 3
             """)
-        let result = try Self.play(URL(fileURLWithPath: failing), platform, data: directory.url.appendingPathComponent("a"))
+        let result = try Self.play(
+            URL(fileURLWithPath: failing), platform, data: directory.url.appendingPathComponent("a"))
         #expect(result.status == 1)
         #expect(result.stdout.contains("left a sleeper behind"), "\(result.stdout)")
         #expect(result.stdout.contains("about to fail"))
-        #expect(result.stderr.contains("line 3 (run echo about to fail; exit 3): the command exited 3"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("line 3 (run echo about to fail; exit 3): the command exited 3"), "\(result.stderr)")
     }
 }

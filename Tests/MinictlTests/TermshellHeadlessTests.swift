@@ -16,7 +16,8 @@ struct TermshellHeadlessTests {
     }
 
     /// A seeded catalogd on a free loopback port, with the named host's key.
-    static func platform(_ folder: TemporaryDirectory, host: String = "mbank", extra: [String] = []) throws -> Platform {
+    static func platform(_ folder: TemporaryDirectory, host: String = "mbank", extra: [String] = []) throws -> Platform
+    {
         let data = folder.url.appendingPathComponent("server")
         let (server, url, text) = try PlatformCommandTests.serve(
             data, ["--seed", CrashRecoveryTests.seeds.path] + extra)

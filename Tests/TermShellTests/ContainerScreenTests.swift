@@ -90,7 +90,7 @@ struct ContainerScreenTests {
         #expect(ShellView.render(state).text.contains("About this service"))
         _ = ShellScreenTests.press(&state, .enter)
         #expect(state.toast?.contains("sha256 53b4cc37c964") == true)
-        _ = ShellScreenTests.press(&state, .character(" "), .function(3), .down, .enter)
+        #expect(ShellScreenTests.press(&state, .character(" "), .function(3), .down, .enter) == [.refreshSettings])
         #expect(state.screen == .settings)
         _ = ShellScreenTests.press(&state, .escape)
         #expect(state.screen == .container, "back to the running mini-program")

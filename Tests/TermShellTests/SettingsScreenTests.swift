@@ -19,25 +19,36 @@ struct SettingsScreenTests {
         return state
     }
 
-    @Test("Enter toggles the language, revokes a granted permission, clears the cache, switches user")
+    @Test("Enter toggles the language, revokes a granted permission, forgets a denial, clears the cache, switches user")
     func flow() {
         var state = Self.open(.english)
         #expect(state.screen == .settings)
-        #expect(state.settingsItems.count == 5, "language, two granted permissions, cache, switch user")
+        #expect(state.settingsItems.count == 6, "language, three permissions, cache, switch user")
         _ = ShellScreenTests.press(&state, .enter)
         #expect(state.language == .chinese)
         #expect(
             ShellScreenTests.press(&state, .down, .enter) == [.revoke(app: "com.carins.quote", scope: "payment")])
+        #expect(
+            ShellScreenTests.press(&state, .down, .enter) == [
+                .resetPermission(app: "com.carins.quote", scope: "location")
+            ])
         #expect(ShellScreenTests.press(&state, .down, .down, .enter) == [.clearCache])
         #expect(ShellScreenTests.press(&state, .down, .enter) == [.signedOut])
         #expect(state.screen == .login)
+    }
+
+    @Test("opening settings asks for fresh data: a mini-program may have just been granted a permission")
+    func refresh() {
+        var state = ServicesScreenTests.signedIn(.english)
+        #expect(ShellScreenTests.press(&state, .right, .enter) == [.refreshSettings])
+        #expect(state.screen == .settings)
     }
 
     @Test("a permission revoked elsewhere leaves the list and the selection stays inside")
     func shrinking() {
         var state = Self.open(.english)
         _ = ShellScreenTests.press(&state, .up)
-        #expect(state.settingsSelection == 4)
+        #expect(state.settingsSelection == 5)
         var fewer = Self.settings
         fewer.permissions = []
         _ = ShellReducer.reduce(&state, .settings(fewer))

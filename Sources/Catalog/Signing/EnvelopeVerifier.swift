@@ -73,9 +73,9 @@ public struct EnvelopeVerifier: Sendable {
         try verifySignatures(envelope)
         let payload: P
         do {
-            payload = try WireFormat.decoder().decode(P.self, from: envelope.payload)
+            payload = try P(json: JSONCursor(try JSONValue.parse(envelope.payload)))
         } catch {
-            throw .malformedPayload(WireFormat.describe(error))
+            throw .malformedPayload(error.description)
         }
         guard payload.format == WireFormat.version else {
             throw .malformedPayload(

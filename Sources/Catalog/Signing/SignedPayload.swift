@@ -8,6 +8,8 @@ public protocol SignedPayload: Codable, Sendable {
     var format: Int { get }
     /// Host and user binding, version, issue and expiry time.
     var header: PayloadHeader { get }
+    /// Reads the payload from its parsed JSON (see `WireReading.swift`).
+    init(json: JSONCursor) throws(JSONPathError)
 }
 
 /// What binds a payload to a host, a user and a point in time.

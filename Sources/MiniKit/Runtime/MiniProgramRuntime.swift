@@ -320,6 +320,9 @@ public struct MiniProgramRuntime: Sendable {
     /// Forgets a consent answer: the next call asks again.
     public mutating func revokeConsent(_ scope: HostAPI.Scope) { policy.consents[scope] = nil }
 
+    /// The user changed a remembered answer elsewhere (the host's settings): granted, denied, or nil to ask again.
+    public mutating func setConsent(_ scope: HostAPI.Scope, granted: Bool?) { policy.consents[scope] = granted }
+
     // MARK: Running handlers
 
     private func instance(_ id: Int) -> PageInstance? { stack.first { $0.id == id } }

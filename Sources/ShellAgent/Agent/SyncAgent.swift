@@ -192,7 +192,7 @@ public actor SyncAgent {
         }
         let snapshot: CatalogSnapshot
         do {
-            let envelope = try WireFormat.decoder().decode(SignedEnvelope.self, from: reply.body)
+            let envelope = try SignedEnvelope(wire: reply.body)
             snapshot = try EnvelopeVerifier(
                 policy: VerificationPolicy(
                     trustedKeys: trustedKeys, hostId: configuration.hostId, userId: configuration.userId,
@@ -394,7 +394,7 @@ public actor SyncAgent {
         let floor = max(last?.sequence ?? 0, currentCatalog()?.snapshot.eventSequence ?? 0)
         let event: CatalogEvent
         do {
-            let envelope = try WireFormat.decoder().decode(SignedEnvelope.self, from: Data(sse.data.utf8))
+            let envelope = try SignedEnvelope(wire: Data(sse.data.utf8))
             event = try EnvelopeVerifier(
                 policy: VerificationPolicy(
                     trustedKeys: trustedKeys, hostId: host, userId: configuration.userId,
@@ -468,7 +468,7 @@ public actor SyncAgent {
                 Acknowledgement.InstalledPackage(appId: $0.appId, version: $0.version, sha256: $0.sha256)
             }, purged: Array(purged.prefix(1_000)), sentAt: now)
         let sent = Array(purged.prefix(1_000))
-        guard let body = try? WireFormat.encoder().encode(ack) else { return }
+        let body = ack.wireJSON
         do {
             let reply = try await transport.send(
                 HTTPRequest(
@@ -528,10 +528,7 @@ public actor SyncAgent {
         eventSink.yield(event)
     }
 
-    private static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
-            ?? text
-    }
+    private static func encode(_ text: String) -> String { URLText.encode(text) }
 
     private static func detail(_ body: Data) -> String {
         if let json = try? JSONValue.parse(body), let detail = try? JSONCursor(json).require("detail").string() {

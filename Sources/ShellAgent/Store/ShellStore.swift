@@ -162,8 +162,8 @@ public final class ShellStore: Sendable {
         }
         guard let row else { return nil }
         let envelopeData: Data = row["envelope"]
-        let envelope = try WireFormat.decoder().decode(SignedEnvelope.self, from: envelopeData)
-        let snapshot = try WireFormat.decoder().decode(CatalogSnapshot.self, from: envelope.payload)
+        let envelope = try SignedEnvelope(wire: envelopeData)
+        let snapshot = try CatalogSnapshot(json: JSONCursor(try JSONValue.parse(envelope.payload)))
         return StoredCatalog(
             snapshot: snapshot, envelope: envelopeData, etag: row["etag"],
             fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
@@ -228,8 +228,9 @@ public final class ShellStore: Sendable {
         }
         var hashes = Set<String>()
         for data in envelopes {
-            guard let envelope = try? WireFormat.decoder().decode(SignedEnvelope.self, from: data),
-                let snapshot = try? WireFormat.decoder().decode(CatalogSnapshot.self, from: envelope.payload)
+            guard let envelope = try? SignedEnvelope(wire: data),
+                let payload = try? JSONValue.parse(envelope.payload),
+                let snapshot = try? CatalogSnapshot(json: JSONCursor(payload))
             else { continue }
             for entry in snapshot.entries { hashes.insert(entry.package.sha256) }
         }
@@ -445,6 +446,13 @@ public final class ShellStore: Sendable {
             try db.run(
                 "INSERT OR REPLACE INTO consent (user_id, app_id, scope, granted) VALUES (?, ?, ?, ?)",
                 [user, app, scope, granted])
+        }
+    }
+
+    /// Forgets an answer (granted or denied): the mini-program asks again the next time.
+    public func forgetConsent(user: String, app: String, scope: String) throws {
+        try queue.write { db in
+            try db.run("DELETE FROM consent WHERE user_id = ? AND app_id = ? AND scope = ?", [user, app, scope])
         }
     }
 

@@ -194,6 +194,7 @@ public enum ShellReducer {
                 case .permissions:
                     state.screen = .settings
                     state.settingsSelection = 0
+                    return [.refreshSettings]
                 case .reload:
                     return [.reload]
                 case .close:
@@ -279,7 +280,9 @@ public enum ShellReducer {
         case .enter:
             switch items[min(state.settingsSelection, items.count - 1)] {
             case .language: state.language = state.language == .english ? .chinese : .english
-            case .revoke(let permission): return [.revoke(app: permission.app, scope: permission.scope)]
+            case .permission(let permission) where permission.granted:
+                return [.revoke(app: permission.app, scope: permission.scope)]
+            case .permission(let permission): return [.resetPermission(app: permission.app, scope: permission.scope)]
             case .clearCache: return [.clearCache]
             case .switchUser: return signOut(&state)
             }
@@ -311,6 +314,7 @@ public enum ShellReducer {
             case .settings:
                 state.screen = .settings
                 state.settingsSelection = 0
+                return [.refreshSettings]
             case .signOut:
                 return signOut(&state)
             case .quit: return [.quit]

@@ -92,7 +92,8 @@ public struct ShellState: Sendable, Hashable {
     /// A row of the settings screen that Enter acts on.
     public enum SettingsItem: Sendable, Hashable {
         case language
-        case revoke(ShellState.Settings.Permission)
+        /// A permission: Enter revokes it when granted, and forgets a denial (the service asks again).
+        case permission(ShellState.Settings.Permission)
         case clearCache
         case switchUser
     }
@@ -213,9 +214,9 @@ public struct ShellState: Sendable, Hashable {
     /// The settings screen's data (from the session) and highlighted row.
     public var settings = Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
     public var settingsSelection = 0
-    /// The rows Enter acts on, in screen order: language, each granted permission, clear cache, switch user.
+    /// The rows Enter acts on, in screen order: language, each permission, clear cache, switch user.
     public var settingsItems: [SettingsItem] {
-        [.language] + settings.permissions.filter(\.granted).map { .revoke($0) } + [.clearCache, .switchUser]
+        [.language] + settings.permissions.map { .permission($0) } + [.clearCache, .switchUser]
     }
 
     /// The open mini-program, if any.
@@ -284,8 +285,12 @@ public enum ShellEffect: Sendable, Hashable {
     case signedOut
     /// Withdraw a mini-program's permission for the signed-in user.
     case revoke(app: String, scope: String)
+    /// Forget a denial: the mini-program asks again the next time it needs the scope.
+    case resetPermission(app: String, scope: String)
     /// Delete the downloaded packages (the agent fetches what the catalog lists again).
     case clearCache
+    /// Settings opened: read permissions and storage afresh (a mini-program may have changed them).
+    case refreshSettings
     /// Open a service from the service centre.
     case open(appId: String)
     /// A key for the running mini-program.

@@ -7,7 +7,7 @@ public enum Strings {
         case offline, syncing, noServices, noMatches, current, disconnected, validUntil, expired, dismiss
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
         case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
-        case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke
+        case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke, askAgain
         case hintsContainer, consentTitle, allow, deny, paymentTitle, pinPrompt, payHints, ok, cancel
         case menuAbout, menuPermissions, menuReload, menuClose
     }
@@ -98,6 +98,7 @@ public enum Strings {
         case .granted: (english, chinese) = ("granted", "已允许")
         case .denied: (english, chinese) = ("denied", "已拒绝")
         case .revoke: (english, chinese) = ("Enter revokes", "回车 撤销")
+        case .askAgain: (english, chinese) = ("Enter asks again", "回车 重新询问")
         case .hintsContainer:
             (english, chinese) = (
                 "Tab move · Enter choose · Esc back · F3 ··· more · ctrl-w ✕ close · F2 QA",

@@ -314,15 +314,12 @@ enum SettingsScreen {
             y += 1
         }
         for permission in state.settings.permissions where y < canvas.height - 2 {
-            if permission.granted, let index = items.firstIndex(of: .revoke(permission)) {
-                item(
-                    index, "\(permission.app) · \(permission.scope)",
-                    note: Strings.text(.granted, language) + " · " + Strings.text(.revoke, language))
-            } else {
-                canvas.text("  \(permission.app) · \(permission.scope)", x: 2, y: y, limit: width / 2, role: .muted)
-                canvas.rightAligned(Strings.text(.denied, language) + " ", right: 2 + width, y: y, role: .muted)
-                y += 1
-            }
+            guard let index = items.firstIndex(of: .permission(permission)) else { continue }
+            let note =
+                permission.granted
+                ? Strings.text(.granted, language) + " · " + Strings.text(.revoke, language)
+                : Strings.text(.denied, language) + " · " + Strings.text(.askAgain, language)
+            item(index, "\(permission.app) · \(permission.scope)", note: note)
         }
         y += 1
         if y < canvas.height - 3 {

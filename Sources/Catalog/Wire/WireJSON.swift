@@ -1,0 +1,148 @@
+import Foundation
+import MiniKit
+
+// What a shell reads and writes on every sync and event, with the one-pass JSON parser and `JSONValue`, not
+// `JSONDecoder`/`JSONEncoder`: envelopes, catalogs and events cost one parse and no Codable machinery — less
+// time on the recall path and about two megabytes less resident code in the super-app. Errors name their JSON
+// path like the decoder's did (`$.entries[2].version: …`). The server writes payloads with
+// `WireFormat.encoder()`; both produce the same JSON.
+
+extension JSONCursor {
+    /// An RFC 3339 date-time.
+    func wireDate() throws(JSONPathError) -> Date {
+        let text = try string()
+        guard let date = Timestamp.parse(text) else { throw error("'\(text)' is not an RFC 3339 date-time") }
+        return date
+    }
+
+    /// A whole number from 0 to 2^53 (versions, sequences, sizes); strings are refused.
+    func wireCount() throws(JSONPathError) -> UInt64 {
+        guard case .number(let number) = value, number >= 0, number == number.rounded(), number <= 9_007_199_254_740_992
+        else { throw error("expected a whole number of 0 or more, found \(value.jsonKindName)") }
+        return UInt64(number)
+    }
+
+    /// Base64 bytes.
+    func wireData() throws(JSONPathError) -> Data {
+        guard let data = Data(base64Encoded: try string()) else { throw error("not valid base64") }
+        return data
+    }
+
+    func wireVersion() throws(JSONPathError) -> SemanticVersion {
+        let text = try string()
+        guard let version = SemanticVersion(text) else {
+            throw error("'\(text)' is not a semantic version (MAJOR.MINOR.PATCH)")
+        }
+        return version
+    }
+
+    func wireStrings() throws(JSONPathError) -> [String] {
+        var strings: [String] = []
+        for item in try array() { strings.append(try item.string()) }
+        return strings
+    }
+
+    func wireFormat() throws(JSONPathError) -> Int {
+        let format = try require("format")
+        return Int(try format.wireCount())
+    }
+}
+
+extension SignedEnvelope {
+    /// Reads an envelope from its JSON bytes (the body of a sync reply, an event's data, a stored catalog).
+    public init(wire data: Data) throws(JSONPathError) {
+        try self.init(json: JSONCursor(try JSONValue.parse(data)))
+    }
+
+    init(json: JSONCursor) throws(JSONPathError) {
+        var signatures: [Signature] = []
+        for item in try json.require("signatures").array() {
+            signatures.append(
+                Signature(
+                    keyid: KeyID(rawValue: try item.require("keyid").string()), sig: try item.require("sig").wireData())
+            )
+        }
+        self.init(
+            payloadType: try json.require("payloadType").string(), payload: try json.require("payload").wireData(),
+            signatures: signatures)
+    }
+}
+
+extension PackageReference {
+    init(json: JSONCursor) throws(JSONPathError) {
+        let size = try json.require("size")
+        self.init(sha256: try json.require("sha256").string(), size: Int(try size.wireCount()))
+    }
+}
+
+extension CatalogEntry {
+    init(json: JSONCursor) throws(JSONPathError) {
+        self.init(
+            appId: try json.require("appId").string(), name: try json.require("name").string(),
+            category: try json.require("category").string(), version: try json.require("version").wireVersion(),
+            package: try PackageReference(json: try json.require("package")),
+            grantedScopes: try json.require("grantedScopes").wireStrings(),
+            grantedDomains: try json.require("grantedDomains").wireStrings(), gray: try json.require("gray").bool())
+    }
+}
+
+extension Tombstone {
+    init(json: JSONCursor) throws(JSONPathError) {
+        self.init(
+            appId: try json.require("appId").string(), delistedAt: try json.require("delistedAt").wireDate(),
+            reason: try json.require("reason").string(), sequence: try json.require("sequence").wireCount())
+    }
+}
+
+extension CatalogSnapshot {
+    public init(json: JSONCursor) throws(JSONPathError) {
+        var entries: [CatalogEntry] = []
+        for item in try json.require("entries").array() { entries.append(try CatalogEntry(json: item)) }
+        var tombstones: [Tombstone] = []
+        for item in try json.require("tombstones").array() { tombstones.append(try Tombstone(json: item)) }
+        var grace: Int?
+        if let cursor = try json.field("expiryGraceSeconds") { grace = Int(try cursor.wireCount()) }
+        self.init(
+            hostId: try json.require("hostId").string(), userId: try json.require("userId").string(),
+            catalogVersion: try json.require("catalogVersion").wireCount(),
+            eventSequence: try json.require("eventSequence").wireCount(),
+            issuedAt: try json.require("issuedAt").wireDate(), expiresAt: try json.require("expiresAt").wireDate(),
+            entries: entries, tombstones: tombstones, expiryGraceSeconds: grace)
+        format = try json.wireFormat()
+    }
+}
+
+extension CatalogEvent {
+    public init(json: JSONCursor) throws(JSONPathError) {
+        let kindCursor = try json.require("kind")
+        let kindName = try kindCursor.string()
+        guard let kind = Kind(rawValue: kindName) else { throw kindCursor.error("unknown event kind '\(kindName)'") }
+        self.init(
+            hostId: try json.require("hostId").string(), sequence: try json.require("sequence").wireCount(),
+            catalogVersion: try json.require("catalogVersion").wireCount(),
+            issuedAt: try json.require("issuedAt").wireDate(), expiresAt: try json.require("expiresAt").wireDate(),
+            kind: kind, appId: try json.require("appId").string(),
+            version: try json.field("version")?.wireVersion(), reason: try json.field("reason")?.string())
+        format = try json.wireFormat()
+    }
+}
+
+extension Acknowledgement {
+    /// The acknowledgement as compact JSON with sorted keys (what a shell posts).
+    public var wireJSON: Data {
+        let installed: [JSONValue] = installed.map { package in
+            .object([
+                "appId": .string(package.appId), "version": .string(package.version.description),
+                "sha256": .string(package.sha256),
+            ])
+        }
+        var members: [String: JSONValue] = [
+            "format": .number(Double(format)), "hostId": .string(hostId), "shellId": .string(shellId),
+            "catalogVersion": .number(Double(catalogVersion)), "eventSequence": .number(Double(eventSequence)),
+            "installed": .array(installed), "purged": .array(purged.map { .string($0) }),
+            "sentAt": .string(Timestamp.format(sentAt)),
+        ]
+        if let userId { members["userId"] = .string(userId) }
+        return Data(JSONValue.object(members).serialized().utf8)
+    }
+}
