@@ -54,7 +54,7 @@ public struct PackageReference: Sendable, Hashable, Codable {
 
     /// The lowercase hex SHA-256 of package bytes: the name a package is addressed by.
     public static func digest(of data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: data))
     }
 
     /// True when `sha256` is 64 lowercase hex digits and the size is positive.

@@ -11,6 +11,6 @@ public enum OpaqueUserID {
         message.append(0)
         message.append(contentsOf: appId.utf8)
         let code = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return code.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(code.prefix(16))
     }
 }

@@ -97,7 +97,7 @@ public enum MiniValue: Sendable, Hashable {
             case "\n": output += "\\n"
             case "\r": output += "\\r"
             case "\t": output += "\\t"
-            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
+            case _ where scalar.value < 0x20: output += "\\u00" + Hex.lowercase([UInt8(scalar.value)])
             default: output.unicodeScalars.append(scalar)
             }
         }
