@@ -176,7 +176,7 @@ let package = Package(
                 "CatalogCurl", "ShellAgent", "CatalogServer", "Catalog", "ServerTestSupport",
             ]),
         .testTarget(
-            name: "MinictlTests", dependencies: ["Catalog", .product(name: "Crypto", package: "swift-crypto")]),
+            name: "MinictlTests", dependencies: ["Catalog"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Catalog
 import Crypto
 import Foundation
 import MiniKit
@@ -54,15 +55,15 @@ enum MiniKitBenchmarks {
     static func packageLoad() throws {
         let files = syntheticPackage(pages: 75)
         let package = try files.pack()
-        let digest = SHA256.hash(data: package).map { String(format: "%02x", $0) }.joined()
+        let digest = PackageReference.digest(of: package)
         print(
             "\nMiniKit package load: \(package.count / 1024) KB package, \(files.totalSize / 1024) KB unpacked, \(files.files.count) files"
         )
         // Loaded programs are kept until the end, so freeing one is not counted as loading the next.
-        var kept: [MiniProgram] = []
+        var kept: [MiniKit.MiniProgram] = []
         let result = try Measure.latency(iterations: 50) {
             // What a shell does: check the hash, unzip in memory with every limit, parse and check all pages.
-            let actual = SHA256.hash(data: package).map { String(format: "%02x", $0) }.joined()
+            let actual = PackageReference.digest(of: package)
             precondition(actual == digest)
             let loaded = MiniProgram.load(try PackageFiles.unpack(package))
             guard let program = loaded.program else { preconditionFailure("\(loaded.diagnostics)") }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Catalog
-import Crypto
 import Foundation
 import MiniKit
 
@@ -113,7 +112,7 @@ struct Pack: ParsableCommand {
             try? FileManager.default.removeItem(at: temporary)
             throw CommandFailure("cannot write '\(output)': \(error.localizedDescription)")
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = PackageReference.digest(of: data)
         print("sha256: \(digest)")
         print("size:   \(data.count)")
         print("wrote \(output)")

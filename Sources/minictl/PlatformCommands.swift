@@ -22,7 +22,8 @@ struct Login: ParsableCommand {
             at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700])
         let data = try JSONEncoder().encode(["server": server, "token": token])
-        FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600])
+        else { throw CommandFailure("cannot write '\(file.path)': check the folder's permissions") }
         print("logged in to \(server); saved \(file.path)")
     }
 }

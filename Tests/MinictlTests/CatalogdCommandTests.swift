@@ -48,25 +48,11 @@ struct CatalogdCommandTests {
     func accessLog() async throws {
         let folder = try TemporaryDirectory()
         let log = folder.url.appendingPathComponent("stderr.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
-        process.arguments = [
-            "serve", "--data", folder.url.appendingPathComponent("data").path, "--listen", "127.0.0.1:0",
-            "--log-level", "info",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let (process, address, _) = try PlatformCommandTests.serve(
+            folder.url.appendingPathComponent("data"), ["--log-level", "info"],
+            stderr: try FileHandle(forWritingTo: log))
         defer { if process.isRunning { process.terminate() } }
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        let address = text.split(separator: " ").first { $0.hasPrefix("http://") } ?? ""
         var request = URLRequest(url: URL(string: "\(address)/v1/hosts")!)
         request.httpMethod = "POST"
         _ = try await URLSession.shared.data(for: request)

@@ -1,5 +1,4 @@
 import Catalog
-import Crypto
 import Foundation
 import Testing
 
@@ -143,7 +142,7 @@ struct CrashRecoveryTests {
             let (packageStatus, bytes) = try await get("v1/packages/\(sha)")
             #expect(packageStatus == 200)
             #expect(
-                SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == sha,
+                PackageReference.digest(of: bytes) == sha,
                 "the package of \(version) is whole")
         }
         let leftovers = try FileManager.default.contentsOfDirectory(

@@ -8,13 +8,15 @@ struct PlatformCommandTests {
         .deletingLastPathComponent().appendingPathComponent("sample-apps")
 
     /// Starts `catalogd serve` on a free port; returns the process, its URL and the line that announced it.
-    static func serve(_ data: URL, _ extra: [String] = []) throws -> (Process, String, String) {
+    static func serve(_ data: URL, _ extra: [String] = [], stderr: FileHandle = .nullDevice) throws -> (
+        Process, String, String
+    ) {
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
         process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"] + extra
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = stderr
         try process.run()
         var received = Data()
         // Everything up to the line that says where it listens (a seed prints its tokens first).

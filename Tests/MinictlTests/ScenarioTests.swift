@@ -121,8 +121,7 @@ struct ScenarioTests {
         let control = try ServerControl(platform, harness: harness, in: directory)
         defer {
             control.stopRestarted(original: platform.server)
-            platform.server.terminate()
-            platform.server.waitUntilExit()
+            platform.stop()
         }
         let result = try Self.play(
             file, platform, data: directory.url.appendingPathComponent("shell"), host: harness.host,
@@ -135,10 +134,7 @@ struct ScenarioTests {
     func failures() throws {
         let directory = try TemporaryDirectory()
         let platform = try TermshellHeadlessTests.platform(directory)
-        defer {
-            platform.server.terminate()
-            platform.server.waitUntilExit()
-        }
+        defer { platform.stop() }
         let failing = try directory.write(
             "failing.scenario",
             "wait Choose a demo customer\nkey enter\n# the home screen has no such text\nexpect Lottery\n")
@@ -160,10 +156,7 @@ struct ScenarioTests {
     func runSteps() throws {
         let directory = try TemporaryDirectory()
         let platform = try TermshellHeadlessTests.platform(directory)
-        defer {
-            platform.server.terminate()
-            platform.server.waitUntilExit()
-        }
+        defer { platform.stop() }
         let failing = try directory.write(
             "run.scenario",
             """

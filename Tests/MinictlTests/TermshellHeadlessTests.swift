@@ -1,5 +1,4 @@
 import Catalog
-import Crypto
 import Foundation
 import Testing
 
@@ -13,6 +12,12 @@ struct TermshellHeadlessTests {
         var publicKey: String
         /// The server's data folder.
         var data: URL
+
+        /// Stops the server and waits for it.
+        func stop() {
+            server.terminate()
+            server.waitUntilExit()
+        }
     }
 
     /// A seeded catalogd on a free loopback port, with the named host's key.
@@ -41,10 +46,7 @@ struct TermshellHeadlessTests {
     func once() throws {
         let folder = try TemporaryDirectory()
         let platform = try Self.platform(folder)
-        defer {
-            platform.server.terminate()
-            platform.server.waitUntilExit()
-        }
+        defer { platform.stop() }
         let shell = folder.url.appendingPathComponent("shell").path
         let arguments = [
             "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data", shell,
@@ -79,10 +81,7 @@ struct TermshellHeadlessTests {
     func recall() throws {
         let folder = try TemporaryDirectory()
         let platform = try Self.platform(folder)
-        defer {
-            platform.server.terminate()
-            platform.server.waitUntilExit()
-        }
+        defer { platform.stop() }
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
         process.arguments = [
@@ -144,10 +143,7 @@ struct TermshellCrashTests {
     func killDuringSync() throws {
         let folder = try TemporaryDirectory()
         let platform = try TermshellHeadlessTests.platform(folder)
-        defer {
-            platform.server.terminate()
-            platform.server.waitUntilExit()
-        }
+        defer { platform.stop() }
         let shell = folder.url.appendingPathComponent("shell")
         let arguments = [
             "--headless", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data", shell.path,
@@ -169,7 +165,9 @@ struct TermshellCrashTests {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: packages.path)) ?? []
             where !name.hasPrefix(".") {
                 let data = try Data(contentsOf: packages.appendingPathComponent("\(name)/package.zip"))
-                #expect(SHA256Hex.of(data) == name, "a package folder holds exactly its hash's bytes (delay \(delay))")
+                #expect(
+                    PackageReference.digest(of: data) == name,
+                    "a package folder holds exactly its hash's bytes (delay \(delay))")
             }
             let again = try CommandRunner.run(
                 "termshell", arguments.filter { $0 != "--headless" } + ["--headless", "--once"])
@@ -182,11 +180,5 @@ struct TermshellCrashTests {
                 TermshellHeadlessTests.lines(again.stdout).contains { $0.text("event") == "acknowledged" }
                     || again.stdout.contains("synced"))
         }
-    }
-}
-
-enum SHA256Hex {
-    static func of(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -87,10 +87,7 @@ struct TermshellRecallScreenTests {
     func recallOnScreen() throws {
         let folder = try TemporaryDirectory()
         let platform = try TermshellHeadlessTests.platform(folder)
-        defer {
-            platform.server.terminate()
-            platform.server.waitUntilExit()
-        }
+        defer { platform.stop() }
         let session = "termshell-\(UUID().uuidString.prefix(8))"
         let bank = PlatformCommandTests.samples.deletingLastPathComponent().appendingPathComponent("seeds/bank.json")
         let binary = CommandRunner.productsDirectory.appendingPathComponent("termshell").path

@@ -75,7 +75,7 @@ struct ShellStoreTests {
                 server: "http://127.0.0.1:1", hostId: "h", hostKey: "k", userId: "u", shellId: "s",
                 trustedKeys: [SigningKey.generate().verificationKey]),
             transport: Unreachable(), store: store)
-        await agent.prepare()
+        agent.prepare()
         #expect(packages.hashesOnDisk() == [wholeSha])
         #expect(try store.installed().map(\.appId) == ["com.whole"])
     }

@@ -325,7 +325,7 @@ struct SyncAgentTests {
         try await TestServer.run(seed: TestServer.demoSeed) { server in
             let data = Self.folder()
             defer { try? FileManager.default.removeItem(at: data) }
-            #expect(await try Self.agent(server, user: "u-1", data: data).sync())
+            #expect(try await Self.agent(server, user: "u-1", data: data).sync())
             let catalog = try #require(try ShellStore(directory: data).catalog(host: "mbank", user: "u-1"))
             // Real time, shifted so that the window closes a second from now.
             let clock = ShiftedClock(offset: catalog.launchableUntil.timeIntervalSinceNow - 1)

@@ -73,7 +73,7 @@ public struct EnvelopeVerifier: Sendable {
         try verifySignatures(envelope)
         let payload: P
         do {
-            payload = try P(json: JSONCursor(try JSONValue.parse(envelope.payload)))
+            payload = try P(wire: envelope.payload)
         } catch {
             throw .malformedPayload(error.description)
         }

@@ -48,6 +48,13 @@ extension JSONCursor {
     }
 }
 
+extension SignedPayload {
+    /// Reads the payload from its JSON bytes (an envelope's `payload`).
+    public init(wire data: Data) throws(JSONPathError) {
+        try self.init(json: JSONCursor(try JSONValue.parse(data)))
+    }
+}
+
 extension SignedEnvelope {
     /// Reads an envelope from its JSON bytes (the body of a sync reply, an event's data, a stored catalog).
     public init(wire data: Data) throws(JSONPathError) {

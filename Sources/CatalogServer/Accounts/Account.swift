@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MiniKit
 
 /// What an account may do on the platform.
 public enum Role: Sendable, Hashable, CustomStringConvertible {
@@ -70,6 +71,6 @@ public enum APIToken {
 
     /// What the store keeps: lowercase hex SHA-256 of the token.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -99,15 +99,7 @@ enum Builtins {
             guard value.isFinite, abs(value) < 1e15 else {
                 throw EvaluationError(.type, "money() expects a finite amount", range)
             }
-            let cents = Int64((abs(value) * 100).rounded())
-            var whole = String(cents / 100)
-            var grouped = ""
-            while whole.count > 3 {
-                grouped = "," + whole.suffix(3) + grouped
-                whole = String(whole.dropLast(3))
-            }
-            let fraction = cents % 100
-            return .string("\(value < 0 ? "-" : "")\(whole)\(grouped).\(fraction < 10 ? "0" : "")\(fraction)")
+            return .string((value < 0 ? "-" : "") + Amount.grouped(value))
         case "mask":
             // mask("13812345678", 3, 4) → "138****5678"
             try count(1...3)

@@ -11,10 +11,8 @@ public enum HeadlessRunner {
     )
         async -> Int32
     {
-        let printer = Task {
-            for await event in agent.events { write(event.jsonLine(at: clock.now())) }
-        }
-        agent.prepareForHeadless()
+        let printer = print(agent, clock: clock, write: write)
+        agent.prepare()
         let synced = await agent.sync()
         await agent.acknowledge()
         agent.finishEvents()
@@ -28,9 +26,7 @@ public enum HeadlessRunner {
     )
         async
     {
-        let printer = Task {
-            for await event in agent.events { write(event.jsonLine(at: clock.now())) }
-        }
+        let printer = print(agent, clock: clock, write: write)
         await withTaskCancellationHandler {
             await agent.run()
         } onCancel: {
@@ -38,5 +34,14 @@ public enum HeadlessRunner {
         }
         agent.finishEvents()
         await printer.value
+    }
+
+    /// Writes every event as a JSON line until the agent's events finish.
+    private static func print(
+        _ agent: SyncAgent, clock: any CatalogClock, write: @escaping @Sendable (String) -> Void
+    ) -> Task<Void, Never> {
+        Task {
+            for await event in agent.events { write(event.jsonLine(at: clock.now())) }
+        }
     }
 }

@@ -79,12 +79,6 @@ public actor SyncAgent {
     /// Ends the event stream (no more events are delivered).
     public nonisolated func finishEvents() { eventSink.finish() }
 
-    /// Start-up clean-up for a single headless sync.
-    public nonisolated func prepareForHeadless() {
-        // The same clean-up `run()` does first; nonisolated because it touches only the store and the disk.
-        Self.cleanUp(store: store, packages: packages)
-    }
-
     /// Downloads, verifies and installs a listed mini-program now (a user tapped one that is still
     /// downloading); false when it is not listed or the package was refused.
     public func installNow(_ appId: String) async -> Bool {
@@ -125,17 +119,18 @@ public actor SyncAgent {
     }
 
     /// Start-up: finishes any recall or install a crash cut off. Installed rows without files and files
-    /// without rows go; tombstoned apps' packages go.
-    public func prepare() {
-        Self.cleanUp(store: store, packages: packages)
-    }
-
-    private static func cleanUp(store: ShellStore, packages: PackageCache) {
+    /// without rows go; tombstoned apps' packages go. Nonisolated: it touches only the store and the disk.
+    public nonisolated func prepare() {
         do {
-            for package in try store.installed() where !packages.contains(package.sha256) {
-                try store.removeInstalled(sha256: package.sha256)
+            var kept = Set<String>()
+            for package in try store.installed() {
+                if packages.contains(package.sha256) {
+                    kept.insert(package.sha256)
+                } else {
+                    try store.removeInstalled(sha256: package.sha256)
+                }
             }
-            packages.cleanUp(keeping: Set(try store.installed().map(\.sha256)))
+            packages.cleanUp(keeping: kept)
         } catch {
             try? store.log("store", "start-up clean-up failed: \(error)", at: Date())
         }
@@ -159,9 +154,9 @@ public actor SyncAgent {
     private func performSync() async -> Bool {
         lastRefreshAttempt = clock.now()
         let stored = currentCatalog()
-        var query = "user=\(Self.encode(configuration.userId))"
+        var query = "user=\(URLText.encode(configuration.userId))"
         for (name, value) in configuration.properties.sorted(by: { $0.key < $1.key }) {
-            query += "&p.\(Self.encode(name))=\(Self.encode(value))"
+            query += "&p.\(URLText.encode(name))=\(URLText.encode(value))"
         }
         var headers: [(name: String, value: String)] = [("X-Host-Key", configuration.hostKey)]
         if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
@@ -169,7 +164,7 @@ public actor SyncAgent {
         do {
             reply = try await transport.send(
                 HTTPRequest(
-                    url: "\(configuration.server)/v1/hosts/\(Self.encode(configuration.hostId))/catalog?\(query)",
+                    url: "\(configuration.server)/v1/hosts/\(URLText.encode(configuration.hostId))/catalog?\(query)",
                     headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2))
         } catch {
             emit(.disconnected(reason: error.description))
@@ -190,39 +185,50 @@ public actor SyncAgent {
             emit(.disconnected(reason: "the catalog request was answered \(reply.status): \(Self.detail(reply.body))"))
             return false
         }
-        let snapshot: CatalogSnapshot
-        do {
-            let envelope = try SignedEnvelope(wire: reply.body)
-            snapshot = try EnvelopeVerifier(
-                policy: VerificationPolicy(
-                    trustedKeys: trustedKeys, hostId: configuration.hostId, userId: configuration.userId,
-                    lastAcceptedVersion: stored?.snapshot.catalogVersion,
-                    lastAcceptedIssuedAt: stored?.snapshot.issuedAt),
-                clock: clock
-            ).verify(envelope, as: CatalogSnapshot.self)
-        } catch let error as EnvelopeVerificationError {
-            refuse("catalog", error.code, error.description)
-            return false
-        } catch {
-            refuse("catalog", "malformed-envelope", WireFormat.describe(error))
-            return false
-        }
+        guard
+            let snapshot = verified(
+                reply.body, as: CatalogSnapshot.self, what: "catalog",
+                lastVersion: stored?.snapshot.catalogVersion, lastIssuedAt: stored?.snapshot.issuedAt)
+        else { return false }
         await apply(snapshot, envelope: reply.body, etag: reply.headers["etag"])
         return true
+    }
+
+    /// Reads and verifies a signed payload; refuses it (event and log) and gives nil when it does not verify.
+    private func verified<P: SignedPayload>(
+        _ data: Data, as type: P.Type, what: String, lastVersion: UInt64?, lastIssuedAt: Date?
+    ) -> P? {
+        let envelope: SignedEnvelope
+        do {
+            envelope = try SignedEnvelope(wire: data)
+        } catch {
+            refuse(what, "malformed-envelope", error.description)
+            return nil
+        }
+        do {
+            return try EnvelopeVerifier(
+                policy: VerificationPolicy(
+                    trustedKeys: trustedKeys, hostId: configuration.hostId, userId: configuration.userId,
+                    lastAcceptedVersion: lastVersion, lastAcceptedIssuedAt: lastIssuedAt),
+                clock: clock
+            ).verify(envelope, as: type)
+        } catch {
+            refuse(what, error.code, error.description)
+            return nil
+        }
     }
 
     private func apply(_ snapshot: CatalogSnapshot, envelope: Data, etag: String?) async {
         // Recalls first: nothing the catalog names is installed before every tombstone is carried out.
         for tombstone in snapshot.tombstones {
-            await purge(tombstone, name: nil)
+            await purge(tombstone)
         }
         do {
             guard try store.saveCatalog(snapshot, envelope: envelope, etag: etag, at: clock.now()) else {
                 refuse("catalog", "stale", "catalog \(snapshot.catalogVersion) is older than the one applied")
                 return
             }
-            cachedCatalog = .some(
-                ShellStore.StoredCatalog(snapshot: snapshot, envelope: envelope, etag: etag, fetchedAt: clock.now()))
+            cachedCatalog = .some(ShellStore.StoredCatalog(snapshot: snapshot, etag: etag, fetchedAt: clock.now()))
         } catch {
             note("store", "cannot keep the catalog: \(error)")
             return
@@ -313,12 +319,9 @@ public actor SyncAgent {
     // MARK: Recall
 
     /// Closes, deletes and records a delisted mini-program; does nothing when that was done already.
-    private func purge(_ tombstone: Tombstone, name: String?, event: CatalogEvent? = nil) async {
+    private func purge(_ tombstone: Tombstone, event: CatalogEvent? = nil) async {
         let host = configuration.hostId
-        let title =
-            name ?? currentCatalog()?.snapshot.entries.first {
-                $0.appId == tombstone.appId
-            }?.name ?? tombstone.appId
+        let title = currentCatalog()?.snapshot.entries.first { $0.appId == tombstone.appId }?.name ?? tombstone.appId
         let hashes: [String]?
         do {
             hashes = try store.recall(
@@ -341,11 +344,10 @@ public actor SyncAgent {
     /// Follows the event stream until it ends; refreshes the catalog on every event and when it gets old.
     private func follow() async {
         let host = configuration.hostId
-        let stored = currentCatalog()
-        let after = max(stored?.snapshot.eventSequence ?? 0, (try? store.lastEvent(host: host))?.sequence ?? 0)
+        let after = appliedEventSequence()
         let stream = transport.stream(
             HTTPRequest(
-                url: "\(configuration.server)/v1/hosts/\(Self.encode(host))/events?after=\(after)",
+                url: "\(configuration.server)/v1/hosts/\(URLText.encode(host))/events?after=\(after)",
                 headers: [("X-Host-Key", configuration.hostKey), ("Accept", "text/event-stream")]))
         emit(.connected(after: after))
         var parser = ServerSentEventParser()
@@ -386,36 +388,31 @@ public actor SyncAgent {
         }
     }
 
+    /// The highest event sequence this shell has applied: the catalog's own, or a later event's.
+    private func appliedEventSequence() -> UInt64 {
+        max(
+            currentCatalog()?.snapshot.eventSequence ?? 0,
+            (try? store.lastEvent(host: configuration.hostId))?.sequence ?? 0)
+    }
+
     private func handle(_ sse: ServerSentEvent) async {
         let host = configuration.hostId
         let last = try? store.lastEvent(host: host)
         // Everything up to the catalog's own event sequence is already applied: an older event, even validly
         // signed and unexpired, is a replay (it could undo a relisting).
         let floor = max(last?.sequence ?? 0, currentCatalog()?.snapshot.eventSequence ?? 0)
-        let event: CatalogEvent
-        do {
-            let envelope = try SignedEnvelope(wire: Data(sse.data.utf8))
-            event = try EnvelopeVerifier(
-                policy: VerificationPolicy(
-                    trustedKeys: trustedKeys, hostId: host, userId: configuration.userId,
-                    lastAcceptedVersion: floor == 0 ? nil : floor,
-                    lastAcceptedIssuedAt: floor == last?.sequence ? last?.issuedAt : nil),
-                clock: clock
-            ).verify(envelope, as: CatalogEvent.self)
-        } catch let error as EnvelopeVerificationError {
-            refuse("event", error.code, error.description)
-            return
-        } catch {
-            refuse("event", "malformed-envelope", WireFormat.describe(error))
-            return
-        }
+        guard
+            let event = verified(
+                Data(sse.data.utf8), as: CatalogEvent.self, what: "event", lastVersion: floor == 0 ? nil : floor,
+                lastIssuedAt: floor == last?.sequence ? last?.issuedAt : nil)
+        else { return }
         if event.sequence <= floor { return }  // already applied (a resent event)
         if event.kind == .delisted {
             // Acted on at once, before the next catalog arrives; acknowledged with the refresh.
             await purge(
                 Tombstone(
                     appId: event.appId, delistedAt: event.issuedAt, reason: event.reason ?? "delisted",
-                    sequence: event.sequence), name: nil, event: event)
+                    sequence: event.sequence), event: event)
         } else {
             try? store.saveLastEvent(host: host, sequence: event.sequence, issuedAt: event.issuedAt)
         }
@@ -454,25 +451,25 @@ public actor SyncAgent {
         guard let catalog = currentCatalog() else { return }
         let installed = (try? store.installed()) ?? []
         let purged = (try? store.pendingPurges(host: host)) ?? []
-        let sequence = max(catalog.snapshot.eventSequence, (try? store.lastEvent(host: host))?.sequence ?? 0)
+        let sequence = appliedEventSequence()
         let now = clock.now()
         if purged.isEmpty, let last = lastAcknowledged, last.catalogVersion == catalog.snapshot.catalogVersion,
             last.eventSequence == sequence, last.installed == installed.count, now.timeIntervalSince(last.at) < 900
         {
             return
         }
+        let sent = Array(purged.prefix(1_000))
         let ack = Acknowledgement(
             hostId: host, shellId: configuration.shellId, userId: configuration.userId,
             catalogVersion: catalog.snapshot.catalogVersion, eventSequence: sequence,
             installed: installed.prefix(1_000).map {
                 Acknowledgement.InstalledPackage(appId: $0.appId, version: $0.version, sha256: $0.sha256)
-            }, purged: Array(purged.prefix(1_000)), sentAt: now)
-        let sent = Array(purged.prefix(1_000))
+            }, purged: sent, sentAt: now)
         let body = ack.wireJSON
         do {
             let reply = try await transport.send(
                 HTTPRequest(
-                    method: "POST", url: "\(configuration.server)/v1/hosts/\(Self.encode(host))/acks",
+                    method: "POST", url: "\(configuration.server)/v1/hosts/\(URLText.encode(host))/acks",
                     headers: [("X-Host-Key", configuration.hostKey), ("Content-Type", "application/json")], body: body))
             guard reply.status == 204 else {
                 note("ack", "the acknowledgement was answered \(reply.status): \(Self.detail(reply.body))")
@@ -527,8 +524,6 @@ public actor SyncAgent {
     private func emit(_ event: AgentEvent) {
         eventSink.yield(event)
     }
-
-    private static func encode(_ text: String) -> String { URLText.encode(text) }
 
     private static func detail(_ body: Data) -> String {
         if let json = try? JSONValue.parse(body), let detail = try? JSONCursor(json).require("detail").string() {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
+import Synchronization
 
 /// The shell's local state: one SQLite file (WAL) in its data folder. Pinned key, the last accepted catalog
 /// per (host, user), the last accepted event per host, installed packages, tombstones, consents, per-app
@@ -11,6 +12,11 @@ import MiniKit
 public final class ShellStore: Sendable {
     private let queue: DatabaseQueue
     public let directory: URL
+    /// The last decoded catalog per (host, user), with the row's version and issue time: the agent, the launch
+    /// gate and the screens read catalogs on every launch and event, and decoding one is not free.
+    private let decoded = Mutex<[String: (version: Int64, issuedAt: Double, snapshot: CatalogSnapshot)]>([:])
+    /// Whether the recall statements are compiled in the connection (once is enough: they stay cached).
+    private let recallStatementsReady = Mutex(false)
 
     /// Opens (or creates) `DIR/shell.sqlite`.
     public init(directory: URL) throws {
@@ -143,8 +149,6 @@ public final class ShellStore: Sendable {
     /// The last accepted catalog of a user on a host.
     public struct StoredCatalog: Sendable {
         public var snapshot: CatalogSnapshot
-        /// The envelope as received (kept to show and to re-verify).
-        public var envelope: Data
         public var etag: String?
         public var fetchedAt: Date
         /// When launching stops without a refresh: expiry plus the host's grace.
@@ -153,20 +157,41 @@ public final class ShellStore: Sendable {
         }
     }
 
+    /// The stored catalog, decoded only when the row changed since the last call.
     public func catalog(host: String, user: String) throws -> StoredCatalog? {
+        let key = "\(host)\u{0}\(user)"
+        let memo = decoded.withLock { $0[key] }
         let row = try queue.read { db in
             try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT envelope, etag, fetched_at FROM catalog WHERE host_id = ? AND user_id = ?"),
-                arguments: [host, user])
+                    sql:
+                        "SELECT catalog_version, issued_at, etag, fetched_at FROM catalog WHERE host_id = ? AND user_id = ?"
+                ), arguments: [host, user])
         }
         guard let row else { return nil }
-        let envelopeData: Data = row["envelope"]
-        let envelope = try SignedEnvelope(wire: envelopeData)
-        let snapshot = try CatalogSnapshot(json: JSONCursor(try JSONValue.parse(envelope.payload)))
+        let version: Int64 = row["catalog_version"]
+        let issuedAt: Double = row["issued_at"]
+        let snapshot: CatalogSnapshot
+        if let memo, memo.version == version, memo.issuedAt == issuedAt {
+            snapshot = memo.snapshot
+        } else {
+            guard
+                let changed = try queue.read({ db in
+                    try Row.fetchOne(
+                        db.cachedStatement(
+                            sql:
+                                "SELECT catalog_version, issued_at, envelope FROM catalog WHERE host_id = ? AND user_id = ?"
+                        ), arguments: [host, user])
+                })
+            else { return nil }
+            snapshot = try CatalogSnapshot(wire: try SignedEnvelope(wire: changed["envelope"]).payload)
+            decoded.withLock { memos in
+                if memos.count >= 16 { memos.removeAll() }  // a handful of users per shell
+                memos[key] = (changed["catalog_version"], changed["issued_at"], snapshot)
+            }
+        }
         return StoredCatalog(
-            snapshot: snapshot, envelope: envelopeData, etag: row["etag"],
-            fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
+            snapshot: snapshot, etag: row["etag"], fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
     }
 
     /// Keeps a verified catalog and, in the same transaction, the tombstones it carries and the end of any
@@ -223,16 +248,15 @@ public final class ShellStore: Sendable {
 
     /// Every package hash that some stored catalog of any user lists.
     public func referencedPackages() throws -> Set<String> {
-        let envelopes = try queue.read { db in
-            try Data.fetchAll(db.cachedStatement(sql: "SELECT envelope FROM catalog"))
+        let owners = try queue.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT host_id, user_id FROM catalog")).map {
+                (host: $0["host_id"] as String, user: $0["user_id"] as String)
+            }
         }
         var hashes = Set<String>()
-        for data in envelopes {
-            guard let envelope = try? SignedEnvelope(wire: data),
-                let payload = try? JSONValue.parse(envelope.payload),
-                let snapshot = try? CatalogSnapshot(json: JSONCursor(payload))
-            else { continue }
-            for entry in snapshot.entries { hashes.insert(entry.package.sha256) }
+        for owner in owners {
+            guard let stored = try? catalog(host: owner.host, user: owner.user) else { continue }
+            for entry in stored.snapshot.entries { hashes.insert(entry.package.sha256) }
         }
         return hashes
     }
@@ -343,6 +367,7 @@ public final class ShellStore: Sendable {
     /// probe inside a savepoint that is rolled back (its statements stay compiled in the connection's cache).
     /// Changes nothing.
     public func prepareForRecalls() throws {
+        guard !recallStatementsReady.withLock({ $0 }) else { return }
         try queue.inDatabase { db in
             try db.inSavepoint {
                 let probe = Tombstone(appId: "\u{1}probe", delistedAt: Date(), reason: "probe", sequence: 0)
@@ -354,6 +379,7 @@ public final class ShellStore: Sendable {
                 return .rollback
             }
         }
+        recallStatementsReady.withLock { $0 = true }
     }
 
     /// Purges not yet acknowledged to the server.

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import MiniKit
 
 /// The demo banking data the home screen shows (seeds/bank.json): users, accounts, recent transactions.
 public struct DemoBank: Sendable, Hashable {
@@ -88,14 +89,6 @@ public struct DemoBank: Sendable, Hashable {
 
     /// `¥52,340.18`, `-¥3,286.40`.
     public static func money(_ value: Double) -> String {
-        let cents = Int((abs(value) * 100).rounded())
-        var whole = String(cents / 100)
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole = String(whole.dropLast(3))
-        }
-        let fraction = cents % 100
-        return (value < 0 ? "-" : "") + "¥" + whole + grouped + "." + (fraction < 10 ? "0" : "") + String(fraction)
+        (value < 0 ? "-" : "") + "¥" + Amount.grouped(value)
     }
 }
