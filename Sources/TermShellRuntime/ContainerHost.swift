@@ -80,8 +80,11 @@ actor ContainerHost {
         guard !closed else { return }
         var copy = runtime
         let effects = body(&copy)
-        show(copy)
-        await BridgeDriver.drain(effects, runtime: &copy, bridge: bridge)
+        if !effects.isEmpty {
+            // The page as it stands while the host answers (a dialog may wait for the user).
+            show(copy)
+            await BridgeDriver.drain(effects, runtime: &copy, bridge: bridge)
+        }
         runtime = copy
         show(copy)
     }

@@ -46,6 +46,11 @@ public struct Scenario: Sendable {
                 throw ParseError(line: index + 1, message: "at most \(maximumSteps) steps")
             }
             let (word, rest) = Self.split(line)
+            /// The step's text, which it needs.
+            func required(_ what: String) throws(ParseError) -> String {
+                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "\(word) needs \(what)") }
+                return rest
+            }
             let step: Step
             switch word {
             case "key", "keys":
@@ -63,8 +68,7 @@ public struct Scenario: Sendable {
                 guard !keys.isEmpty else { throw ParseError(line: index + 1, message: "key needs at least one key") }
                 step = .keys(keys)
             case "type":
-                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "type needs text") }
-                step = .type(rest)
+                step = .type(try required("text"))
             case "wait":
                 var text = rest
                 var seconds = 10.0
@@ -78,14 +82,11 @@ public struct Scenario: Sendable {
                 guard !text.isEmpty else { throw ParseError(line: index + 1, message: "wait needs text") }
                 step = .wait(text, seconds: seconds)
             case "expect":
-                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "expect needs text") }
-                step = .expect(rest)
+                step = .expect(try required("text"))
             case "absent":
-                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "absent needs text") }
-                step = .absent(rest)
+                step = .absent(try required("text"))
             case "run":
-                guard !rest.isEmpty else { throw ParseError(line: index + 1, message: "run needs a command") }
-                step = .run(rest)
+                step = .run(try required("a command"))
             case "snapshot":
                 step = .snapshot
             default:
@@ -104,7 +105,8 @@ public struct Scenario: Sendable {
     }
 
     static func key(_ name: String) -> Key? {
-        switch name.lowercased() {
+        let lowered = name.lowercased()
+        switch lowered {
         case "up": return .up
         case "down": return .down
         case "left": return .left
@@ -117,7 +119,6 @@ public struct Scenario: Sendable {
         case "space": return .character(" ")
         default: break
         }
-        let lowered = name.lowercased()
         if lowered.hasPrefix("f"), let number = Int(lowered.dropFirst()), (1...12).contains(number) {
             return .function(number)
         }

@@ -47,8 +47,8 @@ public final class ShellSession: @unchecked Sendable {
     private var recent: [(at: String, kind: String, detail: String)] = []
     /// The agent of the signed-in user, for launches.
     public private(set) var agent: SyncAgent?
-    private var currentUser: String?
     private var currentDemoUser: DemoBank.User?
+    private var currentUser: String? { currentDemoUser?.id }
     private var container: ContainerHost?
     private let loader = ProgramLoader()
     /// Raised by every start and stop: news from an agent of an earlier sign-in are dropped.
@@ -79,11 +79,9 @@ public final class ShellSession: @unchecked Sendable {
             transport: transport, store: store,
             recall: { [weak self] app, _ in await self?.recalled(app) })
         self.agent = agent
-        currentUser = user.id
         currentDemoUser = user
         lock.withLock { status = .syncing }
-        post(.settings(settings(for: user.id)))
-        post(.catalog(services(for: user.id), .syncing))
+        postStoreViews(for: user.id, status: .syncing)
         let current = lock.withLock {
             generation += 1
             return generation
@@ -100,6 +98,8 @@ public final class ShellSession: @unchecked Sendable {
 
     /// Stops the current agent.
     public func stop() {
+        // Signed out first: the closing mini-program's settings belong to nobody now.
+        currentDemoUser = nil
         close()
         let running = lock.withLock {
             defer { tasks.removeAll() }
@@ -108,7 +108,6 @@ public final class ShellSession: @unchecked Sendable {
         for task in running { task.cancel() }
         lock.withLock { generation += 1 }
         agent = nil
-        currentUser = nil
     }
 
     private func post(_ action: ShellAction) {
@@ -122,7 +121,7 @@ public final class ShellSession: @unchecked Sendable {
         let catalog = try? store.catalog(host: configuration.hostId, user: user)
         let installed = (try? store.installed()) ?? []
         switch event {
-        case .synced, .acknowledged:
+        case .synced, .acknowledged, .connected:
             if let catalog {
                 status = .current(
                     version: catalog.snapshot.catalogVersion, expires: Self.time(catalog.launchableUntil))
@@ -131,11 +130,6 @@ public final class ShellSession: @unchecked Sendable {
             // Expired stays expired; otherwise say so, with how long the services it holds still open.
             if status != .expired {
                 status = .disconnected(reason: reason, expires: catalog.map { Self.time($0.launchableUntil) })
-            }
-        case .connected:
-            if let catalog {
-                status = .current(
-                    version: catalog.snapshot.catalogVersion, expires: Self.time(catalog.launchableUntil))
             }
         case .expired:
             status = .expired
@@ -158,7 +152,7 @@ public final class ShellSession: @unchecked Sendable {
             if recent.count > 12 { recent.removeLast() }
         }
         post(.diagnostics(diagnostics(catalog, installed: installed)))
-        post(.settings(settings(for: user)))
+        post(.settings(settings(for: user, installed: installed)))
     }
 
     /// Carries out an effect of the reducer; `screen` is the terminal's size (the container's page is two
@@ -287,13 +281,21 @@ public final class ShellSession: @unchecked Sendable {
         default:
             return
         }
-        post(.settings(settings(for: user)))
-        post(.catalog(services(for: user), lock.withLock { status }))
+        postStoreViews(for: user, status: lock.withLock { status })
+    }
+
+    /// Settings and the service list, from one read of the store's catalog and installed packages.
+    private func postStoreViews(for user: String, status: ShellState.SyncStatus) {
+        let installed = (try? store.installed()) ?? []
+        post(.settings(settings(for: user, installed: installed)))
+        post(
+            .catalog(
+                services(try? store.catalog(host: configuration.hostId, user: user), installed: installed), status))
     }
 
     /// The settings screen's view of the store for a user.
-    private func settings(for user: String) -> ShellState.Settings {
-        let installed = (try? store.installed()) ?? []
+    private func settings(for user: String, installed: [ShellStore.InstalledPackage]? = nil) -> ShellState.Settings {
+        let installed = installed ?? (try? store.installed()) ?? []
         return ShellState.Settings(
             permissions: ((try? store.consents(user: user)) ?? []).map {
                 ShellState.Settings.Permission(app: $0.app, scope: $0.scope, granted: $0.granted)
@@ -335,11 +337,6 @@ public final class ShellSession: @unchecked Sendable {
     }
 
     private static func clock(_ date: Date) -> String { wallClock(date, seconds: true) }
-
-    /// The user's services: the stored catalog's entries, minus tombstones, with what is installed.
-    private func services(for user: String) -> [ShellState.Service] {
-        services(try? store.catalog(host: configuration.hostId, user: user), installed: (try? store.installed()) ?? [])
-    }
 
     private func services(_ catalog: ShellStore.StoredCatalog?, installed packages: [ShellStore.InstalledPackage])
         -> [ShellState.Service]

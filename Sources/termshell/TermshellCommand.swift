@@ -103,36 +103,56 @@ struct TermshellCommand: AsyncParsableCommand {
             valueName: "PATH"))
     var fixtures: String = "sample-apps"
 
+    /// `--host-key`, else `TERMSHELL_HOST_KEY`.
+    var resolvedHostKey: String? { hostKey ?? ProcessInfo.processInfo.environment["TERMSHELL_HOST_KEY"] }
+
+    /// `--data`, else the per-user default.
+    var dataDirectory: URL { data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory }
+
+    /// `--size` as numbers, or nil when it is not WIDTHxHEIGHT within bounds.
+    var screenSize: (width: Int, height: Int)? {
+        let parts = size.split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, (20...500).contains(parts[0]), (8...200).contains(parts[1]) else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    /// The `--server-key` to pin, if given.
+    func trustedKeys() throws -> [VerificationKey] {
+        try serverKey.map { [try VerificationKey(base64: $0)] } ?? []
+    }
+
+    private static func isServerURL(_ text: String) -> Bool {
+        guard let url = URL(string: text) else { return false }
+        return (url.scheme == "http" || url.scheme == "https") && url.host != nil
+    }
+
     func validate() throws {
         if let lang, UILanguage(argument: lang) == nil { throw ValidationError("--lang: en or zh, not '\(lang)'") }
         if script != nil && headless {
             throw ValidationError("--script plays the screens; it does not go with --headless")
         }
-        let parts = size.split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, (20...500).contains(parts[0]), (8...200).contains(parts[1]) else {
-            throw ValidationError("--size: WIDTHxHEIGHT, such as 100x30")
-        }
+        guard screenSize != nil else { throw ValidationError("--size: WIDTHxHEIGHT, such as 100x30") }
         guard headless else {
             if once || user != nil {
                 throw ValidationError("--once and --user go with --headless (on the screens, the user signs in)")
             }
             if let server {
-                guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil
-                else { throw ValidationError("--server: a URL such as http://127.0.0.1:8080") }
+                guard Self.isServerURL(server) else {
+                    throw ValidationError("--server: a URL such as http://127.0.0.1:8080")
+                }
                 guard host != nil else { throw ValidationError("--server needs --host HOST") }
-                guard hostKey ?? ProcessInfo.processInfo.environment["TERMSHELL_HOST_KEY"] != nil else {
+                guard resolvedHostKey != nil else {
                     throw ValidationError("--server needs --host-key KEY (or TERMSHELL_HOST_KEY)")
                 }
             }
             return
         }
-        guard let server, let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil
-        else {
+        guard let server, Self.isServerURL(server) else {
             throw ValidationError("--headless needs --server URL, such as http://127.0.0.1:8080")
         }
         guard let host, !host.isEmpty else { throw ValidationError("--headless needs --host HOST") }
         guard let user, (1...128).contains(user.count) else { throw ValidationError("--headless needs --user ID") }
-        guard hostKey ?? ProcessInfo.processInfo.environment["TERMSHELL_HOST_KEY"] != nil else {
+        guard resolvedHostKey != nil else {
             throw ValidationError("--headless needs --host-key KEY (or TERMSHELL_HOST_KEY)")
         }
         for property in properties where !property.contains("=") {
@@ -157,7 +177,7 @@ struct TermshellCommand: AsyncParsableCommand {
             }
             return
         }
-        let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory
+        let directory = dataDirectory
         let agent: SyncAgent
         let transport = CurlTransport()
         do {
@@ -169,10 +189,8 @@ struct TermshellCommand: AsyncParsableCommand {
             }
             agent = try SyncAgent(
                 configuration: AgentConfiguration(
-                    server: server!, hostId: host!,
-                    hostKey: hostKey ?? ProcessInfo.processInfo.environment["TERMSHELL_HOST_KEY"]!, userId: user!,
-                    properties: context, shellId: try Self.shellId(in: directory),
-                    trustedKeys: try serverKey.map { [try VerificationKey(base64: $0)] } ?? []),
+                    server: server!, hostId: host!, hostKey: resolvedHostKey!, userId: user!,
+                    properties: context, shellId: try Self.shellId(in: directory), trustedKeys: try trustedKeys()),
                 transport: transport, store: store)
         } catch {
             FileHandle.standardError.write(Data("termshell: error: \(error)\n".utf8))
@@ -206,9 +224,10 @@ struct TermshellCommand: AsyncParsableCommand {
         }
         let (demo, language, session) = try prepare()
         defer { session?.stop() }
-        let parts = size.split(separator: "x").compactMap { Int($0) }
+        let screen = screenSize!  // checked in validate()
         var runner = ScenarioRunner(
-            state: ShellState(language: language, bank: demo, width: parts[0], height: parts[1]), session: session)
+            state: ShellState(language: language, bank: demo, width: screen.width, height: screen.height),
+            session: session)
         let failure = runner.run(scenario)
         print(runner.transcript.joined(separator: "\n"))
         if let failure {
@@ -231,14 +250,13 @@ struct TermshellCommand: AsyncParsableCommand {
         let language = lang.flatMap(UILanguage.init(argument:)) ?? UILanguage.fromEnvironment(environment)
         var session: ShellSession?
         if let server, let host {
-            let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory
+            let directory = dataDirectory
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 session = try ShellSession(
                     configuration: ShellSession.Configuration(
                         server: server, hostId: host,
-                        hostKey: hostKey ?? environment["TERMSHELL_HOST_KEY"] ?? "",
-                        serverKeys: try serverKey.map { [try VerificationKey(base64: $0)] } ?? [],
+                        hostKey: resolvedHostKey ?? "", serverKeys: try trustedKeys(),
                         dataDirectory: directory, shellId: try Self.shellId(in: directory),
                         fixtures: try Self.loadFixtures(fixtures)),
                     transport: CurlTransport())

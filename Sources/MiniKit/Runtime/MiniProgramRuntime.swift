@@ -318,7 +318,7 @@ public struct MiniProgramRuntime: Sendable {
     }
 
     /// Forgets a consent answer: the next call asks again.
-    public mutating func revokeConsent(_ scope: HostAPI.Scope) { policy.consents[scope] = nil }
+    public mutating func revokeConsent(_ scope: HostAPI.Scope) { setConsent(scope, granted: nil) }
 
     /// The user changed a remembered answer elsewhere (the host's settings): granted, denied, or nil to ask again.
     public mutating func setConsent(_ scope: HostAPI.Scope, granted: Bool?) { policy.consents[scope] = granted }

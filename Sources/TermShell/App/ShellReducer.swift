@@ -263,7 +263,7 @@ public enum ShellReducer {
         state.notices = []
         state.sync = .offline
         state.diagnostics = nil
-        state.settings = ShellState.Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
+        state.settings = .empty
         state.screen = .login
         let closing: [ShellEffect] = state.container == nil ? [] : [.close]
         state.container = nil

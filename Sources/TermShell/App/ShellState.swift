@@ -55,6 +55,9 @@ public struct ShellState: Sendable, Hashable {
 
     /// What the settings screen shows for the signed-in user.
     public struct Settings: Sendable, Hashable {
+        /// Nobody signed in: nothing to show.
+        public static let empty = Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
+
         public struct Permission: Sendable, Hashable {
             public var app: String
             public var scope: String
@@ -212,7 +215,7 @@ public struct ShellState: Sendable, Hashable {
     public var services: [Service] = []
     public var sync: SyncStatus = .offline
     /// The settings screen's data (from the session) and highlighted row.
-    public var settings = Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
+    public var settings = Settings.empty
     public var settingsSelection = 0
     /// The rows Enter acts on, in screen order: language, each permission, clear cache, switch user.
     public var settingsItems: [SettingsItem] {

@@ -2,7 +2,7 @@
 public enum Strings {
     public enum Key: Sendable {
         case appName, signIn, chooseUser, typeUser, typeUserPrompt, home, accounts, recent, signOut, quit
-        case hintsLogin, hintsTyping, hintsHome, help, helpTitle, tooSmall, noTransactions, noAccounts
+        case hintsLogin, hintsTyping, hintsHome, helpTitle, tooSmall, noTransactions, noAccounts
         case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
         case offline, syncing, noServices, noMatches, current, disconnected, validUntil, expired, dismiss
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
@@ -43,7 +43,6 @@ public enum Strings {
         case .hintsTyping: (english, chinese) = ("type the id · Enter sign in · Esc cancel", "输入编号 · 回车 登录 · Esc 取消")
         case .hintsHome:
             (english, chinese) = ("←→ move · Enter choose · ? keys · q quit", "←→ 移动 · 回车 选择 · ? 按键 · q 退出")
-        case .help: (english, chinese) = ("?", "?")
         case .helpTitle: (english, chinese) = ("Keys", "按键")
         case .helpLines:
             (english, chinese) = (

@@ -71,19 +71,16 @@ public enum ShellView {
     }
 
     /// The right side of the title bar: where the service list stands.
-    static func syncNote(_ state: ShellState) -> (String, CellRole) {
+    static func syncNote(_ state: ShellState) -> String {
         let language = state.language
         switch state.sync {
-        case .offline: return ("", .title)
-        case .syncing: return (Strings.text(.syncing, language), .title)
-        case .current(let version, let expires):
-            return ("\(Strings.text(.current, language)) v\(version) · \(expires)", .title)
+        case .offline: return ""
+        case .syncing: return Strings.text(.syncing, language)
+        case .current(let version, let expires): return "\(Strings.text(.current, language)) v\(version) · \(expires)"
         case .disconnected(_, let expires?):
-            return (
-                "\(Strings.text(.disconnected, language)) · \(Strings.text(.validUntil, language)) \(expires)", .warning
-            )
-        case .disconnected: return (Strings.text(.disconnected, language), .warning)
-        case .expired: return (Strings.text(.expired, language), .title)
+            return "\(Strings.text(.disconnected, language)) · \(Strings.text(.validUntil, language)) \(expires)"
+        case .disconnected: return Strings.text(.disconnected, language)
+        case .expired: return Strings.text(.expired, language)
         }
     }
 
@@ -195,7 +192,7 @@ enum HomeScreen {
 enum ServicesScreen {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
         let language = state.language
-        let (note, _) = ShellView.syncNote(state)
+        let note = ShellView.syncNote(state)
         canvas.bar(
             Strings.text(.appName, language) + " · " + Strings.text(.services, language), right: note, y: 0,
             role: .title)
