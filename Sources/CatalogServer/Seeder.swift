@@ -151,9 +151,7 @@ public struct Seeder: Sendable {
             let request = try ListingRequest(json: release, action: "seed")
             let host = request.host
             guard !existing.contains(host), try await store.hostApp(id: host) != nil else { continue }
-            let segmentIds = Dictionary(
-                try await store.segments().compactMap { segment in segment.name.map { ($0, segment.id) } },
-                uniquingKeysWith: { first, _ in first })
+            let segmentIds = try await store.segmentIds(for: request)
             var plan = ReleasePlan(appId: program.id, hostId: host, stableVersion: version)
             var state = ListingState.full
             if let gray = try request.grayRelease(appId: program.id, version: version, segmentIds: segmentIds) {

@@ -30,6 +30,11 @@ enum Measure {
         print(line)
     }
 
+    /// The value below which the fraction `p` of `values` lies (nearest rank); `values` must be sorted.
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        values.isEmpty ? .nan : values[max(0, Int((p * Double(values.count)).rounded(.up)) - 1)]
+    }
+
     static func format(_ value: Double) -> String {
         if value >= 1_000_000 { return String(format: "%.2fM", value / 1_000_000) }
         if value >= 1_000 { return String(format: "%.1fk", value / 1_000) }

@@ -123,9 +123,7 @@ enum RecallBenchmark {
         let allConfirmed = Double(DispatchTime.now().uptimeNanoseconds - answered) / 1e6
         let fromResponse = purged.map { Double($0 > answered ? $0 - answered : 0) / 1e6 }.sorted()
         let fromRequest = purged.map { Double($0 - min($0, sent)) / 1e6 }.sorted()
-        func percentile(_ values: [Double], _ p: Double) -> Double {
-            values.isEmpty ? .nan : values[max(0, Int((p * Double(values.count)).rounded(.up)) - 1)]
-        }
+        let percentile = Measure.percentile
         let goal: String
         switch count {
         case 1_000:

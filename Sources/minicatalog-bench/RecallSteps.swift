@@ -34,7 +34,6 @@ enum RecallSteps {
         var transaction = Duration.zero
         let recall = Measure.measure(rounds: 3) {
             round += 1
-            var hashes: [String] = []
             for index in 0..<1_000 {
                 let app = "app-\(round)-\(index)"
                 let sha = String(format: "%064d", round * 10_000 + index)
@@ -42,7 +41,6 @@ enum RecallSteps {
                     ShellStore.InstalledPackage(appId: app, version: .init(1, 0, 0), sha256: sha, size: 4_096),
                     host: "mbank", at: Date())
                 try? packages.install(bytes, sha256: sha)
-                hashes.append(sha)
             }
             let clock = ContinuousClock()
             var total = Duration.zero
@@ -58,7 +56,6 @@ enum RecallSteps {
                 total += clock.now - start
                 transaction += middle - start
             }
-            _ = hashes
             // Report only the recall part: installs above are set-up.
             let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
             return Int(1_000 / seconds)

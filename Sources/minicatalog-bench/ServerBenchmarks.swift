@@ -1,8 +1,7 @@
 import Catalog
 import CatalogServer
 import Foundation
-import Hummingbird
-import Logging
+import ServerTestSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -16,27 +15,9 @@ enum ServerBenchmarks {
             print("\ncatalogd: skipped (wrk is not installed; make bench installs it)")
             return
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteCatalogStore(directory: directory)
-        let (keyring, _) = try ServerKeyring.loadOrCreate(in: directory)
-        let seeder = Seeder(
-            store: store, packages: try PackageStore(dataDirectory: directory), stages: ["compliance", "risk"])
-        let report = try await seeder.load(URL(fileURLWithPath: "seeds/demo.json"))
-        guard let hostKey = report.hostKeys.first(where: { $0.host == "mbank" })?.key else { return }
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let hub = EventHub()
-        let application = try CatalogApplication.build(
-            configuration: ServerConfiguration(
-                dataDirectory: directory, listen: ListenAddress(host: "127.0.0.1", port: 0)),
-            store: store, keyring: keyring, logger: logger, hub: hub
-        ) { port in continuation.yield(port) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { return }
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            guard let hostKey = server.hostKey("mbank"), let ops = server.token("ops-wang") else { return }
+            let port = server.port
             let url = "http://127.0.0.1:\(port)/v1/hosts/mbank/catalog?user=u-1002&p.region=shanghai"
             var request = URLRequest(url: URL(string: url)!)
             request.setValue(hostKey, forHTTPHeaderField: "X-Host-Key")
@@ -50,7 +31,7 @@ enum ServerBenchmarks {
                 "  catalog revalidations (304): \(Measure.format(revalidations)) requests/s — goal ≥ 10.0k: \(revalidations >= 10_000 ? "met" : "NOT met")"
             )
             // A different user on every request: each answer is resolved, signed and encoded anew.
-            let script = directory.appendingPathComponent("users.lua")
+            let script = server.directory.appendingPathComponent("users.lua")
             try Data(
                 """
                 request = function()
@@ -62,10 +43,8 @@ enum ServerBenchmarks {
             print(
                 "  full signed catalogs (200, a new user each request): \(Measure.format(full)) requests/s — goal ≥ 2.0k: \(full >= 2_000 ? "met" : "NOT met")"
             )
-            guard let ops = report.accounts.first(where: { $0.role == "ops" })?.token else { return }
             try await fanOut(
-                port: port, hostKey: hostKey, ops: ops, streams: streams, store: store, hub: hub)
-            group.cancelAll()
+                port: port, hostKey: hostKey, ops: ops, streams: streams, store: server.store, hub: server.hub)
         }
     }
 
@@ -127,24 +106,22 @@ enum ServerBenchmarks {
                 fromRequest.append(Double(seen - min(seen, sent)) / 1e6)
             }
         }
-        func percentile(_ values: [Double], _ p: Double) -> Double {
-            let sorted = values.sorted()
-            return sorted.isEmpty ? .nan : sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)]
-        }
-        let p99 = percentile(fromResponse, 0.99)
+        fromResponse.sort()
+        fromRequest.sort()
+        let p99 = Measure.percentile(fromResponse, 0.99)
         print(
             "  delisting fan-out to \(streams) open event streams (\(rounds) rounds of delist/relist, \(fromResponse.count) deliveries\(missed > 0 ? ", \(missed) MISSED" : "")):"
         )
         print(
             String(
                 format: "    from the response: p50 %.1f ms, p99 %.1f ms, max %.1f ms — goal p99 ≤ 50 ms: %@",
-                percentile(fromResponse, 0.5), p99, fromResponse.max() ?? .nan,
+                Measure.percentile(fromResponse, 0.5), p99, fromResponse.last ?? .nan,
                 p99 <= 50 && missed == 0 ? "met" : "NOT met"))
         print(
             String(
                 format:
                     "    from the request:  p50 %.1f ms, p99 %.1f ms, max %.1f ms (events go out before the answer)",
-                percentile(fromRequest, 0.5), percentile(fromRequest, 0.99), fromRequest.max() ?? .nan))
+                Measure.percentile(fromRequest, 0.5), Measure.percentile(fromRequest, 0.99), fromRequest.last ?? .nan))
     }
 
     /// Runs wrk and returns its requests per second.

@@ -87,23 +87,27 @@ struct ScenarioTests {
         }
     }
 
+    /// Plays a scenario with termshell; against `platform`'s catalogd, or the offline demo without one.
     static func play(
-        _ file: URL, _ platform: TermshellHeadlessTests.Platform, data: URL, host: String = "mbank",
+        _ file: URL, _ platform: TermshellHeadlessTests.Platform?, data: URL, host: String = "mbank",
         environment: [String: String] = [:]
     ) throws -> CommandRunner.Result {
         let bank = folder.deletingLastPathComponent().appendingPathComponent("seeds/bank.json")
-        return try CommandRunner.run(
-            "termshell",
-            [
-                "--script", file.path, "--size", "100x30", "--lang", "en", "--bank", bank.path, "--server",
-                platform.url, "--host", host, "--host-key", platform.hostKey, "--server-key", platform.publicKey,
-                "--data", data.path,
-            ],
-            environment: [
-                "MINICTL_SERVER": platform.url, "MINICTL_TOKEN": platform.opsToken,
-                "PATH": CommandRunner.productsDirectory.path + ":"
-                    + (ProcessInfo.processInfo.environment["PATH"] ?? ""),
-            ].merging(environment) { $1 })
+        var arguments = [
+            "--script", file.path, "--size", "100x30", "--lang", "en", "--bank", bank.path, "--data", data.path,
+        ]
+        var variables = [
+            "PATH": CommandRunner.productsDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+        ]
+        if let platform {
+            arguments += [
+                "--server", platform.url, "--host", host, "--host-key", platform.hostKey, "--server-key",
+                platform.publicKey,
+            ]
+            variables["MINICTL_SERVER"] = platform.url
+            variables["MINICTL_TOKEN"] = platform.opsToken
+        }
+        return try CommandRunner.run("termshell", arguments, environment: variables.merging(environment) { $1 })
     }
 
     @Test(
@@ -133,13 +137,11 @@ struct ScenarioTests {
     @Test("a failing step exits 1 with its line and the screen; a malformed scenario names its line")
     func failures() throws {
         let directory = try TemporaryDirectory()
-        let platform = try TermshellHeadlessTests.platform(directory)
-        defer { platform.stop() }
         let failing = try directory.write(
             "failing.scenario",
             "wait Choose a demo customer\nkey enter\n# the home screen has no such text\nexpect Lottery\n")
         let failed = try Self.play(
-            URL(fileURLWithPath: failing), platform, data: directory.url.appendingPathComponent("a"))
+            URL(fileURLWithPath: failing), nil, data: directory.url.appendingPathComponent("a"))
         #expect(failed.status == 1)
         #expect(
             failed.stderr.contains("line 4 (expect Lottery): the screen does not show 'Lottery'"), "\(failed.stderr)")
@@ -147,7 +149,7 @@ struct ScenarioTests {
         #expect(failed.stdout.contains("Current account"), "the transcript shows the screen")
         let malformed = try directory.write("bad.scenario", "key enter\nkey warp\n")
         let refused = try Self.play(
-            URL(fileURLWithPath: malformed), platform, data: directory.url.appendingPathComponent("b"))
+            URL(fileURLWithPath: malformed), nil, data: directory.url.appendingPathComponent("b"))
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("bad.scenario:2: unknown key 'warp'"), "\(refused.stderr)")
     }
@@ -155,8 +157,6 @@ struct ScenarioTests {
     @Test("a run step that fails or leaves a server behind: the step fails with its status, or passes and returns")
     func runSteps() throws {
         let directory = try TemporaryDirectory()
-        let platform = try TermshellHeadlessTests.platform(directory)
-        defer { platform.stop() }
         let failing = try directory.write(
             "run.scenario",
             """
@@ -165,7 +165,7 @@ struct ScenarioTests {
             run echo about to fail; exit 3
             """)
         let result = try Self.play(
-            URL(fileURLWithPath: failing), platform, data: directory.url.appendingPathComponent("a"))
+            URL(fileURLWithPath: failing), nil, data: directory.url.appendingPathComponent("a"))
         #expect(result.status == 1)
         #expect(result.stdout.contains("left a sleeper behind"), "\(result.stdout)")
         #expect(result.stdout.contains("about to fail"))

@@ -197,6 +197,14 @@ extension JSONCursor {
         return text
     }
 
+    /// An operator's or reviewer's reason: 4 to 500 characters (`why` ends the message, such as ": the partner
+    /// reads it").
+    func reasonText(why: String = "") throws(JSONPathError) -> String {
+        let text = try string()
+        guard (4...500).contains(text.count) else { throw error("a reason has 4 to 500 characters\(why)") }
+        return text
+    }
+
     /// Non-empty text of at most `maximum` characters.
     func requireText(_ key: String, maximum: Int) throws(JSONPathError) -> String {
         let cursor = try require(key)

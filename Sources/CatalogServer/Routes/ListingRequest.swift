@@ -90,11 +90,7 @@ struct ListingRequest: Sendable {
             }
             variants.append(Variant(version: version, weight: weight))
         }
-        if let cursor = try json.field("reason") {
-            let text = try cursor.string()
-            guard (4...500).contains(text.count) else { throw cursor.error("a reason has 4 to 500 characters") }
-            reason = text
-        }
+        if let cursor = try json.field("reason") { reason = try cursor.reasonText() }
         let audienceFields = !userIds.isEmpty || !segments.isEmpty || !constraints.isEmpty || !variants.isEmpty
         switch action {
         case "release", "rollback":
@@ -201,10 +197,5 @@ extension GrayRelease {
             parts.append("split " + variants.map { "\($0.name):\($0.weight)" }.joined(separator: " "))
         }
         return (paused ? "paused: " : "") + parts.joined(separator: "; ")
-    }
-
-    /// The percentage of the percentage rollout, when there is one.
-    var percent: Int? {
-        strategies.first { $0.name == "flexibleRollout" }.flatMap { $0.parameters["rollout"] }.flatMap { Int($0) }
     }
 }

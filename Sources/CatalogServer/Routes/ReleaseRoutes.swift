@@ -54,10 +54,7 @@ struct ReleaseRoutes {
             let body = try await RequestBody.json(&request)
             let reason = try RequestBody.read(body) { json throws(JSONPathError) in
                 try json.onlyFields(["reason"])
-                let cursor = try json.require("reason")
-                let text = try cursor.string()
-                guard (4...500).contains(text.count) else { throw cursor.error("a reason has 4 to 500 characters") }
-                return text
+                return try json.require("reason").reasonText()
             }
             let host = try await requireHost(context)
             let listed = try await store.listings(hostId: host.id).filter {
@@ -157,9 +154,7 @@ struct ReleaseRoutes {
             case .delisted: throw conflict("'\(appId)' is delisted on \(host); relist it first")
             case .unlisted, .full: break
             }
-            let segmentIds = Dictionary(
-                try await store.segments().compactMap { segment in segment.name.map { ($0, segment.id) } },
-                uniquingKeysWith: { first, _ in first })
+            let segmentIds = try await store.segmentIds(for: input)
             let gray: GrayRelease?
             do {
                 gray = try input.grayRelease(appId: appId, version: version, segmentIds: segmentIds)

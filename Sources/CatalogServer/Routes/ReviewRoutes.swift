@@ -64,12 +64,7 @@ struct ReviewRoutes {
             let body = try await RequestBody.json(&request)
             let reason = try RequestBody.read(body) { json throws(JSONPathError) in
                 try json.onlyFields(["reason"])
-                let cursor = try json.require("reason")
-                let text = try cursor.string()
-                guard (4...500).contains(text.count) else {
-                    throw cursor.error("a reason has 4 to 500 characters: the partner reads it")
-                }
-                return text
+                return try json.require("reason").reasonText(why: ": the partner reads it")
             }
             try await self.record(
                 stored, stage: stage, approved: false, by: account, reason: reason, to: .rejected, from: .inReview,

@@ -8,4 +8,12 @@ extension CatalogStore {
         }
         return program
     }
+
+    /// Segment ids by name, for the segments a release request names (read only when it names some).
+    func segmentIds(for request: ListingRequest) async throws -> [String: Int] {
+        guard !request.segments.isEmpty else { return [:] }
+        return Dictionary(
+            try await segments().compactMap { segment in segment.name.map { ($0, segment.id) } },
+            uniquingKeysWith: { first, _ in first })
+    }
 }
