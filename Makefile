@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev tmux pkg-config curl
 
-.PHONY: all deps build release test bench demo tour format lint clean
+.PHONY: all deps build programs release test bench demo tour format lint clean
 
 all: build
 
@@ -42,11 +42,14 @@ bench: deps
 	$(RELEASE) --product minicatalog-bench
 	./.build/release/minicatalog-bench
 
-## demo: the super-app against the demo platform (on a terminal), or the printed tour (without one)
-demo: deps
+## programs: debug builds of the three programs (for demo and tour)
+programs: deps
 	$(SWIFT) build --product minictl
 	$(SWIFT) build --product catalogd
 	$(SWIFT) build --product termshell
+
+## demo: the super-app against the demo platform (on a terminal), or the printed tour (without one)
+demo: programs
 	@if [ -t 0 ] && [ -t 1 ]; then \
 	  ./scripts/demo-shell.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell; \
 	else \
@@ -54,10 +57,7 @@ demo: deps
 	fi
 
 ## tour: the printed walkthrough (gray decisions, the simulator, the platform, a headless shell's recall)
-tour: deps
-	$(SWIFT) build --product minictl
-	$(SWIFT) build --product catalogd
-	$(SWIFT) build --product termshell
+tour: programs
 	./scripts/demo.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell
 
 format:

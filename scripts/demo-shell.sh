@@ -6,16 +6,12 @@ MINICTL=${1:-.build/debug/minictl}
 CATALOGD=${2:-.build/debug/catalogd}
 TERMSHELL=${3:-.build/debug/termshell}
 
+source "$(dirname "$0")/start-platform.sh"
+
 data=$(mktemp -d)
-"$CATALOGD" serve --data "$data/server" --listen 127.0.0.1:0 --seed seeds/demo.json > "$data/out.txt" 2> "$data/log.txt" &
-server=$!
+server=""
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do grep -q "listening on" "$data/out.txt" 2>/dev/null && break; sleep 0.1; done
-url=$(grep -o 'http://[0-9.:]*' "$data/out.txt" | head -1)
-ops=$(awk '/account ops-wang/ {print $NF}' "$data/out.txt")
-hostkey=$(awk '/host key mbank/ {print $NF}' "$data/out.txt")
-pubkey=$("$CATALOGD" key show --data "$data/server" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["publicKey"])')
-[ -n "$url" ] || { echo "catalogd did not start:"; cat "$data/log.txt"; exit 1; }
+start_platform "$CATALOGD" "$data" || { echo "catalogd did not start:"; cat "$data/log.txt"; exit 1; }
 
 cat > "$data/second-terminal.sh" <<MORE
 # Paste into a second terminal (from $(pwd)) while the shell runs:

@@ -3,6 +3,7 @@
 # Usage: scripts/demo.sh [path/to/minictl]   (make demo builds minictl and calls this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/start-platform.sh
 MINICTL=${1:-.build/debug/minictl}
 CATALOGD=${2:-.build/debug/catalogd}
 TERMSHELL=${3:-.build/debug/termshell}
@@ -46,14 +47,9 @@ rm -f "$package"
 if [ -x "$CATALOGD" ]; then
   data=$(mktemp -d)
   step "The management platform with the demo data (seeds/demo.json)" \
-    "catalogd serve --data $data --listen 127.0.0.1:0 --seed seeds/demo.json"
-  "$CATALOGD" serve --data "$data" --listen 127.0.0.1:0 --seed seeds/demo.json > "$data/out.txt" 2> "$data/log.txt" &
-  server=$!
-  for _ in $(seq 1 50); do grep -q "listening on" "$data/out.txt" 2>/dev/null && break; sleep 0.2; done
+    "catalogd serve --data $data/server --listen 127.0.0.1:0 --seed seeds/demo.json"
+  start_platform "$CATALOGD" "$data" || { echo "catalogd did not start:"; cat "$data/log.txt"; exit 1; }
   cat "$data/out.txt"
-  url=$(grep -o 'http://[0-9.:]*' "$data/out.txt" | head -1)
-  ops=$(awk '/account ops-wang/ {print $NF}' "$data/out.txt")
-  hostkey=$(awk '/host key mbank/ {print $NF}' "$data/out.txt")
 
   step "What a mobile-banking shell receives for user u-1002 (a signed envelope; payload decoded here)" \
     "curl -H 'X-Host-Key: …' '$url/v1/hosts/mbank/catalog?user=u-1002'"
@@ -62,7 +58,6 @@ if [ -x "$CATALOGD" ]; then
 
   shell=""
   if [ -x "$TERMSHELL" ]; then
-    pubkey=$("$CATALOGD" key show --data "$data" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["publicKey"])')
     step "A mobile-banking shell for user u-1 runs headless: it syncs, verifies and installs" \
       "termshell --headless --server $url --host mbank --user u-1 --host-key … --server-key $pubkey"
     "$TERMSHELL" --headless --server "$url" --host mbank --user u-1 --host-key "$hostkey" --server-key "$pubkey" \

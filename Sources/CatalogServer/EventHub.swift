@@ -41,14 +41,17 @@ public actor EventHub: Service {
 
     /// A host's catalog changed: keep its signed event and wake its streams.
     public func publish(_ hostId: String, _ frame: EventFrame) {
-        var frames = recent[hostId, default: [:]]
-        frames[frame.sequence] = frame
+        // In place: a local copy of the host's frames would copy the whole dictionary on every change.
+        recent[hostId, default: [:]][frame.sequence] = frame
         let newest = max(latest[hostId] ?? 0, frame.sequence)
-        if frames.count > Int(Self.recentLimit) {
-            frames = frames.filter { newest - $0.key < Self.recentLimit }
-        }
-        recent[hostId] = frames
         latest[hostId] = newest
+        if let count = recent[hostId]?.count, count > Int(Self.recentLimit) {
+            if newest >= Self.recentLimit { recent[hostId]?.removeValue(forKey: newest - Self.recentLimit) }
+            // Sequences with gaps (or out of order) can leave older frames behind: sweep them now and then.
+            if count > Int(Self.recentLimit) + 32 {
+                recent[hostId] = recent[hostId]?.filter { newest - $0.key < Self.recentLimit }
+            }
+        }
         for continuation in subscribers[hostId, default: [:]].values { continuation.yield() }
     }
 

@@ -16,8 +16,8 @@ struct LayoutTests {
 
     @Test("wide characters are never split at the edge of a line")
     func wrapCJK() {
-        #expect(LayoutEngine.wrap("车险报价单", width: 5) == ["车险", "报价", "单"])
-        #expect(LayoutEngine.wrap("pay the bill now", width: 8) == ["pay the", "bill now"])
+        #expect(CharacterWidth.wrap("车险报价单", width: 5) == ["车险", "报价", "单"])
+        #expect(CharacterWidth.wrap("pay the bill now", width: 8) == ["pay the", "bill now"])
         var buffer = CellBuffer(width: 5, height: 1)
         #expect(buffer.write("沪A·12345", x: 0, y: 0) == 5)
         #expect(buffer.lines == ["沪A·1"])

@@ -12,6 +12,9 @@ public enum ListingState: String, Sendable, Hashable, Codable {
     case paused
     /// Taken down: shells must close it, delete its code and data.
     case delisted
+
+    /// Released on the host in some form (gray, full or paused): what a delisting can take down.
+    public var isListed: Bool { self != .unlisted && self != .delisted }
 }
 
 /// A mini-program's listing on one host app: its state and its release plan.

@@ -31,7 +31,7 @@ struct ReleaseRoutes {
                             .badRequest, code: "invalid-body", detail: "$.host: 'all' is only for delist")
                     }
                     hosts = try await store.listings(appId: appId).filter {
-                        ![.delisted, .unlisted].contains($0.state)
+                        $0.state.isListed
                     }
                     .map(\.hostId)
                     guard !hosts.isEmpty else {
@@ -58,7 +58,7 @@ struct ReleaseRoutes {
             }
             let host = try await requireHost(context)
             let listed = try await store.listings(hostId: host.id).filter {
-                ![.delisted, .unlisted].contains($0.state)
+                $0.state.isListed
             }
             // Deactivating an inactive host again finishes a deactivation that was cut off; otherwise it is a 409.
             guard host.active || !listed.isEmpty else {
@@ -216,7 +216,7 @@ struct ReleaseRoutes {
             event = .rolledBack
             eventVersion = version
         case "delist":
-            guard listing.state != .delisted, existing != nil, listing.state != .unlisted else {
+            guard existing != nil, listing.state.isListed else {
                 throw conflict("'\(appId)' is not listed on \(host)")
             }
             listing.state = .delisted

@@ -36,7 +36,7 @@ struct StatusRoutes {
                 "appId": .string(appId), "host": .string(String(host)), "user": .string(String(user)),
                 "state": .string(listing.state.rawValue),
             ]
-            if listing.state == .delisted || listing.state == .unlisted {
+            if !listing.state.isListed {
                 members["version"] = .null
                 members["summary"] = .string("'\(appId)' is \(listing.state.rawValue) on \(host): nobody gets it")
                 return JSONResponse.make(.object(members))

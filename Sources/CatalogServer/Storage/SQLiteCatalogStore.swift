@@ -544,19 +544,17 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     /// Inserts or updates a host app.
     private static func insert(_ host: HostApp, _ db: Database) throws {
-        do {
-            try db.execute(
-                sql: """
-                    INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds)
-                    VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET name = excluded.name,
-                      minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
-                      expiry_grace_seconds = excluded.expiry_grace_seconds
-                    """,
-                arguments: [
-                    host.id, host.name, host.minimumShellVersion?.description, host.active, host.expiryGraceSeconds,
-                ])
-        }
+        try db.execute(
+            sql: """
+                INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name,
+                  minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
+                  expiry_grace_seconds = excluded.expiry_grace_seconds
+                """,
+            arguments: [
+                host.id, host.name, host.minimumShellVersion?.description, host.active, host.expiryGraceSeconds,
+            ])
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {

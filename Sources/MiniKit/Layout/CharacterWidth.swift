@@ -41,4 +41,36 @@ public enum CharacterWidth {
         0x1F300...0x1F64F, 0x1F680...0x1F6FF, 0x1F7E0...0x1F7EB, 0x1F90C...0x1F9FF, 0x1FA70...0x1FAFF,
         0x20000...0x2FFFD, 0x30000...0x3FFFD,
     ]
+
+    /// Splits text into lines of at most `width` display columns.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            var lineWidth = 0
+            var lastSpace: String.Index?
+            for character in paragraph {
+                let characterWidth = CharacterWidth.of(character)
+                if lineWidth + characterWidth > width {
+                    if let space = lastSpace, character != " " {
+                        let rest = String(line[line.index(after: space)...])
+                        lines.append(String(line[..<space]))
+                        line = rest
+                        lineWidth = CharacterWidth.of(rest)
+                    } else {
+                        lines.append(line)
+                        line = ""
+                        lineWidth = 0
+                    }
+                    lastSpace = nil
+                    if character == " " { continue }
+                }
+                if character == " " { lastSpace = line.endIndex }
+                line.append(character)
+                lineWidth += characterWidth
+            }
+            lines.append(line)
+        }
+        return lines.isEmpty ? [""] : lines
+    }
 }

@@ -215,7 +215,8 @@ struct LayoutEngine {
 
     /// Wraps text to `width` display columns, breaking at spaces where it can; returns the rows used.
     private mutating func placeText(_ text: String, x: Int, y: Int, width: Int, role: CellRole, align: String) -> Int {
-        let lines = Self.wrap(text, width: max(1, width)).prefix(max(0, MiniKitLimits.maximumRenderedRows - y))
+        let lines = CharacterWidth.wrap(text, width: max(1, width)).prefix(
+            max(0, MiniKitLimits.maximumRenderedRows - y))
         buffer.ensureHeight(y + lines.count)
         for (index, line) in lines.enumerated() {
             let lineWidth = CharacterWidth.of(line)
@@ -238,37 +239,5 @@ struct LayoutEngine {
             start = previous
         }
         return String(text[start...])
-    }
-
-    /// Splits text into lines of at most `width` display columns.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
-            var lineWidth = 0
-            var lastSpace: String.Index?
-            for character in paragraph {
-                let characterWidth = CharacterWidth.of(character)
-                if lineWidth + characterWidth > width {
-                    if let space = lastSpace, character != " " {
-                        let rest = String(line[line.index(after: space)...])
-                        lines.append(String(line[..<space]))
-                        line = rest
-                        lineWidth = CharacterWidth.of(rest)
-                    } else {
-                        lines.append(line)
-                        line = ""
-                        lineWidth = 0
-                    }
-                    lastSpace = nil
-                    if character == " " { continue }
-                }
-                if character == " " { lastSpace = line.endIndex }
-                line.append(character)
-                lineWidth += characterWidth
-            }
-            lines.append(line)
-        }
-        return lines.isEmpty ? [""] : lines
     }
 }

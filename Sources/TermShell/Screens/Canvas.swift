@@ -44,6 +44,16 @@ struct Canvas {
         if !title.isEmpty { buffer.write(" \(title) ", x: x + 2, y: y, limit: width - 4, role: .heading) }
     }
 
+    /// A cleared box centred on the screen, below the title bar: notices, the keys overlay, dialogs. Returns
+    /// its top-left corner.
+    mutating func centredBox(width: Int, height: Int, title: String = "", role: CellRole) -> (x: Int, y: Int) {
+        let x = (self.width - width) / 2
+        let y = max(1, (self.height - height) / 2)
+        clear(x: x, y: y, width: width, height: height)
+        box(x: x, y: y, width: width, height: height, title: title, role: role)
+        return (x, y)
+    }
+
     /// A list row: text on the left, a muted note on the right, the whole row inverted when focused.
     mutating func row(_ left: String, _ right: String, x: Int, y: Int, width: Int, focused: Bool) {
         buffer.fill(" ", x: x, y: y, count: width, focused: focused)

@@ -35,28 +35,9 @@ public enum ShellView {
     private static func notice(_ notice: ShellState.Notice, _ state: ShellState, _ canvas: inout Canvas) {
         let width = min(canvas.width - 4, 60)
         let (title, message) = Strings.takenDown(notice.service, reason: notice.reason, state.language)
-        var lines: [String] = []
-        var line = ""
-        // Wrapped by width: at the last space when a word would be split, else anywhere (Chinese).
-        for character in message {
-            line.append(character)
-            if CharacterWidth.of(line) > width - 4 {
-                if let space = line.lastIndex(of: " "), CharacterWidth.of(line[space...]) < 16 {
-                    lines.append(String(line[..<space]))
-                    line = String(line[line.index(after: space)...])
-                } else {
-                    let last = line.removeLast()
-                    lines.append(line)
-                    line = String(last)
-                }
-            }
-        }
-        if !line.isEmpty { lines.append(line) }
+        let lines = CharacterWidth.wrap(message, width: width - 4)
         let height = lines.count + 4
-        let x = (canvas.width - width) / 2
-        let y = max(1, (canvas.height - height) / 2)
-        canvas.clear(x: x, y: y, width: width, height: height)
-        canvas.box(x: x, y: y, width: width, height: height, title: title, role: .warning)
+        let (x, y) = canvas.centredBox(width: width, height: height, title: title, role: .warning)
         for (index, text) in lines.enumerated() { canvas.text(text, x: x + 2, y: y + 1 + index, limit: width - 4) }
         canvas.text(Strings.text(.dismiss, state.language), x: x + 2, y: y + height - 2, limit: width - 4, role: .muted)
     }
@@ -88,11 +69,8 @@ public enum ShellView {
         let lines = Strings.text(.helpLines, state.language).split(separator: "\n").map(String.init)
         let width = min(canvas.width - 4, 40)
         let height = lines.count + 2
-        let x = (canvas.width - width) / 2
-        let y = max(1, (canvas.height - height) / 2)
-        canvas.clear(x: x, y: y, width: width, height: height)
-        canvas.box(
-            x: x, y: y, width: width, height: height, title: Strings.text(.helpTitle, state.language), role: .accent)
+        let (x, y) = canvas.centredBox(
+            width: width, height: height, title: Strings.text(.helpTitle, state.language), role: .accent)
         for (index, line) in lines.enumerated() { canvas.text(line, x: x + 2, y: y + 1 + index, limit: width - 4) }
     }
 }
@@ -396,10 +374,7 @@ enum ContainerScreen {
             lines = [(content, .normal), ("", .normal), (keys, .muted)]
         }
         let height = lines.count + 2
-        let x = (canvas.width - width) / 2
-        let y = max(1, (canvas.height - height) / 2)
-        canvas.clear(x: x, y: y, width: width, height: height)
-        canvas.box(x: x, y: y, width: width, height: height, title: title, role: .accent)
+        let (x, y) = canvas.centredBox(width: width, height: height, title: title, role: .accent)
         for (index, line) in lines.enumerated() {
             canvas.text(line.0, x: x + 2, y: y + 1 + index, limit: width - 4, role: line.1)
         }
