@@ -238,7 +238,10 @@ public actor SyncAgent {
             .synced(
                 catalogVersion: snapshot.catalogVersion, entries: snapshot.entries.count,
                 tombstones: snapshot.tombstones.count))
-        for entry in snapshot.entries {
+        // One read of what is installed, not one per entry; an installed row whose files are gone installs again.
+        let installed = Set(((try? store.installed()) ?? []).map(\.sha256))
+        for entry in snapshot.entries
+        where !(installed.contains(entry.package.sha256) && packages.contains(entry.package.sha256)) {
             await install(entry)
         }
         collectGarbage()
