@@ -80,7 +80,9 @@ public struct Seeder: Sendable {
                 for constraint in try item.arrayField("constraints") {
                     constraints.append(try RolloutConstraint(json: constraint))
                 }
-                if try await store.createSegment(name: name, constraints: constraints) != nil {
+                if case .created = try await store.createSegment(
+                    name: name, constraints: constraints, audit: nil, maximum: .max)
+                {
                     report.segments.append(name)
                 }
             }

@@ -68,9 +68,9 @@ struct ReleaseRoutes {
             deactivated.active = false
             // Inactive first, so no release can start while its listings are delisted one by one (a release
             // that read the host as active fails its commit: the commit re-checks in its transaction).
-            try await store.saveHostApp(deactivated)
-            try await store.appendAudit(
-                AuditEntry(
+            try await store.saveHostApp(
+                deactivated,
+                audit: AuditEntry(
                     at: clock.now(), actor: account.id, action: "host.deactivate", target: host.id, reason: reason))
             let delist = ListingRequest(host: host.id, reason: "host app deactivated: \(reason)")
             var delisted: [JSONValue] = []
@@ -90,9 +90,8 @@ struct ReleaseRoutes {
             var host = try await requireHost(context)
             guard !host.active else { throw conflict("host app '\(host.id)' is active already") }
             host.active = true
-            try await store.saveHostApp(host)
-            try await store.appendAudit(
-                AuditEntry(at: clock.now(), actor: account.id, action: "host.activate", target: host.id))
+            try await store.saveHostApp(
+                host, audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.activate", target: host.id))
             return JSONResponse.make(HostRoutes.json(host))
         }
         group.post("hosts/:hostId/rotate-key") { _, context -> Response in

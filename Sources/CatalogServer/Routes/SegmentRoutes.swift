@@ -32,19 +32,22 @@ struct SegmentRoutes {
                 for item in items { constraints.append(try RolloutConstraint(json: item)) }
                 return (name, constraints)
             }
-            guard try await store.segments().count < Self.maximumSegments else {
+            switch try await store.createSegment(
+                name: name, constraints: constraints,
+                audit: AuditEntry(at: clock.now(), actor: account.id, action: "segment.create", target: name),
+                maximum: Self.maximumSegments)
+            {
+            case .created(let segment):
+                return JSONResponse.make(Self.json(segment), status: .created)
+            case .exists:
+                throw ProblemError(
+                    .conflict, code: "segment-exists",
+                    detail: "segment '\(name)' exists already; segments never change, create one with another name")
+            case .full:
                 throw ProblemError(
                     .conflict, code: "too-many-segments",
                     detail: "a platform has at most \(Self.maximumSegments) segments")
             }
-            guard let segment = try await store.createSegment(name: name, constraints: constraints) else {
-                throw ProblemError(
-                    .conflict, code: "segment-exists",
-                    detail: "segment '\(name)' exists already; segments never change, create one with another name")
-            }
-            try await store.appendAudit(
-                AuditEntry(at: clock.now(), actor: account.id, action: "segment.create", target: name))
-            return JSONResponse.make(Self.json(segment), status: .created)
         }
     }
 

@@ -1,6 +1,9 @@
 import Catalog
 
 extension CatalogStore {
+    /// Creates or replaces a host app without an audit entry (set-up and tests).
+    public func saveHostApp(_ host: HostApp) async throws { try await saveHostApp(host, audit: nil) }
+
     /// The mini-program with this id, or a 404 problem.
     func requireMiniProgram(_ id: String) async throws -> Catalog.MiniProgram {
         guard let program = try await miniProgram(id: id) else {

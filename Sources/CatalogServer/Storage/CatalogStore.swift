@@ -8,8 +8,8 @@ public protocol CatalogStore: Sendable {
     /// Every host app, by id.
     func hostApps() async throws -> [HostApp]
     func hostApp(id: String) async throws -> HostApp?
-    /// Creates or replaces a host app.
-    func saveHostApp(_ host: HostApp) async throws
+    /// Creates or replaces a host app, with its audit entry in the same transaction.
+    func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws
     /// Appends to the audit log.
     func appendAudit(_ entry: AuditEntry) async throws
     /// The newest audit entries first.
@@ -25,9 +25,11 @@ public protocol CatalogStore: Sendable {
 
     /// Every segment (a named, reusable list of constraints that gray releases refer to), by id.
     func segments() async throws -> [Segment]
-    /// Creates a segment; nil when the name exists. Segments never change once created, so a signed catalog
-    /// never changes under a shell without a new catalog version.
-    func createSegment(name: String, constraints: [RolloutConstraint]) async throws -> Segment?
+    /// Creates a segment, with its audit entry, unless the name exists or `maximum` segments exist (checked in
+    /// the same transaction). Segments never change once created, so a signed catalog never changes under a
+    /// shell without a new catalog version.
+    func createSegment(name: String, constraints: [RolloutConstraint], audit: AuditEntry?, maximum: Int) async throws
+        -> SegmentCreation
 
     /// Creates a partner; false when the id exists.
     func createPartner(id: String, name: String) async throws -> Bool
@@ -160,4 +162,13 @@ public struct StoredEvent: Sendable, Hashable {
     public var version: SemanticVersion?
     public var reason: String?
     public var at: Date
+}
+
+/// What ``CatalogStore/createSegment(name:constraints:audit:maximum:)`` did.
+public enum SegmentCreation: Sendable {
+    case created(Segment)
+    /// A segment of that name exists already.
+    case exists
+    /// The platform has its maximum number of segments.
+    case full
 }

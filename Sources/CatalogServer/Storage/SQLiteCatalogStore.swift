@@ -399,14 +399,19 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    public func createSegment(name: String, constraints: [RolloutConstraint]) async throws -> Segment? {
+    public func createSegment(name: String, constraints: [RolloutConstraint], audit: AuditEntry?, maximum: Int)
+        async throws -> SegmentCreation
+    {
         let text = JSONValue.array(constraints.map(\.jsonValue)).serialized()
         return try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM segment WHERE name = ?", arguments: [name]) == nil else {
-                return nil
+                return .exists
             }
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM segment") ?? 0 < maximum else { return .full }
             try db.execute(sql: "INSERT INTO segment (name, constraints) VALUES (?, ?)", arguments: [name, text])
-            return Segment(id: Int(db.lastInsertedRowID), name: name, constraints: constraints)
+            let segment = Segment(id: Int(db.lastInsertedRowID), name: name, constraints: constraints)
+            if let audit { try Self.insert(audit, db) }
+            return .created(segment)
         }
     }
 
@@ -538,8 +543,11 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
-    public func saveHostApp(_ host: HostApp) async throws {
-        try await pool.write { db in try Self.insert(host, db) }
+    public func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws {
+        try await pool.write { db in
+            try Self.insert(host, db)
+            if let audit { try Self.insert(audit, db) }
+        }
     }
 
     /// Inserts or updates a host app.
