@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev tmux pkg-config curl
 
-.PHONY: all deps build programs release test bench demo tour format lint clean
+.PHONY: all deps build programs release order-file test bench demo tour format lint clean
 
 all: build
 
@@ -28,8 +28,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## release: the three programs as shipped (Swift runtime and Foundation linked in: see docs/PERFORMANCE.md)
-RELEASE := $(SWIFT) build -c release --static-swift-stdlib
+## release: the three programs as shipped (Swift runtime and Foundation linked in, a section per function so
+## that termshell's link can place the functions a session runs side by side: see docs/PERFORMANCE.md)
+RELEASE := $(SWIFT) build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcxx -ffunction-sections
 release: deps
 	$(RELEASE) --product catalogd
 	$(RELEASE) --product minictl
@@ -41,6 +42,12 @@ bench: deps
 	$(RELEASE) --product termshell
 	$(RELEASE) --product minicatalog-bench
 	./.build/release/minicatalog-bench
+
+## order-file: profile a session of the release termshell under valgrind and rewrite the function order its
+## link uses (Sources/termshell/termshell.order; see docs/PERFORMANCE.md)
+order-file: deps
+	@command -v valgrind >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; } || { echo "order-file needs valgrind (apt-get install valgrind)"; exit 1; }
+	RELEASE="$(RELEASE)" ./scripts/profile-termshell.sh
 
 ## programs: debug builds of the three programs (for demo and tour)
 programs: deps

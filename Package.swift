@@ -115,6 +115,7 @@ let package = Package(
                 "TermShell", "TermShellCurses", "TermShellRuntime", "CatalogCurl", "ShellAgent", "Catalog", "MiniKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["termshell.order"],
             // Release: lld with packed relative relocations (still position-independent, a fraction of the pages
             // to relocate at start) and no symbol table exported to the dynamic linker. With
             // `--static-swift-stdlib` (make bench, the README) the super-app is about 31 MB resident instead of
@@ -124,6 +125,10 @@ let package = Package(
                     [
                         "-Xclang-linker", "-fuse-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                         "-Xlinker", "--no-export-dynamic", "-Xlinker", "--icf=safe",
+                        // The functions a session runs, side by side (scripts/profile-termshell.sh writes it).
+                        "-Xlinker",
+                        "--symbol-ordering-file=\(Context.packageDirectory)/Sources/termshell/termshell.order",
+                        "-Xlinker", "--no-warn-symbol-ordering",
                     ], .when(platforms: [.linux], configuration: .release))
             ]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import MiniKit
 import TermShell
 
 /// A QA walkthrough: keys to press, text to wait for or expect on screen, operations commands to run, and
@@ -39,8 +40,8 @@ public struct Scenario: Sendable {
     /// Reads a scenario; `#` starts a comment; blank lines are skipped.
     public static func parse(_ text: String) throws(ParseError) -> Scenario {
         var lines: [Line] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = String(raw.trimmingWhitespace())
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard lines.count < maximumSteps else {
                 throw ParseError(line: index + 1, message: "at most \(maximumSteps) steps")
@@ -70,15 +71,7 @@ public struct Scenario: Sendable {
             case "type":
                 step = .type(try required("text"))
             case "wait":
-                var text = rest
-                var seconds = 10.0
-                if let range = rest.range(of: " within ", options: .backwards),
-                    let value = Double(rest[range.upperBound...].replacingOccurrences(of: "s", with: "")),
-                    value > 0, value <= 120
-                {
-                    text = String(rest[..<range.lowerBound])
-                    seconds = value
-                }
+                let (text, seconds) = Self.waitText(rest)
                 guard !text.isEmpty else { throw ParseError(line: index + 1, message: "wait needs text") }
                 step = .wait(text, seconds: seconds)
             case "expect":
@@ -101,7 +94,24 @@ public struct Scenario: Sendable {
 
     private static func split(_ line: String) -> (String, String) {
         guard let space = line.firstIndex(of: " ") else { return (line, "") }
-        return (String(line[..<space]), line[line.index(after: space)...].trimmingCharacters(in: .whitespaces))
+        return (String(line[..<space]), String(line[line.index(after: space)...].trimmingWhitespace()))
+    }
+
+    /// `TEXT within Ns`: the text and how long to wait for it (10 s without a valid `within`, which may be up to
+    /// 120 s). The last ` within ` counts, so the text may contain the word.
+    private static func waitText(_ rest: String) -> (String, Double) {
+        let marker = " within "
+        var start = rest.endIndex
+        while start > rest.startIndex {
+            start = rest.index(before: start)
+            guard rest[start...].hasPrefix(marker) else { continue }
+            let duration = rest[rest.index(start, offsetBy: marker.count)...]
+            guard let seconds = Double(duration.hasSuffix("s") ? duration.dropLast() : duration), seconds > 0,
+                seconds <= 120
+            else { break }
+            return (String(rest[..<start]), seconds)
+        }
+        return (rest, 10)
     }
 
     static func key(_ name: String) -> Key? {

@@ -62,7 +62,7 @@ public struct ScenarioRunner {
             } catch {
                 return "\(error)"
             }
-            transcript.append(outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            transcript.append(String(outcome.output.trimmingWhitespace()))
             if outcome.timedOut { return "the command ran past \(Self.commandTimeLimit) s and was stopped" }
             guard let status = outcome.status else { return "the command was killed by a signal" }
             if status != 0 { return "the command exited \(status)" }

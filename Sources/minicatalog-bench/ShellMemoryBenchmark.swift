@@ -17,65 +17,95 @@ enum ShellMemoryBenchmark {
                 let package = try MiniKitBenchmarks.syntheticPackage(pages: 3, id: id).pack()
                 try await LaunchBenchmark.publish(package, server, app: id)
             }
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memory-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let scenario = folder.appendingPathComponent("memory.scenario")
-            try Data(
-                """
-                key enter
-                wait Current account
-                key enter
-                wait Bench within 60s
-                key f2
-                wait Installed packages (52) within 60s
-                run sleep 1
-                """.utf8
-            ).write(to: scenario)
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = [
-                "--script", scenario.path, "--size", "120x40", "--lang", "en", "--bank", "seeds/bank.json", "--server",
-                server.base.absoluteString, "--host", "mbank", "--host-key", server.hostKey("mbank")!, "--server-key",
-                server.publicKey.base64, "--data", folder.appendingPathComponent("shell").path,
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // The kernel's high-water mark of termshell's own memory (VmHWM), read while it runs; the last
-            // step keeps it alive for a second so the final reading covers the whole scenario. Not getrusage's
-            // children maxrss: that also counts the benchmark's own memory at the moment of the spawn (the
-            // child shares it until it executes termshell), which is how this once read 51.7 MB.
-            var peak: (hwm: Int, rss: Int, anon: Int, file: Int) = (0, 0, 0, 0)
-            let status = "/proc/\(process.processIdentifier)/status"
-            while process.isRunning {
-                if let text = try? String(contentsOfFile: status, encoding: .utf8) {
-                    func kilobytes(_ field: String) -> Int {
-                        text.split(separator: "\n").first { $0.hasPrefix(field) }
-                            .flatMap { Int($0.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "") } ?? 0
-                    }
-                    peak.hwm = max(peak.hwm, kilobytes("VmHWM:"))
-                    let rss = kilobytes("VmRSS:")
-                    if rss > peak.rss { peak = (peak.hwm, rss, kilobytes("RssAnon:"), kilobytes("RssFile:")) }
-                }
-                usleep(20_000)
-            }
-            process.waitUntilExit()
-            let megabytes = Double(peak.hwm) / 1024
-            let installed = try FileManager.default.contentsOfDirectory(
-                atPath: folder.appendingPathComponent("shell/packages").path
-            ).filter { !$0.hasPrefix(".") }.count
+            // Twice: as the page cache holds the program (right after `make bench` linked it, in the large folios
+            // the linker's writes left, which the kernel maps whole at the first touch), then read back from disk
+            // as after an installation or a reboot (smaller pieces). The goal holds when the larger one meets it.
+            let asCached = try measure(binary, server)
+            try dropFromPageCache(binary)
+            let fromDisk = try measure(binary, server)
             print(
-                "\ntermshell memory: the real binary, signed in, \(installed) installed mini-programs, service centre and QA panel"
+                "\ntermshell memory: the real binary, signed in, \(fromDisk.installed) installed mini-programs, service centre and QA panel"
             )
-            print(
-                String(
-                    format: "  peak resident memory: %.1f MB (scenario exit %d) — goal ≤ 30 MB: %@", megabytes,
-                    process.terminationStatus, megabytes <= 30 ? "met" : "NOT met"))
-            print(
-                String(
-                    format: "  at its largest: %.1f MB = %.1f MB heap and stacks + %.1f MB mapped files (code, data)",
-                    Double(peak.rss) / 1024, Double(peak.anon) / 1024, Double(peak.file) / 1024))
+            for (label, peak) in [("read from disk", fromDisk), ("as cached", asCached)] {
+                print(
+                    String(
+                        format:
+                            "  %@: peak resident %.1f MB (scenario exit %d); at its largest %.1f MB = %.1f MB heap and stacks + %.1f MB mapped files",
+                        label, peak.megabytes, peak.exit, Double(peak.rss) / 1024, Double(peak.anon) / 1024,
+                        Double(peak.file) / 1024))
+            }
+            let worst = max(fromDisk.megabytes, asCached.megabytes)
+            print(String(format: "  goal ≤ 30 MB: %@ (worst %.1f MB)", worst <= 30 ? "met" : "NOT met", worst))
         }
+    }
+
+    /// termshell's memory over one scenario: the kernel's high-water mark and the largest resident set.
+    struct Peak {
+        var hwm = 0, rss = 0, anon = 0, file = 0, exit: Int32 = 0, installed = 0
+        var megabytes: Double { Double(hwm) / 1024 }
+    }
+
+    private static func measure(_ binary: URL, _ server: TestServer) throws -> Peak {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memory-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let scenario = folder.appendingPathComponent("memory.scenario")
+        try Data(
+            """
+            key enter
+            wait Current account
+            key enter
+            wait Bench within 60s
+            key f2
+            wait Installed packages (52) within 60s
+            run sleep 1
+            """.utf8
+        ).write(to: scenario)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = [
+            "--script", scenario.path, "--size", "120x40", "--lang", "en", "--bank", "seeds/bank.json", "--server",
+            server.base.absoluteString, "--host", "mbank", "--host-key", server.hostKey("mbank")!, "--server-key",
+            server.publicKey.base64, "--data", folder.appendingPathComponent("shell").path,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The kernel's high-water mark of termshell's own memory (VmHWM), read while it runs; the last step keeps
+        // it alive for a second so the final reading covers the whole scenario. Not getrusage's children maxrss:
+        // that also counts the benchmark's own memory at the moment of the spawn (the child shares it until it
+        // executes termshell), which is how this once read 51.7 MB.
+        var peak = Peak()
+        let status = "/proc/\(process.processIdentifier)/status"
+        while process.isRunning {
+            if let text = try? String(contentsOfFile: status, encoding: .utf8) {
+                func kilobytes(_ field: String) -> Int {
+                    text.split(separator: "\n").first { $0.hasPrefix(field) }
+                        .flatMap { Int($0.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "") } ?? 0
+                }
+                peak.hwm = max(peak.hwm, kilobytes("VmHWM:"))
+                let rss = kilobytes("VmRSS:")
+                if rss > peak.rss {
+                    (peak.rss, peak.anon, peak.file) = (rss, kilobytes("RssAnon:"), kilobytes("RssFile:"))
+                }
+            }
+            usleep(20_000)
+        }
+        process.waitUntilExit()
+        peak.exit = process.terminationStatus
+        peak.installed = try FileManager.default.contentsOfDirectory(
+            atPath: folder.appendingPathComponent("shell/packages").path
+        ).filter { !$0.hasPrefix(".") }.count
+        return peak
+    }
+
+    /// Writes the program's pages back and drops them from the page cache, so the next start reads it from disk.
+    private static func dropFromPageCache(_ binary: URL) throws {
+        let descriptor = open(binary.path, O_RDONLY)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        fsync(descriptor)
+        let result = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
     }
 }

@@ -327,7 +327,7 @@ struct TermshellCommand: AsyncParsableCommand {
     static func shellId(in directory: URL) throws -> String {
         let file = directory.appendingPathComponent("shell-id")
         if let text = try? String(contentsOf: file, encoding: .utf8), !text.isEmpty, text.count <= 64 {
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return String(text.trimmingWhitespace())
         }
         let id = "shell-" + UUID().uuidString.lowercased().prefix(13)
         try Data(id.utf8).write(to: file, options: .atomic)

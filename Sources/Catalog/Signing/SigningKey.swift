@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MiniKit
 
 /// An Ed25519 private key that signs envelopes. The server holds one; shells pin its ``VerificationKey``.
 public struct SigningKey: Sendable {
@@ -62,7 +63,7 @@ public struct VerificationKey: Sendable, Hashable {
 
     /// A key from base64 text (as printed by `minictl key generate` and `catalogd key show`).
     public init(base64 text: String) throws(KeyError) {
-        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let raw = Data(base64Encoded: String(text.trimmingWhitespace())) else {
             throw KeyError.invalidPublicKey("'\(text.prefix(60))' is not base64")
         }
         try self.init(rawRepresentation: raw)
