@@ -117,9 +117,10 @@ let package = Package(
             ],
             exclude: ["termshell.order"],
             // Release: lld with packed relative relocations (still position-independent, a fraction of the pages
-            // to relocate at start) and no symbol table exported to the dynamic linker. With
-            // `--static-swift-stdlib` (make bench, the README) the super-app is about 31 MB resident instead of
-            // 52; measured in docs/PERFORMANCE.md. Debug builds (the tests) link as usual.
+            // to relocate at start), no symbol table exported to the dynamic linker, and the functions a profiled
+            // session runs placed side by side. With `make release` (static Swift runtime, a section per
+            // function) the super-app is about 25 MB resident instead of 44; measured in docs/PERFORMANCE.md.
+            // Debug builds (the tests) link as usual.
             linkerSettings: [
                 .unsafeFlags(
                     [
