@@ -40,7 +40,9 @@ public struct Scenario: Sendable {
     /// Reads a scenario; `#` starts a comment; blank lines are skipped.
     public static func parse(_ text: String) throws(ParseError) -> Scenario {
         var lines: [Line] = []
-        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .enumerated()
+        {
             let line = String(raw.trimmingWhitespace())
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard lines.count < maximumSteps else {
@@ -71,7 +73,7 @@ public struct Scenario: Sendable {
             case "type":
                 step = .type(try required("text"))
             case "wait":
-                let (text, seconds) = Self.waitText(rest)
+                let (text, seconds) = try Self.waitText(rest, line: index + 1)
                 guard !text.isEmpty else { throw ParseError(line: index + 1, message: "wait needs text") }
                 step = .wait(text, seconds: seconds)
             case "expect":
@@ -97,18 +99,20 @@ public struct Scenario: Sendable {
         return (String(line[..<space]), String(line[line.index(after: space)...].trimmingWhitespace()))
     }
 
-    /// `TEXT within Ns`: the text and how long to wait for it (10 s without a valid `within`, which may be up to
-    /// 120 s). The last ` within ` counts, so the text may contain the word.
-    private static func waitText(_ rest: String) -> (String, Double) {
+    /// `TEXT within Ns`: the text and how long to wait for it (10 s without `within`; at most 120 s). The last
+    /// ` within ` followed by a number counts, so the text may contain the word.
+    private static func waitText(_ rest: String, line: Int) throws(ParseError) -> (String, Double) {
         let marker = " within "
         var start = rest.endIndex
         while start > rest.startIndex {
             start = rest.index(before: start)
             guard rest[start...].hasPrefix(marker) else { continue }
             let duration = rest[rest.index(start, offsetBy: marker.count)...]
-            guard let seconds = Double(duration.hasSuffix("s") ? duration.dropLast() : duration), seconds > 0,
-                seconds <= 120
-            else { break }
+            guard let seconds = Double(duration.hasSuffix("s") ? duration.dropLast() : duration) else { break }
+            guard seconds > 0, seconds <= 120 else {
+                throw ParseError(
+                    line: line, message: "wait takes more than 0 and at most 120 seconds, not '\(duration)'")
+            }
             return (String(rest[..<start]), seconds)
         }
         return (rest, 10)

@@ -1,8 +1,8 @@
 import Foundation
 import ServerTestSupport
 
-/// termshell's resident memory with 50 installed mini-programs: the real binary plays a scenario (sign in,
-/// the service centre, the QA panel) against catalogd on loopback with 50 more services released.
+/// termshell's resident memory with 52 installed mini-programs: the real binary plays a scenario (sign in,
+/// the service centre, the QA panel) against catalogd on loopback with 50 services released besides the demo's.
 enum ShellMemoryBenchmark {
     static func run() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -33,6 +33,11 @@ enum ShellMemoryBenchmark {
                             "  %@: peak resident %.1f MB (scenario exit %d); at its largest %.1f MB = %.1f MB heap and stacks + %.1f MB mapped files",
                         label, peak.megabytes, peak.exit, Double(peak.rss) / 1024, Double(peak.anon) / 1024,
                         Double(peak.file) / 1024))
+            }
+            // A session cut short uses less memory: only complete runs count.
+            guard [fromDisk, asCached].allSatisfy({ $0.exit == 0 && $0.installed == 52 }) else {
+                print("  goal ≤ 30 MB: not judged (a run did not finish its scenario with 52 installed)")
+                return
             }
             let worst = max(fromDisk.megabytes, asCached.megabytes)
             print(String(format: "  goal ≤ 30 MB: %@ (worst %.1f MB)", worst <= 30 ? "met" : "NOT met", worst))
@@ -104,7 +109,7 @@ enum ShellMemoryBenchmark {
         let descriptor = open(binary.path, O_RDONLY)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
-        fsync(descriptor)
+        guard fsync(descriptor) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         let result = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
     }

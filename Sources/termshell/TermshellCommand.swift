@@ -326,8 +326,9 @@ struct TermshellCommand: AsyncParsableCommand {
     /// This installation's id: made once, kept in the data folder.
     static func shellId(in directory: URL) throws -> String {
         let file = directory.appendingPathComponent("shell-id")
-        if let text = try? String(contentsOf: file, encoding: .utf8), !text.isEmpty, text.count <= 64 {
-            return String(text.trimmingWhitespace())
+        if let text = try? String(contentsOf: file, encoding: .utf8), text.count <= 64 {
+            let id = text.trimmingWhitespace()
+            if !id.isEmpty { return String(id) }
         }
         let id = "shell-" + UUID().uuidString.lowercased().prefix(13)
         try Data(id.utf8).write(to: file, options: .atomic)

@@ -40,6 +40,15 @@ struct ExpressionTests {
         #expect(try evaluate("10 % 4 + 0.5") == 2.5)
     }
 
+    @Test("trim() drops white space and line breaks at both ends, Unicode's too; number text may be padded")
+    func trimsWhitespace() throws {
+        let data: [String: MiniValue] = ["plate": "\u{3000} 沪A 12345\t\r\n", "blank": " \n ", "price": " 12.5 "]
+        #expect(try evaluate("trim(plate)", data) == "沪A 12345")
+        #expect(try evaluate("trim(blank)", data) == "")
+        #expect(try evaluate("fixed(price, 1)", data) == "12.5")
+        #expect(throws: EvaluationError.self) { try evaluate("fixed('12 5', 1)") }
+    }
+
     @Test(
         "runtime errors name the problem and its range",
         arguments: [

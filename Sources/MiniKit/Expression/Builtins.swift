@@ -41,7 +41,7 @@ enum Builtins {
             switch argument(index) {
             case .number(let value): return value
             case .string(let text):
-                guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                guard let value = Double(text.trimmingWhitespace()) else {
                     throw EvaluationError(.type, "\(name)() expects a number, given \"\(text)\"", range)
                 }
                 return value
@@ -73,7 +73,7 @@ enum Builtins {
             return try limited(
                 name == "upper"
                     ? text.uppercased()
-                    : name == "lower" ? text.lowercased() : text.trimmingCharacters(in: .whitespacesAndNewlines), range)
+                    : name == "lower" ? text.lowercased() : String(text.trimmingWhitespace()), range)
         case "str":
             try count(1...1)
             let text = argument(0).displayText

@@ -4,7 +4,7 @@ extension StringProtocol {
     /// Unicode's White_Space property as the standard library knows it, not Foundation's `CharacterSet`: loading
     /// CoreFoundation's character tables costs the shell a few hundred kilobytes of resident memory
     /// (docs/PERFORMANCE.md).
-    public func trimmingWhitespace() -> SubSequence {
+    package func trimmingWhitespace() -> SubSequence {
         guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace })
         else { return self[endIndex...] }
         return self[first...last]
