@@ -28,8 +28,14 @@ public struct Seeder: Sendable {
         self.clock = clock
     }
 
-    /// Reads and applies a seed file; errors name the file and the JSON path.
+    /// Reads a seed file and applies it; errors name the file and the JSON path.
     public func load(_ file: URL) async throws -> Report {
+        try await apply(try Self.read(file))
+    }
+
+    /// Reads and checks a whole seed file (its JSON, and every mini-program folder it names, packed and checked)
+    /// before anything is written; errors name the file and the JSON path.
+    public static func read(_ file: URL) throws -> SeedPlan {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder) else {
             throw SeedError("\(file.path): no such file (the demo seed is seeds/demo.json)")
@@ -50,71 +56,45 @@ public struct Seeder: Sendable {
             throw SeedError("\(file.path): \(error)")
         }
         let root = JSONCursor(document)
-        var report = Report()
+        var plan = SeedPlan(file: file)
         do {
-            for item in try root.arrayField("hosts") {
-                let host = try HostRoutes.hostApp(item)
-                let key = HostRoutes.newHostKey()
-                guard try await store.createHostApp(host, keyHash: APIToken.hash(key), audit: nil) else { continue }
-                report.hostKeys.append((host.id, key))
-            }
+            plan.hosts = try root.arrayField("hosts").map { try HostRoutes.hostApp($0) }
             for item in try root.arrayField("partners") {
-                _ = try await store.createPartner(
-                    id: try item.requireName("id"), name: try item.requireText("name", maximum: 80))
+                plan.partners.append((try item.requireName("id"), try item.requireText("name", maximum: 80)))
             }
             for item in try root.arrayField("accounts") {
                 let roleCursor = try item.require("role")
                 guard let role = Role(try roleCursor.string()) else { throw roleCursor.error("unknown role") }
-                let id = try item.requireName("id")
-                guard try await !store.accountExists(id: id) else { continue }
-                let token = APIToken.generate()
-                try await store.createAccount(
-                    Account(id: id, name: try item.requireText("name", maximum: 80), role: role),
-                    tokenHash: APIToken.hash(token), at: clock.now())
-                report.accounts.append((id, role.description, token))
+                plan.accounts.append(
+                    Account(id: try item.requireName("id"), name: try item.requireText("name", maximum: 80), role: role)
+                )
             }
             for item in try root.arrayField("segments") {
                 try item.onlyFields(["name", "constraints"])
                 let name = try item.requireName("name")
-                var constraints: [RolloutConstraint] = []
-                for constraint in try item.arrayField("constraints") {
-                    constraints.append(try RolloutConstraint(json: constraint))
-                }
-                if case .created = try await store.createSegment(
-                    name: name, constraints: constraints, audit: nil, maximum: .max)
-                {
-                    report.segments.append(name)
-                }
+                let constraints = try item.arrayField("constraints").map { try RolloutConstraint(json: $0) }
+                plan.segments.append((name, constraints))
             }
-            for item in try root.arrayField("apps") {
-                try await seedApp(item, relativeTo: file.deletingLastPathComponent(), report: &report)
+            plan.apps = try root.arrayField("apps").map {
+                try readApp($0, relativeTo: file.deletingLastPathComponent())
             }
         } catch let error as JSONPathError {
             throw SeedError("\(file.path): \(error)")
         }
-        if !report.versions.isEmpty || !report.accounts.isEmpty || !report.hostKeys.isEmpty {
-            try await store.appendAudit(
-                AuditEntry(
-                    at: clock.now(), actor: "seed", action: "seed.load", target: file.lastPathComponent,
-                    reason:
-                        "\(report.accounts.count) accounts, \(report.hostKeys.count) hosts, \(report.versions.count) versions, \(report.releases.count) releases"
-                ))
-        }
-        return report
+        return plan
     }
 
-    private func seedApp(_ item: JSONCursor, relativeTo base: URL, report: inout Report) async throws {
+    private static func readApp(_ item: JSONCursor, relativeTo base: URL) throws -> SeedPlan.App {
         let program = Catalog.MiniProgram(
             id: try item.requireName("id"), partnerId: try item.requireName("partner"),
             name: try item.requireText("name", maximum: 40), category: try item.requireText("category", maximum: 40))
-        _ = try await store.createMiniProgram(program)
         let sourceCursor = try item.require("source")
         let source = base.appendingPathComponent(try sourceCursor.string()).standardizedFileURL
-        let data: Data
+        let package: Data
         let loaded: MiniKit.MiniProgram.LoadResult
         do {
             let files = try PackageFiles.read(folder: source)
-            data = try files.pack()
+            package = try files.pack()
             loaded = MiniKit.MiniProgram.load(files)
         } catch {
             throw sourceCursor.error("cannot read the mini-program: \(error.message)")
@@ -122,17 +102,73 @@ public struct Seeder: Sendable {
         guard let checked = loaded.program, let reviewReport = loaded.report else {
             throw sourceCursor.error("the mini-program does not pass the checker:\n\(loaded.diagnostics)")
         }
-        let version = checked.manifest.version
+        let manifest = checked.manifest
+        let version = MiniProgramVersion(
+            appId: program.id, version: manifest.version,
+            package: PackageReference(sha256: PackageReference.digest(of: package), size: package.count),
+            scopes: manifest.permissions.map { ScopeRequest(scope: $0.scope.rawValue, reason: $0.reason) },
+            domains: manifest.domains, minimumHostVersion: manifest.minimumHostVersion, reviewState: .draft)
+        return SeedPlan.App(
+            program: program, version: version, package: package,
+            report: String(decoding: try JSONEncoder().encode(reviewReport), as: UTF8.self),
+            releases: try item.arrayField("releases").map { try ListingRequest(json: $0, action: "seed") })
+    }
+
+    /// Writes what a seed plan holds and the store does not have yet. When a write fails, the error carries what
+    /// was created before it (the secrets are shown only once); loading the seed again completes it.
+    public func apply(_ plan: SeedPlan) async throws -> Report {
+        var report = Report()
+        do {
+            try await apply(plan, into: &report)
+        } catch {
+            throw SeedError("\(plan.file.path): \(error)", created: report)
+        }
+        return report
+    }
+
+    private func apply(_ plan: SeedPlan, into report: inout Report) async throws {
+        for host in plan.hosts {
+            let key = HostRoutes.newHostKey()
+            guard try await store.createHostApp(host, keyHash: APIToken.hash(key), audit: nil) else { continue }
+            report.hostKeys.append((host.id, key))
+        }
+        for partner in plan.partners {
+            _ = try await store.createPartner(id: partner.id, name: partner.name)
+        }
+        for account in plan.accounts {
+            guard try await !store.accountExists(id: account.id) else { continue }
+            let token = APIToken.generate()
+            try await store.createAccount(account, tokenHash: APIToken.hash(token), at: clock.now())
+            report.accounts.append((account.id, account.role.description, token))
+        }
+        for segment in plan.segments {
+            if case .created = try await store.createSegment(
+                name: segment.name, constraints: segment.constraints, audit: nil, maximum: .max)
+            {
+                report.segments.append(segment.name)
+            }
+        }
+        for app in plan.apps {
+            try await apply(app, report: &report)
+        }
+        if !report.versions.isEmpty || !report.accounts.isEmpty || !report.hostKeys.isEmpty {
+            try await store.appendAudit(
+                AuditEntry(
+                    at: clock.now(), actor: "seed", action: "seed.load", target: plan.file.lastPathComponent,
+                    reason:
+                        "\(report.accounts.count) accounts, \(report.hostKeys.count) hosts, \(report.versions.count) versions, \(report.releases.count) releases"
+                ))
+        }
+    }
+
+    private func apply(_ app: SeedPlan.App, report: inout Report) async throws {
+        let program = app.program
+        let version = app.version.version
+        _ = try await store.createMiniProgram(program)
         if try await store.version(appId: program.id, version: version) == nil {
-            let digest = try packages.put(data)
-            let record = MiniProgramVersion(
-                appId: program.id, version: version, package: PackageReference(sha256: digest, size: data.count),
-                scopes: checked.manifest.permissions.map { ScopeRequest(scope: $0.scope.rawValue, reason: $0.reason) },
-                domains: checked.manifest.domains, minimumHostVersion: checked.manifest.minimumHostVersion,
-                reviewState: .draft)
+            _ = try packages.put(app.package)
             _ = try await store.addVersion(
-                record, report: String(decoding: try JSONEncoder().encode(reviewReport), as: UTF8.self),
-                uploadedBy: "seed", at: clock.now(), audit: nil)
+                app.version, report: app.report, uploadedBy: "seed", at: clock.now(), audit: nil)
             // The seed goes through the workflow like anyone: submitted, then approved at every stage.
             _ = try await store.recordReview(
                 ReviewDecision(
@@ -149,8 +185,7 @@ public struct Seeder: Sendable {
             report.versions.append("\(program.id)@\(version)")
         }
         let existing = Set(try await store.listings(appId: program.id).map(\.hostId))
-        for release in try item.arrayField("releases") {
-            let request = try ListingRequest(json: release, action: "seed")
+        for request in app.releases {
             let host = request.host
             guard !existing.contains(host), try await store.hostApp(id: host) != nil else { continue }
             let segmentIds = try await store.segmentIds(for: request)
@@ -172,8 +207,32 @@ public struct Seeder: Sendable {
     }
 }
 
+/// A seed file read and checked, ready to apply: nothing of it is written yet.
+public struct SeedPlan: Sendable {
+    /// A mini-program of the seed, packed from its folder and checked.
+    struct App: Sendable {
+        var program: Catalog.MiniProgram
+        var version: MiniProgramVersion
+        var package: Data
+        var report: String
+        var releases: [ListingRequest]
+    }
+
+    public let file: URL
+    var hosts: [HostApp] = []
+    var partners: [(id: String, name: String)] = []
+    var accounts: [Account] = []
+    var segments: [(name: String, constraints: [RolloutConstraint])] = []
+    var apps: [App] = []
+}
+
 /// A seed file that cannot be loaded.
 public struct SeedError: Error, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    /// What was created before a write failed (nil when the file was refused before anything was written).
+    public var created: Seeder.Report?
+    init(_ description: String, created: Seeder.Report? = nil) {
+        self.description = description
+        self.created = created
+    }
 }

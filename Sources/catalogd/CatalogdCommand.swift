@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Load a demo data set before serving (idempotent); prints the tokens and host keys it creates.",
+            "Load a demo data set before serving (idempotent; the whole file is checked before anything is written); prints the tokens and host keys it creates.",
             valueName: "FILE"))
     var seed: String?
 
@@ -79,6 +79,16 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "catalogd")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let directory = URL(fileURLWithPath: data)
+        // The whole seed is read and checked first: a bad one leaves the data folder as it was.
+        var plan: SeedPlan?
+        if let seed {
+            do {
+                plan = try Seeder.read(URL(fileURLWithPath: seed))
+            } catch {
+                FileHandle.standardError.write(Data("catalogd: error: cannot load the seed: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
         let store: SQLiteCatalogStore
         let keyring: ServerKeyring
         do {
@@ -91,17 +101,28 @@ struct Serve: AsyncParsableCommand {
                 Data("catalogd: error: cannot open the data folder '\(data)': \(error)\n".utf8))
             throw ExitCode(1)
         }
-        if let seed {
-            do {
-                let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: directory), stages: stages)
-                let report = try await seeder.load(URL(fileURLWithPath: seed))
-                var lines = ["seeded \(seed): \(report.versions.count) version(s), \(report.releases.count) release(s)"]
+        if let seed, let plan {
+            /// The secrets a seed run created: shown once, so shown even when a later write fails.
+            func show(_ report: Seeder.Report, heading: String) {
+                var lines = [heading]
                 for account in report.accounts {
                     lines.append("  account \(account.id) (\(account.role)): \(account.token)")
                 }
                 for host in report.hostKeys { lines.append("  host key \(host.host): \(host.key)") }
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+            }
+            do {
+                let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: directory), stages: stages)
+                let report = try await seeder.apply(plan)
+                show(
+                    report,
+                    heading: "seeded \(seed): \(report.versions.count) version(s), \(report.releases.count) release(s)")
             } catch {
+                if let created = (error as? SeedError)?.created {
+                    show(
+                        created,
+                        heading: "created before the error (serve --seed again once it is fixed to complete it):")
+                }
                 FileHandle.standardError.write(Data("catalogd: error: cannot load the seed: \(error)\n".utf8))
                 throw ExitCode(1)
             }

@@ -72,4 +72,65 @@ struct SeederTests {
             "\(error)".contains("missing.json: no such file")
         }
     }
+
+    /// A seed in a temporary folder with a copy of the car-insurance sample (the seed names it `car-insurance`).
+    static func seedFolder(_ json: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: seeds.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                "sample-apps/car-insurance"),
+            to: folder.appendingPathComponent("car-insurance"))
+        try Data(json.utf8).write(to: folder.appendingPathComponent("seed.json"))
+        return folder
+    }
+
+    static func seed(app: String, segments: String = "[]") -> String {
+        """
+        {"hosts": [{"id": "mbank", "name": "Mobile banking"}], "partners": [{"id": "carins", "name": "CarIns"}],
+         "accounts": [{"id": "ops-x", "name": "Ops", "role": "ops"}], "segments": \(segments),
+         "apps": [{"id": "com.carins.quote", "partner": "carins", "name": "Car insurance", "category": "insurance",
+                   "source": "\(app)", "releases": [{"host": "mbank", "percent": 10, "segments": ["drivers"]}]}]}
+        """
+    }
+
+    @Test("a seed is read whole before anything is written: a bad mini-program at the end leaves the store empty")
+    func readBeforeWrite() async throws {
+        let folder = try Self.seedFolder(Self.seed(app: "no-such-folder"))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteCatalogStore(directory: folder)
+        let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: folder), stages: ["compliance"])
+        await #expect {
+            try await seeder.load(folder.appendingPathComponent("seed.json"))
+        } throws: { error in
+            "\(error)".contains("$.apps[0].source: cannot read the mini-program")
+                && (error as? SeedError)?.created == nil
+        }
+        #expect(try await store.hostApps().isEmpty)
+        #expect(try await !store.accountExists(id: "ops-x"))
+    }
+
+    @Test("when a write fails, the error shows the secrets created before it, and loading again completes the seed")
+    func failedWriteKeepsSecrets() async throws {
+        let folder = try Self.seedFolder(Self.seed(app: "car-insurance"))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteCatalogStore(directory: folder)
+        let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: folder), stages: ["compliance"])
+        let file = folder.appendingPathComponent("seed.json")
+        do {
+            _ = try await seeder.load(file)
+            Issue.record("a release naming an unknown segment was seeded")
+        } catch let error as SeedError {
+            #expect(error.description.contains("no segment 'drivers'"))
+            #expect(error.created?.accounts.map(\.id) == ["ops-x"])
+            #expect(error.created?.accounts.first?.token.hasPrefix("mct_") == true)
+            #expect(error.created?.hostKeys.map(\.host) == ["mbank"])
+        }
+        let segments = #"[{"name": "drivers", "constraints": []}]"#
+        try Data(Self.seed(app: "car-insurance", segments: segments).utf8).write(to: file)
+        let second = try await seeder.load(file)
+        #expect(second.accounts.isEmpty && second.hostKeys.isEmpty)
+        #expect(second.segments == ["drivers"])
+        #expect(second.releases == ["com.carins.quote on mbank (gray)"])
+    }
 }

@@ -79,6 +79,20 @@ struct CatalogdCommandTests {
         #expect(badListen.stderr.contains("expected HOST:PORT"))
     }
 
+    @Test("serve with a bad seed says what is wrong and leaves the data folder untouched (no key, no database)")
+    func badSeed() throws {
+        let folder = try TemporaryDirectory()
+        let seed = try folder.write(
+            "seed.json",
+            #"{"hosts": [{"id": "mbank", "name": "Mobile banking"}], "apps": [{"id": "com.x.y", "partner": "xy", "name": "X", "category": "c", "source": "nowhere"}]}"#
+        )
+        let data = folder.url.appendingPathComponent("data")
+        let result = try CommandRunner.run("catalogd", ["serve", "--data", data.path, "--seed", seed])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot load the seed: \(seed): $.apps[0].source: cannot read the mini-program"))
+        #expect(!FileManager.default.fileExists(atPath: data.path), "the data folder was created")
+    }
+
     @Test("account create prints a token once; a duplicate id exits 1; a bad role is a usage error")
     func accountCreate() throws {
         let folder = try TemporaryDirectory()
