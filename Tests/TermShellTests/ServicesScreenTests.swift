@@ -29,6 +29,17 @@ struct ServicesScreenTests {
         return state
     }
 
+    @Test("categories show in the shell's language (a partner's own word as it is), and search finds them so")
+    func categories() {
+        #expect(Strings.category("insurance", .chinese) == "保险")
+        #expect(Strings.category("Insurance", .english) == "Insurance")
+        #expect(Strings.category("pet-care", .chinese) == "pet-care")
+        var state = Self.signedIn(.chinese)
+        _ = ShellScreenTests.press(&state, .enter, .character("/"))
+        for character in "保险" { _ = ShellScreenTests.press(&state, .character(character)) }
+        #expect(state.visibleServices.map(\.category) == ["insurance", "insurance"])
+    }
+
     @Test("home → services: grouped by category, move, search narrows, Esc clears then goes back")
     func flow() {
         var state = Self.signedIn(.english)

@@ -243,6 +243,7 @@ public struct ShellState: Sendable, Hashable {
         return services.filter {
             $0.name.lowercased().contains(needle) || $0.id.lowercased().contains(needle)
                 || $0.category.lowercased().contains(needle)
+                || Strings.category($0.category, language).lowercased().contains(needle)
         }
     }
     /// Home: the highlighted action.

@@ -25,6 +25,22 @@ public enum Strings {
         }
     }
 
+    /// A service-centre category in the shell's language: the usual banking categories are translated; any other
+    /// shows as the catalog names it (a partner's own word).
+    public static func category(_ name: String, _ language: UILanguage) -> String {
+        guard let (english, chinese) = categories[name.lowercased()] else { return name }
+        return language == .english ? english : chinese
+    }
+
+    private static let categories: [String: (String, String)] = [
+        "insurance": ("Insurance", "保险"), "investment": ("Investment", "理财"), "lifestyle": ("Lifestyle", "生活"),
+        "securities": ("Securities", "证券"), "utilities": ("Utilities", "生活缴费"), "payments": ("Payments", "支付"),
+        "loans": ("Loans", "贷款"), "cards": ("Cards", "信用卡"), "travel": ("Travel", "出行"),
+        "transport": ("Transport", "交通"), "shopping": ("Shopping", "购物"), "health": ("Health", "医疗健康"),
+        "education": ("Education", "教育"), "government": ("Government services", "政务"),
+        "finance": ("Finance", "金融"),
+    ]
+
     public static func text(_ key: Key, _ language: UILanguage) -> String {
         let (english, chinese): (String, String)
         switch key {

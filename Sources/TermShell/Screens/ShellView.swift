@@ -203,7 +203,7 @@ enum ServicesScreen {
         for (index, service) in visible.enumerated() where y < canvas.height - 2 {
             if service.category != category {
                 category = service.category
-                canvas.text(category, x: 2, y: y, role: .heading)
+                canvas.text(Strings.category(category, language), x: 2, y: y, role: .heading)
                 y += 1
                 guard y < canvas.height - 2 else { break }
             }
