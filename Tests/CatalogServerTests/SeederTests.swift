@@ -85,6 +85,11 @@ struct SeederTests {
         return folder
     }
 
+    static func seeder(in folder: URL) throws -> (SQLiteCatalogStore, Seeder) {
+        let store = try SQLiteCatalogStore(directory: folder)
+        return (store, Seeder(store: store, packages: try PackageStore(dataDirectory: folder), stages: ["compliance"]))
+    }
+
     static func seed(app: String, segments: String = "[]") -> String {
         """
         {"hosts": [{"id": "mbank", "name": "Mobile banking"}], "partners": [{"id": "carins", "name": "CarIns"}],
@@ -98,8 +103,7 @@ struct SeederTests {
     func readBeforeWrite() async throws {
         let folder = try Self.seedFolder(Self.seed(app: "no-such-folder"))
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteCatalogStore(directory: folder)
-        let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: folder), stages: ["compliance"])
+        let (store, seeder) = try Self.seeder(in: folder)
         await #expect {
             try await seeder.load(folder.appendingPathComponent("seed.json"))
         } throws: { error in
@@ -114,8 +118,7 @@ struct SeederTests {
     func failedWriteKeepsSecrets() async throws {
         let folder = try Self.seedFolder(Self.seed(app: "car-insurance"))
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteCatalogStore(directory: folder)
-        let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: folder), stages: ["compliance"])
+        let (_, seeder) = try Self.seeder(in: folder)
         let file = folder.appendingPathComponent("seed.json")
         do {
             _ = try await seeder.load(file)

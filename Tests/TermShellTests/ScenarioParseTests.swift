@@ -36,20 +36,18 @@ struct ScenarioParseTests {
     func errors() {
         #expect(throws: Scenario.ParseError.self) { try Scenario.parse("key enter\n  wait   \n") }
         for timeout in ["500s", "0", "-3s"] {
-            do {
-                _ = try Scenario.parse("key enter\nwait Home within \(timeout)")
-                Issue.record("within \(timeout) was accepted")
-            } catch {
-                #expect(error.line == 2)
-                #expect(error.message.contains("at most 120 seconds"))
-            }
+            refused("key enter\nwait Home within \(timeout)", line: 2, saying: "at most 120 seconds")
         }
+        refused("key enter\nkey nowhere", line: 2, saying: "unknown key 'nowhere'")
+    }
+
+    func refused(_ text: String, line: Int, saying message: String) {
         do {
-            _ = try Scenario.parse("key enter\nkey nowhere")
-            Issue.record("an unknown key was accepted")
+            _ = try Scenario.parse(text)
+            Issue.record("accepted: \(text)")
         } catch {
-            #expect(error.line == 2)
-            #expect(error.message.contains("unknown key 'nowhere'"))
+            #expect(error.line == line)
+            #expect(error.message.contains(message), "\(error.message)")
         }
     }
 }
