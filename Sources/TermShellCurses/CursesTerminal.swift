@@ -13,7 +13,7 @@ public final class CursesTerminal: TerminalBackend {
 
     /// Takes over the terminal. `colors` false (NO_COLOR) draws with attributes only.
     public convenience init(colors: Bool) {
-        setlocale(LC_ALL, "")
+        Self.useUTF8Locale()
         self.init(window: initscr()!, colors: colors)
     }
 
@@ -21,10 +21,30 @@ public final class CursesTerminal: TerminalBackend {
     public convenience init(
         type: String, output: UnsafeMutablePointer<FILE>, input: UnsafeMutablePointer<FILE>, colors: Bool
     ) {
-        setlocale(LC_ALL, "")
+        Self.useUTF8Locale()
         let screen = newterm(type, output, input)
         set_term(screen)
         self.init(window: stdscr_shim(), colors: colors)
+    }
+
+    /// The user's locale, with UTF-8 characters: ncursesw draws wide characters (Chinese, `¥`) only under a UTF-8
+    /// character type. When the environment names a locale this machine lacks (`LANG=zh_CN.UTF-8` where only
+    /// C.UTF-8 is installed) or one without UTF-8, characters fall back to C.UTF-8; the screens' language still
+    /// follows `--lang` or `LANG`. Returns false when no UTF-8 locale exists at all.
+    @discardableResult
+    public static func useUTF8Locale() -> Bool {
+        setlocale(LC_ALL, "")
+        if isUTF8 { return true }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil {
+            if isUTF8 { return true }
+        }
+        return false
+    }
+
+    private static var isUTF8: Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: codeset).uppercased()
+        return name == "UTF-8" || name == "UTF8"
     }
 
     private init(window: UnsafeMutablePointer<WINDOW>, colors: Bool) {

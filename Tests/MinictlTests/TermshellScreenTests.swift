@@ -78,6 +78,22 @@ struct TermshellScreenTests {
         }
         #expect(!alive, "q ends the shell and its tmux session")
     }
+
+    @Test("LANG names a Chinese locale this machine lacks: the screens are Chinese and the characters still show")
+    func missingLocale() throws {
+        let session = "termshell-\(UUID().uuidString.prefix(8))"
+        let bank = PlatformCommandTests.samples.deletingLastPathComponent().appendingPathComponent("seeds/bank.json")
+        let binary = CommandRunner.productsDirectory.appendingPathComponent("termshell").path
+        let started = try Self.tmux([
+            "-u", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
+            "env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=zh_CN.UTF-8 \(binary) --bank \(bank.path)",
+        ])
+        #expect(started.status == 0, "\(started.stderr)")
+        defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
+        let login = try Self.screen(session, showing: "迷你银行")
+        #expect(login.contains("选择一位演示客户"), "\(login)")
+        _ = try Self.tmux(["send-keys", "-t", session, "q"])
+    }
 }
 
 /// The demo's story on the real binaries: a customer opens the service centre, operations delist a service,
