@@ -15,15 +15,13 @@ struct TermshellCommand: AsyncParsableCommand {
         commandName: "termshell",
         abstract: "The terminal mobile-banking super-app that lists, runs and recalls mini-programs.",
         discussion: """
-            Without --headless it opens the screens on this terminal: sign in as a demo customer from
-            seeds/bank.json, see the accounts, and with --server/--host/--host-key (and --server-key on first
-            use) the service centre lists the user's verified catalog; a recall shows a notice. --lang en|zh;
-            NO_COLOR is respected. The mini-program container comes next.
-            --headless runs the sync agent without a screen and prints one JSON line per event: synced,
-            installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until
-            SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
-            The host key may come from TERMSHELL_HOST_KEY; the server key is pinned in the data folder on first use.
-            Exit codes: 0 success; 1 the sync failed (--once) or the agent cannot start; 2 usage error.
+            Without --headless it opens the screens on this terminal: sign in as a demo customer from seeds/bank.json and see the accounts; with --server, --host and --host-key (and --server-key on first use) the service centre lists the user's verified catalog, Enter opens a mini-program in the container (the host's navigation bar, consent and payment dialogs), settings manage permissions and storage, F2 shows the QA panel, and a recall closes the mini-program with a notice. --lang en|zh (default from LANG); NO_COLOR is respected; ? lists the keys.
+
+            --script FILE plays a QA scenario headless (docs/SCENARIOS.md): exit 0 when every step passes, 1 with the failing step and the screen.
+
+            --headless runs the sync agent without a screen and prints one JSON line per event: synced, installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
+
+            The host key may come from TERMSHELL_HOST_KEY; the server key is pinned in the data folder on first use. Exit codes: 0 success; 1 the sync failed (--once), a scenario step failed, or the agent cannot start; 2 usage error.
             """,
         version: "0.1.0"
     )
