@@ -83,7 +83,7 @@ actor ContainerHost {
         if !effects.isEmpty {
             // The page as it stands while the host answers (a dialog may wait for the user).
             show(copy)
-            await BridgeDriver.drain(effects, runtime: &copy, bridge: bridge)
+            await BridgeDriver.drain(effects, runtime: &copy, bridge: bridge) { [bridge] in bridge.isOpen }
         }
         runtime = copy
         show(copy)
@@ -92,11 +92,12 @@ actor ContainerHost {
     /// The user answered the dialog.
     nonisolated func answer(confirmed: Bool, pin: String?) { bridge.answer(confirmed: confirmed, pin: pin) }
 
-    /// Stops drawing (closed by the user or a recall); a dialog waiting for an answer is declined.
+    /// Stops drawing (closed by the user or a recall): a dialog waiting for an answer goes away unanswered, and
+    /// none of the mini-program's handlers runs again.
     func close() {
         closed = true
         keys.finish()
-        bridge.answer(confirmed: false, pin: nil)
+        bridge.shut()
     }
 
     private func show(_ runtime: MiniProgramRuntime) {
@@ -127,6 +128,7 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
     private let lock = NSLock()
     private var waiting: CheckedContinuation<(Bool, String?), Never>?
     private var closedByApp = false
+    private var shutByHost = false
 
     init(
         appId: String, appName: String, user: DemoBank.User, store: ShellStore, fixtures: [String: MiniValue],
@@ -142,14 +144,29 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
 
     var wasClosed: Bool { lock.withLock { closedByApp } }
 
+    /// False once the host closed the mini-program: it asks, shows and stores nothing more.
+    var isOpen: Bool { lock.withLock { !shutByHost } }
+
+    /// The host closed the mini-program: a waiting dialog ends unanswered (not as the user's "no").
+    func shut() {
+        let continuation = lock.withLock { () -> CheckedContinuation<(Bool, String?), Never>? in
+            shutByHost = true
+            defer { waiting = nil }
+            return waiting
+        }
+        continuation?.resume(returning: (false, nil))
+    }
+
     /// Shows a dialog and waits for the user.
     private func ask(_ dialog: ShellState.Dialog) async -> (Bool, String?) {
         await withCheckedContinuation { continuation in
-            let previous = lock.withLock { () -> CheckedContinuation<(Bool, String?), Never>? in
+            let (previous, open) = lock.withLock { () -> (CheckedContinuation<(Bool, String?), Never>?, Bool) in
+                guard !shutByHost else { return (nil, false) }
                 defer { waiting = continuation }
-                return waiting
+                return (waiting, true)
             }
             previous?.resume(returning: (false, nil))
+            guard open else { return continuation.resume(returning: (false, nil)) }
             post(.dialog(appId: appId, dialog))
         }
     }
@@ -164,6 +181,8 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
 
     func consent(to scope: HostAPI.Scope, reason: String, app: Manifest) async -> Bool {
         let (granted, _) = await ask(.consent(app: appName, scope: scope.rawValue, reason: reason))
+        // Closed while asking is no answer: nothing is remembered.
+        guard isOpen else { return false }
         try? store.setConsent(user: user.id, app: appId, scope: scope.rawValue, granted: granted)
         return granted
     }
@@ -199,7 +218,7 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
         }
     }
 
-    func showToast(_ message: String) async { post(.toast(message)) }
+    func showToast(_ message: String) async { if isOpen { post(.toast(message)) } }
 
     func showModal(title: String, content: String, confirmText: String, cancelText: String?) async -> Bool {
         await ask(.modal(title: title, content: content, confirm: confirmText, cancel: cancelText)).0
@@ -207,7 +226,7 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
 
     func audit(_ record: AuditRecord) async {}
 
-    func report(code: String, message: String) async { post(.toast("\(appName): \(message)")) }
+    func report(code: String, message: String) async { if isOpen { post(.toast("\(appName): \(message)")) } }
 
     func close() async { lock.withLock { closedByApp = true } }
 }

@@ -246,6 +246,45 @@ struct SandboxBridgeTests {
         #expect(runtime.stack.isEmpty)
         #expect(runtime.complete(id, with: .success(["transactionId": "T"])).isEmpty)
     }
+
+    /// A host whose user leaves while a payment is on screen.
+    final class LeavingHost: HostBridge, @unchecked Sendable {
+        private let lock = NSLock()
+        private var open = true
+        private var toasts: [String] = []
+        var isOpen: Bool { lock.withLock { open } }
+        var shown: [String] { lock.withLock { toasts } }
+        func consent(to scope: HostAPI.Scope, reason: String, app: Manifest) async -> Bool { true }
+        func confirmPayment(_ request: PaymentRequest, app: Manifest) async -> Result<MiniValue, BridgeError> {
+            lock.withLock { open = false }
+            return .failure(BridgeError(code: "cancelled", message: "closed"))
+        }
+        func send(_ request: NetworkRequest) async -> Result<MiniValue, BridgeError> {
+            .failure(BridgeError(code: "network", message: "none"))
+        }
+        func hostData(_ api: HostAPI, app: Manifest) async -> Result<MiniValue, BridgeError> {
+            .failure(BridgeError(code: "failed", message: "none"))
+        }
+        func showToast(_ message: String) async { lock.withLock { toasts.append(message) } }
+        func showModal(title: String, content: String, confirmText: String, cancelText: String?) async -> Bool {
+            false
+        }
+        func audit(_ record: AuditRecord) async {}
+        func report(code: String, message: String) async {}
+        func close() async {}
+    }
+
+    @Test("once the host closes the mini-program, none of its handlers runs: a cancelled payment changes nothing")
+    func closedHostRunsNothing() async throws {
+        var runtime = try Self.runtime(consents: [.payment: true])
+        let effects = Self.tap("pay", &runtime)
+        let host = LeavingHost()
+        await BridgeDriver.drain(effects, runtime: &runtime, bridge: host) { host.isOpen }
+        #expect(Self.log(runtime) == "", "the fail branch ran after the host closed")
+        var still = try Self.runtime(consents: [.payment: true])
+        await BridgeDriver.drain(Self.tap("pay", &still), runtime: &still, bridge: LeavingHost())
+        #expect(Self.log(still) == "pay: cancelled", "without isOpen the answer reaches the handler")
+    }
 }
 
 extension MiniProgramRuntime {
@@ -255,4 +294,5 @@ extension MiniProgramRuntime {
         page.data[name] = value
         replaceTop(page)
     }
+
 }

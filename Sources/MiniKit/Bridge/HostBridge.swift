@@ -22,28 +22,40 @@ public protocol HostBridge: Sendable {
 /// Runs a runtime's effects against a ``HostBridge`` until nothing is pending.
 public enum BridgeDriver {
     /// Performs `effects` in order, feeding every answer back into `runtime`, and the effects that causes.
-    public static func drain(_ effects: [RuntimeEffect], runtime: inout MiniProgramRuntime, bridge: some HostBridge)
-        async
-    {
+    ///
+    /// `isOpen` is asked before each effect and after each answer: once the host has closed the mini-program
+    /// (the user left, or a recall), none of its handlers runs again, and what it still asked for is dropped.
+    public static func drain(
+        _ effects: [RuntimeEffect], runtime: inout MiniProgramRuntime, bridge: some HostBridge,
+        isOpen: () -> Bool = { true }
+    ) async {
         var queue = effects[...]
         let manifest = runtime.program.manifest
-        while let effect = queue.popFirst() {
+        while isOpen(), let effect = queue.popFirst() {
             var more: [RuntimeEffect] = []
             switch effect {
             case .toast(let message): await bridge.showToast(message)
             case .modal(let id, let title, let content, let confirmText, let cancelText):
                 let confirmed = await bridge.showModal(
                     title: title, content: content, confirmText: confirmText, cancelText: cancelText)
+                guard isOpen() else { return }
                 more = runtime.answerModal(id, confirmed: confirmed)
             case .requestConsent(let id, let scope, let reason):
-                more = runtime.answerConsent(
-                    id, granted: await bridge.consent(to: scope, reason: reason, app: manifest))
+                let granted = await bridge.consent(to: scope, reason: reason, app: manifest)
+                guard isOpen() else { return }
+                more = runtime.answerConsent(id, granted: granted)
             case .confirmPayment(let id, let request):
-                more = runtime.complete(id, with: await bridge.confirmPayment(request, app: manifest))
+                let result = await bridge.confirmPayment(request, app: manifest)
+                guard isOpen() else { return }
+                more = runtime.complete(id, with: result)
             case .network(let id, let request):
-                more = runtime.complete(id, with: await bridge.send(request))
+                let result = await bridge.send(request)
+                guard isOpen() else { return }
+                more = runtime.complete(id, with: result)
             case .hostData(let id, let api):
-                more = runtime.complete(id, with: await bridge.hostData(api, app: manifest))
+                let result = await bridge.hostData(api, app: manifest)
+                guard isOpen() else { return }
+                more = runtime.complete(id, with: result)
             case .audit(let record): await bridge.audit(record)
             case .close: await bridge.close()
             case .runtimeError(let code, let message): await bridge.report(code: code, message: message)
