@@ -124,4 +124,22 @@ struct ContainerScreenTests {
         _ = ShellReducer.reduce(&toasted, .toast("Type your number instead"))
         assertSnapshot(ShellView.render(toasted).text, named: "container-toast-\(suffix)")
     }
+
+    @Test("a long question and a long message wrap: every word is on screen, and the keys still show")
+    func longTextWraps() {
+        let question = "This fund's risk (4) is above your assessed level (3). Subscribe anyway? Funds can lose value."
+        let asking = Self.open(
+            .english, 80, 24,
+            dialog: .modal(title: "Above your risk level", content: question, confirm: "Subscribe", cancel: "Not now"))
+        let screen = ShellView.render(asking).text
+        let words = screen.split(whereSeparator: { $0 == " " || $0 == "│" || $0 == "\n" })
+        for word in question.split(separator: " ") { #expect(words.contains(word), "\(word) is missing:\n\(screen)") }
+        #expect(screen.contains("Enter Subscribe · Esc Not now"), "\(screen)")
+        var toasted = Self.open(.english, 80, 24)
+        let about =
+            "On-demand car insurance 2.1.0 · sha256 53b4cc37c964 · scopes: network, storage, payment, openId · domains: api.carins.example"
+        _ = ShellReducer.reduce(&toasted, .toast(about))
+        let shown = ShellView.render(toasted).text.split(whereSeparator: { $0 == " " || $0 == "│" || $0 == "\n" })
+        for word in about.split(separator: " ") { #expect(shown.contains(word), "\(word) is missing") }
+    }
 }

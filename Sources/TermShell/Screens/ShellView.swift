@@ -43,12 +43,15 @@ public enum ShellView {
     }
 
     private static func toast(_ message: String, _ canvas: inout Canvas) {
-        let width = min(canvas.width - 4, CharacterWidth.of(message) + 4)
+        // Long messages (a refused launch, "about this service") wrap, up to half the screen.
+        let width = min(canvas.width - 4, 64, CharacterWidth.of(message) + 4)
+        let lines = CharacterWidth.wrap(message, width: width - 4).prefix(max(1, canvas.height / 2 - 2))
+        let height = lines.count + 2
         let x = (canvas.width - width) / 2
-        let y = canvas.height - 4
-        canvas.clear(x: x, y: y, width: width, height: 3)
-        canvas.box(x: x, y: y, width: width, height: 3, role: .accent)
-        canvas.text(message, x: x + 2, y: y + 1, limit: width - 4)
+        let y = max(1, canvas.height - 1 - height)
+        canvas.clear(x: x, y: y, width: width, height: height)
+        canvas.box(x: x, y: y, width: width, height: height, role: .accent)
+        for (index, line) in lines.enumerated() { canvas.text(line, x: x + 2, y: y + 1 + index, limit: width - 4) }
     }
 
     /// The right side of the title bar: where the service list stands.
@@ -350,6 +353,8 @@ enum ContainerScreen {
         let width = min(canvas.width - 4, 56)
         var lines: [(String, CellRole)] = []
         let title: String
+        // The last lines: what to press (and the PIN being typed).
+        var hints = 1
         switch dialog {
         case .consent(let app, let scope, let reason):
             title = Strings.text(.consentTitle, language)
@@ -359,6 +364,7 @@ enum ContainerScreen {
             ]
         case .payment(let app, let amount, let payee, let description, let pin):
             title = Strings.text(.paymentTitle, language)
+            hints = 2
             lines = [
                 ("\(amount) → \(payee)", .heading), ("\(description) · \(app)", .normal), ("", .normal),
                 (
@@ -373,9 +379,17 @@ enum ContainerScreen {
             if let cancel { keys += " · " + Strings.text(.cancel, language) + " " + cancel }
             lines = [(content, .normal), ("", .normal), (keys, .muted)]
         }
-        let height = lines.count + 2
+        // Every line wraps (the question must be read whole); on a short screen the text gives way, not the
+        // keys below it.
+        let keys = lines.suffix(hints)
+        var text = lines.dropLast(keys.count).flatMap { line in
+            CharacterWidth.wrap(line.0, width: width - 4).map { ($0, line.1) }
+        }
+        text = Array(text.prefix(max(1, canvas.height - 2 - 2 - keys.count)))
+        let shown = text + keys
+        let height = shown.count + 2
         let (x, y) = canvas.centredBox(width: width, height: height, title: title, role: .accent)
-        for (index, line) in lines.enumerated() {
+        for (index, line) in shown.enumerated() {
             canvas.text(line.0, x: x + 2, y: y + 1 + index, limit: width - 4, role: line.1)
         }
     }
