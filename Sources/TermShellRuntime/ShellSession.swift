@@ -324,7 +324,7 @@ public final class ShellSession: @unchecked Sendable {
     private static func summary(_ event: AgentEvent) -> String {
         switch event {
         case .synced(let version, let entries, let tombstones):
-            "v\(version), \(entries) services, \(tombstones) taken down"
+            "v\(version), \(entries) service\(entries == 1 ? "" : "s"), \(tombstones) taken down"
         case .installed(let app, let version, let sha, _): "\(app) \(version) \(sha.prefix(12))"
         case .purged(let app, let reason, let sequence): "\(app): \(reason) (event \(sequence))"
         case .refused(let what, let code, let reason): "\(what) [\(code)] \(reason)"

@@ -71,7 +71,7 @@ struct ServicesScreenTests {
             &state, .catalog(Array(Self.services.prefix(1)), .current(version: 13, expires: "10:50")))
         #expect(state.serviceSelection == 0)
         #expect(ShellView.render(state).text.contains("Partner licence"))
-        #expect(ShellView.render(state).text.contains("On-demand car insurance已下架"))
+        #expect(ShellView.render(state).text.contains("「On-demand car insurance」已下架"))
         #expect(ShellScreenTests.press(&state, .character("q")).isEmpty, "the key only dismisses the notice")
         #expect(state.notices.isEmpty)
         #expect(ShellScreenTests.press(&state, .character("q")) == [.quit])

@@ -4,7 +4,7 @@ public enum Strings {
         case appName, signIn, chooseUser, typeUser, typeUserPrompt, home, accounts, recent, signOut, quit
         case hintsLogin, hintsTyping, hintsHome, helpTitle, tooSmall, noTransactions, noAccounts
         case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
-        case offline, syncing, noServices, noMatches, current, disconnected, validUntil, expired, dismiss
+        case offline, syncing, noServices, unreachable, noMatches, current, disconnected, validUntil, expired, dismiss
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
         case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
         case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke, askAgain
@@ -21,7 +21,7 @@ public enum Strings {
                 "\(service) is no longer available: \(reason). Its data on this device was deleted."
             )
         case .chinese:
-            ("\(service)已下架", "\(service)已停止服务：\(reason)。它在本机上的数据已删除。")
+            ("「\(service)」已下架", "「\(service)」已停止服务（\(reason)）。它在本机上的数据已删除。")
         }
     }
 
@@ -62,8 +62,8 @@ public enum Strings {
         case .helpTitle: (english, chinese) = ("Keys", "按键")
         case .helpLines:
             (english, chinese) = (
-                "↑ ↓ ← → Tab   move\nEnter         choose\nEsc           back, cancel\n?             these keys\nq             quit",
-                "↑ ↓ ← → Tab   移动\n回车          选择\nEsc           返回、取消\n?             按键说明\nq             退出"
+                "↑ ↓ ← → Tab   move\nEnter         choose, open\nEsc           back, cancel\n/             search services\nF3            a service's ··· menu\nctrl-w        close the service\nF2 or ctrl-d  QA panel\n?             these keys\nq             quit",
+                "↑ ↓ ← → Tab   移动\n回车          选择、打开\nEsc           返回、取消\n/             搜索服务\nF3            服务的 ··· 菜单\nctrl-w        关闭服务\nF2 或 ctrl-d  测试面板\n?             按键说明\nq             退出"
             )
         case .tooSmall: (english, chinese) = ("The terminal is too small", "终端窗口太小")
         case .noTransactions: (english, chinese) = ("No transactions yet", "暂无交易")
@@ -74,7 +74,7 @@ public enum Strings {
         case .downloading: (english, chinese) = ("downloading…", "下载中…")
         case .hintsServices:
             (english, chinese) = (
-                "↑↓ move · / search · Esc back · ? keys · q quit", "↑↓ 移动 · / 搜索 · Esc 返回 · ? 按键 · q 退出"
+                "↑↓ move · Enter open · / search · Esc back · ? keys", "↑↓ 移动 · 回车 打开 · / 搜索 · Esc 返回 · ? 按键"
             )
         case .hintsSearch: (english, chinese) = ("type to filter · Enter done · Esc clear", "输入以筛选 · 回车 完成 · Esc 清除")
         case .offline:
@@ -83,6 +83,8 @@ public enum Strings {
             )
         case .syncing: (english, chinese) = ("checking the service list…", "正在检查服务列表…")
         case .noServices: (english, chinese) = ("No services for you yet", "暂时没有可用的服务")
+        case .unreachable:
+            (english, chinese) = ("Cannot reach the service list yet; trying again…", "暂时无法获取服务列表，正在重试…")
         case .noMatches: (english, chinese) = ("Nothing matches the search", "没有匹配的服务")
         case .current: (english, chinese) = ("service list", "服务列表")
         case .disconnected: (english, chinese) = ("not connected", "未连接")

@@ -196,6 +196,8 @@ enum ServicesScreen {
                 switch state.sync {
                 case .offline: key = .offline
                 case .syncing: key = .syncing
+                // Never reached the server: nothing is known about this user's services yet.
+                case .disconnected(_, nil): key = .unreachable
                 default: key = .noServices
                 }
             }
