@@ -187,7 +187,7 @@ public final class ShellSession: @unchecked Sendable {
     /// Opens a mini-program for the signed-in user, in a container of this size (the page area).
     public func open(_ appId: String, width: Int, height: Int) {
         guard let agent, let user = currentDemoUser else {
-            post(.toast("Not connected to a catalog server"))
+            post(.refused(.noServer))
             return
         }
         Task {
@@ -204,10 +204,10 @@ public final class ShellSession: @unchecked Sendable {
             }
             switch decision {
             case .failure(let refusal):
-                self.post(.toast(refusal.message))
+                self.post(.refused(Self.refusal(refusal)))
             case .success(let ticket):
                 switch self.loader.program(for: ticket) {
-                case .failure(let refusal): self.post(.toast(refusal.message))
+                case .failure(let refusal): self.post(.refused(Self.refusal(refusal)))
                 case .success(let program):
                     let host = ContainerHost(
                         program: program, entry: ticket.entry, user: user, store: self.store,
@@ -352,6 +352,18 @@ public final class ShellSession: @unchecked Sendable {
     }
 
     private static func time(_ date: Date) -> String { wallClock(date, seconds: false) }
+
+    /// The agent's refusal, for the screens to word in their language (times as local `HH:mm`).
+    static func refusal(_ refusal: LaunchRefusal) -> ShellState.Refusal {
+        switch refusal {
+        case .delisted(let reason): .delisted(reason: reason)
+        case .expired(let since): .expired(at: time(since))
+        case .notSynced: .notSynced
+        case .notListed: .notListed
+        case .notInstalled: .notInstalled
+        case .verificationFailed(let detail): .verificationFailed(detail)
+        }
+    }
 
     /// Local time as `HH:mm` or `HH:mm:ss` from the C library. Not `DateFormatter`: it loads ICU's locale data,
     /// several megabytes of resident memory, to print two or three numbers.

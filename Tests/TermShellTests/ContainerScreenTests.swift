@@ -125,6 +125,17 @@ struct ContainerScreenTests {
         assertSnapshot(ShellView.render(toasted).text, named: "container-toast-\(suffix)")
     }
 
+    @Test("a refused launch is said in the screens' language, with the local time")
+    func refusals() {
+        var state = ServicesScreenTests.signedIn(.chinese)
+        _ = ShellReducer.reduce(&state, .refused(.expired(at: "10:45")))
+        #expect(state.toast == "服务列表已于 10:45 过期且无法更新，请连接网络后继续。")
+        state.toast = nil
+        state.language = .english
+        _ = ShellReducer.reduce(&state, .refused(.notListed))
+        #expect(state.toast == "This service is not available to you.")
+    }
+
     @Test("a long question and a long message wrap: every word is on screen, and the keys still show")
     func longTextWraps() {
         let question = "This fund's risk (4) is above your assessed level (3). Subscribe anyway? Funds can lose value."

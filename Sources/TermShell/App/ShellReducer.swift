@@ -40,6 +40,9 @@ public enum ShellReducer {
         case .toast(let message):
             state.toast = message
             return []
+        case .refused(let refusal):
+            state.toast = Strings.refused(refusal, state.language)
+            return []
         case .dialog(let appId, let dialog):
             guard state.container?.appId == appId else { return [.answer(confirmed: false, pin: nil)] }
             state.container?.dialog = dialog

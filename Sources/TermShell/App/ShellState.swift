@@ -182,6 +182,17 @@ public struct ShellState: Sendable, Hashable {
         }
     }
 
+    /// Why a service did not open, for the screens to say in their language.
+    public enum Refusal: Sendable, Hashable {
+        case delisted(reason: String)
+        /// The service list expired at this local time (`HH:mm`) and could not be refreshed.
+        case expired(at: String)
+        case notSynced, notListed, notInstalled
+        case verificationFailed(String)
+        /// The shell runs without a catalog server (the offline demo).
+        case noServer
+    }
+
     /// A notice for the user: a service was taken down (its code and data on this device are gone).
     public struct Notice: Sendable, Hashable {
         public var service: String
@@ -277,6 +288,8 @@ public enum ShellAction: Sendable, Hashable {
     case containerClosed
     /// A message to show for a moment.
     case toast(String)
+    /// A service did not open: why, said in the screens' language.
+    case refused(ShellState.Refusal)
     /// The host asks the user something for the running mini-program.
     case dialog(appId: String, ShellState.Dialog)
 }

@@ -25,6 +25,37 @@ public enum Strings {
         }
     }
 
+    /// Why a service did not open.
+    public static func refused(_ refusal: ShellState.Refusal, _ language: UILanguage) -> String {
+        let english: String
+        let chinese: String
+        switch refusal {
+        case .delisted(let reason):
+            english = "This service was taken down (\(reason)). Its data on this device was deleted."
+            chinese = "该服务已下架（\(reason)），它在本机上的数据已删除。"
+        case .expired(let time):
+            english =
+                "The service list expired at \(time) and could not be refreshed; connect to the network to continue."
+            chinese = "服务列表已于 \(time) 过期且无法更新，请连接网络后继续。"
+        case .notSynced:
+            english = "The service list is being checked; try again in a moment."
+            chinese = "正在检查服务列表，请稍后再试。"
+        case .notListed:
+            english = "This service is not available to you."
+            chinese = "您暂时无法使用该服务。"
+        case .notInstalled:
+            english = "This service is still downloading."
+            chinese = "该服务仍在下载中。"
+        case .verificationFailed(let detail):
+            english = "This service failed its integrity check (\(detail)) and was not opened."
+            chinese = "该服务未通过完整性校验（\(detail)），未能打开。"
+        case .noServer:
+            english = "Not connected to a catalog server (start termshell with --server)."
+            chinese = "未连接服务目录服务器（启动时请使用 --server）。"
+        }
+        return language == .english ? english : chinese
+    }
+
     /// A service-centre category in the shell's language: the usual banking categories are translated; any other
     /// shows as the catalog names it (a partner's own word).
     public static func category(_ name: String, _ language: UILanguage) -> String {
