@@ -40,6 +40,18 @@ struct ServicesScreenTests {
         #expect(state.visibleServices.map(\.category) == ["insurance", "insurance"])
     }
 
+    @Test("a new catalog keeps the highlight on the same service, even when a service appears above it")
+    func selectionFollowsService() {
+        var state = Self.signedIn(.english)
+        _ = ShellScreenTests.press(&state, .enter, .down, .down)
+        let chosen = state.visibleServices[state.serviceSelection].id
+        let added = ShellState.Service(
+            id: "com.aaa.first", name: "Aardvark insurance", category: "insurance", version: "1.0.0", gray: false,
+            installed: true)
+        _ = ShellReducer.reduce(&state, .catalog([added] + Self.services, .current(version: 14, expires: "11:00")))
+        #expect(state.visibleServices[state.serviceSelection].id == chosen)
+    }
+
     @Test("home → services: grouped by category, move, search narrows, Esc clears then goes back")
     func flow() {
         var state = Self.signedIn(.english)

@@ -16,9 +16,17 @@ public enum ShellReducer {
             state.height = max(0, height)
             return []
         case .catalog(let services, let status):
+            // The highlight stays on the same service when the list changes around it (Enter must not open
+            // another one); when that service is gone, it stays at the same row.
+            let selected =
+                state.visibleServices.indices.contains(state.serviceSelection)
+                ? state.visibleServices[state.serviceSelection].id : nil
             // Grouped by category for the service centre.
             state.services = services.sorted { ($0.category, $0.name, $0.id) < ($1.category, $1.name, $1.id) }
             state.sync = status
+            if let selected, let row = state.visibleServices.firstIndex(where: { $0.id == selected }) {
+                state.serviceSelection = row
+            }
             state.serviceSelection = min(state.serviceSelection, max(0, state.visibleServices.count - 1))
             return []
         case .notice(let notice):
