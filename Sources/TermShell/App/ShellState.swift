@@ -247,6 +247,9 @@ public struct ShellState: Sendable, Hashable {
     public var serviceSelection = 0
     public var search = ""
     public var searching = false
+    /// A service's name for people, by its id (the id when the list no longer has it).
+    public func serviceName(_ id: String) -> String { services.first { $0.id == id }?.name ?? id }
+
     /// The services the list shows: all, or those matching the search.
     public var visibleServices: [Service] {
         guard !search.isEmpty else { return services }

@@ -56,6 +56,36 @@ public enum Strings {
         return language == .english ? english : chinese
     }
 
+    /// What a permission lets a mini-program have, in words (the manifest's scope names are for developers).
+    public static func scope(_ name: String, _ language: UILanguage) -> String {
+        guard let (english, chinese) = scopes[name] else { return name }
+        return language == .english ? english : chinese
+    }
+
+    private static let scopes: [String: (String, String)] = [
+        "userInfo": ("your name and picture", "您的昵称和头像"), "phoneNumber": ("your mobile number", "您的手机号码"),
+        "location": ("your location", "您的位置"), "payment": ("payments", "支付"),
+        "openId": ("a link to your account", "账户关联标识"), "storage": ("storage on this device", "本机存储"),
+        "network": ("the network", "网络访问"),
+    ]
+
+    /// A size for people: bytes, KB or MB.
+    public static func size(_ bytes: Int) -> String {
+        bytes < 1024 ? "\(bytes) B" : bytes < 1024 * 1024 ? "\(bytes / 1024) KB" : "\(bytes / (1024 * 1024)) MB"
+    }
+
+    /// "3 keys · 2 KB" for a mini-program's storage.
+    public static func stored(keys: Int, bytes: Int, _ language: UILanguage) -> String {
+        language == .english
+            ? "\(keys) key\(keys == 1 ? "" : "s") · \(size(bytes))" : "\(keys) 项 · \(size(bytes))"
+    }
+
+    /// "2 packages · 7 KB" for the download cache.
+    public static func packages(_ count: Int, bytes: Int, _ language: UILanguage) -> String {
+        language == .english
+            ? "\(count) package\(count == 1 ? "" : "s") · \(size(bytes))" : "\(count) 个安装包 · \(size(bytes))"
+    }
+
     /// A service-centre category in the shell's language: the usual banking categories are translated; any other
     /// shows as the catalog names it (a partner's own word).
     public static func category(_ name: String, _ language: UILanguage) -> String {

@@ -299,7 +299,9 @@ enum SettingsScreen {
                 permission.granted
                 ? Strings.text(.granted, language) + " · " + Strings.text(.revoke, language)
                 : Strings.text(.denied, language) + " · " + Strings.text(.askAgain, language)
-            item(index, "\(permission.app) · \(permission.scope)", note: note)
+            item(
+                index, "\(state.serviceName(permission.app)) · \(Strings.scope(permission.scope, language))",
+                note: note)
         }
         y += 1
         if y < canvas.height - 3 {
@@ -311,15 +313,16 @@ enum SettingsScreen {
             y += 1
         }
         for use in state.settings.storage where y < canvas.height - 3 {
-            canvas.text(use.app, x: 4, y: y, limit: width / 2)
-            canvas.rightAligned("\(use.keys) · \(use.bytes) B", right: 2 + width, y: y, role: .muted)
+            canvas.text(state.serviceName(use.app), x: 4, y: y, limit: width / 2)
+            canvas.rightAligned(
+                Strings.stored(keys: use.keys, bytes: use.bytes, language), right: 2 + width, y: y, role: .muted)
             y += 1
         }
         y += 1
         let count = items.count
         item(
             count - 2, Strings.text(.settingsClearCache, language),
-            note: "\(state.settings.packages) · \(state.settings.packageBytes / 1024) KB")
+            note: Strings.packages(state.settings.packages, bytes: state.settings.packageBytes, language))
         item(count - 1, Strings.text(.settingsSwitchUser, language))
         canvas.bar(Strings.text(.hintsSettings, language), y: canvas.height - 1, role: .muted)
     }
@@ -361,7 +364,7 @@ enum ContainerScreen {
         case .consent(let app, let scope, let reason):
             title = Strings.text(.consentTitle, language)
             lines = [
-                ("\(app) · \(scope)", .heading), (reason, .normal), ("", .normal),
+                ("\(app) · \(Strings.scope(scope, language))", .heading), (reason, .normal), ("", .normal),
                 (Strings.text(.allow, language) + " · " + Strings.text(.deny, language), .muted),
             ]
         case .payment(let app, let amount, let payee, let description, let pin):
