@@ -97,6 +97,24 @@ struct SyncAgentTests {
         }
     }
 
+    @Test("after the download cache is cleared, the next sync installs again even though the catalog is unchanged")
+    func reinstallsAfterClearing() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let data = Self.folder()
+            defer { try? FileManager.default.removeItem(at: data) }
+            let agent = try Self.agent(server, user: "u-1", data: data)
+            #expect(await agent.sync())
+            let store = try ShellStore(directory: data)
+            let before = Set(try store.installed().map(\.appId))
+            let cache = try PackageCache(dataDirectory: data)
+            for sha in try store.forgetInstalled() { cache.remove(sha) }
+            #expect(try store.installed().isEmpty)
+            #expect(await agent.sync(), "a 304: the catalog did not change")
+            #expect(Set(try store.installed().map(\.appId)) == before)
+            for package in try store.installed() { #expect(cache.contains(package.sha256)) }
+        }
+    }
+
     @Test("gray: exactly the users the engine picks get the gray app, and widening and full release follow")
     func gray() async throws {
         try await TestServer.run(seed: TestServer.demoSeed) { server in

@@ -178,6 +178,8 @@ public actor SyncAgent {
                 cachedCatalog = .some(current)
             }
             expiredReported = false
+            // The same catalog, but packages may be gone since (settings cleared the download cache).
+            if let current = stored { await installMissing(current.snapshot) }
             return true
         case 200:
             break
@@ -238,16 +240,21 @@ public actor SyncAgent {
             .synced(
                 catalogVersion: snapshot.catalogVersion, entries: snapshot.entries.count,
                 tombstones: snapshot.tombstones.count))
-        // One read of what is installed, not one per entry; an installed row whose files are gone installs again.
+        await installMissing(snapshot)
+        collectGarbage()
+        // A recall must not pay for compiling its statements: the first use in a connection costs more than
+        // the recall itself.
+        try? store.prepareForRecalls()
+    }
+
+    /// Installs what the catalog lists and this shell lacks. One read of what is installed, not one per entry;
+    /// an installed row whose files are gone installs again.
+    private func installMissing(_ snapshot: CatalogSnapshot) async {
         let installed = Set(((try? store.installed()) ?? []).map(\.sha256))
         for entry in snapshot.entries
         where !(installed.contains(entry.package.sha256) && packages.contains(entry.package.sha256)) {
             await install(entry)
         }
-        collectGarbage()
-        // A recall must not pay for compiling its statements: the first use in a connection costs more than
-        // the recall itself.
-        try? store.prepareForRecalls()
     }
 
     private func install(_ entry: CatalogEntry) async {
