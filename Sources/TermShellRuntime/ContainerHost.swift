@@ -25,7 +25,7 @@ actor ContainerHost {
 
     init(
         program: MiniKit.MiniProgram, entry: CatalogEntry, user: DemoBank.User, store: ShellStore,
-        fixtures: [String: MiniValue],
+        fixtures: [String: MiniValue], ledger: PaymentLedger,
         width: Int, height: Int, post: @escaping @Sendable (ShellAction) -> Void
     ) {
         appId = entry.appId
@@ -49,7 +49,8 @@ actor ContainerHost {
             program: program, policy: policy, storage: ShellStorage(store: store, user: user.id, app: entry.appId),
             width: width, height: max(1, height))
         bridge = ShellBridge(
-            appId: entry.appId, appName: entry.name, user: user, store: store, fixtures: fixtures, post: post)
+            appId: entry.appId, appName: entry.name, user: user, store: store, fixtures: fixtures, ledger: ledger,
+            post: post)
         (queue, keys) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingOldest(256))
     }
 
@@ -124,6 +125,7 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
     private let user: DemoBank.User
     private let store: ShellStore
     private let fixtures: [String: MiniValue]
+    private let ledger: PaymentLedger
     private let post: @Sendable (ShellAction) -> Void
     private let lock = NSLock()
     private var waiting: CheckedContinuation<(Bool, String?), Never>?
@@ -132,13 +134,14 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
 
     init(
         appId: String, appName: String, user: DemoBank.User, store: ShellStore, fixtures: [String: MiniValue],
-        post: @escaping @Sendable (ShellAction) -> Void
+        ledger: PaymentLedger, post: @escaping @Sendable (ShellAction) -> Void
     ) {
         self.appId = appId
         self.appName = appName
         self.user = user
         self.store = store
         self.fixtures = fixtures
+        self.ledger = ledger
         self.post = post
     }
 
@@ -188,13 +191,24 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
     }
 
     func confirmPayment(_ request: PaymentRequest, app: Manifest) async -> Result<MiniValue, BridgeError> {
-        let amount = "\(request.currency) " + String(format: "%.2f", request.amount)
+        let yuan = request.currency == "CNY"
+        let amount = yuan ? DemoBank.money(request.amount) : "\(request.currency) \(Amount.grouped(request.amount))"
         let (confirmed, pin) = await ask(
             .payment(app: appName, amount: amount, payee: request.payee, description: request.description, pin: ""))
-        guard confirmed, let pin, pin.count == ShellReducer.pinLength else {
+        guard confirmed, let pin, pin.count == ShellReducer.pinLength, isOpen else {
             return .failure(BridgeError(code: "cancelled", message: "the customer cancelled the payment"))
         }
-        // The demo bank accepts any six digits; the mini-program never sees them.
+        // The demo bank accepts any six digits (the mini-program never sees them) and pays yuan from the
+        // customer's first account while it holds enough; a typed user without accounts pays from nowhere.
+        if yuan, let account = user.accounts.first {
+            guard ledger.pay(request.amount, user: user.id, balance: account.balance) else {
+                post(.toast("\(amount) → \(request.payee): \(account.name) (\(account.number)) does not hold enough"))
+                return .failure(
+                    BridgeError(code: "declined", message: "the bank declined the payment: not enough money"))
+            }
+            let text = request.description.isEmpty ? request.payee : "\(request.payee), \(request.description)"
+            post(.paid(DemoBank.Transaction(date: Self.today(), text: text, textZh: text, amount: -request.amount)))
+        }
         return .success(["transactionId": .string("T" + String(UInt32.random(in: 100_000...999_999)))])
     }
 
@@ -216,6 +230,15 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
             ])
         default: return .failure(BridgeError(code: "failed", message: "\(api.rawValue) is not host data"))
         }
+    }
+
+    /// Today's local date as `YYYY-MM-DD`, as the demo bank's transactions are dated.
+    static func today() -> String {
+        var time = time_t(Date().timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&time, &parts)
+        func two(_ number: Int32) -> String { number < 10 ? "0\(number)" : "\(number)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
     }
 
     func showToast(_ message: String) async { if isOpen { post(.toast(message)) } }

@@ -37,6 +37,8 @@ public final class ShellSession: @unchecked Sendable {
     private let transport: any CatalogTransport
     private let store: ShellStore
     private let lock = NSLock()
+    /// The demo bank's payments this session.
+    private let ledger = PaymentLedger()
     private var pending: [ShellAction] = []
     private var tasks: [Task<Void, Never>] = []
     private var status: ShellState.SyncStatus = .syncing
@@ -211,7 +213,7 @@ public final class ShellSession: @unchecked Sendable {
                 case .success(let program):
                     let host = ContainerHost(
                         program: program, entry: ticket.entry, user: user, store: self.store,
-                        fixtures: self.configuration.fixtures, width: width, height: height
+                        fixtures: self.configuration.fixtures, ledger: self.ledger, width: width, height: height
                     ) { [weak self] action in self?.post(action) }
                     await self.replaceContainer(with: host)
                     await host.run()

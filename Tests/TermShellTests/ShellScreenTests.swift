@@ -106,4 +106,17 @@ struct ShellScreenTests {
         #expect(throws: (any Error).self) { try DemoBank.load(Data(#"{"users": [{"id": "x"}]}"#.utf8)) }
         #expect(Self.bank.users.count == 3)
     }
+
+    @Test("a payment the demo bank made shows on home: the first account's balance and the newest transaction")
+    func paid() {
+        var state = Self.state(.english)
+        _ = Self.press(&state, .enter)
+        let before = state.user!.accounts[0].balance
+        _ = ShellReducer.reduce(
+            &state,
+            .paid(DemoBank.Transaction(date: "2026-11-26", text: "CarIns Ltd.", textZh: "CarIns Ltd.", amount: -44.4)))
+        #expect(abs(state.user!.accounts[0].balance - (before - 44.4)) < 0.001)
+        #expect(state.user!.transactions.first?.text == "CarIns Ltd.")
+        #expect(ShellView.render(state).text.contains(DemoBank.money(before - 44.4)))
+    }
 }

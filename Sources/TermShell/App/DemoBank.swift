@@ -17,6 +17,13 @@ public struct DemoBank: Sendable, Hashable {
         public var text: String
         public var textZh: String
         public var amount: Double
+
+        public init(date: String, text: String, textZh: String, amount: Double) {
+            self.date = date
+            self.text = text
+            self.textZh = textZh
+            self.amount = amount
+        }
     }
 
     public struct User: Sendable, Hashable {

@@ -51,6 +51,11 @@ public enum ShellReducer {
         case .refused(let refusal):
             state.toast = Strings.refused(refusal, state.language)
             return []
+        case .paid(let transaction):
+            guard state.user?.accounts.isEmpty == false else { return [] }
+            state.user?.accounts[0].balance += transaction.amount
+            state.user?.transactions.insert(transaction, at: 0)
+            return []
         case .dialog(let appId, let dialog):
             guard state.container?.appId == appId else { return [.answer(confirmed: false, pin: nil)] }
             state.container?.dialog = dialog

@@ -293,6 +293,8 @@ public enum ShellAction: Sendable, Hashable {
     case toast(String)
     /// A service did not open: why, said in the screens' language.
     case refused(ShellState.Refusal)
+    /// The demo bank paid from the signed-in user's first account: home shows the new balance and the payment.
+    case paid(DemoBank.Transaction)
     /// The host asks the user something for the running mini-program.
     case dialog(appId: String, ShellState.Dialog)
 }
