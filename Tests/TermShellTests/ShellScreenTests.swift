@@ -107,6 +107,18 @@ struct ShellScreenTests {
         #expect(Self.bank.users.count == 3)
     }
 
+    @Test("home's title bar says when the shell is not connected or the list expired, beside the customer")
+    func homeConnection() {
+        var state = Self.state(.english)
+        _ = Self.press(&state, .enter)
+        _ = ShellReducer.reduce(&state, .catalog([], .disconnected(reason: "refused", expires: "10:45")))
+        #expect(
+            ShellView.render(state).text.split(separator: "\n")[0].contains(
+                "not connected · service list valid until 10:45 · Li Na"))
+        _ = ShellReducer.reduce(&state, .catalog([], .expired))
+        #expect(ShellView.render(state).text.split(separator: "\n")[0].contains("expired"))
+    }
+
     @Test("a payment the demo bank made shows on home: the first account's balance and the newest transaction")
     func paid() {
         var state = Self.state(.english)

@@ -56,6 +56,13 @@ public enum Strings {
         return language == .english ? english : chinese
     }
 
+    /// A customer's tier on the sign-in list.
+    public static func tier(_ name: String, _ language: UILanguage) -> String {
+        let tiers = ["vip": ("VIP", "贵宾"), "standard": ("standard", "普通"), "staff": ("staff", "员工")]
+        guard let (english, chinese) = tiers[name] else { return name }
+        return language == .english ? english : chinese
+    }
+
     /// What a permission lets a mini-program have, in words (the manifest's scope names are for developers).
     public static func scope(_ name: String, _ language: UILanguage) -> String {
         guard let (english, chinese) = scopes[name] else { return name }

@@ -89,7 +89,9 @@ enum LoginScreen {
         for (index, user) in state.bank.users.enumerated() where y < canvas.height - 3 {
             let focused = state.loginSelection == index && state.typedUser == nil
             canvas.row(
-                language == .chinese ? user.nameZh : user.name, "\(user.id) · \(user.tier)", x: x, y: y, width: width,
+                language == .chinese ? user.nameZh : user.name, "\(user.id) · \(Strings.tier(user.tier, language))",
+                x: x,
+                y: y, width: width,
                 focused: focused)
             y += 1
         }
@@ -114,7 +116,12 @@ enum HomeScreen {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
         let language = state.language
         guard let user = state.user else { return }
-        let name = language == .chinese ? user.nameZh : user.name
+        var name = language == .chinese ? user.nameZh : user.name
+        // A connection problem shows here too, not only in the service centre.
+        switch state.sync {
+        case .disconnected, .expired: name = ShellView.syncNote(state) + " · " + name
+        default: break
+        }
         canvas.bar(
             Strings.text(.appName, language) + " · " + Strings.text(.home, language), right: name, y: 0, role: .title)
         let width = canvas.width - 2
