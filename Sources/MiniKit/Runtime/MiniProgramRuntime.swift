@@ -131,9 +131,15 @@ public struct MiniProgramRuntime: Sendable {
         case .focusNext, .focusPrevious:
             let next = input == .focusNext ? min(targets.count - 1, index + 1) : max(0, index - 1)
             // The first key only shows where focus is, when nothing was focused yet.
-            updateTop { $0.focus = top.focus == nil ? targets[index].identity : targets[next].identity }
+            updateTop {
+                $0.focus = top.focus == nil ? targets[index].identity : targets[next].identity
+                $0.returnFocus = nil
+            }
         case .activate:
-            updateTop { $0.focus = target.identity }
+            updateTop {
+                $0.focus = target.identity
+                $0.returnFocus = nil
+            }
             activate(target.node, effects: &effects)
         case .left, .right:
             guard target.node.kind == .picker, case .array(let options)? = target.node.properties["range"],
@@ -737,7 +743,14 @@ public struct MiniProgramRuntime: Sendable {
         engine.layout(nodes)
         let targets = engine.focusables
         var focus = top.focus
-        if focus == nil || !targets.contains(where: { $0.identity == focus }) { focus = targets.first?.identity }
+        var returnFocus = top.returnFocus
+        if let wanted = returnFocus, targets.contains(where: { $0.identity == wanted }) {
+            focus = wanted
+            returnFocus = nil
+        } else if focus == nil || !targets.contains(where: { $0.identity == focus }) {
+            if returnFocus == nil { returnFocus = focus }
+            focus = targets.first?.identity
+        }
         var scroll = top.scroll
         if let target = targets.first(where: { $0.identity == focus }) {
             if target.row < scroll { scroll = target.row }
@@ -746,6 +759,7 @@ public struct MiniProgramRuntime: Sendable {
         scroll = max(0, min(scroll, max(0, engine.buffer.height - height)))
         updateTop {
             $0.focus = focus
+            $0.returnFocus = returnFocus
             $0.scroll = scroll
         }
     }

@@ -6,6 +6,9 @@ public struct PageInstance: Sendable, Hashable {
     public var data: [String: MiniValue]
     public var query: MiniValue
     public var focus: String?
+    /// Where focus was before that control stopped taking it (disabled while a request runs, say): focus goes
+    /// back there when it can, unless the user moved focus meanwhile.
+    public var returnFocus: String?
     public var scroll: Int = 0
     /// Text typed into inputs that have no bound value.
     public var inputOverrides: [String: String] = [:]

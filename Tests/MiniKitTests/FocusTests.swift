@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import MiniKit
+
+/// Where focus goes when the focused control stops taking it for a while.
+struct FocusTests {
+    @Test("a button disabled while its request runs gets focus back afterwards, unless the user moved meanwhile")
+    func focusReturns() throws {
+        let loaded = TestApp.load(
+            manifest: TestApp.manifest(permissions: [("network", "Load data")], domains: ["api.good.example"]),
+            markup: """
+                <column>
+                  <button bindtap="pay" disabled="{{ paying }}">Pay</button>
+                  <navigator open-type="back">Back</navigator>
+                </column>
+                """,
+            logic: """
+                data { paying: false }
+                handler pay {
+                  set paying = true
+                  call network.request { url: "https://api.good.example/pay" } success { set paying = false } fail { set paying = false }
+                }
+                """)
+        let program = try #require(loaded.program, "\(TestApp.rendered(loaded))")
+        let policy = SandboxPolicy(
+            grantedScopes: [.network], grantedDomains: ["api.good.example"], consents: [:],
+            openId: OpaqueUserID.derive(userId: "u1", appId: program.manifest.id, secret: Data("s".utf8)))
+        var runtime = MiniProgramRuntime(
+            program: program, policy: policy, storage: InMemoryStorage(), width: 40, height: 10)
+        _ = runtime.start()
+        func focused() -> String? {
+            runtime.layout(runtime.currentPage!).focusables.first { $0.identity == runtime.currentPage?.focus }?.node
+                .text
+        }
+        #expect(focused() == "Pay")
+        guard case .network(let call, _)? = runtime.handle(.activate).last else {
+            Issue.record("expected a network request")
+            return
+        }
+        #expect(focused() == "Back", "Pay is disabled while paying")
+        _ = runtime.complete(call, with: .failure(BridgeError(code: "network", message: "down")))
+        #expect(focused() == "Pay", "Pay takes focus again")
+
+        guard case .network(let again, _)? = runtime.handle(.activate).last else { return }
+        _ = runtime.handle(.focusPrevious)
+        _ = runtime.complete(again, with: .failure(BridgeError(code: "network", message: "down")))
+        #expect(focused() == "Back", "the user moved: focus stays where they put it")
+    }
+}
