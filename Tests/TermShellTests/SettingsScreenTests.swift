@@ -33,6 +33,8 @@ struct SettingsScreenTests {
                 .resetPermission(app: "com.carins.quote", scope: "location")
             ])
         #expect(ShellScreenTests.press(&state, .down, .down, .enter) == [.clearCache])
+        #expect(state.toast == Strings.text(.cacheCleared, .chinese), "clearing says so")
+        _ = ShellScreenTests.press(&state, .escape)
         #expect(ShellScreenTests.press(&state, .down, .enter) == [.signedOut])
         #expect(state.screen == .login)
     }

@@ -299,7 +299,9 @@ public enum ShellReducer {
             case .permission(let permission) where permission.granted:
                 return [.revoke(app: permission.app, scope: permission.scope)]
             case .permission(let permission): return [.resetPermission(app: permission.app, scope: permission.scope)]
-            case .clearCache: return [.clearCache]
+            case .clearCache:
+                state.toast = Strings.text(.cacheCleared, state.language)
+                return [.clearCache]
             case .switchUser: return signOut(&state)
             }
         default: break

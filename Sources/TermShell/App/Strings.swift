@@ -5,6 +5,7 @@ public enum Strings {
         case hintsLogin, hintsTyping, hintsHome, helpTitle, tooSmall, noTransactions, noAccounts
         case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
         case offline, syncing, noServices, unreachable, noMatches, current, disconnected, validUntil, expired, dismiss
+        case expiredBanner, cacheCleared
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
         case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
         case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke, askAgain
@@ -157,7 +158,15 @@ public enum Strings {
         case .current: (english, chinese) = ("service list", "服务列表")
         case .disconnected: (english, chinese) = ("not connected", "未连接")
         case .validUntil: (english, chinese) = ("service list valid until", "服务列表有效至")
-        case .expired: (english, chinese) = ("the service list expired: connect to continue", "服务列表已过期：请连接网络后继续")
+        case .expired: (english, chinese) = ("service list expired", "服务列表已过期")
+        case .expiredBanner:
+            (english, chinese) = (
+                "The service list expired: connect to the network to open services.", "服务列表已过期：请连接网络后再打开服务。"
+            )
+        case .cacheCleared:
+            (english, chinese) = (
+                "Downloads deleted; services download again as the service list is checked.", "已删除下载内容；检查服务列表时会重新下载。"
+            )
         case .dismiss: (english, chinese) = ("any key to continue", "按任意键继续")
         case .qaTitle: (english, chinese) = ("QA panel", "测试面板")
         case .qaServer: (english, chinese) = ("server", "服务器")
@@ -166,7 +175,7 @@ public enum Strings {
         case .qaInstalled: (english, chinese) = ("Installed packages", "已安装的包")
         case .qaLog: (english, chinese) = ("Sync log", "同步日志")
         case .qaNone:
-            (english, chinese) = ("no sync session (start with --server and sign in)", "没有同步会话（用 --server 启动并登录）")
+            (english, chinese) = ("no sync session yet: sign in (with --server)", "尚无同步会话：请登录（需用 --server 启动）")
         case .qaHints: (english, chinese) = ("F2 or ctrl-d closes · Esc closes", "F2 或 ctrl-d 关闭 · Esc 关闭")
         case .settings: (english, chinese) = ("Settings", "设置")
         case .settingsLanguage: (english, chinese) = ("Language: English (Enter: 中文)", "语言：中文（回车：English）")

@@ -185,7 +185,7 @@ enum ServicesScreen {
             Strings.text(.appName, language) + " · " + Strings.text(.services, language), right: note, y: 0,
             role: .title)
         if state.sync == .expired {
-            canvas.bar(Strings.text(.expired, language), y: 1, role: .warning)
+            canvas.bar(Strings.text(.expiredBanner, language), y: 1, role: .warning)
         }
         var y = 2
         if state.searching || !state.search.isEmpty {
