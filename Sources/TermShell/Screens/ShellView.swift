@@ -261,8 +261,15 @@ enum DiagnosticsPanel {
             canvas.text(Strings.text(.qaInstalled, language) + " (\(info.installed.count))", x: 2, y: y, role: .heading)
             y += 1
         }
+        // Columns: id, version, hash.
+        let idWidth = info.installed.map { CharacterWidth.of($0.app) }.max() ?? 0
+        let versionWidth = info.installed.map { CharacterWidth.of($0.version) }.max() ?? 0
         for package in info.installed where y < canvas.height - 2 {
-            canvas.text("\(package.app)  \(package.version)  \(package.sha)", x: 4, y: y, limit: canvas.width - 6)
+            canvas.text(package.app, x: 4, y: y, limit: canvas.width - 6)
+            canvas.text(package.version, x: 4 + idWidth + 2, y: y, limit: max(0, canvas.width - 8 - idWidth))
+            canvas.text(
+                package.sha, x: 4 + idWidth + versionWidth + 4, y: y,
+                limit: max(0, canvas.width - 10 - idWidth - versionWidth))
             y += 1
         }
         y += 1
