@@ -207,7 +207,10 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
                     BridgeError(code: "declined", message: "the bank declined the payment: not enough money"))
             }
             let text = request.description.isEmpty ? request.payee : "\(request.payee), \(request.description)"
-            post(.paid(DemoBank.Transaction(date: Self.today(), text: text, textZh: text, amount: -request.amount)))
+            post(
+                .paid(
+                    DemoBank.Transaction(date: LocalTime.day(Date()), text: text, textZh: text, amount: -request.amount)
+                ))
         }
         return .success(["transactionId": .string("T" + String(UInt32.random(in: 100_000...999_999)))])
     }
@@ -230,15 +233,6 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
             ])
         default: return .failure(BridgeError(code: "failed", message: "\(api.rawValue) is not host data"))
         }
-    }
-
-    /// Today's local date as `YYYY-MM-DD`, as the demo bank's transactions are dated.
-    static func today() -> String {
-        var time = time_t(Date().timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        localtime_r(&time, &parts)
-        func two(_ number: Int32) -> String { number < 10 ? "0\(number)" : "\(number)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
     }
 
     func showToast(_ message: String) async { if isOpen { post(.toast(message)) } }

@@ -126,12 +126,12 @@ public final class ShellSession: @unchecked Sendable {
         case .synced, .acknowledged, .connected:
             if let catalog {
                 status = .current(
-                    version: catalog.snapshot.catalogVersion, expires: Self.time(catalog.launchableUntil))
+                    version: catalog.snapshot.catalogVersion, expires: LocalTime.clock(catalog.launchableUntil))
             }
         case .disconnected(let reason):
             // Expired stays expired; otherwise say so, with how long the services it holds still open.
             if status != .expired {
-                status = .disconnected(reason: reason, expires: catalog.map { Self.time($0.launchableUntil) })
+                status = .disconnected(reason: reason, expires: catalog.map { LocalTime.clock($0.launchableUntil) })
             }
         case .expired:
             status = .expired
@@ -150,7 +150,7 @@ public final class ShellSession: @unchecked Sendable {
         }
         post(.catalog(services(catalog, installed: installed), status))
         lock.withLock {
-            recent.insert((Self.clock(Date()), event.name, Self.summary(event)), at: 0)
+            recent.insert((LocalTime.clock(Date(), seconds: true), event.name, Self.summary(event)), at: 0)
             if recent.count > 12 { recent.removeLast() }
         }
         post(.diagnostics(diagnostics(catalog, installed: installed)))
@@ -338,8 +338,6 @@ public final class ShellSession: @unchecked Sendable {
         }
     }
 
-    private static func clock(_ date: Date) -> String { wallClock(date, seconds: true) }
-
     private func services(_ catalog: ShellStore.StoredCatalog?, installed packages: [ShellStore.InstalledPackage])
         -> [ShellState.Service]
     {
@@ -353,28 +351,15 @@ public final class ShellSession: @unchecked Sendable {
         }
     }
 
-    private static func time(_ date: Date) -> String { wallClock(date, seconds: false) }
-
     /// The agent's refusal, for the screens to word in their language (times as local `HH:mm`).
     static func refusal(_ refusal: LaunchRefusal) -> ShellState.Refusal {
         switch refusal {
         case .delisted(let reason): .delisted(reason: reason)
-        case .expired(let since): .expired(at: time(since))
+        case .expired(let since): .expired(at: LocalTime.clock(since))
         case .notSynced: .notSynced
         case .notListed: .notListed
         case .notInstalled: .notInstalled
         case .verificationFailed(let detail): .verificationFailed(detail)
         }
-    }
-
-    /// Local time as `HH:mm` or `HH:mm:ss` from the C library. Not `DateFormatter`: it loads ICU's locale data,
-    /// several megabytes of resident memory, to print two or three numbers.
-    static func wallClock(_ date: Date, seconds: Bool) -> String {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        localtime_r(&time, &parts)
-        func two(_ number: Int32) -> String { number < 10 ? "0\(number)" : "\(number)" }
-        let minutes = "\(two(parts.tm_hour)):\(two(parts.tm_min))"
-        return seconds ? "\(minutes):\(two(parts.tm_sec))" : minutes
     }
 }

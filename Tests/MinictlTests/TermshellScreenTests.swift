@@ -42,16 +42,22 @@ struct TermshellScreenTests {
         return text
     }
 
-    @Test("termshell in tmux: Chinese screens, keys, a resize, the too-small message, and q")
-    func inTmux() throws {
+    /// Starts the offline shell with the demo bank in a new 100×30 tmux session; returns the session's name.
+    static func startShell(environment: String, arguments: String = "") throws -> String {
         let session = "termshell-\(UUID().uuidString.prefix(8))"
         let bank = PlatformCommandTests.samples.deletingLastPathComponent().appendingPathComponent("seeds/bank.json")
         let binary = CommandRunner.productsDirectory.appendingPathComponent("termshell").path
-        let started = try Self.tmux([
+        let started = try tmux([
             "-u", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-            "env LANG=C.UTF-8 \(binary) --lang zh --bank \(bank.path)",
+            "env \(environment) \(binary) \(arguments) --bank \(bank.path)",
         ])
         #expect(started.status == 0, "\(started.stderr)")
+        return session
+    }
+
+    @Test("termshell in tmux: Chinese screens, keys, a resize, the too-small message, and q")
+    func inTmux() throws {
+        let session = try Self.startShell(environment: "LANG=C.UTF-8", arguments: "--lang zh")
         defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
 
         let login = try Self.screen(session, showing: "迷你银行")
@@ -81,14 +87,7 @@ struct TermshellScreenTests {
 
     @Test("LANG names a Chinese locale this machine lacks: the screens are Chinese and the characters still show")
     func missingLocale() throws {
-        let session = "termshell-\(UUID().uuidString.prefix(8))"
-        let bank = PlatformCommandTests.samples.deletingLastPathComponent().appendingPathComponent("seeds/bank.json")
-        let binary = CommandRunner.productsDirectory.appendingPathComponent("termshell").path
-        let started = try Self.tmux([
-            "-u", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-            "env -u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=zh_CN.UTF-8 \(binary) --bank \(bank.path)",
-        ])
-        #expect(started.status == 0, "\(started.stderr)")
+        let session = try Self.startShell(environment: "-u LC_ALL -u LC_CTYPE -u LC_MESSAGES LANG=zh_CN.UTF-8")
         defer { _ = try? Self.tmux(["kill-session", "-t", session]) }
         let login = try Self.screen(session, showing: "迷你银行")
         #expect(login.contains("选择一位演示客户"), "\(login)")

@@ -71,14 +71,22 @@ struct SyncAgentTests {
 
     struct TimedOut: Error {}
 
-    @Test("published mini-programs are installed, verified and launchable; the acknowledgement reaches the server")
-    func installs() async throws {
+    /// The demo platform and user u-1's agent after its first sync, with the shell's store and data folder.
+    static func afterFirstSync(
+        _ body: @escaping @Sendable (TestServer, SyncAgent, ShellStore, URL) async throws -> Void
+    ) async throws {
         try await TestServer.run(seed: TestServer.demoSeed) { server in
             let data = Self.folder()
             defer { try? FileManager.default.removeItem(at: data) }
             let agent = try Self.agent(server, user: "u-1", data: data)
             #expect(await agent.sync())
-            let store = try ShellStore(directory: data)
+            try await body(server, agent, try ShellStore(directory: data), data)
+        }
+    }
+
+    @Test("published mini-programs are installed, verified and launchable; the acknowledgement reaches the server")
+    func installs() async throws {
+        try await Self.afterFirstSync { server, agent, store, _ in
             let installed = Set(try store.installed().map(\.appId))
             #expect(installed.contains("com.carins.quote"))
             #expect(installed.contains("com.eastsec.open-account"))
@@ -99,12 +107,7 @@ struct SyncAgentTests {
 
     @Test("after the download cache is cleared, the next sync installs again even though the catalog is unchanged")
     func reinstallsAfterClearing() async throws {
-        try await TestServer.run(seed: TestServer.demoSeed) { server in
-            let data = Self.folder()
-            defer { try? FileManager.default.removeItem(at: data) }
-            let agent = try Self.agent(server, user: "u-1", data: data)
-            #expect(await agent.sync())
-            let store = try ShellStore(directory: data)
+        try await Self.afterFirstSync { _, agent, store, data in
             let before = Set(try store.installed().map(\.appId))
             let cache = try PackageCache(dataDirectory: data)
             for sha in try store.forgetInstalled() { cache.remove(sha) }

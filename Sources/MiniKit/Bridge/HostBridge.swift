@@ -32,35 +32,41 @@ public enum BridgeDriver {
         var queue = effects[...]
         let manifest = runtime.program.manifest
         while isOpen(), let effect = queue.popFirst() {
-            var more: [RuntimeEffect] = []
+            // The host's answer, handed to the runtime only if the mini-program is still open once it came.
+            let answer: ((inout MiniProgramRuntime) -> [RuntimeEffect])?
             switch effect {
-            case .toast(let message): await bridge.showToast(message)
+            case .toast(let message):
+                await bridge.showToast(message)
+                answer = nil
             case .modal(let id, let title, let content, let confirmText, let cancelText):
                 let confirmed = await bridge.showModal(
                     title: title, content: content, confirmText: confirmText, cancelText: cancelText)
-                guard isOpen() else { return }
-                more = runtime.answerModal(id, confirmed: confirmed)
+                answer = { $0.answerModal(id, confirmed: confirmed) }
             case .requestConsent(let id, let scope, let reason):
                 let granted = await bridge.consent(to: scope, reason: reason, app: manifest)
-                guard isOpen() else { return }
-                more = runtime.answerConsent(id, granted: granted)
+                answer = { $0.answerConsent(id, granted: granted) }
             case .confirmPayment(let id, let request):
                 let result = await bridge.confirmPayment(request, app: manifest)
-                guard isOpen() else { return }
-                more = runtime.complete(id, with: result)
+                answer = { $0.complete(id, with: result) }
             case .network(let id, let request):
                 let result = await bridge.send(request)
-                guard isOpen() else { return }
-                more = runtime.complete(id, with: result)
+                answer = { $0.complete(id, with: result) }
             case .hostData(let id, let api):
                 let result = await bridge.hostData(api, app: manifest)
-                guard isOpen() else { return }
-                more = runtime.complete(id, with: result)
-            case .audit(let record): await bridge.audit(record)
-            case .close: await bridge.close()
-            case .runtimeError(let code, let message): await bridge.report(code: code, message: message)
+                answer = { $0.complete(id, with: result) }
+            case .audit(let record):
+                await bridge.audit(record)
+                answer = nil
+            case .close:
+                await bridge.close()
+                answer = nil
+            case .runtimeError(let code, let message):
+                await bridge.report(code: code, message: message)
+                answer = nil
             }
-            queue.append(contentsOf: more)
+            guard let answer else { continue }
+            guard isOpen() else { return }
+            queue.append(contentsOf: answer(&runtime))
         }
     }
 }

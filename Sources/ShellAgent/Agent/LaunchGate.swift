@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
 
-/// Why a mini-program may not be launched, with a message for people.
+/// Why a mini-program may not be launched (the shell words it for people in their language).
 public enum LaunchRefusal: Error, Sendable, Hashable {
     /// Taken down: its code and data were deleted.
     case delisted(reason: String)
@@ -25,19 +25,6 @@ public enum LaunchRefusal: Error, Sendable, Hashable {
         case .notListed: "not-listed"
         case .notInstalled: "not-installed"
         case .verificationFailed: "verification-failed"
-        }
-    }
-
-    /// What the user reads.
-    public var message: String {
-        switch self {
-        case .delisted(let reason): "This service was taken down (\(reason)). Its data on this device was deleted."
-        case .expired(let since):
-            "The service list expired at \(Timestamp.format(since)) and could not be refreshed; connect to the network to continue."
-        case .notSynced: "The service list is being checked; try again in a moment."
-        case .notListed: "This service is not available to you."
-        case .notInstalled: "This service is still downloading."
-        case .verificationFailed(let detail): "This service failed its integrity check (\(detail)) and was not opened."
         }
     }
 }

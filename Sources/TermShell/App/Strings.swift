@@ -58,17 +58,12 @@ public enum Strings {
     }
 
     /// A customer's tier on the sign-in list.
-    public static func tier(_ name: String, _ language: UILanguage) -> String {
-        let tiers = ["vip": ("VIP", "贵宾"), "standard": ("standard", "普通"), "staff": ("staff", "员工")]
-        guard let (english, chinese) = tiers[name] else { return name }
-        return language == .english ? english : chinese
-    }
+    public static func tier(_ name: String, _ language: UILanguage) -> String { word(name, tiers, language) }
+
+    private static let tiers = ["vip": ("VIP", "贵宾"), "standard": ("standard", "普通"), "staff": ("staff", "员工")]
 
     /// What a permission lets a mini-program have, in words (the manifest's scope names are for developers).
-    public static func scope(_ name: String, _ language: UILanguage) -> String {
-        guard let (english, chinese) = scopes[name] else { return name }
-        return language == .english ? english : chinese
-    }
+    public static func scope(_ name: String, _ language: UILanguage) -> String { word(name, scopes, language) }
 
     private static let scopes: [String: (String, String)] = [
         "userInfo": ("your name and picture", "您的昵称和头像"), "phoneNumber": ("your mobile number", "您的手机号码"),
@@ -97,7 +92,14 @@ public enum Strings {
     /// A service-centre category in the shell's language: the usual banking categories are translated; any other
     /// shows as the catalog names it (a partner's own word).
     public static func category(_ name: String, _ language: UILanguage) -> String {
-        guard let (english, chinese) = categories[name.lowercased()] else { return name }
+        word(name.lowercased(), categories, language, otherwise: name)
+    }
+
+    /// A word from one of the tables below in the language; a word the table lacks shows as given.
+    private static func word(
+        _ key: String, _ table: [String: (String, String)], _ language: UILanguage, otherwise: String? = nil
+    ) -> String {
+        guard let (english, chinese) = table[key] else { return otherwise ?? key }
         return language == .english ? english : chinese
     }
 

@@ -49,9 +49,14 @@ struct Canvas {
     mutating func centredBox(width: Int, height: Int, title: String = "", role: CellRole) -> (x: Int, y: Int) {
         let x = (self.width - width) / 2
         let y = max(1, (self.height - height) / 2)
+        clearedBox(x: x, y: y, width: width, height: height, title: title, role: role)
+        return (x, y)
+    }
+
+    /// A box over whatever was drawn there before.
+    mutating func clearedBox(x: Int, y: Int, width: Int, height: Int, title: String = "", role: CellRole) {
         clear(x: x, y: y, width: width, height: height)
         box(x: x, y: y, width: width, height: height, title: title, role: role)
-        return (x, y)
     }
 
     /// A list row: text on the left, a muted note on the right, the whole row inverted when focused.

@@ -49,8 +49,7 @@ public enum ShellView {
         let height = lines.count + 2
         let x = (canvas.width - width) / 2
         let y = max(1, canvas.height - 1 - height)
-        canvas.clear(x: x, y: y, width: width, height: height)
-        canvas.box(x: x, y: y, width: width, height: height, role: .accent)
+        canvas.clearedBox(x: x, y: y, width: width, height: height, role: .accent)
         for (index, line) in lines.enumerated() { canvas.text(line, x: x + 2, y: y + 1 + index, limit: width - 4) }
     }
 
@@ -361,8 +360,7 @@ enum ContainerScreen {
             }
             let width = min(canvas.width - 2, 26)
             let x = canvas.width - width - 1
-            canvas.clear(x: x, y: 1, width: width, height: labels.count + 2)
-            canvas.box(x: x, y: 1, width: width, height: labels.count + 2, role: .accent)
+            canvas.clearedBox(x: x, y: 1, width: width, height: labels.count + 2, role: .accent)
             for (index, label) in labels.enumerated() {
                 canvas.buffer.fill(" ", x: x + 1, y: 2 + index, count: width - 2, focused: index == row)
                 canvas.text(" " + label, x: x + 1, y: 2 + index, limit: width - 2, focused: index == row)
