@@ -28,10 +28,15 @@ let package = Package(
         .target(
             name: "MiniKit",
             dependencies: [
+                "CZlibInflate",
+                // Writes packages (`pack`) only: uploads are read by MiniKit's own strict zip reader.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        /// The system zlib, for MiniKit's bounded inflate of package entries (ZIPFoundation's module of it is
+        /// named CZlib, hence the longer name).
+        .systemLibrary(name: "CZlibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// A scripted host for previews and tests: consent answers, fake payment, canned network replies.
         .target(name: "MiniKitSimulator", dependencies: ["MiniKit"]),
         /// Shared catalog model, wire types, gray-release engine, signing and verification.
