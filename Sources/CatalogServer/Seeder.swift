@@ -4,8 +4,13 @@ import MiniKit
 
 /// Loads a demo data set (`catalogd serve --seed FILE`): hosts, partners, accounts, and mini-programs packed
 /// from their folders, reviewed at every stage and released. Idempotent: what exists is left as it is.
+///
+/// A run cut off anywhere can be completed by running the seed again, and never skips a step: the secrets it
+/// creates are in ``SeedSecrets`` (a 0600 file) before their rows are written, and shown again until a
+/// complete run has shown them (``secretsShown()``); a version resumes its review at the stage it reached, and
+/// is released only once approved (the store refuses anything else).
 public struct Seeder: Sendable {
-    /// What a seed run created: the secrets are shown once.
+    /// What a seed run has to show: the secrets not shown yet, and what it created.
     public struct Report: Sendable {
         public var accounts: [(id: String, role: String, token: String)] = []
         public var hostKeys: [(host: String, key: String)] = []
@@ -18,6 +23,8 @@ public struct Seeder: Sendable {
     let packages: PackageStore
     let stages: [String]
     let clock: any CatalogClock
+    /// `DATA/seed-secrets.json`, beside the packages folder.
+    let secretsFile: URL
 
     public init(
         store: any CatalogStore, packages: PackageStore, stages: [String], clock: any CatalogClock = SystemClock()
@@ -26,6 +33,13 @@ public struct Seeder: Sendable {
         self.packages = packages
         self.stages = stages
         self.clock = clock
+        secretsFile = packages.directory.deletingLastPathComponent().appendingPathComponent("seed-secrets.json")
+    }
+
+    /// Call once the report's secrets were shown: they are then forgotten (the store keeps only hashes).
+    public func secretsShown() throws {
+        guard FileManager.default.fileExists(atPath: secretsFile.path) else { return }
+        try FileManager.default.removeItem(at: secretsFile)
     }
 
     /// Reads a seed file and applies it; errors name the file and the JSON path.
@@ -114,32 +128,75 @@ public struct Seeder: Sendable {
             releases: try item.arrayField("releases").map { try ListingRequest(json: $0, action: "seed") })
     }
 
-    /// Writes what a seed plan holds and the store does not have yet. When a write fails, the error carries what
-    /// was created before it (the secrets are shown only once); loading the seed again completes it.
+    /// Writes what a seed plan holds and the store does not have yet. When a write fails, the error carries the
+    /// secrets not shown yet; loading the seed again completes it (and shows them again).
     public func apply(_ plan: SeedPlan) async throws -> Report {
         var report = Report()
         do {
-            try await apply(plan, into: &report)
+            let secrets = try await prepareSecrets(plan)
+            try await apply(plan, secrets: secrets, into: &report)
+            try await show(secrets, plan: plan, into: &report)
         } catch {
-            throw SeedError("\(plan.file.path): \(error)", created: report)
+            var created = report
+            if let secrets = try? SeedSecrets.load(from: secretsFile) {
+                try? await show(secrets, plan: plan, into: &created)
+            }
+            throw SeedError("\(plan.file.path): \(error)", created: created)
         }
         return report
     }
 
-    private func apply(_ plan: SeedPlan, into report: inout Report) async throws {
+    /// A secret for every host and account of the plan that the store lacks, on disk before any row.
+    private func prepareSecrets(_ plan: SeedPlan) async throws -> SeedSecrets {
+        var secrets = try SeedSecrets.load(from: secretsFile)
+        let before = secrets
+        for host in plan.hosts where secrets.hostKeys[host.id] == nil {
+            if try await store.hostApp(id: host.id) == nil { secrets.hostKeys[host.id] = HostRoutes.newHostKey() }
+        }
+        for account in plan.accounts where secrets.accountTokens[account.id] == nil {
+            if try await !store.accountExists(id: account.id) { secrets.accountTokens[account.id] = APIToken.generate() }
+        }
+        if secrets != before { try secrets.save(to: secretsFile) }
+        return secrets
+    }
+
+    /// The secrets of the file that the store accepts (a row may be missing after a cut-off run, or another
+    /// account of that id may exist): hosts and accounts in the plan's order.
+    private func show(_ secrets: SeedSecrets, plan: SeedPlan, into report: inout Report) async throws {
+        report.hostKeys = []
+        report.accounts = []
+        let hostOrder = plan.hosts.map(\.id) + secrets.hostKeys.keys.sorted()
+        for host in Self.unique(hostOrder) {
+            guard let key = secrets.hostKeys[host], try await store.host(forKeyHash: APIToken.hash(key)) == host
+            else { continue }
+            report.hostKeys.append((host, key))
+        }
+        let accountOrder = plan.accounts.map(\.id) + secrets.accountTokens.keys.sorted()
+        for id in Self.unique(accountOrder) {
+            guard let token = secrets.accountTokens[id],
+                let account = try await store.account(forTokenHash: APIToken.hash(token)), account.id == id
+            else { continue }
+            report.accounts.append((id, account.role.description, token))
+        }
+    }
+
+    private static func unique(_ ids: [String]) -> [String] {
+        var seen: Set<String> = []
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    private func apply(_ plan: SeedPlan, secrets: SeedSecrets, into report: inout Report) async throws {
         for host in plan.hosts {
-            let key = HostRoutes.newHostKey()
-            guard try await store.createHostApp(host, keyHash: APIToken.hash(key), audit: nil) else { continue }
-            report.hostKeys.append((host.id, key))
+            guard let key = secrets.hostKeys[host.id] else { continue }  // the host existed before this seed
+            _ = try await store.createHostApp(host, keyHash: APIToken.hash(key), audit: nil)
         }
         for partner in plan.partners {
             _ = try await store.createPartner(id: partner.id, name: partner.name)
         }
         for account in plan.accounts {
-            guard try await !store.accountExists(id: account.id) else { continue }
-            let token = APIToken.generate()
+            guard let token = secrets.accountTokens[account.id], try await !store.accountExists(id: account.id)
+            else { continue }
             try await store.createAccount(account, tokenHash: APIToken.hash(token), at: clock.now())
-            report.accounts.append((account.id, account.role.description, token))
         }
         for segment in plan.segments {
             if case .created = try await store.createSegment(
@@ -151,12 +208,12 @@ public struct Seeder: Sendable {
         for app in plan.apps {
             try await apply(app, report: &report)
         }
-        if !report.versions.isEmpty || !report.accounts.isEmpty || !report.hostKeys.isEmpty {
+        if !report.versions.isEmpty || !report.releases.isEmpty || !secrets.isEmpty {
             try await store.appendAudit(
                 AuditEntry(
                     at: clock.now(), actor: "seed", action: "seed.load", target: plan.file.lastPathComponent,
                     reason:
-                        "\(report.accounts.count) accounts, \(report.hostKeys.count) hosts, \(report.versions.count) versions, \(report.releases.count) releases"
+                        "\(secrets.accountTokens.count) accounts, \(secrets.hostKeys.count) hosts, \(report.versions.count) versions, \(report.releases.count) releases"
                 ))
         }
     }
@@ -169,21 +226,9 @@ public struct Seeder: Sendable {
             _ = try packages.put(app.package)
             _ = try await store.addVersion(
                 app.version, report: app.report, uploadedBy: "seed", at: clock.now(), audit: nil)
-            // The seed goes through the workflow like anyone: submitted, then approved at every stage.
-            _ = try await store.recordReview(
-                ReviewDecision(
-                    appId: program.id, version: version, stage: "", approved: true, reviewer: "seed", reason: nil,
-                    at: clock.now()), newState: .inReview, expectedState: .draft, audit: nil)
-            for (index, stage) in stages.enumerated() {
-                let last = index == stages.count - 1
-                _ = try await store.recordReview(
-                    ReviewDecision(
-                        appId: program.id, version: version, stage: stage, approved: true, reviewer: "seed-\(stage)",
-                        reason: nil, at: clock.now()),
-                    newState: last ? .approved : .inReview, expectedState: .inReview, audit: nil)
-            }
             report.versions.append("\(program.id)@\(version)")
         }
+        try await review(appId: program.id, version: version)
         let existing = Set(try await store.listings(appId: program.id).map(\.hostId))
         for request in app.releases {
             let host = request.host
@@ -205,6 +250,38 @@ public struct Seeder: Sendable {
             report.releases.append("\(program.id) on \(host)\(state == .gray ? " (gray)" : "")")
         }
     }
+
+    /// The seed goes through the workflow like anyone: submitted, then approved at every stage in order. It
+    /// starts from the state the version is in, so a run cut off between two decisions resumes at the next one.
+    private func review(appId: String, version: SemanticVersion) async throws {
+        // Each pass records one decision; the workflow has 1 + stages of them.
+        for _ in 0...(stages.count + 1) {
+            guard let stored = try await store.version(appId: appId, version: version) else {
+                throw SeedError("version \(version) of '\(appId)' disappeared during the seed")
+            }
+            let decision: (stage: String, next: MiniProgramVersion.ReviewState)
+            switch stored.version.reviewState {
+            case .approved:
+                return
+            case .rejected:
+                throw SeedError(
+                    "version \(version) of '\(appId)' was rejected; the seed releases only approved versions")
+            case .draft, .submitted:
+                decision = ("", .inReview)
+            case .inReview:
+                // Every stage approved (the stages were shortened since): the review is complete.
+                let stage = stored.currentStage(of: stages) ?? ""
+                decision = (stage, stage.isEmpty || stage == stages.last ? .approved : .inReview)
+            }
+            _ = try await store.recordReview(
+                ReviewDecision(
+                    appId: appId, version: version, stage: decision.stage, approved: true,
+                    reviewer: decision.stage.isEmpty ? "seed" : "seed-\(decision.stage)", reason: nil,
+                    at: clock.now()),
+                newState: decision.next, expectedState: stored.version.reviewState, audit: nil)
+        }
+        throw SeedError("version \(version) of '\(appId)' did not reach approval")
+    }
 }
 
 /// A seed file read and checked, ready to apply: nothing of it is written yet.
@@ -222,6 +299,9 @@ public struct SeedPlan: Sendable {
     var hosts: [HostApp] = []
     var partners: [(id: String, name: String)] = []
     var accounts: [Account] = []
+    /// The ids of the seed's accounts and host apps, in the file's order.
+    public var accountIds: [String] { accounts.map(\.id) }
+    public var hostIds: [String] { hosts.map(\.id) }
     var segments: [(name: String, constraints: [RolloutConstraint])] = []
     var apps: [App] = []
 }

@@ -12,7 +12,7 @@ struct CatalogdCommand: AsyncParsableCommand {
         commandName: "catalogd",
         abstract: "The mini-program management platform: review, gray release, delisting, signed sync API.",
         discussion:
-            "Today: serve (health check, SQLite store, signing key) and key show. The workflow and sync API arrive with the rest of the platform issue; see README.md, \"Status\".",
+            "serve runs the platform on a data folder (SQLite database, packages, signing key); key show prints the key shells pin; account create makes an API token. See README.md and docs/PLATFORM.md.",
         version: CatalogServerVersion.current,
         subcommands: [Serve.self, Key.self, AccountCommand.self]
     )
@@ -101,8 +101,21 @@ struct Serve: AsyncParsableCommand {
                 Data("catalogd: error: cannot open the data folder '\(data)': \(error)\n".utf8))
             throw ExitCode(1)
         }
+        // What a crash left behind: temporary files (on opening the folder) and packages no version names.
+        let packages: PackageStore
+        do {
+            packages = try PackageStore(dataDirectory: directory)
+            let removed = packages.removePackages(notIn: try await store.packageDigests())
+            if !removed.isEmpty {
+                logger.notice("removed package files that no version names", metadata: ["count": "\(removed.count)"])
+            }
+        } catch {
+            FileHandle.standardError.write(
+                Data("catalogd: error: cannot open the packages in '\(data)': \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         if let seed, let plan {
-            /// The secrets a seed run created: shown once, so shown even when a later write fails.
+            /// The secrets not shown yet: shown even when a later write fails, and again until a run completes.
             func show(_ report: Seeder.Report, heading: String) {
                 var lines = [heading]
                 for account in report.accounts {
@@ -112,16 +125,19 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
             do {
-                let seeder = Seeder(store: store, packages: try PackageStore(dataDirectory: directory), stages: stages)
+                let seeder = Seeder(store: store, packages: packages, stages: stages)
                 let report = try await seeder.apply(plan)
                 show(
                     report,
                     heading: "seeded \(seed): \(report.versions.count) version(s), \(report.releases.count) release(s)")
+                try seeder.secretsShown()
             } catch {
                 if let created = (error as? SeedError)?.created {
                     show(
                         created,
-                        heading: "created before the error (serve --seed again once it is fixed to complete it):")
+                        heading:
+                            "created before the error (serve --seed again once it is fixed: it completes the seed and shows these again):"
+                    )
                 }
                 FileHandle.standardError.write(Data("catalogd: error: cannot load the seed: \(error)\n".utf8))
                 throw ExitCode(1)

@@ -62,4 +62,78 @@ struct SQLiteCatalogStoreTests {
         #expect(first.signingKey.keyID == second.signingKey.keyID)
         #expect(try ServerKeyring.load(from: directory).signingKey.keyID == first.signingKey.keyID)
     }
+
+    @Test("the store lists no version that is not approved, whoever asks; a delisting always goes through")
+    func onlyApprovedVersionsAreListed() async throws {
+        let directory = Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteCatalogStore(directory: directory)
+        try await store.saveHostApp(HostApp(id: "mbank", name: "Mobile banking"))
+        #expect(try await store.createPartner(id: "carins", name: "CarIns"))
+        #expect(
+            try await store.createMiniProgram(
+                Catalog.MiniProgram(id: "com.carins.quote", partnerId: "carins", name: "Car", category: "insurance")))
+        let draft = SemanticVersion(1, 0, 0)
+        let approved = SemanticVersion(1, 1, 0)
+        for (version, state) in [(draft, MiniProgramVersion.ReviewState.inReview), (approved, .approved)] {
+            #expect(
+                try await store.addVersion(
+                    MiniProgramVersion(
+                        appId: "com.carins.quote", version: version,
+                        package: PackageReference(sha256: String(repeating: "a", count: 64), size: 1), scopes: [],
+                        domains: [], minimumHostVersion: nil, reviewState: state),
+                    report: "{}", uploadedBy: "dev", at: Date(), audit: nil))
+        }
+        func commit(_ plan: ReleasePlan, _ state: ListingState, expected: Listing?) async throws -> Listing {
+            let listing = Listing(appId: "com.carins.quote", hostId: "mbank", state: state, plan: plan)
+            _ = try await store.commit(
+                listing, event: .published, version: nil, reason: nil, at: Date(), audit: nil, expected: expected,
+                requireActiveHost: true)
+            return listing
+        }
+        let plain = ReleasePlan(appId: "com.carins.quote", hostId: "mbank", stableVersion: draft)
+        await #expect(throws: VersionNotApproved.self) { _ = try await commit(plain, .full, expected: nil) }
+        var gray = ReleasePlan(appId: "com.carins.quote", hostId: "mbank", stableVersion: approved)
+        gray.gray = .percentage(10, of: draft, groupId: "com.carins.quote")
+        await #expect(throws: VersionNotApproved.self) { _ = try await commit(gray, .gray, expected: nil) }
+        var split = ReleasePlan(appId: "com.carins.quote", hostId: "mbank", stableVersion: approved)
+        split.gray = .percentage(10, of: approved, groupId: "com.carins.quote")
+        split.gray?.variants = [FeatureVariant(name: "1.0.0", weight: 1), FeatureVariant(name: "1.1.0", weight: 1)]
+        await #expect(throws: VersionNotApproved.self) { _ = try await commit(split, .gray, expected: nil) }
+        let missing = ReleasePlan(appId: "com.carins.quote", hostId: "mbank", stableVersion: SemanticVersion(9, 0, 0))
+        await #expect(throws: VersionNotApproved.self) { _ = try await commit(missing, .full, expected: nil) }
+        #expect(try await store.listings(hostId: "mbank").isEmpty)
+
+        let listed = try await commit(
+            ReleasePlan(appId: "com.carins.quote", hostId: "mbank", stableVersion: approved), .full, expected: nil)
+        var delisted = listed
+        delisted.state = .delisted
+        _ = try await store.commit(
+            delisted, event: .delisted, version: nil, reason: "licence", at: Date(), audit: nil, expected: listed,
+            requireActiveHost: false)
+        #expect(try await store.listings(hostId: "mbank").map(\.state) == [.delisted])
+    }
+
+    @Test("opening the packages folder removes every temporary file; start-up removes packages no version names")
+    func packageCleanup() async throws {
+        let directory = Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let packages = try PackageStore(dataDirectory: directory)
+        let kept = try packages.put(Data("kept".utf8))
+        let orphan = try packages.put(Data("orphan".utf8))
+        let leftovers = [
+            ".\(kept).1234.tmp", "\(kept).zip.dat.nosync1f2e.Xy12", ".dat.nosync00ab.Q9", "notes.txt",
+            "\(String(repeating: "A", count: 64)).zip",
+        ]
+        for name in leftovers {
+            try Data("partial".utf8).write(to: packages.directory.appendingPathComponent(name))
+        }
+        let reopened = try PackageStore(dataDirectory: directory)
+        #expect(
+            Set(try FileManager.default.contentsOfDirectory(atPath: reopened.directory.path))
+                == ["\(kept).zip", "\(orphan).zip"])
+        #expect(reopened.removePackages(notIn: [kept]) == [orphan])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reopened.directory.path) == ["\(kept).zip"])
+        #expect(reopened.get(kept) == Data("kept".utf8))
+    }
 }

@@ -39,6 +39,11 @@ struct SeederTests {
             try await store.version(appId: "com.carins.quote", version: SemanticVersion(2, 1, 0))?.version.reviewState
                 == .approved)
         let catalogVersion = try await store.hostState("mbank").catalogVersion
+        let secrets = directory.appendingPathComponent("seed-secrets.json")
+        let mode = try FileManager.default.attributesOfItem(atPath: secrets.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the secrets wait, readable by the server's user only, until they were shown")
+        try seeder.secretsShown()
+        #expect(!FileManager.default.fileExists(atPath: secrets.path))
 
         let second = try await seeder.load(Self.seeds)
         #expect(
@@ -114,26 +119,105 @@ struct SeederTests {
         #expect(try await !store.accountExists(id: "ops-x"))
     }
 
-    @Test("when a write fails, the error shows the secrets created before it, and loading again completes the seed")
+    @Test(
+        "when a write fails, the error shows the secrets created before it, and loading again completes the seed and shows them again"
+    )
     func failedWriteKeepsSecrets() async throws {
         let folder = try Self.seedFolder(Self.seed(app: "car-insurance"))
         defer { try? FileManager.default.removeItem(at: folder) }
         let (_, seeder) = try Self.seeder(in: folder)
         let file = folder.appendingPathComponent("seed.json")
+        var token = ""
         do {
             _ = try await seeder.load(file)
             Issue.record("a release naming an unknown segment was seeded")
         } catch let error as SeedError {
             #expect(error.description.contains("no segment 'drivers'"))
             #expect(error.created?.accounts.map(\.id) == ["ops-x"])
-            #expect(error.created?.accounts.first?.token.hasPrefix("mct_") == true)
+            token = try #require(error.created?.accounts.first?.token)
+            #expect(token.hasPrefix("mct_"))
             #expect(error.created?.hostKeys.map(\.host) == ["mbank"])
         }
         let segments = #"[{"name": "drivers", "constraints": []}]"#
         try Data(Self.seed(app: "car-insurance", segments: segments).utf8).write(to: file)
         let second = try await seeder.load(file)
-        #expect(second.accounts.isEmpty && second.hostKeys.isEmpty)
+        #expect(second.accounts.map(\.token) == [token], "the run that completes the seed shows the secrets again")
+        #expect(second.hostKeys.map(\.host) == ["mbank"])
         #expect(second.segments == ["drivers"])
         #expect(second.releases == ["com.carins.quote on mbank (gray)"])
+        try seeder.secretsShown()
+        let third = try await seeder.load(file)
+        #expect(third.accounts.isEmpty && third.hostKeys.isEmpty && third.releases.isEmpty)
+    }
+
+    @Test("a seed stopped before any of its writes loses no secret and releases nothing unapproved when run again")
+    func crashAtEveryStep() async throws {
+        let plan = try Seeder.read(Self.seeds)
+        // How many writes a whole run makes.
+        let counting = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: counting) }
+        let countingStore = CrashingStore(try SQLiteCatalogStore(directory: counting), crashAt: .max)
+        _ = try await Seeder(
+            store: countingStore, packages: try PackageStore(dataDirectory: counting), stages: ["compliance", "risk"]
+        ).apply(plan)
+        let steps = countingStore.writes
+        let releases = try await Self.listedVersions(countingStore)
+        #expect(releases.count >= 5)
+        #expect(steps > 40, "hosts, partners, accounts, segments, versions, reviews, releases: \(steps)")
+
+        for step in 1...steps {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let store = try SQLiteCatalogStore(directory: directory)
+            let packages = try PackageStore(dataDirectory: directory)
+            // The first run stops at this step; like a killed process it shows nothing.
+            await #expect(throws: (any Error).self) {
+                try await Seeder(
+                    store: CrashingStore(store, crashAt: step), packages: packages, stages: ["compliance", "risk"]
+                ).apply(plan)
+            }
+            let seeder = Seeder(store: store, packages: packages, stages: ["compliance", "risk"])
+            let report = try await seeder.apply(plan)
+            try seeder.secretsShown()
+
+            // Every account and host of the seed has its secret shown, and the secret works.
+            #expect(report.accounts.map(\.id) == plan.accountIds, "step \(step)")
+            for account in report.accounts {
+                #expect(
+                    try await store.account(forTokenHash: APIToken.hash(account.token))?.id == account.id,
+                    "step \(step): \(account.id)")
+            }
+            #expect(report.hostKeys.map(\.host) == plan.hostIds, "step \(step)")
+            for host in report.hostKeys {
+                #expect(try await store.host(forKeyHash: APIToken.hash(host.key)) == host.host, "step \(step)")
+            }
+            // Everything listed is approved, by every stage, in order; and the seed is whole.
+            let listed = try await Self.listedVersions(store)
+            #expect(listed == releases, "step \(step)")
+            for (appId, version) in listed.map({ ($0.appId, $0.version) }) {
+                let stored = try #require(try await store.version(appId: appId, version: version))
+                #expect(stored.version.reviewState == .approved, "step \(step): \(appId)@\(version)")
+                #expect(stored.reviews.map(\.stage) == ["compliance", "risk"], "step \(step): \(appId)@\(version)")
+            }
+        }
+    }
+
+    struct ListedVersion: Hashable {
+        var hostId: String
+        var appId: String
+        var version: SemanticVersion
+    }
+
+    /// Every version a listed listing hands out.
+    static func listedVersions(_ store: any CatalogStore) async throws -> Set<ListedVersion> {
+        var listed: Set<ListedVersion> = []
+        for host in try await store.hostApps() {
+            for listing in try await store.listings(hostId: host.id) where listing.state.isListed {
+                for version in listing.plan.versions {
+                    listed.insert(ListedVersion(hostId: host.id, appId: listing.appId, version: version))
+                }
+            }
+        }
+        return listed
     }
 }

@@ -53,6 +53,16 @@ public struct ReleasePlan: Sendable, Hashable, Codable {
         self.gray = gray
     }
 
+    /// Every version the plan can hand out: the stable one, the gray one and the variants' (whose names are
+    /// versions; a name that is none hands out nothing).
+    public var versions: [SemanticVersion] {
+        var versions = [stableVersion, gray?.version].compactMap { $0 }
+        for variant in gray?.variants ?? [] {
+            if let version = SemanticVersion(variant.name) { versions.append(version) }
+        }
+        return versions
+    }
+
     /// The Unleash toggle that decides the gray audience; its name is `appId`, which is also the bucketing
     /// group, so a user keeps the same bucket while the percentage widens.
     public var grayToggle: FeatureToggle? {

@@ -238,6 +238,8 @@ struct ReleaseRoutes {
                 expected: existing, requireActiveHost: action != "delist")
         } catch let changed as ListingChanged {
             throw conflict(changed.description)
+        } catch let unapproved as VersionNotApproved {
+            throw conflict(unapproved.description)
         }
         await cache.invalidate(host)
         // Signed once here; the host's open event streams send it now.

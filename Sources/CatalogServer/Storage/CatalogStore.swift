@@ -45,6 +45,8 @@ public protocol CatalogStore: Sendable {
         async throws -> Bool
     func versions(appId: String) async throws -> [MiniProgramVersion]
     func version(appId: String, version: SemanticVersion) async throws -> StoredVersion?
+    /// The digest of every stored version's package: what the package folder must keep.
+    func packageDigests() async throws -> Set<String>
     /// Versions waiting for review, oldest first.
     func versionsInReview() async throws -> [StoredVersion]
     /// Records a review decision and the version's new state in one transaction; false when the version
@@ -95,6 +97,26 @@ public protocol CatalogStore: Sendable {
 public struct ListingChanged: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A listing change refused because the plan would hand out a version that is not approved. Checked by the
+/// store in the transaction that saves the listing, so no path (route, seed or race) lists unapproved code.
+public struct VersionNotApproved: Error, Sendable, CustomStringConvertible {
+    public var appId: String
+    public var version: SemanticVersion
+    /// Its review state, or nil when the version does not exist.
+    public var state: MiniProgramVersion.ReviewState?
+
+    public init(appId: String, version: SemanticVersion, state: MiniProgramVersion.ReviewState?) {
+        self.appId = appId
+        self.version = version
+        self.state = state
+    }
+
+    public var description: String {
+        guard let state else { return "no version \(version) of '\(appId)'" }
+        return "version \(version) of '\(appId)' is \(state.rawValue); only approved versions are released"
+    }
 }
 
 /// One operator action, kept forever: who did what to what, when and why.

@@ -8,11 +8,33 @@ public struct PackageStore: Sendable {
     public init(dataDirectory: URL) throws {
         directory = dataDirectory.appendingPathComponent("packages")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // A write cut off by a crash leaves only a temporary file, never a package under its digest.
+        // A write cut off by a crash leaves only a temporary file, never a package under its digest: whatever
+        // is not named DIGEST.zip is such a file (ours, or one a library wrote), and goes.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+        where Self.digest(fromFileName: name) == nil {
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
         }
+    }
+
+    /// Removes every package that no version row names (a crash between writing the file and committing its
+    /// row leaves one). Call it at start-up, before any upload can be under way; returns what it removed.
+    @discardableResult
+    public func removePackages(notIn kept: Set<String>) -> [String] {
+        var removed: [String] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] {
+            guard let digest = Self.digest(fromFileName: name), !kept.contains(digest) else { continue }
+            if (try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))) != nil {
+                removed.append(digest)
+            }
+        }
+        return removed.sorted()
+    }
+
+    /// The digest of a package file's name (`DIGEST.zip`), or nil for any other name.
+    static func digest(fromFileName name: String) -> String? {
+        guard name.hasSuffix(".zip") else { return nil }
+        let digest = String(name.dropLast(4))
+        return isDigest(digest) ? digest : nil
     }
 
     /// Lowercase hex SHA-256 of the bytes.
@@ -25,15 +47,31 @@ public struct PackageStore: Sendable {
         let target = url(for: digest)
         guard !FileManager.default.fileExists(atPath: target.path) else { return digest }
         let temporary = directory.appendingPathComponent(".\(digest).\(UUID().uuidString).tmp")
-        try data.write(to: temporary, options: .atomic)
+        // Written in place (not `.atomic`, which adds a temporary file of its own), flushed, then renamed.
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
+        }
         let handle = try FileHandle(forWritingTo: temporary)
-        try handle.synchronize()
-        try handle.close()
+        do {
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
         do {
             try FileManager.default.moveItem(at: temporary, to: target)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             if !FileManager.default.fileExists(atPath: target.path) { throw error }
+        }
+        // The rename itself is durable only once the folder is flushed: before the row that names the file.
+        let folder = open(directory.path, O_RDONLY | O_DIRECTORY)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
         }
         return digest
     }

@@ -267,6 +267,19 @@ public final class SQLiteCatalogStore: CatalogStore {
                     "the listing of '\(listing.appId)' on \(listing.hostId) changed meanwhile (now \(stored?.state.rawValue ?? "unlisted")); check it and try again"
                 )
             }
+            // The last word on what may be listed: in the same transaction as the listing itself.
+            if listing.state.isListed {
+                for version in listing.plan.versions {
+                    let state = try String.fetchOne(
+                        db, sql: "SELECT review_state FROM version WHERE app_id = ? AND version = ?",
+                        arguments: [listing.appId, version.description])
+                    guard state == MiniProgramVersion.ReviewState.approved.rawValue else {
+                        throw VersionNotApproved(
+                            appId: listing.appId, version: version,
+                            state: state.flatMap(MiniProgramVersion.ReviewState.init(rawValue:)))
+                    }
+                }
+            }
             if requireActiveHost {
                 let active = try Bool.fetchOne(
                     db, sql: "SELECT active FROM host_app WHERE id = ?", arguments: [listing.hostId])
@@ -327,6 +340,10 @@ public final class SQLiteCatalogStore: CatalogStore {
             else { return nil }
             return try Self.storedVersion(row, db)
         }
+    }
+
+    public func packageDigests() async throws -> Set<String> {
+        try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM version")) }
     }
 
     public func versionsInReview() async throws -> [StoredVersion] {

@@ -1,0 +1,119 @@
+import Catalog
+import CatalogServer
+import Foundation
+import MiniKit
+import Synchronization
+
+/// A store that stops for good at its Nth write, as a process killed just before that write commits would:
+/// that write and every later one fail. Reads pass through. Counting writes with `crashAt: .max` tells how
+/// many steps a run has, so a test can stop it at each one.
+final class CrashingStore: CatalogStore {
+    struct Crash: Error {}
+
+    let base: any CatalogStore
+    let crashAt: Int
+    private let count = Mutex(0)
+
+    init(_ base: any CatalogStore, crashAt: Int) {
+        self.base = base
+        self.crashAt = crashAt
+    }
+
+    /// Writes attempted so far (including the one that crashed).
+    var writes: Int { count.withLock { $0 } }
+
+    private func write<T>(_ body: () async throws -> T) async throws -> T {
+        let index = count.withLock { value in
+            value += 1
+            return value
+        }
+        guard index < crashAt else { throw Crash() }
+        return try await body()
+    }
+
+    func hostApps() async throws -> [HostApp] { try await base.hostApps() }
+    func hostApp(id: String) async throws -> HostApp? { try await base.hostApp(id: id) }
+    func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws {
+        try await write { try await base.saveHostApp(host, audit: audit) }
+    }
+    func appendAudit(_ entry: AuditEntry) async throws { try await write { try await base.appendAudit(entry) } }
+    func auditLog(limit: Int) async throws -> [AuditEntry] { try await base.auditLog(limit: limit) }
+    func ping() async throws { try await base.ping() }
+    func createAccount(_ account: Account, tokenHash: String, at: Date) async throws {
+        try await write { try await base.createAccount(account, tokenHash: tokenHash, at: at) }
+    }
+    func accountExists(id: String) async throws -> Bool { try await base.accountExists(id: id) }
+    func account(forTokenHash hash: String) async throws -> Account? { try await base.account(forTokenHash: hash) }
+    func segments() async throws -> [Segment] { try await base.segments() }
+    func createSegment(name: String, constraints: [RolloutConstraint], audit: AuditEntry?, maximum: Int) async throws
+        -> SegmentCreation
+    {
+        try await write {
+            try await base.createSegment(name: name, constraints: constraints, audit: audit, maximum: maximum)
+        }
+    }
+    func createPartner(id: String, name: String) async throws -> Bool {
+        try await write { try await base.createPartner(id: id, name: name) }
+    }
+    func partnerExists(_ id: String) async throws -> Bool { try await base.partnerExists(id) }
+    func createMiniProgram(_ program: Catalog.MiniProgram) async throws -> Bool {
+        try await write { try await base.createMiniProgram(program) }
+    }
+    func miniProgram(id: String) async throws -> Catalog.MiniProgram? { try await base.miniProgram(id: id) }
+    func miniPrograms(partner: String?) async throws -> [Catalog.MiniProgram] {
+        try await base.miniPrograms(partner: partner)
+    }
+    func addVersion(_ version: MiniProgramVersion, report: String, uploadedBy: String, at: Date, audit: AuditEntry?)
+        async throws -> Bool
+    {
+        try await write {
+            try await base.addVersion(version, report: report, uploadedBy: uploadedBy, at: at, audit: audit)
+        }
+    }
+    func versions(appId: String) async throws -> [MiniProgramVersion] { try await base.versions(appId: appId) }
+    func version(appId: String, version: SemanticVersion) async throws -> StoredVersion? {
+        try await base.version(appId: appId, version: version)
+    }
+    func packageDigests() async throws -> Set<String> { try await base.packageDigests() }
+    func versionsInReview() async throws -> [StoredVersion] { try await base.versionsInReview() }
+    func listings(appId: String) async throws -> [Listing] { try await base.listings(appId: appId) }
+    func listings(hostId: String) async throws -> [Listing] { try await base.listings(hostId: hostId) }
+    func commit(
+        _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
+    ) async throws -> StoredEvent {
+        try await write {
+            try await base.commit(
+                listing, event: event, version: version, reason: reason, at: at, audit: audit, expected: expected,
+                requireActiveHost: requireActiveHost)
+        }
+    }
+    func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64) {
+        try await base.hostState(hostId)
+    }
+    func createHostApp(_ host: HostApp, keyHash: String, audit: AuditEntry?) async throws -> Bool {
+        try await write { try await base.createHostApp(host, keyHash: keyHash, audit: audit) }
+    }
+    func setHostKey(hostId: String, hash: String, audit: AuditEntry?) async throws {
+        try await write { try await base.setHostKey(hostId: hostId, hash: hash, audit: audit) }
+    }
+    func host(forKeyHash hash: String) async throws -> String? { try await base.host(forKeyHash: hash) }
+    func delistings(hostId: String) async throws -> [Tombstone] { try await base.delistings(hostId: hostId) }
+    func saveAcknowledgement(_ ack: Acknowledgement, receivedAt: Date) async throws {
+        try await write { try await base.saveAcknowledgement(ack, receivedAt: receivedAt) }
+    }
+    func acknowledgements(hostId: String, since: Date) async throws -> [(ack: Acknowledgement, receivedAt: Date)] {
+        try await base.acknowledgements(hostId: hostId, since: since)
+    }
+    func events(hostId: String, after: UInt64, limit: Int) async throws -> [StoredEvent] {
+        try await base.events(hostId: hostId, after: after, limit: limit)
+    }
+    func recordReview(
+        _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
+        expectedState: MiniProgramVersion.ReviewState, audit: AuditEntry?
+    ) async throws -> Bool {
+        try await write {
+            try await base.recordReview(review, newState: newState, expectedState: expectedState, audit: audit)
+        }
+    }
+}
