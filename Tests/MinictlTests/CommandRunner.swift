@@ -16,8 +16,11 @@ struct CommandRunner {
         return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }()
 
+    /// Runs `product`; with a `timeout`, a child still running then is killed (status `SIGKILL`, stderr says so),
+    /// so a program that hangs fails its test instead of stopping the suite.
     static func run(
-        _ product: String, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:]
+        _ product: String, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent(product)
@@ -32,13 +35,22 @@ struct CommandRunner {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let watchdog = timeout.map { seconds in
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + seconds)
+            timer.setEventHandler { [pid = process.processIdentifier] in kill(pid, SIGKILL) }
+            timer.resume()
+            return timer
+        }
+        defer { watchdog?.cancel() }
         // Read both pipes before waiting, so a chatty child never blocks on a full pipe.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errData, as: UTF8.self) + (killed ? "\n(killed: still running after the timeout)" : ""))
     }
 }
 
