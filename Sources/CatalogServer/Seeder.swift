@@ -154,7 +154,9 @@ public struct Seeder: Sendable {
             if try await store.hostApp(id: host.id) == nil { secrets.hostKeys[host.id] = HostRoutes.newHostKey() }
         }
         for account in plan.accounts where secrets.accountTokens[account.id] == nil {
-            if try await !store.accountExists(id: account.id) { secrets.accountTokens[account.id] = APIToken.generate() }
+            if try await !store.accountExists(id: account.id) {
+                secrets.accountTokens[account.id] = APIToken.generate()
+            }
         }
         if secrets != before { try secrets.save(to: secretsFile) }
         return secrets

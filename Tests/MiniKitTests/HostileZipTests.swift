@@ -182,7 +182,8 @@ struct HostileZipTests {
     func invalidName() throws {
         var bytes = RawZip(items: [.init("manifest.json", "{}"), .init("pages/ab", "x")]).bytes
         // Both copies of the name (local and central) get the same invalid byte.
-        for index in bytes.indices.dropLast(1) where bytes[index] == UInt8(ascii: "a") && bytes[index + 1] == UInt8(ascii: "b") {
+        for index in bytes.indices.dropLast(1)
+        where bytes[index] == UInt8(ascii: "a") && bytes[index + 1] == UInt8(ascii: "b") {
             bytes[index] = 0xFF
         }
         #expect(Self.refusal(bytes)?.hasPrefix("package.path:") == true)
@@ -220,8 +221,10 @@ struct HostileZipTests {
     @Test("every cut and every changed byte of a real package is either read or refused, never a trap")
     func mutations() throws {
         let package = Array(
-            try TestApp.files(["pages/index.mml": "<text>你好 {{ name }}</text>", "pages/index.logic": "data { name: '李' }"])
-                .pack())
+            try TestApp.files([
+                "pages/index.mml": "<text>你好 {{ name }}</text>", "pages/index.logic": "data { name: '李' }",
+            ])
+            .pack())
         for length in 0..<package.count {
             _ = Self.refusal(Array(package[0..<length]))
         }

@@ -98,7 +98,8 @@ struct HostilePackageTests {
         }
         // Memory: settle with a few, then 300 more; a leak of the bodies would add 600 MB.
         for _ in 0..<20 {
-            _ = await CrashRecoveryTests.send("POST", upload, token: developer, body: Self.noise, type: "application/zip")
+            _ = await CrashRecoveryTests.send(
+                "POST", upload, token: developer, body: Self.noise, type: "application/zip")
         }
         let before = try Self.residentMiB(server.processIdentifier)
         var refused = 0
@@ -108,7 +109,8 @@ struct HostilePackageTests {
             if answer?.0 == 422 { refused += 1 }
         }
         let after = try Self.residentMiB(server.processIdentifier)
-        print("catalogd resident memory: \(Int(before)) MiB before 300 garbage uploads of 2 MB, \(Int(after)) MiB after")
+        print(
+            "catalogd resident memory: \(Int(before)) MiB before 300 garbage uploads of 2 MB, \(Int(after)) MiB after")
         #expect(refused == 300)
         #expect(after - before < 64, "resident memory grew from \(before) MiB to \(after) MiB")
         #expect(await healthy())

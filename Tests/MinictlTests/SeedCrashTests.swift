@@ -1,0 +1,149 @@
+import Catalog
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `kill -9` at moments spread over `catalogd serve --seed`, again and again on one data folder, then a run
+/// that completes: every token and host key of the seed was shown and works, and nothing unapproved is listed.
+struct SeedCrashTests {
+    /// A `catalogd serve --seed` killed after `delay` (or left to run when nil); what it printed.
+    static func seed(_ data: URL, killAfter delay: TimeInterval?) throws -> (output: String, process: Process?) {
+        if delay == nil {
+            let (process, _, output) = try PlatformCommandTests.serve(data, ["--seed", CrashRecoveryTests.seeds.path])
+            return (output, process)
+        }
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
+        process.arguments = [
+            "serve", "--data", data.path, "--listen", "127.0.0.1:0", "--seed", CrashRecoveryTests.seeds.path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: delay ?? 0)
+        kill(process.processIdentifier, SIGKILL)
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: printed, as: UTF8.self), nil)
+    }
+
+    /// `account ID (ROLE): TOKEN` and `host key HOST: KEY` lines.
+    static func secrets(in output: String) -> (accounts: [(String, String)], hosts: [(String, String)]) {
+        var accounts: [(String, String)] = []
+        var hosts: [(String, String)] = []
+        for line in output.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.first == "account", words.count == 4 { accounts.append((String(words[1]), String(words[3]))) }
+            if words.starts(with: ["host", "key"]), words.count == 4 {
+                hosts.append((String(words[2].dropLast()), String(words[3])))
+            }
+        }
+        return (accounts, hosts)
+    }
+
+    @Test(
+        "kill -9 anywhere in serve --seed, again and again: every secret is shown and works, only approved code is listed"
+    )
+    func killDuringSeed() async throws {
+        let seedJSON = JSONCursor(try JSONValue.parse(try Data(contentsOf: CrashRecoveryTests.seeds)))
+        let accountIds = try seedJSON.require("accounts").array().map { try $0.require("id").string() }
+        let hostIds = try seedJSON.require("hosts").array().map { try $0.require("id").string() }
+        let appIds = try seedJSON.require("apps").array().map { try $0.require("id").string() }
+
+        // How long a whole seed takes here, to spread the kills over it.
+        let timing = try TemporaryDirectory()
+        let started = Date()
+        let (_, first) = try Self.seed(timing.url.appendingPathComponent("data"), killAfter: nil)
+        let whole = Date().timeIntervalSince(started)
+        first?.terminate()
+        first?.waitUntilExit()
+
+        // Each round: a fresh data folder, one or two kills at moments spread over the seed, then a run that
+        // completes. A killed run's output counts as shown (a person saw it).
+        let rounds = 24
+        var cutMidway = 0
+        for round in 0..<rounds {
+            let folder = try TemporaryDirectory()
+            let data = folder.url.appendingPathComponent("data")
+            // Most of a run is start-up and packing the seed's mini-programs: the writes come in its later part.
+            let moment = whole * (0.3 + 0.7 * (Double(round) + 0.5) / Double(rounds))
+            var printed = try Self.seed(data, killAfter: moment).output
+            if round % 2 == 1 { printed += try Self.seed(data, killAfter: moment * 0.9).output }
+            if FileManager.default.fileExists(atPath: data.appendingPathComponent("seed-secrets.json").path) {
+                cutMidway += 1
+            }
+            let (last, process) = try Self.seed(data, killAfter: nil)
+            let server = try #require(process)
+            defer {
+                server.terminate()
+                server.waitUntilExit()
+            }
+            try await Self.verify(
+                printed + last, data: data, accountIds: accountIds, hostIds: hostIds, appIds: appIds, round: round)
+        }
+        print("serve --seed took \(Int(whole * 1000)) ms here; \(cutMidway) of \(rounds) rounds were cut off mid-seed")
+    }
+
+    /// Checks what a data folder's last run serves against everything its runs printed.
+    static func verify(
+        _ printed: String, data: URL, accountIds: [String], hostIds: [String], appIds: [String], round: Int
+    ) async throws {
+        // The address the last run listens on (a killed run may have got as far as listening too).
+        let url = try #require(
+            printed.split(whereSeparator: { $0 == " " || $0 == "\n" }).last { $0.hasPrefix("http://") })
+        let base = try #require(URL(string: String(url) + "/"))
+        func get(_ path: String, token: String? = nil, hostKey: String? = nil) async throws -> (Int, JSONCursor?) {
+            var request = URLRequest(url: try #require(URL(string: path, relativeTo: base)))
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            if let hostKey { request.setValue(hostKey, forHTTPHeaderField: "X-Host-Key") }
+            let (body, response) = try await URLSession.shared.data(for: request)
+            return (
+                (response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONValue.parse(body)).map { JSONCursor($0) }
+            )
+        }
+
+        let (accounts, hosts) = Self.secrets(in: printed)
+        #expect(Set(accounts.map(\.0)) == Set(accountIds), "round \(round): every account's token was shown")
+        for (id, token) in accounts {
+            #expect(try await get("v1/hosts", token: token).0 == 200, "round \(round): the token shown for \(id) works")
+        }
+        #expect(Set(hosts.map(\.0)) == Set(hostIds), "round \(round): every host key was shown")
+        for (id, key) in hosts {
+            #expect(
+                try await get("v1/hosts/\(id)/catalog?user=u-1", hostKey: key).0 == 200,
+                "round \(round): the key shown for \(id) works")
+        }
+        let ops = try #require(accounts.first { $0.0 == "admin" }?.1)
+        var listed = 0
+        var packages: Set<String> = []
+        for app in appIds {
+            let (_, versionsJSON) = try await get("v1/apps/\(app)/versions", token: ops)
+            var states: [String: String] = [:]
+            for version in try #require(versionsJSON).require("versions").array() {
+                states[try version.require("version").string()] = try version.require("reviewState").string()
+                packages.insert(try version.require("sha256").string() + ".zip")
+            }
+            let (_, listingsJSON) = try await get("v1/apps/\(app)/listings", token: ops)
+            for listing in try #require(listingsJSON).require("listings").array()
+            where try listing.require("state").string() != "delisted" {
+                let plan = try listing.require("plan")
+                if let version = try? plan.require("stableVersion").string() {
+                    listed += 1
+                    #expect(states[version] == "approved", "round \(round): \(app)@\(version) is listed")
+                }
+                if let gray = try? plan.require("gray").require("version").string() {
+                    listed += 1
+                    #expect(states[gray] == "approved", "round \(round): \(app)@\(gray) is in gray")
+                }
+            }
+        }
+        #expect(listed >= appIds.count, "round \(round): the seed's releases are all there")
+        // No temporary file, and no package that no version names.
+        let files = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("packages").path)
+        #expect(Set(files) == packages, "round \(round): the packages folder holds exactly the versions' packages")
+    }
+}
