@@ -154,6 +154,17 @@ struct CrashRecoveryTests {
                 && name.dropLast(4).allSatisfy { $0.isHexDigit && !$0.isUppercase })
         }
         #expect(leftovers.isEmpty, "temporary files are cleared at start: \(leftovers)")
+        // And every package left is one a version names (an upload cut off before its row leaves none).
+        var named: Set<String> = []
+        let (_, appsBody) = try await get("v1/apps")
+        for app in try JSONCursor(try JSONValue.parse(appsBody)).require("apps").array() {
+            let (_, versionsBody) = try await get("v1/apps/\(try app.require("id").string())/versions")
+            for version in try JSONCursor(try JSONValue.parse(versionsBody)).require("versions").array() {
+                named.insert(try version.require("sha256").string() + ".zip")
+            }
+        }
+        let stored = try FileManager.default.contentsOfDirectory(atPath: data.appendingPathComponent("packages").path)
+        #expect(Set(stored) == named, "the packages folder holds exactly the versions' packages")
 
         // The listing is where the last acknowledged change left it, or one step further (a change that
         // committed but whose answer the kill cut off); the audit log has one entry per committed change.
