@@ -96,6 +96,17 @@ struct PackageLimitsTests {
         #expect(MiniProgram.load(try PackageFiles.unpack(first)).program != nil)
     }
 
+    @Test("a device or a pipe given as a package is refused before it is read")
+    func notAFile() throws {
+        #expect { try PackageFiles.read(URL(fileURLWithPath: "/dev/zero")) } throws: {
+            ($0 as? Diagnostic)?.code == "package.file-type"
+        }
+        let pipe = FileManager.default.temporaryDirectory.appendingPathComponent("minikit-\(UUID().uuidString).zip")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(at: pipe) }
+        #expect { try PackageFiles.read(pipe) } throws: { ($0 as? Diagnostic)?.code == "package.file-type" }
+    }
+
     @Test("folders: links are refused, dot-files skipped")
     func folders() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("minikit-\(UUID().uuidString)")

@@ -149,7 +149,11 @@ public struct PackageFiles: Sendable, Hashable {
             throw .error("package.missing", "'\(url.path)' does not exist")
         }
         if isDirectory.boolValue { return try read(folder: url) }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path)
+        // A pipe or a device (/dev/zero) would be read without end.
+        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+            throw .error("package.file-type", "'\(url.path)' is neither a folder nor a regular file")
+        }
         if let size = attributes?[.size] as? Int, size > MiniKitLimits.maximumPackageSize {
             throw .error(
                 "limit.package-size",
