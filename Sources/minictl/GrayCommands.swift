@@ -73,13 +73,16 @@ extension Gray {
             } catch {
                 throw CommandFailure("\(features): \(error)")
             }
-            guard state[toggle] != nil else {
+            let inputs = try loadContexts()
+            // The specification's answer for a toggle the document lacks is "disabled"; a typo should still show.
+            if state[toggle] == nil {
                 let known = state.features.prefix(10).map(\.name).joined(separator: ", ")
                 let more = state.features.count > 10 ? ", … (\(state.features.count) in all)" : ""
-                throw CommandFailure(
-                    "unknown toggle '\(toggle)' in \(features); it has: \(known.isEmpty ? "no toggles" : known + more)")
+                FileHandle.standardError.write(
+                    Data(
+                        "minictl: warning: no toggle '\(toggle)' in \(features), so it is disabled for everyone; it has: \(known.isEmpty ? "no toggles" : known + more)\n"
+                            .utf8))
             }
-            let inputs = try loadContexts()
             let engine = GrayEngine(state: state)
             var output = ""
             for input in inputs {

@@ -8,7 +8,7 @@ struct Minictl: ParsableCommand {
         commandName: "minictl",
         abstract: "The mini-program platform's command line for partners, reviewers and operations.",
         discussion: """
-            Exit codes: 0 success; 1 the command failed (bad file, unknown toggle, malformed context, I/O);
+            Exit codes: 0 success; 1 the command failed (bad file, malformed context, I/O, a refusal);
             2 usage error (unknown option, missing or conflicting arguments).
             """,
         version: "0.1.0",

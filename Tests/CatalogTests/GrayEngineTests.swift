@@ -73,6 +73,35 @@ struct GrayEngineTests {
         }
     }
 
+    @Test("default stickiness skips an empty userId for the sessionId, as Unleash does")
+    func emptyUserIdIsAbsent() throws {
+        let document = """
+            {"features": [{"name": "f", "enabled": true, "strategies": [
+              {"name": "flexibleRollout", "parameters": {"rollout": "50", "stickiness": "default", "groupId": "g"}}]}]}
+            """
+        let engine = GrayEngine(state: try FeatureState.parse(Data(document.utf8)))
+        // Sessions on each side of the bucket line, and an empty user id that alone would say otherwise.
+        let inside = try #require((0..<10_000).lazy.map { "s-\($0)" }.first { GrayBucket.normalized($0, groupId: "g") <= 50 })
+        let outside = try #require((0..<10_000).lazy.map { "s-\($0)" }.first { GrayBucket.normalized($0, groupId: "g") > 50 })
+        for (session, enabled) in [(inside, true), (outside, false)] {
+            let decision = engine.explain("f", context: GrayContext(userId: "", sessionId: session))
+            #expect(decision.enabled == enabled, "session \(session)")
+            #expect(decision.explanation.text.contains("sessionId = \"\(session)\""))
+        }
+        let neither = engine.explain("f", context: GrayContext(userId: "", sessionId: ""))
+        #expect(neither.explanation.text.contains("random: no userId or sessionId"))
+        // Variants too: an empty user id picks the same variant as none.
+        let split = try Self.engine()
+        for index in 0..<200 {
+            let properties = ["region": "shanghai", "email": "x@bank.example"]
+            let empty = split.variant(
+                "car-insurance", context: GrayContext(userId: "", sessionId: "s-\(index)", properties: properties))
+            let absent = split.variant(
+                "car-insurance", context: GrayContext(sessionId: "s-\(index)", properties: properties))
+            #expect(empty == absent, "session s-\(index)")
+        }
+    }
+
     @Test("variant overrides win over buckets and are explained")
     func explainsOverride() throws {
         let engine = try Self.engine()
