@@ -70,12 +70,13 @@ public enum CatalogApplication {
                 ]))
         }
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store))
-        HostRoutes(store: store, clock: clock).add(to: api)
+        let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)
+        let changes = ListingChanges(store: store, clock: clock, hub: hub, cache: cache, signer: signer)
+        HostRoutes(store: store, clock: clock, changes: changes).add(to: api)
         SegmentRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)
-        let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)
-        ReleaseRoutes(store: store, clock: clock, hub: hub, cache: cache, signer: signer).add(to: api)
+        ReleaseRoutes(store: store, changes: changes).add(to: api)
         SyncRoutes(
             store: store, keyring: keyring, clock: clock, catalogLifetime: configuration.catalogLifetime, cache: cache
         ).add(

@@ -3,10 +3,12 @@ import Foundation
 import Hummingbird
 import MiniKit
 
-/// `/v1/hosts`: the host apps that list mini-programs (ops manage them), and `/v1/audit`.
+/// `/v1/hosts`: the host apps that list mini-programs (ops create, deactivate, activate them and replace their
+/// keys), and `/v1/audit`.
 struct HostRoutes {
     let store: any CatalogStore
     let clock: any CatalogClock
+    let changes: ListingChanges
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("hosts") { _, context -> Response in
@@ -37,6 +39,60 @@ struct HostRoutes {
             members["hostKey"] = .string(key)
             return JSONResponse.make(.object(members), status: .created)
         }
+        group.post("hosts/:hostId/deactivate") { request, context -> Response in
+            let account = try context.requireOperator(to: "deactivate host apps")
+            var request = request
+            let body = try await RequestBody.json(&request)
+            let reason = try RequestBody.read(body) { json throws(JSONPathError) in
+                try json.onlyFields(["reason"])
+                return try json.require("reason").reasonText()
+            }
+            let host = try await requireHost(context)
+            let listed = try await store.listings(hostId: host.id).filter { $0.state.isListed }
+            // Deactivating an inactive host again finishes a deactivation that was cut off; otherwise it is a 409.
+            guard host.active || !listed.isEmpty else {
+                throw ListingChanges.conflict("host app '\(host.id)' is deactivated already")
+            }
+            var deactivated = host
+            deactivated.active = false
+            // Inactive first, so no release can start while its listings are delisted one by one (a release
+            // that read the host as active fails its commit: the commit re-checks in its transaction).
+            try await store.saveHostApp(
+                deactivated,
+                audit: AuditEntry(
+                    at: clock.now(), actor: account.id, action: "host.deactivate", target: host.id, reason: reason))
+            let why = "host app deactivated: \(reason)"
+            var delisted: [JSONValue] = []
+            for listing in listed {
+                do {
+                    let (result, event) = try await changes.apply(
+                        .delist(reason: why), appId: listing.appId, hostId: host.id, reason: why, by: account.id)
+                    delisted.append(try ReleaseRoutes.json(result, eventSequence: event.sequence))
+                } catch let problem as ProblemError where problem.status == .conflict {
+                    continue  // someone delisted it meanwhile: what matters is that it is not listed
+                }
+            }
+            return JSONResponse.make(.object(["host": Self.json(deactivated), "delisted": .array(delisted)]))
+        }
+        group.post("hosts/:hostId/activate") { _, context -> Response in
+            let account = try context.requireOperator(to: "activate host apps")
+            var host = try await requireHost(context)
+            guard !host.active else { throw ListingChanges.conflict("host app '\(host.id)' is active already") }
+            host.active = true
+            try await store.saveHostApp(
+                host, audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.activate", target: host.id))
+            return JSONResponse.make(Self.json(host))
+        }
+        group.post("hosts/:hostId/rotate-key") { _, context -> Response in
+            let account = try context.requireOperator(to: "replace host keys")
+            let host = try await requireHost(context)
+            let key = Self.newHostKey()
+            try await store.setHostKey(
+                hostId: host.id, hash: APIToken.hash(key),
+                audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.rotate-key", target: host.id))
+            await changes.cache.forgetKeys(of: host.id)
+            return JSONResponse.make(.object(["host": .string(host.id), "hostKey": .string(key)]))
+        }
         group.get("audit") { request, context -> Response in
             _ = try context.requireOperator(to: "read the audit log")
             let text = request.uri.queryParameters.get("limit")
@@ -54,6 +110,12 @@ struct HostRoutes {
             }
             return JSONResponse.make(.object(["entries": .array(entries)]))
         }
+    }
+
+    private func requireHost(_ context: CatalogRequestContext) async throws -> HostApp {
+        let id = context.parameters.get("hostId") ?? ""
+        guard let host = try await store.hostApp(id: id) else { throw ProblemError.notFound("no host app '\(id)'") }
+        return host
     }
 
     /// A new host key: shown once, stored only as a hash.

@@ -185,8 +185,8 @@ public final class SQLiteCatalogStore: CatalogStore {
                 StoredEvent(
                     hostId: row["host_id"], sequence: UInt64(row["sequence"] as Int64),
                     catalogVersion: UInt64(row["catalog_version"] as Int64),
-                    kind: CatalogEvent.Kind(rawValue: row["kind"]) ?? .grayChanged, appId: row["app_id"],
-                    version: (row["version"] as String?).flatMap { SemanticVersion($0) }, reason: row["reason"],
+                    kind: try row.decoded(CatalogEvent.Kind.self, "kind", table: "event"), appId: row["app_id"],
+                    version: try row.version("version", table: "event"), reason: row["reason"],
                     at: Date(timeIntervalSince1970: row["at"]))
             }
         }
@@ -326,7 +326,8 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     private static func listing(_ row: Row) throws -> Listing {
         Listing(
-            appId: row["app_id"], hostId: row["host_id"], state: ListingState(rawValue: row["state"]) ?? .unlisted,
+            appId: row["app_id"], hostId: row["host_id"],
+            state: try row.decoded(ListingState.self, "state", table: "listing"),
             plan: try WireFormat.decoder().decode(ReleasePlan.self, from: Data((row["plan"] as String).utf8)),
             delistReason: row["delist_reason"])
     }
@@ -503,12 +504,12 @@ public final class SQLiteCatalogStore: CatalogStore {
 
     private static func versionFrom(_ row: Row) throws -> MiniProgramVersion {
         MiniProgramVersion(
-            appId: row["app_id"], version: SemanticVersion(row["version"] as String) ?? SemanticVersion(0, 0, 0),
+            appId: row["app_id"], version: try row.requiredVersion("version", table: "version"),
             package: PackageReference(sha256: row["sha256"], size: row["size"]),
             scopes: try JSONDecoder().decode([ScopeRequest].self, from: Data((row["scopes"] as String).utf8)),
             domains: try JSONDecoder().decode([String].self, from: Data((row["domains"] as String).utf8)),
-            minimumHostVersion: (row["minimum_host_version"] as String?).flatMap { SemanticVersion($0) },
-            reviewState: MiniProgramVersion.ReviewState(rawValue: row["review_state"]) ?? .draft)
+            minimumHostVersion: try row.version("minimum_host_version", table: "version"),
+            reviewState: try row.decoded(MiniProgramVersion.ReviewState.self, "review_state", table: "version"))
     }
 
     private static func miniProgram(_ row: Row) -> Catalog.MiniProgram {
@@ -541,9 +542,10 @@ public final class SQLiteCatalogStore: CatalogStore {
                         SELECT account.id, account.name, account.role FROM api_token
                         JOIN account ON account.id = api_token.account_id
                         WHERE api_token.hash = ? AND api_token.revoked = 0
-                        """, arguments: [hash]),
-                let role = Role(row["role"] as String)
+                        """, arguments: [hash])
             else { return nil }
+            let text: String = row["role"]
+            guard let role = Role(text) else { throw UnknownStoredValue(table: "account", column: "role", value: text) }
             return Account(id: row["id"], name: row["name"], role: role)
         }
     }
@@ -607,10 +609,10 @@ public final class SQLiteCatalogStore: CatalogStore {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    private static func hostApp(_ row: Row) -> HostApp {
+    private static func hostApp(_ row: Row) throws -> HostApp {
         HostApp(
             id: row["id"], name: row["name"],
-            minimumShellVersion: (row["minimum_shell_version"] as String?).flatMap { SemanticVersion($0) },
+            minimumShellVersion: try row.version("minimum_shell_version", table: "host_app"),
             active: row["active"], expiryGraceSeconds: row["expiry_grace_seconds"])
     }
 }

@@ -1,0 +1,45 @@
+import Catalog
+import GRDB
+import MiniKit
+
+/// A stored value this server does not know (a newer server wrote it, or the file was edited by hand). It is
+/// never replaced by a guess: the read fails, and the problem middleware logs it and answers 500.
+public struct UnknownStoredValue: Error, Sendable, CustomStringConvertible {
+    public var table: String
+    public var column: String
+    public var value: String
+
+    public var description: String {
+        "the database holds '\(value)' in \(table).\(column), which this version of catalogd does not know"
+    }
+}
+
+extension Row {
+    /// The column's text as an enumeration case, or ``UnknownStoredValue``.
+    func decoded<T: RawRepresentable>(_: T.Type, _ column: String, table: String) throws -> T
+    where T.RawValue == String {
+        let text: String = self[column]
+        guard let value = T(rawValue: text) else {
+            throw UnknownStoredValue(table: table, column: column, value: text)
+        }
+        return value
+    }
+
+    /// The column's text as a semantic version (nil only when the column is NULL), or ``UnknownStoredValue``.
+    func version(_ column: String, table: String) throws -> SemanticVersion? {
+        guard let text: String = self[column] else { return nil }
+        guard let version = SemanticVersion(text) else {
+            throw UnknownStoredValue(table: table, column: column, value: text)
+        }
+        return version
+    }
+
+    /// A NOT NULL column's text as a semantic version, or ``UnknownStoredValue``.
+    func requiredVersion(_ column: String, table: String) throws -> SemanticVersion {
+        let text: String = self[column]
+        guard let version = SemanticVersion(text) else {
+            throw UnknownStoredValue(table: table, column: column, value: text)
+        }
+        return version
+    }
+}
