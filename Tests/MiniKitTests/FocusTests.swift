@@ -42,7 +42,11 @@ struct FocusTests {
         _ = runtime.complete(call, with: .failure(BridgeError(code: "network", message: "down")))
         #expect(focused() == "Pay", "Pay takes focus again")
 
-        guard case .network(let again, _)? = runtime.handle(.activate).last else { return }
+        let effect = runtime.handle(.activate).last
+        guard case .network(let again, _)? = effect else {
+            Issue.record("expected .network, got \(String(describing: effect))")
+            return
+        }
         _ = runtime.handle(.focusPrevious)
         _ = runtime.complete(again, with: .failure(BridgeError(code: "network", message: "down")))
         #expect(focused() == "Back", "the user moved: focus stays where they put it")

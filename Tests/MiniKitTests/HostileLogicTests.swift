@@ -41,15 +41,20 @@ struct HostileLogicTests {
     }
 
     @Test(
-        "NaN, infinite and huge numbers never trap",
+        "NaN, infinite and huge numbers never trap: each gives a bounded text or a typed error",
         arguments: [
-            "{{ items[100000000000000000000] }}", "{{ fixed(1, num('nan')) }}", "{{ slice('abc', num('1e30')) }}",
-            "{{ mask('abcdef', 9000000000000000000, 9000000000000000000) }}", "{{ fixed(num('1e300'), 2) }}",
+            ("{{ items[100000000000000000000] }}", "", []),
+            ("{{ fixed(1, num('nan')) }}", "", ["expression.type"]),
+            ("{{ slice('abc', num('1e30')) }}", "", []),
+            ("{{ mask('abcdef', 9000000000000000000, 9000000000000000000) }}", "abcdef", []),
+            ("{{ fixed(num('1e300'), 2) }}", "1e+300", []),
         ])
-    func numbers(_ binding: String) throws {
+    func numbers(_ binding: String, _ shown: String, _ errors: [String]) throws {
         var runtime = try Self.runtime("<text>\(binding)</text>", "data { items: [1] }")
-        _ = runtime.start()
-        _ = runtime.screen()
+        let effects = runtime.start()
+        #expect(Self.errors(effects) == errors)
+        let line = try #require(runtime.screen().lines.first)
+        #expect(line.trimmingCharacters(in: .whitespaces) == shown)
     }
 
     @Test("a non-finite number attribute is refused by the checker; a bound one is clamped")
@@ -63,9 +68,10 @@ struct HostileLogicTests {
         _ = runtime.start()
         runtime.setData("g", .number(.infinity))
         runtime.setData("n", .number(.infinity))
-        _ = runtime.screen()
+        // An infinite gap is clamped (to 4 rows) and an infinite list is cut to what the screen holds.
+        #expect(runtime.screen().lines == ["x", "", "", "", "", "x", "", "", "", ""])
         runtime.setData("g", .number(.nan))
-        _ = runtime.screen()
+        #expect(runtime.screen().lines == Array(repeating: "x", count: 10), "a NaN gap is no gap")
     }
 
     @Test("a navigator URL with an empty query key is harmless")
@@ -84,6 +90,10 @@ struct HostileLogicTests {
         var runtime = try Self.runtime(markup, "data { }", width: 80)
         _ = runtime.start()
         _ = runtime.screen()
+        // The padding takes the whole width, so the divider gets none: nothing is drawn, nothing overflows.
+        let screen = runtime.screen()
+        #expect(screen.width == 80)
+        #expect(screen.lines == Array(repeating: "", count: 10))
     }
 
     @Test("thousands of comments in a row do not recurse")

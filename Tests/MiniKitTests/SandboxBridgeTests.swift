@@ -104,7 +104,11 @@ struct SandboxBridgeTests {
     @Test("denied consent takes the fail branch with consent-denied, and the host is told")
     func consentDenied() throws {
         var runtime = try Self.runtime()
-        guard case .requestConsent(let id, _, _)? = Self.tap("profile", &runtime).first else { return }
+        let effect = Self.tap("profile", &runtime).first
+        guard case .requestConsent(let id, _, _)? = effect else {
+            Issue.record("expected .requestConsent, got \(String(describing: effect))")
+            return
+        }
         let effects = runtime.answerConsent(id, granted: false)
         #expect(Self.log(runtime) == "profile: consent-denied")
         #expect(Self.audits(effects) == ["user.profile consent-denied"])
@@ -145,7 +149,11 @@ struct SandboxBridgeTests {
         #expect(request == PaymentRequest(amount: 12.35, currency: "CNY", payee: "Shop", description: ""))
         _ = runtime.complete(id, with: .success(["transactionId": "T1"]))
         #expect(Self.log(runtime) == "paid T1")
-        guard case .confirmPayment(let second, _)? = Self.tap("pay", &runtime).last else { return }
+        let effect = Self.tap("pay", &runtime).last
+        guard case .confirmPayment(let second, _)? = effect else {
+            Issue.record("expected .confirmPayment, got \(String(describing: effect))")
+            return
+        }
         _ = runtime.complete(second, with: .failure(BridgeError(code: "cancelled", message: "no")))
         #expect(Self.log(runtime) == "pay: cancelled")
     }
@@ -241,7 +249,11 @@ struct SandboxBridgeTests {
     @Test("a late answer for a closed page is dropped")
     func lateAnswer() throws {
         var runtime = try Self.runtime()
-        guard case .confirmPayment(let id, _)? = Self.tap("pay", &runtime).last else { return }
+        let effect = Self.tap("pay", &runtime).last
+        guard case .confirmPayment(let id, _)? = effect else {
+            Issue.record("expected .confirmPayment, got \(String(describing: effect))")
+            return
+        }
         _ = runtime.handle(.back)
         #expect(runtime.stack.isEmpty)
         #expect(runtime.complete(id, with: .success(["transactionId": "T"])).isEmpty)
