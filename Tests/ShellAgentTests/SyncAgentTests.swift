@@ -348,27 +348,25 @@ struct SyncAgentTests {
             defer { try? FileManager.default.removeItem(at: data) }
             #expect(try await Self.agent(server, user: "u-1", data: data).sync())
             let catalog = try #require(try ShellStore(directory: data).catalog(host: "mbank", user: "u-1"))
-            // Real time, shifted so that the window closes a second from now.
-            let clock = ShiftedClock(offset: catalog.launchableUntil.timeIntervalSinceNow - 1)
+            // A clock a second before the window closes, which moves only when the test moves it.
+            let clock = ManualClock(catalog.launchableUntil.addingTimeInterval(-1))
             let offline = Interceptor(base: Self.transport) { _, _ in nil }
             let agent = try Self.agent(
                 server, user: "u-1", data: data, transport: offline, clock: clock,
                 reconnectDelay: (.seconds(120), .seconds(120)))
             let runner = Task { await agent.run() }
             defer { runner.cancel() }
-            // The next attempt is at least a minute away; the report must not wait for it.
+            // The agent waits for its next attempt, at least a minute away on its clock.
+            while clock.sleeperCount == 0 { await Task.yield() }
+            // Two seconds later the window has closed: the report must not wait for the next attempt.
+            clock.advance(by: 2)
             let seen = try await Self.waitFor(agent, timeout: .seconds(20)) {
                 if case .expired = $0 { true } else { false }
             }
             #expect(seen.contains { if case .expired = $0 { true } else { false } })
+            #expect(clock.now() < catalog.launchableUntil.addingTimeInterval(60), "no reconnection attempt was needed")
         }
     }
-}
-
-/// The system clock moved by a fixed offset: time passes, but the test decides where it stands.
-struct ShiftedClock: CatalogClock {
-    let offset: TimeInterval
-    func now() -> Date { Date().addingTimeInterval(offset) }
 }
 
 /// Passes requests to a real transport and lets a test rewrite the answers (nil: as if unreachable).

@@ -439,7 +439,7 @@ public actor SyncAgent {
             // Half of the window always passes first: the shells' own recalls and the server's event
             // fan-out come before a thousand catalog requests.
             let delay = jitter * Double.random(in: 0.5...1)
-            if delay > .zero { try? await Task.sleep(for: delay) }
+            if delay > .zero { try? await self.clock.sleep(for: delay) }
             await self.refreshNow()
         }
     }
@@ -506,7 +506,7 @@ public actor SyncAgent {
                 let left = until.timeIntervalSince(clock.now())
                 if left >= 0 { nap = min(nap, .milliseconds(Int64(left * 1000) + 20)) }
             }
-            try? await Task.sleep(for: nap)
+            try? await clock.sleep(for: nap)
             remaining -= nap
             checkExpiry()
         }
