@@ -205,7 +205,8 @@ struct SyncAgentTests {
                     || events.contains {
                         if case .purged(let app, _, _) = $0 { app == "com.carins.quote" } else { false }
                     })
-            #expect(await restarted.launch("com.carins.quote") == .failure(.delisted(reason: "Fraud found")))
+            let launched = await restarted.launch("com.carins.quote")
+            #expect(launched == .failure(.delisted(reason: "Fraud found")), "\(launched) after \(events)")
             #expect(!(try PackageCache(dataDirectory: data).contains(sha)))
         }
     }

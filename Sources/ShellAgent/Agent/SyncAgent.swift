@@ -236,6 +236,8 @@ public actor SyncAgent {
             return
         }
         expiredReported = false
+        // Ready before anyone hears of it: a shell that launches on "synced" must find the gate open.
+        ready = true
         emit(
             .synced(
                 catalogVersion: snapshot.catalogVersion, entries: snapshot.entries.count,
