@@ -12,8 +12,8 @@ struct CatalogdCommandTests {
     func serve() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.url.appendingPathComponent("data")
-        let token = try PlatformCommandTests.token(data, "ops-1", "ops")
-        let (process, address, text) = try PlatformCommandTests.serve(data)
+        let token = try await PlatformCommandTests.token(data, "ops-1", "ops")
+        let (process, address, text) = try await PlatformCommandTests.serve(data)
         defer { if process.isRunning { process.terminate() } }
         #expect(address.hasPrefix("http://127.0.0.1:"))
         let (body, _) = try await URLSession.shared.data(from: URL(string: "\(address)/healthz")!)
@@ -35,10 +35,10 @@ struct CatalogdCommandTests {
         defer { if stream.isRunning { stream.terminate() } }
         try await Task.sleep(for: .milliseconds(500))
         process.terminate()
-        process.waitUntilExit()
+        await CommandRunner.exit(process)
         #expect(process.terminationStatus == 0)
         #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path))
-        let shown = try CommandRunner.run("catalogd", ["key", "show", "--data", data.path])
+        let shown = try await CommandRunner.run("catalogd", ["key", "show", "--data", data.path])
         #expect(shown.status == 0)
         #expect(
             text.contains(shown.stdout.split(separator: "\n")[1].split(separator: " ").last.map(String.init) ?? "?"))
@@ -49,7 +49,7 @@ struct CatalogdCommandTests {
         let folder = try TemporaryDirectory()
         let log = folder.url.appendingPathComponent("stderr.log")
         #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
-        let (process, address, _) = try PlatformCommandTests.serve(
+        let (process, address, _) = try await PlatformCommandTests.serve(
             folder.url.appendingPathComponent("data"), ["--log-level", "info"],
             stderr: try FileHandle(forWritingTo: log))
         defer { if process.isRunning { process.terminate() } }
@@ -58,55 +58,55 @@ struct CatalogdCommandTests {
         _ = try await URLSession.shared.data(for: request)
         _ = try await URLSession.shared.data(from: URL(string: "\(address)/healthz")!)
         process.terminate()
-        process.waitUntilExit()
+        await CommandRunner.exit(process)
         let logged = try String(contentsOf: log, encoding: .utf8)
         #expect(logged.contains("method=POST"), "\(logged)")
         #expect(logged.contains("path=/v1/hosts"))
         #expect(logged.contains("status=401"))
         #expect(!logged.contains("path=/healthz"), "successful reads are debug")
-        let bad = try CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", "--log-level", "loud"])
+        let bad = try await CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", "--log-level", "loud"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--log-level: one of trace"))
     }
 
     @Test("key show without a key, and a bad --listen, fail with clear messages")
-    func errors() throws {
-        let missing = try CommandRunner.run("catalogd", ["key", "show", "--data", "/no/such/folder"])
+    func errors() async throws {
+        let missing = try await CommandRunner.run("catalogd", ["key", "show", "--data", "/no/such/folder"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no signing key in '/no/such/folder'"))
-        let badListen = try CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", "--listen", "nowhere"])
+        let badListen = try await CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", "--listen", "nowhere"])
         #expect(badListen.status != 0)
         #expect(badListen.stderr.contains("expected HOST:PORT"))
     }
 
     @Test("serve with a bad seed says what is wrong and leaves the data folder untouched (no key, no database)")
-    func badSeed() throws {
+    func badSeed() async throws {
         let folder = try TemporaryDirectory()
         let seed = try folder.write(
             "seed.json",
             #"{"hosts": [{"id": "mbank", "name": "Mobile banking"}], "apps": [{"id": "com.x.y", "partner": "xy", "name": "X", "category": "c", "source": "nowhere"}]}"#
         )
         let data = folder.url.appendingPathComponent("data")
-        let result = try CommandRunner.run("catalogd", ["serve", "--data", data.path, "--seed", seed])
+        let result = try await CommandRunner.run("catalogd", ["serve", "--data", data.path, "--seed", seed])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot load the seed: \(seed): $.apps[0].source: cannot read the mini-program"))
         #expect(!FileManager.default.fileExists(atPath: data.path), "the data folder was created")
     }
 
     @Test("account create prints a token once; a duplicate id exits 1; a bad role is a usage error")
-    func accountCreate() throws {
+    func accountCreate() async throws {
         let folder = try TemporaryDirectory()
-        let created = try CommandRunner.run(
+        let created = try await CommandRunner.run(
             "catalogd",
             ["account", "create", "--data", folder.url.path, "--id", "ops-1", "--name", "Wang Ops", "--role", "ops"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.contains("token:   mct_"))
-        let again = try CommandRunner.run(
+        let again = try await CommandRunner.run(
             "catalogd",
             ["account", "create", "--data", folder.url.path, "--id", "ops-1", "--name", "X", "--role", "ops"])
         #expect(again.status == 1)
         #expect(again.stderr.contains("cannot create account 'ops-1'"))
-        let badRole = try CommandRunner.run(
+        let badRole = try await CommandRunner.run(
             "catalogd", ["account", "create", "--data", folder.url.path, "--id", "x1", "--name", "X", "--role", "boss"])
         #expect(badRole.status != 0 && badRole.stderr.contains("unknown role 'boss'"))
     }

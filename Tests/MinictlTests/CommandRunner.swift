@@ -21,6 +21,29 @@ struct CommandRunner {
     static func run(
         _ product: String, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:],
         timeout: TimeInterval? = nil
+    ) async throws -> Result {
+        try await offload {
+            try runBlocking(
+                product, arguments, currentDirectory: currentDirectory, environment: environment, timeout: timeout)
+        }
+    }
+
+    /// Runs blocking work (a child process, a pipe read, a wait) on a thread of its own, so that it never holds
+    /// one of the few threads that Swift concurrency runs every test on (two here: blocked, they stall the suite).
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
+        }
+    }
+
+    /// Waits for a child to exit, off the concurrency threads.
+    static func exit(_ process: Process) async {
+        _ = try? await offload { process.waitUntilExit() }
+    }
+
+    private static func runBlocking(
+        _ product: String, _ arguments: [String], currentDirectory: URL?, environment: [String: String],
+        timeout: TimeInterval?
     ) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent(product)
@@ -50,7 +73,8 @@ struct CommandRunner {
         let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self) + (killed ? "\n(killed: still running after the timeout)" : ""))
+            stderr: String(decoding: errData, as: UTF8.self)
+                + (killed ? "\n(killed: still running after the timeout)" : ""))
     }
 }
 

@@ -40,8 +40,8 @@ struct CrashRecoveryTests {
     func killDuringWrites() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.url.appendingPathComponent("data")
-        let ops = try PlatformCommandTests.token(data, "crash-ops", "ops")
-        let developer = try PlatformCommandTests.token(data, "crash-dev", "developer:carins")
+        let ops = try await PlatformCommandTests.token(data, "crash-ops", "ops")
+        let developer = try await PlatformCommandTests.token(data, "crash-dev", "developer:carins")
 
         // Twenty distinct versions of the car insurance, packed before the server starts.
         var packages: [(String, Data)] = []
@@ -54,13 +54,13 @@ struct CrashRecoveryTests {
             try manifest.replacingOccurrences(of: "\"version\": \"2.1.0\"", with: "\"version\": \"\(version)\"")
                 .write(to: copy.appendingPathComponent("manifest.json"), atomically: true, encoding: .utf8)
             let file = folder.url.appendingPathComponent("car-\(index).zip")
-            let packed = try CommandRunner.run("minictl", ["pack", copy.path, "-o", file.path])
+            let packed = try await CommandRunner.run("minictl", ["pack", copy.path, "-o", file.path])
             #expect(packed.status == 0, "\(packed.stderr)")
             packages.append((version, try Data(contentsOf: file)))
         }
 
         let prepared = packages
-        let (server, url, _) = try PlatformCommandTests.serve(data, ["--seed", Self.seeds.path])
+        let (server, url, _) = try await PlatformCommandTests.serve(data, ["--seed", Self.seeds.path])
         let base = URL(string: url)!
         let acknowledged = Acknowledged()
         let stop = ManagedFlag()
@@ -118,12 +118,12 @@ struct CrashRecoveryTests {
             try await Task.sleep(for: .milliseconds(5))
         }
         kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        await CommandRunner.exit(server)
         stop.set()
         _ = await (uploads.value, listings.value)
         #expect(server.terminationReason == .uncaughtSignal)
 
-        let (restarted, url2, _) = try PlatformCommandTests.serve(data)
+        let (restarted, url2, _) = try await PlatformCommandTests.serve(data)
         defer {
             restarted.terminate()
             restarted.waitUntilExit()

@@ -15,10 +15,10 @@ struct GrayEvalCommandTests {
         """
 
     @Test("one context: the enabled flag")
-    func singleContext() throws {
+    func singleContext() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
-        let on = try CommandRunner.run(
+        let on = try await CommandRunner.run(
             "minictl",
             [
                 "gray", "eval", "--features", file, "--toggle", "car-insurance", "--context",
@@ -26,7 +26,7 @@ struct GrayEvalCommandTests {
             ])
         #expect(on.status == 0)
         #expect(on.stdout == "{\"enabled\":true}\n")
-        let off = try CommandRunner.run(
+        let off = try await CommandRunner.run(
             "minictl",
             [
                 "gray", "eval", "--features", file, "--toggle", "car-insurance", "--context",
@@ -36,7 +36,7 @@ struct GrayEvalCommandTests {
     }
 
     @Test("a contexts file: one line out per context, variants and explanations")
-    func contextsFile() throws {
+    func contextsFile() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
         let contexts = try folder.write(
@@ -46,7 +46,7 @@ struct GrayEvalCommandTests {
 
             {"userId": "u2", "properties": {"region": "beijing"}}
             """)
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "minictl",
             [
                 "gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", contexts, "--variant",
@@ -68,10 +68,10 @@ struct GrayEvalCommandTests {
     }
 
     @Test("--format text prints a line per context and the explanation for people")
-    func textFormat() throws {
+    func textFormat() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "minictl",
             [
                 "gray", "eval", "--features", file, "--toggle", "car-insurance", "--context",
@@ -86,22 +86,22 @@ struct GrayEvalCommandTests {
                         ✗ region IN [shanghai] — context value "beijing"
 
                 """)
-        let bad = try CommandRunner.run(
+        let bad = try await CommandRunner.run(
             "minictl",
             ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--context", "{}", "--format", "yaml"])
         #expect(bad.status == 2)
     }
 
     @Test("a toggle the document lacks is disabled for everyone, as the specification says, with a warning")
-    func unknownToggle() throws {
+    func unknownToggle() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
-        let plain = try CommandRunner.run(
+        let plain = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", file, "--toggle", "nope", "--context", #"{"userId": "u1"}"#])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plain.stdout == "{\"enabled\":false}\n")
         #expect(plain.stderr.contains("warning: no toggle 'nope' in \(file), so it is disabled for everyone; it has: "))
-        let variant = try CommandRunner.run(
+        let variant = try await CommandRunner.run(
             "minictl",
             ["gray", "eval", "--features", file, "--toggle", "nope", "--context", "{}", "--variant"])
         let answer = JSONCursor(try JSONValue.parse(Data(variant.stdout.utf8)))
@@ -110,13 +110,13 @@ struct GrayEvalCommandTests {
     }
 
     @Test("the delta API's event form is accepted")
-    func eventsForm() throws {
+    func eventsForm() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write(
             "events.json",
             #"{"events": [{"eventId": 1, "type": "feature-updated", "feature": {"name": "a", "enabled": true, "strategies": []}}]}"#
         )
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", file, "--toggle", "a", "--context", "{}"])
         #expect(result.status == 0)
         #expect(result.stdout == "{\"enabled\":true}\n")
@@ -145,13 +145,13 @@ struct GrayEvalCommandTests {
                 "cannot read contexts file '/no/such/file.jsonl': no such file"
             ),
         ])
-    func failures(_ arguments: [String], _ expected: String) throws {
+    func failures(_ arguments: [String], _ expected: String) async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", Self.features)
         let contexts = try folder.write("users.jsonl", "{\"userId\": \"u1\"}\n{\"userId\": {}}\n")
         let empty = try folder.write("empty.jsonl", "\n\n")
         let resolved = arguments.map { $0 == "CONTEXTS" ? contexts : $0 == "EMPTY" ? empty : $0 }
-        let result = try CommandRunner.run("minictl", ["gray", "eval", "--features", file] + resolved)
+        let result = try await CommandRunner.run("minictl", ["gray", "eval", "--features", file] + resolved)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty, "nothing is printed before every input is checked")
         #expect(result.stderr.contains(expected), "stderr was: \(result.stderr)")
@@ -171,23 +171,23 @@ struct GrayEvalCommandTests {
                 "$.features[0].strategies[0].segments[0]: expected an integer"
             ),
         ])
-    func badFeaturesFile(_ text: String, _ expected: String) throws {
+    func badFeaturesFile(_ text: String, _ expected: String) async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", text)
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", file, "--toggle", "a", "--context", "{}"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("features.json: \(expected)"), "stderr was: \(result.stderr)")
     }
 
     @Test("a missing features file and a folder exit 1")
-    func unreadableFeatures() throws {
+    func unreadableFeatures() async throws {
         let folder = try TemporaryDirectory()
-        let missing = try CommandRunner.run(
+        let missing = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", "/no/such.json", "--toggle", "a", "--context", "{}"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read features file '/no/such.json': no such file"))
-        let directory = try CommandRunner.run(
+        let directory = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", folder.url.path, "--toggle", "a", "--context", "{}"])
         #expect(directory.status == 1)
         #expect(directory.stderr.contains("it is a directory"))
@@ -203,15 +203,15 @@ struct GrayEvalCommandTests {
             ["gray", "eval", "--features", "f.json", "--toggle", "a", "--context", "{}", "--colour"],
             ["gray", "evaluate"],
         ])
-    func usageErrors(_ arguments: [String]) throws {
-        let result = try CommandRunner.run("minictl", arguments)
+    func usageErrors(_ arguments: [String]) async throws {
+        let result = try await CommandRunner.run("minictl", arguments)
         #expect(result.status == 2, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("Usage:") || result.stderr.contains("Error:"))
     }
 
     @Test("help exits 0 and documents the exit codes")
-    func help() throws {
-        let result = try CommandRunner.run("minictl", ["--help"])
+    func help() async throws {
+        let result = try await CommandRunner.run("minictl", ["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("2 usage error"))
     }
@@ -220,18 +220,18 @@ struct GrayEvalCommandTests {
 /// Bounds on what `gray eval` reads.
 struct GrayEvalLimitTests {
     @Test("an over-long context line and a non-UTF-8 contexts file exit 1 and name the problem")
-    func contextLimits() throws {
+    func contextLimits() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", GrayEvalCommandTests.features)
         let long = try folder.write(
             "long.jsonl", "{\"userId\": \"u1\"}\n{\"userId\": \"\(String(repeating: "x", count: 70_000))\"}\n")
-        let longResult = try CommandRunner.run(
+        let longResult = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", long])
         #expect(longResult.status == 1)
         #expect(longResult.stderr.contains("long.jsonl:2: a context line is longer than 64 KiB"))
         let binary = folder.url.appendingPathComponent("binary.jsonl")
         try Data([0xFF, 0xFE, 0x00, 0x7B]).write(to: binary)
-        let binaryResult = try CommandRunner.run(
+        let binaryResult = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", binary.path])
         #expect(binaryResult.status == 1)
         #expect(binaryResult.stderr.contains("binary.jsonl: not UTF-8 text"))
@@ -241,11 +241,11 @@ struct GrayEvalLimitTests {
 /// Input files written elsewhere.
 struct GrayEvalInputTests {
     @Test("a contexts file with CRLF line ends reads as one context a line")
-    func crlf() throws {
+    func crlf() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("features.json", GrayEvalCommandTests.features)
         let contexts = try folder.write("users.jsonl", "{\"userId\": \"u1\"}\r\n{\"userId\": \"u2\"}\r\n")
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "minictl", ["gray", "eval", "--features", file, "--toggle", "car-insurance", "--contexts", contexts])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 2)

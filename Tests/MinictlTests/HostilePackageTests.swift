@@ -40,7 +40,7 @@ struct HostilePackageTests {
     }()
 
     @Test("minictl check refuses each hostile package with its reason, and returns")
-    func check() throws {
+    func check() async throws {
         let folder = try TemporaryDirectory()
         for (name, data, reason) in [
             ("end-record.zip", Self.endRecordOnly, "does not end where its end record starts"),
@@ -49,7 +49,7 @@ struct HostilePackageTests {
         ] {
             let file = folder.url.appendingPathComponent(name)
             try data.write(to: file)
-            let result = try CommandRunner.run("minictl", ["check", file.path], timeout: 60)
+            let result = try await CommandRunner.run("minictl", ["check", file.path], timeout: 60)
             #expect(result.status == 1, "\(name): \(result.stderr)")
             #expect((result.stdout + result.stderr).contains(reason), "\(name): \(result.stdout)\(result.stderr)")
         }
@@ -67,8 +67,8 @@ struct HostilePackageTests {
     func server() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.url.appendingPathComponent("data")
-        let developer = try PlatformCommandTests.token(data, "dev-hostile", "developer:carins")
-        let (server, url, _) = try PlatformCommandTests.serve(data, ["--seed", CrashRecoveryTests.seeds.path])
+        let developer = try await PlatformCommandTests.token(data, "dev-hostile", "developer:carins")
+        let (server, url, _) = try await PlatformCommandTests.serve(data, ["--seed", CrashRecoveryTests.seeds.path])
         defer {
             server.terminate()
             server.waitUntilExit()

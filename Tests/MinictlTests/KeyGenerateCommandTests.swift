@@ -5,10 +5,10 @@ import Testing
 /// `minictl key generate`, end to end through the built binary.
 struct KeyGenerateCommandTests {
     @Test("writes a 0600 private key, prints the public key and id that the files hold")
-    func generates() throws {
+    func generates() async throws {
         let folder = try TemporaryDirectory()
         let out = folder.url.appendingPathComponent("keys")
-        let result = try CommandRunner.run("minictl", ["key", "generate", "--out", out.path, "--json"])
+        let result = try await CommandRunner.run("minictl", ["key", "generate", "--out", out.path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let printed = JSONCursor(try JSONValue.parse(Data(result.stdout.utf8)))
         let key = try KeyFiles.readSigningKey(at: out.appendingPathComponent(KeyFiles.privateKeyFileName))
@@ -18,33 +18,35 @@ struct KeyGenerateCommandTests {
             try FileManager.default.attributesOfItem(
                 atPath: out.appendingPathComponent(KeyFiles.privateKeyFileName).path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        let text = try CommandRunner.run(
+        let text = try await CommandRunner.run(
             "minictl", ["key", "generate", "--out", folder.url.appendingPathComponent("k2").path])
         #expect(text.stdout.contains("public key: ") && text.stdout.contains("key id:     "))
     }
 
     @Test("refuses to replace a key unless forced")
-    func refusesOverwrite() throws {
+    func refusesOverwrite() async throws {
         let folder = try TemporaryDirectory()
-        #expect(try CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path]).status == 0)
+        #expect(try await CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path]).status == 0)
         let before = try KeyFiles.readSigningKey(at: folder.url.appendingPathComponent(KeyFiles.privateKeyFileName))
             .keyID
-        let again = try CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path])
+        let again = try await CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path])
         #expect(again.status == 1)
         #expect(again.stderr.contains("already exists; pass --force"))
         #expect(
             try KeyFiles.readSigningKey(at: folder.url.appendingPathComponent(KeyFiles.privateKeyFileName)).keyID
                 == before)
-        #expect(try CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path, "--force"]).status == 0)
+        #expect(
+            try await CommandRunner.run("minictl", ["key", "generate", "--out", folder.url.path, "--force"]).status == 0
+        )
     }
 
     @Test("an output path that is a file exits 1; a missing --out exits 2")
-    func badOutput() throws {
+    func badOutput() async throws {
         let folder = try TemporaryDirectory()
         let file = try folder.write("plain", "x")
-        let result = try CommandRunner.run("minictl", ["key", "generate", "--out", file])
+        let result = try await CommandRunner.run("minictl", ["key", "generate", "--out", file])
         #expect(result.status == 1)
         #expect(result.stderr.contains("exists and is not a directory"))
-        #expect(try CommandRunner.run("minictl", ["key", "generate"]).status == 2)
+        #expect(try await CommandRunner.run("minictl", ["key", "generate"]).status == 2)
     }
 }

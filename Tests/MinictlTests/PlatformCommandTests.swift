@@ -8,7 +8,13 @@ struct PlatformCommandTests {
         .deletingLastPathComponent().appendingPathComponent("sample-apps")
 
     /// Starts `catalogd serve` on a free port; returns the process, its URL and the line that announced it.
-    static func serve(_ data: URL, _ extra: [String] = [], stderr: FileHandle = .nullDevice) throws -> (
+    static func serve(_ data: URL, _ extra: [String] = [], stderr: FileHandle = .nullDevice) async throws -> (
+        Process, String, String
+    ) {
+        try await CommandRunner.offload { try serveBlocking(data, extra, stderr: stderr) }
+    }
+
+    private static func serveBlocking(_ data: URL, _ extra: [String], stderr: FileHandle) throws -> (
         Process, String, String
     ) {
         let process = Process()
@@ -32,43 +38,45 @@ struct PlatformCommandTests {
         return (process, address, text)
     }
 
-    static func token(_ data: URL, _ id: String, _ role: String) throws -> String {
-        let result = try CommandRunner.run(
+    static func token(_ data: URL, _ id: String, _ role: String) async throws -> String {
+        let result = try await CommandRunner.run(
             "catalogd", ["account", "create", "--data", data.path, "--id", id, "--name", id, "--role", role])
         return String(result.stdout.split(separator: "\n").last?.split(separator: " ").last ?? "")
     }
 
     @Test("upload → submit → two approvals → gray release → delist → status, all through minictl")
-    func workflow() throws {
+    func workflow() async throws {
         let folder = try TemporaryDirectory()
         let data = folder.url.appendingPathComponent("data")
-        let ops = try Self.token(data, "ops-1", "ops")
-        let developer = try Self.token(data, "dev-1", "developer:carins")
-        let compliance = try Self.token(data, "rev-c", "reviewer:compliance")
-        let risk = try Self.token(data, "rev-r", "reviewer:risk")
-        let (server, url, _) = try Self.serve(data)
+        let ops = try await Self.token(data, "ops-1", "ops")
+        let developer = try await Self.token(data, "dev-1", "developer:carins")
+        let compliance = try await Self.token(data, "rev-c", "reviewer:compliance")
+        let risk = try await Self.token(data, "rev-r", "reviewer:risk")
+        let (server, url, _) = try await Self.serve(data)
         defer {
             server.terminate()
             server.waitUntilExit()
         }
-        func minictl(_ arguments: [String], _ token: String) throws -> CommandRunner.Result {
-            try CommandRunner.run("minictl", arguments + ["--server", url, "--token", token])
+        func minictl(_ arguments: [String], _ token: String) async throws -> CommandRunner.Result {
+            try await CommandRunner.run("minictl", arguments + ["--server", url, "--token", token])
         }
         let config = ["XDG_CONFIG_HOME": folder.url.appendingPathComponent("config").path]
-        let login = try CommandRunner.run("minictl", ["login", "--server", url, "--token", ops], environment: config)
+        let login = try await CommandRunner.run(
+            "minictl", ["login", "--server", url, "--token", ops], environment: config)
         #expect(login.status == 0, "\(login.stderr)")
         let mode =
             try FileManager.default.attributesOfItem(
                 atPath: folder.url.appendingPathComponent("config/minictl/config.json").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        #expect(try CommandRunner.run("minictl", ["login", "--server", url, "--token", "mct_wrong"]).status == 1)
-        #expect(
+        #expect(try await CommandRunner.run("minictl", ["login", "--server", url, "--token", "mct_wrong"]).status == 1)
+        await #expect(
             try minictl(["partner", "create", "carins", "--name", "CarIns"], ops).stdout.contains(
                 "created partner carins"))
-        let host = try minictl(["host", "create", "mbank", "--name", "Mobile banking", "--expiry-grace", "600"], ops)
+        let host = try await minictl(
+            ["host", "create", "mbank", "--name", "Mobile banking", "--expiry-grace", "600"], ops)
         #expect(host.stdout.contains("host key (shown once): mhk_"))
-        #expect(try minictl(["host", "list"], developer).stdout.contains("mbank  Mobile banking"))
-        #expect(
+        #expect(try await minictl(["host", "list"], developer).stdout.contains("mbank  Mobile banking"))
+        await #expect(
             try minictl(
                 [
                     "app", "create", "com.carins.quote", "--partner", "carins", "--name", "Car", "--category",
@@ -76,9 +84,9 @@ struct PlatformCommandTests {
                 ], developer
             )
             .status == 0)
-        #expect(try minictl(["app", "list"], developer).stdout.contains("com.carins.quote  Car  [carins]"))
+        #expect(try await minictl(["app", "list"], developer).stdout.contains("com.carins.quote  Car  [carins]"))
 
-        let upload = try minictl(
+        let upload = try await minictl(
             [
                 "upload", "com.carins.quote", Self.samples.appendingPathComponent("car-insurance").path, "--progress",
                 "always",
@@ -86,70 +94,72 @@ struct PlatformCommandTests {
         #expect(upload.status == 0, "\(upload.stderr)")
         #expect(upload.stderr.contains("\ruploading com.carins.quote [##############################] 100%"))
         #expect(upload.stdout.contains("uploaded com.carins.quote 2.1.0"))
-        #expect(
+        await #expect(
             try minictl(["submit", "com.carins.quote", "2.1.0"], developer).stdout.contains("waiting for compliance"))
-        #expect(try minictl(["review", "list"], compliance).stdout.contains("com.carins.quote 2.1.0"))
-        #expect(
+        #expect(try await minictl(["review", "list"], compliance).stdout.contains("com.carins.quote 2.1.0"))
+        await #expect(
             try minictl(["review", "approve", "com.carins.quote", "2.1.0"], risk).status == 1,
             "risk waits for compliance")
-        #expect(try minictl(["review", "approve", "com.carins.quote", "2.1.0"], compliance).status == 0)
-        #expect(try minictl(["review", "approve", "com.carins.quote", "2.1.0"], risk).stdout.contains("approved"))
-        let shown = try minictl(["review", "show", "com.carins.quote", "2.1.0"], developer)
+        #expect(try await minictl(["review", "approve", "com.carins.quote", "2.1.0"], compliance).status == 0)
+        #expect(
+            try await minictl(["review", "approve", "com.carins.quote", "2.1.0"], risk).stdout.contains("approved"))
+        let shown = try await minictl(["review", "show", "com.carins.quote", "2.1.0"], developer)
         #expect(shown.stdout.contains("com.carins.quote 2.1.0: approved"), "\(shown.stdout)")
         #expect(shown.stdout.contains("compliance: approved by rev-c"))
         #expect(shown.stdout.contains("payment.request"), "the review report lists the APIs")
 
-        let segment = try minictl(
+        let segment = try await minictl(
             [
                 "segment", "create", "vip", "--constraint",
                 #"{"contextName": "tier", "operator": "IN", "values": ["vip"]}"#,
             ], ops)
         #expect(segment.status == 0, "\(segment.stderr)")
-        #expect(try minictl(["segment", "list"], developer).stdout.contains("vip   tier IN [\"vip\"]"))
-        #expect(
+        #expect(try await minictl(["segment", "list"], developer).stdout.contains("vip   tier IN [\"vip\"]"))
+        await #expect(
             try minictl(["segment", "create", "bad", "--constraint", "{"], ops).stderr.contains(
                 "--constraint 1 is not JSON"))
-        let gray = try minictl(
+        let gray = try await minictl(
             [
                 "release", "com.carins.quote", "--host", "mbank", "--version", "2.1.0", "--percent", "30",
                 "--segment", "vip", "--user", "u-tester",
             ], ops)
         #expect(gray.stdout.contains("com.carins.quote on mbank: gray"), "\(gray.stderr)")
-        #expect(try minictl(["widen", "com.carins.quote", "--host", "mbank", "--percent", "50"], ops).status == 0)
         #expect(
+            try await minictl(["widen", "com.carins.quote", "--host", "mbank", "--percent", "50"], ops).status == 0)
+        await #expect(
             try minictl(["widen", "com.carins.quote", "--host", "mbank", "--percent", "50"], developer).stderr.contains(
                 "[forbidden]"))
-        let explained = try minictl(
+        let explained = try await minictl(
             ["gray", "explain", "com.carins.quote", "--user", "u-tester", "--host", "mbank"], compliance)
         #expect(explained.status == 0, "\(explained.stderr)")
         #expect(explained.stdout.contains("strategy #1 userWithId"), "\(explained.stdout)")
-        #expect(
+        await #expect(
             try minictl(["gray", "explain", "com.carins.quote", "--user", "u-1", "--host", "kiosk"], ops).stderr
                 .contains(
                     "never released on 'kiosk'"))
-        let delist = try minictl(
+        let delist = try await minictl(
             ["delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended"], ops)
         #expect(delist.stdout.contains("delisted"))
-        let again = try minictl(
+        let again = try await minictl(
             ["delist", "com.carins.quote", "--host", "mbank", "--reason", "again, please"], ops)
         #expect(again.status == 1)
         #expect(again.stderr.contains("is not listed on mbank [illegal-transition]"))
-        let status = try minictl(["status", "com.carins.quote"], ops)
+        let status = try await minictl(["status", "com.carins.quote"], ops)
         #expect(
             status.stdout.contains("mbank  delisted  -       2.1.0  users u-tester; 50% of segment vip"),
             "\(status.stdout)")
-        let json = try minictl(["status", "com.carins.quote", "--json"], ops)
+        let json = try await minictl(["status", "com.carins.quote", "--json"], ops)
         #expect(json.stdout.contains("\"reason\":\"Partner licence suspended\""))
-        let audit = try minictl(["audit", "--limit", "3"], ops)
+        let audit = try await minictl(["audit", "--limit", "3"], ops)
         #expect(audit.stdout.split(separator: "\n").first?.hasPrefix("WHEN") == true)
         #expect(audit.stdout.contains("ops-1"))
         let delistLine = audit.stdout.split(separator: "\n").first { $0.contains("listing.delist") } ?? ""
         #expect(delistLine.contains("com.carins.quote@mbank  Partner licence suspended"))
-        #expect(try minictl(["audit"], developer).status == 1)
-        let rotated = try minictl(["host", "rotate-key", "mbank"], ops)
+        #expect(try await minictl(["audit"], developer).status == 1)
+        let rotated = try await minictl(["host", "rotate-key", "mbank"], ops)
         #expect(rotated.stdout.contains("new host key for mbank (shown once): mhk_"))
-        let deactivated = try minictl(["host", "deactivate", "mbank", "--reason", "Retired for the test"], ops)
+        let deactivated = try await minictl(["host", "deactivate", "mbank", "--reason", "Retired for the test"], ops)
         #expect(deactivated.stdout.contains("deactivated host mbank; delisted: nothing"), "\(deactivated.stderr)")
-        #expect(try minictl(["host", "list"], ops).stdout.contains("(deactivated)"))
+        #expect(try await minictl(["host", "list"], ops).stdout.contains("(deactivated)"))
     }
 }

@@ -91,7 +91,7 @@ struct ScenarioTests {
     static func play(
         _ file: URL, _ platform: TermshellHeadlessTests.Platform?, data: URL, host: String = "mbank",
         environment: [String: String] = [:]
-    ) throws -> CommandRunner.Result {
+    ) async throws -> CommandRunner.Result {
         let bank = folder.deletingLastPathComponent().appendingPathComponent("seeds/bank.json")
         var arguments = [
             "--script", file.path, "--size", "100x30", "--lang", "en", "--bank", bank.path, "--data", data.path,
@@ -107,7 +107,7 @@ struct ScenarioTests {
             variables["MINICTL_SERVER"] = platform.url
             variables["MINICTL_TOKEN"] = platform.opsToken
         }
-        return try CommandRunner.run("termshell", arguments, environment: variables.merging(environment) { $1 })
+        return try await CommandRunner.run("termshell", arguments, environment: variables.merging(environment) { $1 })
     }
 
     @Test(
@@ -116,18 +116,18 @@ struct ScenarioTests {
             $0.hasSuffix(".scenario")
         }
         .sorted())
-    func scenario(_ name: String) throws {
+    func scenario(_ name: String) async throws {
         let file = Self.folder.appendingPathComponent(name)
         let harness = try Harness(try String(contentsOf: file, encoding: .utf8))
         let directory = try TemporaryDirectory()
-        let platform = try TermshellHeadlessTests.platform(
+        let platform = try await TermshellHeadlessTests.platform(
             directory, host: harness.host, extra: harness.serverArguments)
         let control = try ServerControl(platform, harness: harness, in: directory)
         defer {
             control.stopRestarted(original: platform.server)
             platform.stop()
         }
-        let result = try Self.play(
+        let result = try await Self.play(
             file, platform, data: directory.url.appendingPathComponent("shell"), host: harness.host,
             environment: ["CATALOGD_STOP": control.stop, "CATALOGD_START": control.start])
         #expect(result.status == 0, "\(name):\n\(result.stderr)\n\(result.stdout)")
@@ -135,12 +135,12 @@ struct ScenarioTests {
     }
 
     @Test("a failing step exits 1 with its line and the screen; a malformed scenario names its line")
-    func failures() throws {
+    func failures() async throws {
         let directory = try TemporaryDirectory()
         let failing = try directory.write(
             "failing.scenario",
             "wait Choose a demo customer\nkey enter\n# the home screen has no such text\nexpect Lottery\n")
-        let failed = try Self.play(
+        let failed = try await Self.play(
             URL(fileURLWithPath: failing), nil, data: directory.url.appendingPathComponent("a"))
         #expect(failed.status == 1)
         #expect(
@@ -148,14 +148,14 @@ struct ScenarioTests {
         #expect(failed.stdout.contains("FAILED at line 4"))
         #expect(failed.stdout.contains("Current account"), "the transcript shows the screen")
         let malformed = try directory.write("bad.scenario", "key enter\nkey warp\n")
-        let refused = try Self.play(
+        let refused = try await Self.play(
             URL(fileURLWithPath: malformed), nil, data: directory.url.appendingPathComponent("b"))
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("bad.scenario:2: unknown key 'warp'"), "\(refused.stderr)")
     }
 
     @Test("a run step that fails or leaves a server behind: the step fails with its status, or passes and returns")
-    func runSteps() throws {
+    func runSteps() async throws {
         let directory = try TemporaryDirectory()
         let failing = try directory.write(
             "run.scenario",
@@ -164,7 +164,7 @@ struct ScenarioTests {
             run echo started; (sleep 30 </dev/null >/dev/null 2>&1 &); echo left a sleeper behind
             run echo about to fail; exit 3
             """)
-        let result = try Self.play(
+        let result = try await Self.play(
             URL(fileURLWithPath: failing), nil, data: directory.url.appendingPathComponent("a"))
         #expect(result.status == 1)
         #expect(result.stdout.contains("left a sleeper behind"), "\(result.stdout)")

@@ -21,20 +21,21 @@ struct TermshellHeadlessTests {
     }
 
     /// A seeded catalogd on a free loopback port, with the named host's key.
-    static func platform(_ folder: TemporaryDirectory, host: String = "mbank", extra: [String] = []) throws -> Platform
+    static func platform(_ folder: TemporaryDirectory, host: String = "mbank", extra: [String] = []) async throws
+        -> Platform
     {
         let data = folder.url.appendingPathComponent("server")
-        let (server, url, text) = try PlatformCommandTests.serve(
+        let (server, url, text) = try await PlatformCommandTests.serve(
             data, ["--seed", CrashRecoveryTests.seeds.path] + extra)
-        func value(after prefix: String) -> String {
+        func value(after prefix: String) async -> String {
             text.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
                 .map(String.init) ?? ""
         }
-        let key = try CommandRunner.run("catalogd", ["key", "show", "--data", data.path, "--json"])
+        let key = try await CommandRunner.run("catalogd", ["key", "show", "--data", data.path, "--json"])
         let publicKey = try JSONCursor(try JSONValue.parse(Data(key.stdout.utf8))).require("publicKey").string()
-        return Platform(
+        return await Platform(
             server: server, url: url, hostKey: value(after: "host key \(host):"),
-            opsToken: value(after: "account ops-wang"),
+            opsToken: await value(after: "account ops-wang"),
             publicKey: publicKey, data: data)
     }
 
@@ -43,15 +44,15 @@ struct TermshellHeadlessTests {
     }
 
     @Test("--once syncs, installs and acknowledges, printing JSON lines; a wrong server key is refused with exit 1")
-    func once() throws {
+    func once() async throws {
         let folder = try TemporaryDirectory()
-        let platform = try Self.platform(folder)
+        let platform = try await Self.platform(folder)
         defer { platform.stop() }
         let shell = folder.url.appendingPathComponent("shell").path
         let arguments = [
             "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data", shell,
         ]
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "termshell", arguments + ["--server-key", platform.publicKey],
             environment: ["TERMSHELL_HOST_KEY": platform.hostKey])
         #expect(result.status == 0, "\(result.stderr)")
@@ -60,7 +61,7 @@ struct TermshellHeadlessTests {
         #expect(events.contains { $0.text("event") == "installed" && $0.text("app") == "com.carins.quote" })
         #expect(events.last?.text("event") == "acknowledged")
 
-        let stranger = try CommandRunner.run(
+        let stranger = try await CommandRunner.run(
             "termshell",
             [
                 "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data",
@@ -72,15 +73,15 @@ struct TermshellHeadlessTests {
         #expect(refused?.text("code") == "unknown-key")
         #expect(refused?.text("what") == "catalog")
 
-        let usage = try CommandRunner.run("termshell", ["--headless", "--server", platform.url, "--user", "u"])
+        let usage = try await CommandRunner.run("termshell", ["--headless", "--server", platform.url, "--user", "u"])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--headless needs --host HOST"))
     }
 
     @Test("running headless: a delisting is purged and acknowledged at once; SIGTERM stops it cleanly")
-    func recall() throws {
+    func recall() async throws {
         let folder = try TemporaryDirectory()
-        let platform = try Self.platform(folder)
+        let platform = try await Self.platform(folder)
         defer { platform.stop() }
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
@@ -94,35 +95,36 @@ struct TermshellHeadlessTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         var text = ""
-        func read(until needle: String) {
+        func read(until needle: String) async {
             let deadline = Date().addingTimeInterval(20)
             while !text.contains(needle), Date() < deadline {
-                let chunk = output.fileHandleForReading.availableData
+                let handle = output.fileHandleForReading
+                guard let chunk = try? await CommandRunner.offload({ handle.availableData }) else { break }
                 if chunk.isEmpty { break }
                 text += String(decoding: chunk, as: UTF8.self)
             }
         }
-        read(until: "\"event\":\"connected\"")
+        await read(until: "\"event\":\"connected\"")
         #expect(text.contains("\"event\":\"installed\""))
-        let delist = try CommandRunner.run(
+        let delist = try await CommandRunner.run(
             "minictl",
             [
                 "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended", "--server",
                 platform.url, "--token", platform.opsToken,
             ])
         #expect(delist.status == 0, "\(delist.stderr)")
-        read(until: "\"purged\":[\"com.carins.quote\"]")
+        await read(until: "\"purged\":[\"com.carins.quote\"]")
         let events = Self.lines(text)
         let purged = events.first { $0.text("event") == "delisted-and-purged" }
         #expect(purged?.text("app") == "com.carins.quote")
         #expect(purged?.text("reason") == "Partner licence suspended")
         #expect(
             events.contains { $0.text("event") == "acknowledged" && $0.text("purged").contains("com.carins.quote") })
-        let status = try CommandRunner.run(
+        let status = try await CommandRunner.run(
             "minictl", ["status", "com.carins.quote", "--server", platform.url, "--token", platform.opsToken])
         #expect(status.stdout.contains("1/1 active shells confirmed"), "\(status.stdout)")
         process.terminate()
-        process.waitUntilExit()
+        await CommandRunner.exit(process)
         #expect(process.terminationStatus == 0)
     }
 }
@@ -140,9 +142,9 @@ extension JSONCursor {
 /// half-installed package, and it finishes the job.
 struct TermshellCrashTests {
     @Test("kill -9 at any moment of the first sync leaves no half-installed package")
-    func killDuringSync() throws {
+    func killDuringSync() async throws {
         let folder = try TemporaryDirectory()
-        let platform = try TermshellHeadlessTests.platform(folder)
+        let platform = try await TermshellHeadlessTests.platform(folder)
         defer { platform.stop() }
         let shell = folder.url.appendingPathComponent("shell")
         let arguments = [
@@ -151,15 +153,18 @@ struct TermshellCrashTests {
         ]
         for delay in [0.0, 0.005, 0.01, 0.02, 0.04, 0.08] {
             try? FileManager.default.removeItem(at: shell)
-            let process = Process()
-            process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
-            process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            // Spawned, timed and killed on a thread of its own: the delay is real time, not a suspension.
+            try await CommandRunner.offload {
+                let process = Process()
+                process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
+                process.arguments = arguments
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                Thread.sleep(forTimeInterval: delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
             // Whatever the kill cut off, every package folder on disk is whole (its hash is its name).
             let packages = shell.appendingPathComponent("packages")
             for name in (try? FileManager.default.contentsOfDirectory(atPath: packages.path)) ?? []
@@ -169,7 +174,7 @@ struct TermshellCrashTests {
                     PackageReference.digest(of: data) == name,
                     "a package folder holds exactly its hash's bytes (delay \(delay))")
             }
-            let again = try CommandRunner.run(
+            let again = try await CommandRunner.run(
                 "termshell", arguments.filter { $0 != "--headless" } + ["--headless", "--once"])
             #expect(again.status == 0, "the next start syncs (delay \(delay)): \(again.stderr)")
             let leftovers = ((try? FileManager.default.contentsOfDirectory(atPath: packages.path)) ?? []).filter {
