@@ -1,0 +1,74 @@
+import Catalog
+import Foundation
+import GRDB
+import MiniKit
+
+/// Host apps and their keys.
+extension SQLiteCatalogStore {
+    public func setHostKey(hostId: String, hash: String, audit: AuditEntry?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM host_key WHERE host_id = ?", arguments: [hostId])
+            try db.execute(sql: "INSERT INTO host_key (hash, host_id) VALUES (?, ?)", arguments: [hash, hostId])
+            if let audit { try Self.insert(audit, db) }
+        }
+    }
+
+    public func createHostApp(_ host: HostApp, keyHash: String, audit: AuditEntry?) async throws -> Bool {
+        try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM host_app WHERE id = ?", arguments: [host.id]) == nil else {
+                return false
+            }
+            try Self.insert(host, db)
+            try db.execute(sql: "INSERT INTO host_key (hash, host_id) VALUES (?, ?)", arguments: [keyHash, host.id])
+            if let audit { try Self.insert(audit, db) }
+            return true
+        }
+    }
+
+    public func host(forKeyHash hash: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT host_id FROM host_key WHERE hash = ?", arguments: [hash])
+        }
+    }
+
+    public func hostApps() async throws -> [HostApp] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM host_app ORDER BY id").map(Self.hostApp)
+        }
+    }
+
+    public func hostApp(id: String) async throws -> HostApp? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM host_app WHERE id = ?", arguments: [id]).map(Self.hostApp)
+        }
+    }
+
+    public func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws {
+        try await pool.write { db in
+            try Self.insert(host, db)
+            if let audit { try Self.insert(audit, db) }
+        }
+    }
+
+    /// Inserts or updates a host app.
+    static func insert(_ host: HostApp, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name,
+                  minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
+                  expiry_grace_seconds = excluded.expiry_grace_seconds
+                """,
+            arguments: [
+                host.id, host.name, host.minimumShellVersion?.description, host.active, host.expiryGraceSeconds,
+            ])
+    }
+
+    static func hostApp(_ row: Row) throws -> HostApp {
+        HostApp(
+            id: row["id"], name: row["name"],
+            minimumShellVersion: try row.version("minimum_shell_version", table: "host_app"),
+            active: row["active"], expiryGraceSeconds: row["expiry_grace_seconds"])
+    }
+}
