@@ -29,7 +29,7 @@ struct ShellStoreTests {
         #expect(try store.dataRows(app: "com.a") == 0)
         #expect(try store.storageValue(user: "u1", app: "com.b", key: "k") == "3", "other apps keep their data")
         #expect(try store.installed().isEmpty)
-        #expect(try store.notices().map(\.title) == ["App A was taken down"])
+        #expect(try store.notices().map(\.service) == ["App A"])
         #expect(try store.pendingPurges(host: "mbank") == ["com.a"])
         #expect(
             try store.recall(tombstone, host: "mbank", name: "App A", at: Date()) == nil,

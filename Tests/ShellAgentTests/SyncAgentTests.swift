@@ -174,7 +174,7 @@ struct SyncAgentTests {
             #expect(await closed.items == ["com.carins.quote: Partner licence suspended"])
             #expect(!packages.contains(package.sha256), "the code is gone from disk")
             #expect(try store.dataRows(app: "com.carins.quote") == 0, "every user's storage and consents are gone")
-            #expect(try store.notices().first?.message.contains("Partner licence suspended") == true)
+            #expect(try store.notices().first?.reason == "Partner licence suspended")
             #expect(await agent.launch("com.carins.quote") == .failure(.delisted(reason: "Partner licence suspended")))
             let ack = try #require(
                 try await server.store.acknowledgements(hostId: "mbank", since: .distantPast).first?.ack)
