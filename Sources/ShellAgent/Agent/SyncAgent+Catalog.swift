@@ -1,0 +1,117 @@
+import Catalog
+import Foundation
+import MiniKit
+
+/// Fetching, verifying and applying the catalog.
+extension SyncAgent {
+    /// Fetches, verifies and applies the user's catalog once. False when it could not (offline, refused).
+    @discardableResult
+    public func sync() async -> Bool {
+        // One sync at a time: two concurrent ones could verify against the same stale catalog and apply an
+        // older answer after a newer one.
+        if let running = syncing { return await running.value }
+        let task = Task { await self.performSync() }
+        syncing = task
+        let result = await task.value
+        syncing = nil
+        return result
+    }
+
+    func performSync() async -> Bool {
+        lastRefreshAttempt = clock.now()
+        let stored = currentCatalog()
+        var query = "user=\(URLText.encode(configuration.userId))"
+        for (name, value) in configuration.properties.sorted(by: { $0.key < $1.key }) {
+            query += "&p.\(URLText.encode(name))=\(URLText.encode(value))"
+        }
+        var headers: [(name: String, value: String)] = [("X-Host-Key", configuration.hostKey)]
+        if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
+        let reply: HTTPReply
+        do {
+            reply = try await transport.send(
+                HTTPRequest(
+                    url: "\(configuration.server)/v1/hosts/\(URLText.encode(configuration.hostId))/catalog?\(query)",
+                    headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2))
+        } catch {
+            emit(.disconnected(reason: error.description))
+            return false
+        }
+        switch reply.status {
+        case 304 where stored != nil:
+            try? store.touchCatalog(host: configuration.hostId, user: configuration.userId, at: clock.now())
+            if var current = stored {
+                current.fetchedAt = clock.now()
+                cachedCatalog = .some(current)
+            }
+            expiredReported = false
+            // The same catalog, but packages may be gone since (settings cleared the download cache).
+            if let current = stored { await installMissing(current.snapshot) }
+            return true
+        case 200:
+            break
+        default:
+            emit(.disconnected(reason: "the catalog request was answered \(reply.status): \(Self.detail(reply.body))"))
+            return false
+        }
+        guard
+            let snapshot = verified(
+                reply.body, as: CatalogSnapshot.self, what: "catalog",
+                lastVersion: stored?.snapshot.catalogVersion, lastIssuedAt: stored?.snapshot.issuedAt)
+        else { return false }
+        await apply(snapshot, envelope: reply.body, etag: reply.headers["etag"])
+        return true
+    }
+
+    /// Reads and verifies a signed payload; refuses it (event and log) and gives nil when it does not verify.
+    func verified<P: SignedPayload>(
+        _ data: Data, as type: P.Type, what: String, lastVersion: UInt64?, lastIssuedAt: Date?
+    ) -> P? {
+        let envelope: SignedEnvelope
+        do {
+            envelope = try SignedEnvelope(wire: data)
+        } catch {
+            refuse(what, "malformed-envelope", error.description)
+            return nil
+        }
+        do {
+            return try EnvelopeVerifier(
+                policy: VerificationPolicy(
+                    trustedKeys: trustedKeys, hostId: configuration.hostId, userId: configuration.userId,
+                    lastAcceptedVersion: lastVersion, lastAcceptedIssuedAt: lastIssuedAt),
+                clock: clock
+            ).verify(envelope, as: type)
+        } catch {
+            refuse(what, error.code, error.description)
+            return nil
+        }
+    }
+
+    func apply(_ snapshot: CatalogSnapshot, envelope: Data, etag: String?) async {
+        // Recalls first: nothing the catalog names is installed before every tombstone is carried out.
+        for tombstone in snapshot.tombstones {
+            await purge(tombstone)
+        }
+        do {
+            guard try store.saveCatalog(snapshot, envelope: envelope, etag: etag, at: clock.now()) else {
+                refuse("catalog", "stale", "catalog \(snapshot.catalogVersion) is older than the one applied")
+                return
+            }
+            cachedCatalog = .some(ShellStore.StoredCatalog(snapshot: snapshot, etag: etag, fetchedAt: clock.now()))
+        } catch {
+            note("store", "cannot keep the catalog: \(error)")
+            return
+        }
+        expiredReported = false
+        // Ready before anyone hears of it: a shell that launches on "synced" must find the gate open.
+        ready = true
+        emit(
+            .synced(
+                catalogVersion: snapshot.catalogVersion, entries: snapshot.entries.count,
+                tombstones: snapshot.tombstones.count))
+        await installMissing(snapshot)
+        collectGarbage()
+        // A recall must not pay for compiling its statements: the first use in a connection costs more than
+        // the recall itself.
+        try? store.prepareForRecalls()
+    }
+}
