@@ -52,3 +52,35 @@ struct FocusTests {
         #expect(focused() == "Back", "the user moved: focus stays where they put it")
     }
 }
+
+/// The view is built and laid out once per key: reading focus, settling and drawing share one layout.
+struct LayoutReuseTests {
+    @Test("one layout per key, none for drawing a screen that did not change")
+    func oneLayoutPerKey() throws {
+        let result = MiniProgram.load(
+            TestApp.files([
+                "pages/index.mml":
+                    "<column><input value=\"{{ name }}\" bindinput=\"typed\"/><button bindtap=\"go\">Go</button><text>{{ name }}</text></column>",
+                "pages/index.logic": "data { name: '' } handler typed { set name = event.value } handler go { stop }",
+            ]))
+        let program = try #require(result.program, "\(result.diagnostics)")
+        var runtime = MiniProgramRuntime(
+            program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"),
+            storage: InMemoryStorage(), width: 40, height: 10)
+        _ = runtime.start()
+        _ = runtime.screen()
+        let before = runtime.layouts.count.load(ordering: .relaxed)
+        // Focus starts on the input.
+        for key: RuntimeInput in [.character("a"), .character("b"), .focusNext, .focusPrevious, .character("c")] {
+            _ = runtime.handle(key)
+            _ = runtime.screen()
+        }
+        let perKey = runtime.layouts.count.load(ordering: .relaxed) - before
+        #expect(perKey <= 5 + 2, "\(perKey) layouts for 5 keys (one each, plus one each time focus moves)")
+        #expect(runtime.screen().lines.contains { $0.contains("abc") }, "\(runtime.screen().lines)")
+        let drawn = runtime.layouts.count.load(ordering: .relaxed)
+        _ = runtime.screen()
+        _ = runtime.screen()
+        #expect(runtime.layouts.count.load(ordering: .relaxed) == drawn, "drawing again reuses the layout")
+    }
+}
