@@ -20,15 +20,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // MARK: Pure libraries (no terminal, no network)
 
+        /// Small shared vocabulary: JSON values with a bounded parser and JSON-path cursors, semantic versions,
+        /// hex, RFC 3339 timestamps, white-space trimming. Foundation only.
+        .target(name: "MiniSupport"),
+        /// Cells of a terminal screen, wide-character aware, and the diff between two frames. No terminal.
+        .target(name: "TerminalCells"),
         /// The mini-program format and its sandboxed runtime.
         .target(
             name: "MiniKit",
             dependencies: [
-                "CZlibInflate",
+                "MiniSupport", "TerminalCells", "CZlibInflate",
                 // Writes packages (`pack`) only: uploads are read by MiniKit's own strict zip reader.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -38,12 +44,12 @@ let package = Package(
         /// named CZlib, hence the longer name).
         .systemLibrary(name: "CZlibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// A scripted host for previews and tests: consent answers, fake payment, canned network replies.
-        .target(name: "MiniKitSimulator", dependencies: ["MiniKit"]),
+        .target(name: "MiniKitSimulator", dependencies: ["MiniKit", "MiniSupport", "TerminalCells"]),
         /// Shared catalog model, wire types, gray-release engine, signing and verification.
         .target(
             name: "Catalog",
             dependencies: [
-                "MiniKit",
+                "MiniSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -53,9 +59,11 @@ let package = Package(
         .target(
             name: "CatalogServer",
             dependencies: [
-                "Catalog", "MiniKit",
+                "Catalog", "MiniKit", "MiniSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -78,13 +86,15 @@ let package = Package(
         .target(
             name: "ShellAgent",
             dependencies: [
-                "Catalog", "MiniKit", .product(name: "GRDB", package: "GRDB.swift"),
+                "Catalog", "MiniKit", "MiniSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "TermShell", dependencies: ["Catalog", "MiniKit"]),
+        .target(name: "TermShell", dependencies: ["MiniKit", "MiniSupport", "TerminalCells"]),
 
         /// Connects the screens to the sync agent (sessions per signed-in user).
-        .target(name: "TermShellRuntime", dependencies: ["TermShell", "ShellAgent", "Catalog", "MiniKit"]),
+        .target(
+            name: "TermShellRuntime",
+            dependencies: ["TermShell", "ShellAgent", "Catalog", "MiniKit", "MiniSupport", "TerminalCells"]),
 
         // MARK: The only two targets that touch C libraries
 
@@ -94,7 +104,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         /// The ncurses terminal backend: the only target that imports ncurses.
-        .target(name: "TermShellCurses", dependencies: ["CNCursesW", "TermShell", "MiniKit"]),
+        .target(name: "TermShellCurses", dependencies: ["CNCursesW", "TermShell", "TerminalCells"]),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -108,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "catalogd",
             dependencies: [
-                "CatalogServer", "Catalog",
+                "CatalogServer", "Catalog", "MiniSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -118,6 +128,7 @@ let package = Package(
             name: "termshell",
             dependencies: [
                 "TermShell", "TermShellCurses", "TermShellRuntime", "CatalogCurl", "ShellAgent", "Catalog", "MiniKit",
+                "MiniSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["termshell.order"],
@@ -141,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "minictl",
             dependencies: [
-                "Catalog", "MiniKit", "MiniKitSimulator",
+                "Catalog", "MiniKit", "MiniKitSimulator", "MiniSupport", "TerminalCells",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -149,8 +160,8 @@ let package = Package(
         .executableTarget(
             name: "minicatalog-bench",
             dependencies: [
-                "Catalog", "MiniKit", "CatalogServer", "ShellAgent", "CatalogCurl", "ServerTestSupport", "TermShell",
-                "TermShellCurses",
+                "Catalog", "MiniKit", "MiniSupport", "TerminalCells", "CatalogServer", "ShellAgent", "CatalogCurl",
+                "ServerTestSupport", "TermShell", "TermShellCurses",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ]
@@ -161,33 +172,50 @@ let package = Package(
         .testTarget(
             name: "MiniKitTests",
             dependencies: [
-                "MiniKit", "MiniKitSimulator", "SnapshotSupport",
+                "MiniKit", "MiniKitSimulator", "MiniSupport", "TerminalCells", "SnapshotSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            // Text snapshots, read and recorded in place beside the tests (SnapshotSupport).
+            exclude: ["Snapshots"]
         ),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit"]),
-        .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniKit", "MiniSupport"]),
+        .testTarget(name: "CatalogConformanceTests", dependencies: ["Catalog", "MiniSupport"]),
         .testTarget(
-            name: "CatalogServerTests", dependencies: ["CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit"]),
+            name: "CatalogServerTests",
+            dependencies: [
+                "CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit", "MiniSupport",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(
             name: "ShellAgentTests",
             dependencies: [
-                "ShellAgent", "CatalogCurl", "Catalog", "MiniKit", "CatalogServer", "ServerTestSupport",
+                "ShellAgent", "CatalogCurl", "Catalog", "MiniKit", "MiniSupport", "CatalogServer", "ServerTestSupport",
                 "CatalogTestSupport",
             ]),
         .testTarget(
             name: "TermShellTests",
             dependencies: [
-                "TermShell", "TermShellCurses", "TermShellRuntime", "MiniKit", "SnapshotSupport", "ShellAgent",
-                "CatalogCurl", "ServerTestSupport", "Catalog",
-            ]),
+                "TermShell", "TermShellCurses", "TermShellRuntime", "MiniKit", "TerminalCells", "SnapshotSupport",
+                "ShellAgent", "CatalogCurl", "ServerTestSupport", "Catalog",
+            ],
+            // Text snapshots, read and recorded in place beside the tests (SnapshotSupport).
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "CatalogCurlTests",
             dependencies: [
                 "CatalogCurl", "ShellAgent", "CatalogServer", "Catalog", "ServerTestSupport",
             ]),
         .testTarget(
-            name: "MinictlTests", dependencies: ["Catalog"]),
+            name: "MinictlTests", dependencies: ["Catalog", "MiniSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Every Swift target: imports say what a file uses, and existential types are spelled `any`.
+for target in package.targets where target.type != .system {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("ExistentialAny"),
+        ]
+}

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import MiniSupport
 
 /// What `catalogd serve` needs to run.
 public struct ServerConfiguration: Sendable {

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// Loads a demo data set (`catalogd serve --seed FILE`): hosts, partners, accounts, and mini-programs packed
 /// from their folders, reviewed at every stage and released. Idempotent: what exists is left as it is.

@@ -1,5 +1,7 @@
 import Foundation
 import MiniKit
+import MiniSupport
+import TerminalCells
 
 /// Runs a mini-program headless against a ``SimulatorHost``: the engine of `minictl preview`.
 public struct PreviewSession: Sendable {

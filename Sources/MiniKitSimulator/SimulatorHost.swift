@@ -1,5 +1,6 @@
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// A scripted host: answers consent as told, accepts or declines payments, replies to requests from
 /// canned fixtures, and records every bridge call — the partner's simulator and MiniKit's test double.

@@ -1,7 +1,7 @@
 import CNCursesW
 import Foundation
-import MiniKit
 import TermShell
+import TerminalCells
 
 /// The terminal through ncursesw: writes only the cells a frame changed, reads keys (wide characters,
 /// keypad keys, resizes). Colours come from cell roles, or none under `NO_COLOR`. Use it from one thread.

@@ -3,6 +3,7 @@ import Foundation
 import MiniKit
 import ShellAgent
 import TermShell
+import MiniSupport
 
 /// Runs one mini-program for the screens: MiniKit's runtime driven through a host bridge whose consent,
 /// payment and modal questions become dialogs on screen and wait for the user's answer.

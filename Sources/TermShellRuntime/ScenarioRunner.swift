@@ -1,6 +1,8 @@
 import Foundation
 import MiniKit
 import TermShell
+import MiniSupport
+import TerminalCells
 
 /// Plays a scenario against the screens (in memory, no terminal) and the real sync agent; writes a
 /// transcript. Passes when every step does.

@@ -4,6 +4,7 @@ import CatalogServer
 import Foundation
 import Hummingbird
 import Logging
+import MiniSupport
 
 /// `catalogd`: the management platform's server.
 @main

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// The Catalog core's benchmarks: gray evaluations, envelope sign and verify.
 enum CatalogBenchmarks {

@@ -2,6 +2,7 @@ import Foundation
 import MiniKit
 import TermShell
 import TermShellCurses
+import TerminalCells
 
 /// termshell's keystroke-to-flushed-frame time at 120×40: reduce, render, diff, and write the changed cells
 /// through ncurses (to a pipe whose bytes are counted), on the service centre with 40 services.

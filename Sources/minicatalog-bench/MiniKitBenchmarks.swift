@@ -2,6 +2,7 @@ import Catalog
 import Crypto
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// MiniKit's benchmarks: loading a package, first render, stopping a runaway expression.
 enum MiniKitBenchmarks {

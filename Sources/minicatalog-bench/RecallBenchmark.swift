@@ -3,6 +3,7 @@ import CatalogCurl
 import Foundation
 import ServerTestSupport
 import ShellAgent
+import CatalogServer
 
 /// The recall benchmark: N complete shells (each a `SyncAgent` with its own data folder and SQLite store,
 /// all in this process over one libcurl transport) follow a real catalogd on loopback; a mini-program they

@@ -3,6 +3,7 @@ import CatalogCurl
 import Foundation
 import ServerTestSupport
 import ShellAgent
+import CatalogServer
 
 /// Diagnostic: the agents' own share of a recall — the event is pushed into each agent's stream in memory
 /// (no server fan-out, no TCP, no libcurl on the event path).

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import ShellAgent
+import MiniSupport
 
 /// What one recall costs a shell, step by step (single-threaded, median of 3 rounds of 1,000).
 enum RecallSteps {

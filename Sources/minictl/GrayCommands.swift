@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import MiniSupport
 
 struct Gray: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import MiniSupport
 
 /// What every listing command shares: the mini-program, the host, the platform.
 struct ListingTarget: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

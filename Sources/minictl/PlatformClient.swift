@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import MiniSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -68,12 +69,12 @@ struct PlatformClient {
             request.setValue(contentType ?? "application/octet-stream", forHTTPHeaderField: "Content-Type")
         }
         let prepared = request
-        let outcome: Result<(Data, Int), Error>
+        let outcome: Result<(Data, Int), any Error>
         if let data, progress != nil {
             request.httpBody = nil
             outcome = UploadDelegate(bar: progress).run(request, body: data)
         } else {
-            outcome = Preview.runBlockingResult { () -> Result<(Data, Int), Error> in
+            outcome = Preview.runBlockingResult { () -> Result<(Data, Int), any Error> in
                 do {
                     let (data, response) = try await URLSession.shared.data(for: prepared)
                     return .success((data, (response as? HTTPURLResponse)?.statusCode ?? 0))

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import MiniKit
 import MiniKitSimulator
+import MiniSupport
+import TerminalCells
 
 struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(

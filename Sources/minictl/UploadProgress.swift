@@ -41,7 +41,7 @@ final class UploadDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendabl
     private let lock = NSLock()
     private var received = Data()
     private var status = 0
-    private var failure: Error?
+    private var failure: (any Error)?
     private var lastPercent = -1
     private let bar: ProgressBar?
     private let done = DispatchSemaphore(value: 0)
@@ -78,7 +78,7 @@ final class UploadDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendabl
         lock.unlock()
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         lock.lock()
         failure = error
         if bar != nil, lastPercent >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -87,7 +87,7 @@ final class UploadDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendabl
     }
 
     /// Runs the upload and waits for the answer.
-    func run(_ request: URLRequest, body: Data) -> Result<(Data, Int), Error> {
+    func run(_ request: URLRequest, body: Data) -> Result<(Data, Int), any Error> {
         let session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         session.uploadTask(with: request, from: body).resume()

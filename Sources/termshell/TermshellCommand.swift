@@ -7,6 +7,7 @@ import ShellAgent
 import TermShell
 import TermShellCurses
 import TermShellRuntime
+import MiniSupport
 
 /// `termshell`: the terminal super-app.
 @main
@@ -30,7 +31,7 @@ struct TermshellCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
+            if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
@@ -336,7 +337,7 @@ struct TermshellCommand: AsyncParsableCommand {
 
 /// Runs a handler when one of the signals arrives (the default action is suppressed meanwhile).
 final class SignalWatcher: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
+    private var sources: [any DispatchSourceSignal] = []
 
     init(signals: [Int32], handler: @escaping @Sendable () -> Void) {
         for number in signals {

@@ -4,6 +4,7 @@ import Foundation
 import ServerTestSupport
 import ShellAgent
 import Testing
+import CatalogServer
 
 /// The libcurl transport against a real catalogd on loopback.
 struct CurlTransportTests {

@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

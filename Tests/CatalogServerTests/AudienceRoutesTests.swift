@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 /// Gray audiences beyond a percentage (segments, named users, variants) and the host app's life
 /// (deactivation delists everything on it, activation, key rotation).

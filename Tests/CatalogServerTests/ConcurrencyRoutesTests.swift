@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 /// Changes that race, repeat or arrive out of order: none may undo another or leave half a change.
 struct ConcurrencyRoutesTests {

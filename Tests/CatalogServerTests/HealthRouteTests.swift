@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Testing
+import MiniSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -2,6 +2,7 @@ import Catalog
 import CatalogServer
 import Foundation
 import Testing
+import MiniSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -2,6 +2,7 @@ import Catalog
 import CatalogServer
 import MiniKit
 import Testing
+import MiniSupport
 
 /// Every command against every listing state, with the host app active and not: the table below is the whole
 /// behaviour, and the test fails if a combination is missing from it.

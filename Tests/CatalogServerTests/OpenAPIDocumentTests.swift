@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import Hummingbird
 import Testing
+import MiniSupport
 
 /// The OpenAPI document lists exactly the routes the router serves.
 struct OpenAPIDocumentTests {

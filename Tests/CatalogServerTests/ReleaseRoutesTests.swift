@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 /// Listings over loopback: gray release, widen, full, pause, cancel, rollback, delist, relist — and refusals.
 struct ReleaseRoutesTests {

@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 /// The review workflow over loopback: submit, stage-by-stage approval, rejection, and every illegal move.
 struct ReviewRoutesTests {

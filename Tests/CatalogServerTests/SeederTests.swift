@@ -3,6 +3,7 @@ import CatalogServer
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 struct SeederTests {
     static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 struct CatalogResolverTests {
     let v2 = SemanticVersion("2.0.0")!

@@ -3,6 +3,7 @@ import CatalogTestSupport
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 struct EnvelopeVerifierTests {
     let clock = ManualClock()

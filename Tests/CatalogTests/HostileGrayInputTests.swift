@@ -3,6 +3,7 @@ import CatalogTestSupport
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 /// Hostile features documents, patterns and envelopes: refused or bounded, never a crash or a hang.
 struct HostileGrayInputTests {

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Testing
+import MiniSupport
 
 struct TimestampTests {
     @Test func parsesRFC3339() throws {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import MiniKit
 import Testing
+import MiniSupport
 
 /// The shell's JSON reading and writing agree with the server's Codable encoder and decoder.
 struct WireJSONTests {

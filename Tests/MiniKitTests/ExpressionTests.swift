@@ -1,4 +1,5 @@
 import Testing
+import MiniSupport
 
 @testable import MiniKit
 

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import Synchronization
+import TerminalCells
 
 @testable import MiniKit
 

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import MiniSupport
+import TerminalCells
 
 @testable import MiniKit
 

@@ -1,5 +1,6 @@
 import SnapshotSupport
 import Testing
+import TerminalCells
 
 @testable import MiniKit
 

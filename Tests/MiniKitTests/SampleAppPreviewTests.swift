@@ -2,6 +2,8 @@ import Foundation
 import MiniKitSimulator
 import SnapshotSupport
 import Testing
+import MiniSupport
+import TerminalCells
 
 @testable import MiniKit
 

@@ -1,6 +1,7 @@
 import Foundation
 import MiniKitSimulator
 import Testing
+import MiniSupport
 
 @testable import MiniKit
 

@@ -1,5 +1,6 @@
 import MiniKit
 import Testing
+import MiniSupport
 
 struct SemanticVersionTests {
     @Test(

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Testing
+import MiniSupport
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

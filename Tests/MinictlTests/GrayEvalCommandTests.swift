@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Testing
+import MiniSupport
 
 /// `minictl gray eval`, end to end through the built binary.
 struct GrayEvalCommandTests {

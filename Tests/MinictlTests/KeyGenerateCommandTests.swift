@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Testing
+import MiniSupport
 
 /// `minictl key generate`, end to end through the built binary.
 struct KeyGenerateCommandTests {

@@ -4,6 +4,7 @@ import Foundation
 import MiniKit
 import ShellAgent
 import Testing
+import MiniSupport
 
 /// The shell's local state on its own: recalls, crash leftovers, the program cache.
 struct ShellStoreTests {

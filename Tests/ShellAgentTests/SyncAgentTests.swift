@@ -7,6 +7,7 @@ import MiniKit
 import ServerTestSupport
 import ShellAgent
 import Testing
+import MiniSupport
 
 /// The sync agent against a real catalogd on loopback, over libcurl.
 struct SyncAgentTests {

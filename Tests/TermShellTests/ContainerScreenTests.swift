@@ -2,6 +2,7 @@ import MiniKit
 import SnapshotSupport
 import TermShell
 import Testing
+import TerminalCells
 
 /// The container: keys go to the page, dialogs take them first, ctrl-w closes; the screens as text.
 struct ContainerScreenTests {

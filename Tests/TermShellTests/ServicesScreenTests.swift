@@ -3,6 +3,7 @@ import MiniKit
 import SnapshotSupport
 import TermShell
 import Testing
+import TerminalCells
 
 /// The service centre and notices: the reducer and the screens.
 struct ServicesScreenTests {

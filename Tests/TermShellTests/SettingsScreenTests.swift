@@ -1,6 +1,7 @@
 import SnapshotSupport
 import TermShell
 import Testing
+import TerminalCells
 
 /// Settings: language, permissions with revoke, storage, cache, switching user.
 struct SettingsScreenTests {

@@ -1,6 +1,7 @@
 import MiniKit
 import TermShell
 import Testing
+import TerminalCells
 
 /// A terminal in memory: keys from a script, frames applied to a screen the test reads.
 final class ScriptedTerminal: TerminalBackend {

@@ -3,6 +3,7 @@ import MiniKit
 import SnapshotSupport
 import TermShell
 import Testing
+import TerminalCells
 
 /// The reducer's flows and the screens as text snapshots (80×24 and 120×40, English and Chinese).
 struct ShellScreenTests {

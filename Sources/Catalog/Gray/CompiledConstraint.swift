@@ -1,5 +1,5 @@
 import Foundation
-import MiniKit
+import MiniSupport
 
 /// A constraint prepared for fast evaluation: operands parsed once, field resolved once.
 struct CompiledConstraint: Sendable {

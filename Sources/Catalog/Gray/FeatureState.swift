@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// A set of toggles and segments: what the engine evaluates.
 ///

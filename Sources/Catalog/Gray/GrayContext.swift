@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// Who is asking: the facts about a user and their shell that strategies and constraints test.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import MiniKit
+import MiniSupport
 
 /// Resolves, for one user, which version of each mini-program of a host they get, and why.
 ///

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import MiniKit
+import MiniSupport
 
 /// A host app that lists mini-programs: the mobile-banking app, a car head unit, a kiosk.
 ///

@@ -1,4 +1,4 @@
-import MiniKit
+import MiniSupport
 
 /// Where a mini-program stands on one host app.
 public enum ListingState: String, Sendable, Hashable, Codable {

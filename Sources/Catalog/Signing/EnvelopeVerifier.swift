@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// What a shell expects of the next envelope: whom to trust, for whom it must be, and what it last accepted.
 public struct VerificationPolicy: Sendable {

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import MiniKit
+import MiniSupport
 
 /// A key's identifier: the first 16 bytes of SHA-256 over the raw public key, as 32 lowercase hex digits.
 public struct KeyID: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {

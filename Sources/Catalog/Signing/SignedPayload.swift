@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// A payload that travels inside a ``SignedEnvelope`` and carries the facts the verifier checks.
 public protocol SignedPayload: Codable, Sendable {

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import MiniKit
+import MiniSupport
 
 /// An Ed25519 private key that signs envelopes. The server holds one; shells pin its ``VerificationKey``.
 public struct SigningKey: Sendable {

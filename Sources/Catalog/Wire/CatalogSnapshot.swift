@@ -1,5 +1,5 @@
 import Foundation
-import MiniKit
+import MiniSupport
 
 /// One mini-program as a shell's catalog lists it for its user.
 public struct CatalogEntry: Sendable, Hashable, Codable {

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// The catalog wire format: JSON, dates as RFC 3339 UTC text, binary as base64, keys sorted.
 public enum WireFormat {

@@ -1,5 +1,5 @@
 import Foundation
-import MiniKit
+import MiniSupport
 
 // What a shell reads and writes on every sync and event, with the one-pass JSON parser and `JSONValue`, not
 // `JSONDecoder`/`JSONEncoder`: envelopes, catalogs and events cost one parse and no Codable machinery — less

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// What an account may do on the platform.
 public enum Role: Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Hummingbird
+import MiniSupport
 
 /// Reads `Authorization: Bearer TOKEN` and puts the token's account in the context. A token that is present
 /// but unknown is refused at once; a missing token is refused by routes that need an account.

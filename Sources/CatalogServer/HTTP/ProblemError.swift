@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import MiniKit
+import MiniSupport
 
 /// An API error that renders itself as an RFC 9457 problem document with a stable code:
 /// `{"type": "https://minicatalog.dev/problems/CODE", "title", "status", "detail", "code"}`.

@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 
 /// Turns every error into a problem document: Hummingbird's own errors (unknown route, bad method) keep
 /// their status with a stable code; anything unexpected becomes a 500 that says nothing internal.

@@ -1,5 +1,6 @@
 import Catalog
 import MiniKit
+import MiniSupport
 
 /// What an operator asks of a mini-program's listing on one host app.
 public enum ListingCommand: Sendable, Hashable {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import MiniKit
+import MiniSupport
 
 /// Partners, mini-programs and their versions: partners' developers create and upload; everyone reads what
 /// their role lets them see.

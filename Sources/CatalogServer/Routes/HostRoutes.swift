@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import MiniKit
+import MiniSupport
 
 /// `/v1/hosts`: the host apps that list mini-programs (ops create, deactivate, activate them and replace their
 /// keys), and `/v1/audit`.

@@ -1,5 +1,6 @@
 import Catalog
 import MiniKit
+import MiniSupport
 
 /// The body every listing action takes (and every `releases` item of a seed file): the host, and what the
 /// action needs. Parsing is strict: unknown fields are refused, every list and text is bounded.

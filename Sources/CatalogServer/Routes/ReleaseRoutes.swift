@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import MiniKit
+import MiniSupport
 
 /// Operations on listings: release (full or gray), widen, full, pause, cancel, rollback, delist, relist.
 /// The route reads and checks the request (versions approved, segments known), ``ListingStateMachine`` decides,

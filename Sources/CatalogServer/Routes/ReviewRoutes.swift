@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import MiniKit
+import MiniSupport
 
 /// The review workflow: submit → every configured stage approves (in order) → approved; any stage can reject
 /// with a reason. Each stage has its reviewer role; nobody approves their own upload.

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Hummingbird
+import MiniSupport
 
 /// `/v1/segments`: named audiences (vip, staff, beta testers, regions) that gray releases refer to by name.
 ///

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import MiniKit
 import ServiceLifecycle
+import MiniSupport
 
 /// The rest of the shells' API: the event stream, packages by hash, acknowledgements.
 struct ShellRoutes {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import MiniKit
+import MiniSupport
 
 /// `GET /v1/apps/{id}/status`: per host, the listing and — for the latest delisting — which active shells
 /// confirmed it and which have not. Operations' proof that a recall took effect.

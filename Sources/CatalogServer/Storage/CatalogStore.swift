@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// Where the platform keeps its state. SQLite (``SQLiteCatalogStore``) is the embedded default; the protocol
 /// is the seam for a PostgreSQL store when several server replicas share one database.

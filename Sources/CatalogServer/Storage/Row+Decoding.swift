@@ -1,6 +1,7 @@
 import Catalog
 import GRDB
 import MiniKit
+import MiniSupport
 
 /// A stored value this server does not know (a newer server wrote it, or the file was edited by hand). It is
 /// never replaced by a guess: the read fails, and the problem middleware logs it and answers 500.

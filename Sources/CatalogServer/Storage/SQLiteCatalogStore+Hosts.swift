@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
+import MiniSupport
 
 /// Host apps and their keys.
 extension SQLiteCatalogStore {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
+import MiniSupport
 
 /// Listings, catalog versions and events, delistings, and the segments gray releases name.
 extension SQLiteCatalogStore {

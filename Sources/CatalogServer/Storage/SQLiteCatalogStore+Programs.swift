@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
+import MiniSupport
 
 /// Partners, mini-programs, versions and their reviews.
 extension SQLiteCatalogStore {

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// Key–value storage for one (user, mini-program). The host implements it (the shell keeps it on disk);
 /// MiniKit enforces the quota on its side of the bridge.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MiniSupport
 
 /// The per-app user id a host gives a mini-program: HMAC-SHA256 of the user id and the app id under a
 /// host secret. Stable for one (user, app), unlinkable across apps, and never the bank's user id.

@@ -1,3 +1,5 @@
+import MiniSupport
+
 /// What the host allows this launch of a mini-program: the catalog's grants and the user's remembered answers.
 public struct SandboxPolicy: Sendable, Hashable {
     /// Scopes the catalog granted. A call needs its scope declared in the manifest *and* granted here.

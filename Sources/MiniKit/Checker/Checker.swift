@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// Cross-reference checks over a whole mini-program, and the review report.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// The pure functions expressions may call. Each charges fuel in proportion to what it touches.
 enum Builtins {

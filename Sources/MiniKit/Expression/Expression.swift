@@ -1,3 +1,5 @@
+import MiniSupport
+
 /// A parsed expression: the tree of a `{{ … }}` binding or of a value in page logic.
 public indirect enum Expression: Sendable, Hashable {
     public enum UnaryOperator: String, Sendable, Hashable { case not = "!", negate = "-" }

@@ -1,3 +1,5 @@
+import MiniSupport
+
 /// Why an expression could not be evaluated.
 public struct EvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// A token of the expression and logic languages.
 public struct Token: Sendable, Hashable {

@@ -1,3 +1,6 @@
+import TerminalCells
+import MiniSupport
+
 /// Something focus can land on, where layout put it.
 public struct FocusTarget: Sendable, Hashable {
     public var identity: String

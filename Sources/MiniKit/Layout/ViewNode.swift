@@ -1,3 +1,5 @@
+import MiniSupport
+
 /// A rendered component: the template evaluated against page data. Layout turns these into cells.
 public struct ViewNode: Sendable, Hashable {
     public var kind: ComponentKind

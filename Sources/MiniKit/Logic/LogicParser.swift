@@ -1,3 +1,5 @@
+import MiniSupport
+
 /// Parses a page's logic file: `data { … }`, `on load { … }`, `handler name { … }`.
 struct LogicParser {
     private var expressions: ExpressionParser

@@ -1,3 +1,5 @@
+import MiniSupport
+
 /// `manifest.json`: what a mini-program is, which pages it has and what it may do.
 public struct Manifest: Sendable, Hashable {
     /// A permission scope requested, with the reason shown to the user and the reviewer.

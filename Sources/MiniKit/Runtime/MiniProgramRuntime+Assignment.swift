@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// `set` paths into page data.
 extension MiniProgramRuntime {

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// The handler interpreter: actions run in frames, with a budget.
 extension MiniProgramRuntime {

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// The host's answers: results of calls, consent, modals.
 extension MiniProgramRuntime {

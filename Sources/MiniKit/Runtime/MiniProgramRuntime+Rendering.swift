@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import TerminalCells
 
 /// Building and laying out the view, focus and scrolling, the visible screen.
 extension MiniProgramRuntime {

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 
 /// The sandbox gate and the host APIs MiniKit answers itself (storage, system info, the open id).
 extension MiniProgramRuntime {

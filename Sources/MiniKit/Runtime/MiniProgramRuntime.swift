@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import MiniSupport
 
 /// A running mini-program, headless: a page stack, handlers, rendering into cells, and the sandbox.
 ///

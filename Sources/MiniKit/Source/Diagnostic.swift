@@ -1,3 +1,5 @@
+import TerminalCells
+
 /// A problem found in a mini-program, located in its source like a compiler's message.
 public struct Diagnostic: Sendable, Hashable, Error, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Codable {

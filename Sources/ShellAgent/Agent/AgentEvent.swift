@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// What the agent did, refused or noticed: the headless mode prints one JSON line per event, the UI's QA
 /// panel lists them.

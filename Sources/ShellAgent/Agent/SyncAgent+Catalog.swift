@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// Fetching, verifying and applying the catalog.
 extension SyncAgent {

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// Expiry, refusals and the sync log.
 extension SyncAgent {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
+import Synchronization
 
 /// The last accepted catalog per (host, user).
 extension ShellStore {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
+import MiniSupport
 
 /// Installed packages.
 extension ShellStore {

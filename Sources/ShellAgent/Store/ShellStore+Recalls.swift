@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
+import Synchronization
 
 /// The last accepted event per host. Tombstones, recalls and the purges shells acknowledge.
 extension ShellStore {

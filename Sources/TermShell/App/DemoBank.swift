@@ -1,6 +1,6 @@
-import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 
 /// The demo banking data the home screen shows (seeds/bank.json): users, accounts, recent transactions.
 public struct DemoBank: Sendable, Hashable {

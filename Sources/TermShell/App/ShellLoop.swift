@@ -1,4 +1,5 @@
 import MiniKit
+import TerminalCells
 
 /// The TUI loop, on one thread (ncurses is not thread-safe): render, flush what changed, wait for a key,
 /// reduce, carry out the effects. Keys, resizes and (later) agent events all arrive here as actions.

@@ -1,3 +1,5 @@
+import MiniKit
+
 /// The only place the state changes: (state, action) → new state and effects for the loop.
 public enum ShellReducer {
     /// Home's actions, left to right.

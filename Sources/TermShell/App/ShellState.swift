@@ -1,4 +1,5 @@
 import MiniKit
+import TerminalCells
 
 /// Everything the screens show; changed only by ``ShellReducer``.
 public struct ShellState: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import MiniKit
+import TerminalCells
 
 /// Drawing helpers over a ``CellBuffer``: boxes, centred and right-aligned text, bars.
 struct Canvas {

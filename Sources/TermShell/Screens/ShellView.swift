@@ -1,4 +1,5 @@
 import MiniKit
+import TerminalCells
 
 /// Draws the whole screen for a state: the current screen, the key hints, the keys overlay, or the
 /// too-small message.

@@ -1,4 +1,5 @@
 import MiniKit
+import TerminalCells
 
 /// The terminal, as the shell's loop sees it: its size, a place to put changed cells, and keys.
 ///

@@ -35,7 +35,7 @@ public struct CellBuffer: Sendable, Hashable {
     }
 
     /// Grows the buffer downwards (layout draws into an unbounded page, then a viewport is cut out).
-    mutating func ensureHeight(_ rows: Int) {
+    public mutating func ensureHeight(_ rows: Int) {
         guard rows > height else { return }
         cells.append(contentsOf: Array(repeating: .blank, count: (rows - height) * width))
         height = rows

@@ -1,11 +1,7 @@
 import Foundation
-import MiniKit
 
-/// Any JSON value: MiniKit's ``MiniValue``, which has exactly JSON's shape. Catalog reads documents by hand
-/// through ``JSONCursor`` so that every error can name its JSON path.
-public typealias JSONValue = MiniValue
-
-extension MiniValue {
+/// Documents are read by hand through ``JSONCursor`` so that every error can name its JSON path.
+extension JSONValue {
     /// The largest document ``parse(_:)`` accepts.
     public static let maximumDocumentSize = 32 * 1024 * 1024
 
