@@ -1,9 +1,10 @@
 import Catalog
 import Foundation
 import MiniKit
-import ShellAgent
-import TermShell
 import MiniSupport
+import ShellAgent
+import Synchronization
+import TermShell
 
 /// Runs one mini-program for the screens: MiniKit's runtime driven through a host bridge whose consent,
 /// payment and modal questions become dialogs on screen and wait for the user's answer.
@@ -120,7 +121,7 @@ actor ContainerHost {
 
 /// The host side of the bridge: dialogs through the screens, storage and consents in the shell's store,
 /// network replies from the demo's fixtures (the partners' own servers are not part of this system).
-final class ShellBridge: HostBridge, @unchecked Sendable {
+final class ShellBridge: HostBridge {
     private let appId: String
     private let appName: String
     private let user: DemoBank.User
@@ -128,10 +129,13 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
     private let fixtures: [String: MiniValue]
     private let ledger: PaymentLedger
     private let post: @Sendable (ShellAction) -> Void
-    private let lock = NSLock()
-    private var waiting: CheckedContinuation<(Bool, String?), Never>?
-    private var closedByApp = false
-    private var shutByHost = false
+    private struct State {
+        var waiting: CheckedContinuation<(Bool, String?), Never>?
+        var closedByApp = false
+        var shutByHost = false
+    }
+
+    private let state = Mutex(State())
 
     init(
         appId: String, appName: String, user: DemoBank.User, store: ShellStore, fixtures: [String: MiniValue],
@@ -146,17 +150,17 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
         self.post = post
     }
 
-    var wasClosed: Bool { lock.withLock { closedByApp } }
+    var wasClosed: Bool { state.withLock { $0.closedByApp } }
 
     /// False once the host closed the mini-program: it asks, shows and stores nothing more.
-    var isOpen: Bool { lock.withLock { !shutByHost } }
+    var isOpen: Bool { state.withLock { !$0.shutByHost } }
 
     /// The host closed the mini-program: a waiting dialog ends unanswered (not as the user's "no").
     func shut() {
-        let continuation = lock.withLock { () -> CheckedContinuation<(Bool, String?), Never>? in
-            shutByHost = true
-            defer { waiting = nil }
-            return waiting
+        let continuation = state.withLock { state -> CheckedContinuation<(Bool, String?), Never>? in
+            state.shutByHost = true
+            defer { state.waiting = nil }
+            return state.waiting
         }
         continuation?.resume(returning: (false, nil))
     }
@@ -164,10 +168,11 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
     /// Shows a dialog and waits for the user.
     private func ask(_ dialog: ShellState.Dialog) async -> (Bool, String?) {
         await withCheckedContinuation { continuation in
-            let (previous, open) = lock.withLock { () -> (CheckedContinuation<(Bool, String?), Never>?, Bool) in
-                guard !shutByHost else { return (nil, false) }
-                defer { waiting = continuation }
-                return (waiting, true)
+            let (previous, open) = state.withLock {
+                state -> (CheckedContinuation<(Bool, String?), Never>?, Bool) in
+                guard !state.shutByHost else { return (nil, false) }
+                defer { state.waiting = continuation }
+                return (state.waiting, true)
             }
             previous?.resume(returning: (false, nil))
             guard open else { return continuation.resume(returning: (false, nil)) }
@@ -176,9 +181,9 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
     }
 
     func answer(confirmed: Bool, pin: String?) {
-        let continuation = lock.withLock { () -> CheckedContinuation<(Bool, String?), Never>? in
-            defer { waiting = nil }
-            return waiting
+        let continuation = state.withLock { state -> CheckedContinuation<(Bool, String?), Never>? in
+            defer { state.waiting = nil }
+            return state.waiting
         }
         continuation?.resume(returning: (confirmed, pin))
     }
@@ -246,11 +251,11 @@ final class ShellBridge: HostBridge, @unchecked Sendable {
 
     func report(code: String, message: String) async { if isOpen { post(.toast("\(appName): \(message)")) } }
 
-    func close() async { lock.withLock { closedByApp = true } }
+    func close() async { state.withLock { $0.closedByApp = true } }
 }
 
 /// A mini-program's key–value storage in the shell's store, per user.
-final class ShellStorage: MiniStorage, @unchecked Sendable {
+final class ShellStorage: MiniStorage {
     private let store: ShellStore
     private let user: String
     private let app: String

@@ -1,5 +1,6 @@
 import Foundation
 import MiniKit
+import Synchronization
 import TermShell
 import TermShellCurses
 import TerminalCells
@@ -55,9 +56,8 @@ enum KeystrokeBenchmark {
 }
 
 /// Counts the bytes arriving on a descriptor, on a thread of its own.
-final class ByteCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+final class ByteCounter: Sendable {
+    private let count = Atomic<Int>(0)
 
     init(descriptor: Int32) {
         Thread {
@@ -65,10 +65,10 @@ final class ByteCounter: @unchecked Sendable {
             while true {
                 let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
                 if read <= 0 { return }
-                self.lock.withLock { self.count += read }
+                self.count.add(read, ordering: .relaxed)
             }
         }.start()
     }
 
-    var total: Int { lock.withLock { count } }
+    var total: Int { count.load(ordering: .relaxed) }
 }

@@ -1,9 +1,10 @@
 import Catalog
 import CatalogCurl
+import CatalogServer
 import Foundation
 import ServerTestSupport
 import ShellAgent
-import CatalogServer
+import Synchronization
 
 /// The recall benchmark: N complete shells (each a `SyncAgent` with its own data folder and SQLite store,
 /// all in this process over one libcurl transport) follow a real catalogd on loopback; a mini-program they
@@ -30,12 +31,11 @@ enum RecallBenchmark {
     }
 
     /// Moments noted from any thread, the instant they happen.
-    final class Moments: @unchecked Sendable {
-        private let lock = NSLock()
-        private var moments: [UInt64] = []
-        func add(_ moment: UInt64) { lock.withLock { moments.append(moment) } }
-        var count: Int { lock.withLock { moments.count } }
-        var values: [UInt64] { lock.withLock { moments } }
+    final class Moments: Sendable {
+        private let moments = Mutex<[UInt64]>([])
+        func add(_ moment: UInt64) { moments.withLock { $0.append(moment) } }
+        var count: Int { moments.withLock { $0.count } }
+        var values: [UInt64] { moments.withLock { $0 } }
     }
 
     /// CPU time this process used so far (user + system), in seconds.

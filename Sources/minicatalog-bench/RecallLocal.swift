@@ -1,16 +1,16 @@
 import Catalog
 import CatalogCurl
+import CatalogServer
 import Foundation
 import ServerTestSupport
 import ShellAgent
-import CatalogServer
+import Synchronization
 
 /// Diagnostic: the agents' own share of a recall — the event is pushed into each agent's stream in memory
 /// (no server fan-out, no TCP, no libcurl on the event path).
 enum RecallLocal {
-    final class Streams: @unchecked Sendable {
-        let lock = NSLock()
-        var continuations: [AsyncThrowingStream<Data, any Error>.Continuation] = []
+    final class Streams: Sendable {
+        let continuations = Mutex<[AsyncThrowingStream<Data, any Error>.Continuation]>([])
     }
 
     struct LocalStreams: CatalogTransport {
@@ -19,7 +19,7 @@ enum RecallLocal {
         func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPReply { try await base.send(request) }
         func stream(_ request: HTTPRequest) -> AsyncThrowingStream<Data, any Error> {
             let (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self, throwing: (any Error).self)
-            streams.lock.withLock { streams.continuations.append(continuation) }
+            streams.continuations.withLock { $0.append(continuation) }
             return stream
         }
     }
@@ -44,7 +44,7 @@ enum RecallLocal {
                 tasks.append(Task { for await _ in agent.events {} })
             }
             defer { for task in tasks { task.cancel() } }
-            while streams.lock.withLock({ streams.continuations.count }) < count {
+            while streams.continuations.withLock({ $0.count }) < count {
                 try await Task.sleep(for: .milliseconds(20))
             }
             try await Task.sleep(for: .seconds(1))
@@ -59,7 +59,7 @@ enum RecallLocal {
             let frame = Data("id: \(event.sequence)\nevent: catalog\ndata: \(json)\n\n".utf8)
             let cpu = RecallBenchmark.cpuSeconds()
             let start = DispatchTime.now().uptimeNanoseconds
-            for continuation in streams.lock.withLock({ streams.continuations }) { continuation.yield(frame) }
+            for continuation in streams.continuations.withLock({ $0 }) { continuation.yield(frame) }
             while purges.count < count { try await Task.sleep(for: .milliseconds(2)) }
             let values = purges.values.map { Double($0 - start) / 1e6 }.sorted()
             print(

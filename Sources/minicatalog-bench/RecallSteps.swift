@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
-import ShellAgent
 import MiniSupport
+import ShellAgent
 
 /// What one recall costs a shell, step by step (single-threaded, median of 3 rounds of 1,000).
 enum RecallSteps {

@@ -2,6 +2,7 @@ import Catalog
 import CatalogServer
 import Foundation
 import ServerTestSupport
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -75,7 +76,8 @@ enum ServerBenchmarks {
             let results = BlockingResults()
             let done = DispatchSemaphore(value: 0)
             Thread {
-                results.value = swarm.wait(for: marker, timeout: .seconds(20))
+                let seen = swarm.wait(for: marker, timeout: .seconds(20))
+                results.value.withLock { $0 = seen }
                 done.signal()
             }.start()
             var request = URLRequest(
@@ -97,7 +99,7 @@ enum ServerBenchmarks {
                     continuation.resume()
                 }
             }
-            for seen in results.value {
+            for seen in results.value.withLock({ $0 }) {
                 guard let seen else {
                     missed += 1
                     continue
@@ -145,6 +147,6 @@ enum ServerBenchmarks {
 }
 
 /// Carries the swarm's results from its reading thread.
-final class BlockingResults: @unchecked Sendable {
-    var value: [UInt64?] = []
+final class BlockingResults: Sendable {
+    let value = Mutex<[UInt64?]>([])
 }

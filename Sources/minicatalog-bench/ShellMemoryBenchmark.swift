@@ -1,7 +1,7 @@
-import Foundation
-import ServerTestSupport
 import Catalog
+import Foundation
 import MiniKit
+import ServerTestSupport
 
 /// termshell's resident memory with 52 installed mini-programs: the real binary plays a scenario (sign in,
 /// the service centre, the QA panel) against catalogd on loopback with 50 services released besides the demo's.

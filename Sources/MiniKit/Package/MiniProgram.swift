@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One page: its markup compiled to a template, and its logic.
 public struct Page: Sendable, Hashable {
@@ -172,14 +173,15 @@ public struct MiniProgram: Sendable, Hashable {
 }
 
 /// Results of pages parsed concurrently, by position.
-private final class ParsedPages: @unchecked Sendable {
-    private let lock = NSLock()
+private final class ParsedPages: Sendable {
     typealias Result = (page: Page?, diagnostics: [Diagnostic], check: Checker.PageResult?)
-    private(set) var results: [Result?]
+    private let slots: Mutex<[Result?]>
 
-    init(count: Int) { results = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+
+    var results: [Result?] { slots.withLock { $0 } }
 
     func store(_ index: Int, _ result: Result) {
-        lock.withLock { results[index] = result }
+        slots.withLock { $0[index] = result }
     }
 }
