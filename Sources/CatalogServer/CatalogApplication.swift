@@ -2,8 +2,8 @@ import Catalog
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 import MiniSupport
+import NIOCore
 
 /// What `catalogd serve` needs to run.
 public struct ServerConfiguration: Sendable {

@@ -1,8 +1,8 @@
 import Catalog
 import Foundation
+import HTTPTypes
 import MiniKit
 import MiniSupport
-import HTTPTypes
 
 /// What the signed catalog of a host is built from, read from the store once per catalog version, and the
 /// bodies of recently signed catalogs. A catalog request then costs the gray resolution for its user and, if

@@ -1,7 +1,7 @@
 import Foundation
 import MiniKit
-import TermShell
 import MiniSupport
+import TermShell
 
 /// A QA walkthrough: keys to press, text to wait for or expect on screen, operations commands to run, and
 /// snapshots for the transcript. The format is in docs/SCENARIOS.md.

@@ -1,7 +1,7 @@
 import Foundation
 import MiniKit
-import TermShell
 import MiniSupport
+import TermShell
 import TerminalCells
 
 /// Plays a scenario against the screens (in memory, no terminal) and the real sync agent; writes a

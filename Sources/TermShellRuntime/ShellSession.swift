@@ -1,9 +1,9 @@
 import Catalog
 import Foundation
 import MiniKit
+import MiniSupport
 import ShellAgent
 import TermShell
-import MiniSupport
 
 /// Connects the screens to the sync agent: starts an agent for the signed-in user and turns what it does
 /// into actions for the TUI loop (the service list, the sync state, notices of recalls).

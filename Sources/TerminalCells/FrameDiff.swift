@@ -1,4 +1,3 @@
-
 /// What changed between two frames: runs of consecutive changed cells per row. The backend writes only these,
 /// so a keystroke that moves a highlight costs a few dozen bytes, not a screen.
 public struct FrameDiff: Sendable, Hashable {

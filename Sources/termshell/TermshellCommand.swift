@@ -3,11 +3,11 @@ import Catalog
 import CatalogCurl
 import Foundation
 import MiniKit
+import MiniSupport
 import ShellAgent
 import TermShell
 import TermShellCurses
 import TermShellRuntime
-import MiniSupport
 
 /// `termshell`: the terminal super-app.
 @main

@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 /// Runs the Unleash client specification (read in place from ../shared, or from `UNLEASH_SPEC_DIR`).
 struct UnleashSpecificationTests {

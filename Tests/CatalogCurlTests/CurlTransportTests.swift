@@ -1,10 +1,10 @@
 import Catalog
 import CatalogCurl
+import CatalogServer
 import Foundation
 import ServerTestSupport
 import ShellAgent
 import Testing
-import CatalogServer
 
 /// The libcurl transport against a real catalogd on loopback.
 struct CurlTransportTests {

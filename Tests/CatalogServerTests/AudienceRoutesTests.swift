@@ -2,8 +2,8 @@ import Catalog
 import CatalogServer
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 /// Gray audiences beyond a percentage (segments, named users, variants) and the host app's life
 /// (deactivation delists everything on it, activation, key rotation).

@@ -1,8 +1,8 @@
 import Catalog
 import CatalogServer
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 /// Every bearer route × every role: anonymous callers get 401, roles outside the route's audience 403, and
 /// the audience gets past authorisation (whatever the body then says).

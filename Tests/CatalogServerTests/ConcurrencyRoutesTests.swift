@@ -2,8 +2,8 @@ import Catalog
 import CatalogServer
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 /// Changes that race, repeat or arrive out of order: none may undo another or leave half a change.
 struct ConcurrencyRoutesTests {

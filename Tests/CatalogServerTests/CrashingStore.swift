@@ -2,8 +2,8 @@ import Catalog
 import CatalogServer
 import Foundation
 import MiniKit
-import Synchronization
 import MiniSupport
+import Synchronization
 
 /// A store that stops for good at its Nth write, as a process killed just before that write commits would:
 /// that write and every later one fail. Reads pass through. Counting writes with `crashAt: .max` tells how

@@ -3,8 +3,8 @@ import CatalogServer
 import Foundation
 import Hummingbird
 import Logging
-import Testing
 import MiniSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

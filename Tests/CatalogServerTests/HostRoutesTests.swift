@@ -1,8 +1,8 @@
 import Catalog
 import CatalogServer
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -1,8 +1,8 @@
 import Catalog
 import CatalogServer
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 /// Every command against every listing state, with the host app active and not: the table below is the whole
 /// behaviour, and the test fails if a combination is missing from it.

@@ -2,8 +2,8 @@ import Catalog
 import CatalogServer
 import Foundation
 import Hummingbird
-import Testing
 import MiniSupport
+import Testing
 
 /// The OpenAPI document lists exactly the routes the router serves.
 struct OpenAPIDocumentTests {

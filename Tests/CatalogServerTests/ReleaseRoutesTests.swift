@@ -2,8 +2,8 @@ import Catalog
 import CatalogServer
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 /// Listings over loopback: gray release, widen, full, pause, cancel, rollback, delist, relist — and refusals.
 struct ReleaseRoutesTests {

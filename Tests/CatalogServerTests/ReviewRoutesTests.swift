@@ -2,8 +2,8 @@ import Catalog
 import CatalogServer
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 /// The review workflow over loopback: submit, stage-by-stage approval, rejection, and every illegal move.
 struct ReviewRoutesTests {

@@ -2,8 +2,8 @@ import Catalog
 import CatalogServer
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 struct SeederTests {
     static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,8 +1,8 @@
 import Catalog
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 struct CatalogResolverTests {
     let v2 = SemanticVersion("2.0.0")!

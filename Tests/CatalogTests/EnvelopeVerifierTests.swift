@@ -2,8 +2,8 @@ import Catalog
 import CatalogTestSupport
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 struct EnvelopeVerifierTests {
     let clock = ManualClock()

@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 struct GrayEngineTests {
     static let document = """
@@ -82,8 +82,10 @@ struct GrayEngineTests {
             """
         let engine = GrayEngine(state: try FeatureState.parse(Data(document.utf8)))
         // Sessions on each side of the bucket line, and an empty user id that alone would say otherwise.
-        let inside = try #require((0..<10_000).lazy.map { "s-\($0)" }.first { GrayBucket.normalized($0, groupId: "g") <= 50 })
-        let outside = try #require((0..<10_000).lazy.map { "s-\($0)" }.first { GrayBucket.normalized($0, groupId: "g") > 50 })
+        let inside = try #require(
+            (0..<10_000).lazy.map { "s-\($0)" }.first { GrayBucket.normalized($0, groupId: "g") <= 50 })
+        let outside = try #require(
+            (0..<10_000).lazy.map { "s-\($0)" }.first { GrayBucket.normalized($0, groupId: "g") > 50 })
         for (session, enabled) in [(inside, true), (outside, false)] {
             let decision = engine.explain("f", context: GrayContext(userId: "", sessionId: session))
             #expect(decision.enabled == enabled, "session \(session)")

@@ -2,8 +2,8 @@ import Catalog
 import CatalogTestSupport
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 /// Hostile features documents, patterns and envelopes: refused or bounded, never a crash or a hang.
 struct HostileGrayInputTests {

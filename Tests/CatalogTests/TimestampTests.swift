@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 struct TimestampTests {
     @Test func parsesRFC3339() throws {

@@ -1,8 +1,8 @@
 import Catalog
 import Foundation
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 /// The shell's JSON reading and writing agree with the server's Codable encoder and decoder.
 struct WireJSONTests {

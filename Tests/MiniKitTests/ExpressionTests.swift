@@ -1,5 +1,5 @@
-import Testing
 import MiniSupport
+import Testing
 
 @testable import MiniKit
 

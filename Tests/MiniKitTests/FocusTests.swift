@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import Synchronization
 import TerminalCells
+import Testing
 
 @testable import MiniKit
 

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import MiniSupport
 import TerminalCells
+import Testing
 
 @testable import MiniKit
 

@@ -1,6 +1,6 @@
 import SnapshotSupport
-import Testing
 import TerminalCells
+import Testing
 
 @testable import MiniKit
 

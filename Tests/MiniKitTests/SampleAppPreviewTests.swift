@@ -1,9 +1,9 @@
 import Foundation
 import MiniKitSimulator
-import SnapshotSupport
-import Testing
 import MiniSupport
+import SnapshotSupport
 import TerminalCells
+import Testing
 
 @testable import MiniKit
 

@@ -1,7 +1,7 @@
 import Foundation
 import MiniKitSimulator
-import Testing
 import MiniSupport
+import Testing
 
 @testable import MiniKit
 

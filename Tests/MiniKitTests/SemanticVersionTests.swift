@@ -1,6 +1,6 @@
 import MiniKit
-import Testing
 import MiniSupport
+import Testing
 
 struct SemanticVersionTests {
     @Test(

@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 /// `minictl key generate`, end to end through the built binary.
 struct KeyGenerateCommandTests {

@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
-import Testing
 import MiniSupport
+import Testing
 
 /// `termshell --headless`, end to end: the built binaries, a seeded catalogd, JSON lines.
 struct TermshellHeadlessTests {

@@ -2,9 +2,9 @@ import Catalog
 import CatalogTestSupport
 import Foundation
 import MiniKit
+import MiniSupport
 import ShellAgent
 import Testing
-import MiniSupport
 
 /// The shell's local state on its own: recalls, crash leftovers, the program cache.
 struct ShellStoreTests {

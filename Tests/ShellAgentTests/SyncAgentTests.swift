@@ -4,10 +4,10 @@ import CatalogServer
 import CatalogTestSupport
 import Foundation
 import MiniKit
+import MiniSupport
 import ServerTestSupport
 import ShellAgent
 import Testing
-import MiniSupport
 
 /// The sync agent against a real catalogd on loopback, over libcurl.
 struct SyncAgentTests {

@@ -1,8 +1,8 @@
 import MiniKit
 import SnapshotSupport
 import TermShell
-import Testing
 import TerminalCells
+import Testing
 
 /// The container: keys go to the page, dialogs take them first, ctrl-w closes; the screens as text.
 struct ContainerScreenTests {

@@ -1,7 +1,7 @@
 import SnapshotSupport
 import TermShell
-import Testing
 import TerminalCells
+import Testing
 
 /// The QA panel: F2 or ctrl-d, over any screen; keys do not reach the screen beneath.
 struct DiagnosticsPanelTests {

@@ -2,8 +2,8 @@ import Foundation
 import MiniKit
 import SnapshotSupport
 import TermShell
-import Testing
 import TerminalCells
+import Testing
 
 /// The service centre and notices: the reducer and the screens.
 struct ServicesScreenTests {

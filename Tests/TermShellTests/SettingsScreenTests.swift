@@ -1,7 +1,7 @@
 import SnapshotSupport
 import TermShell
-import Testing
 import TerminalCells
+import Testing
 
 /// Settings: language, permissions with revoke, storage, cache, switching user.
 struct SettingsScreenTests {

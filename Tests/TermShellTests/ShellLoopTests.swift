@@ -1,7 +1,7 @@
 import MiniKit
 import TermShell
-import Testing
 import TerminalCells
+import Testing
 
 /// A terminal in memory: keys from a script, frames applied to a screen the test reads.
 final class ScriptedTerminal: TerminalBackend {

@@ -2,8 +2,8 @@ import Foundation
 import MiniKit
 import SnapshotSupport
 import TermShell
-import Testing
 import TerminalCells
+import Testing
 
 /// The reducer's flows and the screens as text snapshots (80×24 and 120×40, English and Chinese).
 struct ShellScreenTests {

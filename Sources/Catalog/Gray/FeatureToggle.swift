@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// A feature toggle in Unleash's model: the unit the gray-release engine evaluates.
 ///
 /// In the catalog, one toggle decides which users of a host app get a gray version of a mini-program.

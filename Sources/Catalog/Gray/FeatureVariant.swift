@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// One variant of a toggle: a named outcome with a weight, an optional payload and overrides.
 ///
 /// In the catalog a variant names the mini-program version a user gets.

@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// Why a toggle is on or off for a context, and why this variant: the dependency, strategy, constraint or
 /// segment that decided it. A value for programs (``jsonValue``) and text for people (``text``).
 public struct GrayExplanation: Sendable, Hashable {

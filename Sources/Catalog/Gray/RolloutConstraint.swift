@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// A condition on one context field, such as `region IN [shanghai, beijing]` or `hostVersion SEMVER_GTE 7.2.0`.
 public struct RolloutConstraint: Sendable, Hashable {
     /// The context field: `userId`, `sessionId`, `remoteAddress`, `appName`, `environment`, `currentTime`,

@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// A type read from a ``JSONCursor`` (with JSON-path errors) and written as a ``JSONValue``; `Codable` follows.
 public protocol JSONRepresentable: Codable {
     init(json: JSONCursor) throws(JSONPathError)

@@ -1,6 +1,6 @@
 import Catalog
-import MiniSupport
 import Foundation
+import MiniSupport
 
 /// The OpenAPI 3.1 document of every route, served at `GET /openapi.json`. A test compares it with the
 /// router, so a route cannot be added or removed without the document following.

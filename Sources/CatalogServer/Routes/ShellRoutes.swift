@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MiniKit
-import ServiceLifecycle
 import MiniSupport
+import ServiceLifecycle
 
 /// The rest of the shells' API: the event stream, packages by hash, acknowledgements.
 struct ShellRoutes {

@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// What a host implements so a mini-program can run in it. MiniKit calls it only for requests that passed
 /// the sandbox rules (declared and granted scope, consent, allowed domain, quota), and tells it about every
 /// call, allowed or refused, through ``audit(_:)``.

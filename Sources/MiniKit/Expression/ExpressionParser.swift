@@ -1,6 +1,5 @@
 import MiniSupport
 
-
 /// A Pratt parser for expressions over a token stream; also used by the logic parser for its values.
 public struct ExpressionParser {
     /// The most nodes one expression may have.

@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// The names an expression can see: page data at the bottom, then list-item names, then handler names
 /// (`event`, `result`, `error`). An immutable stack: pushing a frame never changes the frames below.
 public final class Scope: Sendable {

@@ -1,5 +1,5 @@
-import TerminalCells
 import MiniSupport
+import TerminalCells
 
 /// Something focus can land on, where layout put it.
 public struct FocusTarget: Sendable, Hashable {

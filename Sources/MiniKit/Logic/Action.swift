@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// One step of a handler. Handlers are sequences of actions; there are no loops.
 public indirect enum Action: Sendable, Hashable {
     /// `set quote = result.data, loading = false`

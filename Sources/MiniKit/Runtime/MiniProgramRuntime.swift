@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import MiniSupport
+import Synchronization
 
 /// A running mini-program, headless: a page stack, handlers, rendering into cells, and the sandbox.
 ///

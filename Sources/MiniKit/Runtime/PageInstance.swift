@@ -1,4 +1,5 @@
 import MiniSupport
+
 /// A page on the stack: its data, its navigation query and where focus and scrolling are.
 public struct PageInstance: Sendable, Hashable {
     /// Unique for the life of the runtime, so late host answers for a closed page are recognised.

@@ -2,8 +2,8 @@ import Catalog
 import Foundation
 import GRDB
 import MiniKit
-import Synchronization
 import MiniSupport
+import Synchronization
 
 /// The shell's local state: one SQLite file (WAL) in its data folder. Pinned key, the last accepted catalog
 /// per (host, user), the last accepted event per host, installed packages, tombstones, consents, per-app
