@@ -41,6 +41,12 @@ enum Measure {
         return String(format: "%.0f", value)
     }
 
+    /// A duration in microseconds, one decimal: every per-operation time of the bench reads the same way.
+    static func micros(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return String(format: "%.1f µs", seconds * 1e6)
+    }
+
     static func peakResidentBytes() -> Int {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

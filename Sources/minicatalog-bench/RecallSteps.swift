@@ -65,7 +65,7 @@ enum RecallSteps {
             String(
                 format: "  record the recall (one transaction) + delete the package folder: %.1f µs each",
                 1e6 / recall.median * 1))
-        print("  of which the transaction: \(transaction / 3000)")
+        print("  of which the transaction: \(Measure.micros(transaction / 3000))")
         // 1,000 stores, one recall each: what a fleet of shells does (each connection recalls once).
         for warm in [false, true] {
             let root2 = FileManager.default.temporaryDirectory.appendingPathComponent("steps2-\(UUID().uuidString)")
@@ -97,16 +97,16 @@ enum RecallSteps {
                 for sha in removed ?? [] { cache.remove(sha) }
             }
             print(
-                "  1,000 stores, one recall each\(warm ? ", statements prepared beforehand" : ""): \((clock.now - start) / 1000) per recall, of which the transaction \(txn / 1000)"
+                "  1,000 stores, one recall each\(warm ? ", statements prepared beforehand" : ""): \(Measure.micros((clock.now - start) / 1000)) per recall, of which the transaction \(Measure.micros(txn / 1000))"
             )
         }
         let folderClock = ContinuousClock()
         for index in 0..<200 { try packages.install(bytes, sha256: String(format: "%064d", 900_000 + index)) }
         let folderStart = folderClock.now
         for index in 0..<200 { packages.remove(String(format: "%064d", 900_000 + index)) }
-        print("  remove one package folder: \((folderClock.now - folderStart) / 200)")
+        print("  remove one package folder: \(Measure.micros((folderClock.now - folderStart) / 200))")
         let installStart = folderClock.now
         for index in 0..<200 { try packages.install(bytes, sha256: String(format: "%064d", 800_000 + index)) }
-        print("  install one package folder: \((folderClock.now - installStart) / 200)")
+        print("  install one package folder: \(Measure.micros((folderClock.now - installStart) / 200))")
     }
 }
