@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "MiniSupport"),
         /// Cells of a terminal screen, wide-character aware, and the diff between two frames. No terminal.
         .target(name: "TerminalCells"),
+        /// The platform's HTTP API written once: endpoints (paths, credentials, queries, bodies) and schemas,
+        /// used by the server, its OpenAPI document, minictl and the shell's agent.
+        .target(name: "CatalogAPI", dependencies: ["MiniSupport"]),
         /// The mini-program format and its sandboxed runtime.
         .target(
             name: "MiniKit",
@@ -59,7 +62,7 @@ let package = Package(
         .target(
             name: "CatalogServer",
             dependencies: [
-                "Catalog", "MiniKit", "MiniSupport",
+                "Catalog", "CatalogAPI", "MiniKit", "MiniSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -86,7 +89,7 @@ let package = Package(
         .target(
             name: "ShellAgent",
             dependencies: [
-                "Catalog", "MiniKit", "MiniSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "Catalog", "CatalogAPI", "MiniKit", "MiniSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(name: "TermShell", dependencies: ["MiniKit", "MiniSupport", "TerminalCells"]),
@@ -111,7 +114,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         /// The HTTP client over libcurl: the only target that imports libcurl.
-        .target(name: "CatalogCurl", dependencies: ["CCurl", "ShellAgent"]),
+        .target(name: "CatalogCurl", dependencies: ["CCurl", "ShellAgent", "MiniSupport"]),
 
         // MARK: Executables (thin: parse arguments, call a library)
 
@@ -152,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "minictl",
             dependencies: [
-                "Catalog", "MiniKit", "MiniKitSimulator", "MiniSupport", "TerminalCells",
+                "Catalog", "CatalogAPI", "MiniKit", "MiniKitSimulator", "MiniSupport", "TerminalCells",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -183,8 +186,10 @@ let package = Package(
         .testTarget(
             name: "CatalogServerTests",
             dependencies: [
-                "CatalogServer", "Catalog", "CatalogTestSupport", "MiniKit", "MiniSupport",
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                "CatalogServer", "Catalog", "CatalogAPI", "CatalogTestSupport", "MiniKit", "MiniSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(

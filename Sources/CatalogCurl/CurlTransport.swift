@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import MiniSupport
 import ShellAgent
 
 /// The agent's network over libcurl: every request and stream of the process runs on one curl multi handle

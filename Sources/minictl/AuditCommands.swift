@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniSupport
 
@@ -11,7 +12,7 @@ struct Audit: ParsableCommand {
 
     func run() throws {
         guard (1...1000).contains(limit) else { throw ValidationError("--limit is 1 to 1000") }
-        let reply = try platform.client().call("GET", "v1/audit?limit=\(limit)")
+        let reply = try platform.client().call(CatalogAPI.audit, query: [("limit", String(limit))])
         emit(reply, json: platform.json) {
             var table = TextTable("WHEN", "WHO", "ACTION", "TARGET", "REASON")
             for entry in (try? JSONCursor(reply).require("entries").array()) ?? [] {
@@ -33,7 +34,7 @@ struct Segment: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List segments and their constraints.")
         @OptionGroup var platform: PlatformOptions
         func run() throws {
-            let reply = try platform.client().call("GET", "v1/segments")
+            let reply = try platform.client().call(CatalogAPI.segments)
             emit(reply, json: platform.json) {
                 var table = TextTable("NAME", "CONSTRAINTS")
                 for segment in (try? JSONCursor(reply).require("segments").array()) ?? [] {
@@ -70,7 +71,7 @@ struct Segment: ParsableCommand {
                 }
             }
             let reply = try platform.client().call(
-                "POST", "v1/segments", json: .object(["name": .string(name), "constraints": .array(parsed)]))
+                CatalogAPI.createSegment, json: .object(["name": .string(name), "constraints": .array(parsed)]))
             emit(reply, json: platform.json) { "created segment \(name)" }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniSupport
 
@@ -209,15 +210,13 @@ extension Gray {
         }
 
         func run() throws {
-            var components = URLComponents()
-            components.queryItems =
-                [URLQueryItem(name: "host", value: host), URLQueryItem(name: "user", value: user)]
+            let query =
+                [(name: "host", value: host), (name: "user", value: user)]
                 + properties.map { property in
                     let parts = property.split(separator: "=", maxSplits: 1)
-                    return URLQueryItem(name: "p.\(parts[0])", value: parts.count > 1 ? String(parts[1]) : "")
+                    return (name: "p.\(parts[0])", value: parts.count > 1 ? String(parts[1]) : "")
                 }
-            let reply = try platform.client().call(
-                "GET", "v1/apps/\(app)/explain?\(components.percentEncodedQuery ?? "")")
+            let reply = try platform.client().call(CatalogAPI.explain, ["appId": app], query: query)
             emit(reply, json: platform.json) {
                 let cursor = JSONCursor(reply)
                 var text = (try? cursor.require("summary").string()) ?? ""

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniSupport
 
@@ -9,11 +10,19 @@ struct ListingTarget: ParsableArguments {
     @Option(help: "The host app.") var host: String
     @OptionGroup var platform: PlatformOptions
 
+    /// The contract's endpoint of a listing action.
+    static func endpoint(_ action: String) throws -> Endpoint {
+        guard let endpoint = CatalogAPI.listingActions[action] else {
+            throw CommandFailure("'\(action)' is not a listing action")
+        }
+        return endpoint
+    }
+
     /// Posts the action and prints the listing(s) it left.
     func post(_ action: String, _ extra: [String: JSONValue] = [:]) throws {
         var body = extra
         body["host"] = .string(host)
-        let reply = try platform.client().call("POST", "v1/apps/\(app)/\(action)", json: .object(body))
+        let reply = try platform.client().call(try Self.endpoint(action), ["appId": app], json: .object(body))
         emit(reply, json: platform.json) {
             let cursor = JSONCursor(reply)
             let listings = (try? cursor.require("listings").array()) ?? [cursor]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniSupport
 
@@ -48,17 +49,19 @@ struct PlatformClient {
     var base: URL
     var token: String?
 
-    /// Sends a request and returns the JSON answer; with `progress`, the body's upload is drawn as a bar.
+    /// Calls an endpoint of the contract with its path parameters and query, and returns the JSON answer; with
+    /// `progress`, the body's upload is drawn as a bar.
     func call(
-        _ method: String, _ path: String, json body: JSONValue? = nil, data: Data? = nil, contentType: String? = nil,
-        progress: ProgressBar? = nil
+        _ endpoint: Endpoint, _ parameters: [String: String] = [:], query: [(name: String, value: String)] = [],
+        json body: JSONValue? = nil, data: Data? = nil, contentType: String? = nil, progress: ProgressBar? = nil
     ) throws -> JSONValue {
-        let parts = path.split(separator: "?", maxSplits: 1)
-        var components = URLComponents(
-            url: base.appendingPathComponent(String(parts[0])), resolvingAgainstBaseURL: false)!
-        if parts.count > 1 { components.percentEncodedQuery = String(parts[1]) }
-        var request = URLRequest(url: components.url!)
-        request.httpMethod = method
+        // The contract encodes every parameter; the base keeps any prefix a proxy serves the API under.
+        let root = base.absoluteString.hasSuffix("/") ? String(base.absoluteString.dropLast()) : base.absoluteString
+        guard let url = URL(string: root + endpoint.path(parameters, query: query)) else {
+            throw CommandFailure("'\(base)' does not make a URL with \(endpoint.path)")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = endpoint.method.rawValue
         request.timeoutInterval = 30
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {

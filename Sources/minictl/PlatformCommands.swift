@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniKit
 import MiniSupport
@@ -17,7 +18,7 @@ struct Login: ParsableCommand {
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--server: a URL such as http://127.0.0.1:8080, not '\(server)'")
         }
-        _ = try PlatformClient(base: url, token: token).call("GET", "v1/hosts")
+        _ = try PlatformClient(base: url, token: token).call(CatalogAPI.hosts)
         let file = PlatformOptions.configFile
         try FileManager.default.createDirectory(
             at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
@@ -57,7 +58,7 @@ struct Upload: ParsableCommand {
         let bar = progress.enabled ? ProgressBar(label: "uploading \(app)") : nil
         if bar == nil { FileHandle.standardError.write(Data("uploading \(data.count) bytes to \(app)…\n".utf8)) }
         let reply = try platform.client().call(
-            "POST", "v1/apps/\(app)/versions", data: data, contentType: "application/zip", progress: bar)
+            CatalogAPI.upload, ["appId": app], data: data, contentType: "application/zip", progress: bar)
         let cursor = JSONCursor(reply)
         emit(reply, json: platform.json) {
             "uploaded \(app) \((try? cursor.require("version").string()) ?? "?") — sha256 \((try? cursor.require("sha256").string()) ?? "?"), state \((try? cursor.require("reviewState").string()) ?? "?")"
@@ -72,7 +73,8 @@ struct Submit: ParsableCommand {
     @OptionGroup var platform: PlatformOptions
 
     func run() throws {
-        let reply = try platform.client().call("POST", "v1/apps/\(app)/versions/\(version)/submit", json: .object([:]))
+        let reply = try platform.client().call(
+            CatalogAPI.submit, ["appId": app, "version": version], json: .object([:]))
         emit(reply, json: platform.json) {
             "submitted \(app) \(version): waiting for \((try? JSONCursor(reply).require("waitingFor").string()) ?? "review")"
         }
@@ -90,7 +92,7 @@ struct Review: ParsableCommand {
         @Argument var version: String
         @OptionGroup var platform: PlatformOptions
         func run() throws {
-            let reply = try platform.client().call("GET", "v1/apps/\(app)/versions/\(version)")
+            let reply = try platform.client().call(CatalogAPI.version, ["appId": app, "version": version])
             emit(reply, json: platform.json) {
                 let cursor = JSONCursor(reply)
                 var lines = [
@@ -121,7 +123,7 @@ struct Review: ParsableCommand {
             abstract: "Versions waiting for your stage (all stages for ops).")
         @OptionGroup var platform: PlatformOptions
         func run() throws {
-            let reply = try platform.client().call("GET", "v1/reviews")
+            let reply = try platform.client().call(CatalogAPI.reviews)
             emit(reply, json: platform.json) {
                 let rows = ((try? JSONCursor(reply).require("versions").array()) ?? []).map { item in
                     "\((try? item.require("appId").string()) ?? "?") \((try? item.require("version").string()) ?? "?")  waiting for \((try? item.require("waitingFor").string()) ?? "?")  uploaded by \((try? item.require("uploadedBy").string()) ?? "?")"
@@ -138,7 +140,7 @@ struct Review: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() throws {
             let reply = try platform.client().call(
-                "POST", "v1/apps/\(app)/versions/\(version)/approve", json: .object([:]))
+                CatalogAPI.approve, ["appId": app, "version": version], json: .object([:]))
             emit(reply, json: platform.json) {
                 "\(app) \(version): \((try? JSONCursor(reply).require("reviewState").string()) ?? "?")"
             }
@@ -154,7 +156,7 @@ struct Review: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() throws {
             let reply = try platform.client().call(
-                "POST", "v1/apps/\(app)/versions/\(version)/reject", json: .object(["reason": .string(reason)]))
+                CatalogAPI.reject, ["appId": app, "version": version], json: .object(["reason": .string(reason)]))
             emit(reply, json: platform.json) { "\(app) \(version): rejected" }
         }
     }
@@ -167,7 +169,7 @@ struct Status: ParsableCommand {
     @OptionGroup var platform: PlatformOptions
 
     func run() throws {
-        let reply = try platform.client().call("GET", "v1/apps/\(app)/status")
+        let reply = try platform.client().call(CatalogAPI.status, ["appId": app])
         emit(reply, json: platform.json) {
             var table = TextTable("HOST", "STATE", "STABLE", "GRAY", "AUDIENCE", "DELISTING")
             for host in (try? JSONCursor(reply).require("hosts").array()) ?? [] {
@@ -199,7 +201,7 @@ struct Partner: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() throws {
             let reply = try platform.client().call(
-                "POST", "v1/partners", json: .object(["id": .string(id), "name": .string(name)]))
+                CatalogAPI.createPartner, json: .object(["id": .string(id), "name": .string(name)]))
             emit(reply, json: platform.json) { "created partner \(id)" }
         }
     }
@@ -217,7 +219,7 @@ struct Host: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() throws {
             let reply = try platform.client().call(
-                "POST", "v1/hosts/\(id)/deactivate", json: .object(["reason": .string(reason)]))
+                CatalogAPI.deactivateHost, ["hostId": id], json: .object(["reason": .string(reason)]))
             emit(reply, json: platform.json) {
                 let delisted = ((try? JSONCursor(reply).require("delisted").array()) ?? []).map { $0.text("appId") }
                 return
@@ -232,7 +234,7 @@ struct Host: ParsableCommand {
         @Argument(help: "The host id.") var id: String
         @OptionGroup var platform: PlatformOptions
         func run() throws {
-            let reply = try platform.client().call("POST", "v1/hosts/\(id)/activate")
+            let reply = try platform.client().call(CatalogAPI.activateHost, ["hostId": id])
             emit(reply, json: platform.json) { "activated host \(id)" }
         }
     }
@@ -244,7 +246,7 @@ struct Host: ParsableCommand {
         @Argument(help: "The host id.") var id: String
         @OptionGroup var platform: PlatformOptions
         func run() throws {
-            let reply = try platform.client().call("POST", "v1/hosts/\(id)/rotate-key")
+            let reply = try platform.client().call(CatalogAPI.rotateHostKey, ["hostId": id])
             emit(reply, json: platform.json) {
                 "new host key for \(id) (shown once): \(JSONCursor(reply).text("hostKey"))"
             }
@@ -255,7 +257,7 @@ struct Host: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List host apps.")
         @OptionGroup var platform: PlatformOptions
         func run() throws {
-            let reply = try platform.client().call("GET", "v1/hosts")
+            let reply = try platform.client().call(CatalogAPI.hosts)
             emit(reply, json: platform.json) {
                 ((try? JSONCursor(reply).require("hosts").array()) ?? []).map { host in
                     let active = (try? host.require("active").bool()) ?? true
@@ -278,7 +280,7 @@ struct Host: ParsableCommand {
             var body: [String: JSONValue] = ["id": .string(id), "name": .string(name)]
             if let minimumShellVersion { body["minimumShellVersion"] = .string(minimumShellVersion) }
             if let expiryGrace { body["expiryGraceSeconds"] = .number(Double(expiryGrace)) }
-            let reply = try platform.client().call("POST", "v1/hosts", json: .object(body))
+            let reply = try platform.client().call(CatalogAPI.createHost, json: .object(body))
             emit(reply, json: platform.json) {
                 "created host \(id); host key (shown once): \((try? JSONCursor(reply).require("hostKey").string()) ?? "?")"
             }
@@ -293,7 +295,7 @@ struct App: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the mini-programs you may see.")
         @OptionGroup var platform: PlatformOptions
         func run() throws {
-            let reply = try platform.client().call("GET", "v1/apps")
+            let reply = try platform.client().call(CatalogAPI.apps)
             emit(reply, json: platform.json) {
                 ((try? JSONCursor(reply).require("apps").array()) ?? []).map { app in
                     "\((try? app.require("id").string()) ?? "?")  \((try? app.require("name").string()) ?? "")  [\((try? app.require("partnerId").string()) ?? "")]"
@@ -311,7 +313,7 @@ struct App: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() throws {
             let reply = try platform.client().call(
-                "POST", "v1/apps",
+                CatalogAPI.createApp,
                 json: .object([
                     "id": .string(id), "partnerId": .string(partner), "name": .string(name),
                     "category": .string(category),

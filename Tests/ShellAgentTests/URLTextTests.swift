@@ -1,4 +1,4 @@
-import ShellAgent
+import MiniSupport
 import Testing
 
 struct URLTextTests {

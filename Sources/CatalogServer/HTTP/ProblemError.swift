@@ -11,6 +11,8 @@ public struct ProblemError: Error, HTTPResponseError, Sendable {
     /// Stable, for scripts: `not-found`, `unauthorized`, `forbidden`, `conflict`, `invalid-body`, ….
     public let code: String
     public let detail: String
+    /// Headers the answer carries besides the problem (`Allow` on a 405).
+    public var headers: HTTPFields = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, detail: String) {
         self.status = status
@@ -31,7 +33,9 @@ public struct ProblemError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(document, status: status, contentType: "application/problem+json")
+        var response = JSONResponse.make(document, status: status, contentType: "application/problem+json")
+        for field in headers { response.headers.append(field) }
+        return response
     }
 }
 

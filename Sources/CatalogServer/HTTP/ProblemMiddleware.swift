@@ -1,3 +1,4 @@
+import CatalogAPI
 import Hummingbird
 import Logging
 
@@ -13,14 +14,21 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw problem
         } catch let error as HTTPError {
             switch error.status {
-            case .notFound:
+            case .notFound, .methodNotAllowed:
+                // A path the API has, asked with another method: 405 and what it does accept.
+                let allowed = CatalogAPI.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    var problem = ProblemError(
+                        .methodNotAllowed, code: "method-not-allowed",
+                        detail:
+                            "\(request.uri.path) does not accept \(request.method); it accepts \(allowed.map(\.rawValue).joined(separator: ", "))"
+                    )
+                    problem.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                    throw problem
+                }
                 throw ProblemError(
                     .notFound, code: "no-such-route",
                     detail: "there is no \(request.method) \(request.uri.path); docs/PROTOCOL.md lists the routes")
-            case .methodNotAllowed:
-                throw ProblemError(
-                    .methodNotAllowed, code: "method-not-allowed",
-                    detail: "\(request.uri.path) does not accept \(request.method)")
             default:
                 throw ProblemError(
                     error.status, code: "http-\(error.status.code)", detail: error.body ?? error.status.reasonPhrase)

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniKit
 
@@ -29,7 +30,7 @@ extension SyncAgent {
         do {
             let reply = try await transport.send(
                 HTTPRequest(
-                    method: "POST", url: "\(configuration.server)/v1/hosts/\(URLText.encode(host))/acks",
+                    method: "POST", url: configuration.server + CatalogAPI.acknowledge.path(["hostId": host]),
                     headers: [("X-Host-Key", configuration.hostKey), ("Content-Type", "application/json")], body: body))
             guard reply.status == 204 else {
                 note("ack", "the acknowledgement was answered \(reply.status): \(Self.detail(reply.body))")

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniKit
 import MiniSupport
@@ -21,17 +22,16 @@ extension SyncAgent {
     func performSync() async -> Bool {
         lastRefreshAttempt = clock.now()
         let stored = currentCatalog()
-        var query = "user=\(URLText.encode(configuration.userId))"
-        for (name, value) in configuration.properties.sorted(by: { $0.key < $1.key }) {
-            query += "&p.\(URLText.encode(name))=\(URLText.encode(value))"
-        }
+        let query =
+            [(name: "user", value: configuration.userId)]
+            + configuration.properties.sorted(by: { $0.key < $1.key }).map { (name: "p.\($0.key)", value: $0.value) }
         var headers: [(name: String, value: String)] = [("X-Host-Key", configuration.hostKey)]
         if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
         let reply: HTTPReply
         do {
             reply = try await transport.send(
                 HTTPRequest(
-                    url: "\(configuration.server)/v1/hosts/\(URLText.encode(configuration.hostId))/catalog?\(query)",
+                    url: configuration.server + CatalogAPI.catalog.path(["hostId": configuration.hostId], query: query),
                     headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2))
         } catch {
             emit(.disconnected(reason: error.description))

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniKit
 
@@ -10,7 +11,7 @@ extension SyncAgent {
         let after = appliedEventSequence()
         let stream = transport.stream(
             HTTPRequest(
-                url: "\(configuration.server)/v1/hosts/\(URLText.encode(host))/events?after=\(after)",
+                url: configuration.server + CatalogAPI.events.path(["hostId": host], query: [("after", String(after))]),
                 headers: [("X-Host-Key", configuration.hostKey), ("Accept", "text/event-stream")]))
         emit(.connected(after: after))
         var parser = ServerSentEventParser()

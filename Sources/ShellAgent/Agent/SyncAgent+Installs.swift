@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniKit
 
@@ -31,7 +32,8 @@ extension SyncAgent {
         do {
             reply = try await transport.send(
                 HTTPRequest(
-                    url: "\(configuration.server)/v1/packages/\(sha)", headers: [("X-Host-Key", configuration.hostKey)],
+                    url: configuration.server + CatalogAPI.package.path(["sha256": sha]),
+                    headers: [("X-Host-Key", configuration.hostKey)],
                     timeout: .seconds(30), maximumResponseSize: entry.package.size))
         } catch .tooLarge {
             refuse(

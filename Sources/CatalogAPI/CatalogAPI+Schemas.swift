@@ -1,0 +1,116 @@
+import MiniSupport
+
+/// JSON Schemas of the bodies the endpoints take and answer, by the names the endpoints give them. They say
+/// what the server's readers accept: unknown fields are refused, texts and lists are bounded.
+extension CatalogAPI {
+    private static func string(_ minimum: Int? = nil, _ maximum: Int? = nil, pattern: String? = nil) -> JSONValue {
+        var members: [String: JSONValue] = ["type": "string"]
+        if let minimum { members["minLength"] = .number(Double(minimum)) }
+        if let maximum { members["maxLength"] = .number(Double(maximum)) }
+        if let pattern { members["pattern"] = .string(pattern) }
+        return .object(members)
+    }
+
+    private static func integer(_ minimum: Int, _ maximum: Int) -> JSONValue {
+        ["type": "integer", "minimum": .number(Double(minimum)), "maximum": .number(Double(maximum))]
+    }
+
+    private static func array(_ items: JSONValue, maximum: Int) -> JSONValue {
+        ["type": "array", "items": items, "maxItems": .number(Double(maximum))]
+    }
+
+    private static func object(_ properties: [String: JSONValue], required: [String]) -> JSONValue {
+        [
+            "type": "object", "properties": .object(properties), "required": .array(required.map(JSONValue.string)),
+            "additionalProperties": false,
+        ]
+    }
+
+    private static let nameSchema = string(2, 64, pattern: "^[a-z0-9.-]+$")
+    private static let versionSchema = string(5, 64, pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+].*)?$")
+    private static let reasonSchema = string(4, 500)
+    private static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+
+    /// Every schema by name, for the OpenAPI document's components.
+    public static let schemas: [String: JSONValue] = [
+        "Problem": [
+            "type": "object",
+            "properties": [
+                "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"],
+                "detail": ["type": "string"], "code": ["type": "string"],
+            ],
+            "required": ["type", "title", "status", "detail", "code"],
+        ],
+        "Health": [
+            "type": "object",
+            "properties": [
+                "status": ["type": "string"], "keyid": ["type": "string"], "publicKey": ["type": "string"],
+                "version": ["type": "string"], "format": ["type": "integer"],
+            ],
+            "required": ["status", "keyid", "publicKey", "version", "format"],
+        ],
+        "Empty": object([:], required: []),
+        "Reason": object(["reason": reasonSchema], required: ["reason"]),
+        "HostCreate": object(
+            [
+                "id": nameSchema, "name": string(1, 80), "minimumShellVersion": versionSchema,
+                "expiryGraceSeconds": integer(0, 604_800), "active": ["type": "boolean"],
+            ], required: ["id", "name"]),
+        "PartnerCreate": object(["id": nameSchema, "name": string(1, 80)], required: ["id", "name"]),
+        "AppCreate": object(
+            ["id": nameSchema, "partnerId": nameSchema, "name": string(1, 40), "category": string(1, 40)],
+            required: ["id", "partnerId", "name", "category"]),
+        "Constraint": [
+            "type": "object",
+            "properties": [
+                "contextName": string(1, 256), "operator": ["type": "string"],
+                "values": array(["type": "string"], maximum: 1_000), "value": ["type": "string"],
+                "inverted": ["type": "boolean"], "caseInsensitive": ["type": "boolean"],
+            ],
+            "required": ["contextName", "operator"],
+        ],
+        "SegmentCreate": object(
+            ["name": nameSchema, "constraints": array(ref("Constraint"), maximum: 32)],
+            required: ["name", "constraints"]),
+        "ListingRequest": object(
+            [
+                "host": string(1, 64), "version": versionSchema, "percent": integer(1, 100),
+                "constraints": array(ref("Constraint"), maximum: 32),
+                "userIds": array(string(1, 128, pattern: "^[^,]+$"), maximum: 1_000),
+                "segments": array(["type": "string"], maximum: 16),
+                "variants": array(
+                    object(["version": versionSchema, "weight": integer(1, 1_000)], required: ["version"]), maximum: 8),
+                "reason": reasonSchema,
+            ], required: ["host"]),
+        "Acknowledgement": [
+            "type": "object",
+            "properties": [
+                "format": ["type": "integer"], "hostId": ["type": "string"], "shellId": ["type": "string"],
+                "userId": ["type": "string"], "catalogVersion": ["type": "integer", "minimum": 0],
+                "eventSequence": ["type": "integer", "minimum": 0],
+                "installed": array(
+                    [
+                        "type": "object",
+                        "properties": [
+                            "appId": ["type": "string"], "version": ["type": "string"], "sha256": ["type": "string"],
+                        ],
+                    ], maximum: 1_000),
+                "purged": array(["type": "string"], maximum: 1_000), "sentAt": ["type": "string"],
+            ],
+            "required": ["format", "hostId", "shellId", "catalogVersion", "eventSequence", "installed", "sentAt"],
+        ],
+        "SignedEnvelope": [
+            "type": "object",
+            "properties": [
+                "payloadType": ["type": "string"], "payload": ["type": "string", "contentEncoding": "base64"],
+                "signatures": array(
+                    [
+                        "type": "object",
+                        "properties": ["keyid": ["type": "string"], "sig": ["type": "string"]],
+                        "required": ["keyid", "sig"],
+                    ], maximum: 8),
+            ],
+            "required": ["payloadType", "payload", "signatures"],
+        ],
+    ]
+}

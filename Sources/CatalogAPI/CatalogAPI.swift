@@ -1,0 +1,126 @@
+import MiniSupport
+
+/// The platform's HTTP API, written once: every endpoint with its path, credential, query and body. The server
+/// registers and documents exactly these (a test compares the router with this list), and `minictl` and the
+/// shell's agent build their requests from them.
+public enum CatalogAPI {
+    typealias Q = Endpoint.Query
+    private static func json(_ schema: String) -> (mediaType: String, schema: String?) {
+        ("application/json", schema)
+    }
+
+    // MARK: Platform
+
+    public static let health = Endpoint(
+        .get, "/healthz", "Health, key id and public key", auth: .none, answer: json("Health"))
+    public static let openAPI = Endpoint(.get, "/openapi.json", "This document", auth: .none)
+
+    // MARK: Host apps and audit
+
+    public static let hosts = Endpoint(.get, "/v1/hosts", "List host apps", auth: .bearer)
+    public static let createHost = Endpoint(
+        .post, "/v1/hosts", "Create a host app (ops); answers its host key once", auth: .bearer,
+        body: json("HostCreate"), success: 201)
+    public static let host = Endpoint(.get, "/v1/hosts/{hostId}", "One host app", auth: .bearer)
+    public static let deactivateHost = Endpoint(
+        .post, "/v1/hosts/{hostId}/deactivate", "Deactivate a host app: every listing on it is delisted (ops)",
+        auth: .bearer, body: json("Reason"))
+    public static let activateHost = Endpoint(
+        .post, "/v1/hosts/{hostId}/activate", "Activate a host app again (ops)", auth: .bearer)
+    public static let rotateHostKey = Endpoint(
+        .post, "/v1/hosts/{hostId}/rotate-key", "Replace a host app's key; answers the new key once (ops)",
+        auth: .bearer)
+    public static let segments = Endpoint(.get, "/v1/segments", "List segments", auth: .bearer)
+    public static let createSegment = Endpoint(
+        .post, "/v1/segments", "Create a segment (ops); segments never change", auth: .bearer,
+        body: json("SegmentCreate"), success: 201)
+    public static let audit = Endpoint(
+        .get, "/v1/audit", "The audit log, newest first (ops)", auth: .bearer,
+        query: [Q(name: "limit", required: false, description: "how many entries, 1 to 1000 (default 100)")])
+
+    // MARK: Partners, mini-programs, versions, reviews
+
+    public static let createPartner = Endpoint(
+        .post, "/v1/partners", "Create a partner (ops)", auth: .bearer, body: json("PartnerCreate"), success: 201)
+    public static let createApp = Endpoint(
+        .post, "/v1/apps", "Create a mini-program", auth: .bearer, body: json("AppCreate"), success: 201)
+    public static let apps = Endpoint(.get, "/v1/apps", "List mini-programs", auth: .bearer)
+    public static let versions = Endpoint(.get, "/v1/apps/{appId}/versions", "List uploaded versions", auth: .bearer)
+    public static let upload = Endpoint(
+        .post, "/v1/apps/{appId}/versions", "Upload a package; checked with MiniKit", auth: .bearer,
+        body: ("application/zip", nil), success: 201)
+    public static let version = Endpoint(
+        .get, "/v1/apps/{appId}/versions/{version}", "One version with its review report", auth: .bearer)
+    public static let submit = Endpoint(
+        .post, "/v1/apps/{appId}/versions/{version}/submit", "Submit a draft for review", auth: .bearer,
+        body: json("Empty"))
+    public static let approve = Endpoint(
+        .post, "/v1/apps/{appId}/versions/{version}/approve", "Approve the stage it waits for", auth: .bearer,
+        body: json("Empty"))
+    public static let reject = Endpoint(
+        .post, "/v1/apps/{appId}/versions/{version}/reject", "Reject with a reason", auth: .bearer,
+        body: json("Reason"))
+    public static let reviews = Endpoint(.get, "/v1/reviews", "The review queue", auth: .bearer)
+
+    // MARK: Listings
+
+    /// The listing actions, by name (`release`, `widen`, …): each is `POST /v1/apps/{appId}/ACTION`.
+    public static let listingActions: [String: Endpoint] = Dictionary(
+        uniqueKeysWithValues: [
+            ("release", "Release to a host, full or gray (ops)"), ("widen", "Change the gray percentage (ops)"),
+            ("full", "Make the gray version everyone's (ops)"), ("pause", "Pause the gray release (ops)"),
+            ("cancel", "Cancel the gray release (ops)"), ("rollback", "Roll back to an approved version (ops)"),
+            ("delist", "Delist on a host or all, with a reason (ops)"), ("relist", "Relist (ops)"),
+        ].map { action, summary in
+            (
+                action,
+                Endpoint(.post, "/v1/apps/{appId}/\(action)", summary, auth: .bearer, body: json("ListingRequest"))
+            )
+        })
+    public static let listings = Endpoint(.get, "/v1/apps/{appId}/listings", "Listings per host", auth: .bearer)
+    public static let status = Endpoint(
+        .get, "/v1/apps/{appId}/status", "Listings and delisting confirmations per host", auth: .bearer)
+    public static let explain = Endpoint(
+        .get, "/v1/apps/{appId}/explain", "Which version a user gets on a host, and why", auth: .bearer,
+        query: [
+            Q(name: "host", required: true, description: "the host app"),
+            Q(name: "user", required: true, description: "the user id, 1 to 128 characters"),
+            Q(name: "p.{NAME}", required: false, description: "a user property, such as p.region=shanghai"),
+        ])
+
+    // MARK: Shells
+
+    public static let catalog = Endpoint(
+        .get, "/v1/hosts/{hostId}/catalog", "The signed catalog of a user (304 when If-None-Match holds)",
+        auth: .hostKey,
+        query: [
+            Q(name: "user", required: true, description: "the user id, 1 to 128 characters"),
+            Q(name: "session", required: false, description: "the session id, for session stickiness"),
+            Q(name: "p.{NAME}", required: false, description: "a user property (at most 32, 256 characters each)"),
+        ], answer: json("SignedEnvelope"))
+    public static let events = Endpoint(
+        .get, "/v1/hosts/{hostId}/events", "Signed catalog events (server-sent events)", auth: .hostKey,
+        query: [
+            Q(name: "after", required: false, description: "resume after this event sequence (or Last-Event-ID)")
+        ], answer: ("text/event-stream", nil))
+    public static let acknowledge = Endpoint(
+        .post, "/v1/hosts/{hostId}/acks", "A shell's acknowledgement", auth: .hostKey,
+        body: json("Acknowledgement"), success: 204, answer: nil)
+    public static let package = Endpoint(
+        .get, "/v1/packages/{sha256}", "A package by its SHA-256", auth: .either, answer: ("application/zip", nil))
+
+    /// Every endpoint, in the order of the documentation.
+    public static let all: [Endpoint] =
+        [
+            health, openAPI, hosts, createHost, host, deactivateHost, activateHost, rotateHostKey, segments,
+            createSegment, audit, createPartner, createApp, apps, versions, upload, version, submit, approve, reject,
+            reviews,
+        ] + listingActions.values.sorted { $0.path < $1.path } + [
+            listings, status, explain, catalog, events, acknowledge, package,
+        ]
+
+    /// The methods a path answers to (for 405 answers and their `Allow` header); empty for an unknown path.
+    public static func methods(for path: String) -> [Endpoint.Method] {
+        all.filter { $0.matches(path: path) }.map(\.method)
+    }
+}
