@@ -212,7 +212,9 @@ let package = Package(
                 "CatalogCurl", "ShellAgent", "CatalogServer", "Catalog", "ServerTestSupport",
             ]),
         .testTarget(
-            name: "MinictlTests", dependencies: ["Catalog", "MiniSupport"]),
+            // The built programs end to end: catalogd, minictl and termshell as processes, tmux for the screens,
+            // kill -9 for faults.
+            name: "EndToEndTests", dependencies: ["Catalog", "MiniSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
