@@ -4,15 +4,15 @@ import CatalogAPI
 import Foundation
 import MiniSupport
 
-struct Audit: ParsableCommand {
+struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The audit log, newest first: who did what to what, when and why (ops).")
     @Option(help: "How many entries, 1 to 1000.") var limit = 50
     @OptionGroup var platform: PlatformOptions
 
-    func run() throws {
+    func run() async throws {
         guard (1...1000).contains(limit) else { throw ValidationError("--limit is 1 to 1000") }
-        let reply = try platform.client().call(CatalogAPI.audit, query: [("limit", String(limit))])
+        let reply = try await platform.client().call(CatalogAPI.audit, query: [("limit", String(limit))])
         emit(reply, json: platform.json) {
             var table = TextTable("WHEN", "WHO", "ACTION", "TARGET", "REASON")
             for entry in (try? JSONCursor(reply).require("entries").array()) ?? [] {
@@ -30,11 +30,11 @@ struct Segment: ParsableCommand {
         abstract: "Segments: named audiences that gray releases refer to (vip, staff, regions).",
         subcommands: [List.self, Create.self])
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List segments and their constraints.")
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(CatalogAPI.segments)
+        func run() async throws {
+            let reply = try await platform.client().call(CatalogAPI.segments)
             emit(reply, json: platform.json) {
                 var table = TextTable("NAME", "CONSTRAINTS")
                 for segment in (try? JSONCursor(reply).require("segments").array()) ?? [] {
@@ -48,7 +48,7 @@ struct Segment: ParsableCommand {
         }
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a segment (ops). Segments never change: a new audience is a new segment.",
             discussion: """
@@ -62,7 +62,7 @@ struct Segment: ParsableCommand {
         var constraints: [String]
         @OptionGroup var platform: PlatformOptions
 
-        func run() throws {
+        func run() async throws {
             let parsed = try constraints.enumerated().map { index, text in
                 do {
                     return try JSONValue.parse(Data(text.utf8))
@@ -70,7 +70,7 @@ struct Segment: ParsableCommand {
                     throw ValidationError("--constraint \(index + 1) is not JSON: \(error)")
                 }
             }
-            let reply = try platform.client().call(
+            let reply = try await platform.client().call(
                 CatalogAPI.createSegment, json: .object(["name": .string(name), "constraints": .array(parsed)]))
             emit(reply, json: platform.json) { "created segment \(name)" }
         }

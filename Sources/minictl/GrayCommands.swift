@@ -190,7 +190,7 @@ func readFile(_ path: String, what: String, limit: Int = JSONValue.maximumDocume
 }
 
 extension Gray {
-    struct Explain: ParsableCommand {
+    struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ask the platform which version a user gets of a mini-program on a host, and why.")
 
@@ -209,14 +209,14 @@ extension Gray {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let query =
                 [(name: "host", value: host), (name: "user", value: user)]
                 + properties.map { property in
                     let parts = property.split(separator: "=", maxSplits: 1)
                     return (name: "p.\(parts[0])", value: parts.count > 1 ? String(parts[1]) : "")
                 }
-            let reply = try platform.client().call(CatalogAPI.explain, ["appId": app], query: query)
+            let reply = try await platform.client().call(CatalogAPI.explain, ["appId": app], query: query)
             emit(reply, json: platform.json) {
                 let cursor = JSONCursor(reply)
                 var text = (try? cursor.require("summary").string()) ?? ""

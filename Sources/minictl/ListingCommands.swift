@@ -19,10 +19,10 @@ struct ListingTarget: ParsableArguments {
     }
 
     /// Posts the action and prints the listing(s) it left.
-    func post(_ action: String, _ extra: [String: JSONValue] = [:]) throws {
+    func post(_ action: String, _ extra: [String: JSONValue] = [:]) async throws {
         var body = extra
         body["host"] = .string(host)
-        let reply = try platform.client().call(try Self.endpoint(action), ["appId": app], json: .object(body))
+        let reply = try await platform.client().call(try Self.endpoint(action), ["appId": app], json: .object(body))
         emit(reply, json: platform.json) {
             let cursor = JSONCursor(reply)
             let listings = (try? cursor.require("listings").array()) ?? [cursor]
@@ -33,7 +33,7 @@ struct ListingTarget: ParsableArguments {
     }
 }
 
-struct Release: ParsableCommand {
+struct Release: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Release an approved version on a host app: to everyone, or to a gray audience (ops).",
         discussion: """
@@ -63,7 +63,7 @@ struct Release: ParsableCommand {
         help: ArgumentHelp("Split the gray users between versions: VERSION[:WEIGHT] (repeatable).", valueName: "V[:W]"))
     var variants: [String] = []
 
-    func run() throws {
+    func run() async throws {
         var body: [String: JSONValue] = ["version": .string(version)]
         if let percent { body["percent"] = .number(Double(percent)) }
         if !segments.isEmpty { body["segments"] = .array(segments.map(JSONValue.string)) }
@@ -92,48 +92,48 @@ struct Release: ParsableCommand {
                     return .object(variant)
                 })
         }
-        try target.post("release", body)
+        try await target.post("release", body)
     }
 }
 
-struct Widen: ParsableCommand {
+struct Widen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Change the percentage of a running gray release; its segments, users and split stay (ops).")
     @OptionGroup var target: ListingTarget
     @Option(help: "The new share, 1 to 100.") var percent: Int
-    func run() throws { try target.post("widen", ["percent": .number(Double(percent))]) }
+    func run() async throws { try await target.post("widen", ["percent": .number(Double(percent))]) }
 }
 
-struct Full: ParsableCommand {
+struct Full: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make the gray version everyone's: it becomes the stable version (ops).")
     @OptionGroup var target: ListingTarget
-    func run() throws { try target.post("full") }
+    func run() async throws { try await target.post("full") }
 }
 
-struct Pause: ParsableCommand {
+struct Pause: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pause a gray release: its users go back to the stable version until it is widened (ops).")
     @OptionGroup var target: ListingTarget
-    func run() throws { try target.post("pause") }
+    func run() async throws { try await target.post("pause") }
 }
 
-struct Cancel: ParsableCommand {
+struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Cancel a gray release: everyone keeps the stable version (ops).")
     @OptionGroup var target: ListingTarget
-    func run() throws { try target.post("cancel") }
+    func run() async throws { try await target.post("cancel") }
 }
 
-struct Rollback: ParsableCommand {
+struct Rollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Give everyone an earlier approved version, ending any gray release (ops).")
     @OptionGroup var target: ListingTarget
     @Option(help: "The approved version to go back to.") var version: String
-    func run() throws { try target.post("rollback", ["version": .string(version)]) }
+    func run() async throws { try await target.post("rollback", ["version": .string(version)]) }
 }
 
-struct Delist: ParsableCommand {
+struct Delist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take a mini-program down on a host app, or on all with --host all (ops).",
         discussion: """
@@ -141,14 +141,14 @@ struct Delist: ParsableCommand {
             """)
     @OptionGroup var target: ListingTarget
     @Option(help: "Why, for the audit log and the users' notice (4 to 500 characters).") var reason: String
-    func run() throws { try target.post("delist", ["reason": .string(reason)]) }
+    func run() async throws { try await target.post("delist", ["reason": .string(reason)]) }
 }
 
-struct Relist: ParsableCommand {
+struct Relist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List a delisted mini-program again with its last plan (ops).")
     @OptionGroup var target: ListingTarget
-    func run() throws { try target.post("relist") }
+    func run() async throws { try await target.post("relist") }
 }
 
 extension JSONCursor {

@@ -3,7 +3,7 @@ import Foundation
 
 /// `minictl`: the command line for partners, reviewers and operations.
 @main
-struct Minictl: ParsableCommand {
+struct Minictl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "minictl",
         abstract: "The mini-program platform's command line for partners, reviewers and operations.",
@@ -20,10 +20,14 @@ struct Minictl: ParsableCommand {
     )
 
     /// Runs the command with the project's exit codes: 1 for failures, 2 for usage errors.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var platformCommand = command as? any AsyncParsableCommand {
+                try await platformCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let failure as CommandFailure {

@@ -54,7 +54,7 @@ struct PlatformClient {
     func call(
         _ endpoint: Endpoint, _ parameters: [String: String] = [:], query: [(name: String, value: String)] = [],
         json body: JSONValue? = nil, data: Data? = nil, contentType: String? = nil, progress: ProgressBar? = nil
-    ) throws -> JSONValue {
+    ) async throws -> JSONValue {
         // The contract encodes every parameter; the base keeps any prefix a proxy serves the API under.
         let root = base.absoluteString.hasSuffix("/") ? String(base.absoluteString.dropLast()) : base.absoluteString
         guard let url = URL(string: root + endpoint.path(parameters, query: query)) else {
@@ -71,19 +71,16 @@ struct PlatformClient {
             request.httpBody = data
             request.setValue(contentType ?? "application/octet-stream", forHTTPHeaderField: "Content-Type")
         }
-        let prepared = request
         let outcome: Result<(Data, Int), any Error>
         if let data, progress != nil {
             request.httpBody = nil
-            outcome = UploadDelegate(bar: progress).run(request, body: data)
+            outcome = await UploadDelegate(bar: progress).run(request, body: data)
         } else {
-            outcome = Preview.runBlockingResult { () -> Result<(Data, Int), any Error> in
-                do {
-                    let (data, response) = try await URLSession.shared.data(for: prepared)
-                    return .success((data, (response as? HTTPURLResponse)?.statusCode ?? 0))
-                } catch {
-                    return .failure(error)
-                }
+            do {
+                let (data, response) = try await URLSession.shared.data(for: request)
+                outcome = .success((data, (response as? HTTPURLResponse)?.statusCode ?? 0))
+            } catch {
+                outcome = .failure(error)
             }
         }
         let (data, status): (Data, Int)
@@ -103,26 +100,7 @@ struct PlatformClient {
     }
 }
 
-extension Preview {
-    /// Runs async work from a synchronous command and waits for its result.
-    static func runBlockingResult<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-        let box = BlockingBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            box.value = await work()
-            done.signal()
-        }
-        done.wait()
-        return box.value!
-    }
-}
-
 /// Prints JSON for scripts, or text for people.
 func emit(_ value: JSONValue, json: Bool, text: () -> String) {
     print(json ? value.serialized() : text())
-}
-
-/// Carries a value out of a task to the thread that waits for it.
-final class BlockingBox<T>: @unchecked Sendable {
-    var value: T?
 }

@@ -5,20 +5,20 @@ import Foundation
 import MiniKit
 import MiniSupport
 
-struct Login: ParsableCommand {
+struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Save the server and token (checked against the server) to ~/.config/minictl/config.json (0600).")
 
     @OptionGroup var platform: PlatformOptions
 
-    func run() throws {
+    func run() async throws {
         guard let server = platform.server, let token = platform.token else {
             throw ValidationError("give --server URL and --token TOKEN")
         }
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--server: a URL such as http://127.0.0.1:8080, not '\(server)'")
         }
-        _ = try PlatformClient(base: url, token: token).call(CatalogAPI.hosts)
+        _ = try await PlatformClient(base: url, token: token).call(CatalogAPI.hosts)
         let file = PlatformOptions.configFile
         try FileManager.default.createDirectory(
             at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
@@ -30,7 +30,7 @@ struct Login: ParsableCommand {
     }
 }
 
-struct Upload: ParsableCommand {
+struct Upload: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Upload a version of a mini-program (a folder is checked and packed first).")
 
@@ -39,7 +39,7 @@ struct Upload: ParsableCommand {
     @Option(help: "Draw a progress bar: auto (on a terminal), always or never.") var progress: ProgressMode = .auto
     @OptionGroup var platform: PlatformOptions
 
-    func run() throws {
+    func run() async throws {
         let url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -57,7 +57,7 @@ struct Upload: ParsableCommand {
         }
         let bar = progress.enabled ? ProgressBar(label: "uploading \(app)") : nil
         if bar == nil { FileHandle.standardError.write(Data("uploading \(data.count) bytes to \(app)…\n".utf8)) }
-        let reply = try platform.client().call(
+        let reply = try await platform.client().call(
             CatalogAPI.upload, ["appId": app], data: data, contentType: "application/zip", progress: bar)
         let cursor = JSONCursor(reply)
         emit(reply, json: platform.json) {
@@ -66,14 +66,14 @@ struct Upload: ParsableCommand {
     }
 }
 
-struct Submit: ParsableCommand {
+struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Submit an uploaded version for review.")
     @Argument var app: String
     @Argument var version: String
     @OptionGroup var platform: PlatformOptions
 
-    func run() throws {
-        let reply = try platform.client().call(
+    func run() async throws {
+        let reply = try await platform.client().call(
             CatalogAPI.submit, ["appId": app, "version": version], json: .object([:]))
         emit(reply, json: platform.json) {
             "submitted \(app) \(version): waiting for \((try? JSONCursor(reply).require("waitingFor").string()) ?? "review")"
@@ -85,14 +85,14 @@ struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The review queue and decisions.", subcommands: [List.self, Show.self, Approve.self, Reject.self])
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A version's state, decisions so far and MiniKit's review report.")
         @Argument var app: String
         @Argument var version: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(CatalogAPI.version, ["appId": app, "version": version])
+        func run() async throws {
+            let reply = try await platform.client().call(CatalogAPI.version, ["appId": app, "version": version])
             emit(reply, json: platform.json) {
                 let cursor = JSONCursor(reply)
                 var lines = [
@@ -118,12 +118,12 @@ struct Review: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Versions waiting for your stage (all stages for ops).")
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(CatalogAPI.reviews)
+        func run() async throws {
+            let reply = try await platform.client().call(CatalogAPI.reviews)
             emit(reply, json: platform.json) {
                 let rows = ((try? JSONCursor(reply).require("versions").array()) ?? []).map { item in
                     "\((try? item.require("appId").string()) ?? "?") \((try? item.require("version").string()) ?? "?")  waiting for \((try? item.require("waitingFor").string()) ?? "?")  uploaded by \((try? item.require("uploadedBy").string()) ?? "?")"
@@ -133,13 +133,13 @@ struct Review: ParsableCommand {
         }
     }
 
-    struct Approve: ParsableCommand {
+    struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Approve the stage a version waits for.")
         @Argument var app: String
         @Argument var version: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(
+        func run() async throws {
+            let reply = try await platform.client().call(
                 CatalogAPI.approve, ["appId": app, "version": version], json: .object([:]))
             emit(reply, json: platform.json) {
                 "\(app) \(version): \((try? JSONCursor(reply).require("reviewState").string()) ?? "?")"
@@ -147,29 +147,29 @@ struct Review: ParsableCommand {
         }
     }
 
-    struct Reject: ParsableCommand {
+    struct Reject: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reject a version, with the reason the partner reads.")
         @Argument var app: String
         @Argument var version: String
         @Option(help: "Why (4 to 500 characters).") var reason: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(
+        func run() async throws {
+            let reply = try await platform.client().call(
                 CatalogAPI.reject, ["appId": app, "version": version], json: .object(["reason": .string(reason)]))
             emit(reply, json: platform.json) { "\(app) \(version): rejected" }
         }
     }
 }
 
-struct Status: ParsableCommand {
+struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Per host: the listing, and who confirmed the latest delisting.")
     @Argument var app: String
     @OptionGroup var platform: PlatformOptions
 
-    func run() throws {
-        let reply = try platform.client().call(CatalogAPI.status, ["appId": app])
+    func run() async throws {
+        let reply = try await platform.client().call(CatalogAPI.status, ["appId": app])
         emit(reply, json: platform.json) {
             var table = TextTable("HOST", "STATE", "STABLE", "GRAY", "AUDIENCE", "DELISTING")
             for host in (try? JSONCursor(reply).require("hosts").array()) ?? [] {
@@ -194,13 +194,13 @@ struct Status: ParsableCommand {
 struct Partner: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Partners (ops).", subcommands: [Create.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a partner.")
         @Argument(help: "The partner id.") var id: String
         @Option(help: "The partner's name.") var name: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(
+        func run() async throws {
+            let reply = try await platform.client().call(
                 CatalogAPI.createPartner, json: .object(["id": .string(id), "name": .string(name)]))
             emit(reply, json: platform.json) { "created partner \(id)" }
         }
@@ -211,14 +211,14 @@ struct Host: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Host apps.", subcommands: [List.self, Create.self, Deactivate.self, Activate.self, RotateKey.self])
 
-    struct Deactivate: ParsableCommand {
+    struct Deactivate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Deactivate a host app (ops): everything listed on it is delisted, its shells purge it.")
         @Argument(help: "The host id.") var id: String
         @Option(help: "Why (4 to 500 characters).") var reason: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(
+        func run() async throws {
+            let reply = try await platform.client().call(
                 CatalogAPI.deactivateHost, ["hostId": id], json: .object(["reason": .string(reason)]))
             emit(reply, json: platform.json) {
                 let delisted = ((try? JSONCursor(reply).require("delisted").array()) ?? []).map { $0.text("appId") }
@@ -228,36 +228,36 @@ struct Host: ParsableCommand {
         }
     }
 
-    struct Activate: ParsableCommand {
+    struct Activate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Activate a host app again (ops); its listings stay delisted until relisted.")
         @Argument(help: "The host id.") var id: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(CatalogAPI.activateHost, ["hostId": id])
+        func run() async throws {
+            let reply = try await platform.client().call(CatalogAPI.activateHost, ["hostId": id])
             emit(reply, json: platform.json) { "activated host \(id)" }
         }
     }
 
-    struct RotateKey: ParsableCommand {
+    struct RotateKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-key",
             abstract: "Replace a host app's key (ops); the old key stops working, the new one is shown once.")
         @Argument(help: "The host id.") var id: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(CatalogAPI.rotateHostKey, ["hostId": id])
+        func run() async throws {
+            let reply = try await platform.client().call(CatalogAPI.rotateHostKey, ["hostId": id])
             emit(reply, json: platform.json) {
                 "new host key for \(id) (shown once): \(JSONCursor(reply).text("hostKey"))"
             }
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List host apps.")
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(CatalogAPI.hosts)
+        func run() async throws {
+            let reply = try await platform.client().call(CatalogAPI.hosts)
             emit(reply, json: platform.json) {
                 ((try? JSONCursor(reply).require("hosts").array()) ?? []).map { host in
                     let active = (try? host.require("active").bool()) ?? true
@@ -268,7 +268,7 @@ struct Host: ParsableCommand {
         }
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a host app (ops); prints its host key once — the shells' credential.")
         @Argument(help: "The host id.") var id: String
@@ -276,11 +276,11 @@ struct Host: ParsableCommand {
         @Option(help: "The oldest shell version allowed.") var minimumShellVersion: String?
         @Option(help: "Seconds shells may still launch after their catalog expires.") var expiryGrace: Int?
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
+        func run() async throws {
             var body: [String: JSONValue] = ["id": .string(id), "name": .string(name)]
             if let minimumShellVersion { body["minimumShellVersion"] = .string(minimumShellVersion) }
             if let expiryGrace { body["expiryGraceSeconds"] = .number(Double(expiryGrace)) }
-            let reply = try platform.client().call(CatalogAPI.createHost, json: .object(body))
+            let reply = try await platform.client().call(CatalogAPI.createHost, json: .object(body))
             emit(reply, json: platform.json) {
                 "created host \(id); host key (shown once): \((try? JSONCursor(reply).require("hostKey").string()) ?? "?")"
             }
@@ -291,11 +291,11 @@ struct Host: ParsableCommand {
 struct App: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Mini-programs.", subcommands: [List.self, Create.self])
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the mini-programs you may see.")
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(CatalogAPI.apps)
+        func run() async throws {
+            let reply = try await platform.client().call(CatalogAPI.apps)
             emit(reply, json: platform.json) {
                 ((try? JSONCursor(reply).require("apps").array()) ?? []).map { app in
                     "\((try? app.require("id").string()) ?? "?")  \((try? app.require("name").string()) ?? "")  [\((try? app.require("partnerId").string()) ?? "")]"
@@ -304,15 +304,15 @@ struct App: ParsableCommand {
         }
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a mini-program (its id is the manifest id).")
         @Argument(help: "The mini-program id.") var id: String
         @Option(help: "The partner it belongs to.") var partner: String
         @Option(help: "Its name.") var name: String
         @Option(help: "Its category.") var category: String
         @OptionGroup var platform: PlatformOptions
-        func run() throws {
-            let reply = try platform.client().call(
+        func run() async throws {
+            let reply = try await platform.client().call(
                 CatalogAPI.createApp,
                 json: .object([
                     "id": .string(id), "partnerId": .string(partner), "name": .string(name),

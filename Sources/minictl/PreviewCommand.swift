@@ -5,7 +5,7 @@ import MiniKitSimulator
 import MiniSupport
 import TerminalCells
 
-struct Preview: ParsableCommand {
+struct Preview: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a mini-program headless and print its screen: the partner's simulator.",
         discussion: """
@@ -80,7 +80,7 @@ struct Preview: ParsableCommand {
         return (width, height)
     }
 
-    func run() throws {
+    func run() async throws {
         let result = MiniProgram.load(contentsOf: URL(fileURLWithPath: path))
         guard let program = result.program else {
             FileHandle.standardError.write(Data((result.diagnostics.description + "\n").utf8))
@@ -113,7 +113,7 @@ struct Preview: ParsableCommand {
         let script = try KeyScript(parsing: keys)
         let openingQuery = startQuery
         let withheld = Set(withheldScopes.compactMap { HostAPI.Scope(rawValue: $0) })
-        let output = Self.runBlocking {
+        let output = await { () async -> String in
             var session = PreviewSession(
                 program: program, host: host, width: width, height: height, withheldScopes: withheld)
             await session.start(page: page, query: openingQuery)
@@ -124,21 +124,7 @@ struct Preview: ParsableCommand {
                 for event in await host.events { text += "\(event)\n" }
             }
             return text
-        }
+        }()
         FileHandle.standardOutput.write(Data(output.utf8))
     }
-
-    /// Runs async work from this synchronous command and waits for it.
-    static func runBlocking(_ work: @escaping @Sendable () async -> String) -> String {
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            box.value = await work()
-            done.signal()
-        }
-        done.wait()
-        return box.value
-    }
-
-    final class ResultBox: @unchecked Sendable { var value = "" }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -37,14 +38,16 @@ enum ProgressMode: String, CaseIterable {
 }
 
 /// Sends a request body and reports the bytes sent; collects the answer.
-final class UploadDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let lock = NSLock()
-    private var received = Data()
-    private var status = 0
-    private var failure: (any Error)?
-    private var lastPercent = -1
+final class UploadDelegate: NSObject, URLSessionDataDelegate, Sendable {
+    private struct State {
+        var received = Data()
+        var status = 0
+        var lastPercent = -1
+        var finished: CheckedContinuation<Result<(Data, Int), any Error>, Never>?
+    }
+
+    private let state = Mutex(State())
     private let bar: ProgressBar?
-    private let done = DispatchSemaphore(value: 0)
 
     init(bar: ProgressBar?) { self.bar = bar }
 
@@ -55,47 +58,47 @@ final class UploadDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendabl
         guard let bar else { return }
         let total = max(totalBytesExpectedToSend, totalBytesSent)
         let percent = total > 0 ? Int(totalBytesSent * 100 / total) : 100
-        lock.lock()
-        defer { lock.unlock() }
-        guard percent != lastPercent else { return }
-        lastPercent = percent
-        FileHandle.standardError.write(Data("\r\(bar.frame(sent: totalBytesSent, total: total))".utf8))
+        let changed = state.withLock { state in
+            defer { state.lastPercent = percent }
+            return percent != state.lastPercent
+        }
+        if changed { FileHandle.standardError.write(Data("\r\(bar.frame(sent: totalBytesSent, total: total))".utf8)) }
     }
 
     func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
-        lock.lock()
-        status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        lock.unlock()
+        state.withLock { $0.status = (response as? HTTPURLResponse)?.statusCode ?? 0 }
         completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.lock()
-        if received.count < 4 << 20 { received.append(data) }
-        lock.unlock()
+        state.withLock { state in
+            if state.received.count < 4 << 20 { state.received.append(data) }
+        }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        lock.lock()
-        failure = error
-        if bar != nil, lastPercent >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
-        lock.unlock()
-        done.signal()
+        let (continuation, result, drew) = state.withLock { state in
+            defer { state.finished = nil }
+            let result: Result<(Data, Int), any Error> =
+                error.map { .failure($0) } ?? .success((state.received, state.status))
+            return (state.finished, result, state.lastPercent >= 0)
+        }
+        if bar != nil, drew { FileHandle.standardError.write(Data("\n".utf8)) }
+        continuation?.resume(returning: result)
     }
 
     /// Runs the upload and waits for the answer.
-    func run(_ request: URLRequest, body: Data) -> Result<(Data, Int), any Error> {
+    func run(_ request: URLRequest, body: Data) async -> Result<(Data, Int), any Error> {
         let session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        session.uploadTask(with: request, from: body).resume()
-        done.wait()
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure { return .failure(failure) }
-        return .success((received, status))
+        return await withCheckedContinuation { continuation in
+            state.withLock { $0.finished = continuation }
+            session.uploadTask(with: request, from: body).resume()
+        }
     }
 }
+
 extension ProgressMode: ExpressibleByArgument {}
