@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev tmux pkg-config curl
 
-.PHONY: all deps build programs release release-check order-file test bench demo tour format lint clean
+.PHONY: all deps build programs release release-check order-file test bench fuzz demo tour format lint clean
 
 all: build
 
@@ -52,6 +52,17 @@ bench: deps
 	$(RELEASE) --product minicatalog-bench
 	./.build/release/minicatalog-bench
 
+## fuzz: build the libFuzzer harnesses (release, AddressSanitizer, in .build-fuzz) and run each, or the one named
+## by FUZZ=name, for FUZZ_RUNS executions on a scratch copy of its seeds in Tests/FuzzCorpus (docs/SECURITY.md).
+## Linked with lld: gold stops with an internal error on this link.
+FUZZ_RUNS ?= 1000000
+FUZZ_BUILD := $(SWIFT) build -c release --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
+	-Xswiftc -parse-as-library -Xswiftc -enable-testing -Xswiftc -DFUZZING --product minicatalog-fuzz \
+	-Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+fuzz: deps
+	$(FUZZ_BUILD)
+	./scripts/fuzz.sh .build-fuzz/release/minicatalog-fuzz $(FUZZ_RUNS) $(FUZZ)
+
 ## order-file: profile a session of the release termshell under valgrind and rewrite the function order its
 ## link uses (Sources/termshell/termshell.order; see docs/PERFORMANCE.md)
 order-file: deps
@@ -80,7 +91,7 @@ format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 lint:
-	$(SWIFT) format lint --recursive Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 clean:
 	rm -rf .build

@@ -169,6 +169,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// The libFuzzer harnesses behind `make fuzz`, one per parser of untrusted bytes; the first argument names
+        /// the harness (docs/SECURITY.md). Built without `make fuzz`, it only says how to run them.
+        .executableTarget(
+            name: "minicatalog-fuzz",
+            dependencies: ["MiniKit", "MiniSupport", "Catalog", "ShellAgent", "CatalogServer"]),
 
         // MARK: Tests
 
