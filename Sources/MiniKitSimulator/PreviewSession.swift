@@ -11,7 +11,7 @@ public struct PreviewSession: Sendable {
     /// Every declared scope and domain granted, as a catalog would for an approved listing, unless denied.
     public init(
         program: MiniProgram, host: SimulatorHost = SimulatorHost(), width: Int = 80, height: Int = 24,
-        withheldScopes: Set<HostAPI.Scope> = [], storage: any MiniStorage = InMemoryStorage()
+        withheldScopes: Set<HostAPI.Scope> = []
     ) {
         let policy = SandboxPolicy(
             grantedScopes: program.manifest.declaredScopes.subtracting(withheldScopes),
@@ -20,7 +20,7 @@ public struct PreviewSession: Sendable {
                 userId: "preview-user", appId: program.manifest.id,
                 secret: Array("preview".utf8).withUnsafeBytes { Data($0) }))
         self.runtime = MiniProgramRuntime(
-            program: program, policy: policy, storage: storage, width: width, height: max(1, height - 1))
+            program: program, policy: policy, storage: host.storage, width: width, height: max(1, height - 1))
         self.host = host
     }
 

@@ -45,6 +45,9 @@ public actor SimulatorHost: HostBridge {
     /// `"METHOD URL"` or `"URL"` → the response body.
     private let fixtures: [String: MiniValue]
     private let profile: MiniValue
+    /// Where the mini-program's storage lives (in memory unless given): the runtime starts from it, and the
+    /// changes it makes are persisted here.
+    public nonisolated let storage: any MiniStorage
 
     public init(
         consentAnswers: [HostAPI.Scope: Bool] = [:], paymentsSucceed: Bool = true, modalAnswer: Bool = true,
@@ -52,13 +55,19 @@ public actor SimulatorHost: HostBridge {
         profile: MiniValue = [
             "nickname": "Li Wei", "avatar": "", "phone": "13812345678", "latitude": 31.2304, "longitude": 121.4737,
             "city": "Shanghai",
-        ]
+        ],
+        storage: any MiniStorage = InMemoryStorage()
     ) {
+        self.storage = storage
         self.consentAnswers = consentAnswers
         self.paymentsSucceed = paymentsSucceed
         self.modalAnswer = modalAnswer
         self.fixtures = fixtures
         self.profile = profile
+    }
+
+    public func persist(_ change: StorageChange) async {
+        storage.apply(change)
     }
 
     public func consent(to scope: HostAPI.Scope, reason: String, app: Manifest) async -> Bool {

@@ -47,12 +47,12 @@ actor ContainerHost {
             grantedDomains: Set(entry.grantedDomains), consents: remembered,
             openId: OpaqueUserID.derive(
                 userId: user.id, appId: entry.appId, secret: Data("termshell-demo".utf8)))
+        let storage = ShellStorage(store: store, user: user.id, app: entry.appId)
         runtime = MiniProgramRuntime(
-            program: program, policy: policy, storage: ShellStorage(store: store, user: user.id, app: entry.appId),
-            width: width, height: max(1, height))
+            program: program, policy: policy, storage: storage, width: width, height: max(1, height))
         bridge = ShellBridge(
-            appId: entry.appId, appName: entry.name, user: user, store: store, fixtures: fixtures, ledger: ledger,
-            post: post)
+            appId: entry.appId, appName: entry.name, user: user, store: store, storage: storage, fixtures: fixtures,
+            ledger: ledger, post: post)
         (queue, keys) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingOldest(256))
     }
 
@@ -126,6 +126,7 @@ final class ShellBridge: HostBridge {
     private let appName: String
     private let user: DemoBank.User
     private let store: ShellStore
+    private let storage: ShellStorage
     private let fixtures: [String: MiniValue]
     private let ledger: PaymentLedger
     private let post: @Sendable (ShellAction) -> Void
@@ -138,13 +139,14 @@ final class ShellBridge: HostBridge {
     private let state = Mutex(State())
 
     init(
-        appId: String, appName: String, user: DemoBank.User, store: ShellStore, fixtures: [String: MiniValue],
-        ledger: PaymentLedger, post: @escaping @Sendable (ShellAction) -> Void
+        appId: String, appName: String, user: DemoBank.User, store: ShellStore, storage: ShellStorage,
+        fixtures: [String: MiniValue], ledger: PaymentLedger, post: @escaping @Sendable (ShellAction) -> Void
     ) {
         self.appId = appId
         self.appName = appName
         self.user = user
         self.store = store
+        self.storage = storage
         self.fixtures = fixtures
         self.ledger = ledger
         self.post = post
@@ -252,6 +254,11 @@ final class ShellBridge: HostBridge {
     func report(code: String, message: String) async { if isOpen { post(.toast("\(appName): \(message)")) } }
 
     func close() async { state.withLock { $0.closedByApp = true } }
+
+    func persist(_ change: StorageChange) async {
+        guard isOpen else { return }
+        storage.apply(change)
+    }
 }
 
 /// A mini-program's key–value storage in the shell's store, per user.
@@ -266,22 +273,25 @@ final class ShellStorage: MiniStorage {
         self.app = app
     }
 
-    func value(for key: String) -> MiniValue? {
-        guard let text = try? store.storageValue(user: user, app: app, key: key) else { return nil }
-        return try? MiniValue.parse(Data(text.utf8))
-    }
-
-    func setValue(_ value: MiniValue?, for key: String) {
-        try? store.setStorageValue(value?.serialized(), user: user, app: app, key: key)
-    }
-
-    func removeAll() {
-        for (key, _) in (try? store.storageEntries(user: user, app: app)) ?? [] {
-            try? store.setStorageValue(nil, user: user, app: app, key: key)
+    func load() -> [String: MiniValue] {
+        var values: [String: MiniValue] = [:]
+        for (key, text) in (try? store.storageEntries(user: user, app: app)) ?? [] {
+            if let value = try? MiniValue.parse(Data(text.utf8)) { values[key] = value }
         }
+        return values
     }
 
-    func usedBytes() -> Int {
-        ((try? store.storageUse(user: user)) ?? []).first { $0.app == app }?.bytes ?? 0
+    /// A refused write (the mini-program was recalled meanwhile) is dropped: its data is gone for good.
+    func apply(_ change: StorageChange) {
+        switch change {
+        case .set(let key, let value):
+            try? store.setStorageValue(value.serialized(), user: user, app: app, key: key)
+        case .remove(let key):
+            try? store.setStorageValue(nil, user: user, app: app, key: key)
+        case .clear:
+            for (key, _) in (try? store.storageEntries(user: user, app: app)) ?? [] {
+                try? store.setStorageValue(nil, user: user, app: app, key: key)
+            }
+        }
     }
 }

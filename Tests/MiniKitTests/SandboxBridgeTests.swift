@@ -197,14 +197,30 @@ struct SandboxBridgeTests {
     func quota() throws {
         let storage = InMemoryStorage()
         var runtime = try Self.runtime(quota: 40, storage: storage)
-        _ = Self.tap("store", &runtime)
+        storage.apply(Self.tap("store", &runtime))
         #expect(Self.log(runtime) == "stored")
         runtime.setData("size", 100)
-        _ = Self.tap("grow", &runtime)
-        _ = Self.tap("grow", &runtime)
-        _ = Self.tap("store", &runtime)
+        storage.apply(Self.tap("grow", &runtime))
+        storage.apply(Self.tap("grow", &runtime))
+        let refused = Self.tap("store", &runtime)
         #expect(Self.log(runtime) == "store: quota-exceeded")
+        #expect(!refused.contains { if case .storage = $0 { true } else { false } }, "a refused write leaves nothing")
+        storage.apply(refused)
         #expect(storage.snapshot["k"] == "0123456789")
+    }
+
+    @Test("storage writes leave as effects for the host; the runtime reads its own writes and starts from the host's")
+    func storageThroughEffects() throws {
+        let storage = InMemoryStorage(["k": "from the host"])
+        var runtime = try Self.runtime(storage: storage)
+        let effects = Self.tap("store", &runtime)
+        #expect(effects.contains(.storage(.set(key: "k", value: "0123456789"))))
+        #expect(storage.snapshot["k"] == "from the host", "nothing is written until the host persists the effect")
+        #expect(runtime.storage["k"] == "0123456789", "the runtime works with its own copy at once")
+        storage.apply(effects)
+        #expect(storage.snapshot["k"] == "0123456789")
+        let restarted = try Self.runtime(storage: storage)
+        #expect(restarted.storage["k"] == "0123456789", "a new run starts from what the host kept")
     }
 
     @Test("the page stack stops at 10")
@@ -285,6 +301,7 @@ struct SandboxBridgeTests {
         func audit(_ record: AuditRecord) async {}
         func report(code: String, message: String) async {}
         func close() async {}
+        func persist(_ change: StorageChange) async {}
     }
 
     @Test("once the host closes the mini-program, none of its handlers runs: a cancelled payment changes nothing")

@@ -19,6 +19,8 @@ public protocol HostBridge: Sendable {
     func report(code: String, message: String) async
     /// The mini-program left its first page.
     func close() async
+    /// Persists a change the mini-program made to its storage (the runtime already works with it).
+    func persist(_ change: StorageChange) async
 }
 
 /// Runs a runtime's effects against a ``HostBridge`` until nothing is pending.
@@ -58,6 +60,9 @@ public enum BridgeDriver {
                 answer = { $0.complete(id, with: result) }
             case .audit(let record):
                 await bridge.audit(record)
+                answer = nil
+            case .storage(let change):
+                await bridge.persist(change)
                 answer = nil
             case .close:
                 await bridge.close()

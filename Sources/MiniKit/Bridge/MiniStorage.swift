@@ -2,14 +2,22 @@ import Foundation
 import MiniSupport
 import Synchronization
 
-/// Key–value storage for one (user, mini-program). The host implements it (the shell keeps it on disk);
-/// MiniKit enforces the quota on its side of the bridge.
+/// Key–value storage for one (user, mini-program), kept by the host (the shell keeps it on disk). The runtime
+/// reads it once when it starts and then works on its own copy: every change it makes leaves as a
+/// ``RuntimeEffect/storage(_:)`` effect, which the host persists (``HostBridge/persist(_:)``). MiniKit enforces
+/// the quota on its copy.
 public protocol MiniStorage: Sendable {
-    func value(for key: String) -> MiniValue?
-    func setValue(_ value: MiniValue?, for key: String)
-    func removeAll()
-    /// Bytes used, measured as JSON of keys and values.
-    func usedBytes() -> Int
+    /// Everything stored, for the runtime to start from.
+    func load() -> [String: MiniValue]
+    /// Persists one change the runtime made.
+    func apply(_ change: StorageChange)
+}
+
+/// One change to a mini-program's storage.
+public enum StorageChange: Sendable, Hashable {
+    case set(key: String, value: MiniValue)
+    case remove(key: String)
+    case clear
 }
 
 /// Storage in memory, for previews and tests.
@@ -18,12 +26,23 @@ public final class InMemoryStorage: MiniStorage {
 
     public init(_ values: [String: MiniValue] = [:]) { self.values = Mutex(values) }
 
-    public func value(for key: String) -> MiniValue? { values.withLock { $0[key] } }
-    public func setValue(_ value: MiniValue?, for key: String) { values.withLock { $0[key] = value } }
-    public func removeAll() { values.withLock { $0.removeAll() } }
-    public func usedBytes() -> Int {
-        values.withLock { $0.reduce(0) { $0 + $1.key.utf8.count + $1.value.approximateSize } }
+    public func load() -> [String: MiniValue] { values.withLock { $0 } }
+
+    public func apply(_ change: StorageChange) {
+        values.withLock { values in
+            switch change {
+            case .set(let key, let value): values[key] = value
+            case .remove(let key): values[key] = nil
+            case .clear: values.removeAll()
+            }
+        }
     }
+
+    /// Applies the storage effects among `effects`, as a host would.
+    public func apply(_ effects: [RuntimeEffect]) {
+        for case .storage(let change) in effects { apply(change) }
+    }
+
     /// Everything stored, for tests.
-    public var snapshot: [String: MiniValue] { values.withLock { $0 } }
+    public var snapshot: [String: MiniValue] { load() }
 }

@@ -89,6 +89,8 @@ public enum RuntimeEffect: Sendable, Hashable {
     /// user.profile, user.phone, location.get: data only the host has.
     case hostData(CallID, HostAPI)
     case audit(AuditRecord)
+    /// A change to the mini-program's storage, already applied to the runtime's copy: the host persists it.
+    case storage(StorageChange)
     /// The mini-program went back from its first page: the host closes the container.
     case close
     /// A problem the partner should see (a failing binding, a limit hit); the mini-program keeps running.

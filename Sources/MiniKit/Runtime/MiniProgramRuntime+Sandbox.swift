@@ -81,16 +81,16 @@ extension MiniProgramRuntime {
         switch call.api {
         case .storageGet:
             guard case .string(let key)? = arguments["key"] else { return invalid("storage.get needs a text 'key'") }
-            succeed(.object(["value": storage.value(for: key) ?? .null]), key)
+            succeed(.object(["value": storage[key] ?? .null]), key)
         case .storageSet:
             guard case .string(let key)? = arguments["key"] else { return invalid("storage.set needs a text 'key'") }
             let value = arguments["value"] ?? .null
             guard !value.nests(deeperThan: MiniValue.maximumDepth) else {
                 return invalid("storage.set: the value nests deeper than \(MiniValue.maximumDepth) levels")
             }
-            let old = storage.value(for: key)
+            let old = storage[key]
             let after =
-                storage.usedBytes() - (old.map { key.utf8.count + $0.approximateSize } ?? 0) + key.utf8.count
+                Self.usedBytes(storage) - (old.map { key.utf8.count + $0.approximateSize } ?? 0) + key.utf8.count
                 + value.approximateSize
             guard after <= policy.storageQuota else {
                 refuse(
@@ -101,14 +101,17 @@ extension MiniProgramRuntime {
                     frames: &frames, locals: locals, effects: &effects)
                 return false
             }
-            storage.setValue(value, for: key)
+            storage[key] = value
+            effects.append(.storage(.set(key: key, value: value)))
             succeed(.object([:]), key)
         case .storageRemove:
             guard case .string(let key)? = arguments["key"] else { return invalid("storage.remove needs a text 'key'") }
-            storage.setValue(nil, for: key)
+            storage[key] = nil
+            effects.append(.storage(.remove(key: key)))
             succeed(.object([:]), key)
         case .storageClear:
             storage.removeAll()
+            effects.append(.storage(.clear))
             succeed(.object([:]))
         case .systemInfo:
             succeed(
@@ -175,6 +178,11 @@ extension MiniProgramRuntime {
         effects.append(
             .audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: error.code, detail: error.message)))
         frames.append(HandlerFrame(actions: call.failure, locals: locals.merging(["error": error.value]) { $1 }))
+    }
+
+    /// Bytes a storage uses, measured as JSON of its keys and values: the quota's measure.
+    static func usedBytes(_ storage: [String: MiniValue]) -> Int {
+        storage.reduce(0) { $0 + $1.key.utf8.count + $1.value.approximateSize }
     }
 
     /// The host of an `https://host[:port]/…` URL, lowercased; nil for anything else.

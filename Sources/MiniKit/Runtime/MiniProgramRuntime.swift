@@ -11,7 +11,8 @@ import Synchronization
 public struct MiniProgramRuntime: Sendable {
     public let program: MiniProgram
     public internal(set) var policy: SandboxPolicy
-    let storage: any MiniStorage
+    /// The mini-program's storage: loaded once at start; every change also leaves as an effect for the host.
+    var storage: [String: MiniValue]
     public internal(set) var stack: [PageInstance] = [] {
         didSet { revision &+= 1 }
     }
@@ -40,7 +41,7 @@ public struct MiniProgramRuntime: Sendable {
     ) {
         self.program = program
         self.policy = policy
-        self.storage = storage
+        self.storage = storage.load()
         self.width = width
         self.height = height
     }
