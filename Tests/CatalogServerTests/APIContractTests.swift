@@ -1,3 +1,4 @@
+import Catalog
 import CatalogAPI
 import CatalogServer
 import Foundation
@@ -12,6 +13,13 @@ import Testing
 struct APIContractTests {
     /// The platform's application over a fresh store, for router-level tests.
     static func withApplication(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await withApplication { client, _ in try await body(client) }
+    }
+
+    /// The same, with the store, so a test can set up and inspect state.
+    static func withApplication(
+        _ body: @Sendable (any TestClientProtocol, SQLiteCatalogStore) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteCatalogStore(directory: directory)
@@ -19,7 +27,7 @@ struct APIContractTests {
         let router = try CatalogApplication.makeRouter(
             configuration: ServerConfiguration(dataDirectory: directory), store: store, keyring: keyring)
         let application = Application(router: router, logger: HealthRouteTests.quietLogger)
-        try await application.test(.router) { client in try await body(client) }
+        try await application.test(.router) { client in try await body(client, store) }
     }
 
     @Test("a path the API has, asked with another method, is a 405 that says what it accepts")
@@ -65,6 +73,27 @@ struct APIContractTests {
                 }
                 #expect(try schemas.require("ListingRequest").require("additionalProperties").bool() == false)
             }
+        }
+    }
+
+    @Test("an acknowledgement over 128 KiB is a 413 body-too-large, and nothing is stored")
+    func oversizedAcknowledgement() async throws {
+        try await Self.withApplication { client, store in
+            let key = "mhk_router-test-key-0123456789"
+            #expect(
+                try await store.createHostApp(
+                    HostApp(id: "mbank", name: "Mobile banking"), keyHash: APIToken.hash(key), audit: nil))
+            var headers = HTTPFields()
+            headers[HTTPField.Name("X-Host-Key")!] = key
+            headers[.contentType] = "application/json"
+            let body = ByteBuffer(bytes: [UInt8](repeating: UInt8(ascii: " "), count: 128 * 1024 + 1))
+            try await client.execute(uri: "/v1/hosts/mbank/acks", method: .post, headers: headers, body: body) {
+                response in
+                #expect(response.status == .contentTooLarge)
+                let problem = JSONCursor(try JSONValue.parse(Data(response.body.readableBytesView)))
+                #expect(try problem.require("code").string() == "body-too-large")
+            }
+            #expect(try await store.acknowledgements(hostId: "mbank", since: .distantPast).isEmpty)
         }
     }
 
