@@ -30,11 +30,11 @@ public enum CatalogApplication {
     /// with port 0, which asks the system for a free one).
     public static func build(
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, logger: Logger,
-        clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(),
+        clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(), packages: PackageStore? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = try makeRouter(
-            configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub)
+            configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub, packages: packages)
         return Application(
             router: router,
             configuration: ApplicationConfiguration(
@@ -47,9 +47,10 @@ public enum CatalogApplication {
     /// Every route of the platform, for the application and for tests that compare it with the OpenAPI document.
     public static func makeRouter(
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring,
-        clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub()
+        clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(), packages: PackageStore? = nil
     ) throws -> Router<CatalogRequestContext> {
-        let packages = try PackageStore(dataDirectory: configuration.dataDirectory)
+        // The caller's, when it opened (and cleaned) the packages folder already.
+        let packages = try packages ?? PackageStore(dataDirectory: configuration.dataDirectory)
         let router = Router(context: CatalogRequestContext.self)
         let cache = CatalogCache()
         let openAPI = OpenAPIDocument.document

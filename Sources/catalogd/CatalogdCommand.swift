@@ -149,7 +149,7 @@ struct Serve: AsyncParsableCommand {
         configuration.catalogLifetime = TimeInterval(catalogLifetime)
         let host = configuration.listen.host
         let application = try CatalogApplication.build(
-            configuration: configuration, store: store, keyring: keyring, logger: logger
+            configuration: configuration, store: store, keyring: keyring, logger: logger, packages: packages
         ) { port in
             let line =
                 "catalogd listening on http://\(ListenAddress(host: host, port: port)) (key id \(keyring.signingKey.keyID))\n"

@@ -55,7 +55,7 @@ import MiniSupport
             }
             // POST /v1/segments (SegmentRoutes); a created segment is stored as JSON and read back on every load.
             var segments = [Segment(id: 2, name: "staff", constraints: [])]
-            if let (name, constraints) = read(json, segment) {
+            if let (name, constraints) = read(json, SegmentRoutes.segment) {
                 let stored = JSONValue.array(constraints.map(\.jsonValue)).serialized()
                 guard let value = try? JSONValue.parse(Data(stored.utf8)), let items = try? JSONCursor(value).array()
                 else { fuzzFinding("a stored segment's constraints do not parse: \(stored)") }
@@ -79,55 +79,18 @@ import MiniSupport
             // POST /v1/hosts (HostRoutes).
             _ = read(json, HostRoutes.hostApp)
             // POST /v1/partners and POST /v1/apps (AppRoutes).
-            _ = read(json) { json throws(JSONPathError) in
-                try json.onlyFields(["id", "name"])
-                return (try json.requireName("id"), try json.requireText("name", maximum: 80))
-            }
-            _ = read(json) { json throws(JSONPathError) in
-                try json.onlyFields(["id", "partnerId", "name", "category"])
-                let category = try json.requireText("category", maximum: 40)
-                guard Manifest.categories.contains(category) else {
-                    throw try json.require("category").error(
-                        "unknown category (categories: \(Manifest.categories.joined(separator: ", ")))")
-                }
-                return Catalog.MiniProgram(
-                    id: try json.requireName("id"), partnerId: try json.requireName("partnerId"),
-                    name: try json.requireText("name", maximum: 40), category: category)
-            }
-            // Reasons: review decisions (ReviewRoutes) and host deactivation (ReleaseRoutes).
-            _ = read(json) { json throws(JSONPathError) in
-                try json.onlyFields(["reason"])
-                return try json.require("reason").reasonText(why: ": the partner reads it")
-            }
-            _ = read(json) { json throws(JSONPathError) in
-                try json.onlyFields(["reason"])
-                return try json.require("reason").reasonText()
-            }
+            _ = read(json, AppRoutes.partner)
+            _ = read(json, AppRoutes.miniProgram)
+            // Reasons: review rejections (ReviewRoutes) and host deactivation (HostRoutes).
+            _ = read(json, ReviewRoutes.rejection)
+            _ = read(json, HostRoutes.deactivation)
             // One constraint on its own, as the segment and release readers read each item.
             _ = read(json) { json throws(JSONPathError) in try RolloutConstraint(json: json) }
         }
 
-        /// SegmentRoutes' reader.
-        private static func segment(_ json: JSONCursor) throws(JSONPathError) -> (String, [RolloutConstraint]) {
-            try json.onlyFields(["name", "constraints"])
-            let name = try json.requireName("name")
-            let items = try json.arrayField("constraints")
-            guard (1...ListingRequest.maximumConstraints).contains(items.count) else {
-                throw json.error("a segment has 1 to \(ListingRequest.maximumConstraints) constraints")
-            }
-            var constraints: [RolloutConstraint] = []
-            for item in items { constraints.append(try RolloutConstraint(json: item)) }
-            return (name, constraints)
-        }
-
-        /// Runs a reader as `RequestBody.read` does, wording the error of a refused body.
+        /// Runs a route's reader through `RequestBody.read`, which words a refused body as its problem document.
         private static func read<T>(_ json: JSONCursor, _ reader: (JSONCursor) throws(JSONPathError) -> T) -> T? {
-            do {
-                return try reader(json)
-            } catch {
-                _ = error.description
-                return nil
-            }
+            try? RequestBody.read(json, reader)
         }
 
         /// Users with the fields constraints test: ids, addresses, versions, times, properties.

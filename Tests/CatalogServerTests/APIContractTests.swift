@@ -20,14 +20,23 @@ struct APIContractTests {
     static func withApplication(
         _ body: @Sendable (any TestClientProtocol, SQLiteCatalogStore) async throws -> Void
     ) async throws {
+        try await withRouter { router, store in
+            let application = Application(router: router, logger: HealthRouteTests.quietLogger)
+            try await application.test(.router) { client in try await body(client, store) }
+        }
+    }
+
+    /// The platform's router over a fresh store in a temporary data folder, removed afterwards.
+    static func withRouter<T>(
+        _ body: (Router<CatalogRequestContext>, SQLiteCatalogStore) async throws -> T
+    ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteCatalogStore(directory: directory)
         let (keyring, _) = try ServerKeyring.loadOrCreate(in: directory)
         let router = try CatalogApplication.makeRouter(
             configuration: ServerConfiguration(dataDirectory: directory), store: store, keyring: keyring)
-        let application = Application(router: router, logger: HealthRouteTests.quietLogger)
-        try await application.test(.router) { client in try await body(client, store) }
+        return try await body(router, store)
     }
 
     @Test("a path the API has, asked with another method, is a 405 that says what it accepts")

@@ -9,19 +9,15 @@ import Testing
 struct OpenAPIDocumentTests {
     @Test("every route is documented and every documented route exists")
     func documentMatchesRouter() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogd-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteCatalogStore(directory: directory)
-        let (keyring, _) = try ServerKeyring.loadOrCreate(in: directory)
-        let router = try CatalogApplication.makeRouter(
-            configuration: ServerConfiguration(dataDirectory: directory), store: store, keyring: keyring)
-        let routed = Set(
-            router.routes.map { route -> String in
-                let path = "\(route.path)".split(separator: "/").map {
-                    $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
-                }
-                return "\(route.method.rawValue) /" + path.joined(separator: "/")
-            })
+        let routed = try await APIContractTests.withRouter { router, _ in
+            Set(
+                router.routes.map { route -> String in
+                    let path = "\(route.path)".split(separator: "/").map {
+                        $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0)
+                    }
+                    return "\(route.method.rawValue) /" + path.joined(separator: "/")
+                })
+        }
         try await HealthRouteTests.withServer { base in
             let (status, body, _) = try await HealthRouteTests.get(base.appendingPathComponent("openapi.json"))
             #expect(status == 200)

@@ -75,12 +75,7 @@ struct HostileZipTests {
     }
 
     static func refusal(_ bytes: [UInt8]) -> String? {
-        do {
-            _ = try PackageFiles.unpack(Data(bytes))
-            return nil
-        } catch {
-            return "\(error.code): \(error.message)"
-        }
+        PackageLimitsTests().refusal(Data(bytes))
     }
 
     static func hex(_ text: String) -> [UInt8] {

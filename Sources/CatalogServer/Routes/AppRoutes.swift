@@ -16,10 +16,7 @@ struct AppRoutes {
             let account = try context.requireOperator(to: "create partners")
             var request = request
             let body = try await RequestBody.json(&request)
-            let (id, name) = try RequestBody.read(body) { json throws(JSONPathError) in
-                try json.onlyFields(["id", "name"])
-                return (try json.requireName("id"), try json.requireText("name", maximum: 80))
-            }
+            let (id, name) = try RequestBody.read(body, Self.partner)
             guard try await store.createPartner(id: id, name: name) else {
                 throw ProblemError(.conflict, code: "partner-exists", detail: "partner '\(id)' exists already")
             }
@@ -31,17 +28,7 @@ struct AppRoutes {
             let account = try context.requireAccount()
             var request = request
             let body = try await RequestBody.json(&request)
-            let program = try RequestBody.read(body) { json throws(JSONPathError) in
-                try json.onlyFields(["id", "partnerId", "name", "category"])
-                let category = try json.requireText("category", maximum: 40)
-                guard Manifest.categories.contains(category) else {
-                    throw try json.require("category").error(
-                        "unknown category (categories: \(Manifest.categories.joined(separator: ", ")))")
-                }
-                return Catalog.MiniProgram(
-                    id: try json.requireName("id"), partnerId: try json.requireName("partnerId"),
-                    name: try json.requireText("name", maximum: 40), category: category)
-            }
+            let program = try RequestBody.read(body, Self.miniProgram)
             try Self.requireOwner(account, partner: program.partnerId, action: "create mini-programs")
             guard try await store.partnerExists(program.partnerId) else {
                 throw ProblemError(
@@ -120,6 +107,25 @@ struct AppRoutes {
             }
             return JSONResponse.make(reply, status: .created)
         }
+    }
+
+    /// The body of `POST /v1/partners`: `{"id", "name"}`.
+    static func partner(_ json: JSONCursor) throws(JSONPathError) -> (id: String, name: String) {
+        try json.onlyFields(["id", "name"])
+        return (try json.requireName("id"), try json.requireText("name", maximum: 80))
+    }
+
+    /// The body of `POST /v1/apps`: `{"id", "partnerId", "name", "category"}`, the category one of the manifest's.
+    static func miniProgram(_ json: JSONCursor) throws(JSONPathError) -> Catalog.MiniProgram {
+        try json.onlyFields(["id", "partnerId", "name", "category"])
+        let category = try json.requireText("category", maximum: 40)
+        guard Manifest.categories.contains(category) else {
+            throw try json.require("category").error(
+                "unknown category (categories: \(Manifest.categories.joined(separator: ", ")))")
+        }
+        return Catalog.MiniProgram(
+            id: try json.requireName("id"), partnerId: try json.requireName("partnerId"),
+            name: try json.requireText("name", maximum: 40), category: category)
     }
 
     private func program(_ context: CatalogRequestContext) async throws -> Catalog.MiniProgram {

@@ -44,10 +44,7 @@ struct HostRoutes {
             let account = try context.requireOperator(to: "deactivate host apps")
             var request = request
             let body = try await RequestBody.json(&request)
-            let reason = try RequestBody.read(body) { json throws(JSONPathError) in
-                try json.onlyFields(["reason"])
-                return try json.require("reason").reasonText()
-            }
+            let reason = try RequestBody.read(body, Self.deactivation)
             let host = try await requireHost(context)
             let listed = try await store.listings(hostId: host.id).filter { $0.state.isListed }
             // Deactivating an inactive host again finishes a deactivation that was cut off; otherwise it is a 409.
@@ -117,6 +114,12 @@ struct HostRoutes {
         let id = context.parameters.get("hostId") ?? ""
         guard let host = try await store.hostApp(id: id) else { throw ProblemError.notFound("no host app '\(id)'") }
         return host
+    }
+
+    /// The body of a deactivation: `{"reason"}`.
+    static func deactivation(_ json: JSONCursor) throws(JSONPathError) -> String {
+        try json.onlyFields(["reason"])
+        return try json.require("reason").reasonText()
     }
 
     /// A new host key: shown once, stored only as a hash.

@@ -63,15 +63,18 @@ struct ReviewRoutes {
             let (account, stored, stage) = try await self.reviewer(context)
             var request = request
             let body = try await RequestBody.json(&request)
-            let reason = try RequestBody.read(body) { json throws(JSONPathError) in
-                try json.onlyFields(["reason"])
-                return try json.require("reason").reasonText(why: ": the partner reads it")
-            }
+            let reason = try RequestBody.read(body, Self.rejection)
             try await self.record(
                 stored, stage: stage, approved: false, by: account, reason: reason, to: .rejected, from: .inReview,
                 audit: ("review.reject", "\(stage): \(reason)"))
             return JSONResponse.make(self.json(try await self.reload(stored), detailed: false))
         }
+    }
+
+    /// The body of a rejection: `{"reason"}`, which the partner reads.
+    static func rejection(_ json: JSONCursor) throws(JSONPathError) -> String {
+        try json.onlyFields(["reason"])
+        return try json.require("reason").reasonText(why: ": the partner reads it")
     }
 
     private static func target(_ stored: StoredVersion) -> String {

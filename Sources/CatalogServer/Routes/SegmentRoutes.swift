@@ -22,17 +22,7 @@ struct SegmentRoutes {
             let account = try context.requireOperator(to: "create segments")
             var request = request
             let body = try await RequestBody.json(&request)
-            let (name, constraints) = try RequestBody.read(body) { json throws(JSONPathError) in
-                try json.onlyFields(["name", "constraints"])
-                let name = try json.requireName("name")
-                let items = try json.arrayField("constraints")
-                guard (1...ListingRequest.maximumConstraints).contains(items.count) else {
-                    throw json.error("a segment has 1 to \(ListingRequest.maximumConstraints) constraints")
-                }
-                var constraints: [RolloutConstraint] = []
-                for item in items { constraints.append(try RolloutConstraint(json: item)) }
-                return (name, constraints)
-            }
+            let (name, constraints) = try RequestBody.read(body, Self.segment)
             switch try await store.createSegment(
                 name: name, constraints: constraints,
                 audit: AuditEntry(at: clock.now(), actor: account.id, action: "segment.create", target: name),
@@ -57,5 +47,18 @@ struct SegmentRoutes {
             "id": .number(Double(segment.id)), "name": .string(segment.name ?? ""),
             "constraints": .array(segment.constraints.map(\.jsonValue)),
         ])
+    }
+
+    /// The body of `POST /v1/segments`: a name and 1 to 32 constraints.
+    static func segment(_ json: JSONCursor) throws(JSONPathError) -> (name: String, constraints: [RolloutConstraint]) {
+        try json.onlyFields(["name", "constraints"])
+        let name = try json.requireName("name")
+        let items = try json.arrayField("constraints")
+        guard (1...ListingRequest.maximumConstraints).contains(items.count) else {
+            throw json.error("a segment has 1 to \(ListingRequest.maximumConstraints) constraints")
+        }
+        var constraints: [RolloutConstraint] = []
+        for item in items { constraints.append(try RolloutConstraint(json: item)) }
+        return (name, constraints)
     }
 }
