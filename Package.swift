@@ -46,6 +46,8 @@ let package = Package(
         /// The system zlib, for MiniKit's bounded inflate of package entries (ZIPFoundation's module of it is
         /// named CZlib, hence the longer name).
         .systemLibrary(name: "CZlibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// glibc's heap statistics, for the benchmarks' "held in memory" numbers.
+        .systemLibrary(name: "CHeapStats"),
         /// A scripted host for previews and tests: consent answers, fake payment, canned network replies.
         .target(name: "MiniKitSimulator", dependencies: ["MiniKit", "MiniSupport", "TerminalCells"]),
         /// Shared catalog model, wire types, gray-release engine, signing and verification.
@@ -164,7 +166,7 @@ let package = Package(
             name: "minicatalog-bench",
             dependencies: [
                 "Catalog", "MiniKit", "MiniSupport", "TerminalCells", "CatalogServer", "ShellAgent", "CatalogCurl",
-                "ServerTestSupport", "TermShell", "TermShellCurses",
+                "ServerTestSupport", "TermShell", "TermShellCurses", "CHeapStats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,3 +1,4 @@
+import CHeapStats
 import Foundation
 
 /// Timing helpers shared by the benchmarks: repeated rounds, median and best, printed with a goal.
@@ -51,6 +52,11 @@ enum Measure {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss * 1024
+    }
+
+    /// Bytes the C heap has handed out and not taken back (glibc's `mallinfo2`): what a value holds once built.
+    static func heapInUse() -> Int {
+        Int(minicatalog_heap_in_use())
     }
 
     /// Times `body` `iterations` times; returns milliseconds at the median, p99 and max.

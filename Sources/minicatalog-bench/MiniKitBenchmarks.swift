@@ -72,6 +72,7 @@ enum MiniKitBenchmarks {
         }
         kept.removeAll()
         Measure.reportLatency("verify + unzip + parse + check", result, goal: 10)
+        heldInMemory(package: package, sourceBytes: files.totalSize)
         // The same for a real sample app, when run from the repository (make bench does).
         let sample = URL(fileURLWithPath: "sample-apps/car-insurance")
         if let sampleFiles = try? PackageFiles.read(folder: sample), let samplePackage = try? sampleFiles.pack() {
@@ -91,6 +92,31 @@ enum MiniKitBenchmarks {
             let parse = Measure.latency(iterations: 20) { _ = MiniProgram.load(files) }
             Measure.reportLatency("  (parse + check only)", parse, goal: nil)
         }
+    }
+
+    /// What one loaded program keeps on the heap, against its unpacked source (goal: at most 3 times), and what
+    /// opening a page adds (the runtime compiles a page when it opens).
+    static func heldInMemory(package: Data, sourceBytes: Int) {
+        let before = Measure.heapInUse()
+        guard let program = MiniProgram.load(try! PackageFiles.unpack(package)).program else { preconditionFailure() }
+        let held = Measure.heapInUse() - before
+        let ratio = Double(held) / Double(sourceBytes)
+        print(
+            String(
+                format: "  held by one loaded program: %.2f MB, %.2f× its %.2f MB source — goal ≤ 3×: %@",
+                Double(held) / 1_000_000, ratio, Double(sourceBytes) / 1_000_000, ratio <= 3 ? "met" : "NOT met"))
+        let names = program.manifest.pages
+        let beforePages = Measure.heapInUse()
+        let pages = names.compactMap { program.page($0) }
+        let perPage = Double(Measure.heapInUse() - beforePages) / Double(pages.count)
+        let pageSource = Double(sourceBytes) / Double(pages.count)
+        print(
+            String(
+                format: "  an open page (template + logic, %.1f KB of source each): %.1f KB, %.2f× its source",
+                pageSource / 1000, perPage / 1000, perPage / pageSource))
+        let compile = Measure.latency(iterations: 200) { _ = program.page(names[0]) }
+        Measure.reportLatency("open a page (compile its markup and logic)", compile, goal: nil)
+        withExtendedLifetime((program, pages)) {}
     }
 
     static func firstRender() throws {

@@ -66,10 +66,8 @@ import MiniSupport
         static func markup(_ data: Data) {
             let file = source("pages/fuzz.mml", data)
             do {
-                let nodes = try MarkupParser.parse(file)
-                var compiler = TemplateCompiler(file: file)
-                _ = compiler.compile(nodes)
-                for diagnostic in compiler.diagnostics { _ = diagnostic.rendered }
+                let (_, diagnostics) = try TemplateParser.parse(file)
+                for diagnostic in diagnostics { _ = diagnostic.rendered }
             } catch {
                 _ = error.rendered
             }

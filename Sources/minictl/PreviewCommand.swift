@@ -101,7 +101,7 @@ struct Preview: AsyncParsableCommand {
             }
             startQuery = (try? JSONDecoder().decode(MiniValue.self, from: Data(query.utf8))) ?? .object([:])
         }
-        if let page, program.pages[page] == nil {
+        if let page, !program.hasPage(page) {
             throw CommandFailure(
                 "page '\(page)' is not in the manifest (pages: \(program.manifest.pages.joined(separator: ", ")))")
         }

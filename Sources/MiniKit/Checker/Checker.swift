@@ -32,7 +32,8 @@ struct Checker {
         var usedScopes: [HostAPI.Scope: [String]] = [:]
         var domains = Set<String>()
         var components = 0
-        checker.checkTemplate(page.template, page: page, loopNames: ["query"], components: &components)
+        checker.checkTemplate(
+            page.template.nodes(page.template.roots), page: page, loopNames: ["query"], components: &components)
         var handlers: [ReviewReport.HandlerSummary] = []
         let hookOrder = LifecycleHook.allCases.compactMap { page.logic.hooks[$0] }
         let handlerOrder = page.logic.handlers.keys.sorted().map { page.logic.handlers[$0]! }
@@ -91,60 +92,81 @@ struct Checker {
     // MARK: Templates
 
     private mutating func checkTemplate(
-        _ nodes: [TemplateNode], page: Page, loopNames: Set<String>, components: inout Int
+        _ nodes: some Collection<Template.Node>, page: Page, loopNames: Set<String>, components: inout Int
     ) {
+        let template = page.template
         for node in nodes {
-            switch node {
-            case .text(let text): checkText(text, page: page, names: loopNames)
-            case .conditional(let conditional):
-                for branch in conditional.branches {
+            switch node.kind {
+            case .text(let parts):
+                checkText(Template.Text(parts: parts, range: node.range), page: page, names: loopNames)
+            case .conditional(let branches):
+                for branch in template.branches[branches.indices] {
                     if let condition = branch.condition {
-                        checkExpression(condition, file: page.markup, page: page, names: loopNames)
+                        checkExpression(
+                            template.expressions[Int(condition)], file: page.markup, page: page, names: loopNames)
                     }
-                    checkTemplate([branch.node], page: page, loopNames: loopNames, components: &components)
+                    checkTemplate(
+                        [template.nodes[Int(branch.node)]], page: page, loopNames: loopNames, components: &components)
                 }
-            case .list(let list):
-                checkExpression(list.items, file: page.markup, page: page, names: loopNames)
+            case .list(let index):
+                let list = template.lists[Int(index)]
+                checkExpression(template.expressions[Int(list.items)], file: page.markup, page: page, names: loopNames)
                 checkTemplate(
-                    [list.body], page: page, loopNames: loopNames.union([list.itemName, list.indexName]),
+                    [template.nodes[Int(list.body)]], page: page,
+                    loopNames: loopNames.union([list.itemName, list.indexName]),
                     components: &components)
-            case .component(let component):
+            case .component(let kind, let attributes):
                 components += 1
-                for (_, value) in component.attributes { checkText(value, page: page, names: loopNames) }
-                for (_, value) in component.dataset { checkText(value, page: page, names: loopNames) }
-                for (_, binding) in component.events where page.logic.handlers[binding.handler] == nil {
-                    let known = page.logic.handlers.keys.sorted()
-                    var notes = [
-                        known.isEmpty
-                            ? "\(Page.logicPath(page.name)) defines no handler"
-                            : "handlers of this page: \(known.joined(separator: ", "))"
-                    ]
-                    if let close = known.min(by: {
-                        TemplateCompiler.distance($0, binding.handler) < TemplateCompiler.distance($1, binding.handler)
-                    }), TemplateCompiler.distance(close, binding.handler) <= 2 {
-                        notes.insert("did you mean '\(close)'?", at: 0)
-                    }
-                    diagnostics.append(
-                        .error(
-                            "check.unknown-handler", "handler '\(binding.handler)' is not defined", in: page.markup,
-                            at: binding.range, notes: notes))
+                let written = template.attributes[attributes.indices]
+                for attribute in written where attribute.role == .property {
+                    checkText(attribute.value, page: page, names: loopNames)
                 }
-                if component.kind == .navigator, let url = component.attributes["url"]?.staticText {
-                    let target = String(url.split(separator: "?", maxSplits: 1).first ?? "")
+                for attribute in written where attribute.role == .data {
+                    checkText(attribute.value, page: page, names: loopNames)
+                }
+                for attribute in written where attribute.role == .event {
+                    checkHandler(template.staticText(attribute.value) ?? "", at: attribute.value.range, page: page)
+                }
+                if kind == .navigator, let url = template.property("url", in: attributes),
+                    let text = template.staticText(url.value)
+                {
+                    let target = String(text.split(separator: "?", maxSplits: 1).first ?? "")
                     if manifest.pages.firstIndex(of: target) == nil {
                         diagnostics.append(
                             .error(
                                 "check.unknown-page", "navigator opens page '\(target)', which is not in the manifest",
-                                in: page.markup, at: component.attributes["url"]!.range))
+                                in: page.markup, at: url.value.range))
                     }
                 }
-                checkTemplate(component.children, page: page, loopNames: loopNames, components: &components)
+                checkTemplate(template.nodes(node.children), page: page, loopNames: loopNames, components: &components)
             }
         }
     }
 
-    private mutating func checkText(_ text: TemplateText, page: Page, names: Set<String>) {
-        for expression in text.expressions { checkExpression(expression, file: page.markup, page: page, names: names) }
+    /// An event binding must name a handler of the page.
+    private mutating func checkHandler(_ handler: String, at range: SourceRange, page: Page) {
+        guard page.logic.handlers[handler] == nil else { return }
+        let known = page.logic.handlers.keys.sorted()
+        var notes = [
+            known.isEmpty
+                ? "\(Page.logicPath(page.name)) defines no handler"
+                : "handlers of this page: \(known.joined(separator: ", "))"
+        ]
+        if let close = known.min(by: { editDistance($0, handler) < editDistance($1, handler) }),
+            editDistance(close, handler) <= 2
+        {
+            notes.insert("did you mean '\(close)'?", at: 0)
+        }
+        diagnostics.append(
+            .error(
+                "check.unknown-handler", "handler '\(handler)' is not defined", in: page.markup, at: range,
+                notes: notes))
+    }
+
+    private mutating func checkText(_ text: Template.Text, page: Page, names: Set<String>) {
+        for expression in page.template.expressions(text) {
+            checkExpression(expression, file: page.markup, page: page, names: names)
+        }
     }
 
     /// Every path an expression reads must start at a data field or a name in scope, and follow fields
@@ -160,8 +182,8 @@ struct Checker {
                         : "data fields: \(page.logic.data.keys.sorted().joined(separator: ", "))"
                 ]
                 if let close = page.logic.data.keys.min(by: {
-                    TemplateCompiler.distance($0, root) < TemplateCompiler.distance($1, root)
-                }), TemplateCompiler.distance(close, root) <= 2 {
+                    editDistance($0, root) < editDistance($1, root)
+                }), editDistance(close, root) <= 2 {
                     notes.insert("did you mean '\(close)'?", at: 0)
                 }
                 diagnostics.append(

@@ -1,7 +1,10 @@
 import MiniSupport
 
 /// A parsed expression: the tree of a `{{ … }}` binding or of a value in page logic.
-public indirect enum Expression: Sendable, Hashable {
+///
+/// Only the cases that hold other expressions are boxed: a literal or a name, the most common bindings, is
+/// stored inline.
+public enum Expression: Sendable, Hashable {
     public enum UnaryOperator: String, Sendable, Hashable { case not = "!", negate = "-" }
     public enum BinaryOperator: String, Sendable, Hashable {
         case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
@@ -11,14 +14,14 @@ public indirect enum Expression: Sendable, Hashable {
 
     case literal(MiniValue, SourceRange)
     case identifier(String, SourceRange)
-    case member(Expression, String, SourceRange)
-    case index(Expression, Expression, SourceRange)
-    case call(String, [Expression], SourceRange)
-    case unary(UnaryOperator, Expression, SourceRange)
-    case binary(BinaryOperator, Expression, Expression, SourceRange)
-    case conditional(Expression, Expression, Expression, SourceRange)
-    case array([Expression], SourceRange)
-    case object([(key: String, value: Expression)], SourceRange)
+    indirect case member(Expression, String, SourceRange)
+    indirect case index(Expression, Expression, SourceRange)
+    indirect case call(String, [Expression], SourceRange)
+    indirect case unary(UnaryOperator, Expression, SourceRange)
+    indirect case binary(BinaryOperator, Expression, Expression, SourceRange)
+    indirect case conditional(Expression, Expression, Expression, SourceRange)
+    indirect case array([Expression], SourceRange)
+    indirect case object([(key: String, value: Expression)], SourceRange)
 
     /// Where the expression is in its file.
     public var range: SourceRange {

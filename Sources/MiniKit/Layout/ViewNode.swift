@@ -57,10 +57,11 @@ struct ViewBuilder {
 
     mutating func build(data: [String: MiniValue], query: MiniValue) -> [ViewNode] {
         let scope = Scope(["query": query]).pushing(data)
-        return build(page.template, scope: scope, identity: "")
+        return build(page.template.nodes(page.template.roots), scope: scope, identity: "")
     }
 
-    private mutating func build(_ nodes: [TemplateNode], scope: Scope, identity: String) -> [ViewNode] {
+    private mutating func build(_ nodes: some Collection<Template.Node>, scope: Scope, identity: String) -> [ViewNode] {
+        let template = page.template
         var result: [ViewNode] = []
         for (position, node) in nodes.enumerated() {
             guard produced < MiniKitLimits.maximumRenderedNodes else {
@@ -74,22 +75,29 @@ struct ViewBuilder {
                 return result
             }
             let id = "\(identity)/\(position)"
-            switch node {
-            case .text(let text):
+            switch node.kind {
+            case .text(let parts):
                 produced += 1
                 result.append(
                     ViewNode(
-                        kind: .text, properties: [:], text: evaluate(text, scope), events: [:], dataset: [:],
-                        children: [], identity: id))
-            case .conditional(let conditional):
-                for (index, branch) in conditional.branches.enumerated() {
-                    if let condition = branch.condition, !(evaluate(condition, scope)?.isTruthy ?? false) { continue }
-                    result += build([branch.node], scope: scope, identity: "\(id).\(index)")
+                        kind: .text, properties: [:],
+                        text: evaluate(Template.Text(parts: parts, range: node.range), scope),
+                        events: [:], dataset: [:], children: [], identity: id))
+            case .conditional(let branches):
+                for (index, branch) in template.branches[branches.indices].enumerated() {
+                    if let condition = branch.condition,
+                        !(evaluate(template.expressions[Int(condition)], scope)?.isTruthy ?? false)
+                    {
+                        continue
+                    }
+                    result += build([template.nodes[Int(branch.node)]], scope: scope, identity: "\(id).\(index)")
                     break
                 }
-            case .list(let list):
+            case .list(let index):
+                let list = template.lists[Int(index)]
+                let itemsExpression = template.expressions[Int(list.items)]
                 let items: [MiniValue]
-                switch evaluate(list.items, scope) {
+                switch evaluate(itemsExpression, scope) {
                 case .array(let values)?: items = values
                 case .number(let count)? where count >= 0:
                     let limited = count.clampedInt(0...MiniKitLimits.maximumRenderedNodes) ?? 0
@@ -97,9 +105,10 @@ struct ViewBuilder {
                 case .null?, nil: items = []
                 case let other?:
                     issues.append(
-                        issue("wx:for needs a list, found \(other.kindName)", "expression.type", list.items.range))
+                        issue("wx:for needs a list, found \(other.kindName)", "expression.type", itemsExpression.range))
                     items = []
                 }
+                let body = template.nodes[Int(list.body)]
                 for (index, item) in items.enumerated() {
                     let keyPart: String
                     if let key = list.key, let value = item[key] {
@@ -108,32 +117,43 @@ struct ViewBuilder {
                         keyPart = String(index)
                     }
                     let itemScope = scope.pushing([list.itemName: item, list.indexName: .number(Double(index))])
-                    result += build([list.body], scope: itemScope, identity: "\(id)[\(keyPart)]")
+                    result += build([body], scope: itemScope, identity: "\(id)[\(keyPart)]")
                 }
-            case .component(let component):
+            case .component(let kind, let attributes):
                 produced += 1
-                if let hidden = component.attributes["hidden"], evaluateValue(hidden, scope).isTruthy { continue }
+                let written = template.attributes[attributes.indices]
+                if let hidden = template.property("hidden", in: attributes), evaluateValue(hidden.value, scope).isTruthy
+                {
+                    continue
+                }
                 var properties: [String: MiniValue] = [:]
-                for (name, value) in component.attributes { properties[name] = evaluateValue(value, scope) }
                 var dataset: [String: MiniValue] = [:]
-                for (name, value) in component.dataset { dataset[name] = evaluateValue(value, scope) }
-                let children = build(component.children, scope: scope, identity: id)
+                var events: [String: String] = [:]
+                for attribute in written {
+                    let name = template.text(of: attribute.name)
+                    switch attribute.role {
+                    case .property: properties[name] = evaluateValue(attribute.value, scope)
+                    case .data: dataset[name] = evaluateValue(attribute.value, scope)
+                    case .event: events[name] = template.staticText(attribute.value)
+                    }
+                }
+                let children = build(template.nodes(node.children), scope: scope, identity: id)
                 var text = ""
-                if component.kind.acceptsOnlyText { text = children.map(\.text).joined() }
+                if kind.acceptsOnlyText { text = children.map(\.text).joined() }
                 result.append(
                     ViewNode(
-                        kind: component.kind, properties: properties, text: text,
-                        events: component.events.mapValues(\.handler),
-                        dataset: dataset, children: component.kind.acceptsOnlyText ? [] : children, identity: id))
+                        kind: kind, properties: properties, text: text, events: events, dataset: dataset,
+                        children: kind.acceptsOnlyText ? [] : children, identity: id))
             }
         }
         return result
     }
 
     /// An attribute's value: a sole binding keeps its type; mixed text becomes a string.
-    private mutating func evaluateValue(_ text: TemplateText, _ scope: Scope) -> MiniValue {
-        if let expression = text.soleExpression { return evaluate(expression, scope) ?? .null }
-        if let literal = text.staticText {
+    private mutating func evaluateValue(_ text: Template.Text, _ scope: Scope) -> MiniValue {
+        let template = page.template
+        if let expression = template.soleExpression(text) { return evaluate(expression, scope) ?? .null }
+        if let literal = template.staticText(text) {
             if literal == "true" { return .bool(true) }
             if literal == "false" { return .bool(false) }
             return .string(literal)
@@ -141,12 +161,14 @@ struct ViewBuilder {
         return .string(evaluate(text, scope))
     }
 
-    private mutating func evaluate(_ text: TemplateText, _ scope: Scope) -> String {
+    private mutating func evaluate(_ text: Template.Text, _ scope: Scope) -> String {
+        let template = page.template
         var result = ""
-        for part in text.parts {
+        for part in template.parts[text.parts.indices] {
             switch part {
-            case .literal(let literal): result += literal
-            case .binding(let expression): result += evaluate(expression, scope)?.displayText ?? ""
+            case .source, .decoded: result += template.literal(part) ?? ""
+            case .binding(let index):
+                result += evaluate(template.expressions[Int(index)], scope)?.displayText ?? ""
             }
             if result.utf8.count > MiniKitLimits.maximumTextLength * 4 { break }
         }

@@ -15,14 +15,32 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
     public static let commonAttributes: [String: AttributeKind] = ["id": .text, "hidden": .bool]
 
     /// The component's own attributes.
-    public var attributes: [String: AttributeKind] { Self.attributeTable[self]! }
+    public var attributes: [String: AttributeKind] { Self.attributeTable[ordinal] }
 
     /// The events the component fires.
-    public var events: Set<String> { Self.eventTable[self]! }
+    public var events: Set<String> { Self.eventTable[ordinal] }
 
-    // Built once: compiling a page asks these for every attribute.
-    private static let attributeTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeAttributes()) })
-    private static let eventTable = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.makeEvents()) })
+    // Built once, by position: compiling a page asks these for every attribute.
+    private static let attributeTable = allCases.map { $0.makeAttributes() }
+    private static let eventTable = allCases.map { $0.makeEvents() }
+
+    /// The position in `allCases`.
+    private var ordinal: Int {
+        switch self {
+        case .view: 0
+        case .row: 1
+        case .column: 2
+        case .text: 3
+        case .button: 4
+        case .input: 5
+        case .switch: 6
+        case .picker: 7
+        case .list: 8
+        case .divider: 9
+        case .navigator: 10
+        case .progress: 11
+        }
+    }
 
     private func makeAttributes() -> [String: AttributeKind] {
         switch self {
@@ -74,8 +92,11 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
 
     /// The event attribute spellings: `bindtap`, `bind:tap`, `catchtap`, `catch:tap`.
     static func event(fromAttribute name: String) -> String? {
-        for prefix in ["bind:", "catch:", "bind", "catch"] where name.hasPrefix(prefix) && name.count > prefix.count {
-            return String(name.dropFirst(prefix.count))
+        // Compared as bytes: the compiler asks this for every attribute of every element.
+        let utf8 = name.utf8
+        guard let first = utf8.first, first == UInt8(ascii: "b") || first == UInt8(ascii: "c") else { return nil }
+        for prefix in ["bind:", "catch:", "bind", "catch"] where utf8.count > prefix.utf8.count {
+            if utf8.starts(with: prefix.utf8) { return String(name.utf8.dropFirst(prefix.utf8.count))! }
         }
         return nil
     }

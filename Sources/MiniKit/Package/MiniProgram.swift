@@ -6,7 +6,7 @@ public struct Page: Sendable, Hashable {
     public var name: String
     public var markup: SourceFile
     public var logicFile: SourceFile?
-    public var template: [TemplateNode]
+    public var template: Template
     public var logic: PageLogic
 
     public static func markupPath(_ name: String) -> String { "pages/\(name).mml" }
@@ -14,10 +14,30 @@ public struct Page: Sendable, Hashable {
 }
 
 /// A mini-program loaded and checked: its manifest and pages, ready for the runtime.
+///
+/// Loading parses, compiles and checks every page, then keeps only the pages' sources: a page is compiled again
+/// when it opens (``page(_:)``, well under a millisecond for a large page). A loaded program then holds about its
+/// own source, and only the open pages hold their templates and logic.
 public struct MiniProgram: Sendable, Hashable {
     public var manifest: Manifest
-    public var pages: [String: Page]
-    public var files: PackageFiles
+    /// The checked source files of each page, by page name.
+    private var sources: [String: PageSource]
+
+    /// A page's source files.
+    struct PageSource: Sendable, Hashable {
+        var markup: SourceFile
+        var logic: SourceFile?
+    }
+
+    /// Whether the program has a page of that name.
+    public func hasPage(_ name: String) -> Bool { sources[name] != nil }
+
+    /// The page of that name, compiled; nil when there is no such page.
+    public func page(_ name: String) -> Page? {
+        guard let source = sources[name] else { return nil }
+        // The sources passed the same compilation when the program loaded, so this cannot fail.
+        return Self.compilePage(name, markup: source.markup, logic: source.logic).page
+    }
 
     /// The outcome of loading: the program when there is no error, and every diagnostic either way.
     public struct LoadResult: Sendable {
@@ -53,12 +73,12 @@ public struct MiniProgram: Sendable, Hashable {
             let (page, pageDiagnostics) = parsePage(manifest.pages[index], files: files, manifestFile: manifestFile)
             parsed.store(index, (page, pageDiagnostics, page.map { checker.check(page: $0) }))
         }
-        var pages: [String: Page] = [:]
+        var pages: [String: PageSource] = [:]
         var checks: [Checker.PageResult] = []
         for (name, result) in zip(manifest.pages, parsed.results) {
             guard let result else { continue }
             diagnostics.append(contentsOf: result.diagnostics)
-            if let page = result.page { pages[name] = page }
+            if let page = result.page { pages[name] = PageSource(markup: page.markup, logic: page.logicFile) }
             if let check = result.check { checks.append(check) }
         }
         let listed = Set(manifest.pages.flatMap { [Page.markupPath($0), Page.logicPath($0)] })
@@ -70,14 +90,14 @@ public struct MiniProgram: Sendable, Hashable {
                         "pages are pages/NAME.mml with an optional pages/NAME.logic; remove the file or list the page"
                     ]))
         }
-        let program = MiniProgram(manifest: manifest, pages: pages, files: files)
+        let program = MiniProgram(manifest: manifest, sources: pages)
         let report = checker.finish(checks)
         diagnostics.append(contentsOf: checker.diagnostics)
         let ok = !diagnostics.hasErrors && pages.count == manifest.pages.count
         return LoadResult(program: ok ? program : nil, diagnostics: diagnostics, report: ok ? report : nil)
     }
 
-    /// Parses and compiles one page; its diagnostics come back with it.
+    /// Reads one page's files and compiles it; its diagnostics come back with it.
     private static func parsePage(_ name: String, files: PackageFiles, manifestFile: SourceFile) -> (
         page: Page?, diagnostics: [Diagnostic]
     ) {
@@ -92,35 +112,45 @@ public struct MiniProgram: Sendable, Hashable {
         }
         guard let markupFile = sourceFile(Page.markupPath(name), markupData, &local) else { return (nil, local.items) }
         var logicFile: SourceFile?
+        if let logicData = files.files[Page.logicPath(name)] {
+            guard let file = sourceFile(Page.logicPath(name), logicData, &local) else {
+                // Without its logic the page cannot be cross-checked: every binding would look unknown.
+                return (nil, local.items)
+            }
+            logicFile = file
+        }
+        let (page, diagnostics) = compilePage(name, markup: markupFile, logic: logicFile)
+        local.append(contentsOf: diagnostics)
+        return (page, local.items)
+    }
+
+    /// Parses a page's logic and compiles its markup.
+    private static func compilePage(_ name: String, markup: SourceFile, logic logicFile: SourceFile?) -> (
+        page: Page?, diagnostics: [Diagnostic]
+    ) {
+        var diagnostics: [Diagnostic] = []
         var logic = PageLogic()
         var logicFailed = false
-        if let logicData = files.files[Page.logicPath(name)],
-            let file = sourceFile(Page.logicPath(name), logicData, &local)
-        {
-            logicFile = file
+        if let logicFile {
             do {
-                logic = try LogicParser.parse(file)
+                logic = try LogicParser.parse(logicFile)
             } catch {
-                local.append(error)
+                diagnostics.append(error)
                 logicFailed = true
             }
         }
-        let nodes: [MarkupNode]
+        let template: Template
         do {
-            nodes = try MarkupParser.parse(markupFile)
+            let parsed = try TemplateParser.parse(markup)
+            template = parsed.template
+            diagnostics.append(contentsOf: parsed.diagnostics)
         } catch {
-            local.append(error)
-            return (nil, local.items)
+            diagnostics.append(error)
+            return (nil, diagnostics)
         }
-        var compiler = TemplateCompiler(file: markupFile)
-        let template = compiler.compile(nodes)
-        local.append(contentsOf: compiler.diagnostics)
         // Without its logic the page cannot be cross-checked: every binding would look unknown.
-        guard !logicFailed else { return (nil, local.items) }
-        return (
-            Page(name: name, markup: markupFile, logicFile: logicFile, template: template, logic: logic), local.items
-        )
-
+        guard !logicFailed else { return (nil, diagnostics) }
+        return (Page(name: name, markup: markup, logicFile: logicFile, template: template, logic: logic), diagnostics)
     }
 
     /// Unpacks a package held in memory (with every limit) and loads it.
@@ -142,7 +172,8 @@ public struct MiniProgram: Sendable, Hashable {
     }
 
     private static func sourceFile(_ path: String, _ data: Data, _ diagnostics: inout DiagnosticList) -> SourceFile? {
-        guard let text = String(validating: data, as: UTF8.self) else {
+        let bytes = [UInt8](data)
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             var valid = 0
             var iterator = data.makeIterator()
             var decoder = UTF8()
@@ -158,7 +189,7 @@ public struct MiniProgram: Sendable, Hashable {
                     notes: ["save the file as UTF-8"]))
             return nil
         }
-        return SourceFile(path: path, text: text)
+        return SourceFile(path: path, validUTF8: bytes)
     }
 
     static func rangeOfString(_ value: String, in file: SourceFile) -> SourceRange? {

@@ -59,7 +59,7 @@ public struct MiniProgramRuntime: Sendable {
         beginEntry()
         var effects: [RuntimeEffect] = []
         let name = page ?? program.manifest.entryPage
-        guard program.pages[name] != nil else {
+        guard program.hasPage(name) else {
             return [.runtimeError(code: "runtime.unknown-page", message: "page '\(name)' does not exist")]
         }
         push(name, query: query, effects: &effects)
@@ -70,7 +70,7 @@ public struct MiniProgramRuntime: Sendable {
     mutating func push(
         _ name: String, query: MiniValue, hidePrevious: Bool = true, effects: inout [RuntimeEffect]
     ) {
-        guard let page = program.pages[name] else {
+        guard let page = program.page(name) else {
             effects.append(.runtimeError(code: "runtime.unknown-page", message: "page '\(name)' does not exist"))
             return
         }
@@ -253,7 +253,7 @@ public struct MiniProgramRuntime: Sendable {
     }
 
     mutating func navigate(to name: String, query: MiniValue, redirect: Bool, effects: inout [RuntimeEffect]) {
-        guard program.pages[name] != nil else {
+        guard program.hasPage(name) else {
             effects.append(.runtimeError(code: "runtime.unknown-page", message: "page '\(name)' does not exist"))
             return
         }

@@ -5,17 +5,24 @@
 public struct SourceFile: Sendable, Hashable {
     /// The path inside the package, such as `pages/quote.mml`.
     public let path: String
-    public let text: String
-    /// The UTF-8 bytes of `text`, which offsets index.
+    /// The UTF-8 bytes, which offsets index. This is the only copy of the file a loaded program keeps.
     public let bytes: [UInt8]
-    private let lineStarts: [Int]
+    /// Where each line starts. 32 bits are enough: a package file is far below 4 GiB.
+    private let lineStarts: [UInt32]
+
+    /// The whole text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     public init(path: String, text: String) {
+        self.init(path: path, validUTF8: Array(text.utf8))
+    }
+
+    /// A file from bytes already known to be valid UTF-8 (``MiniProgram`` checks before it builds one).
+    init(path: String, validUTF8 bytes: [UInt8]) {
         self.path = path
-        self.text = text
-        self.bytes = Array(text.utf8)
-        var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(index + 1) }
+        self.bytes = bytes
+        var starts: [UInt32] = [0]
+        for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(UInt32(index + 1)) }
         self.lineStarts = starts
     }
 
@@ -26,9 +33,9 @@ public struct SourceFile: Sendable, Hashable {
         var high = lineStarts.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= clamped { low = middle } else { high = middle - 1 }
+            if Int(lineStarts[middle]) <= clamped { low = middle } else { high = middle - 1 }
         }
-        let lineStart = lineStarts[low]
+        let lineStart = Int(lineStarts[low])
         let prefix = String(decoding: bytes[lineStart..<clamped], as: UTF8.self)
         return (low + 1, prefix.count + 1)
     }
@@ -36,8 +43,8 @@ public struct SourceFile: Sendable, Hashable {
     /// The text of a 1-based line, without its line break.
     public func line(_ number: Int) -> String {
         guard number >= 1, number <= lineStarts.count else { return "" }
-        let start = lineStarts[number - 1]
-        var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
+        let start = Int(lineStarts[number - 1])
+        var end = number < lineStarts.count ? Int(lineStarts[number]) - 1 : bytes.count
         if end > start, bytes[end - 1] == 0x0D { end -= 1 }
         return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
     }
@@ -51,13 +58,25 @@ public struct SourceFile: Sendable, Hashable {
 }
 
 /// A span of a source file in UTF-8 byte offsets.
+///
+/// Stored in 32 bits each: every parsed node carries one, and package files are far below 4 GiB.
 public struct SourceRange: Sendable, Hashable {
-    public var lowerBound: Int
-    public var upperBound: Int
+    private var lower: UInt32
+    private var upper: UInt32
+
+    public var lowerBound: Int {
+        get { Int(lower) }
+        set { lower = UInt32(clamping: newValue) }
+    }
+
+    public var upperBound: Int {
+        get { Int(upper) }
+        set { upper = UInt32(clamping: newValue) }
+    }
 
     public init(_ lowerBound: Int, _ upperBound: Int) {
-        self.lowerBound = lowerBound
-        self.upperBound = max(lowerBound, upperBound)
+        self.lower = UInt32(clamping: lowerBound)
+        self.upper = UInt32(clamping: max(lowerBound, upperBound))
     }
 
     /// A range shifted by `offset` (for expressions parsed out of a larger file).

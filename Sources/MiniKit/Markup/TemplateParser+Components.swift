@@ -1,0 +1,319 @@
+/// The meaning of markup: components, their attributes and events, and the `wx:` directives. Problems are
+/// collected, not thrown, so an author sees every one.
+extension TemplateParser {
+    static let directives: Set<String> = [
+        "wx:if", "wx:elif", "wx:else", "wx:for", "wx:for-item", "wx:for-index", "wx:key",
+    ]
+
+    /// An open `wx:if` chain among siblings: its branches so far.
+    struct ConditionalChain {
+        var branches: [Template.Branch] = []
+        var range: SourceRange?
+    }
+
+    /// Ends an open `wx:if` chain: it becomes one conditional node among the siblings.
+    mutating func close(_ chain: inout ConditionalChain) {
+        guard let range = chain.range else { return }
+        let start = UInt32(template.branches.count)
+        template.branches.append(contentsOf: chain.branches)
+        let node = template.append(
+            Template.Node(
+                kind: .conditional(branches: Template.Span(start: start, count: UInt32(chain.branches.count))),
+                children: .empty, range: range))
+        siblings.append(node)
+        chain = ConditionalChain()
+    }
+
+    mutating func compileText(_ text: Template.Text, in context: Context, chain: inout ConditionalChain) {
+        switch context {
+        case .skipped: return
+        case .component(let parent) where !parent.acceptsChildren:
+            close(&chain)
+            diagnostics.append(
+                .error("markup.children", "<\(parent.rawValue)> cannot contain text", in: file, at: text.range))
+        case .top, .component:
+            close(&chain)
+        }
+        siblings.append(
+            template.append(Template.Node(kind: .text(parts: text.parts), children: .empty, range: text.range)))
+    }
+
+    /// Compiles an element whose start tag has been read, parsing its content when it is accepted. Returns
+    /// false when the element is refused before its content (the caller then skips the content).
+    mutating func compileElement(_ element: OpenElement, in context: Context, chain: inout ConditionalChain)
+        throws(Diagnostic) -> Bool
+    {
+        switch context {
+        case .skipped: return false
+        case .component(let parent) where parent.acceptsOnlyText:
+            diagnostics.append(
+                .error(
+                    "markup.children", "<\(parent.rawValue)> may contain only text and bindings, not <\(element.name)>",
+                    in: file, at: element.nameRange))
+            return false
+        case .top, .component: break
+        }
+        let directives = Directives(written[element.attributes])
+        let ifAttribute = directives.if
+        let elifAttribute = directives.elif
+        let elseAttribute = directives.else
+        if [ifAttribute, elifAttribute, elseAttribute].compactMap({ $0 }).count > 1 {
+            diagnostics.append(
+                .error(
+                    "markup.directive", "an element takes only one of wx:if, wx:elif and wx:else", in: file,
+                    at: element.nameRange))
+        }
+        guard let kind = ComponentKind(rawValue: element.name) else {
+            let names = ComponentKind.allCases.map(\.rawValue)
+            let suggestion = names.min { editDistance($0, element.name) < editDistance($1, element.name) }
+            var notes = ["components are \(names.joined(separator: ", "))"]
+            if let suggestion, editDistance(suggestion, element.name) <= 2 {
+                notes.insert("did you mean <\(suggestion)>?", at: 0)
+            }
+            diagnostics.append(
+                .error(
+                    "markup.unknown-component", "unknown component <\(element.name)>", in: file,
+                    at: element.nameRange, notes: notes))
+            return false
+        }
+        let attributes = compileAttributes(of: element, kind: kind)
+        let mark = diagnostics.count
+        let (children, first) = try parseContent(of: element, kind: kind)
+        if !kind.acceptsChildren, let first {
+            // Said before the problems inside, which the author reads next.
+            diagnostics.insert(
+                .error(
+                    "markup.children", "<\(kind.rawValue)> cannot have content", in: file, at: first,
+                    notes: ["write it as <\(kind.rawValue) … />"]), at: mark)
+        }
+        let range = SourceRange(element.tag.lowerBound, previousEnd)
+        let component = template.append(
+            Template.Node(kind: .component(kind, attributes: attributes), children: children, range: range))
+        guard let node = repeated(component, directives, range: range) else { return true }
+        if let ifAttribute {
+            close(&chain)
+            chain = ConditionalChain(branches: [.init(condition: condition(ifAttribute), node: node)], range: range)
+        } else if let elifAttribute {
+            guard let open = chain.range else {
+                diagnostics.append(
+                    .error(
+                        "markup.directive", "wx:elif must follow an element with wx:if or wx:elif", in: file,
+                        at: elifAttribute.nameRange))
+                return true
+            }
+            chain.branches.append(.init(condition: condition(elifAttribute), node: node))
+            chain.range = open.joined(range)
+        } else if let elseAttribute {
+            guard let open = chain.range else {
+                diagnostics.append(
+                    .error(
+                        "markup.directive", "wx:else must follow an element with wx:if or wx:elif", in: file,
+                        at: elseAttribute.nameRange))
+                return true
+            }
+            if elseAttribute.value != nil {
+                diagnostics.append(
+                    .error(
+                        "markup.directive", "wx:else takes no value", in: file, at: elseAttribute.nameRange,
+                        notes: ["use wx:elif=\"{{ … }}\" for another condition"]))
+            }
+            chain.branches.append(.init(condition: nil, node: node))
+            chain.range = open.joined(range)
+            close(&chain)
+        } else {
+            close(&chain)
+            siblings.append(node)
+        }
+        return true
+    }
+
+    /// An element's `wx:` attributes, found in one pass.
+    struct Directives {
+        var `if`, elif, `else`, `for`, forItem, forIndex, key: WrittenAttribute?
+
+        init(_ attributes: ArraySlice<WrittenAttribute>) {
+            for attribute in attributes where attribute.name.utf8.starts(with: "wx:".utf8) {
+                switch attribute.name {
+                case "wx:if": self.if = attribute
+                case "wx:elif": elif = attribute
+                case "wx:else": self.else = attribute
+                case "wx:for": self.for = attribute
+                case "wx:for-item": forItem = attribute
+                case "wx:for-index": forIndex = attribute
+                case "wx:key": key = attribute
+                default: break
+                }
+            }
+        }
+    }
+
+    /// The expression of a `wx:if` or `wx:elif`: an index into the template's expressions.
+    private mutating func condition(_ attribute: WrittenAttribute) -> UInt32? {
+        guard let value = attribute.value, let expression = soleBinding(value) else {
+            diagnostics.append(
+                .error(
+                    "markup.directive", "\(attribute.name) needs a condition: \(attribute.name)=\"{{ … }}\"", in: file,
+                    at: attribute.nameRange))
+            return nil
+        }
+        return expression
+    }
+
+    /// The index of a text's only expression when it is exactly one `{{ }}`.
+    private func soleBinding(_ text: Template.Text) -> UInt32? {
+        guard text.parts.count == 1, case .binding(let index) = template.parts[Int(text.parts.start)] else {
+            return nil
+        }
+        return index
+    }
+
+    /// The component node, wrapped in a list node when the element has `wx:for`; nil when `wx:for` is wrong.
+    private mutating func repeated(_ component: UInt32, _ directives: Directives, range: SourceRange) -> UInt32? {
+        guard let forAttribute = directives.for else {
+            for stray in [directives.forItem, directives.forIndex, directives.key].compactMap({ $0 }) {
+                diagnostics.append(
+                    .error(
+                        "markup.directive", "\(stray.name) needs wx:for on the same element", in: file,
+                        at: stray.nameRange))
+            }
+            return component
+        }
+        guard let value = forAttribute.value, let items = soleBinding(value) else {
+            diagnostics.append(
+                .error(
+                    "markup.directive", "wx:for needs a list: wx:for=\"{{ items }}\"", in: file,
+                    at: forAttribute.nameRange))
+            return nil
+        }
+        func name(_ given: WrittenAttribute?, default fallback: String) -> String {
+            guard let given else { return fallback }
+            guard let text = given.value.flatMap(template.staticText), text.utf8.allSatisfy(Lexer.isIdentifierPart),
+                let first = text.utf8.first, Lexer.isIdentifierStart(first)
+            else {
+                diagnostics.append(
+                    .error(
+                        "markup.directive", "\(given.name) must be a plain name such as \"plan\"", in: file,
+                        at: given.nameRange))
+                return fallback
+            }
+            return text
+        }
+        let list = Template.List(
+            items: items, itemName: name(directives.forItem, default: "item"),
+            indexName: name(directives.forIndex, default: "index"),
+            key: directives.key?.value.flatMap(template.staticText), body: component)
+        template.lists.append(list)
+        return template.append(
+            Template.Node(kind: .list(UInt32(template.lists.count - 1)), children: .empty, range: range))
+    }
+
+    /// Checks an element's attributes against its component and keeps the ones that render or bind.
+    private mutating func compileAttributes(of element: OpenElement, kind: ComponentKind) -> Template.Span {
+        let start = template.attributes.count
+        for attribute in written[element.attributes] {
+            let name = attribute.name
+            let nameRange = attribute.nameRange
+            if name.utf8.starts(with: "wx:".utf8) {
+                if !Self.directives.contains(name) {
+                    diagnostics.append(
+                        .error(
+                            "markup.unknown-directive", "unknown directive '\(name)'", in: file, at: nameRange,
+                            notes: ["directives are wx:if, wx:elif, wx:else, wx:for, wx:for-item, wx:for-index, wx:key"]
+                        ))
+                }
+                continue
+            }
+            if name.utf8.starts(with: "data-".utf8) {
+                template.attributes.append(
+                    .init(
+                        role: .data, name: SourceRange(nameRange.lowerBound + 5, nameRange.upperBound),
+                        value: attribute.value ?? trueText(nameRange)))
+                continue
+            }
+            if let event = ComponentKind.event(fromAttribute: name) {
+                guard kind.events.contains(event) else {
+                    let known = kind.events.sorted().map { "bind\($0)" }.joined(separator: ", ")
+                    diagnostics.append(
+                        .error(
+                            "markup.unknown-event", "<\(kind.rawValue)> has no '\(event)' event", in: file,
+                            at: nameRange,
+                            notes: [known.isEmpty ? "<\(kind.rawValue)> fires no events" : "its events are \(known)"]))
+                    continue
+                }
+                guard let value = attribute.value, let handler = template.staticText(value), !handler.isEmpty,
+                    handler.utf8.allSatisfy(Lexer.isIdentifierPart)
+                else {
+                    diagnostics.append(
+                        .error(
+                            "markup.event", "\(name) must name a handler, such as \(name)=\"submit\"", in: file,
+                            at: nameRange))
+                    continue
+                }
+                let eventName = SourceRange(nameRange.upperBound - event.utf8.count, nameRange.upperBound)
+                template.attributes.append(.init(role: .event, name: eventName, value: value))
+                continue
+            }
+            guard let expected = kind.attributes[name] ?? ComponentKind.commonAttributes[name] else {
+                let known = (Array(kind.attributes.keys) + ComponentKind.commonAttributes.keys).sorted().joined(
+                    separator: ", ")
+                diagnostics.append(
+                    .error(
+                        "markup.unknown-attribute", "<\(kind.rawValue)> has no attribute '\(name)'", in: file,
+                        at: nameRange, notes: ["its attributes are \(known), data-*, and bind<event>"]))
+                continue
+            }
+            let value = attribute.value ?? trueText(nameRange)
+            if let text = template.staticText(value) { check(text, against: expected, name: name, range: value.range) }
+            if expected == .list, soleBinding(value) == nil {
+                diagnostics.append(
+                    .error(
+                        "markup.attribute-value", "'\(name)' needs a list binding such as \(name)=\"{{ options }}\"",
+                        in: file, at: value.range))
+            }
+            template.attributes.append(.init(role: .property, name: nameRange, value: value))
+        }
+        return Template.Span(start: UInt32(start), count: UInt32(template.attributes.count - start))
+    }
+
+    /// The value of a bare attribute such as `disabled`: the text "true".
+    private mutating func trueText(_ range: SourceRange) -> Template.Text {
+        let index: Int
+        if let existing = template.strings.firstIndex(of: "true") {
+            index = existing
+        } else {
+            template.strings.append("true")
+            index = template.strings.count - 1
+        }
+        template.parts.append(.decoded(UInt32(index)))
+        return Template.Text(parts: Template.Span(start: UInt32(template.parts.count - 1), count: 1), range: range)
+    }
+
+    private mutating func check(
+        _ text: String, against kind: ComponentKind.AttributeKind, name: String, range: SourceRange
+    ) {
+        switch kind {
+        case .bool:
+            if text != "true" && text != "false" {
+                diagnostics.append(
+                    .error("markup.attribute-value", "'\(name)' is true or false, not \"\(text)\"", in: file, at: range)
+                )
+            }
+        case .number:
+            if Double(text).map({ !$0.isFinite || abs($0) > 1e9 }) ?? true {
+                diagnostics.append(
+                    .error("markup.attribute-value", "'\(name)' must be a number, not \"\(text)\"", in: file, at: range)
+                )
+            }
+        case .choice(let options):
+            if !options.contains(text) {
+                diagnostics.append(
+                    .error(
+                        "markup.attribute-value",
+                        "'\(name)' must be one of \(options.joined(separator: ", ")), not \"\(text)\"", in: file,
+                        at: range))
+            }
+        case .text, .list:
+            break
+        }
+    }
+}
