@@ -91,6 +91,10 @@ enum MiniKitBenchmarks {
             Measure.reportLatency("  (unzip only)", unzip, goal: nil)
             let parse = Measure.latency(iterations: 20) { _ = MiniProgram.load(files) }
             Measure.reportLatency("  (parse + check only)", parse, goal: nil)
+            let again = try Measure.latency(iterations: 20) { _ = MiniProgram.load(try PackageFiles.unpack(package)) }
+            Measure.reportLatency("  (unzip + parse + check, again)", again, goal: nil)
+            let hash = Measure.latency(iterations: 20) { _ = PackageReference.digest(of: package) }
+            Measure.reportLatency("  (hash only)", hash, goal: nil)
         }
     }
 

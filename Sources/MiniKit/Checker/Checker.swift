@@ -164,14 +164,18 @@ struct Checker {
     }
 
     private mutating func checkText(_ text: Template.Text, page: Page, names: Set<String>) {
-        for expression in page.template.expressions(text) {
-            checkExpression(expression, file: page.markup, page: page, names: names)
+        let template = page.template
+        for part in template.parts[text.parts.indices] {
+            guard case .binding(let index) = part else { continue }
+            checkExpression(template.expressions[Int(index)], file: page.markup, page: page, names: names)
         }
     }
 
     /// Every path an expression reads must start at a data field or a name in scope, and follow fields
     /// that the initial data has (where it says).
     private mutating func checkExpression(_ expression: Expression, file: SourceFile, page: Page, names: Set<String>) {
+        // The most common binding, a known name alone, needs no path.
+        if case .identifier(let root, _) = expression, names.contains(root) || page.logic.data[root] != nil { return }
         for (path, range) in expression.readPaths {
             let root = path[0]
             if names.contains(root) { continue }

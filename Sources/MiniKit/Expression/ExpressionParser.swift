@@ -17,6 +17,7 @@ public struct ExpressionParser {
 
     /// Parses a whole token stream as one expression.
     public static func parse(_ file: SourceFile, range: SourceRange) throws(Diagnostic) -> Expression {
+        if let path = parsePath(file.bytes, range) { return path }
         var lexer = Lexer(bytes: file.bytes, start: range.lowerBound, end: range.upperBound)
         var parser = ExpressionParser(tokens: try lexer.tokenize(file: file), file: file)
         guard parser.current.kind != .end else {
@@ -29,6 +30,38 @@ public struct ExpressionParser {
             throw parser.unexpected("expected the end of the expression")
         }
         return expression
+    }
+
+    /// `name` or `a.b.c` (the most common bindings) built straight from the bytes, as the full parser would
+    /// build it; nil for anything else, which the full parser then reads.
+    static func parsePath(_ bytes: [UInt8], _ range: SourceRange) -> Expression? {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        var position = range.lowerBound
+        var end = range.upperBound
+        while position < end, isSpace(bytes[position]) { position += 1 }
+        while end > position, isSpace(bytes[end - 1]) { end -= 1 }
+        var expression: Expression?
+        for _ in 0..<16 {
+            guard position < end, Lexer.isIdentifierStart(bytes[position]) else { return nil }
+            let start = position
+            while position < end, Lexer.isIdentifierPart(bytes[position]) { position += 1 }
+            let name = String(decoding: bytes[start..<position], as: UTF8.self)
+            let nameRange = SourceRange(start, position)
+            if let base = expression {
+                expression = .member(base, name, base.range.joined(nameRange))
+            } else {
+                switch name {
+                case "true": expression = .literal(.bool(true), nameRange)
+                case "false": expression = .literal(.bool(false), nameRange)
+                case "null": expression = .literal(.null, nameRange)
+                default: expression = .identifier(name, nameRange)
+                }
+            }
+            if position == end { return expression }
+            guard bytes[position] == 0x2E else { return nil }
+            position += 1
+        }
+        return nil
     }
 
     /// Nodes this expression may still build: counted as the tree is built, so a long flat `a+b+c+…`

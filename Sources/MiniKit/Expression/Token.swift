@@ -42,8 +42,24 @@ public struct Lexer {
         self.end = end ?? bytes.count
     }
 
-    private static let twoCharacterSymbols: Set<String> = ["==", "!=", "<=", ">=", "&&", "||"]
-    private static let symbols: Set<UInt8> = Set("+-*/%<>!?:.,;()[]{}=&|".utf8)
+    /// `+-*/%<>!?:.,;()[]{}=&|`
+    private static func isSymbol(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x2B, 0x2D, 0x2A, 0x2F, 0x25, 0x3C, 0x3E, 0x21, 0x3F, 0x3A, 0x2E, 0x2C, 0x3B, 0x28, 0x29, 0x5B, 0x5D,
+            0x7B, 0x7D, 0x3D, 0x26, 0x7C:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `== != <= >= && ||`
+    private static func isTwoCharacterSymbol(_ first: UInt8, _ second: UInt8) -> Bool {
+        switch (first, second) {
+        case (0x3D, 0x3D), (0x21, 0x3D), (0x3C, 0x3D), (0x3E, 0x3D), (0x26, 0x26), (0x7C, 0x7C): return true
+        default: return false
+        }
+    }
 
     /// All tokens up to the end, ending with `.end`; throws on a character that starts no token.
     public mutating func tokenize(file: SourceFile?) throws(Diagnostic) -> [Token] {
@@ -101,13 +117,11 @@ public struct Lexer {
             while position < end, Self.isIdentifierPart(bytes[position]) { position += 1 }
             return Token(kind: .identifier(String(decoding: bytes[start..<position], as: UTF8.self)), range: range())
         }
-        if Self.symbols.contains(byte) {
-            if position + 1 < end {
+        if Self.isSymbol(byte) {
+            if position + 1 < end, Self.isTwoCharacterSymbol(byte, bytes[position + 1]) {
                 let pair = String(decoding: bytes[position..<position + 2], as: UTF8.self)
-                if Self.twoCharacterSymbols.contains(pair) {
-                    position += 2
-                    return Token(kind: .symbol(pair), range: range())
-                }
+                position += 2
+                return Token(kind: .symbol(pair), range: range())
             }
             position += 1
             if byte == 0x26 || byte == 0x7C {
@@ -128,6 +142,13 @@ public struct Lexer {
 
     private mutating func lexString(quote: UInt8, file: SourceFile?) throws(Diagnostic) -> String {
         let start = position
+        // Most strings have no escape: one copy of their bytes.
+        var scan = position + 1
+        while scan < end, bytes[scan] != quote, bytes[scan] != 0x5C, bytes[scan] != 0x0A { scan += 1 }
+        if scan < end, bytes[scan] == quote {
+            position = scan + 1
+            return String(decoding: bytes[start + 1..<scan], as: UTF8.self)
+        }
         position += 1
         var scalars = String.UnicodeScalarView()
         var chunkStart = position

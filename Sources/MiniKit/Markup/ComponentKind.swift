@@ -90,13 +90,15 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
     /// Whether focus can land on it.
     public var isFocusable: Bool { [.button, .input, .switch, .picker, .navigator].contains(self) }
 
-    /// The event attribute spellings: `bindtap`, `bind:tap`, `catchtap`, `catch:tap`.
-    static func event(fromAttribute name: String) -> String? {
+    /// The event attribute spellings: `bindtap`, `bind:tap`, `catchtap`, `catch:tap`. Returns the length of the
+    /// prefix in `name`, nil when it is not an event attribute.
+    static func eventPrefixLength(_ name: ArraySlice<UInt8>) -> Int? {
         // Compared as bytes: the compiler asks this for every attribute of every element.
-        let utf8 = name.utf8
-        guard let first = utf8.first, first == UInt8(ascii: "b") || first == UInt8(ascii: "c") else { return nil }
-        for prefix in ["bind:", "catch:", "bind", "catch"] where utf8.count > prefix.utf8.count {
-            if utf8.starts(with: prefix.utf8) { return String(name.utf8.dropFirst(prefix.utf8.count))! }
+        for prefix in ["bind:", "catch:", "bind", "catch"] as [StaticString] where name.count > prefix.utf8CodeUnitCount
+        {
+            if name.starts(with: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)) {
+                return prefix.utf8CodeUnitCount
+            }
         }
         return nil
     }

@@ -4,8 +4,9 @@
 /// position, and literal text stays in the source bytes (which the template shares with the page's
 /// ``SourceFile``). A page of thousands of nodes is then a handful of allocations instead of several per node:
 /// that is what keeps a loaded program near the size of its source and makes loading it fast. ``TemplateParser``
-/// builds one; the renderer and the checker walk it with the readers below.
-public struct Template: Sendable, Hashable {
+/// builds one; the renderer and the checker walk it with the readers below. It is immutable once built, and a
+/// class, so that handing a page around copies one reference rather than every array.
+public final class Template: Sendable, Hashable, TemplateContents {
     /// Consecutive positions in one of the template's arrays.
     struct Span: Sendable, Hashable {
         var start: UInt32
@@ -92,38 +93,65 @@ public struct Template: Sendable, Hashable {
 
     /// The page's source bytes, shared with its ``SourceFile`` (arrays copy on write, so this is no copy).
     let source: [UInt8]
-    var nodes: [Node] = []
-    var childIndices: [UInt32] = []
-    var attributes: [Attribute] = []
-    var parts: [Part] = []
-    var expressions: [Expression] = []
-    var strings: [String] = []
-    var branches: [Branch] = []
-    var lists: [List] = []
+    let nodes: [Node]
+    let childIndices: [UInt32]
+    let attributes: [Attribute]
+    let parts: [Part]
+    let expressions: [Expression]
+    let strings: [String]
+    let branches: [Branch]
+    let lists: [List]
     /// The top-level nodes: a span of ``childIndices``.
-    var roots: Span = .empty
+    let roots: Span
 
-    init(source: [UInt8]) { self.source = source }
+    /// Freezes what the parser built, without the spare capacity its arrays grew (up to half of each).
+    init(_ builder: Builder) {
+        source = builder.source
+        nodes = builder.nodes.exactCopy()
+        childIndices = builder.childIndices.exactCopy()
+        attributes = builder.attributes.exactCopy()
+        parts = builder.parts.exactCopy()
+        expressions = builder.expressions.exactCopy()
+        strings = builder.strings.exactCopy()
+        branches = builder.branches.exactCopy()
+        lists = builder.lists.exactCopy()
+        roots = builder.roots
+    }
+
+    /// A template being built by ``TemplateParser``.
+    struct Builder: TemplateContents {
+        let source: [UInt8]
+        var nodes: [Node] = []
+        var childIndices: [UInt32] = []
+        var attributes: [Attribute] = []
+        var parts: [Part] = []
+        var expressions: [Expression] = []
+        var strings: [String] = []
+        var branches: [Branch] = []
+        var lists: [List] = []
+        var roots: Span = .empty
+
+        init(source: [UInt8]) { self.source = source }
+    }
+
+    public static func == (lhs: Template, rhs: Template) -> Bool {
+        lhs === rhs
+            || (lhs.source == rhs.source && lhs.nodes == rhs.nodes && lhs.childIndices == rhs.childIndices
+                && lhs.attributes == rhs.attributes && lhs.parts == rhs.parts && lhs.expressions == rhs.expressions
+                && lhs.strings == rhs.strings && lhs.branches == rhs.branches && lhs.lists == rhs.lists
+                && lhs.roots == rhs.roots)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+        hasher.combine(nodes.count)
+    }
 
     // MARK: Reading
 
     /// The nodes of a span of ``childIndices`` (the roots, or a component's children), in order.
     func nodes(_ span: Span) -> some Collection<Node> {
-        childIndices[span.indices].lazy.map { nodes[Int($0)] }
-    }
-
-    /// The source text of a range.
-    func text(of range: SourceRange) -> String {
-        String(decoding: source[range.lowerBound..<range.upperBound], as: UTF8.self)
-    }
-
-    /// Whether an attribute's name is `name`, compared in place.
-    func attribute(_ attribute: Attribute, isNamed name: StaticString) -> Bool {
-        let count = name.utf8CodeUnitCount
-        guard attribute.name.upperBound - attribute.name.lowerBound == count else { return false }
-        let pattern = name.utf8Start
-        for offset in 0..<count where source[attribute.name.lowerBound + offset] != pattern[offset] { return false }
-        return true
+        childIndices[span.indices].lazy.map { self.nodes[Int($0)] }
     }
 
     /// A component's property attribute by name.
@@ -134,8 +162,32 @@ public struct Template: Sendable, Hashable {
         return nil
     }
 
+    /// Whether an attribute's name is `name`, compared in place.
+    func attribute(_ attribute: Attribute, isNamed name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard attribute.name.upperBound - attribute.name.lowerBound == count else { return false }
+        let pattern = name.utf8Start
+        for offset in 0..<count where source[attribute.name.lowerBound + offset] != pattern[offset] { return false }
+        return true
+    }
+}
+
+/// What reading a text needs, from a finished template or from one being built.
+protocol TemplateContents {
+    var source: [UInt8] { get }
+    var parts: [Template.Part] { get }
+    var expressions: [Expression] { get }
+    var strings: [String] { get }
+}
+
+extension TemplateContents {
+    /// The source text of a range.
+    func text(of range: SourceRange) -> String {
+        String(decoding: source[range.lowerBound..<range.upperBound], as: UTF8.self)
+    }
+
     /// The literal text of a literal part.
-    func literal(_ part: Part) -> String? {
+    func literal(_ part: Template.Part) -> String? {
         switch part {
         case .source(let range): return text(of: range)
         case .decoded(let index): return strings[Int(index)]
@@ -144,13 +196,13 @@ public struct Template: Sendable, Hashable {
     }
 
     /// The only expression when the text is exactly one `{{ }}` (its value keeps its type: a list stays a list).
-    func soleExpression(_ text: Text) -> Expression? {
+    func soleExpression(_ text: Template.Text) -> Expression? {
         guard text.parts.count == 1, case .binding(let index) = parts[Int(text.parts.start)] else { return nil }
         return expressions[Int(index)]
     }
 
     /// The text when it has no bindings.
-    func staticText(_ text: Text) -> String? {
+    func staticText(_ text: Template.Text) -> String? {
         var result = ""
         for index in text.parts.indices {
             guard let literal = literal(parts[index]) else { return nil }
@@ -160,7 +212,7 @@ public struct Template: Sendable, Hashable {
     }
 
     /// Every expression of a text, in order.
-    func expressions(_ text: Text) -> [Expression] {
+    func expressions(_ text: Template.Text) -> [Expression] {
         text.parts.indices.compactMap {
             if case .binding(let index) = parts[$0] { return expressions[Int(index)] } else { return nil }
         }

@@ -53,11 +53,11 @@ extension TemplateParser {
             return false
         case .top, .component: break
         }
-        let directives = Directives(written[element.attributes])
+        let directives = Directives(written[element.attributes], in: file.bytes)
         let ifAttribute = directives.if
         let elifAttribute = directives.elif
         let elseAttribute = directives.else
-        if [ifAttribute, elifAttribute, elseAttribute].compactMap({ $0 }).count > 1 {
+        if (ifAttribute == nil ? 0 : 1) + (elifAttribute == nil ? 0 : 1) + (elseAttribute == nil ? 0 : 1) > 1 {
             diagnostics.append(
                 .error(
                     "markup.directive", "an element takes only one of wx:if, wx:elif and wx:else", in: file,
@@ -131,8 +131,8 @@ extension TemplateParser {
     struct Directives {
         var `if`, elif, `else`, `for`, forItem, forIndex, key: WrittenAttribute?
 
-        init(_ attributes: ArraySlice<WrittenAttribute>) {
-            for attribute in attributes where attribute.name.utf8.starts(with: "wx:".utf8) {
+        init(_ attributes: ArraySlice<WrittenAttribute>, in source: [UInt8]) {
+            for attribute in attributes where source.has(prefix: "wx:", at: attribute.nameRange) {
                 switch attribute.name {
                 case "wx:if": self.if = attribute
                 case "wx:elif": elif = attribute
@@ -210,10 +210,12 @@ extension TemplateParser {
     /// Checks an element's attributes against its component and keeps the ones that render or bind.
     private mutating func compileAttributes(of element: OpenElement, kind: ComponentKind) -> Template.Span {
         let start = template.attributes.count
+        let ownAttributes = kind.attributes
         for attribute in written[element.attributes] {
             let name = attribute.name
             let nameRange = attribute.nameRange
-            if name.utf8.starts(with: "wx:".utf8) {
+            let bytes = file.bytes
+            if bytes.has(prefix: "wx:", at: nameRange) {
                 if !Self.directives.contains(name) {
                     diagnostics.append(
                         .error(
@@ -223,14 +225,16 @@ extension TemplateParser {
                 }
                 continue
             }
-            if name.utf8.starts(with: "data-".utf8) {
+            if bytes.has(prefix: "data-", at: nameRange) {
                 template.attributes.append(
                     .init(
                         role: .data, name: SourceRange(nameRange.lowerBound + 5, nameRange.upperBound),
                         value: attribute.value ?? trueText(nameRange)))
                 continue
             }
-            if let event = ComponentKind.event(fromAttribute: name) {
+            if let prefixLength = ComponentKind.eventPrefixLength(bytes[nameRange.lowerBound..<nameRange.upperBound]) {
+                let event = String(
+                    decoding: bytes[nameRange.lowerBound + prefixLength..<nameRange.upperBound], as: UTF8.self)
                 guard kind.events.contains(event) else {
                     let known = kind.events.sorted().map { "bind\($0)" }.joined(separator: ", ")
                     diagnostics.append(
@@ -249,11 +253,11 @@ extension TemplateParser {
                             at: nameRange))
                     continue
                 }
-                let eventName = SourceRange(nameRange.upperBound - event.utf8.count, nameRange.upperBound)
+                let eventName = SourceRange(nameRange.lowerBound + prefixLength, nameRange.upperBound)
                 template.attributes.append(.init(role: .event, name: eventName, value: value))
                 continue
             }
-            guard let expected = kind.attributes[name] ?? ComponentKind.commonAttributes[name] else {
+            guard let expected = ownAttributes[name] ?? ComponentKind.commonAttributes[name] else {
                 let known = (Array(kind.attributes.keys) + ComponentKind.commonAttributes.keys).sorted().joined(
                     separator: ", ")
                 diagnostics.append(
@@ -315,5 +319,16 @@ extension TemplateParser {
         case .text, .list:
             break
         }
+    }
+}
+
+extension [UInt8] {
+    /// Whether the bytes of `range` begin with `prefix`, compared in place.
+    func has(prefix: StaticString, at range: SourceRange) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard range.upperBound - range.lowerBound >= count else { return false }
+        let pattern = prefix.utf8Start
+        for offset in 0..<count where self[range.lowerBound + offset] != pattern[offset] { return false }
+        return true
     }
 }

@@ -10,7 +10,7 @@ struct TemplateParser {
     private var current = MarkupToken(kind: .end, range: SourceRange(0, 0))
     private(set) var previousEnd = 0
     private var nodeCount = 0
-    var template: Template
+    var template: Template.Builder
     var diagnostics: [Diagnostic] = []
     /// The compiled children of the open elements, innermost last. One buffer for the whole page: parsing
     /// allocates per page, not per node.
@@ -39,7 +39,7 @@ struct TemplateParser {
     init(file: SourceFile) {
         self.file = file
         self.lexer = MarkupLexer(file: file)
-        self.template = Template(source: file.bytes)
+        self.template = Template.Builder(source: file.bytes)
     }
 
     /// Parses and compiles a whole page. Throws the first syntax error; returns the template and the
@@ -48,8 +48,7 @@ struct TemplateParser {
         var parser = TemplateParser(file: file)
         try parser.advance()
         parser.template.roots = try parser.parseChildren(in: .top, closing: nil, depth: 0).children
-        parser.template.shrinkToFit()
-        return (parser.template, parser.diagnostics)
+        return (Template(parser.template), parser.diagnostics)
     }
 
     private mutating func advance() throws(Diagnostic) {
@@ -194,7 +193,7 @@ struct TemplateParser {
         let bytes = file.bytes
         var position = range.lowerBound
         var literalStart = position
-        func flushLiteral(upTo end: Int, into template: inout Template) throws(Diagnostic) {
+        func flushLiteral(upTo end: Int, into template: inout Template.Builder) throws(Diagnostic) {
             guard end > literalStart else { return }
             let literal = SourceRange(literalStart, end)
             if bytes[literalStart..<end].contains(0x26) {
@@ -248,7 +247,7 @@ struct TemplateParser {
     }
 }
 
-extension Template {
+extension Template.Builder {
     /// How far each array has grown, to take back what a refused element added.
     struct Marks {
         var nodes, childIndices, attributes, parts, expressions, strings, branches, lists: Int
@@ -271,21 +270,8 @@ extension Template {
         lists.removeSubrange(marks.lists...)
     }
 
-    /// Drops the spare capacity the arrays grew while parsing (up to half of each): a loaded page keeps only
-    /// what it uses.
-    mutating func shrinkToFit() {
-        nodes = nodes.exactCopy()
-        childIndices = childIndices.exactCopy()
-        attributes = attributes.exactCopy()
-        parts = parts.exactCopy()
-        expressions = expressions.exactCopy()
-        strings = strings.exactCopy()
-        branches = branches.exactCopy()
-        lists = lists.exactCopy()
-    }
-
     /// Adds a node; returns its index.
-    mutating func append(_ node: Node) -> UInt32 {
+    mutating func append(_ node: Template.Node) -> UInt32 {
         nodes.append(node)
         return UInt32(nodes.count - 1)
     }
