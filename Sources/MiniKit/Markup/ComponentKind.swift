@@ -9,6 +9,14 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
         case number
         case list
         case choice([String])
+
+        /// Whether a literal value must have a certain form (true/false, a number, one of the choices).
+        var constrainsText: Bool {
+            switch self {
+            case .bool, .number, .choice: true
+            case .text, .list: false
+            }
+        }
     }
 
     /// Attributes every component accepts.

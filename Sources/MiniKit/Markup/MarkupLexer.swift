@@ -63,7 +63,8 @@ struct MarkupLexer {
         if insideTag { return try nextInsideTag() }
         let start = position
         guard position < bytes.count else { return MarkupToken(kind: .end, range: SourceRange(start, start)) }
-        if startsWith("<!--") {
+        // Only '<' starts markup; anything else is text.
+        if bytes[position] == 0x3C, startsWith("<!--") {
             // Consecutive comments are skipped in a loop, so thousands of them cannot recurse.
             while startsWith("<!--") {
                 let commentStart = position
@@ -76,7 +77,7 @@ struct MarkupLexer {
             }
             return try next()
         }
-        if startsWith("</") {
+        if bytes[position] == 0x3C, position + 1 < bytes.count, bytes[position + 1] == 0x2F {
             position += 2
             let nameStart = position
             let tagName = name()

@@ -131,7 +131,15 @@ public final class Template: Sendable, Hashable, TemplateContents {
         var lists: [List] = []
         var roots: Span = .empty
 
-        init(source: [UInt8]) { self.source = source }
+        init(source: [UInt8]) {
+            self.source = source
+            // Sized from typical markup (a node per 20 bytes or so), so the arrays rarely grow and copy.
+            let expected = source.count / 20 + 4
+            nodes.reserveCapacity(expected)
+            childIndices.reserveCapacity(expected)
+            parts.reserveCapacity(expected)
+            attributes.reserveCapacity(expected / 2)
+        }
     }
 
     public static func == (lhs: Template, rhs: Template) -> Bool {

@@ -267,7 +267,9 @@ extension TemplateParser {
                 continue
             }
             let value = attribute.value ?? trueText(nameRange)
-            if let text = template.staticText(value) { check(text, against: expected, name: name, range: value.range) }
+            if expected.constrainsText, let text = template.staticText(value) {
+                check(text, against: expected, name: name, range: value.range)
+            }
             if expected == .list, soleBinding(value) == nil {
                 diagnostics.append(
                     .error(

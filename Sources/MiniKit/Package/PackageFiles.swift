@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ZIPFoundation
 
 /// The files of a mini-program, by path inside the package, read from a folder or a zip with every
@@ -29,6 +30,7 @@ public struct PackageFiles: Sendable, Hashable {
         let entries = try ZipReader(bytes).entries()
         var files: [String: Data] = [:]
         var declaredTotal = 0
+        var checked: [ZipReader.Entry] = []
         for entry in entries {
             let path = entry.path
             try validate(path: path)
@@ -55,14 +57,35 @@ public struct PackageFiles: Sendable, Hashable {
                     "limit.compression-ratio",
                     "'\(path)' is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
             }
-            let content = try Inflater.inflate(
-                bytes[entry.data], method: entry.method, size: entry.uncompressedSize, crc32: entry.crc32, path: path)
-            files[path] = Data(content)
+            files[path] = Data()
+            checked.append(entry)
         }
         guard declaredTotal / max(1, data.count) <= MiniKitLimits.maximumCompressionRatio else {
             throw .error(
                 "limit.compression-ratio",
                 "the package is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
+        }
+        // Only entries that passed every check inflate; a large package inflates on all cores.
+        let results = InflatedEntries(count: checked.count)
+        let entriesToInflate = checked
+        let inflate: @Sendable (Int) -> Void = { index in
+            let entry = entriesToInflate[index]
+            results.store(
+                index,
+                Result { () throws(Diagnostic) in
+                    try Inflater.inflate(
+                        bytes[entry.data], method: entry.method, size: entry.uncompressedSize, crc32: entry.crc32,
+                        path: entry.path)
+                })
+        }
+        if declaredTotal >= 256 * 1024 {
+            DispatchQueue.concurrentPerform(iterations: checked.count, execute: inflate)
+        } else {
+            for index in checked.indices { inflate(index) }
+        }
+        // The first failure in the package's order is the one reported, however the work was spread.
+        for (entry, result) in zip(checked, results.results) {
+            files[entry.path] = Data(try result.get())
         }
         return PackageFiles(files)
     }
@@ -208,5 +231,20 @@ public struct PackageFiles: Sendable, Hashable {
         }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data
+    }
+}
+
+/// Entries inflated concurrently, by position.
+private final class InflatedEntries: Sendable {
+    private let slots: Mutex<[Result<[UInt8], Diagnostic>]>
+
+    init(count: Int) {
+        slots = Mutex(Array(repeating: .failure(.error("package.internal", "not inflated")), count: count))
+    }
+
+    var results: [Result<[UInt8], Diagnostic>] { slots.withLock { $0 } }
+
+    func store(_ index: Int, _ result: Result<[UInt8], Diagnostic>) {
+        slots.withLock { $0[index] = result }
     }
 }

@@ -28,17 +28,19 @@ extension MiniProgramRuntime {
         for issue in builder.issues where reportedIssues.insert("\(issue.location) \(issue.message)").inserted {
             effects.append(.runtimeError(code: issue.code, message: "\(issue.location): \(issue.message)"))
         }
-        var engine = LayoutEngine(width: width, focused: top.focus, inputOverrides: top.inputOverrides)
+        // Focus is decided before the layout, from the focusable nodes in reading order, so that the layout is
+        // drawn with it; the layout's own targets confirm it (a page cut at its row limit has fewer).
+        var predicted: [String] = []
+        collectFocusable(nodes, into: &predicted)
+        let guess = Self.focus(among: predicted, focus: top.focus, returnFocus: top.returnFocus)
+        var engine = LayoutEngine(width: width, focused: guess.focus, inputOverrides: top.inputOverrides)
         engine.layout(nodes)
         let targets = engine.focusables
-        var focus = top.focus
-        var returnFocus = top.returnFocus
-        if let wanted = returnFocus, targets.contains(where: { $0.identity == wanted }) {
-            focus = wanted
-            returnFocus = nil
-        } else if focus == nil || !targets.contains(where: { $0.identity == focus }) {
-            if returnFocus == nil { returnFocus = focus }
-            focus = targets.first?.identity
+        let (focus, returnFocus) = Self.focus(
+            among: targets.map(\.identity), focus: top.focus, returnFocus: top.returnFocus)
+        if focus != guess.focus {
+            engine = LayoutEngine(width: width, focused: focus, inputOverrides: top.inputOverrides)
+            engine.layout(nodes)
         }
         var scroll = top.scroll
         if let target = targets.first(where: { $0.identity == focus }) {
@@ -46,7 +48,6 @@ extension MiniProgramRuntime {
             if target.row + target.height > scroll + height { scroll = target.row + target.height - height }
         }
         scroll = max(0, min(scroll, max(0, engine.buffer.height - height)))
-        let focusMoved = focus != top.focus
         if focus != top.focus || returnFocus != top.returnFocus || scroll != top.scroll {
             updateTop {
                 $0.focus = focus
@@ -54,8 +55,27 @@ extension MiniProgramRuntime {
                 $0.scroll = scroll
             }
         }
-        // The layout drew focus where it was: keep it unless focus moved (scrolling does not change a layout).
-        rendered = focusMoved ? nil : (revision, engine)
+        // The layout drew the focus decided here: it serves drawing until something changes (scrolling does not
+        // change a layout).
+        rendered = (revision, engine)
+    }
+
+    /// Where focus goes among the focusable identities: back to where it was before a control was disabled for
+    /// a moment, else where it is if that still exists, else the first.
+    static func focus(among targets: [String], focus: String?, returnFocus: String?) -> (
+        focus: String?, returnFocus: String?
+    ) {
+        if let wanted = returnFocus, targets.contains(wanted) { return (wanted, nil) }
+        if let focus, targets.contains(focus) { return (focus, returnFocus) }
+        return (targets.first, returnFocus ?? focus)
+    }
+
+    /// The identities focus can land on, in reading order (the order the layout places them in).
+    private func collectFocusable(_ nodes: [ViewNode], into identities: inout [String]) {
+        for node in nodes {
+            if node.acceptsFocus { identities.append(node.identity) }
+            collectFocusable(node.children, into: &identities)
+        }
     }
 
     /// The visible part of the current page: `width × height` cells.
