@@ -118,6 +118,28 @@ struct HostileZipTests {
         #expect(files.files["pages/a.mml"] == Data("<text>a</text>".utf8))
     }
 
+    @Test("a large package inflates on all cores and still reports its first bad entry, in package order")
+    func largePackageFirstFailure() throws {
+        // 40 files of 8 KB: past the size from which entries inflate concurrently.
+        var items = (0..<40).map { index in
+            RawZip.Item(
+                String(format: "pages/p%02d.mml", index), String(repeating: "<text>\(index)</text>\n", count: 600))
+        }
+        let good = try PackageFiles.unpack(Data(RawZip(items: items).bytes))
+        #expect(good.files.count == 40)
+        #expect(good.files["pages/p17.mml"] == Data(String(repeating: "<text>17</text>\n", count: 600).utf8))
+        items[30].crc32 = 7
+        items[5].crc32 = 7
+        #expect(throws: Diagnostic.self) { try PackageFiles.unpack(Data(RawZip(items: items).bytes)) }
+        for _ in 0..<20 {
+            do {
+                _ = try PackageFiles.unpack(Data(RawZip(items: items).bytes))
+            } catch {
+                #expect(error.message.contains("pages/p05.mml"), "got: \(error.message)")
+            }
+        }
+    }
+
     /// One lie each, told about the zip of ``lies(_:)``.
     enum Lie: String, CaseIterable, Sendable {
         case countBeyondDirectory, countShortOfDirectory, directoryOffsetTooFar, directorySizeTooBig, severalDisks

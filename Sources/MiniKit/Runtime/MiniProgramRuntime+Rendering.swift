@@ -35,12 +35,14 @@ extension MiniProgramRuntime {
         let guess = Self.focus(among: predicted, focus: top.focus, returnFocus: top.returnFocus)
         var engine = LayoutEngine(width: width, focused: guess.focus, inputOverrides: top.inputOverrides)
         engine.layout(nodes)
+        layouts.count.add(1, ordering: .relaxed)
         let targets = engine.focusables
         let (focus, returnFocus) = Self.focus(
             among: targets.map(\.identity), focus: top.focus, returnFocus: top.returnFocus)
         if focus != guess.focus {
             engine = LayoutEngine(width: width, focused: focus, inputOverrides: top.inputOverrides)
             engine.layout(nodes)
+            layouts.count.add(1, ordering: .relaxed)
         }
         var scroll = top.scroll
         if let target = targets.first(where: { $0.identity == focus }) {
