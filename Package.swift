@@ -30,9 +30,9 @@ let package = Package(
         .target(name: "MiniSupport"),
         /// Cells of a terminal screen, wide-character aware, and the diff between two frames. No terminal.
         .target(name: "TerminalCells"),
-        /// The platform's HTTP API written once: endpoints (paths, credentials, queries, bodies) and schemas,
-        /// used by the server, its OpenAPI document, minictl and the shell's agent.
-        .target(name: "CatalogAPI", dependencies: ["MiniSupport"]),
+        /// The platform's HTTP API written once: endpoints (paths, credentials, queries, bodies), schemas and
+        /// the request bodies as types, used by the server, its OpenAPI document, minictl and the shell's agent.
+        .target(name: "CatalogAPI", dependencies: ["Catalog", "MiniSupport"]),
         /// The mini-program format and its sandboxed runtime.
         .target(
             name: "MiniKit",
@@ -175,7 +175,7 @@ let package = Package(
         /// the harness (docs/SECURITY.md). Built without `make fuzz`, it only says how to run them.
         .executableTarget(
             name: "minicatalog-fuzz",
-            dependencies: ["MiniKit", "MiniSupport", "Catalog", "ShellAgent", "CatalogServer"]),
+            dependencies: ["MiniKit", "MiniSupport", "Catalog", "CatalogAPI", "ShellAgent", "CatalogServer"]),
 
         // MARK: Tests
 

@@ -2,6 +2,7 @@ import MiniSupport
 
 #if FUZZING || DEBUG
     import Catalog
+    import CatalogAPI
     @testable import CatalogServer
     import Foundation
     import MiniKit
@@ -79,11 +80,11 @@ import MiniSupport
             // POST /v1/hosts (HostRoutes).
             _ = read(json, HostRoutes.hostApp)
             // POST /v1/partners and POST /v1/apps (AppRoutes).
-            _ = read(json, AppRoutes.partner)
+            _ = read(json, PartnerCreate.init(json:))
             _ = read(json, AppRoutes.miniProgram)
             // Reasons: review rejections (ReviewRoutes) and host deactivation (HostRoutes).
             _ = read(json, ReviewRoutes.rejection)
-            _ = read(json, HostRoutes.deactivation)
+            _ = read(json, ReasonRequest.init(json:))
             // One constraint on its own, as the segment and release readers read each item.
             _ = read(json) { json throws(JSONPathError) in try RolloutConstraint(json: json) }
         }

@@ -63,15 +63,8 @@ struct Segment: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
 
         func run() async throws {
-            let parsed = try constraints.enumerated().map { index, text in
-                do {
-                    return try JSONValue.parse(Data(text.utf8))
-                } catch {
-                    throw ValidationError("--constraint \(index + 1) is not JSON: \(error)")
-                }
-            }
-            let reply = try await platform.client().call(
-                CatalogAPI.createSegment, json: .object(["name": .string(name), "constraints": .array(parsed)]))
+            let body = SegmentCreate(name: name, constraints: try rolloutConstraints(constraints))
+            let reply = try await platform.client().call(CatalogAPI.createSegment, json: body.jsonValue)
             emit(reply, json: platform.json) { "created segment \(name)" }
         }
     }

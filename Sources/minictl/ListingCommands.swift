@@ -18,11 +18,12 @@ struct ListingTarget: ParsableArguments {
         return endpoint
     }
 
-    /// Posts the action and prints the listing(s) it left.
-    func post(_ action: String, _ extra: [String: JSONValue] = [:]) async throws {
-        var body = extra
-        body["host"] = .string(host)
-        let reply = try await platform.client().call(try Self.endpoint(action), ["appId": app], json: .object(body))
+    /// Posts the action with the contract's body (its host set to this one) and prints the listing(s) it left.
+    func post(_ action: String, _ request: ListingRequest? = nil) async throws {
+        var body = request ?? ListingRequest(host: host)
+        body.host = host
+        let reply = try await platform.client().call(
+            try Self.endpoint(action), ["appId": app], json: body.jsonValue)
         emit(reply, json: platform.json) {
             let cursor = JSONCursor(reply)
             let listings = (try? cursor.require("listings").array()) ?? [cursor]
@@ -64,35 +65,22 @@ struct Release: AsyncParsableCommand {
     var variants: [String] = []
 
     func run() async throws {
-        var body: [String: JSONValue] = ["version": .string(version)]
-        if let percent { body["percent"] = .number(Double(percent)) }
-        if !segments.isEmpty { body["segments"] = .array(segments.map(JSONValue.string)) }
-        if !users.isEmpty { body["userIds"] = .array(users.map(JSONValue.string)) }
-        if !constraints.isEmpty {
-            body["constraints"] = .array(
-                try constraints.enumerated().map { index, text in
-                    do {
-                        return try JSONValue.parse(Data(text.utf8))
-                    } catch {
-                        throw ValidationError("--constraint \(index + 1) is not JSON: \(error)")
+        let request = ListingRequest(
+            host: target.host, version: try semanticVersion(version, option: "--version"), percent: percent,
+            constraints: try rolloutConstraints(constraints), userIds: users, segments: segments,
+            variants: try variants.map { text in
+                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                var weight = 1
+                if parts.count == 2 {
+                    guard let number = Int(parts[1]) else {
+                        throw ValidationError("--variant \(text): the weight after ':' is a whole number")
                     }
-                })
-        }
-        if !variants.isEmpty {
-            body["variants"] = .array(
-                try variants.map { text in
-                    let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-                    var variant: [String: JSONValue] = ["version": .string(parts[0])]
-                    if parts.count == 2 {
-                        guard let weight = Int(parts[1]) else {
-                            throw ValidationError("--variant \(text): the weight after ':' is a whole number")
-                        }
-                        variant["weight"] = .number(Double(weight))
-                    }
-                    return .object(variant)
-                })
-        }
-        try await target.post("release", body)
+                    weight = number
+                }
+                return ListingRequest.Variant(
+                    version: try semanticVersion(parts.first ?? "", option: "--variant \(text)"), weight: weight)
+            })
+        try await target.post("release", request)
     }
 }
 
@@ -101,7 +89,7 @@ struct Widen: AsyncParsableCommand {
         abstract: "Change the percentage of a running gray release; its segments, users and split stay (ops).")
     @OptionGroup var target: ListingTarget
     @Option(help: "The new share, 1 to 100.") var percent: Int
-    func run() async throws { try await target.post("widen", ["percent": .number(Double(percent))]) }
+    func run() async throws { try await target.post("widen", ListingRequest(host: target.host, percent: percent)) }
 }
 
 struct Full: AsyncParsableCommand {
@@ -130,7 +118,10 @@ struct Rollback: AsyncParsableCommand {
         abstract: "Give everyone an earlier approved version, ending any gray release (ops).")
     @OptionGroup var target: ListingTarget
     @Option(help: "The approved version to go back to.") var version: String
-    func run() async throws { try await target.post("rollback", ["version": .string(version)]) }
+    func run() async throws {
+        try await target.post(
+            "rollback", ListingRequest(host: target.host, version: try semanticVersion(version, option: "--version")))
+    }
 }
 
 struct Delist: AsyncParsableCommand {
@@ -141,7 +132,7 @@ struct Delist: AsyncParsableCommand {
             """)
     @OptionGroup var target: ListingTarget
     @Option(help: "Why, for the audit log and the users' notice (4 to 500 characters).") var reason: String
-    func run() async throws { try await target.post("delist", ["reason": .string(reason)]) }
+    func run() async throws { try await target.post("delist", ListingRequest(host: target.host, reason: reason)) }
 }
 
 struct Relist: AsyncParsableCommand {
@@ -149,6 +140,31 @@ struct Relist: AsyncParsableCommand {
         abstract: "List a delisted mini-program again with its last plan (ops).")
     @OptionGroup var target: ListingTarget
     func run() async throws { try await target.post("relist") }
+}
+
+/// A version given on the command line, checked before anything is sent.
+func semanticVersion(_ text: String, option: String) throws -> SemanticVersion {
+    guard let version = SemanticVersion(text) else {
+        throw ValidationError("\(option): '\(text)' is not a semantic version such as 1.2.0")
+    }
+    return version
+}
+
+/// Unleash constraints given as JSON on the command line (`--constraint`), read as the server reads them.
+func rolloutConstraints(_ texts: [String]) throws -> [RolloutConstraint] {
+    try texts.enumerated().map { index, text in
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(Data(text.utf8))
+        } catch {
+            throw ValidationError("--constraint \(index + 1) is not JSON: \(error)")
+        }
+        do {
+            return try RolloutConstraint(json: JSONCursor(value, path: "--constraint \(index + 1)"))
+        } catch let error as JSONPathError {
+            throw ValidationError(error.description)
+        }
+    }
 }
 
 extension JSONCursor {

@@ -156,7 +156,7 @@ struct Review: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
             let reply = try await platform.client().call(
-                CatalogAPI.reject, ["appId": app, "version": version], json: .object(["reason": .string(reason)]))
+                CatalogAPI.reject, ["appId": app, "version": version], json: ReasonRequest(reason: reason).jsonValue)
             emit(reply, json: platform.json) { "\(app) \(version): rejected" }
         }
     }
@@ -201,7 +201,7 @@ struct Partner: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
             let reply = try await platform.client().call(
-                CatalogAPI.createPartner, json: .object(["id": .string(id), "name": .string(name)]))
+                CatalogAPI.createPartner, json: PartnerCreate(id: id, name: name).jsonValue)
             emit(reply, json: platform.json) { "created partner \(id)" }
         }
     }
@@ -219,7 +219,7 @@ struct Host: ParsableCommand {
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
             let reply = try await platform.client().call(
-                CatalogAPI.deactivateHost, ["hostId": id], json: .object(["reason": .string(reason)]))
+                CatalogAPI.deactivateHost, ["hostId": id], json: ReasonRequest(reason: reason).jsonValue)
             emit(reply, json: platform.json) {
                 let delisted = ((try? JSONCursor(reply).require("delisted").array()) ?? []).map { $0.text("appId") }
                 return
@@ -277,10 +277,13 @@ struct Host: ParsableCommand {
         @Option(help: "Seconds shells may still launch after their catalog expires.") var expiryGrace: Int?
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
-            var body: [String: JSONValue] = ["id": .string(id), "name": .string(name)]
-            if let minimumShellVersion { body["minimumShellVersion"] = .string(minimumShellVersion) }
-            if let expiryGrace { body["expiryGraceSeconds"] = .number(Double(expiryGrace)) }
-            let reply = try await platform.client().call(CatalogAPI.createHost, json: .object(body))
+            let body = HostCreate(
+                id: id, name: name,
+                minimumShellVersion: try minimumShellVersion.map {
+                    try semanticVersion($0, option: "--minimum-shell-version")
+                },
+                expiryGraceSeconds: expiryGrace ?? 0)
+            let reply = try await platform.client().call(CatalogAPI.createHost, json: body.jsonValue)
             emit(reply, json: platform.json) {
                 "created host \(id); host key (shown once): \((try? JSONCursor(reply).require("hostKey").string()) ?? "?")"
             }
@@ -314,10 +317,7 @@ struct App: ParsableCommand {
         func run() async throws {
             let reply = try await platform.client().call(
                 CatalogAPI.createApp,
-                json: .object([
-                    "id": .string(id), "partnerId": .string(partner), "name": .string(name),
-                    "category": .string(category),
-                ]))
+                json: AppCreate(id: id, partnerId: partner, name: name, category: category).jsonValue)
             emit(reply, json: platform.json) { "created \(id) for partner \(partner)" }
         }
     }

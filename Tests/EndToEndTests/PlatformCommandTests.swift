@@ -118,6 +118,16 @@ struct PlatformCommandTests {
         await #expect(
             try minictl(["segment", "create", "bad", "--constraint", "{"], ops).stderr.contains(
                 "--constraint 1 is not JSON"))
+        // minictl writes the contract's bodies, so it refuses what the server would, before sending, with the path.
+        let noOperator = try await minictl(
+            ["segment", "create", "bad", "--constraint", #"{"contextName": "tier"}"#], ops)
+        #expect(noOperator.status != 0)
+        #expect(noOperator.stderr.contains("--constraint 1"), "\(noOperator.stderr)")
+        #expect(noOperator.stderr.contains("operator"), "\(noOperator.stderr)")
+        let badVersion = try await minictl(
+            ["release", "com.carins.quote", "--host", "mbank", "--version", "2.x"], ops)
+        #expect(badVersion.status != 0)
+        #expect(badVersion.stderr.contains("--version: '2.x' is not a semantic version"), "\(badVersion.stderr)")
         let gray = try await minictl(
             [
                 "release", "com.carins.quote", "--host", "mbank", "--version", "2.1.0", "--percent", "30",

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import MiniKit
@@ -16,7 +17,8 @@ struct AppRoutes {
             let account = try context.requireOperator(to: "create partners")
             var request = request
             let body = try await RequestBody.json(&request)
-            let (id, name) = try RequestBody.read(body, Self.partner)
+            let partner = try RequestBody.read(body, PartnerCreate.init(json:))
+            let (id, name) = (partner.id, partner.name)
             guard try await store.createPartner(id: id, name: name) else {
                 throw ProblemError(.conflict, code: "partner-exists", detail: "partner '\(id)' exists already")
             }
@@ -109,23 +111,14 @@ struct AppRoutes {
         }
     }
 
-    /// The body of `POST /v1/partners`: `{"id", "name"}`.
-    static func partner(_ json: JSONCursor) throws(JSONPathError) -> (id: String, name: String) {
-        try json.onlyFields(["id", "name"])
-        return (try json.requireName("id"), try json.requireText("name", maximum: 80))
-    }
-
-    /// The body of `POST /v1/apps`: `{"id", "partnerId", "name", "category"}`, the category one of the manifest's.
+    /// The body of `POST /v1/apps` (``AppCreate``), its category one of the manifest's.
     static func miniProgram(_ json: JSONCursor) throws(JSONPathError) -> Catalog.MiniProgram {
-        try json.onlyFields(["id", "partnerId", "name", "category"])
-        let category = try json.requireText("category", maximum: 40)
-        guard Manifest.categories.contains(category) else {
+        let body = try AppCreate(json: json)
+        guard Manifest.categories.contains(body.category) else {
             throw try json.require("category").error(
                 "unknown category (categories: \(Manifest.categories.joined(separator: ", ")))")
         }
-        return Catalog.MiniProgram(
-            id: try json.requireName("id"), partnerId: try json.requireName("partnerId"),
-            name: try json.requireText("name", maximum: 40), category: category)
+        return Catalog.MiniProgram(id: body.id, partnerId: body.partnerId, name: body.name, category: body.category)
     }
 
     private func program(_ context: CatalogRequestContext) async throws -> Catalog.MiniProgram {
@@ -179,44 +172,5 @@ struct AppRoutes {
         ]
         if let minimum = version.minimumHostVersion { members["minimumHostVersion"] = .string(minimum.description) }
         return .object(members)
-    }
-}
-
-extension JSONCursor {
-    /// Refuses fields outside `allowed`.
-    func onlyFields(_ allowed: Set<String>) throws(JSONPathError) {
-        for (key, cursor) in try objectMembers() where !allowed.contains(key) {
-            throw cursor.error("unknown field '\(key)' (fields: \(allowed.sorted().joined(separator: ", ")))")
-        }
-    }
-
-    /// An id-like name: 2 to 64 lowercase letters, digits, '.', '-'.
-    func requireName(_ key: String) throws(JSONPathError) -> String {
-        let cursor = try require(key)
-        let text = try cursor.string()
-        guard (2...64).contains(text.count),
-            text.utf8.allSatisfy({
-                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E
-            })
-        else {
-            throw cursor.error("'\(key)' is 2 to 64 lowercase letters, digits, '.' and '-'")
-        }
-        return text
-    }
-
-    /// An operator's or reviewer's reason: 4 to 500 characters (`why` ends the message, such as ": the partner
-    /// reads it").
-    func reasonText(why: String = "") throws(JSONPathError) -> String {
-        let text = try string()
-        guard (4...500).contains(text.count) else { throw error("a reason has 4 to 500 characters\(why)") }
-        return text
-    }
-
-    /// Non-empty text of at most `maximum` characters.
-    func requireText(_ key: String, maximum: Int) throws(JSONPathError) -> String {
-        let cursor = try require(key)
-        let text = try cursor.string()
-        guard (1...maximum).contains(text.count) else { throw cursor.error("'\(key)' has 1 to \(maximum) characters") }
-        return text
     }
 }

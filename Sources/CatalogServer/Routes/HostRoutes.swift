@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import MiniKit
@@ -44,7 +45,7 @@ struct HostRoutes {
             let account = try context.requireOperator(to: "deactivate host apps")
             var request = request
             let body = try await RequestBody.json(&request)
-            let reason = try RequestBody.read(body, Self.deactivation)
+            let reason = try RequestBody.read(body, ReasonRequest.init(json:)).reason
             let host = try await requireHost(context)
             let listed = try await store.listings(hostId: host.id).filter { $0.state.isListed }
             // Deactivating an inactive host again finishes a deactivation that was cut off; otherwise it is a 409.
@@ -116,47 +117,15 @@ struct HostRoutes {
         return host
     }
 
-    /// The body of a deactivation: `{"reason"}`.
-    static func deactivation(_ json: JSONCursor) throws(JSONPathError) -> String {
-        try json.onlyFields(["reason"])
-        return try json.require("reason").reasonText()
-    }
-
     /// A new host key: shown once, stored only as a hash.
     static func newHostKey() -> String { "mhk_" + APIToken.generate().dropFirst(4) }
 
-    /// `{"id", "name", "minimumShellVersion"?, "expiryGraceSeconds"?}`; unknown fields are refused.
+    /// A host app from the body of `POST /v1/hosts` (``HostCreate``) or a seed file's `hosts` item.
     static func hostApp(_ json: JSONCursor) throws(JSONPathError) -> HostApp {
-        for (key, cursor) in try json.objectMembers()
-        where !["id", "name", "minimumShellVersion", "expiryGraceSeconds", "active"].contains(key) {
-            throw cursor.error(
-                "unknown field '\(key)' (fields: id, name, minimumShellVersion, expiryGraceSeconds, active)")
-        }
-        let idCursor = try json.require("id")
-        let id = try idCursor.string()
-        guard (2...64).contains(id.count),
-            id.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
-        else {
-            throw idCursor.error("a host id is 2 to 64 lowercase letters, digits and '-'")
-        }
-        guard id != "all" else { throw idCursor.error("'all' is reserved: it means every host app in a delisting") }
-        let nameCursor = try json.require("name")
-        let name = try nameCursor.string()
-        guard (1...80).contains(name.count) else { throw nameCursor.error("a name has 1 to 80 characters") }
-        var minimum: SemanticVersion?
-        if let cursor = try json.field("minimumShellVersion") {
-            guard let version = SemanticVersion(try cursor.string()) else {
-                throw cursor.error("not a semantic version such as 7.2.0")
-            }
-            minimum = version
-        }
-        var grace = 0
-        if let cursor = try json.field("expiryGraceSeconds") {
-            grace = try cursor.int()
-            guard (0...604_800).contains(grace) else { throw cursor.error("the grace is 0 to 604800 seconds (a week)") }
-        }
-        let active = try json.field("active")?.bool() ?? true
-        return HostApp(id: id, name: name, minimumShellVersion: minimum, active: active, expiryGraceSeconds: grace)
+        let body = try HostCreate(json: json)
+        return HostApp(
+            id: body.id, name: body.name, minimumShellVersion: body.minimumShellVersion, active: body.active,
+            expiryGraceSeconds: body.expiryGraceSeconds)
     }
 
     static func json(_ host: HostApp) -> JSONValue {

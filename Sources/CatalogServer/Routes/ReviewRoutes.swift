@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import MiniKit
@@ -63,7 +64,7 @@ struct ReviewRoutes {
             let (account, stored, stage) = try await self.reviewer(context)
             var request = request
             let body = try await RequestBody.json(&request)
-            let reason = try RequestBody.read(body, Self.rejection)
+            let reason = try RequestBody.read(body, Self.rejection).reason
             try await self.record(
                 stored, stage: stage, approved: false, by: account, reason: reason, to: .rejected, from: .inReview,
                 audit: ("review.reject", "\(stage): \(reason)"))
@@ -71,10 +72,9 @@ struct ReviewRoutes {
         }
     }
 
-    /// The body of a rejection: `{"reason"}`, which the partner reads.
-    static func rejection(_ json: JSONCursor) throws(JSONPathError) -> String {
-        try json.onlyFields(["reason"])
-        return try json.require("reason").reasonText(why: ": the partner reads it")
+    /// The body of a rejection, whose reason the partner reads.
+    static func rejection(_ json: JSONCursor) throws(JSONPathError) -> ReasonRequest {
+        try ReasonRequest(json: json, why: ": the partner reads it")
     }
 
     private static func target(_ stored: StoredVersion) -> String {

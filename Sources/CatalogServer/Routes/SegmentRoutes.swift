@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import MiniSupport
@@ -49,16 +50,9 @@ struct SegmentRoutes {
         ])
     }
 
-    /// The body of `POST /v1/segments`: a name and 1 to 32 constraints.
+    /// The body of `POST /v1/segments` (``SegmentCreate``).
     static func segment(_ json: JSONCursor) throws(JSONPathError) -> (name: String, constraints: [RolloutConstraint]) {
-        try json.onlyFields(["name", "constraints"])
-        let name = try json.requireName("name")
-        let items = try json.arrayField("constraints")
-        guard (1...ListingRequest.maximumConstraints).contains(items.count) else {
-            throw json.error("a segment has 1 to \(ListingRequest.maximumConstraints) constraints")
-        }
-        var constraints: [RolloutConstraint] = []
-        for item in items { constraints.append(try RolloutConstraint(json: item)) }
-        return (name, constraints)
+        let body = try SegmentCreate(json: json)
+        return (body.name, body.constraints)
     }
 }

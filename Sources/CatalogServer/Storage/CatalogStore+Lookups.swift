@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 
 extension CatalogStore {
     /// Creates or replaces a host app without an audit entry (set-up and tests).
