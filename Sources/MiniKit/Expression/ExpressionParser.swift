@@ -105,22 +105,25 @@ public struct ExpressionParser {
         return token
     }
 
-    func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
+    func isSymbol(_ symbol: Token.Symbol) -> Bool {
+        if case .symbol(let current) = current.kind { return current == symbol }
+        return false
+    }
 
-    mutating func expect(_ symbol: String, _ context: String) throws(Diagnostic) -> Token {
-        guard isSymbol(symbol) else { throw unexpected("expected '\(symbol)' \(context)") }
+    mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(Diagnostic) -> Token {
+        guard isSymbol(symbol) else { throw unexpected("expected '\(symbol.rawValue)' \(context)") }
         return advance()
     }
 
-    private static func bindingPower(_ symbol: String) -> Int? {
+    private static func bindingPower(_ symbol: Token.Symbol) -> Int? {
         switch symbol {
-        case "?": return 1
-        case "||": return 2
-        case "&&": return 3
-        case "==", "!=": return 4
-        case "<", "<=", ">", ">=": return 5
-        case "+", "-": return 6
-        case "*", "/", "%": return 7
+        case .question: return 1
+        case .or: return 2
+        case .and: return 3
+        case .equal, .notEqual: return 4
+        case .less, .lessOrEqual, .greater, .greaterOrEqual: return 5
+        case .plus, .minus: return 6
+        case .star, .slash, .percent: return 7
         default: return nil
         }
     }
@@ -137,27 +140,27 @@ public struct ExpressionParser {
         var lhs = try parsePrefix()
         while case .symbol(let symbol) = current.kind, let power = Self.bindingPower(symbol), power > minimumPower {
             _ = advance()
-            if symbol == "?" {
+            if symbol == .question {
                 let whenTrue = try parseExpression()
-                _ = try expect(":", "in a conditional 'a ? b : c'")
+                _ = try expect(.colon, "in a conditional 'a ? b : c'")
                 let whenFalse = try parseExpression(minimumPower: power - 1)
                 lhs = try counted(.conditional(lhs, whenTrue, whenFalse, lhs.range.joined(whenFalse.range)))
                 continue
             }
             let rhs = try parseExpression(minimumPower: power)
             lhs = try counted(
-                .binary(Expression.BinaryOperator(rawValue: symbol)!, lhs, rhs, lhs.range.joined(rhs.range)))
+                .binary(Expression.BinaryOperator(rawValue: symbol.rawValue)!, lhs, rhs, lhs.range.joined(rhs.range)))
         }
         return lhs
     }
 
     private mutating func parsePrefix() throws(Diagnostic) -> Expression {
         let token = current
-        if isSymbol("!") || isSymbol("-") {
+        if isSymbol(.not) || isSymbol(.minus) {
             _ = advance()
             let operand = try parseExpression(minimumPower: 7)
             return try counted(
-                .unary(token.kind == .symbol("!") ? .not : .negate, operand, token.range.joined(operand.range)))
+                .unary(token.kind == .symbol(.not) ? .not : .negate, operand, token.range.joined(operand.range)))
         }
         return try parsePostfix(try counted(try parsePrimary()))
     }
@@ -165,27 +168,27 @@ public struct ExpressionParser {
     private mutating func parsePostfix(_ base: Expression) throws(Diagnostic) -> Expression {
         var expression = base
         while true {
-            if isSymbol(".") {
+            if isSymbol(.dot) {
                 _ = advance()
                 guard case .identifier(let name) = current.kind else {
                     throw unexpected("expected a field name after '.'")
                 }
                 let end = advance().range
                 expression = try counted(.member(expression, name, expression.range.joined(end)))
-            } else if isSymbol("[") {
+            } else if isSymbol(.openBracket) {
                 _ = advance()
                 let index = try parseExpression()
-                let close = try expect("]", "to close the index")
+                let close = try expect(.closeBracket, "to close the index")
                 expression = try counted(.index(expression, index, expression.range.joined(close.range)))
-            } else if isSymbol("("), case .identifier(let name, let range) = expression {
+            } else if isSymbol(.openParen), case .identifier(let name, let range) = expression {
                 _ = advance()
                 var arguments: [Expression] = []
-                while !isSymbol(")") {
+                while !isSymbol(.closeParen) {
                     arguments.append(try parseExpression())
-                    guard isSymbol(",") else { break }
+                    guard isSymbol(.comma) else { break }
                     _ = advance()
                 }
-                let close = try expect(")", "to close the argument list of '\(name)'")
+                let close = try expect(.closeParen, "to close the argument list of '\(name)'")
                 guard Builtins.names.contains(name) else {
                     throw .error(
                         "expression.unknown-function", "unknown function '\(name)'", in: file, at: range,
@@ -215,26 +218,26 @@ public struct ExpressionParser {
             case "null": return .literal(.null, token.range)
             default: return .identifier(name, token.range)
             }
-        case .symbol("("):
+        case .symbol(.openParen):
             _ = advance()
             let inner = try parseExpression()
-            _ = try expect(")", "to close '('")
+            _ = try expect(.closeParen, "to close '('")
             return inner
-        case .symbol("["):
+        case .symbol(.openBracket):
             _ = advance()
             var items: [Expression] = []
-            while !isSymbol("]") {
+            while !isSymbol(.closeBracket) {
                 items.append(try parseExpression())
-                guard isSymbol(",") else { break }
+                guard isSymbol(.comma) else { break }
                 _ = advance()
             }
-            let close = try expect("]", "to close the list")
+            let close = try expect(.closeBracket, "to close the list")
             return .array(items, token.range.joined(close.range))
-        case .symbol("{"):
+        case .symbol(.openBrace):
             _ = advance()
             var members: [(key: String, value: Expression)] = []
             var seen = Set<String>()
-            while !isSymbol("}") {
+            while !isSymbol(.closeBrace) {
                 let keyToken = current
                 let key: String
                 switch keyToken.kind {
@@ -246,12 +249,12 @@ public struct ExpressionParser {
                 guard seen.insert(key).inserted else {
                     throw .error("syntax.duplicate-key", "field '\(key)' appears twice", in: file, at: keyToken.range)
                 }
-                _ = try expect(":", "after the field name '\(key)'")
+                _ = try expect(.colon, "after the field name '\(key)'")
                 members.append((key, try parseExpression()))
-                guard isSymbol(",") else { break }
+                guard isSymbol(.comma) else { break }
                 _ = advance()
             }
-            let close = try expect("}", "to close the object")
+            let close = try expect(.closeBrace, "to close the object")
             return .object(members, token.range.joined(close.range))
         default:
             throw unexpected("expected a value")

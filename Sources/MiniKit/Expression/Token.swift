@@ -8,8 +8,38 @@ public struct Token: Sendable, Hashable {
         case string(String)
         case identifier(String)
         /// Operators and punctuation: `+ - * / % == != < <= > >= && || ! ? : . , ; ( ) [ ] { } =`.
-        case symbol(String)
+        case symbol(Symbol)
         case end
+    }
+
+    /// An operator or punctuation mark: compared as a small enum, not as text.
+    public enum Symbol: String, Sendable, Hashable, CaseIterable {
+        case plus = "+"
+        case minus = "-"
+        case star = "*"
+        case slash = "/"
+        case percent = "%"
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case equal = "=="
+        case notEqual = "!="
+        case and = "&&"
+        case or = "||"
+        case not = "!"
+        case question = "?"
+        case colon = ":"
+        case dot = "."
+        case comma = ","
+        case semicolon = ";"
+        case openParen = "("
+        case closeParen = ")"
+        case openBracket = "["
+        case closeBracket = "]"
+        case openBrace = "{"
+        case closeBrace = "}"
+        case assign = "="
     }
 
     public var kind: Kind
@@ -22,7 +52,7 @@ public struct Token: Sendable, Hashable {
         case .number(let value): return "number \(MiniValue.format(value))"
         case .string: return "a string"
         case .identifier(let name): return "'\(name)'"
-        case .symbol(let symbol): return "'\(symbol)'"
+        case .symbol(let symbol): return "'\(symbol.rawValue)'"
         case .end: return "end of input"
         }
     }
@@ -54,10 +84,42 @@ public struct Lexer {
     }
 
     /// `== != <= >= && ||`
-    private static func isTwoCharacterSymbol(_ first: UInt8, _ second: UInt8) -> Bool {
+    private static func twoCharacterSymbol(_ first: UInt8, _ second: UInt8) -> Token.Symbol? {
         switch (first, second) {
-        case (0x3D, 0x3D), (0x21, 0x3D), (0x3C, 0x3D), (0x3E, 0x3D), (0x26, 0x26), (0x7C, 0x7C): return true
-        default: return false
+        case (0x3D, 0x3D): .equal
+        case (0x21, 0x3D): .notEqual
+        case (0x3C, 0x3D): .lessOrEqual
+        case (0x3E, 0x3D): .greaterOrEqual
+        case (0x26, 0x26): .and
+        case (0x7C, 0x7C): .or
+        default: nil
+        }
+    }
+
+    /// The one-character symbols (`&` and `|` alone are not symbols: they are refused before this).
+    private static func symbol(_ byte: UInt8) -> Token.Symbol? {
+        switch byte {
+        case 0x2B: .plus
+        case 0x2D: .minus
+        case 0x2A: .star
+        case 0x2F: .slash
+        case 0x25: .percent
+        case 0x3C: .less
+        case 0x3E: .greater
+        case 0x21: .not
+        case 0x3F: .question
+        case 0x3A: .colon
+        case 0x2E: .dot
+        case 0x2C: .comma
+        case 0x3B: .semicolon
+        case 0x28: .openParen
+        case 0x29: .closeParen
+        case 0x5B: .openBracket
+        case 0x5D: .closeBracket
+        case 0x7B: .openBrace
+        case 0x7D: .closeBrace
+        case 0x3D: .assign
+        default: nil
         }
     }
 
@@ -118,8 +180,7 @@ public struct Lexer {
             return Token(kind: .identifier(String(decoding: bytes[start..<position], as: UTF8.self)), range: range())
         }
         if Self.isSymbol(byte) {
-            if position + 1 < end, Self.isTwoCharacterSymbol(byte, bytes[position + 1]) {
-                let pair = String(decoding: bytes[position..<position + 2], as: UTF8.self)
+            if position + 1 < end, let pair = Self.twoCharacterSymbol(byte, bytes[position + 1]) {
                 position += 2
                 return Token(kind: .symbol(pair), range: range())
             }
@@ -130,7 +191,10 @@ public struct Lexer {
                     "syntax.operator", "unknown operator '\(single)'", in: file, at: range(),
                     notes: ["write '\(single)\(single)' for the logical operator"])
             }
-            return Token(kind: .symbol(String(UnicodeScalar(byte))), range: range())
+            guard let symbol = Self.symbol(byte) else {
+                throw .error("syntax.character", "unexpected character '\(UnicodeScalar(byte))'", in: file, at: range())
+            }
+            return Token(kind: .symbol(symbol), range: range())
         }
         // Decode one whole character for the message.
         var length = 1

@@ -94,11 +94,11 @@ struct LogicParser {
                 "limit.action-depth", "blocks nest deeper than \(MiniKitLimits.maximumActionDepth)", in: file,
                 at: current.range)
         }
-        _ = try expressions.expect("{", "to open a block")
+        _ = try expressions.expect(.openBrace, "to open a block")
         var actions: [Action] = []
-        while !expressions.isSymbol("}") {
+        while !expressions.isSymbol(.closeBrace) {
             guard current.kind != .end else { throw expressions.unexpected("expected '}' to close the block") }
-            if expressions.isSymbol(";") {
+            if expressions.isSymbol(.semicolon) {
                 _ = expressions.advance()
                 continue
             }
@@ -127,10 +127,10 @@ struct LogicParser {
                         "logic.assignment", "can only set a data path such as 'quote.price' or 'items[0]'", in: file,
                         at: target.range)
                 }
-                _ = try expressions.expect("=", "after the path to set")
+                _ = try expressions.expect(.assign, "after the path to set")
                 let value = try expressions.parseTopExpression()
                 assignments.append(Assignment(target: target, value: value))
-            } while expressions.isSymbol(",")
+            } while expressions.isSymbol(.comma)
             return .set(assignments, token.range.joined(assignments.last!.value.range))
         case "call":
             let nameStart = current.range
@@ -141,7 +141,7 @@ struct LogicParser {
             _ = expressions.advance()
             name = first
             var nameRange = nameStart
-            while expressions.isSymbol(".") {
+            while expressions.isSymbol(.dot) {
                 _ = expressions.advance()
                 guard case .identifier(let part) = current.kind else {
                     throw expressions.unexpected("expected the rest of the API name")
@@ -155,7 +155,7 @@ struct LogicParser {
                     notes: ["APIs are \(HostAPI.allCases.map(\.rawValue).joined(separator: ", "))"])
             }
             var arguments: Expression?
-            if expressions.isSymbol("{") { arguments = try expressions.parseTopExpression() }
+            if expressions.isSymbol(.openBrace) { arguments = try expressions.parseTopExpression() }
             var success: [Action] = []
             var failure: [Action] = []
             var end = arguments?.range ?? nameRange
