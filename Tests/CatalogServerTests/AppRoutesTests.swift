@@ -9,7 +9,7 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// Partners, mini-programs and uploads over loopback, with real packages of the sample apps.
+/// Partners, mini-programs and uploads through the router, with real packages of the sample apps.
 struct AppRoutesTests {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("sample-apps")
@@ -24,9 +24,8 @@ struct AppRoutesTests {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.setValue("application/zip", forHTTPHeaderField: "Content-Type")
         request.httpBody = data
-        let (body, response) = try await URLSession.shared.data(for: request)
-        return HostRoutesTests.Reply(
-            status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: JSONCursor(try JSONValue.parse(body)))
+        let reply = try await RouteTransport.send(request)
+        return HostRoutesTests.Reply(status: reply.status, json: JSONCursor(try JSONValue.parse(reply.data)))
     }
 
     @Test("a partner's developer creates a mini-program and uploads a checked version; others may not")

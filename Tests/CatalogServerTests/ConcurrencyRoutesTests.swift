@@ -9,7 +9,7 @@ import Testing
 struct ConcurrencyRoutesTests {
     @Test("a listing change computed from a stale read is refused and changes nothing")
     func staleCommit() async throws {
-        try await HealthRouteTests.withServer { base, store in
+        try await HealthRouteTests.withLiveServer { base, store in
             let setup = try await AudienceRoutesTests.ready(base, store)
             _ = try await ReleaseRoutesTests.act(
                 setup, "release", #"{"host": "mbank", "version": "2.1.0", "percent": 20}"#)
@@ -29,7 +29,7 @@ struct ConcurrencyRoutesTests {
 
     @Test("delisting everywhere skips hosts where nothing is listed; widening resumes a paused release")
     func transitions() async throws {
-        try await HealthRouteTests.withServer { base, store in
+        try await HealthRouteTests.withLiveServer { base, store in
             let setup = try await AudienceRoutesTests.ready(base, store)
             _ = try await HostRoutesTests.call(
                 "POST", base.appendingPathComponent("v1/hosts"), token: setup.ops, body: #"{"id": "car", "name": "C"}"#)
@@ -53,7 +53,7 @@ struct ConcurrencyRoutesTests {
 
     @Test("a repeated upload is refused; reserved and duplicate host ids; malformed query numbers")
     func refusals() async throws {
-        try await HealthRouteTests.withServer { base, store in
+        try await HealthRouteTests.withLiveServer { base, store in
             let setup = try await AudienceRoutesTests.ready(base, store)
             let again = try await AppRoutesTests.upload(
                 base, app: "com.carins.quote", token: setup.developer, try AppRoutesTests.package("car-insurance"))

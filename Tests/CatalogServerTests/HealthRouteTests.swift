@@ -10,15 +10,30 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// A real server on loopback, a real SQLite file.
+/// The route tests' set-ups: the router in-process over a real SQLite file, or a real server on loopback.
 struct HealthRouteTests {
-    /// Runs the application on a free port while `body` runs, then stops it.
+    /// Runs `body` against the platform's router in-process (no socket): what most route tests need.
     static func withServer(_ body: @Sendable (URL) async throws -> Void) async throws {
         try await withServer { base, _ in try await body(base) }
     }
 
-    /// Runs the application with a store the test can also use (to create accounts, inspect state).
+    /// The same, with a store the test can also use (to create accounts, inspect state).
     static func withServer(_ body: @Sendable (URL, SQLiteCatalogStore) async throws -> Void) async throws {
+        try await APIContractTests.withApplication { client, store in
+            try await RouteTransport.$router.withValue(client) {
+                try await body(RouteTransport.inProcessBase, store)
+            }
+        }
+    }
+
+    /// Runs the application on a free port while `body` runs, then stops it: for the tests that are about the
+    /// HTTP server itself (its sockets, many connections at once).
+    static func withLiveServer(_ body: @Sendable (URL) async throws -> Void) async throws {
+        try await withLiveServer { base, _ in try await body(base) }
+    }
+
+    /// The same, with the store.
+    static func withLiveServer(_ body: @Sendable (URL, SQLiteCatalogStore) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteCatalogStore(directory: directory)
@@ -45,16 +60,13 @@ struct HealthRouteTests {
     }()
 
     static func get(_ url: URL) async throws -> (Int, String, [String: String]) {
-        let (data, response) = try await URLSession.shared.data(from: url)
-        let http = try #require(response as? HTTPURLResponse)
-        var headers: [String: String] = [:]
-        for (key, value) in http.allHeaderFields { headers["\(key)".lowercased()] = "\(value)" }
-        return (http.statusCode, String(decoding: data, as: UTF8.self), headers)
+        let reply = try await RouteTransport.send(URLRequest(url: url))
+        return (reply.status, String(decoding: reply.data, as: UTF8.self), reply.headers)
     }
 
     @Test("GET /healthz answers with the key id; unknown routes answer with a problem document")
     func health() async throws {
-        try await Self.withServer { base in
+        try await Self.withLiveServer { base in
             let (status, body, headers) = try await Self.get(base.appendingPathComponent("healthz"))
             #expect(status == 200)
             #expect(headers["content-type"] == "application/json")

@@ -8,7 +8,7 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// `/v1/hosts` and `/v1/audit` over loopback: authentication, roles, bodies, and what lands in the store.
+/// `/v1/hosts` and `/v1/audit` through the router: authentication, roles, bodies, and what lands in the store.
 struct HostRoutesTests {
     struct Reply {
         var status: Int
@@ -23,9 +23,8 @@ struct HostRoutesTests {
             request.httpBody = Data(body.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        return Reply(status: status, json: JSONCursor(try JSONValue.parse(data)))
+        let reply = try await RouteTransport.send(request)
+        return Reply(status: reply.status, json: JSONCursor(try JSONValue.parse(reply.data)))
     }
 
     static func account(_ store: SQLiteCatalogStore, _ id: String, _ role: String) async throws -> String {

@@ -5,7 +5,7 @@ import MiniKit
 import MiniSupport
 import Testing
 
-/// Listings over loopback: gray release, widen, full, pause, cancel, rollback, delist, relist — and refusals.
+/// Listings through the router: gray release, widen, full, pause, cancel, rollback, delist, relist — and refusals.
 struct ReleaseRoutesTests {
     static func approved(_ base: URL, _ store: SQLiteCatalogStore) async throws -> ReviewRoutesTests.Setup {
         let setup = try await ReviewRoutesTests.setUp(base, store)

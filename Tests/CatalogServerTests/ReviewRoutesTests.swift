@@ -5,7 +5,7 @@ import MiniKit
 import MiniSupport
 import Testing
 
-/// The review workflow over loopback: submit, stage-by-stage approval, rejection, and every illegal move.
+/// The review workflow through the router: submit, stage-by-stage approval, rejection, and every illegal move.
 struct ReviewRoutesTests {
     struct Setup {
         var base: URL

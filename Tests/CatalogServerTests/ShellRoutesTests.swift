@@ -9,7 +9,7 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// Packages by hash, acknowledgements and the event stream, over loopback.
+/// Packages by hash, acknowledgements and the event stream (the stream over loopback).
 struct ShellRoutesTests {
     static func listedApp(_ base: URL, _ store: SQLiteCatalogStore) async throws -> (ReviewRoutesTests.Setup, String) {
         let setup = try await ReleaseRoutesTests.approved(base, store)
@@ -24,15 +24,14 @@ struct ShellRoutesTests {
     }
 
     static func request(_ method: String, _ url: URL, key: String?, body: Data? = nil) async throws -> (
-        Int, Data, HTTPURLResponse?
+        Int, Data, [String: String]
     ) {
         var request = URLRequest(url: url)
         request.httpMethod = method
         if let key { request.setValue(key, forHTTPHeaderField: "X-Host-Key") }
         request.httpBody = body
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as? HTTPURLResponse
-        return (http?.statusCode ?? 0, data, http)
+        let reply = try await RouteTransport.send(request)
+        return (reply.status, reply.data, reply.headers)
     }
 
     @Test("packages download by hash with immutable caching; acknowledgements are kept per shell")
@@ -45,7 +44,7 @@ struct ShellRoutesTests {
                 "GET", base.appendingPathComponent("v1/packages/\(digest)"), key: key)
             #expect(status == 200)
             #expect(data == package)
-            #expect(response?.value(forHTTPHeaderField: "Cache-Control")?.contains("immutable") == true)
+            #expect(response["cache-control"]?.contains("immutable") == true)
             #expect(
                 try await Self.request("GET", base.appendingPathComponent("v1/packages/\(digest)"), key: nil).0 == 401)
             #expect(
@@ -77,9 +76,10 @@ struct ShellRoutesTests {
         }
     }
 
+    // Over loopback: the stream is read as a client reads it, a line at a time while the server keeps it open.
     @Test("the event stream replays from a sequence number and pushes a delisting, signed")
     func events() async throws {
-        try await HealthRouteTests.withServer { base, store in
+        try await HealthRouteTests.withLiveServer { base, store in
             let (setup, key) = try await Self.listedApp(base, store)
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")

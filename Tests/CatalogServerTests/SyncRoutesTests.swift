@@ -23,9 +23,8 @@ struct SyncRoutesTests {
         var request = URLRequest(url: components.url!)
         if let key { request.setValue(key, forHTTPHeaderField: "X-Host-Key") }
         if let etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as? HTTPURLResponse
-        return (http?.statusCode ?? 0, data, http?.value(forHTTPHeaderField: "ETag"))
+        let reply = try await RouteTransport.send(request)
+        return (reply.status, reply.data, reply.headers["etag"])
     }
 
     static func user(inGray wanted: Bool) -> String {
