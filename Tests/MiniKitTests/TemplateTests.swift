@@ -133,6 +133,10 @@ struct TemplateTests {
         #expect(ComponentKind.row.events.isEmpty)
         for kind in ComponentKind.allCases {
             #expect(kind.attributes.keys.allSatisfy { !$0.hasPrefix("wx:") }, "\(kind)")
+            #expect(ComponentKind(name: ArraySlice(kind.rawValue.utf8)) == kind)
+        }
+        for near in ["vieww", "Row", "progres", "pickers", "p", "", "navigato"] {
+            #expect(ComponentKind(name: ArraySlice(near.utf8)) == nil, "\(near)")
         }
     }
 

@@ -32,8 +32,8 @@ struct Checker {
         var usedScopes: [HostAPI.Scope: [String]] = [:]
         var domains = Set<String>()
         var components = 0
-        checker.checkTemplate(
-            page.template.nodes(page.template.roots), page: page, loopNames: ["query"], components: &components)
+        checker.checkNodes(
+            page.template.roots, in: page.template, page: page, loopNames: ["query"], components: &components)
         var handlers: [ReviewReport.HandlerSummary] = []
         let hookOrder = LifecycleHook.allCases.compactMap { page.logic.hooks[$0] }
         let handlerOrder = page.logic.handlers.keys.sorted().map { page.logic.handlers[$0]! }
@@ -91,55 +91,63 @@ struct Checker {
 
     // MARK: Templates
 
-    private mutating func checkTemplate(
-        _ nodes: some Collection<Template.Node>, page: Page, loopNames: Set<String>, components: inout Int
+    private mutating func checkNodes(
+        _ span: Template.Span, in template: Template, page: Page, loopNames: Set<String>, components: inout Int
     ) {
-        let template = page.template
-        for node in nodes {
-            switch node.kind {
-            case .text(let parts):
-                checkText(Template.Text(parts: parts, range: node.range), page: page, names: loopNames)
-            case .conditional(let branches):
-                for branch in template.branches[branches.indices] {
-                    if let condition = branch.condition {
-                        checkExpression(
-                            template.expressions[Int(condition)], file: page.markup, page: page, names: loopNames)
-                    }
-                    checkTemplate(
-                        [template.nodes[Int(branch.node)]], page: page, loopNames: loopNames, components: &components)
+        for position in span.indices {
+            checkNode(
+                template.childIndices[position], in: template, page: page, loopNames: loopNames,
+                components: &components)
+        }
+    }
+
+    private mutating func checkNode(
+        _ index: UInt32, in template: Template, page: Page, loopNames: Set<String>, components: inout Int
+    ) {
+        let node = template.nodes[Int(index)]
+        switch node.kind {
+        case .text(let parts):
+            checkText(Template.Text(parts: parts, range: node.range), in: template, page: page, names: loopNames)
+        case .conditional(let branches):
+            for position in branches.indices {
+                let branch = template.branches[position]
+                if let condition = branch.condition {
+                    checkExpression(
+                        template.expressions[Int(condition)], file: page.markup, page: page, names: loopNames)
                 }
-            case .list(let index):
-                let list = template.lists[Int(index)]
-                checkExpression(template.expressions[Int(list.items)], file: page.markup, page: page, names: loopNames)
-                checkTemplate(
-                    [template.nodes[Int(list.body)]], page: page,
-                    loopNames: loopNames.union([list.itemName, list.indexName]),
-                    components: &components)
-            case .component(let kind, let attributes):
-                components += 1
-                let written = template.attributes[attributes.indices]
-                for attribute in written where attribute.role == .property {
-                    checkText(attribute.value, page: page, names: loopNames)
-                }
-                for attribute in written where attribute.role == .data {
-                    checkText(attribute.value, page: page, names: loopNames)
-                }
-                for attribute in written where attribute.role == .event {
-                    checkHandler(template.staticText(attribute.value) ?? "", at: attribute.value.range, page: page)
-                }
-                if kind == .navigator, let url = template.property("url", in: attributes),
-                    let text = template.staticText(url.value)
-                {
-                    let target = String(text.split(separator: "?", maxSplits: 1).first ?? "")
-                    if manifest.pages.firstIndex(of: target) == nil {
-                        diagnostics.append(
-                            .error(
-                                "check.unknown-page", "navigator opens page '\(target)', which is not in the manifest",
-                                in: page.markup, at: url.value.range))
-                    }
-                }
-                checkTemplate(template.nodes(node.children), page: page, loopNames: loopNames, components: &components)
+                checkNode(branch.node, in: template, page: page, loopNames: loopNames, components: &components)
             }
+        case .list(let listIndex):
+            let list = template.lists[Int(listIndex)]
+            checkExpression(template.expressions[Int(list.items)], file: page.markup, page: page, names: loopNames)
+            checkNode(
+                list.body, in: template, page: page, loopNames: loopNames.union([list.itemName, list.indexName]),
+                components: &components)
+        case .component(let kind, let attributes):
+            components += 1
+            // Properties, then data- values, then event bindings: the order an author reads the messages in.
+            for position in attributes.indices where template.attributes[position].role == .property {
+                checkText(template.attributes[position].value, in: template, page: page, names: loopNames)
+            }
+            for position in attributes.indices where template.attributes[position].role == .data {
+                checkText(template.attributes[position].value, in: template, page: page, names: loopNames)
+            }
+            for position in attributes.indices where template.attributes[position].role == .event {
+                let value = template.attributes[position].value
+                checkHandler(template.staticText(value) ?? "", at: value.range, page: page)
+            }
+            if kind == .navigator, let url = template.property("url", in: attributes),
+                let text = template.staticText(url.value)
+            {
+                let target = String(text.split(separator: "?", maxSplits: 1).first ?? "")
+                if manifest.pages.firstIndex(of: target) == nil {
+                    diagnostics.append(
+                        .error(
+                            "check.unknown-page", "navigator opens page '\(target)', which is not in the manifest",
+                            in: page.markup, at: url.value.range))
+                }
+            }
+            checkNodes(node.children, in: template, page: page, loopNames: loopNames, components: &components)
         }
     }
 
@@ -163,8 +171,7 @@ struct Checker {
                 notes: notes))
     }
 
-    private mutating func checkText(_ text: Template.Text, page: Page, names: Set<String>) {
-        let template = page.template
+    private mutating func checkText(_ text: Template.Text, in template: Template, page: Page, names: Set<String>) {
         for part in template.parts[text.parts.indices] {
             guard case .binding(let index) = part else { continue }
             checkExpression(template.expressions[Int(index)], file: page.markup, page: page, names: names)

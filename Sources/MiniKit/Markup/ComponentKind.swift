@@ -32,6 +32,29 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
     private static let attributeTable = allCases.map { $0.makeAttributes() }
     private static let eventTable = allCases.map { $0.makeEvents() }
 
+    /// The component a tag names, matched as bytes (the parser asks this for every element); nil for none.
+    init?(name: ArraySlice<UInt8>) {
+        guard let first = name.first else { return nil }
+        let candidate: ComponentKind
+        switch (first, name.count) {
+        case (0x76, 4): candidate = .view
+        case (0x72, 3): candidate = .row
+        case (0x63, 6): candidate = .column
+        case (0x74, 4): candidate = .text
+        case (0x62, 6): candidate = .button
+        case (0x69, 5): candidate = .input
+        case (0x73, 6): candidate = .switch
+        case (0x70, 6): candidate = .picker
+        case (0x6C, 4): candidate = .list
+        case (0x64, 7): candidate = .divider
+        case (0x6E, 9): candidate = .navigator
+        case (0x70, 8): candidate = .progress
+        default: return nil
+        }
+        guard name.elementsEqual(candidate.rawValue.utf8) else { return nil }
+        self = candidate
+    }
+
     /// The position in `allCases`.
     private var ordinal: Int {
         switch self {

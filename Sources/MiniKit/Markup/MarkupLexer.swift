@@ -1,14 +1,14 @@
 /// A token of page markup.
 struct MarkupToken: Sendable {
     enum Kind: Sendable {
-        /// `<name`: the start of a start tag.
-        case tagOpen(String)
+        /// `<name`: the start of a start tag (the range is the name's).
+        case tagOpen(SourceRange)
         /// `name="value"` or `name` alone inside a tag; the value range excludes the quotes.
-        case attribute(name: String, nameRange: SourceRange, valueRange: SourceRange?)
+        case attribute(name: SourceRange, value: SourceRange?)
         /// `>` or `/>` ending a start tag.
         case tagClose(selfClosing: Bool)
         /// `</name>`.
-        case endTag(String)
+        case endTag(SourceRange)
         /// Text between tags (entities still encoded).
         case text
         case end
@@ -40,10 +40,11 @@ struct MarkupLexer {
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
-    private mutating func name() -> String {
+    /// The name at the current position (empty when there is none).
+    private mutating func name() -> SourceRange {
         let start = position
         while position < bytes.count, Self.isNameByte(bytes[position]) { position += 1 }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        return SourceRange(start, position)
     }
 
     private func startsWith(_ text: StaticString) -> Bool {
@@ -81,12 +82,14 @@ struct MarkupLexer {
             position += 2
             let nameStart = position
             let tagName = name()
-            guard !tagName.isEmpty else {
+            guard tagName.upperBound > tagName.lowerBound else {
                 throw error("markup.syntax", "expected a tag name after '</'", SourceRange(start, position + 1))
             }
             while position < bytes.count, Self.isSpace(bytes[position]) { position += 1 }
             guard position < bytes.count, bytes[position] == 0x3E else {
-                throw error("markup.syntax", "expected '>' to close '</\(tagName)'", SourceRange(nameStart, position))
+                throw error(
+                    "markup.syntax", "expected '>' to close '</\(file.text(of: tagName))'",
+                    SourceRange(nameStart, position))
             }
             position += 1
             return MarkupToken(kind: .endTag(tagName), range: SourceRange(start, position))
@@ -94,7 +97,7 @@ struct MarkupLexer {
         if bytes[position] == 0x3C {
             position += 1
             let tagName = name()
-            guard !tagName.isEmpty else {
+            guard tagName.upperBound > tagName.lowerBound else {
                 throw error(
                     "markup.syntax", "expected a tag name after '<'", SourceRange(start, start + 1),
                     notes: ["write '&lt;' for a literal '<'"])
@@ -134,7 +137,7 @@ struct MarkupLexer {
             return MarkupToken(kind: .tagClose(selfClosing: false), range: SourceRange(start, position))
         }
         let attributeName = name()
-        guard !attributeName.isEmpty else {
+        guard attributeName.upperBound > attributeName.lowerBound else {
             let character = String(decoding: bytes[position..<min(bytes.count, position + 1)], as: UTF8.self)
             throw error(
                 "markup.syntax", "unexpected '\(character)' in a tag", SourceRange(start, start + 1),
@@ -143,14 +146,13 @@ struct MarkupLexer {
         let nameRange = SourceRange(start, position)
         while position < bytes.count, Self.isSpace(bytes[position]) { position += 1 }
         guard position < bytes.count, bytes[position] == 0x3D else {
-            return MarkupToken(
-                kind: .attribute(name: attributeName, nameRange: nameRange, valueRange: nil), range: nameRange)
+            return MarkupToken(kind: .attribute(name: nameRange, value: nil), range: nameRange)
         }
         position += 1
         while position < bytes.count, Self.isSpace(bytes[position]) { position += 1 }
         guard position < bytes.count, bytes[position] == 0x22 || bytes[position] == 0x27 else {
             throw error(
-                "markup.syntax", "the value of '\(attributeName)' must be in quotes",
+                "markup.syntax", "the value of '\(file.text(of: attributeName))' must be in quotes",
                 SourceRange(position, min(bytes.count, position + 1)))
         }
         let quote = bytes[position]
@@ -168,12 +170,13 @@ struct MarkupLexer {
         }
         guard cursor < bytes.count, bytes[cursor] == quote else {
             throw error(
-                "markup.syntax", "unterminated value of '\(attributeName)'", SourceRange(valueStart - 1, cursor),
+                "markup.syntax", "unterminated value of '\(file.text(of: attributeName))'",
+                SourceRange(valueStart - 1, cursor),
                 notes: ["close the quote on the same line"])
         }
         position = cursor + 1
         return MarkupToken(
-            kind: .attribute(name: attributeName, nameRange: nameRange, valueRange: SourceRange(valueStart, cursor)),
+            kind: .attribute(name: nameRange, value: SourceRange(valueStart, cursor)),
             range: SourceRange(start, position))
     }
 

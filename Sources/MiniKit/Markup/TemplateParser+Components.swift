@@ -53,17 +53,18 @@ extension TemplateParser {
             return false
         case .top, .component: break
         }
-        let directives = Directives(written[element.attributes], in: file.bytes)
-        let ifAttribute = directives.if
-        let elifAttribute = directives.elif
-        let elseAttribute = directives.else
+        let directives = Directives(written, element.attributes, in: file.bytes)
+        let ifAttribute = directives.if.map { written[$0] }
+        let elifAttribute = directives.elif.map { written[$0] }
+        let elseAttribute = directives.else.map { written[$0] }
         if (ifAttribute == nil ? 0 : 1) + (elifAttribute == nil ? 0 : 1) + (elseAttribute == nil ? 0 : 1) > 1 {
             diagnostics.append(
                 .error(
                     "markup.directive", "an element takes only one of wx:if, wx:elif and wx:else", in: file,
                     at: element.nameRange))
         }
-        guard let kind = ComponentKind(rawValue: element.name) else {
+        guard let kind = ComponentKind(name: file.bytes[element.nameRange.lowerBound..<element.nameRange.upperBound])
+        else {
             let names = ComponentKind.allCases.map(\.rawValue)
             let suggestion = names.min { editDistance($0, element.name) < editDistance($1, element.name) }
             var notes = ["components are \(names.joined(separator: ", "))"]
@@ -127,20 +128,20 @@ extension TemplateParser {
         return true
     }
 
-    /// An element's `wx:` attributes, found in one pass.
+    /// An element's `wx:` attributes, found in one pass: positions in ``written``.
     struct Directives {
-        var `if`, elif, `else`, `for`, forItem, forIndex, key: WrittenAttribute?
+        var `if`, elif, `else`, `for`, forItem, forIndex, key: Int?
 
-        init(_ attributes: ArraySlice<WrittenAttribute>, in source: [UInt8]) {
-            for attribute in attributes where source.has(prefix: "wx:", at: attribute.nameRange) {
-                switch attribute.name {
-                case "wx:if": self.if = attribute
-                case "wx:elif": elif = attribute
-                case "wx:else": self.else = attribute
-                case "wx:for": self.for = attribute
-                case "wx:for-item": forItem = attribute
-                case "wx:for-index": forIndex = attribute
-                case "wx:key": key = attribute
+        init(_ written: [WrittenAttribute], _ positions: Range<Int>, in source: [UInt8]) {
+            for position in positions where source.has(prefix: "wx:", at: written[position].nameRange) {
+                switch written[position].name {
+                case "wx:if": self.if = position
+                case "wx:elif": elif = position
+                case "wx:else": self.else = position
+                case "wx:for": self.for = position
+                case "wx:for-item": forItem = position
+                case "wx:for-index": forIndex = position
+                case "wx:key": key = position
                 default: break
                 }
             }
@@ -169,8 +170,9 @@ extension TemplateParser {
 
     /// The component node, wrapped in a list node when the element has `wx:for`; nil when `wx:for` is wrong.
     private mutating func repeated(_ component: UInt32, _ directives: Directives, range: SourceRange) -> UInt32? {
-        guard let forAttribute = directives.for else {
-            for stray in [directives.forItem, directives.forIndex, directives.key].compactMap({ $0 }) {
+        guard let forAttribute = directives.for.map({ written[$0] }) else {
+            for stray in [directives.forItem, directives.forIndex, directives.key].compactMap({ $0.map { written[$0] } }
+            ) {
                 diagnostics.append(
                     .error(
                         "markup.directive", "\(stray.name) needs wx:for on the same element", in: file,
@@ -199,9 +201,9 @@ extension TemplateParser {
             return text
         }
         let list = Template.List(
-            items: items, itemName: name(directives.forItem, default: "item"),
-            indexName: name(directives.forIndex, default: "index"),
-            key: directives.key?.value.flatMap(template.staticText), body: component)
+            items: items, itemName: name(directives.forItem.map { written[$0] }, default: "item"),
+            indexName: name(directives.forIndex.map { written[$0] }, default: "index"),
+            key: directives.key.flatMap { written[$0].value }.flatMap(template.staticText), body: component)
         template.lists.append(list)
         return template.append(
             Template.Node(kind: .list(UInt32(template.lists.count - 1)), children: .empty, range: range))

@@ -83,11 +83,13 @@ struct TemplateParser {
                         notes: ["add </\(parent.name)>, or write <\(parent.name) … /> if it has no content"])
                 }
                 break parsing
-            case .endTag(let name):
+            case .endTag(let nameRange):
                 guard let parent else {
+                    let name = file.text(of: nameRange)
                     throw .error("markup.unmatched", "</\(name)> closes nothing", in: file, at: token.range)
                 }
-                guard name == parent.name else {
+                guard file.bytes[nameRange.lowerBound..<nameRange.upperBound].elementsEqual(parent.name.utf8) else {
+                    let name = file.text(of: nameRange)
                     throw .error(
                         "markup.mismatch", "</\(name)> does not match <\(parent.name)>", in: file, at: token.range,
                         notes: ["<\(parent.name)> opened here: \(location(parent.range))"])
@@ -101,7 +103,8 @@ struct TemplateParser {
                 first = first ?? range
                 let text = try parseText(range)
                 compileText(text, in: context, chain: &chain)
-            case .tagOpen(let name):
+            case .tagOpen(let nameRange):
+                let name = file.text(of: nameRange)
                 try advance()
                 try count(token.range)
                 guard depth < MiniKitLimits.maximumMarkupDepth else {
@@ -109,7 +112,6 @@ struct TemplateParser {
                         "limit.markup-depth", "elements nest deeper than \(MiniKitLimits.maximumMarkupDepth)", in: file,
                         at: token.range)
                 }
-                let nameRange = SourceRange(token.range.lowerBound + 1, token.range.upperBound)
                 first = first ?? nameRange
                 try parseElement(name, nameRange: nameRange, tag: token.range, in: context, depth: depth, chain: &chain)
             default:
@@ -170,7 +172,8 @@ struct TemplateParser {
             let token = current
             try advance()
             switch token.kind {
-            case .attribute(let attributeName, let nameRange, let valueRange):
+            case .attribute(let nameRange, let valueRange):
+                let attributeName = file.text(of: nameRange)
                 if let duplicate = written[mark...].first(where: { $0.name == attributeName }) {
                     throw .error(
                         "markup.duplicate-attribute", "attribute '\(attributeName)' appears twice", in: file,
