@@ -51,7 +51,11 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
         case (0x70, 8): candidate = .progress
         default: return nil
         }
-        guard name.elementsEqual(candidate.rawValue.utf8) else { return nil }
+        var matches = true
+        candidate.rawValue.utf8.withContiguousStorageIfAvailable { expected in
+            matches = name.withUnsafeBufferPointer { $0.elementsEqual(expected) }
+        }
+        guard matches else { return nil }
         self = candidate
     }
 

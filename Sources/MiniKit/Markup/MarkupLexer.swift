@@ -65,7 +65,7 @@ struct MarkupLexer {
         let start = position
         guard position < bytes.count else { return MarkupToken(kind: .end, range: SourceRange(start, start)) }
         // Only '<' starts markup; anything else is text.
-        if bytes[position] == 0x3C, startsWith("<!--") {
+        if bytes[position] == 0x3C, position + 1 < bytes.count, bytes[position + 1] == 0x21, startsWith("<!--") {
             // Consecutive comments are skipped in a loop, so thousands of them cannot recurse.
             while startsWith("<!--") {
                 let commentStart = position

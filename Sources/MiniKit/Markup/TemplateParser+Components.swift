@@ -327,6 +327,14 @@ extension TemplateParser {
 }
 
 extension [UInt8] {
+    /// Whether two ranges hold the same bytes.
+    func same(_ a: SourceRange, _ b: SourceRange) -> Bool {
+        let count = a.upperBound - a.lowerBound
+        guard count == b.upperBound - b.lowerBound else { return false }
+        for offset in 0..<count where self[a.lowerBound + offset] != self[b.lowerBound + offset] { return false }
+        return true
+    }
+
     /// Whether the bytes of `range` begin with `prefix`, compared in place.
     func has(prefix: StaticString, at range: SourceRange) -> Bool {
         let count = prefix.utf8CodeUnitCount

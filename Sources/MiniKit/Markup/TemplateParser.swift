@@ -88,7 +88,9 @@ struct TemplateParser {
                     let name = file.text(of: nameRange)
                     throw .error("markup.unmatched", "</\(name)> closes nothing", in: file, at: token.range)
                 }
-                guard file.bytes[nameRange.lowerBound..<nameRange.upperBound].elementsEqual(parent.name.utf8) else {
+                // The open tag's name is its range without the '<'.
+                let openName = SourceRange(parent.range.lowerBound + 1, parent.range.upperBound)
+                guard file.bytes.same(nameRange, openName) else {
                     let name = file.text(of: nameRange)
                     throw .error(
                         "markup.mismatch", "</\(name)> does not match <\(parent.name)>", in: file, at: token.range,

@@ -71,14 +71,20 @@ public struct MiniProgram: Sendable, Hashable {
         let parsed = ParsedPages(count: manifest.pages.count)
         DispatchQueue.concurrentPerform(iterations: manifest.pages.count) { [checker] index in
             let (page, pageDiagnostics) = parsePage(manifest.pages[index], files: files, manifestFile: manifestFile)
-            parsed.store(index, (page, pageDiagnostics, page.map { checker.check(page: $0) }))
+            // Only the sources outlive the check: the compiled page is freed here, on this worker.
+            parsed.store(
+                index,
+                (
+                    page.map { PageSource(markup: $0.markup, logic: $0.logicFile) }, pageDiagnostics,
+                    page.map { checker.check(page: $0) }
+                ))
         }
         var pages: [String: PageSource] = [:]
         var checks: [Checker.PageResult] = []
         for (name, result) in zip(manifest.pages, parsed.results) {
             guard let result else { continue }
             diagnostics.append(contentsOf: result.diagnostics)
-            if let page = result.page { pages[name] = PageSource(markup: page.markup, logic: page.logicFile) }
+            if let source = result.source { pages[name] = source }
             if let check = result.check { checks.append(check) }
         }
         let listed = Set(manifest.pages.flatMap { [Page.markupPath($0), Page.logicPath($0)] })
@@ -173,7 +179,7 @@ public struct MiniProgram: Sendable, Hashable {
 
     private static func sourceFile(_ path: String, _ data: Data, _ diagnostics: inout DiagnosticList) -> SourceFile? {
         let bytes = [UInt8](data)
-        guard String(validating: bytes, as: UTF8.self) != nil else {
+        guard isValidUTF8(bytes) else {
             var valid = 0
             var iterator = data.makeIterator()
             var decoder = UTF8()
@@ -192,6 +198,26 @@ public struct MiniProgram: Sendable, Hashable {
         return SourceFile(path: path, validUTF8: bytes)
     }
 
+    /// Whether the bytes are UTF-8. ASCII, what most sources are, is checked eight bytes at a time without
+    /// building a string; anything else goes through the standard library's validation.
+    private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        let ascii = bytes.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset + 8 <= raw.count {
+                if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                    return false
+                }
+                offset += 8
+            }
+            while offset < raw.count {
+                if raw[offset] >= 0x80 { return false }
+                offset += 1
+            }
+            return true
+        }
+        return ascii || String(validating: bytes, as: UTF8.self) != nil
+    }
+
     static func rangeOfString(_ value: String, in file: SourceFile) -> SourceRange? {
         let needle = Array("\"\(value)\"".utf8)
         let bytes = file.bytes
@@ -205,7 +231,7 @@ public struct MiniProgram: Sendable, Hashable {
 
 /// Results of pages parsed concurrently, by position.
 private final class ParsedPages: Sendable {
-    typealias Result = (page: Page?, diagnostics: [Diagnostic], check: Checker.PageResult?)
+    typealias Result = (source: MiniProgram.PageSource?, diagnostics: [Diagnostic], check: Checker.PageResult?)
     private let slots: Mutex<[Result?]>
 
     init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }

@@ -59,12 +59,13 @@ public enum JSONValue: Sendable, Hashable {
         case .bool(let value): return value ? 4 : 5
         case .number(let value): return value.isFinite ? Self.format(value).utf8.count : 4
         case .string(let value):
+            // Byte by byte: only ASCII is escaped, and every other byte is written as it is.
             var size = 2
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"", "\\", "\n", "\r", "\t": size += 2
-                case _ where scalar.value < 0x20: size += 6
-                default: size += UTF8.width(scalar)
+            for byte in value.utf8 {
+                switch byte {
+                case 0x22, 0x5C, 0x0A, 0x0D, 0x09: size += 2
+                case _ where byte < 0x20: size += 6
+                default: size += 1
                 }
             }
             return size
