@@ -15,8 +15,9 @@ struct Checker {
         self.manifestFile = manifestFile
     }
 
-    /// Names visible in handlers besides page data.
-    private static let handlerNames: Set<String> = ["event", "query"]
+    /// Names visible in handlers besides page data. Name lists stay short (a few loop or result names), so
+    /// they are arrays: a linear look is cheaper than hashing.
+    private static let handlerNames: [String] = ["event", "query"]
 
     /// What checking one page found.
     struct PageResult: Sendable {
@@ -92,7 +93,7 @@ struct Checker {
     // MARK: Templates
 
     private mutating func checkNodes(
-        _ span: Template.Span, in template: Template, page: Page, loopNames: Set<String>, components: inout Int
+        _ span: Template.Span, in template: Template, page: Page, loopNames: [String], components: inout Int
     ) {
         for position in span.indices {
             checkNode(
@@ -102,7 +103,7 @@ struct Checker {
     }
 
     private mutating func checkNode(
-        _ index: UInt32, in template: Template, page: Page, loopNames: Set<String>, components: inout Int
+        _ index: UInt32, in template: Template, page: Page, loopNames: [String], components: inout Int
     ) {
         let node = template.nodes[Int(index)]
         switch node.kind {
@@ -121,7 +122,7 @@ struct Checker {
             let list = template.lists[Int(listIndex)]
             checkExpression(template.expressions[Int(list.items)], file: page.markup, page: page, names: loopNames)
             checkNode(
-                list.body, in: template, page: page, loopNames: loopNames.union([list.itemName, list.indexName]),
+                list.body, in: template, page: page, loopNames: loopNames + [list.itemName, list.indexName],
                 components: &components)
         case .component(let kind, let attributes):
             components += 1
@@ -171,7 +172,7 @@ struct Checker {
                 notes: notes))
     }
 
-    private mutating func checkText(_ text: Template.Text, in template: Template, page: Page, names: Set<String>) {
+    private mutating func checkText(_ text: Template.Text, in template: Template, page: Page, names: [String]) {
         for part in template.parts[text.parts.indices] {
             guard case .binding(let index) = part else { continue }
             checkExpression(template.expressions[Int(index)], file: page.markup, page: page, names: names)
@@ -180,9 +181,11 @@ struct Checker {
 
     /// Every path an expression reads must start at a data field or a name in scope, and follow fields
     /// that the initial data has (where it says).
-    private mutating func checkExpression(_ expression: Expression, file: SourceFile, page: Page, names: Set<String>) {
-        // The most common binding, a known name alone, needs no path.
+    private mutating func checkExpression(_ expression: Expression, file: SourceFile, page: Page, names: [String]) {
+        // The most common bindings need no path: a known name alone, or a chain from a name in scope (such as
+        // event.dataset.row or item.name), whose fields are known only at run time.
         if case .identifier(let root, _) = expression, names.contains(root) || page.logic.data[root] != nil { return }
+        if let root = expression.pathRoot, names.contains(root) { return }
         for (path, range) in expression.readPaths {
             let root = path[0]
             if names.contains(root) { continue }
@@ -226,7 +229,7 @@ struct Checker {
         var navigates = Set<String>()
     }
 
-    private mutating func checkActions(_ actions: [Action], page: Page, names: Set<String>, facts: inout HandlerFacts) {
+    private mutating func checkActions(_ actions: [Action], page: Page, names: [String], facts: inout HandlerFacts) {
         guard let file = page.logicFile else { return }
         for action in actions {
             switch action {
@@ -260,8 +263,8 @@ struct Checker {
                 }
                 if let arguments = call.arguments { checkExpression(arguments, file: file, page: page, names: names) }
                 if call.api == .networkRequest { checkRequest(call, file: file, facts: &facts) }
-                checkActions(call.success, page: page, names: names.union(["result"]), facts: &facts)
-                checkActions(call.failure, page: page, names: names.union(["error"]), facts: &facts)
+                checkActions(call.success, page: page, names: names + ["result"], facts: &facts)
+                checkActions(call.failure, page: page, names: names + ["error"], facts: &facts)
             case .toast(let message, _):
                 checkExpression(message, file: file, page: page, names: names)
             case .modal(let options, let confirm, let cancel, _):

@@ -66,6 +66,18 @@ public enum Expression: Sendable, Hashable {
         }
     }
 
+    /// `a` of `a.b.c`, found without building the path; nil for anything that is not a chain of names.
+    public var pathRoot: String? {
+        var expression = self
+        while true {
+            switch expression {
+            case .identifier(let name, _): return name
+            case .member(let base, _, _): expression = base
+            default: return nil
+            }
+        }
+    }
+
     /// `a.b.c` as `["a", "b", "c"]`; nil for anything that is not a chain of names.
     public var staticPath: [String]? {
         switch self {

@@ -110,8 +110,9 @@ public struct ExpressionParser {
         return false
     }
 
-    mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(Diagnostic) -> Token {
-        guard isSymbol(symbol) else { throw unexpected("expected '\(symbol.rawValue)' \(context)") }
+    /// Takes the symbol, or throws naming it and `context` (built only then).
+    mutating func expect(_ symbol: Token.Symbol, _ context: @autoclosure () -> String) throws(Diagnostic) -> Token {
+        guard isSymbol(symbol) else { throw unexpected("expected '\(symbol.rawValue)' \(context())") }
         return advance()
     }
 
@@ -236,7 +237,8 @@ public struct ExpressionParser {
         case .symbol(.openBrace):
             _ = advance()
             var members: [(key: String, value: Expression)] = []
-            var seen = Set<String>()
+            // Small objects look for a repeated key in their members; large ones (page data) keep a set.
+            var seen: Set<String>?
             while !isSymbol(.closeBrace) {
                 let keyToken = current
                 let key: String
@@ -246,7 +248,14 @@ public struct ExpressionParser {
                 default: throw unexpected("expected a field name")
                 }
                 _ = advance()
-                guard seen.insert(key).inserted else {
+                let repeated: Bool
+                if members.count < 16 {
+                    repeated = members.contains { $0.key == key }
+                } else {
+                    if seen == nil { seen = Set(members.map(\.key)) }
+                    repeated = seen?.insert(key).inserted == false
+                }
+                guard !repeated else {
                     throw .error("syntax.duplicate-key", "field '\(key)' appears twice", in: file, at: keyToken.range)
                 }
                 _ = try expect(.colon, "after the field name '\(key)'")

@@ -22,7 +22,9 @@ public struct SourceFile: Sendable, Hashable {
         self.path = path
         self.bytes = bytes
         var starts: [UInt32] = [0]
-        for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(UInt32(index + 1)) }
+        bytes.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] == 0x0A { starts.append(UInt32(index + 1)) }
+        }
         self.lineStarts = starts
     }
 
