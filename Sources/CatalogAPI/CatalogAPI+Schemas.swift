@@ -31,8 +31,79 @@ extension CatalogAPI {
     private static let reasonSchema = string(4, 500)
     private static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
+    private static let text: JSONValue = ["type": "string"]
+    private static let count: JSONValue = ["type": "integer", "minimum": 0]
+    private static let flag: JSONValue = ["type": "boolean"]
+    /// A nested document the answer carries as it is (a release plan, a review report, an explanation).
+    private static let document: JSONValue = ["type": "object"]
+    private static func list(_ items: JSONValue) -> JSONValue { ["type": "array", "items": items] }
+
+    /// The answers' schemas: every field the server writes, and no other.
+    static let answerSchemas: [String: JSONValue] = [
+        "Host": object(
+            [
+                "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,
+            ], required: ["id", "name", "active", "expiryGraceSeconds"]),
+        "HostList": object(["hosts": list(ref("Host"))], required: ["hosts"]),
+        "HostCreated": object(
+            [
+                "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,
+                "hostKey": text,
+            ], required: ["id", "name", "active", "expiryGraceSeconds", "hostKey"]),
+        "HostKey": object(["host": text, "hostKey": text], required: ["host", "hostKey"]),
+        "HostDeactivation": object(
+            ["host": ref("Host"), "delisted": list(ref("Listing"))], required: ["host", "delisted"]),
+        "AuditLog": object(
+            [
+                "entries": list(
+                    object(
+                        ["at": text, "actor": text, "action": text, "target": text, "reason": text],
+                        required: ["at", "actor", "action", "target"]))
+            ], required: ["entries"]),
+        "Partner": object(["id": text, "name": text], required: ["id", "name"]),
+        "App": object(
+            ["id": text, "partnerId": text, "name": text, "category": text],
+            required: ["id", "partnerId", "name", "category"]),
+        "AppList": object(["apps": list(ref("App"))], required: ["apps"]),
+        "Version": object(
+            [
+                "appId": text, "version": text, "sha256": text, "size": count, "reviewState": text,
+                "domains": list(text),
+                "scopes": list(object(["scope": text, "reason": text], required: ["scope", "reason"])),
+                "minimumHostVersion": text, "uploadedBy": text, "waitingFor": text,
+                "reviews": list(
+                    object(
+                        ["stage": text, "decision": text, "reviewer": text, "at": text, "reason": text],
+                        required: ["stage", "decision", "reviewer", "at"])),
+                "report": document, "warnings": count,
+            ], required: ["appId", "version", "sha256", "size", "reviewState", "domains", "scopes"]),
+        "VersionList": object(["versions": list(ref("Version"))], required: ["versions"]),
+        "ReviewQueue": object(
+            ["stages": list(text), "versions": list(ref("Version"))], required: ["stages", "versions"]),
+        "Segment": object(
+            ["id": count, "name": text, "constraints": list(ref("Constraint"))],
+            required: ["id", "name", "constraints"]),
+        "SegmentList": object(["segments": list(ref("Segment"))], required: ["segments"]),
+        "Listing": object(
+            [
+                "appId": text, "host": text, "state": text, "plan": document, "delistReason": text,
+                "eventSequence": count, "audience": text, "delisting": document,
+            ], required: ["appId", "host", "state", "plan"]),
+        "ListingList": object(["listings": list(ref("Listing"))], required: ["listings"]),
+        "ListingResult": ["oneOf": [ref("Listing"), ref("ListingList")]],
+        "Status": object(["appId": text, "hosts": list(ref("Listing"))], required: ["appId", "hosts"]),
+        "Explanation": object(
+            [
+                "appId": text, "host": text, "user": text, "state": text, "version": ["type": ["string", "null"]],
+                "gray": flag, "summary": text, "explanation": document,
+            ], required: ["appId", "host", "user", "state", "version", "summary"]),
+    ]
+
     /// Every schema by name, for the OpenAPI document's components.
-    public static let schemas: [String: JSONValue] = [
+    public static let schemas: [String: JSONValue] = requestSchemas.merging(answerSchemas) { request, _ in request }
+
+    /// The schemas of the bodies the endpoints take, and of problems, health and envelopes.
+    static let requestSchemas: [String: JSONValue] = [
         "Problem": [
             "type": "object",
             "properties": [

@@ -17,50 +17,57 @@ public enum CatalogAPI {
 
     // MARK: Host apps and audit
 
-    public static let hosts = Endpoint(.get, "/v1/hosts", "List host apps", auth: .bearer)
+    public static let hosts = Endpoint(.get, "/v1/hosts", "List host apps", auth: .bearer, answer: json("HostList"))
     public static let createHost = Endpoint(
         .post, "/v1/hosts", "Create a host app (ops); answers its host key once", auth: .bearer,
-        body: json("HostCreate"), success: 201)
-    public static let host = Endpoint(.get, "/v1/hosts/{hostId}", "One host app", auth: .bearer)
+        body: json("HostCreate"), success: 201, answer: json("HostCreated"))
+    public static let host = Endpoint(.get, "/v1/hosts/{hostId}", "One host app", auth: .bearer, answer: json("Host"))
     public static let deactivateHost = Endpoint(
         .post, "/v1/hosts/{hostId}/deactivate", "Deactivate a host app: every listing on it is delisted (ops)",
-        auth: .bearer, body: json("Reason"))
+        auth: .bearer, body: json("Reason"), answer: json("HostDeactivation"))
     public static let activateHost = Endpoint(
-        .post, "/v1/hosts/{hostId}/activate", "Activate a host app again (ops)", auth: .bearer)
+        .post, "/v1/hosts/{hostId}/activate", "Activate a host app again (ops)", auth: .bearer, answer: json("Host"))
     public static let rotateHostKey = Endpoint(
         .post, "/v1/hosts/{hostId}/rotate-key", "Replace a host app's key; answers the new key once (ops)",
-        auth: .bearer)
-    public static let segments = Endpoint(.get, "/v1/segments", "List segments", auth: .bearer)
+        auth: .bearer, answer: json("HostKey"))
+    public static let segments = Endpoint(
+        .get, "/v1/segments", "List segments", auth: .bearer, answer: json("SegmentList"))
     public static let createSegment = Endpoint(
         .post, "/v1/segments", "Create a segment (ops); segments never change", auth: .bearer,
-        body: json("SegmentCreate"), success: 201)
+        body: json("SegmentCreate"), success: 201, answer: json("Segment"))
     public static let audit = Endpoint(
         .get, "/v1/audit", "The audit log, newest first (ops)", auth: .bearer,
-        query: [Q(name: "limit", required: false, description: "how many entries, 1 to 1000 (default 100)")])
+        query: [Q(name: "limit", required: false, description: "how many entries, 1 to 1000 (default 100)")],
+        answer: json("AuditLog"))
 
     // MARK: Partners, mini-programs, versions, reviews
 
     public static let createPartner = Endpoint(
-        .post, "/v1/partners", "Create a partner (ops)", auth: .bearer, body: json("PartnerCreate"), success: 201)
+        .post, "/v1/partners", "Create a partner (ops)", auth: .bearer, body: json("PartnerCreate"), success: 201,
+        answer: json("Partner"))
     public static let createApp = Endpoint(
-        .post, "/v1/apps", "Create a mini-program", auth: .bearer, body: json("AppCreate"), success: 201)
-    public static let apps = Endpoint(.get, "/v1/apps", "List mini-programs", auth: .bearer)
-    public static let versions = Endpoint(.get, "/v1/apps/{appId}/versions", "List uploaded versions", auth: .bearer)
+        .post, "/v1/apps", "Create a mini-program", auth: .bearer, body: json("AppCreate"), success: 201,
+        answer: json("App"))
+    public static let apps = Endpoint(.get, "/v1/apps", "List mini-programs", auth: .bearer, answer: json("AppList"))
+    public static let versions = Endpoint(
+        .get, "/v1/apps/{appId}/versions", "List uploaded versions", auth: .bearer, answer: json("VersionList"))
     public static let upload = Endpoint(
         .post, "/v1/apps/{appId}/versions", "Upload a package; checked with MiniKit", auth: .bearer,
-        body: ("application/zip", nil), success: 201)
+        body: ("application/zip", nil), success: 201, answer: json("Version"))
     public static let version = Endpoint(
-        .get, "/v1/apps/{appId}/versions/{version}", "One version with its review report", auth: .bearer)
+        .get, "/v1/apps/{appId}/versions/{version}", "One version with its review report", auth: .bearer,
+        answer: json("Version"))
     public static let submit = Endpoint(
         .post, "/v1/apps/{appId}/versions/{version}/submit", "Submit a draft for review", auth: .bearer,
-        body: json("Empty"))
+        body: json("Empty"), answer: json("Version"))
     public static let approve = Endpoint(
         .post, "/v1/apps/{appId}/versions/{version}/approve", "Approve the stage it waits for", auth: .bearer,
-        body: json("Empty"))
+        body: json("Empty"), answer: json("Version"))
     public static let reject = Endpoint(
         .post, "/v1/apps/{appId}/versions/{version}/reject", "Reject with a reason", auth: .bearer,
-        body: json("Reason"))
-    public static let reviews = Endpoint(.get, "/v1/reviews", "The review queue", auth: .bearer)
+        body: json("Reason"), answer: json("Version"))
+    public static let reviews = Endpoint(
+        .get, "/v1/reviews", "The review queue", auth: .bearer, answer: json("ReviewQueue"))
 
     // MARK: Listings
 
@@ -74,19 +81,23 @@ public enum CatalogAPI {
         ].map { action, summary in
             (
                 action,
-                Endpoint(.post, "/v1/apps/{appId}/\(action)", summary, auth: .bearer, body: json("ListingRequest"))
+                Endpoint(
+                    .post, "/v1/apps/{appId}/\(action)", summary, auth: .bearer, body: json("ListingRequest"),
+                    answer: json("ListingResult"))
             )
         })
-    public static let listings = Endpoint(.get, "/v1/apps/{appId}/listings", "Listings per host", auth: .bearer)
+    public static let listings = Endpoint(
+        .get, "/v1/apps/{appId}/listings", "Listings per host", auth: .bearer, answer: json("ListingList"))
     public static let status = Endpoint(
-        .get, "/v1/apps/{appId}/status", "Listings and delisting confirmations per host", auth: .bearer)
+        .get, "/v1/apps/{appId}/status", "Listings and delisting confirmations per host", auth: .bearer,
+        answer: json("Status"))
     public static let explain = Endpoint(
         .get, "/v1/apps/{appId}/explain", "Which version a user gets on a host, and why", auth: .bearer,
         query: [
             Q(name: "host", required: true, description: "the host app"),
             Q(name: "user", required: true, description: "the user id, 1 to 128 characters"),
             Q(name: "p.{NAME}", required: false, description: "a user property, such as p.region=shanghai"),
-        ])
+        ], answer: json("Explanation"))
 
     // MARK: Shells
 

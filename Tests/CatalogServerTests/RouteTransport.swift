@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -15,6 +16,9 @@ import Testing
 enum RouteTransport {
     /// The router client of the test running now, when it runs in-process.
     @TaskLocal static var router: (any TestClientProtocol)?
+
+    /// Where the test running now keeps every answer it got, when it wants to look at them all afterwards.
+    @TaskLocal static var recorder: AnswerRecorder?
 
     /// A base URL for in-process tests: only its path and query reach the router.
     static let inProcessBase = URL(string: "http://router.test")!
@@ -47,6 +51,25 @@ enum RouteTransport {
             uri: uri, method: method, headers: fields, body: request.httpBody.map { ByteBuffer(bytes: $0) })
         var headers: [String: String] = [:]
         for field in response.headers { headers[field.name.canonicalName] = field.value }
-        return Reply(data: Data(response.body.readableBytesView), status: response.status.code, headers: headers)
+        let reply = Reply(data: Data(response.body.readableBytesView), status: response.status.code, headers: headers)
+        recorder?.record(method: method.rawValue, path: components?.path ?? url.path, reply: reply)
+        return reply
+    }
+}
+
+/// The answers a test got, by method and path.
+final class AnswerRecorder: Sendable {
+    struct Answer: Sendable {
+        var method: String
+        var path: String
+        var reply: RouteTransport.Reply
+    }
+
+    private let answers = Mutex<[Answer]>([])
+
+    var all: [Answer] { answers.withLock { $0 } }
+
+    func record(method: String, path: String, reply: RouteTransport.Reply) {
+        answers.withLock { $0.append(Answer(method: method, path: path, reply: reply)) }
     }
 }
