@@ -49,8 +49,13 @@ public struct MiniProgram: Sendable, Hashable {
 
     /// Parses, compiles and checks all files. Never throws: problems come back as diagnostics.
     public static func load(_ files: PackageFiles) -> LoadResult {
+        load(contents: files.files.mapValues { [UInt8]($0) })
+    }
+
+    /// The same over the files' bytes by path: what a package unzips to, with no copy on the way.
+    static func load(contents files: [String: [UInt8]]) -> LoadResult {
         var diagnostics = DiagnosticList()
-        guard let manifestData = files.files[Manifest.fileName] else {
+        guard let manifestData = files[Manifest.fileName] else {
             diagnostics.append(
                 .error(
                     "package.manifest", "the package has no \(Manifest.fileName)",
@@ -88,7 +93,8 @@ public struct MiniProgram: Sendable, Hashable {
             if let check = result.check { checks.append(check) }
         }
         let listed = Set(manifest.pages.flatMap { [Page.markupPath($0), Page.logicPath($0)] })
-        for path in files.paths where path != Manifest.fileName && !listed.contains(path) {
+        let paths = files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for path in paths where path != Manifest.fileName && !listed.contains(path) {
             diagnostics.append(
                 .warning(
                     "package.unused-file", "'\(path)' is not used by any page listed in the manifest",
@@ -104,11 +110,11 @@ public struct MiniProgram: Sendable, Hashable {
     }
 
     /// Reads one page's files and compiles it; its diagnostics come back with it.
-    private static func parsePage(_ name: String, files: PackageFiles, manifestFile: SourceFile) -> (
+    private static func parsePage(_ name: String, files: [String: [UInt8]], manifestFile: SourceFile) -> (
         page: Page?, diagnostics: [Diagnostic]
     ) {
         var local = DiagnosticList()
-        guard let markupData = files.files[Page.markupPath(name)] else {
+        guard let markupData = files[Page.markupPath(name)] else {
             local.append(
                 .error(
                     "package.missing-page",
@@ -118,7 +124,7 @@ public struct MiniProgram: Sendable, Hashable {
         }
         guard let markupFile = sourceFile(Page.markupPath(name), markupData, &local) else { return (nil, local.items) }
         var logicFile: SourceFile?
-        if let logicData = files.files[Page.logicPath(name)] {
+        if let logicData = files[Page.logicPath(name)] {
             guard let file = sourceFile(Page.logicPath(name), logicData, &local) else {
                 // Without its logic the page cannot be cross-checked: every binding would look unknown.
                 return (nil, local.items)
@@ -162,7 +168,7 @@ public struct MiniProgram: Sendable, Hashable {
     /// Unpacks a package held in memory (with every limit) and loads it.
     public static func load(package data: Data) -> LoadResult {
         do {
-            return load(try PackageFiles.unpack(data))
+            return load(contents: try PackageFiles.unpackContents(data))
         } catch {
             return LoadResult(program: nil, diagnostics: DiagnosticList([error]), report: nil)
         }
@@ -177,11 +183,12 @@ public struct MiniProgram: Sendable, Hashable {
         }
     }
 
-    private static func sourceFile(_ path: String, _ data: Data, _ diagnostics: inout DiagnosticList) -> SourceFile? {
-        let bytes = [UInt8](data)
+    private static func sourceFile(_ path: String, _ bytes: [UInt8], _ diagnostics: inout DiagnosticList)
+        -> SourceFile?
+    {
         guard isValidUTF8(bytes) else {
             var valid = 0
-            var iterator = data.makeIterator()
+            var iterator = bytes.makeIterator()
             var decoder = UTF8()
             decoding: while true {
                 switch decoder.decode(&iterator) {

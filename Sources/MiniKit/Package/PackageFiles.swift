@@ -19,6 +19,12 @@ public struct PackageFiles: Sendable, Hashable {
 
     /// Reads a package (zip) held in memory.
     public static func unpack(_ data: Data) throws(Diagnostic) -> PackageFiles {
+        PackageFiles(try unpackContents(data).mapValues { Data($0) })
+    }
+
+    /// The files of a package as bytes by path, with every limit: what `unpack` reads, without wrapping each
+    /// file in `Data` (``MiniProgram/load(package:)`` reads the bytes as they come out of inflate).
+    static func unpackContents(_ data: Data) throws(Diagnostic) -> [String: [UInt8]] {
         guard data.count <= MiniKitLimits.maximumPackageSize else {
             throw .error(
                 "limit.package-size",
@@ -28,7 +34,7 @@ public struct PackageFiles: Sendable, Hashable {
         // Our own strict reader: no byte of an upload reaches a zip library (see docs/SECURITY.md).
         let bytes = [UInt8](data)
         let entries = try ZipReader(bytes).entries()
-        var files: [String: Data] = [:]
+        var files: [String: [UInt8]] = [:]
         var declaredTotal = 0
         var checked: [ZipReader.Entry] = []
         for entry in entries {
@@ -57,7 +63,7 @@ public struct PackageFiles: Sendable, Hashable {
                     "limit.compression-ratio",
                     "'\(path)' is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
             }
-            files[path] = Data()
+            files[path] = []
             checked.append(entry)
         }
         guard declaredTotal / max(1, data.count) <= MiniKitLimits.maximumCompressionRatio else {
@@ -85,9 +91,9 @@ public struct PackageFiles: Sendable, Hashable {
         }
         // The first failure in the package's order is the one reported, however the work was spread.
         for (entry, result) in zip(checked, results.results) {
-            files[entry.path] = Data(try result.get())
+            files[entry.path] = try result.get()
         }
-        return PackageFiles(files)
+        return files
     }
 
     /// Refuses absolute paths, `..`, backslashes, empty components and over-long paths.
