@@ -18,6 +18,12 @@ struct RequestBodyContractTests {
         return try reading(JSONCursor(try JSONValue.parse(bytes)))
     }
 
+    /// A listing body is read for an action: its rules depend on it.
+    private func roundTrip(_ value: ListingRequest, action: String) throws -> ListingRequest {
+        let bytes = Data(value.jsonValue.serialized().utf8)
+        return try ListingRequest(json: JSONCursor(try JSONValue.parse(bytes)), action: action)
+    }
+
     @Test("every request body reads back as it was written")
     func roundTrips() throws {
         let partner = PartnerCreate(id: "carins", name: "CarIns Ltd")
@@ -44,11 +50,11 @@ struct RequestBodyContractTests {
                 .init(version: try #require(SemanticVersion("2.3.0")), weight: 3),
             ])
         #expect(
-            try roundTrip(release) { json throws(JSONPathError) in try ListingRequest(json: json, action: "release") }
+            try roundTrip(release, action: "release")
                 == release)
         let delist = ListingRequest(host: "all", reason: "taken down after a fraud report")
         #expect(
-            try roundTrip(delist) { json throws(JSONPathError) in try ListingRequest(json: json, action: "delist") }
+            try roundTrip(delist, action: "delist")
                 == delist)
     }
 
@@ -81,6 +87,17 @@ struct RequestBodyContractTests {
             _ = try PartnerCreate(json: json)
         } throws: { error in
             (error as? JSONPathError)?.description.hasPrefix(expected) == true
+        }
+    }
+
+    @Test("an unknown category is refused where it is written, before the other fields")
+    func categoryFirst() throws {
+        let json = JSONCursor(
+            try JSONValue.parse(Data(#"{"id": "BAD", "partnerId": "p1", "name": "n", "category": "nope"}"#.utf8)))
+        #expect {
+            _ = try AppCreate(json: json, categories: ["finance", "insurance"])
+        } throws: { error in
+            (error as? JSONPathError)?.description.hasPrefix("$.category: unknown category") == true
         }
     }
 

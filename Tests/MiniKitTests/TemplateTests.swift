@@ -103,6 +103,30 @@ struct TemplateTests {
         #expect(template.attributes.isEmpty)
     }
 
+    @Test("an element dropped after its content (a wrong wx:for, a stray wx:elif) leaves nothing behind either")
+    func droppedElementLeavesNothing() throws {
+        let clean = try parse("<column><text>ok</text></column>")
+        for dropped in [
+            #"<view wx:for="x"><text>{{ a }}</text></view>"#, #"<view wx:elif="{{ b }}"><text>{{ a }}</text></view>"#,
+            #"<view wx:else><text>{{ a }}</text></view>"#,
+        ] {
+            let (template, diagnostics) = try parse("<column><text>ok</text>\(dropped)</column>")
+            #expect(diagnostics.count == 1, "\(diagnostics.map(\.message))")
+            #expect(template.nodes.count == clean.template.nodes.count, "\(dropped)")
+            #expect(template.expressions.isEmpty, "\(dropped)")
+            #expect(template.childIndices.count == clean.template.childIndices.count, "\(dropped)")
+        }
+    }
+
+    @Test("of two spellings of one event, the checker checks the one that runs: the last")
+    func lastEventSpellingIsChecked() {
+        let logic = "handler go { stop }"
+        let runs = TestApp.load(markup: #"<button bindtap="nope" catchtap="go">Go</button>"#, logic: logic)
+        #expect(runs.program != nil, "\(TestApp.rendered(runs))")
+        let fails = TestApp.load(markup: #"<button catchtap="go" bindtap="nope">Go</button>"#, logic: logic)
+        #expect(fails.diagnostics.errors.map(\.message) == ["handler 'nope' is not defined"])
+    }
+
     @Test("problems come in reading order: an element's own before those inside it")
     func diagnosticsOrder() throws {
         let (_, diagnostics) = try parse(

@@ -6,7 +6,7 @@ import MiniSupport
 ///
 /// A release is a gray release when it names an audience — `percent` below 100, `userIds`, `segments`,
 /// `constraints` or `variants` — and a full release otherwise.
-public struct ListingRequest: JSONRepresentable, Sendable, Hashable {
+public struct ListingRequest: Sendable, Hashable {
     /// A share of the gray audience given to one version.
     public struct Variant: Sendable, Hashable {
         public var version: SemanticVersion
@@ -52,11 +52,6 @@ public struct ListingRequest: JSONRepresentable, Sendable, Hashable {
         self.segments = segments
         self.variants = variants
         self.reason = reason
-    }
-
-    /// Reads the body without the rules of a particular action (a `releases` item of a seed file).
-    public init(json: JSONCursor) throws(JSONPathError) {
-        try self.init(json: json, action: "seed")
     }
 
     /// Reads the body of the listing action `action` (`release`, `widen`, …), with what that action requires.

@@ -24,8 +24,8 @@ public struct PartnerCreate: JSONRepresentable, Sendable, Hashable {
     public var jsonValue: JSONValue { ["id": .string(id), "name": .string(name)] }
 }
 
-/// `POST /v1/apps`: `{"id", "partnerId", "name", "category"}` (schema `AppCreate`). The server also checks the
-/// category against the manifest's list.
+/// `POST /v1/apps`: `{"id", "partnerId", "name", "category"}` (schema `AppCreate`). The server reads it with the
+/// manifest's categories, so that an unknown category is refused where it is written.
 public struct AppCreate: JSONRepresentable, Sendable, Hashable {
     public static let fields: Set<String> = ["id", "partnerId", "name", "category"]
     public var id: String
@@ -41,8 +41,17 @@ public struct AppCreate: JSONRepresentable, Sendable, Hashable {
     }
 
     public init(json: JSONCursor) throws(JSONPathError) {
+        try self.init(json: json, categories: nil)
+    }
+
+    /// Reads the body; `categories`, when given, are the categories a mini-program may have.
+    public init(json: JSONCursor, categories: [String]?) throws(JSONPathError) {
         try json.onlyFields(Self.fields)
         let category = try json.requireText("category", maximum: 40)
+        if let categories, !categories.contains(category) {
+            throw try json.require("category").error(
+                "unknown category (categories: \(categories.joined(separator: ", ")))")
+        }
         self.init(
             id: try json.requireName("id"), partnerId: try json.requireName("partnerId"),
             name: try json.requireText("name", maximum: 40), category: category)

@@ -113,11 +113,7 @@ struct AppRoutes {
 
     /// The body of `POST /v1/apps` (``AppCreate``), its category one of the manifest's.
     static func miniProgram(_ json: JSONCursor) throws(JSONPathError) -> Catalog.MiniProgram {
-        let body = try AppCreate(json: json)
-        guard Manifest.categories.contains(body.category) else {
-            throw try json.require("category").error(
-                "unknown category (categories: \(Manifest.categories.joined(separator: ", ")))")
-        }
+        let body = try AppCreate(json: json, categories: Manifest.categories)
         return Catalog.MiniProgram(id: body.id, partnerId: body.partnerId, name: body.name, category: body.category)
     }
 

@@ -134,6 +134,12 @@ struct Checker {
                 checkText(template.attributes[position].value, in: template, page: page, names: loopNames)
             }
             for position in attributes.indices where template.attributes[position].role == .event {
+                // Of `bindtap` and `catchtap` on one element the last one written is the one that runs.
+                let event = template.attributes[position].name
+                let laterSpelling = (position + 1..<attributes.indices.upperBound).contains {
+                    template.attributes[$0].role == .event && template.source.same(template.attributes[$0].name, event)
+                }
+                if laterSpelling { continue }
                 let value = template.attributes[position].value
                 checkHandler(template.staticText(value) ?? "", at: value.range, page: page)
             }

@@ -51,11 +51,8 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
         case (0x70, 8): candidate = .progress
         default: return nil
         }
-        var matches = true
-        candidate.rawValue.utf8.withContiguousStorageIfAvailable { expected in
-            matches = name.withUnsafeBufferPointer { $0.elementsEqual(expected) }
-        }
-        guard matches else { return nil }
+        var expected = candidate.rawValue.utf8.makeIterator()
+        for byte in name where expected.next() != byte { return nil }
         self = candidate
     }
 

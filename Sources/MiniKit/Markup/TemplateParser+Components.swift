@@ -38,19 +38,29 @@ extension TemplateParser {
             template.append(Template.Node(kind: .text(parts: text.parts), children: .empty, range: text.range)))
     }
 
-    /// Compiles an element whose start tag has been read, parsing its content when it is accepted. Returns
-    /// false when the element is refused before its content (the caller then skips the content).
+    /// What became of an element.
+    enum ElementOutcome {
+        /// It is in the template.
+        case kept
+        /// Refused before its content: the caller reads the content for syntax only.
+        case refused
+        /// Refused after its content (a wrong `wx:for`, a `wx:elif` or `wx:else` with no `wx:if` before it):
+        /// its content was compiled and reported, and is dropped with it.
+        case dropped
+    }
+
+    /// Compiles an element whose start tag has been read, parsing its content unless it is refused first.
     mutating func compileElement(_ element: OpenElement, in context: Context, chain: inout ConditionalChain)
-        throws(Diagnostic) -> Bool
+        throws(Diagnostic) -> ElementOutcome
     {
         switch context {
-        case .skipped: return false
+        case .skipped: return .refused
         case .component(let parent) where parent.acceptsOnlyText:
             diagnostics.append(
                 .error(
                     "markup.children", "<\(parent.rawValue)> may contain only text and bindings, not <\(element.name)>",
                     in: file, at: element.nameRange))
-            return false
+            return .refused
         case .top, .component: break
         }
         let directives = Directives(written, element.attributes, in: file.bytes)
@@ -75,7 +85,7 @@ extension TemplateParser {
                 .error(
                     "markup.unknown-component", "unknown component <\(element.name)>", in: file,
                     at: element.nameRange, notes: notes))
-            return false
+            return .refused
         }
         let attributes = compileAttributes(of: element, kind: kind)
         let mark = diagnostics.count
@@ -90,7 +100,7 @@ extension TemplateParser {
         let range = SourceRange(element.tag.lowerBound, previousEnd)
         let component = template.append(
             Template.Node(kind: .component(kind, attributes: attributes), children: children, range: range))
-        guard let node = repeated(component, directives, range: range) else { return true }
+        guard let node = repeated(component, directives, range: range) else { return .dropped }
         if let ifAttribute {
             close(&chain)
             chain = ConditionalChain(branches: [.init(condition: condition(ifAttribute), node: node)], range: range)
@@ -100,7 +110,7 @@ extension TemplateParser {
                     .error(
                         "markup.directive", "wx:elif must follow an element with wx:if or wx:elif", in: file,
                         at: elifAttribute.nameRange))
-                return true
+                return .dropped
             }
             chain.branches.append(.init(condition: condition(elifAttribute), node: node))
             chain.range = open.joined(range)
@@ -110,7 +120,7 @@ extension TemplateParser {
                     .error(
                         "markup.directive", "wx:else must follow an element with wx:if or wx:elif", in: file,
                         at: elseAttribute.nameRange))
-                return true
+                return .dropped
             }
             if elseAttribute.value != nil {
                 diagnostics.append(
@@ -125,7 +135,7 @@ extension TemplateParser {
             close(&chain)
             siblings.append(node)
         }
-        return true
+        return .kept
     }
 
     /// An element's `wx:` attributes, found in one pass: positions in ``written``.

@@ -141,9 +141,15 @@ struct TemplateParser {
         let element = OpenElement(
             name: name, nameRange: nameRange, tag: tag, depth: depth, selfClosing: selfClosing,
             attributes: attributeMark..<written.count)
-        if try !compileElement(element, in: context, chain: &chain) {
-            // Refused: its content is read for syntax only, and nothing of it stays in the template.
+        switch try compileElement(element, in: context, chain: &chain) {
+        case .kept:
+            break
+        case .refused:
+            // Its content is read for syntax only, and nothing of it stays in the template.
             if !selfClosing { _ = try parseChildren(in: .skipped, closing: (name, tag), depth: depth + 1) }
+            template.truncate(to: marks)
+        case .dropped:
+            // Nothing refers to what it added (an open wx:if chain only holds earlier nodes).
             template.truncate(to: marks)
         }
     }

@@ -89,7 +89,8 @@ public struct PackageFiles: Sendable, Hashable {
         } else {
             for index in checked.indices { inflate(index) }
         }
-        // The first failure in the package's order is the one reported, however the work was spread.
+        // Sizes, paths and ratios were all checked above; of the entries' inflate failures, the first in the
+        // package's order is the one reported, however the work was spread.
         for (entry, result) in zip(checked, results.results) {
             files[entry.path] = try result.get()
         }
