@@ -108,7 +108,8 @@ extension CatalogAPI {
             "type": "object",
             "properties": [
                 "type": ["type": "string"], "title": ["type": "string"], "status": ["type": "integer"],
-                "detail": ["type": "string"], "code": ["type": "string"],
+                "detail": ["type": "string"],
+                "code": ["type": "string", "enum": .array(ProblemCode.allCases.map { .string($0.rawValue) })],
             ],
             "required": ["type", "title", "status", "detail", "code"],
         ],

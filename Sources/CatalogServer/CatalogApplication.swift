@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import Logging
@@ -62,7 +63,7 @@ public enum CatalogApplication {
                 try await store.ping()
             } catch {
                 throw ProblemError(
-                    .serviceUnavailable, code: "store-unavailable", detail: "the database does not answer: \(error)")
+                    .serviceUnavailable, code: .storeUnavailable, detail: "the database does not answer: \(error)")
             }
             return JSONResponse.make(
                 .object([

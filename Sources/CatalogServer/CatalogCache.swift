@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import HTTPTypes
 import MiniKit
@@ -68,7 +69,7 @@ actor CatalogCache {
             return catalog
         }
         throw ProblemError(
-            .serviceUnavailable, code: "catalog-busy", detail: "the host's catalog keeps changing; retry in a moment")
+            .serviceUnavailable, code: .catalogBusy, detail: "the host's catalog keeps changing; retry in a moment")
     }
 
     private func build(

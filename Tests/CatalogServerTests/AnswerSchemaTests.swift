@@ -25,6 +25,16 @@ struct AnswerSchemaTests {
         #expect(recorder.all.count > 30, "the flow was recorded: \(recorder.all.count) answers")
         var answered = Set<String>()
         var problems: [String] = []
+        let problem = try #require(CatalogAPI.schemas["Problem"])
+        var codes = Set<String>()
+        for answer in recorder.all where answer.reply.status >= 400 {
+            let value = try JSONValue.parse(answer.reply.data)
+            problems += SchemaCheck.problems(value, problem).map { "\(answer.method) \(answer.path): \($0)" }
+            if case .object(let members) = value, case .string(let code)? = members["code"] { codes.insert(code) }
+        }
+        #expect(
+            codes.isSuperset(of: ["unauthorized", "forbidden", "not-found", "invalid-body", "method-not-allowed"]),
+            "\(codes)")
         for answer in recorder.all where (200..<300).contains(answer.reply.status) {
             let endpoint = try #require(
                 CatalogAPI.all.first { $0.method.rawValue == answer.method && $0.matches(path: answer.path) },
@@ -58,6 +68,23 @@ struct AnswerSchemaTests {
     /// catalog, the host's key and its deactivation, and every list in between.
     private static func playPlatform(_ base: URL, _ store: SQLiteCatalogStore) async throws {
         let (setup, key) = try await ShellRoutesTests.listedApp(base, store)
+        // A few refusals, whose problem documents are held against the Problem schema and its codes.
+        #expect(
+            try await HostRoutesTests.call("GET", base.appendingPathComponent("v1/hosts"), token: nil).status == 401)
+        #expect(
+            try await HostRoutesTests.call(
+                "POST", base.appendingPathComponent("v1/hosts"), token: setup.developer, body: "{}"
+            ).status == 403)
+        #expect(
+            try await HostRoutesTests.call("GET", base.appendingPathComponent("v1/hosts/nope"), token: setup.ops)
+                .status == 404)
+        #expect(
+            try await HostRoutesTests.call(
+                "POST", base.appendingPathComponent("v1/partners"), token: setup.ops, body: #"{"id": 1}"#
+            ).status == 400)
+        #expect(
+            try await HostRoutesTests.call("GET", base.appendingPathComponent("v1/partners"), token: setup.ops)
+                .status == 405)
         func url(_ path: String) throws -> URL { try #require(URL(string: base.absoluteString + path)) }
         func get(_ path: String) async throws {
             let reply = try await HostRoutesTests.call("GET", try url(path), token: setup.ops)

@@ -2,7 +2,7 @@ import CatalogAPI
 import MiniSupport
 
 /// The part of JSON Schema the contract's schemas use, enough to hold an answer against its schema: `$ref`,
-/// `oneOf`, `type` (one or several), `properties`, `required`, `additionalProperties: false` and `items`.
+/// `oneOf`, `type` (one or several), `enum`, `properties`, `required`, `additionalProperties: false` and `items`.
 enum SchemaCheck {
     /// What does not fit, one line each with its JSON path; empty when the value fits.
     static func problems(_ value: JSONValue, _ schema: JSONValue, path: String = "$") -> [String] {
@@ -26,6 +26,9 @@ enum SchemaCheck {
             guard allowed.contains(where: { fits(value, type: $0) }) else {
                 return ["\(path): a \(kind(of: value)), not \(allowed.joined(separator: " or "))"]
             }
+        }
+        if case .array(let allowed)? = rules["enum"], !allowed.contains(value) {
+            return ["\(path): \(value.serialized()) is not one of the listed values"]
         }
         var found: [String] = []
         if case .object(let members) = value {

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import MiniSupport
@@ -16,11 +17,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer "), header.count < 200 else {
                 throw ProblemError(
-                    .unauthorized, code: "unauthorized", detail: "the Authorization header must be 'Bearer TOKEN'")
+                    .unauthorized, code: .unauthorized, detail: "the Authorization header must be 'Bearer TOKEN'")
             }
             let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
             guard let account = try await store.account(forTokenHash: APIToken.hash(token)) else {
-                throw ProblemError(.unauthorized, code: "unauthorized", detail: "the token is unknown or revoked")
+                throw ProblemError(.unauthorized, code: .unauthorized, detail: "the token is unknown or revoked")
             }
             context.account = account
         }
@@ -39,12 +40,12 @@ enum RequestBody {
             buffer = try await request.collectBody(upTo: maximumJSONSize)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw ProblemError(
-                .contentTooLarge, code: "body-too-large", detail: "the body is over \(maximumJSONSize / 1024) KiB")
+                .contentTooLarge, code: .bodyTooLarge, detail: "the body is over \(maximumJSONSize / 1024) KiB")
         }
         do {
             return JSONCursor(try JSONValue.parse(Data(buffer.readableBytesView)))
         } catch {
-            throw ProblemError(.badRequest, code: "invalid-body", detail: error.description)
+            throw ProblemError(.badRequest, code: .invalidBody, detail: error.description)
         }
     }
 
@@ -53,7 +54,7 @@ enum RequestBody {
         do {
             return try reader(cursor)
         } catch {
-            throw ProblemError(.badRequest, code: "invalid-body", detail: error.description)
+            throw ProblemError(.badRequest, code: .invalidBody, detail: error.description)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CatalogAPI
 import Hummingbird
 
 /// The request context of the management API: Hummingbird's core, plus the account the bearer token names.
@@ -14,7 +15,7 @@ public struct CatalogRequestContext: RequestContext {
     func requireAccount() throws -> Account {
         guard let account else {
             throw ProblemError(
-                .unauthorized, code: "unauthorized",
+                .unauthorized, code: .unauthorized,
                 detail: "send 'Authorization: Bearer TOKEN' (minictl login saves one)")
         }
         return account
@@ -25,7 +26,7 @@ public struct CatalogRequestContext: RequestContext {
         let account = try requireAccount()
         guard account.role.operates else {
             throw ProblemError(
-                .forbidden, code: "forbidden",
+                .forbidden, code: .forbidden,
                 detail: "only ops and admin accounts may \(action); '\(account.id)' is \(account.role)")
         }
         return account

@@ -1,3 +1,4 @@
+import CatalogAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,11 +23,11 @@ enum HostAuthentication {
         async throws
     {
         guard request.headers[header] != nil else {
-            throw ProblemError(.unauthorized, code: "unauthorized", detail: "shells send their host key in X-Host-Key")
+            throw ProblemError(.unauthorized, code: .unauthorized, detail: "shells send their host key in X-Host-Key")
         }
         guard try await host(of: request, cache: cache, store: store, now: now) == hostId else {
             throw ProblemError(
-                .unauthorized, code: "unauthorized",
+                .unauthorized, code: .unauthorized,
                 detail: "the host key is not the current key of host app '\(hostId)'")
         }
     }

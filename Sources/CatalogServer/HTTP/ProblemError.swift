@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import MiniKit
@@ -14,14 +15,14 @@ public struct ProblemError: Error, HTTPResponseError, Sendable {
     /// Headers the answer carries besides the problem (`Allow` on a 405).
     public var headers: HTTPFields = [:]
 
-    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+    public init(_ status: HTTPResponse.Status, code: ProblemCode, detail: String) {
         self.status = status
-        self.code = code
+        self.code = code.rawValue
         self.detail = detail
     }
 
     public static func notFound(_ detail: String) -> ProblemError {
-        ProblemError(.notFound, code: "not-found", detail: detail)
+        ProblemError(.notFound, code: .notFound, detail: detail)
     }
 
     /// The problem document.

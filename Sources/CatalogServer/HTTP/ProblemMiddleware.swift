@@ -19,7 +19,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 let allowed = CatalogAPI.methods(for: request.uri.path)
                 if !allowed.isEmpty {
                     var problem = ProblemError(
-                        .methodNotAllowed, code: "method-not-allowed",
+                        .methodNotAllowed, code: .methodNotAllowed,
                         detail:
                             "\(request.uri.path) does not accept \(request.method); it accepts \(allowed.map(\.rawValue).joined(separator: ", "))"
                     )
@@ -27,20 +27,33 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     throw problem
                 }
                 throw ProblemError(
-                    .notFound, code: "no-such-route",
+                    .notFound, code: .noSuchRoute,
                     detail: "there is no \(request.method) \(request.uri.path); docs/PROTOCOL.md lists the routes")
             default:
                 throw ProblemError(
-                    error.status, code: "http-\(error.status.code)", detail: error.body ?? error.status.reasonPhrase)
+                    error.status, code: Self.code(for: error.status), detail: error.body ?? error.status.reasonPhrase)
             }
         } catch let error as any HTTPResponseError {
             // Hummingbird's and NIO's own errors (a body too large, …) keep their status.
-            throw ProblemError(error.status, code: "http-\(error.status.code)", detail: error.status.reasonPhrase)
+            throw ProblemError(error.status, code: Self.code(for: error.status), detail: error.status.reasonPhrase)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             throw ProblemError(
-                .internalServerError, code: "internal",
+                .internalServerError, code: .internal,
                 detail: "the server failed; the operators have the details in its log")
+        }
+    }
+
+    /// The contract's code for an error the HTTP layer raised itself.
+    static func code(for status: HTTPResponse.Status) -> ProblemCode {
+        switch status {
+        case .contentTooLarge: .bodyTooLarge
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .badRequest: .invalidRequest
+        default: status.code >= 500 ? .internal : .invalidRequest
         }
     }
 }

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Hummingbird
 
 /// Carries out listing commands: reads the listing and its host app, asks ``ListingStateMachine``, commits
@@ -45,6 +46,6 @@ struct ListingChanges: Sendable {
     }
 
     static func conflict(_ detail: String) -> ProblemError {
-        ProblemError(.conflict, code: "illegal-transition", detail: detail)
+        ProblemError(.conflict, code: .illegalTransition, detail: detail)
     }
 }

@@ -20,7 +20,7 @@ struct AppRoutes {
             let partner = try RequestBody.read(body, PartnerCreate.init(json:))
             let (id, name) = (partner.id, partner.name)
             guard try await store.createPartner(id: id, name: name) else {
-                throw ProblemError(.conflict, code: "partner-exists", detail: "partner '\(id)' exists already")
+                throw ProblemError(.conflict, code: .partnerExists, detail: "partner '\(id)' exists already")
             }
             try await store.appendAudit(
                 AuditEntry(at: clock.now(), actor: account.id, action: "partner.create", target: id))
@@ -34,10 +34,10 @@ struct AppRoutes {
             try Self.requireOwner(account, partner: program.partnerId, action: "create mini-programs")
             guard try await store.partnerExists(program.partnerId) else {
                 throw ProblemError(
-                    .unprocessableContent, code: "unknown-partner", detail: "no partner '\(program.partnerId)'")
+                    .unprocessableContent, code: .unknownPartner, detail: "no partner '\(program.partnerId)'")
             }
             guard try await store.createMiniProgram(program) else {
-                throw ProblemError(.conflict, code: "app-exists", detail: "mini-program '\(program.id)' exists already")
+                throw ProblemError(.conflict, code: .appExists, detail: "mini-program '\(program.id)' exists already")
             }
             try await store.appendAudit(
                 AuditEntry(at: clock.now(), actor: account.id, action: "app.create", target: program.id))
@@ -66,18 +66,18 @@ struct AppRoutes {
                 data = Data(try await request.collectBody(upTo: MiniKitLimits.maximumPackageSize).readableBytesView)
             } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
                 throw ProblemError(
-                    .contentTooLarge, code: "package-too-large",
+                    .contentTooLarge, code: .packageTooLarge,
                     detail: "a package is at most \(MiniKitLimits.maximumPackageSize / 1024 / 1024) MiB")
             }
             // The platform checks every upload with the same checker partners run (minictl check).
             let loaded = MiniKit.MiniProgram.load(package: data)
             guard let checked = loaded.program, let report = loaded.report else {
                 throw ProblemError(
-                    .unprocessableContent, code: "invalid-package", detail: loaded.diagnostics.description)
+                    .unprocessableContent, code: .invalidPackage, detail: loaded.diagnostics.description)
             }
             guard checked.manifest.id == program.id else {
                 throw ProblemError(
-                    .unprocessableContent, code: "wrong-app",
+                    .unprocessableContent, code: .wrongApp,
                     detail: "the package's manifest id is '\(checked.manifest.id)', not '\(program.id)'")
             }
             // Refused before anything is written, so a repeated upload leaves no file behind.
@@ -130,7 +130,7 @@ struct AppRoutes {
         case .developer(let own) where own == partner: return
         default:
             throw ProblemError(
-                .forbidden, code: "forbidden",
+                .forbidden, code: .forbidden,
                 detail: "'\(account.id)' (\(account.role)) may not \(action) for partner '\(partner)'")
         }
     }
@@ -139,14 +139,14 @@ struct AppRoutes {
     static func requireOwnerOrStaff(_ account: Account, program: Catalog.MiniProgram) throws {
         if case .developer(let own) = account.role, own != program.partnerId {
             throw ProblemError(
-                .forbidden, code: "forbidden",
+                .forbidden, code: .forbidden,
                 detail: "'\(account.id)' may not see partner '\(program.partnerId)''s mini-programs")
         }
     }
 
     static func versionExists(_ version: SemanticVersion, _ appId: String) -> ProblemError {
         ProblemError(
-            .conflict, code: "version-exists",
+            .conflict, code: .versionExists,
             detail: "version \(version) of '\(appId)' was uploaded already; raise the version in manifest.json")
     }
 

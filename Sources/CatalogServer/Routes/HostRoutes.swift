@@ -35,7 +35,7 @@ struct HostRoutes {
                     host, keyHash: APIToken.hash(key),
                     audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.create", target: host.id))
             else {
-                throw ProblemError(.conflict, code: "host-exists", detail: "host app '\(host.id)' exists already")
+                throw ProblemError(.conflict, code: .hostExists, detail: "host app '\(host.id)' exists already")
             }
             guard case .object(var members) = Self.json(host) else { return JSONResponse.make(.null) }
             members["hostKey"] = .string(key)
@@ -96,7 +96,7 @@ struct HostRoutes {
             _ = try context.requireOperator(to: "read the audit log")
             let text = request.uri.queryParameters.get("limit")
             guard let limit = text.map({ Int($0) }) ?? 100, (1...1000).contains(limit) else {
-                throw ProblemError(.badRequest, code: "invalid-query", detail: "limit is 1 to 1000")
+                throw ProblemError(.badRequest, code: .invalidQuery, detail: "limit is 1 to 1000")
             }
             let entries = try await store.auditLog(limit: limit).map { entry -> JSONValue in
                 var members: [String: JSONValue] = [

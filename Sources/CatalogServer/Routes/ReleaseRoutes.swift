@@ -29,7 +29,7 @@ struct ReleaseRoutes {
                 if input.host == "all" {
                     guard action == "delist" else {
                         throw ProblemError(
-                            .badRequest, code: "invalid-body", detail: "$.host: 'all' is only for delist")
+                            .badRequest, code: .invalidBody, detail: "$.host: 'all' is only for delist")
                     }
                     hosts = try await store.listings(appId: appId).filter { $0.state.isListed }.map(\.hostId)
                     guard !hosts.isEmpty else {
@@ -62,7 +62,7 @@ struct ReleaseRoutes {
     private func command(_ action: String, input: ListingRequest, appId: String) async throws -> ListingCommand {
         func required<T>(_ value: T?, _ field: String) throws -> T {
             guard let value else {
-                throw ProblemError(.badRequest, code: "invalid-body", detail: "$: missing required field '\(field)'")
+                throw ProblemError(.badRequest, code: .invalidBody, detail: "$: missing required field '\(field)'")
             }
             return value
         }
@@ -76,7 +76,7 @@ struct ReleaseRoutes {
                 return .release(
                     version, gray: try input.grayRelease(appId: appId, version: version, segmentIds: segmentIds))
             } catch {
-                throw ProblemError(.badRequest, code: "invalid-body", detail: error.description)
+                throw ProblemError(.badRequest, code: .invalidBody, detail: error.description)
             }
         case "widen": return .widen(percent: try required(input.percent, "percent"))
         case "full": return .full

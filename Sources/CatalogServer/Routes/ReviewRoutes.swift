@@ -25,7 +25,7 @@ struct ReviewRoutes {
             try AppRoutes.requireOwner(account, partner: program.partnerId, action: "submit versions")
             guard stored.version.reviewState == .draft else {
                 throw ProblemError(
-                    .conflict, code: "illegal-transition",
+                    .conflict, code: .illegalTransition,
                     detail:
                         "version \(stored.version.version) is \(stored.version.reviewState.rawValue); only a draft can be submitted (upload a new version after a rejection)"
                 )
@@ -44,7 +44,7 @@ struct ReviewRoutes {
             case .ops, .admin: visible = waiting
             case .developer:
                 throw ProblemError(
-                    .forbidden, code: "forbidden", detail: "the review queue is for reviewers and operators")
+                    .forbidden, code: .forbidden, detail: "the review queue is for reviewers and operators")
             }
             return JSONResponse.make(
                 .object([
@@ -102,21 +102,21 @@ struct ReviewRoutes {
         let (_, stored) = try await version(context)
         guard stored.version.reviewState == .inReview, let stage = stored.currentStage(of: stages) else {
             throw ProblemError(
-                .conflict, code: "illegal-transition",
+                .conflict, code: .illegalTransition,
                 detail: "version \(stored.version.version) is \(stored.version.reviewState.rawValue), not in review")
         }
         guard case .reviewer(let own) = account.role else {
             throw ProblemError(
-                .forbidden, code: "forbidden", detail: "only reviewers review; '\(account.id)' is \(account.role)")
+                .forbidden, code: .forbidden, detail: "only reviewers review; '\(account.id)' is \(account.role)")
         }
         guard own == stage else {
             throw ProblemError(
-                .conflict, code: "wrong-stage",
+                .conflict, code: .wrongStage,
                 detail: "the version waits for the \(stage) review; '\(account.id)' reviews \(own)")
         }
         guard account.id != stored.uploadedBy else {
             throw ProblemError(
-                .forbidden, code: "own-work",
+                .forbidden, code: .ownWork,
                 detail: "nobody approves their own work: '\(account.id)' uploaded this version")
         }
         return (account, stored, stage)
@@ -134,7 +134,7 @@ struct ReviewRoutes {
             at: decision.at, actor: account.id, action: audit.action, target: Self.target(stored), reason: audit.reason)
         guard try await store.recordReview(decision, newState: state, expectedState: expected, audit: entry) else {
             throw ProblemError(
-                .conflict, code: "illegal-transition", detail: "the version changed meanwhile; reload it")
+                .conflict, code: .illegalTransition, detail: "the version changed meanwhile; reload it")
         }
     }
 

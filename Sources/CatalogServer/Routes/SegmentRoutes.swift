@@ -33,11 +33,11 @@ struct SegmentRoutes {
                 return JSONResponse.make(Self.json(segment), status: .created)
             case .exists:
                 throw ProblemError(
-                    .conflict, code: "segment-exists",
+                    .conflict, code: .segmentExists,
                     detail: "segment '\(name)' exists already; segments never change, create one with another name")
             case .full:
                 throw ProblemError(
-                    .conflict, code: "too-many-segments",
+                    .conflict, code: .tooManySegments,
                     detail: "a platform has at most \(Self.maximumSegments) segments")
             }
         }

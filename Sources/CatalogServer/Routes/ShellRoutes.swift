@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,7 +25,7 @@ struct ShellRoutes {
             if context.account == nil,
                 try await HostAuthentication.host(of: request, cache: cache, store: store, now: clock.now()) == nil
             {
-                throw ProblemError(.unauthorized, code: "unauthorized", detail: "send X-Host-Key or a bearer token")
+                throw ProblemError(.unauthorized, code: .unauthorized, detail: "send X-Host-Key or a bearer token")
             }
             let digest = context.parameters.get("sha256") ?? ""
             guard let data = packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
@@ -44,32 +45,32 @@ struct ShellRoutes {
                 buffer = try await request.collectBody(upTo: Self.maximumAcknowledgementSize)
             } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
                 throw ProblemError(
-                    .contentTooLarge, code: "body-too-large",
+                    .contentTooLarge, code: .bodyTooLarge,
                     detail: "an acknowledgement is at most \(Self.maximumAcknowledgementSize / 1024) KiB")
             }
             let data = Data(buffer.readableBytesView)
             do {
                 _ = try JSONValue.parse(data)  // one-pass, depth-limited check before Codable reads it
             } catch {
-                throw ProblemError(.badRequest, code: "invalid-body", detail: "\(error)")
+                throw ProblemError(.badRequest, code: .invalidBody, detail: "\(error)")
             }
             let ack: Acknowledgement
             do {
                 ack = try WireFormat.decoder().decode(Acknowledgement.self, from: data)
             } catch {
-                throw ProblemError(.badRequest, code: "invalid-body", detail: WireFormat.describe(error))
+                throw ProblemError(.badRequest, code: .invalidBody, detail: WireFormat.describe(error))
             }
             guard ack.hostId == hostId else {
                 throw ProblemError(
-                    .badRequest, code: "invalid-body",
+                    .badRequest, code: .invalidBody,
                     detail: "$.hostId: the acknowledgement is for '\(ack.hostId)', posted to '\(hostId)'")
             }
             guard (1...128).contains(ack.shellId.count) else {
-                throw ProblemError(.badRequest, code: "invalid-body", detail: "$.shellId: 1 to 128 characters")
+                throw ProblemError(.badRequest, code: .invalidBody, detail: "$.shellId: 1 to 128 characters")
             }
             guard ack.installed.count <= 1_000, ack.purged.count <= 1_000, (ack.userId?.count ?? 0) <= 128 else {
                 throw ProblemError(
-                    .badRequest, code: "invalid-body",
+                    .badRequest, code: .invalidBody,
                     detail: "at most 1000 installed and 1000 purged mini-programs; a user id of at most 128 characters")
             }
             try await store.saveAcknowledgement(ack, receivedAt: clock.now())
@@ -83,7 +84,7 @@ struct ShellRoutes {
                 ?? request.headers[HTTPField.Name("Last-Event-ID")!] ?? "0"
             guard let after = UInt64(position) else {
                 throw ProblemError(
-                    .badRequest, code: "invalid-query",
+                    .badRequest, code: .invalidQuery,
                     detail: "after (or Last-Event-ID) is an event sequence number, not '\(position.prefix(40))'")
             }
             var headers = HTTPFields()

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import Hummingbird
 import MiniKit
@@ -21,7 +22,7 @@ struct StatusRoutes {
             let query = request.uri.queryParameters
             guard let host = query.get("host"), let user = query.get("user"), !user.isEmpty, user.count <= 128 else {
                 throw ProblemError(
-                    .badRequest, code: "invalid-query",
+                    .badRequest, code: .invalidQuery,
                     detail: "?host=HOST&user=ID are required (p.NAME=VALUE adds properties)")
             }
             guard let listing = try await store.listings(appId: appId).first(where: { $0.hostId == String(host) })

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,13 +21,13 @@ struct SyncRoutes {
             let query = request.uri.queryParameters
             guard let user = query.get("user"), (1...128).contains(user.count) else {
                 throw ProblemError(
-                    .badRequest, code: "invalid-query", detail: "?user=ID is required (1 to 128 characters)")
+                    .badRequest, code: .invalidQuery, detail: "?user=ID is required (1 to 128 characters)")
             }
             var properties: [String: String] = [:]
             for (key, value) in query where key.hasPrefix("p.") && key.count > 2 {
                 guard properties.count < 32, value.count <= 256 else {
                     throw ProblemError(
-                        .badRequest, code: "invalid-query",
+                        .badRequest, code: .invalidQuery,
                         detail: "at most 32 properties (p.NAME=VALUE) of at most 256 characters")
                 }
                 properties[String(key.dropFirst(2))] = String(value)

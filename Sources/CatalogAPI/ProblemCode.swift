@@ -1,0 +1,54 @@
+/// The stable codes of the platform's problem documents (`"code"` in every error answer), written once: the
+/// server can answer with no other, and the OpenAPI document lists them. Scripts and `minictl` may rely on them.
+public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
+    /// a mini-program with that id exists
+    case appExists = "app-exists"
+    /// the body is over its limit
+    case bodyTooLarge = "body-too-large"
+    /// the host's catalog is being rebuilt; try again
+    case catalogBusy = "catalog-busy"
+    /// the account may not do this
+    case forbidden = "forbidden"
+    /// a host app with that id exists
+    case hostExists = "host-exists"
+    /// the version or listing is not in a state that allows this
+    case illegalTransition = "illegal-transition"
+    /// the server failed; nothing a client sent causes it
+    case `internal` = "internal"
+    /// the request itself is malformed (the HTTP layer refused it before any endpoint read it)
+    case invalidRequest = "invalid-request"
+    /// the body is not what the endpoint takes (the detail names the JSON path)
+    case invalidBody = "invalid-body"
+    /// the package does not load (the detail lists the diagnostics)
+    case invalidPackage = "invalid-package"
+    /// a query parameter is missing or wrong
+    case invalidQuery = "invalid-query"
+    /// the path does not take this method (the Allow header lists those it takes)
+    case methodNotAllowed = "method-not-allowed"
+    /// no endpoint has this path
+    case noSuchRoute = "no-such-route"
+    /// what the path names does not exist
+    case notFound = "not-found"
+    /// a reviewer may not review their own upload
+    case ownWork = "own-work"
+    /// the package is over its limit
+    case packageTooLarge = "package-too-large"
+    /// a partner with that id exists
+    case partnerExists = "partner-exists"
+    /// a segment with that name exists (segments never change)
+    case segmentExists = "segment-exists"
+    /// the database does not answer
+    case storeUnavailable = "store-unavailable"
+    /// the platform has as many segments as it may
+    case tooManySegments = "too-many-segments"
+    /// no valid credential
+    case unauthorized = "unauthorized"
+    /// the partner does not exist
+    case unknownPartner = "unknown-partner"
+    /// that version was uploaded already
+    case versionExists = "version-exists"
+    /// the package is another mini-program's
+    case wrongApp = "wrong-app"
+    /// the version waits for another review stage
+    case wrongStage = "wrong-stage"
+}
