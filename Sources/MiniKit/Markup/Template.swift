@@ -172,11 +172,8 @@ public final class Template: Sendable, Hashable, TemplateContents {
 
     /// Whether an attribute's name is `name`, compared in place.
     func attribute(_ attribute: Attribute, isNamed name: StaticString) -> Bool {
-        let count = name.utf8CodeUnitCount
-        guard attribute.name.upperBound - attribute.name.lowerBound == count else { return false }
-        let pattern = name.utf8Start
-        for offset in 0..<count where source[attribute.name.lowerBound + offset] != pattern[offset] { return false }
-        return true
+        attribute.name.upperBound - attribute.name.lowerBound == name.utf8CodeUnitCount
+            && source.has(prefix: name, at: attribute.name)
     }
 }
 

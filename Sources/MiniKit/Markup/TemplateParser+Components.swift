@@ -335,22 +335,3 @@ extension TemplateParser {
         }
     }
 }
-
-extension [UInt8] {
-    /// Whether two ranges hold the same bytes.
-    func same(_ a: SourceRange, _ b: SourceRange) -> Bool {
-        let count = a.upperBound - a.lowerBound
-        guard count == b.upperBound - b.lowerBound else { return false }
-        for offset in 0..<count where self[a.lowerBound + offset] != self[b.lowerBound + offset] { return false }
-        return true
-    }
-
-    /// Whether the bytes of `range` begin with `prefix`, compared in place.
-    func has(prefix: StaticString, at range: SourceRange) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard range.upperBound - range.lowerBound >= count else { return false }
-        let pattern = prefix.utf8Start
-        for offset in 0..<count where self[range.lowerBound + offset] != pattern[offset] { return false }
-        return true
-    }
-}

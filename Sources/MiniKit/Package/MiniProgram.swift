@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// One page: its markup compiled to a template, and its logic.
 public struct Page: Sendable, Hashable {
@@ -73,21 +72,16 @@ public struct MiniProgram: Sendable, Hashable {
 
         // Pages are independent: parse, compile and check them on all cores.
         var checker = Checker(manifest: manifest, manifestFile: manifestFile)
-        let parsed = ParsedPages(count: manifest.pages.count)
-        DispatchQueue.concurrentPerform(iterations: manifest.pages.count) { [checker] index in
+        let parsed = concurrentMap(manifest.pages.count) { [checker] index in
             let (page, pageDiagnostics) = parsePage(manifest.pages[index], files: files, manifestFile: manifestFile)
             // Only the sources outlive the check: the compiled page is freed here, on this worker.
-            parsed.store(
-                index,
-                (
-                    page.map { PageSource(markup: $0.markup, logic: $0.logicFile) }, pageDiagnostics,
-                    page.map { checker.check(page: $0) }
-                ))
+            return ParsedPage(
+                source: page.map { PageSource(markup: $0.markup, logic: $0.logicFile) },
+                diagnostics: pageDiagnostics, check: page.map { checker.check(page: $0) })
         }
         var pages: [String: PageSource] = [:]
         var checks: [Checker.PageResult] = []
-        for (name, result) in zip(manifest.pages, parsed.results) {
-            guard let result else { continue }
+        for (name, result) in zip(manifest.pages, parsed) {
             diagnostics.append(contentsOf: result.diagnostics)
             if let source = result.source { pages[name] = source }
             if let check = result.check { checks.append(check) }
@@ -236,16 +230,9 @@ public struct MiniProgram: Sendable, Hashable {
     }
 }
 
-/// Results of pages parsed concurrently, by position.
-private final class ParsedPages: Sendable {
-    typealias Result = (source: MiniProgram.PageSource?, diagnostics: [Diagnostic], check: Checker.PageResult?)
-    private let slots: Mutex<[Result?]>
-
-    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-
-    var results: [Result?] { slots.withLock { $0 } }
-
-    func store(_ index: Int, _ result: Result) {
-        slots.withLock { $0[index] = result }
-    }
+/// What parsing and checking one page leaves: its sources, when it compiled, and what was found.
+private struct ParsedPage: Sendable {
+    var source: MiniProgram.PageSource?
+    var diagnostics: [Diagnostic]
+    var check: Checker.PageResult?
 }

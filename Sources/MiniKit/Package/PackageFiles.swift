@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import ZIPFoundation
 
 /// The files of a mini-program, by path inside the package, read from a folder or a zip with every
@@ -72,26 +71,18 @@ public struct PackageFiles: Sendable, Hashable {
                 "the package is compressed more than \(MiniKitLimits.maximumCompressionRatio):1 (a zip bomb?)")
         }
         // Only entries that passed every check inflate; a large package inflates on all cores.
-        let results = InflatedEntries(count: checked.count)
         let entriesToInflate = checked
-        let inflate: @Sendable (Int) -> Void = { index in
+        let results = concurrentMap(checked.count, concurrently: declaredTotal >= 256 * 1024) { index in
             let entry = entriesToInflate[index]
-            results.store(
-                index,
-                Result { () throws(Diagnostic) in
-                    try Inflater.inflate(
-                        bytes[entry.data], method: entry.method, size: entry.uncompressedSize, crc32: entry.crc32,
-                        path: entry.path)
-                })
-        }
-        if declaredTotal >= 256 * 1024 {
-            DispatchQueue.concurrentPerform(iterations: checked.count, execute: inflate)
-        } else {
-            for index in checked.indices { inflate(index) }
+            return Result { () throws(Diagnostic) in
+                try Inflater.inflate(
+                    bytes[entry.data], method: entry.method, size: entry.uncompressedSize, crc32: entry.crc32,
+                    path: entry.path)
+            }
         }
         // Sizes, paths and ratios were all checked above; of the entries' inflate failures, the first in the
         // package's order is the one reported, however the work was spread.
-        for (entry, result) in zip(checked, results.results) {
+        for (entry, result) in zip(checked, results) {
             files[entry.path] = try result.get()
         }
         return files
@@ -238,20 +229,5 @@ public struct PackageFiles: Sendable, Hashable {
         }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
         return data
-    }
-}
-
-/// Entries inflated concurrently, by position.
-private final class InflatedEntries: Sendable {
-    private let slots: Mutex<[Result<[UInt8], Diagnostic>]>
-
-    init(count: Int) {
-        slots = Mutex(Array(repeating: .failure(.error("package.internal", "not inflated")), count: count))
-    }
-
-    var results: [Result<[UInt8], Diagnostic>] { slots.withLock { $0 } }
-
-    func store(_ index: Int, _ result: Result<[UInt8], Diagnostic>) {
-        slots.withLock { $0[index] = result }
     }
 }
