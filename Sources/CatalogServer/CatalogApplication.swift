@@ -2,6 +2,7 @@ import Catalog
 import CatalogAPI
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MiniSupport
 import NIOCore
@@ -14,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var reviewStages: [String]
     /// How long a signed catalog is valid; shells refuse to launch after it (plus their host's grace).
     public var catalogLifetime: TimeInterval = 3600
+    /// How many connections the server holds, and how long clients may take.
+    public var connections = ConnectionLimits()
 
     public init(
         dataDirectory: URL, listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
@@ -36,10 +39,18 @@ public enum CatalogApplication {
     ) throws -> some ApplicationProtocol {
         let router = try makeRouter(
             configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub, packages: packages)
+        let connections = ConnectionRegistry(limits: configuration.connections)
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuardHandler(registry: connections)],
+            idleTimeout: connections.limits.idleTimeAmount,
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100))
         return Application(
             router: router,
+            server: .http1(configuration: http),
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd"),
+                address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd",
+                backlog: 1_024, availableConnectionsDelegate: connections.acceptingDelegate),
             services: [hub],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

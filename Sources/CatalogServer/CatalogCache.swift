@@ -17,6 +17,8 @@ actor CatalogCache {
         /// Entry templates by app id and version (the `gray` flag is set per user).
         var entries: [String: [SemanticVersion: CatalogEntry]]
         var tombstones: [Tombstone]
+        /// The package of every version the host lists (what its shells may download).
+        var packages: Set<String>
         /// The host app's expiry grace, signed into every catalog.
         var expiryGraceSeconds: Int
     }
@@ -96,6 +98,7 @@ actor CatalogCache {
             resolver: CatalogResolver(plans: listings.map(\.plan), segments: try await store.segments(), clock: clock),
             entries: entries,
             tombstones: try await store.delistings(hostId: hostId),
+            packages: Set(entries.values.flatMap { $0.values.map(\.package.sha256) }),
             expiryGraceSeconds: try await store.hostApp(id: hostId)?.expiryGraceSeconds ?? 0)
     }
 

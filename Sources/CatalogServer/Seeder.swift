@@ -88,7 +88,7 @@ public struct Seeder: Sendable {
             for item in try root.arrayField("segments") {
                 try item.onlyFields(["name", "constraints"])
                 let name = try item.requireName("name")
-                let constraints = try item.arrayField("constraints").map { try RolloutConstraint(json: $0) }
+                let constraints = try item.arrayField("constraints").map { try RolloutConstraint(request: $0) }
                 plan.segments.append((name, constraints))
             }
             plan.apps = try root.arrayField("apps").map {

@@ -52,6 +52,23 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How much to log on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @Option(
+        help: ArgumentHelp(
+            "The most connections held at once (64 to 100000; default 16000, or fewer when the process may open fewer files); beyond it the connection that has waited longest for a request is closed.",
+            valueName: "N"))
+    var maxConnections: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "How long a connection may wait for a complete request head, in seconds (1 to 3600).", valueName: "SECONDS")
+    )
+    var idleTimeout: Int = 15
+
+    @Option(
+        help: ArgumentHelp(
+            "How long a request body may take to arrive, in seconds (1 to 3600).", valueName: "SECONDS"))
+    var bodyTimeout: Int = 60
+
     private var stages: [String] {
         reviewStages.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
     }
@@ -60,6 +77,11 @@ struct Serve: AsyncParsableCommand {
         guard (10...86_400).contains(catalogLifetime) else {
             throw ValidationError("--catalog-lifetime: 10 to 86400 seconds")
         }
+        if let maxConnections, !(64...100_000).contains(maxConnections) {
+            throw ValidationError("--max-connections: 64 to 100000")
+        }
+        guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout: 1 to 3600 seconds") }
+        guard (1...3_600).contains(bodyTimeout) else { throw ValidationError("--body-timeout: 1 to 3600 seconds") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level: one of trace, debug, info, notice, warning, error, critical")
         }
@@ -147,6 +169,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = ServerConfiguration(
             dataDirectory: directory, listen: try ListenAddress(parsing: listen), reviewStages: stages)
         configuration.catalogLifetime = TimeInterval(catalogLifetime)
+        configuration.connections = ConnectionLimits(
+            maximumConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout))
         let host = configuration.listen.host
         let application = try CatalogApplication.build(
             configuration: configuration, store: store, keyring: keyring, logger: logger, packages: packages

@@ -62,7 +62,7 @@ import MiniSupport
                 else { fuzzFinding("a stored segment's constraints do not parse: \(stored)") }
                 var readBack: [RolloutConstraint] = []
                 for item in items {
-                    guard let constraint = try? RolloutConstraint(json: item) else {
+                    guard let constraint = try? RolloutConstraint(request: item) else {
                         fuzzFinding("a stored segment's constraint does not read back: \(stored)")
                     }
                     readBack.append(constraint)
@@ -86,7 +86,7 @@ import MiniSupport
             _ = read(json, ReviewRoutes.rejection)
             _ = read(json, ReasonRequest.init(json:))
             // One constraint on its own, as the segment and release readers read each item.
-            _ = read(json) { json throws(JSONPathError) in try RolloutConstraint(json: json) }
+            _ = read(json) { json throws(JSONPathError) in try RolloutConstraint(request: json) }
         }
 
         /// Runs a route's reader through `RequestBody.read`, which words a refused body as its problem document.

@@ -160,7 +160,7 @@ func rolloutConstraints(_ texts: [String]) throws -> [RolloutConstraint] {
             throw ValidationError("--constraint \(index + 1) is not JSON: \(error)")
         }
         do {
-            return try RolloutConstraint(json: JSONCursor(value, path: "--constraint \(index + 1)"))
+            return try RolloutConstraint(request: JSONCursor(value, path: "--constraint \(index + 1)"))
         } catch let error as JSONPathError {
             throw ValidationError(error.description)
         }

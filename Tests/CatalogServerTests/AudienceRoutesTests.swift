@@ -99,6 +99,39 @@ struct AudienceRoutesTests {
                 #"{"host": "mbank", "version": "2.1.0", "variants": [{"version": "2.1.0", "share": 1}]}"#, 400,
                 "unknown field 'share'"
             ),
+            // Input that could never work is refused where it is written.
+            (
+                #"{"host": "mbank", "version": "2.1.0", "constraints": [{"contextName": "region", "operator": "EXEC", "values": ["x"]}]}"#,
+                400, "$.constraints[0].operator: unknown operator 'EXEC'"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "constraints": [{"contextName": "email", "operator": "REGEX", "value": "("}]}"#,
+                400, "$.constraints[0].value: the pattern '(' is refused"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "constraints": [{"contextName": "age", "operator": "NUM_GT", "value": "old"}]}"#,
+                400, "$.constraints[0].value: the value 'old' is not a number"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "constraints": [{"contextName": "region", "operator": "IN", "values": [1]}]}"#,
+                400, "$.constraints[0].values[0]: expected a string, found a number"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "constraints": [{"contextName": "region", "operator": "IN", "value": "x"}]}"#,
+                400, "IN takes 'values' (a list), not 'value'"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "percent": "50"}"#, 400,
+                "$.percent: expected an integer, found a string"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "percent": 10.5}"#, 400,
+                "$.percent: expected an integer, found 10.5"
+            ),
+            (
+                #"{"host": "mbank", "version": "2.1.0", "host": "kiosk"}"#, 400,
+                "$.host: not valid JSON: the field is named twice"
+            ),
         ])
     func badAudiences(_ body: String, _ status: Int, _ message: String) async throws {
         try await HealthRouteTests.withServer { base, store in
@@ -108,6 +141,40 @@ struct AudienceRoutesTests {
             let detail = try reply.json.require("detail").string()
             #expect(detail.contains(message), "\(detail)")
             #expect(try await store.listings(appId: "com.carins.quote").isEmpty, "nothing changed")
+        }
+    }
+
+    @Test(
+        "a segment that could never match is refused, and none is made",
+        arguments: [
+            (
+                #"{"name": "x1", "constraints": [{"contextName": "region", "operator": "EXEC", "values": ["a"]}]}"#,
+                "$.constraints[0].operator: unknown operator 'EXEC'"
+            ),
+            (
+                #"{"name": "x2", "constraints": [{"contextName": "region", "operator": "REGEX", "value": "("}]}"#,
+                "$.constraints[0].value: the pattern '(' is refused"
+            ),
+            (
+                #"{"name": "x3", "constraints": [{"contextName": "region", "operator": "SEMVER_GT"}]}"#,
+                "$.constraints[0]: SEMVER_GT needs 'value'"
+            ),
+            (
+                #"{"name": "x3", "name": "x4", "constraints": [{"contextName": "r", "operator": "IN", "values": ["a"]}]}"#,
+                "$.name: not valid JSON: the field is named twice"
+            ),
+        ])
+    func badSegments(_ body: String, _ message: String) async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let setup = try await Self.ready(base, store)
+            let before = try await store.segments().count
+            let reply = try await HostRoutesTests.call(
+                "POST", setup.base.appendingPathComponent("v1/segments"), token: setup.ops, body: body)
+            #expect(reply.status == 400)
+            #expect(try reply.json.require("code").string() == "invalid-body")
+            let detail = try reply.json.require("detail").string()
+            #expect(detail.hasPrefix(message), "\(detail)")
+            #expect(try await store.segments().count == before)
         }
     }
 

@@ -76,6 +76,7 @@ final class CrashingStore: CatalogStore {
         try await base.version(appId: appId, version: version)
     }
     func packageDigests() async throws -> Set<String> { try await base.packageDigests() }
+    func packageOwners(sha256: String) async throws -> Set<String> { try await base.packageOwners(sha256: sha256) }
     func versionsInReview() async throws -> [StoredVersion] { try await base.versionsInReview() }
     func listings(appId: String) async throws -> [Listing] { try await base.listings(appId: appId) }
     func listings(hostId: String) async throws -> [Listing] { try await base.listings(hostId: hostId) }

@@ -34,6 +34,42 @@ struct ShellRoutesTests {
         return (reply.status, reply.data, reply.headers)
     }
 
+    @Test("a package downloads only for those who may see it: the host that lists it, its partner, staff")
+    func packageVisibility() async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let setup = try await ReviewRoutesTests.setUp(base, store)
+            let created = try await HostRoutesTests.call(
+                "POST", base.appendingPathComponent("v1/hosts"), token: setup.ops,
+                body: #"{"id": "mbank", "name": "Mobile banking"}"#)
+            let hostKey = try created.json.require("hostKey").string()
+            let otherPartner = try await HostRoutesTests.account(store, "dev-harbour", "developer:harbour")
+            let url = base.appendingPathComponent(
+                "v1/packages/\(PackageStore.digest(try AppRoutesTests.package("car-insurance")))")
+            func status(token: String? = nil, key: String? = nil) async throws -> Int {
+                var request = URLRequest(url: url)
+                if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+                if let key { request.setValue(key, forHTTPHeaderField: "X-Host-Key") }
+                return try await RouteTransport.send(request).status
+            }
+            // A draft: its partner and the staff see it; no shell and no other partner does.
+            #expect(try await status(token: setup.developer) == 200)
+            #expect(try await status(token: setup.compliance) == 200)
+            #expect(try await status(token: setup.ops) == 200)
+            #expect(try await status(token: otherPartner) == 404)
+            #expect(try await status(key: hostKey) == 404)
+            // Released on the host: its shells may download it.
+            _ = try await ReviewRoutesTests.post(setup, "submit", setup.developer)
+            _ = try await ReviewRoutesTests.post(setup, "approve", setup.compliance)
+            _ = try await ReviewRoutesTests.post(setup, "approve", setup.risk)
+            #expect(try await status(key: hostKey) == 404, "approved is not listed")
+            #expect(
+                try await ReleaseRoutesTests.act(setup, "release", #"{"host": "mbank", "version": "2.1.0"}"#).status
+                    == 200)
+            #expect(try await status(key: hostKey) == 200)
+            #expect(try await status(token: otherPartner) == 404)
+        }
+    }
+
     @Test("packages download by hash with immutable caching; acknowledgements are kept per shell")
     func packagesAndAcks() async throws {
         try await HealthRouteTests.withServer { base, store in

@@ -181,7 +181,7 @@ struct GrayEngineTests {
             ),
             (#"{"events": [{"type": "feature-exploded"}]}"#, "$.events[0].type: unknown event type 'feature-exploded'"),
             (#"{"features": [], "events": []}"#, "not both"),
-            ("{\"features\": [", "$: not valid JSON"),
+            ("{\"features\": [", "$.features[0]: not valid JSON"),
         ])
     func documentErrors(_ text: String, _ expected: String) {
         #expect {

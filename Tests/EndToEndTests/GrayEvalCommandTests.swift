@@ -126,7 +126,7 @@ struct GrayEvalCommandTests {
     @Test(
         "failures exit 1, print nothing on stdout, and name the problem",
         arguments: [
-            (["--toggle", "car-insurance", "--context", "{\"userId\": "], "--context: $: not valid JSON"),
+            (["--toggle", "car-insurance", "--context", "{\"userId\": "], "--context: $.userId: not valid JSON"),
             (["--toggle", "car-insurance", "--context", "[1]"], "--context: $: expected an object, found an array"),
             (
                 ["--toggle", "car-insurance", "--context", #"{"properties": {"region": ["a"]}}"#],

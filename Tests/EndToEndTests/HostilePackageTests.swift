@@ -47,6 +47,7 @@ struct HostilePackageTests {
             ("end-record.zip", Self.endRecordOnly, "does not end where its end record starts"),
             ("stuck.zip", Self.stuckDeflate, "its deflate stream is cut short"),
             ("noise.zip", Self.noise, "not a readable zip archive"),
+            ("bomb.zip", Self.lyingBomb, "unpacks to more than the size its header declares"),
         ] {
             let file = folder.url.appendingPathComponent(name)
             try data.write(to: file)
@@ -55,6 +56,9 @@ struct HostilePackageTests {
             #expect((result.stdout + result.stderr).contains(reason), "\(name): \(result.stdout)\(result.stderr)")
         }
     }
+
+    /// One entry that claims 1,000 bytes and inflates to 100 MiB of zeros, in 0.6 MB.
+    static let lyingBomb = LyingDeflateBomb.package(megabytes: 100)
 
     /// Resident memory of a process, in MiB.
     static func residentMiB(_ pid: Int32) throws -> Double {
@@ -85,6 +89,7 @@ struct HostilePackageTests {
         // Twice each: two stuck uploads were what stopped the server answering.
         for (name, package) in [
             ("end record", Self.endRecordOnly), ("stuck deflate", Self.stuckDeflate), ("noise", Self.noise),
+            ("lying deflate bomb", Self.lyingBomb),
         ] {
             for _ in 0..<2 {
                 let started = Date()

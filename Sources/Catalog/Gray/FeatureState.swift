@@ -115,7 +115,7 @@ public struct FeatureDeltaEvent: Sendable, Hashable {
     }
 
     public init(json: JSONCursor) throws(JSONPathError) {
-        eventId = try json.field("eventId")?.int()
+        eventId = try json.field("eventId")?.intOrText()
         let typeCursor = try json.require("type")
         switch try typeCursor.string() {
         case "hydration":
@@ -127,7 +127,7 @@ public struct FeatureDeltaEvent: Sendable, Hashable {
         case "feature-updated": change = .featureUpdated(try FeatureToggle(json: try json.require("feature")))
         case "feature-removed": change = .featureRemoved(try json.require("featureName").string())
         case "segment-updated": change = .segmentUpdated(try Segment(json: try json.require("segment")))
-        case "segment-removed": change = .segmentRemoved(try json.require("segmentId").int())
+        case "segment-removed": change = .segmentRemoved(try json.require("segmentId").intOrText())
         case let other:
             throw typeCursor.error(
                 "unknown event type '\(other)' (expected hydration, feature-updated, feature-removed, "

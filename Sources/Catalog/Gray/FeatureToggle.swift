@@ -124,7 +124,7 @@ public struct RolloutStrategy: Sendable, Hashable {
         for item in try json.arrayField("constraints") { constraints.append(try RolloutConstraint(json: item)) }
         self.constraints = constraints
         var segments: [Int] = []
-        for item in try json.arrayField("segments") { segments.append(try item.int()) }
+        for item in try json.arrayField("segments") { segments.append(try item.intOrText()) }
         self.segments = segments
         var variants: [FeatureVariant] = []
         for item in try json.arrayField("variants") { variants.append(try FeatureVariant(json: item)) }
@@ -154,7 +154,7 @@ public struct Segment: Sendable, Hashable {
     }
 
     public init(json: JSONCursor) throws(JSONPathError) {
-        id = try json.require("id").int()
+        id = try json.require("id").intOrText()
         name = try json.field("name")?.string()
         var constraints: [RolloutConstraint] = []
         for item in try json.arrayField("constraints") { constraints.append(try RolloutConstraint(json: item)) }

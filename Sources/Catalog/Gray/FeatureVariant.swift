@@ -29,7 +29,7 @@ public struct FeatureVariant: Sendable, Hashable {
 
     public init(json: JSONCursor) throws(JSONPathError) {
         name = try json.require("name").string()
-        weight = try json.field("weight")?.int() ?? 0
+        weight = try json.field("weight")?.intOrText() ?? 0
         guard weight >= 0 else { throw try json.require("weight").error("a variant weight cannot be negative") }
         guard weight <= Self.maximumWeight else {
             throw try json.require("weight").error(

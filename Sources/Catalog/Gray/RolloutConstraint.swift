@@ -38,6 +38,48 @@ public struct RolloutConstraint: Sendable, Hashable {
         caseInsensitive = try json.field("caseInsensitive")?.bool() ?? false
     }
 
+    /// Reads a constraint someone asks the platform to store (a release's or a segment's), strictly: only
+    /// known fields and operators, strings where strings belong, the operand the operator takes, and an
+    /// operand that can be used (a number that parses, a pattern that compiles, …). Stored and Unleash
+    /// documents are read with ``init(json:)``, which keeps unknown operators as Unleash's SDKs do.
+    public init(request json: JSONCursor) throws(JSONPathError) {
+        try json.onlyFields(["contextName", "operator", "values", "value", "inverted", "caseInsensitive"])
+        let nameCursor = try json.require("contextName")
+        contextName = try nameCursor.string()
+        guard (1...256).contains(contextName.count) else { throw nameCursor.error("1 to 256 characters") }
+        let operatorCursor = try json.require("operator")
+        `operator` = ConstraintOperator(rawValue: try operatorCursor.string())
+        guard `operator`.isKnown else {
+            throw operatorCursor.error(
+                "unknown operator '\(`operator`.rawValue)' (operators: \(ConstraintOperator.known.map(\.rawValue).joined(separator: ", ")))"
+            )
+        }
+        var values: [String] = []
+        let valueItems = try json.arrayField("values")
+        guard valueItems.count <= 1_000 else { throw try json.require("values").error("at most 1000 values") }
+        for item in valueItems {
+            let text = try item.string()
+            guard text.count <= 256 else { throw item.error("a value has at most 256 characters") }
+            values.append(text)
+        }
+        self.values = values
+        let valueCursor = try json.field("value")
+        value = try valueCursor?.string()
+        inverted = try json.field("inverted")?.bool() ?? false
+        caseInsensitive = try json.field("caseInsensitive")?.bool() ?? false
+        if `operator`.takesList {
+            guard value == nil else { throw json.error("\(`operator`.rawValue) takes 'values' (a list), not 'value'") }
+            guard !values.isEmpty else { throw json.error("\(`operator`.rawValue) needs at least one of 'values'") }
+        } else {
+            guard let valueCursor else { throw json.error("\(`operator`.rawValue) needs 'value'") }
+            guard values.isEmpty else { throw json.error("\(`operator`.rawValue) takes 'value', not 'values'") }
+            guard (value ?? "").count <= 256 else { throw valueCursor.error("a value has at most 256 characters") }
+        }
+        if let problem = CompiledConstraint(self).operandProblem {
+            throw (valueCursor ?? json).error(problem)
+        }
+    }
+
     public var jsonValue: JSONValue {
         var members: [String: JSONValue] = [
             "contextName": .string(contextName), "operator": .string(`operator`.rawValue),

@@ -2,13 +2,6 @@ import MiniSupport
 
 /// The field rules every request body of the API shares: strict (unknown fields refused) and bounded.
 extension JSONCursor {
-    /// Refuses fields outside `allowed`.
-    public func onlyFields(_ allowed: Set<String>) throws(JSONPathError) {
-        for (key, cursor) in try objectMembers() where !allowed.contains(key) {
-            throw cursor.error("unknown field '\(key)' (fields: \(allowed.sorted().joined(separator: ", ")))")
-        }
-    }
-
     /// An id-like name: 2 to 64 lowercase letters, digits, '.', '-'.
     public func requireName(_ key: String) throws(JSONPathError) -> String {
         let cursor = try require(key)

@@ -70,7 +70,7 @@ public struct ListingRequest: Sendable, Hashable {
         guard constraintItems.count <= Self.maximumConstraints else {
             throw try json.require("constraints").error("at most \(Self.maximumConstraints) constraints")
         }
-        for item in constraintItems { constraints.append(try RolloutConstraint(json: item)) }
+        for item in constraintItems { constraints.append(try RolloutConstraint(request: item)) }
         let userItems = try json.arrayField("userIds")
         guard userItems.count <= Self.maximumUserIds else {
             throw try json.require("userIds").error("at most \(Self.maximumUserIds) user ids; use a segment")

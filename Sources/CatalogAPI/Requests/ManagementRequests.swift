@@ -165,7 +165,7 @@ public struct SegmentCreate: JSONRepresentable, Sendable, Hashable {
             throw json.error("a segment has 1 to \(ListingRequest.maximumConstraints) constraints")
         }
         var constraints: [RolloutConstraint] = []
-        for item in items { constraints.append(try RolloutConstraint(json: item)) }
+        for item in items { constraints.append(try RolloutConstraint(request: item)) }
         self.init(name: name, constraints: constraints)
     }
 

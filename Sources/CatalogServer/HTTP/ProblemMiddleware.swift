@@ -1,6 +1,7 @@
 import CatalogAPI
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// Turns every error into a problem document: Hummingbird's own errors (unknown route, bad method) keep
 /// their status with a stable code; anything unexpected becomes a 500 that says nothing internal.
@@ -33,6 +34,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw ProblemError(
                     error.status, code: Self.code(for: error.status), detail: error.body ?? error.status.reasonPhrase)
             }
+        } catch let error as HTTPParserError {
+            // The body's framing broke while a route read it (a chunk size that is not hexadecimal, …).
+            let (status, detail) = ConnectionGuardHandler.describe(error)
+            throw ProblemError(status, code: .invalidRequest, detail: detail)
         } catch let error as any HTTPResponseError {
             // Hummingbird's and NIO's own errors (a body too large, …) keep their status.
             throw ProblemError(error.status, code: Self.code(for: error.status), detail: error.status.reasonPhrase)

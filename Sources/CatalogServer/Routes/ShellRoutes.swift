@@ -21,14 +21,23 @@ struct ShellRoutes {
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("packages/:sha256") { request, context -> Response in
-            // Any shell (host key) or account may download: packages are immutable and addressed by content.
-            if context.account == nil,
-                try await HostAuthentication.host(of: request, cache: cache, store: store, now: clock.now()) == nil
+            let digest = context.parameters.get("sha256") ?? ""
+            // Only what the caller may see; anything else is "no such package", so digests reveal nothing.
+            let allowed: Bool
+            if let account = context.account {
+                if case .developer(let partner) = account.role {
+                    allowed = try await store.packageOwners(sha256: digest).contains(partner)
+                } else {
+                    allowed = true  // reviewers, operations and admin see every upload
+                }
+            } else if let host = try await HostAuthentication.host(
+                of: request, cache: cache, store: store, now: clock.now())
             {
+                allowed = try await cache.host(host, store: store, clock: clock).packages.contains(digest)
+            } else {
                 throw ProblemError(.unauthorized, code: .unauthorized, detail: "send X-Host-Key or a bearer token")
             }
-            let digest = context.parameters.get("sha256") ?? ""
-            guard let data = packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
+            guard allowed, let data = packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
             var headers = HTTPFields()
             headers[.contentType] = "application/zip"
             headers[.contentLength] = String(data.count)

@@ -48,6 +48,8 @@ public protocol CatalogStore: Sendable {
     func version(appId: String, version: SemanticVersion) async throws -> StoredVersion?
     /// The digest of every stored version's package: what the package folder must keep.
     func packageDigests() async throws -> Set<String>
+    /// The partners whose versions name this package (one, unless two uploads had the same bytes).
+    func packageOwners(sha256: String) async throws -> Set<String>
     /// Versions waiting for review, oldest first.
     func versionsInReview() async throws -> [StoredVersion]
     /// Records a review decision and the version's new state in one transaction; false when the version

@@ -21,6 +21,17 @@ extension SQLiteCatalogStore {
         try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT sha256 FROM version")) }
     }
 
+    public func packageOwners(sha256: String) async throws -> Set<String> {
+        try await pool.read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT DISTINCT m.partner_id FROM version v JOIN mini_program m ON m.id = v.app_id WHERE v.sha256 = ?",
+                    arguments: [sha256]))
+        }
+    }
+
     public func versionsInReview() async throws -> [StoredVersion] {
         try await pool.read { db in
             try Row.fetchAll(

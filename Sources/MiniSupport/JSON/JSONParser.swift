@@ -2,13 +2,22 @@
 ///
 /// Foundation's decoder probes every value as each type in turn, which costs far more than the bytes on
 /// deeply nested input; this parser reads each byte once and refuses nesting deeper than ``maximumDepth``.
+/// It also refuses a field named twice in one object: two readers (or a reader and a signer) must never
+/// take different values from the same bytes. Errors name the JSON path and the line and column.
 struct JSONParser {
+    /// One step of the path to the value being read, for errors.
+    private enum Step {
+        case key(String)
+        case index(Int)
+    }
+
     /// The deepest nesting of arrays and objects accepted.
     static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    private var path: [Step] = []
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -31,7 +40,14 @@ struct JSONParser {
                 column += 1
             }
         }
-        return JSONPathError(path: "$", message: "not valid JSON: \(message) at line \(line), column \(column)")
+        var text = "$"
+        for step in path {
+            switch step {
+            case .key(let key): text += JSONCursor.member(key)
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return JSONPathError(path: text, message: "not valid JSON: \(message) at line \(line), column \(column)")
     }
 
     private mutating func skipWhitespace() {
@@ -85,7 +101,12 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == 0x3A else { throw error("expected ':' after a field name") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            path.append(.key(key))
+            let value = try parseValue()
+            guard members.updateValue(value, forKey: key) == nil else {
+                throw error("the field is named twice in one object")
+            }
+            path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document inside an object") }
             if bytes[index] == 0x2C {
@@ -110,7 +131,9 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
+            path.append(.index(items.count))
             items.append(try parseValue())
+            path.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document inside a list") }
             if bytes[index] == 0x2C {

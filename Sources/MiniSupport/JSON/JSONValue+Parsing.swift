@@ -62,11 +62,15 @@ public struct JSONCursor: Sendable {
     public func field(_ key: String) throws(JSONPathError) -> JSONCursor? {
         guard case .object(let members) = value else { throw error("expected an object, found \(value.jsonKindName)") }
         guard let member = members[key], member != .null else { return nil }
+        return JSONCursor(member, path: path + Self.member(key))
+    }
+
+    /// The path step to an object member: `.name`, or `["a key"]` when the name needs quoting.
+    public static func member(_ key: String) -> String {
         let needsQuoting =
             key.isEmpty
             || !key.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" }
-        return JSONCursor(
-            member, path: needsQuoting ? "\(path)[\(JSONValue.string(key).serialized())]" : "\(path).\(key)")
+        return needsQuoting ? "[\(JSONValue.string(key).serialized())]" : ".\(key)"
     }
 
     /// A required member of an object.
@@ -99,7 +103,17 @@ public struct JSONCursor: Sendable {
         return flag
     }
 
+    /// A whole number; a number written as text is refused (request bodies say what they mean).
     public func int() throws(JSONPathError) -> Int {
+        guard case .number(let number) = value, number == number.rounded(), abs(number) < 1e15 else {
+            let found = if case .number = value { value.serialized() } else { value.jsonKindName }
+            throw error("expected an integer, found \(found)")
+        }
+        return Int(number)
+    }
+
+    /// A whole number, also when written as text (`"50"`): Unleash's documents write some numbers so.
+    public func intOrText() throws(JSONPathError) -> Int {
         switch value {
         case .number(let number) where number == number.rounded() && abs(number) < 1e15: return Int(number)
         case .string(let text):
@@ -119,8 +133,15 @@ public struct JSONCursor: Sendable {
         try field(key)?.array() ?? []
     }
 
+    /// Refuses fields outside `allowed` (strict readers of request bodies and signed payloads).
+    public func onlyFields(_ allowed: Set<String>) throws(JSONPathError) {
+        for (key, cursor) in try objectMembers() where !allowed.contains(key) {
+            throw cursor.error("unknown field '\(key)' (fields: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
     public func objectMembers() throws(JSONPathError) -> [(key: String, cursor: JSONCursor)] {
         guard case .object(let members) = value else { throw error("expected an object, found \(value.jsonKindName)") }
-        return members.keys.sorted().map { key in (key, JSONCursor(members[key]!, path: "\(path).\(key)")) }
+        return members.keys.sorted().map { key in (key, JSONCursor(members[key]!, path: path + Self.member(key))) }
     }
 }
