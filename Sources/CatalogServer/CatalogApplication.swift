@@ -42,7 +42,7 @@ public enum CatalogApplication {
         let connections = ConnectionRegistry(limits: configuration.connections)
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [ConnectionGuardHandler(registry: connections)],
-            idleTimeout: connections.limits.idleTimeAmount,
+            idleTimeout: TimeAmount(connections.limits.idleTimeout),
             httpDecoderConfiguration: .init(
                 maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024, maxHeaderFieldCount: 100))
         return Application(

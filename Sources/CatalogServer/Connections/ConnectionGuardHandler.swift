@@ -63,7 +63,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             if let id { registry.requestStarted(id) }
             let channel = context.channel
             bodyDeadline?.cancel()
-            bodyDeadline = context.eventLoop.scheduleTask(in: registry.limits.bodyTimeAmount) {
+            bodyDeadline = context.eventLoop.scheduleTask(in: TimeAmount(registry.limits.bodyTimeout)) {
                 channel.close(promise: nil)
             }
         case .body:
@@ -92,12 +92,8 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         let (status, detail) = Self.describe(parserError)
-        let document = JSONValue.object([
-            "type": .string("https://minicatalog.dev/problems/\(ProblemCode.invalidRequest.rawValue)"),
-            "title": .string(status.reasonPhrase), "status": .number(Double(status.code)), "detail": .string(detail),
-            "code": .string(ProblemCode.invalidRequest.rawValue),
-        ])
-        let body = ByteBuffer(string: document.serialized() + "\n")
+        let problem = ProblemError(status, code: .invalidRequest, detail: detail)
+        let body = ByteBuffer(string: problem.document.serialized() + "\n")
         var fields = HTTPFields()
         fields[.contentType] = "application/problem+json"
         fields[.contentLength] = String(body.readableBytes)

@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 
 /// How many connections the server holds and how long a client may take, so slow or idle clients cannot
 /// use up its descriptors and memory (slowloris).
@@ -29,15 +28,5 @@ public struct ConnectionLimits: Sendable, Hashable {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 16_000 }
         return max(64, min(16_000, Int(clamping: limit.rlim_cur) - 1_000))
-    }
-
-    var idleTimeAmount: TimeAmount { TimeAmount(idleTimeout) }
-    var bodyTimeAmount: TimeAmount { TimeAmount(bodyTimeout) }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -62,6 +62,7 @@ final class ConnectionRegistry: Sendable {
 
     private struct Accepting: AvailableConnectionsDelegate {
         let registry: ConnectionRegistry
+        // The registry counts connections itself (its handlers see each open and close): nothing to do here.
         mutating func connectionOpened() {}
         mutating func connectionClosed() {}
         func isAcceptingNewConnections() -> Bool {
