@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             // The built programs end to end: catalogd, minictl and termshell as processes, tmux for the screens,
             // kill -9 for faults.
-            name: "EndToEndTests", dependencies: ["Catalog", "MiniSupport"]),
+            name: "EndToEndTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import CatalogTestSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -5,8 +6,9 @@ import Foundation
 #endif
 
 /// A plain TCP connection to a test server, for what an HTTP client will not send: half a request, a
-/// garbage request line, a broken chunked body. Blocking calls with `poll` deadlines; test use only.
-final class RawConnection {
+/// garbage request line, a broken chunked body. Sends are small and return at once; waits for the server run
+/// off the concurrency threads (the server under test needs them to answer).
+final class RawConnection: Sendable {
     private let descriptor: Int32
 
     init(port: Int) throws {
@@ -43,15 +45,23 @@ final class RawConnection {
     }
 
     /// Everything the server sends until it closes the connection or `seconds` pass.
-    func readAll(seconds: Double = 10) -> String {
+    func readAll(seconds: Double = 10) async throws -> String {
+        try await offload { self.readAllBlocking(seconds: seconds) }
+    }
+
+    /// True once the server has closed the connection (within `seconds`), false if it is still open then.
+    func closedByServer(within seconds: Double) async throws -> Bool {
+        try await offload { self.closedByServerBlocking(within: seconds) }
+    }
+
+    private func readAllBlocking(seconds: Double) -> String {
         var data: [UInt8] = []
         let deadline = Date().addingTimeInterval(seconds)
         while let chunk = read(until: deadline), !chunk.isEmpty { data += chunk }
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// True once the server has closed the connection (within `seconds`), false if it is still open then.
-    func closedByServer(within seconds: Double) -> Bool {
+    private func closedByServerBlocking(within seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while let chunk = read(until: deadline) {
             if chunk.isEmpty { return true }

@@ -1,5 +1,6 @@
 import Catalog
 import CatalogServer
+import CatalogTestSupport
 import Foundation
 import MiniKit
 import MiniSupport
@@ -131,8 +132,11 @@ struct ShellRoutesTests {
                 try await ReleaseRoutesTests.act(
                     setup, "delist", #"{"host": "mbank", "reason": "Partner licence suspended"}"#
                 ).status == 200)
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            curl.waitUntilExit()
+            let text = try await offload {
+                let bytes = output.fileHandleForReading.readDataToEndOfFile()
+                curl.waitUntilExit()
+                return String(decoding: bytes, as: UTF8.self)
+            }
             let dataLines = text.split(separator: "\n").filter { $0.hasPrefix("data: ") }.map { $0.dropFirst(6) }
             #expect(dataLines.count == 2, "\(text)")
             #expect(text.contains("id: 1\n") && text.contains("id: 2\n"))

@@ -1,3 +1,4 @@
+import CatalogTestSupport
 import Foundation
 
 /// Runs a built executable of this package and captures what it printed.
@@ -22,23 +23,15 @@ struct CommandRunner {
         _ product: String, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:],
         timeout: TimeInterval? = nil
     ) async throws -> Result {
-        try await offload {
+        try await CatalogTestSupport.offload {
             try runBlocking(
                 product, arguments, currentDirectory: currentDirectory, environment: environment, timeout: timeout)
         }
     }
 
-    /// Runs blocking work (a child process, a pipe read, a wait) on a thread of its own, so that it never holds
-    /// one of the few threads that Swift concurrency runs every test on (two here: blocked, they stall the suite).
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
-        }
-    }
-
     /// Waits for a child to exit, off the concurrency threads.
     static func exit(_ process: Process) async {
-        _ = try? await offload { process.waitUntilExit() }
+        _ = try? await CatalogTestSupport.offload { process.waitUntilExit() }
     }
 
     private static func runBlocking(

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogTestSupport
 import Foundation
 import MiniSupport
 import Testing
@@ -125,10 +126,7 @@ struct CrashRecoveryTests {
         #expect(server.terminationReason == .uncaughtSignal)
 
         let (restarted, url2, _) = try await PlatformCommandTests.serve(data)
-        defer {
-            restarted.terminate()
-            restarted.waitUntilExit()
-        }
+        defer { stopInBackground(restarted) }
         let base2 = URL(string: url2)!
         func get(_ path: String) async throws -> (Int, Data) {
             var request = URLRequest(url: base2.appendingPathComponent(path))

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogTestSupport
 import Foundation
 import MiniSupport
 import Testing
@@ -74,10 +75,7 @@ struct HostilePackageTests {
         let data = folder.url.appendingPathComponent("data")
         let developer = try await PlatformCommandTests.token(data, "dev-hostile", "developer:carins")
         let (server, url, _) = try await PlatformCommandTests.serve(data, ["--seed", CrashRecoveryTests.seeds.path])
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
+        defer { stopInBackground(server) }
         let base = try #require(URL(string: url))
         let upload = base.appendingPathComponent("v1/apps/com.carins.quote/versions")
         func healthy() async -> Bool {

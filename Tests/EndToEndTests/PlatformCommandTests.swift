@@ -1,4 +1,5 @@
 import Catalog
+import CatalogTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct PlatformCommandTests {
     static func serve(_ data: URL, _ extra: [String] = [], stderr: FileHandle = .nullDevice) async throws -> (
         Process, String, String
     ) {
-        try await CommandRunner.offload { try serveBlocking(data, extra, stderr: stderr) }
+        try await offload { try serveBlocking(data, extra, stderr: stderr) }
     }
 
     private static func serveBlocking(_ data: URL, _ extra: [String], stderr: FileHandle) throws -> (
@@ -53,10 +54,7 @@ struct PlatformCommandTests {
         let compliance = try await Self.token(data, "rev-c", "reviewer:compliance")
         let risk = try await Self.token(data, "rev-r", "reviewer:risk")
         let (server, url, _) = try await Self.serve(data)
-        defer {
-            server.terminate()
-            server.waitUntilExit()
-        }
+        defer { stopInBackground(server) }
         func minictl(_ arguments: [String], _ token: String) async throws -> CommandRunner.Result {
             try await CommandRunner.run("minictl", arguments + ["--server", url, "--token", token])
         }

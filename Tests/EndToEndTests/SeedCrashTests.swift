@@ -1,4 +1,5 @@
 import Catalog
+import CatalogTestSupport
 import Foundation
 import MiniSupport
 import Testing
@@ -21,7 +22,7 @@ struct SeedCrashTests {
         }
         let database = data.appendingPathComponent("catalog.sqlite").path
         // Spawned, timed and killed on a thread of its own: the delay is real time, not a suspension.
-        let printed = try await CommandRunner.offload { () throws -> Data in
+        let printed = try await offload { () throws -> Data in
             let process = Process()
             process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("catalogd")
             process.arguments = [
@@ -83,10 +84,7 @@ struct SeedCrashTests {
             }
             let (last, process) = try await Self.seed(data, killAfter: nil)
             let server = try #require(process)
-            defer {
-                server.terminate()
-                server.waitUntilExit()
-            }
+            defer { stopInBackground(server) }
             try await Self.verify(
                 printed + last, data: data, accountIds: accountIds, hostIds: hostIds, appIds: appIds, round: round)
         }

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogTestSupport
 import Foundation
 import MiniSupport
 import Testing
@@ -14,11 +15,8 @@ struct TermshellHeadlessTests {
         /// The server's data folder.
         var data: URL
 
-        /// Stops the server and waits for it.
-        func stop() {
-            server.terminate()
-            server.waitUntilExit()
-        }
+        /// Stops the server (its exit is waited for off the concurrency threads).
+        func stop() { stopInBackground(server) }
     }
 
     /// A seeded catalogd on a free loopback port, with the named host's key.
@@ -100,7 +98,7 @@ struct TermshellHeadlessTests {
             let deadline = Date().addingTimeInterval(20)
             while !text.contains(needle), Date() < deadline {
                 let handle = output.fileHandleForReading
-                guard let chunk = try? await CommandRunner.offload({ handle.availableData }) else { break }
+                guard let chunk = try? await offload({ handle.availableData }) else { break }
                 if chunk.isEmpty { break }
                 text += String(decoding: chunk, as: UTF8.self)
             }
@@ -155,7 +153,7 @@ struct TermshellCrashTests {
         for delay in [0.0, 0.005, 0.01, 0.02, 0.04, 0.08] {
             try? FileManager.default.removeItem(at: shell)
             // Spawned, timed and killed on a thread of its own: the delay is real time, not a suspension.
-            try await CommandRunner.offload {
+            try await offload {
                 let process = Process()
                 process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
                 process.arguments = arguments

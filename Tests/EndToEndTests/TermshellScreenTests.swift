@@ -1,10 +1,11 @@
+import CatalogTestSupport
 import Foundation
 import Testing
 
 /// The real ncurses binary in tmux, driven as a person would: keys in, the pane's text out.
 struct TermshellScreenTests {
     static func tmux(_ arguments: [String]) async throws -> CommandRunner.Result {
-        try await CommandRunner.offload { try tmuxBlocking(arguments) }
+        try await offload { try tmuxBlocking(arguments) }
     }
 
     /// The same, blocking: for `defer` blocks, which cannot wait.
