@@ -91,6 +91,14 @@ extension CatalogAPI {
             ], required: ["appId", "host", "state", "plan"]),
         "ListingList": object(["listings": list(ref("Listing"))], required: ["listings"]),
         "ListingResult": ["oneOf": [ref("Listing"), ref("ListingList")]],
+        "Enrolment": object(
+            ["deviceId": text, "hostId": text, "token": text], required: ["deviceId", "hostId", "token"]),
+        "Device": object(
+            [
+                "id": text, "hostId": text, "keyid": text, "enrolledAt": text, "lastSeen": text,
+                "revokedAt": text, "revokeReason": text,
+            ], required: ["id", "hostId", "keyid", "enrolledAt", "lastSeen"]),
+        "DeviceList": object(["devices": list(ref("Device"))], required: ["devices"]),
         "Status": object(["appId": text, "hosts": list(ref("Listing"))], required: ["appId", "hosts"]),
         "Explanation": object(
             [
@@ -156,8 +164,9 @@ extension CatalogAPI {
             ], required: ["host"]),
         "Acknowledgement": [
             "type": "object",
+            "description": "the payload of a device-signed acknowledgement (payload type application/vnd.minicatalog.ack+json; version=1)",
             "properties": [
-                "format": ["type": "integer"], "hostId": ["type": "string"], "shellId": ["type": "string"],
+                "format": ["type": "integer"], "hostId": ["type": "string"], "deviceId": ["type": "string"],
                 "userId": ["type": "string"], "catalogVersion": ["type": "integer", "minimum": 0],
                 "eventSequence": ["type": "integer", "minimum": 0],
                 "installed": array(
@@ -169,7 +178,16 @@ extension CatalogAPI {
                     ], maximum: 1_000),
                 "purged": array(["type": "string"], maximum: 1_000), "sentAt": ["type": "string"],
             ],
-            "required": ["format", "hostId", "shellId", "catalogVersion", "eventSequence", "installed", "sentAt"],
+            "required": ["format", "hostId", "deviceId", "catalogVersion", "eventSequence", "installed", "sentAt"],
+        ],
+        "DeviceEnrolment": [
+            "type": "object",
+            "description": "the payload of a device's enrolment, signed by the key it names (payload type application/vnd.minicatalog.enrolment+json; version=1)",
+            "properties": [
+                "format": ["type": "integer"], "hostId": ["type": "string"],
+                "publicKey": ["type": "string", "contentEncoding": "base64"], "issuedAt": ["type": "string"],
+            ],
+            "required": ["format", "hostId", "publicKey", "issuedAt"],
         ],
         "SignedEnvelope": [
             "type": "object",

@@ -99,24 +99,37 @@ public enum CatalogAPI {
             Q(name: "p.{NAME}", required: false, description: "a user property, such as p.region=shanghai"),
         ], answer: json("Explanation"))
 
+    // MARK: Devices
+
+    public static let enrol = Endpoint(
+        .post, "/v1/hosts/{hostId}/devices", "Enrol a shell installation with its host (the host key's only use)",
+        auth: .hostKey, body: json("SignedEnvelope"), success: 201, answer: json("Enrolment"))
+    public static let devices = Endpoint(
+        .get, "/v1/devices", "Enrolled devices (ops and admin)", auth: .bearer,
+        query: [Q(name: "host", required: false, description: "only this host app's devices")],
+        answer: json("DeviceList"))
+    public static let revokeDevice = Endpoint(
+        .post, "/v1/devices/{deviceId}/revoke", "Revoke a device for good (ops and admin)", auth: .bearer,
+        body: json("Reason"), answer: json("Device"))
+
     // MARK: Shells
 
     public static let catalog = Endpoint(
         .get, "/v1/hosts/{hostId}/catalog", "The signed catalog of a user (304 when If-None-Match holds)",
-        auth: .hostKey,
+        auth: .device,
         query: [
             Q(name: "user", required: true, description: "the user id, 1 to 128 characters"),
             Q(name: "session", required: false, description: "the session id, for session stickiness"),
             Q(name: "p.{NAME}", required: false, description: "a user property (at most 32, 256 characters each)"),
         ], answer: json("SignedEnvelope"))
     public static let events = Endpoint(
-        .get, "/v1/hosts/{hostId}/events", "Signed catalog events (server-sent events)", auth: .hostKey,
+        .get, "/v1/hosts/{hostId}/events", "Signed catalog events (server-sent events)", auth: .device,
         query: [
             Q(name: "after", required: false, description: "resume after this event sequence (or Last-Event-ID)")
         ], answer: ("text/event-stream", nil))
     public static let acknowledge = Endpoint(
-        .post, "/v1/hosts/{hostId}/acks", "A shell's acknowledgement", auth: .hostKey,
-        body: json("Acknowledgement"), success: 204, answer: nil)
+        .post, "/v1/hosts/{hostId}/acks", "A device's acknowledgement, signed by its device key", auth: .device,
+        body: json("SignedEnvelope"), success: 204, answer: nil)
     public static let package = Endpoint(
         .get, "/v1/packages/{sha256}", "A package by its SHA-256", auth: .either, answer: ("application/zip", nil))
 
@@ -127,7 +140,7 @@ public enum CatalogAPI {
             createSegment, audit, createPartner, createApp, apps, versions, upload, version, submit, approve, reject,
             reviews,
         ] + listingActions.values.sorted { $0.path < $1.path } + [
-            listings, status, explain, catalog, events, acknowledge, package,
+            listings, status, explain, enrol, devices, revokeDevice, catalog, events, acknowledge, package,
         ]
 
     /// The methods a path answers to (for 405 answers and their `Allow` header); empty for an unknown path.

@@ -13,9 +13,11 @@ public struct Endpoint: Sendable, Hashable {
         case none
         /// An account's API token: `Authorization: Bearer mct_…`.
         case bearer
-        /// A host app's key, for shells: `X-Host-Key: mhk_…`.
+        /// A host app's key: `X-Host-Key: mhk_…`. It only enrols devices.
         case hostKey
-        /// Either of them.
+        /// An enrolled device's token, for everything a shell does: `Authorization: Bearer mdt_…`.
+        case device
+        /// An account's or a device's token.
         case either
     }
 

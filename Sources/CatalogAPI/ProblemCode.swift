@@ -7,6 +7,8 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case bodyTooLarge = "body-too-large"
     /// the host's catalog is being rebuilt; try again
     case catalogBusy = "catalog-busy"
+    /// operations revoked this device; it stays revoked
+    case deviceRevoked = "device-revoked"
     /// the account may not do this
     case forbidden = "forbidden"
     /// a host app with that id exists
@@ -23,6 +25,8 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case invalidPackage = "invalid-package"
     /// a query parameter is missing or wrong
     case invalidQuery = "invalid-query"
+    /// a signed body is unsigned, or not signed by the key it must be
+    case invalidSignature = "invalid-signature"
     /// the path does not take this method (the Allow header lists those it takes)
     case methodNotAllowed = "method-not-allowed"
     /// no endpoint has this path
@@ -35,14 +39,20 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case packageTooLarge = "package-too-large"
     /// a partner with that id exists
     case partnerExists = "partner-exists"
+    /// too many requests of this kind; the Retry-After header says when to try again
+    case rateLimited = "rate-limited"
     /// a segment with that name exists (segments never change)
     case segmentExists = "segment-exists"
     /// the database does not answer
     case storeUnavailable = "store-unavailable"
+    /// a signed body is too old, from the future, or older than one already accepted (a replay)
+    case staleSignature = "stale-signature"
     /// the platform has as many segments as it may
     case tooManySegments = "too-many-segments"
     /// no valid credential
     case unauthorized = "unauthorized"
+    /// the device token is unknown (the server forgot the device, or it enrolled again): enrol again
+    case unknownDevice = "unknown-device"
     /// the partner does not exist
     case unknownPartner = "unknown-partner"
     /// that version was uploaded already

@@ -83,7 +83,7 @@ public enum CatalogApplication {
                     "publicKey": .string(keyring.signingKey.verificationKey.base64),
                 ]))
         }
-        let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store))
+        let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store, cache: cache, clock: clock))
         let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)
         let changes = ListingChanges(store: store, clock: clock, hub: hub, cache: cache, signer: signer)
         HostRoutes(store: store, clock: clock, changes: changes).add(to: api)
@@ -96,6 +96,7 @@ public enum CatalogApplication {
         ).add(
             to: api)
         StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
+        DeviceRoutes(store: store, cache: cache, clock: clock).add(to: api)
         ShellRoutes(store: store, packages: packages, hub: hub, cache: cache, clock: clock, signer: signer).add(to: api)
         return router
     }

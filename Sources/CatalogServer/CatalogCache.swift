@@ -30,6 +30,11 @@ actor CatalogCache {
     /// replaced by another server replica stops working promptly without a database read per request.
     private var keys: [String: (host: String, checked: Date)] = [:]
     private static let keyRecheck: TimeInterval = 5
+    /// Device tokens already checked: token hash → (device, when checked); re-checked like host keys, so a
+    /// revocation by another replica holds within seconds.
+    private var devices: [String: (device: Device, checked: Date)] = [:]
+    /// When each device's last sighting was written (at most once a minute per device).
+    private var sightings: [String: Date] = [:]
     private var bodies: [String: Data] = [:]
     private static let maximumBodies = 4_096
 
@@ -53,6 +58,30 @@ actor CatalogCache {
         if keys.count > 10_000 { keys.removeAll() }
         keys[hash] = (host, now)
         return host
+    }
+
+    /// The device a token belongs to (revoked ones too); nil for an unknown token.
+    func device(forToken token: String, store: any CatalogStore, now: Date) async throws -> Device? {
+        let hash = APIToken.hash(token)
+        if let cached = devices[hash], now.timeIntervalSince(cached.checked) < Self.keyRecheck { return cached.device }
+        guard let device = try await store.device(forTokenHash: hash) else {
+            devices[hash] = nil
+            return nil
+        }
+        if devices.count > 100_000 { devices.removeAll() }
+        devices[hash] = (device, now)
+        return device
+    }
+
+    /// Forgets a device's checked tokens (it was revoked or enrolled again in this process).
+    func forgetDevice(_ id: String) { devices = devices.filter { $0.value.device.id != id } }
+
+    /// Records that a device was seen, writing at most once a minute per device.
+    func seen(_ device: Device, store: any CatalogStore, now: Date) async {
+        if let last = sightings[device.id], now.timeIntervalSince(last) < 60 { return }
+        if sightings.count > 100_000 { sightings.removeAll() }
+        sightings[device.id] = now
+        try? await store.touchDevice(id: device.id, at: now)
     }
 
     /// The host's inputs; read from the store when this process has not seen them since its last change.

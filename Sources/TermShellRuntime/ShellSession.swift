@@ -15,14 +15,13 @@ public final class ShellSession: @unchecked Sendable {
         public var hostKey: String
         public var serverKeys: [VerificationKey]
         public var dataDirectory: URL
-        public var shellId: String
         /// Replies for mini-programs' network requests, by `"METHOD URL"` or `"URL"` (the demo has no partner
         /// servers).
         public var fixtures: [String: MiniValue]
 
         public init(
             server: String, hostId: String, hostKey: String, serverKeys: [VerificationKey], dataDirectory: URL,
-            shellId: String, fixtures: [String: MiniValue] = [:]
+            fixtures: [String: MiniValue] = [:]
         ) {
             self.fixtures = fixtures
             self.server = server
@@ -30,7 +29,6 @@ public final class ShellSession: @unchecked Sendable {
             self.hostKey = hostKey
             self.serverKeys = serverKeys
             self.dataDirectory = dataDirectory
-            self.shellId = shellId
         }
     }
 
@@ -77,7 +75,7 @@ public final class ShellSession: @unchecked Sendable {
         let agent = try SyncAgent(
             configuration: AgentConfiguration(
                 server: configuration.server, hostId: configuration.hostId, hostKey: configuration.hostKey,
-                userId: user.id, properties: user.properties, shellId: configuration.shellId,
+                userId: user.id, properties: user.properties,
                 trustedKeys: configuration.serverKeys),
             transport: transport, store: store,
             recall: { [weak self] app, _ in await self?.recalled(app) })
@@ -124,6 +122,8 @@ public final class ShellSession: @unchecked Sendable {
         let catalog = try? store.catalog(host: configuration.hostId, user: user)
         let installed = (try? store.installed()) ?? []
         switch event {
+        case .enrolled:
+            break
         case .synced, .acknowledged, .connected:
             if let catalog {
                 status = .current(
@@ -315,7 +315,8 @@ public final class ShellSession: @unchecked Sendable {
     {
         let lastEvent = (try? store.lastEvent(host: configuration.hostId))?.sequence ?? 0
         return ShellState.Diagnostics(
-            server: configuration.server, host: configuration.hostId, shellId: configuration.shellId,
+            server: configuration.server, host: configuration.hostId,
+            deviceId: (try? store.deviceCredential(host: configuration.hostId))?.deviceId,
             catalogVersion: catalog?.snapshot.catalogVersion,
             eventSequence: catalog.map { max($0.snapshot.eventSequence, lastEvent) },
             issuedAt: catalog.map { Timestamp.format($0.snapshot.issuedAt) },
@@ -326,6 +327,7 @@ public final class ShellSession: @unchecked Sendable {
 
     private static func summary(_ event: AgentEvent) -> String {
         switch event {
+        case .enrolled(let deviceId): "enrolled as device \(deviceId)"
         case .synced(let version, let entries, let tombstones):
             "v\(version), \(entries) service\(entries == 1 ? "" : "s"), \(tombstones) taken down"
         case .installed(let app, let version, let sha, _): "\(app) \(version) \(sha.prefix(12))"

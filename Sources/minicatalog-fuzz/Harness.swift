@@ -25,8 +25,10 @@
         case event
         /// The event stream as it arrives, in chunks whose sizes come from the input.
         case sse
-        /// An acknowledgement as the server reads and stores it.
+        /// A device-signed acknowledgement as the server verifies, reads and stores it.
         case ack
+        /// A device's signed enrolment as the server verifies it.
+        case enrolment
         /// The server's JSON request bodies (listing actions, hosts, segments, partners, apps, reasons), and the gray
         /// audience a release body describes, resolved for a few users.
         case request
@@ -43,6 +45,7 @@
             case .event: CatalogHarnesses.event(data)
             case .sse: ShellHarnesses.serverSentEvents(data)
             case .ack: ServerHarnesses.acknowledgement(data)
+            case .enrolment: ServerHarnesses.enrolment(data)
             case .request: ServerHarnesses.requestBodies(data)
             }
         }

@@ -74,14 +74,19 @@ import MiniSupport
                 try encoder.encode(try SignedEnvelope.sign(events[1], with: [FuzzFixtures.key])))
 
             let ack = Acknowledgement(
-                hostId: FuzzFixtures.hostId, shellId: "shell-3f2a9c1e", userId: FuzzFixtures.userId, catalogVersion: 12,
+                hostId: FuzzFixtures.hostId, deviceId: "d-3f2a9c1e5b7d9f1a3c5e7a9b", userId: FuzzFixtures.userId, catalogVersion: 12,
                 eventSequence: 9,
                 installed: [
                     .init(
                         appId: "com.carins.quote", version: try version("2.3.0"),
                         sha256: String(repeating: "ab", count: 32))
                 ], purged: ["com.old.app"], sentAt: FuzzFixtures.now)
-            try save(.ack, "ack.json", try encoder.encode(ack))
+            func signed(_ ack: Acknowledgement) -> Data {
+                SignedEnvelope.sign(payload: ack.wireJSON, payloadType: Acknowledgement.payloadType, with: [FuzzFixtures.key])
+                    .wireJSON
+            }
+            try save(.ack, "ack.json", signed(ack))
+            try save(.ack, "ack-payload.json", ack.wireJSON)
             var busy = ack
             busy.installed += [
                 .init(
@@ -91,12 +96,21 @@ import MiniSupport
                     appId: "com.harbour.funds", version: try version("3.10.0+7"),
                     sha256: String(repeating: "9c", count: 32)),
             ]
-            try save(.ack, "ack-installed.json", busy.wireJSON)
+            try save(.ack, "ack-installed.json", signed(busy))
             var anonymous = ack
             anonymous.userId = nil
             anonymous.installed = []
             anonymous.purged = []
-            try save(.ack, "ack-no-user.json", try encoder.encode(anonymous))
+            try save(.ack, "ack-no-user.json", signed(anonymous))
+            try save(
+                .enrolment, "enrolment.json",
+                DeviceEnrolment.signed(hostId: FuzzFixtures.hostId, deviceKey: FuzzFixtures.key, at: FuzzFixtures.now)
+                    .wireJSON)
+            try save(
+                .enrolment, "enrolment-payload.json",
+                DeviceEnrolment(
+                    hostId: FuzzFixtures.hostId, publicKey: FuzzFixtures.key.verificationKey, issuedAt: FuzzFixtures.now
+                ).wireJSON)
 
             let apps = URL(fileURLWithPath: "sample-apps")
             for name in try FileManager.default.contentsOfDirectory(atPath: apps.path).sorted()

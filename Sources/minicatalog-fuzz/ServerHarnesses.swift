@@ -10,33 +10,52 @@ import MiniSupport
     /// What the server reads from shells and operators. The routes' readers are called as the routes call them; the
     /// few readers written inside a route's closure are repeated here word for word.
     enum ServerHarnesses {
-        /// `POST /v1/hosts/:hostId/acks` (ShellRoutes): the size limit, the one-pass JSON check, the decoder and the
-        /// route's checks; an acknowledgement the route accepts must be stored and read back as the store does.
+        /// `POST /v1/hosts/:hostId/acks` (ShellRoutes): the size limit, the envelope, the device-key verifier
+        /// and the strict payload reader, as the route runs them (the input is signed with the fixture key, so it
+        /// reaches the payload reader); an accepted acknowledgement must be stored and read back as the store does.
         static func acknowledgement(_ data: Data) {
             guard data.count <= ShellRoutes.maximumAcknowledgementSize else { return }
-            do {
-                _ = try JSONValue.parse(data)
-            } catch {
-                _ = error.description
-                return
+            let verifier = EnvelopeVerifier(
+                policy: VerificationPolicy(
+                    trustedKeys: [FuzzFixtures.key.verificationKey], hostId: FuzzFixtures.hostId, userId: nil),
+                clock: FuzzFixtures.FixedClock())
+            for envelope in [
+                try? SignedEnvelope(wire: data),
+                SignedEnvelope.sign(payload: data, payloadType: Acknowledgement.payloadType, with: [FuzzFixtures.key]),
+            ] {
+                guard let envelope else { continue }
+                let ack: Acknowledgement
+                do {
+                    ack = try verifier.verify(envelope, as: Acknowledgement.self)
+                } catch {
+                    _ = SignedBody.problem(error, what: "acknowledgement").detail
+                    continue
+                }
+                // SQLiteCatalogStore.saveAcknowledgement and acknowledgement(deviceId:).
+                guard let readBack = try? Acknowledgement(wire: ack.wireJSON), readBack == ack else {
+                    fuzzFinding("a stored acknowledgement does not read back: \(String(decoding: ack.wireJSON, as: UTF8.self))")
+                }
             }
-            let ack: Acknowledgement
-            do {
-                ack = try WireFormat.decoder().decode(Acknowledgement.self, from: data)
-            } catch {
-                _ = WireFormat.describe(error)
-                return
-            }
-            guard ack.hostId == FuzzFixtures.hostId, (1...128).contains(ack.shellId.count),
-                ack.installed.count <= 1_000,
-                ack.purged.count <= 1_000, (ack.userId?.count ?? 0) <= 128
-            else { return }
-            // SQLiteCatalogStore.saveAcknowledgement and acknowledgements(hostId:since:).
-            guard let stored = try? WireFormat.encoder().encode(ack) else {
-                fuzzFinding("an accepted acknowledgement does not encode for the store")
-            }
-            guard (try? WireFormat.decoder().decode(Acknowledgement.self, from: stored)) != nil else {
-                fuzzFinding("a stored acknowledgement does not read back: \(String(decoding: stored, as: UTF8.self))")
+        }
+
+        /// `POST /v1/hosts/:hostId/devices` (DeviceRoutes): the envelope and the enrolment verifier, with the key the
+        /// enrolment names; the input is also signed by a key it names, so it reaches every check.
+        static func enrolment(_ data: Data) {
+            guard data.count <= DeviceRoutes.maximumEnrolmentSize else { return }
+            let clock = FuzzFixtures.FixedClock()
+            var envelopes: [SignedEnvelope] = []
+            if let envelope = try? SignedEnvelope(wire: data) { envelopes.append(envelope) }
+            envelopes.append(
+                SignedEnvelope.sign(payload: data, payloadType: DeviceEnrolment.payloadType, with: [FuzzFixtures.key]))
+            for envelope in envelopes {
+                do {
+                    let enrolment = try DeviceEnrolment.verify(envelope, hostId: FuzzFixtures.hostId, clock: clock)
+                    guard (try? VerificationKey(base64: enrolment.publicKey)) != nil else {
+                        fuzzFinding("an accepted enrolment names no usable key: \(enrolment.publicKey)")
+                    }
+                } catch {
+                    _ = SignedBody.problem(error, what: "enrolment").detail
+                }
             }
         }
 

@@ -189,7 +189,7 @@ struct TermshellCommand: AsyncParsableCommand {
             agent = try SyncAgent(
                 configuration: AgentConfiguration(
                     server: server!, hostId: host!, hostKey: resolvedHostKey!, userId: user!,
-                    properties: context, shellId: try Self.shellId(in: directory), trustedKeys: try trustedKeys()),
+                    properties: context, trustedKeys: try trustedKeys()),
                 transport: transport, store: store)
         } catch {
             FileHandle.standardError.write(Data("termshell: error: \(error)\n".utf8))
@@ -256,7 +256,7 @@ struct TermshellCommand: AsyncParsableCommand {
                     configuration: ShellSession.Configuration(
                         server: server, hostId: host,
                         hostKey: resolvedHostKey ?? "", serverKeys: try trustedKeys(),
-                        dataDirectory: directory, shellId: try Self.shellId(in: directory),
+                        dataDirectory: directory,
                         fixtures: try Self.loadFixtures(fixtures)),
                     transport: CurlTransport())
             } catch {
@@ -320,18 +320,6 @@ struct TermshellCommand: AsyncParsableCommand {
             environment["XDG_DATA_HOME"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
         return base.appendingPathComponent("termshell")
-    }
-
-    /// This installation's id: made once, kept in the data folder.
-    static func shellId(in directory: URL) throws -> String {
-        let file = directory.appendingPathComponent("shell-id")
-        if let text = try? String(contentsOf: file, encoding: .utf8), text.count <= 64 {
-            let id = text.trimmingWhitespace()
-            if !id.isEmpty { return String(id) }
-        }
-        let id = "shell-" + UUID().uuidString.lowercased().prefix(13)
-        try Data(id.utf8).write(to: file, options: .atomic)
-        return String(id)
     }
 }
 

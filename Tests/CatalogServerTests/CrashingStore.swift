@@ -104,9 +104,26 @@ final class CrashingStore: CatalogStore {
     func saveAcknowledgement(_ ack: Acknowledgement, receivedAt: Date) async throws {
         try await write { try await base.saveAcknowledgement(ack, receivedAt: receivedAt) }
     }
-    func acknowledgements(hostId: String, since: Date) async throws -> [(ack: Acknowledgement, receivedAt: Date)] {
-        try await base.acknowledgements(hostId: hostId, since: since)
+    func acknowledgement(deviceId: String) async throws -> Acknowledgement? {
+        try await base.acknowledgement(deviceId: deviceId)
     }
+    func acknowledgements(hostId: String) async throws -> [String: (ack: Acknowledgement, receivedAt: Date)] {
+        try await base.acknowledgements(hostId: hostId)
+    }
+    func enrolDevice(id: String, hostId: String, publicKey: VerificationKey, tokenHash: String, at: Date)
+        async throws -> EnrolmentResult
+    {
+        try await write {
+            try await base.enrolDevice(id: id, hostId: hostId, publicKey: publicKey, tokenHash: tokenHash, at: at)
+        }
+    }
+    func device(forTokenHash hash: String) async throws -> Device? { try await base.device(forTokenHash: hash) }
+    func device(id: String) async throws -> Device? { try await base.device(id: id) }
+    func devices(hostId: String?) async throws -> [Device] { try await base.devices(hostId: hostId) }
+    func revokeDevice(id: String, reason: String, at: Date, audit: AuditEntry?) async throws -> Bool {
+        try await write { try await base.revokeDevice(id: id, reason: reason, at: at, audit: audit) }
+    }
+    func touchDevice(id: String, at: Date) async throws { try await write { try await base.touchDevice(id: id, at: at) } }
     func events(hostId: String, after: UInt64, limit: Int) async throws -> [StoredEvent] {
         try await base.events(hostId: hostId, after: after, limit: limit)
     }

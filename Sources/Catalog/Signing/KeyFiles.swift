@@ -54,6 +54,13 @@ public enum KeyFiles {
         try writeAtomically(encode(publicDocument), to: publicURL, mode: 0o644)
     }
 
+    /// Writes one private key file (0600) at `url`, such as a shell's device key; never half-written.
+    public static func writePrivateKey(_ key: SigningKey, to url: URL) throws(KeyError) {
+        let document = Document(
+            type: "ed25519-private", keyid: key.keyID.rawValue, key: key.rawRepresentation.base64EncodedString())
+        try writeAtomically(encode(document), to: url, mode: 0o600)
+    }
+
     /// Reads a private key file.
     public static func readSigningKey(at url: URL) throws(KeyError) -> SigningKey {
         let document = try read(url, expecting: "ed25519-private")

@@ -138,8 +138,13 @@ public struct CatalogEvent: SignedPayload, Hashable {
     }
 }
 
-/// What a shell reports after applying a catalog or an event.
-public struct Acknowledgement: Sendable, Hashable, Codable {
+/// What a shell reports after applying a catalog or an event, signed by its device key: operations' proof
+/// that a recall took effect counts only these.
+public struct Acknowledgement: SignedPayload, Hashable {
+    public static let payloadType = "\(WireFormat.mediaTypePrefix).ack+json; version=\(WireFormat.version)"
+    /// How long after `sentAt` the server still accepts an acknowledgement (a captured one goes stale).
+    public static let maximumAge: TimeInterval = 600
+
     /// One installed package.
     public struct InstalledPackage: Sendable, Hashable, Codable {
         public var appId: String
@@ -155,8 +160,8 @@ public struct Acknowledgement: Sendable, Hashable, Codable {
 
     public var format: Int
     public var hostId: String
-    /// A stable id of the shell installation (not the user).
-    public var shellId: String
+    /// The enrolled device that sends it (the installation, not the user).
+    public var deviceId: String
     public var userId: String?
     public var catalogVersion: UInt64
     public var eventSequence: UInt64
@@ -166,17 +171,24 @@ public struct Acknowledgement: Sendable, Hashable, Codable {
     public var sentAt: Date
 
     public init(
-        hostId: String, shellId: String, userId: String?, catalogVersion: UInt64, eventSequence: UInt64,
+        hostId: String, deviceId: String, userId: String?, catalogVersion: UInt64, eventSequence: UInt64,
         installed: [InstalledPackage], purged: [String], sentAt: Date
     ) {
         self.format = WireFormat.version
         self.hostId = hostId
-        self.shellId = shellId
+        self.deviceId = deviceId
         self.userId = userId
         self.catalogVersion = catalogVersion
         self.eventSequence = eventSequence
         self.installed = installed
         self.purged = purged
         self.sentAt = sentAt
+    }
+
+    /// Bound to a device rather than a user; fresh for ``maximumAge`` after it was sent, and never older than
+    /// the device's last accepted one (the verifier's replay check, with a constant version).
+    public var header: PayloadHeader {
+        PayloadHeader(
+            hostId: hostId, userId: nil, version: 0, issuedAt: sentAt, expiresAt: sentAt.addingTimeInterval(Self.maximumAge))
     }
 }

@@ -61,6 +61,18 @@ extension SignedEnvelope {
         try self.init(json: JSONCursor(try JSONValue.parse(data)))
     }
 
+    /// The envelope as compact JSON with sorted keys (a request body: an enrolment, an acknowledgement).
+    public var wireJSON: Data {
+        let signatures: [JSONValue] = signatures.map {
+            .object(["keyid": .string($0.keyid.rawValue), "sig": .string($0.sig.base64EncodedString())])
+        }
+        return Data(
+            JSONValue.object([
+                "payloadType": .string(payloadType), "payload": .string(payload.base64EncodedString()),
+                "signatures": .array(signatures),
+            ]).serialized().utf8)
+    }
+
     init(json: JSONCursor) throws(JSONPathError) {
         var signatures: [Signature] = []
         for item in try json.require("signatures").array() {
@@ -135,7 +147,52 @@ extension CatalogEvent {
 }
 
 extension Acknowledgement {
-    /// The acknowledgement as compact JSON with sorted keys (what a shell posts).
+    static let fields: Set<String> = [
+        "format", "hostId", "deviceId", "userId", "catalogVersion", "eventSequence", "installed", "purged", "sentAt",
+    ]
+
+    /// Reads an acknowledgement strictly: known fields only, bounded lists and texts.
+    public init(json: JSONCursor) throws(JSONPathError) {
+        try json.onlyFields(Self.fields)
+        let formatCursor = try json.require("format")
+        let format = Int(try formatCursor.wireCount())
+        guard format == WireFormat.version else {
+            throw formatCursor.error("format \(format) is not one this server reads (\(WireFormat.version))")
+        }
+        func text(_ key: String, _ limit: Int) throws(JSONPathError) -> String {
+            let cursor = try json.require(key)
+            let value = try cursor.string()
+            guard (1...limit).contains(value.count) else { throw cursor.error("1 to \(limit) characters") }
+            return value
+        }
+        let installedItems = try json.require("installed").array()
+        let purgedItems = try json.require("purged").array()
+        guard installedItems.count <= 1_000 else { throw try json.require("installed").error("at most 1000") }
+        guard purgedItems.count <= 1_000 else { throw try json.require("purged").error("at most 1000") }
+        var installed: [InstalledPackage] = []
+        for item in installedItems {
+            try item.onlyFields(["appId", "version", "sha256"])
+            let sha = try item.require("sha256")
+            let digest = try sha.string()
+            guard digest.count == 64, digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            else { throw sha.error("64 lowercase hexadecimal digits") }
+            installed.append(
+                InstalledPackage(
+                    appId: try item.require("appId").string(), version: try item.require("version").wireVersion(),
+                    sha256: digest))
+        }
+        var purged: [String] = []
+        for item in purgedItems { purged.append(try item.string()) }
+        var userId: String?
+        if try json.field("userId") != nil { userId = try text("userId", 128) }
+        self.init(
+            hostId: try text("hostId", 64), deviceId: try text("deviceId", 64), userId: userId,
+            catalogVersion: try json.require("catalogVersion").wireCount(),
+            eventSequence: try json.require("eventSequence").wireCount(), installed: installed, purged: purged,
+            sentAt: try json.require("sentAt").wireDate())
+    }
+
+    /// The acknowledgement as compact JSON with sorted keys (the payload a shell signs).
     public var wireJSON: Data {
         let installed: [JSONValue] = installed.map { package in
             .object([
@@ -144,7 +201,7 @@ extension Acknowledgement {
             ])
         }
         var members: [String: JSONValue] = [
-            "format": .number(Double(format)), "hostId": .string(hostId), "shellId": .string(shellId),
+            "format": .number(Double(format)), "hostId": .string(hostId), "deviceId": .string(deviceId),
             "catalogVersion": .number(Double(catalogVersion)), "eventSequence": .number(Double(eventSequence)),
             "installed": .array(installed), "purged": .array(purged.map { .string($0) }),
             "sentAt": .string(Timestamp.format(sentAt)),

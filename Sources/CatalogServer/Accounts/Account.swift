@@ -62,16 +62,27 @@ public struct Account: Sendable, Hashable {
 /// API tokens: random, shown once, stored only as their SHA-256.
 public enum APIToken {
     /// A new token: `mct_` and 43 characters of base64url (32 random bytes).
-    public static func generate() -> String {
+    public static func generate() -> String { generate(prefix: "mct_") }
+
+    /// A new token: the prefix and 43 characters of base64url (32 random bytes).
+    static func generate(prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let text = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        return "mct_" + text
+        return prefix + text
     }
 
     /// What the store keeps: lowercase hex SHA-256 of the token.
     public static func hash(_ token: String) -> String {
         Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
+}
+
+/// Device tokens: given once at enrolment, stored only as their SHA-256, like API tokens.
+public enum DeviceToken {
+    public static let prefix = "mdt_"
+
+    /// A new token: `mdt_` and 43 characters of base64url.
+    public static func generate() -> String { APIToken.generate(prefix: prefix) }
 }

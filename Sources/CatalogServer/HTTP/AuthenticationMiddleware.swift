@@ -4,10 +4,13 @@ import Foundation
 import Hummingbird
 import MiniSupport
 
-/// Reads `Authorization: Bearer TOKEN` and puts the token's account in the context. A token that is present
-/// but unknown is refused at once; a missing token is refused by routes that need an account.
+/// Reads `Authorization: Bearer TOKEN` and puts the token's account (`mct_…`) or enrolled device (`mdt_…`) in
+/// the context. A token that is present but unknown is refused at once, and so is a revoked device's; a
+/// missing token is refused by routes that need one.
 struct AuthenticationMiddleware: RouterMiddleware {
     let store: any CatalogStore
+    let cache: CatalogCache
+    let clock: any CatalogClock
 
     func handle(
         _ request: Request, context: CatalogRequestContext,
@@ -20,12 +23,34 @@ struct AuthenticationMiddleware: RouterMiddleware {
                     .unauthorized, code: .unauthorized, detail: "the Authorization header must be 'Bearer TOKEN'")
             }
             let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+            if token.hasPrefix(DeviceToken.prefix) {
+                context.device = try await device(for: token)
+                return try await next(request, context)
+            }
             guard let account = try await store.account(forTokenHash: APIToken.hash(token)) else {
                 throw ProblemError(.unauthorized, code: .unauthorized, detail: "the token is unknown or revoked")
             }
             context.account = account
         }
         return try await next(request, context)
+    }
+
+    /// The device a token names: a hash and a cached lookup, no signature check (a 304 must stay cheap).
+    private func device(for token: String) async throws -> Device {
+        let now = clock.now()
+        guard let device = try await cache.device(forToken: token, store: store, now: now) else {
+            throw ProblemError(
+                .unauthorized, code: .unknownDevice,
+                detail: "the device token is unknown (the device enrolled again, or the server forgot it): enrol again")
+        }
+        if let revoked = device.revokedAt {
+            throw ProblemError(
+                .forbidden, code: .deviceRevoked,
+                detail:
+                    "device '\(device.id)' was revoked at \(Timestamp.format(revoked)): \(device.revokeReason ?? "no reason given")")
+        }
+        await cache.seen(device, store: store, now: now)
+        return device
     }
 }
 

@@ -1,14 +1,20 @@
 import CatalogAPI
 import Hummingbird
 
-/// The request context of the management API: Hummingbird's core, plus the account the bearer token names.
+/// The request context of the API: Hummingbird's core, the account or device the bearer token names, and the
+/// peer's address (for rate limits).
 public struct CatalogRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Set by ``AuthenticationMiddleware`` on `/v1/` routes.
+    /// Set by ``AuthenticationMiddleware`` on `/v1/` routes for an account's token (`mct_…`).
     public var account: Account?
+    /// Set by ``AuthenticationMiddleware`` on `/v1/` routes for an enrolled device's token (`mdt_…`).
+    public var device: Device?
+    /// The peer's IP address, when the connection has one.
+    public let remoteAddress: String?
 
-    public init(source: Source) {
+    public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The signed-in account, or a 401 problem.
@@ -30,5 +36,22 @@ public struct CatalogRequestContext: RequestContext {
                 detail: "only ops and admin accounts may \(action); '\(account.id)' is \(account.role)")
         }
         return account
+    }
+
+    /// The enrolled device making the request, which must belong to host app `hostId`, or a 401/403 problem.
+    func requireDevice(of hostId: String) throws -> Device {
+        guard let device else {
+            throw ProblemError(
+                .unauthorized, code: .unauthorized,
+                detail:
+                    "shells send their device token as 'Authorization: Bearer mdt_…'; enrol first with the host key (POST /v1/hosts/\(hostId)/devices)"
+            )
+        }
+        guard device.hostId == hostId else {
+            throw ProblemError(
+                .forbidden, code: .forbidden,
+                detail: "device '\(device.id)' is enrolled with host app '\(device.hostId)', not '\(hostId)'")
+        }
+        return device
     }
 }

@@ -21,6 +21,7 @@ enum OpenAPIDocument {
                 "securitySchemes": [
                     "bearer": ["type": "http", "scheme": "bearer"],
                     "hostKey": ["type": "apiKey", "in": "header", "name": "X-Host-Key"],
+                    "device": ["type": "http", "scheme": "bearer", "description": "an enrolled device's mdt_ token"],
                 ],
                 "schemas": .object(CatalogAPI.schemas),
             ]),
@@ -71,7 +72,8 @@ enum OpenAPIDocument {
         switch endpoint.auth {
         case .bearer: members["security"] = [["bearer": []]]
         case .hostKey: members["security"] = [["hostKey": []]]
-        case .either: members["security"] = [["bearer": []], ["hostKey": []]]
+        case .device: members["security"] = [["device": []]]
+        case .either: members["security"] = [["bearer": []], ["device": []]]
         case .none: members["security"] = []
         }
         if let body = endpoint.body {

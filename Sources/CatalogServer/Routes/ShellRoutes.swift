@@ -7,7 +7,8 @@ import MiniKit
 import MiniSupport
 import ServiceLifecycle
 
-/// The rest of the shells' API: the event stream, packages by hash, acknowledgements.
+/// The rest of the shells' API, each call authenticated as an enrolled device: the event stream, packages by
+/// hash, signed acknowledgements.
 struct ShellRoutes {
     let store: any CatalogStore
     let packages: PackageStore
@@ -17,7 +18,7 @@ struct ShellRoutes {
     let signer: EventSigner
 
     /// An acknowledgement is small: a thousand installed packages fit in it.
-    static let maximumAcknowledgementSize = 128 * 1024
+    static let maximumAcknowledgementSize = 256 * 1024
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("packages/:sha256") { request, context -> Response in
@@ -30,12 +31,11 @@ struct ShellRoutes {
                 } else {
                     allowed = true  // reviewers, operations and admin see every upload
                 }
-            } else if let host = try await HostAuthentication.host(
-                of: request, cache: cache, store: store, now: clock.now())
-            {
-                allowed = try await cache.host(host, store: store, clock: clock).packages.contains(digest)
+            } else if let device = context.device {
+                allowed = try await cache.host(device.hostId, store: store, clock: clock).packages.contains(digest)
             } else {
-                throw ProblemError(.unauthorized, code: .unauthorized, detail: "send X-Host-Key or a bearer token")
+                throw ProblemError(
+                    .unauthorized, code: .unauthorized, detail: "send an account's or an enrolled device's bearer token")
             }
             guard allowed, let data = packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
             var headers = HTTPFields()
@@ -47,47 +47,33 @@ struct ShellRoutes {
         }
         group.post("hosts/:hostId/acks") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
-            try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: clock.now())
+            let device = try context.requireDevice(of: hostId)
             var request = request
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.collectBody(upTo: Self.maximumAcknowledgementSize)
-            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-                throw ProblemError(
-                    .contentTooLarge, code: .bodyTooLarge,
-                    detail: "an acknowledgement is at most \(Self.maximumAcknowledgementSize / 1024) KiB")
-            }
-            let data = Data(buffer.readableBytesView)
-            do {
-                _ = try JSONValue.parse(data)  // one-pass, depth-limited check before Codable reads it
-            } catch {
-                throw ProblemError(.badRequest, code: .invalidBody, detail: "\(error)")
-            }
+            let envelope = try await SignedBody.envelope(&request, limit: Self.maximumAcknowledgementSize)
+            // Signed by this device's key, for this host, fresh, and not older than the last one accepted.
+            let last = try await store.acknowledgement(deviceId: device.id)
             let ack: Acknowledgement
-            do {
-                ack = try WireFormat.decoder().decode(Acknowledgement.self, from: data)
+            do throws(EnvelopeVerificationError) {
+                ack = try EnvelopeVerifier(
+                    policy: VerificationPolicy(
+                        trustedKeys: [device.publicKey], hostId: hostId, userId: nil,
+                        lastAcceptedVersion: last.map { _ in 0 }, lastAcceptedIssuedAt: last?.sentAt),
+                    clock: clock
+                ).verify(envelope, as: Acknowledgement.self)
             } catch {
-                throw ProblemError(.badRequest, code: .invalidBody, detail: WireFormat.describe(error))
+                throw SignedBody.problem(error, what: "acknowledgement")
             }
-            guard ack.hostId == hostId else {
+            guard ack.deviceId == device.id else {
                 throw ProblemError(
                     .badRequest, code: .invalidBody,
-                    detail: "$.hostId: the acknowledgement is for '\(ack.hostId)', posted to '\(hostId)'")
-            }
-            guard (1...128).contains(ack.shellId.count) else {
-                throw ProblemError(.badRequest, code: .invalidBody, detail: "$.shellId: 1 to 128 characters")
-            }
-            guard ack.installed.count <= 1_000, ack.purged.count <= 1_000, (ack.userId?.count ?? 0) <= 128 else {
-                throw ProblemError(
-                    .badRequest, code: .invalidBody,
-                    detail: "at most 1000 installed and 1000 purged mini-programs; a user id of at most 128 characters")
+                    detail: "$.deviceId: the acknowledgement names '\(ack.deviceId)', the token is device '\(device.id)'")
             }
             try await store.saveAcknowledgement(ack, receivedAt: clock.now())
             return Response(status: .noContent)
         }
         group.get("hosts/:hostId/events") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
-            try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: clock.now())
+            _ = try context.requireDevice(of: hostId)
             let position =
                 request.uri.queryParameters.get("after").map { String($0) }
                 ?? request.headers[HTTPField.Name("Last-Event-ID")!] ?? "0"

@@ -79,22 +79,25 @@ struct StatusRoutes {
         }
     }
 
-    /// Active shells of the host and whether each has confirmed the delisting: it acknowledged an event
-    /// sequence at or after the delisting's, or reported the mini-program purged.
+    /// The host's active devices (enrolled, not revoked, seen within the window) and whether each confirmed
+    /// the delisting with a verified acknowledgement: an event sequence at or after the delisting's, or the
+    /// mini-program reported purged. Nothing a host-key holder can post counts.
     func delistingStatus(_ tombstone: Tombstone, host: String) async throws -> JSONValue {
         let since = clock.now().addingTimeInterval(-activeWindow)
-        let active = try await store.acknowledgements(hostId: host, since: since)
+        let active = try await store.devices(hostId: host).filter { !$0.isRevoked && $0.lastSeen >= since }
+        let acks = try await store.acknowledgements(hostId: host)
         var confirmed: [JSONValue] = []
         var pending: [JSONValue] = []
-        for (ack, receivedAt) in active {
-            let entry: JSONValue = .object([
-                "shellId": .string(ack.shellId), "lastSeen": .string(Timestamp.format(receivedAt)),
-                "eventSequence": .number(Double(ack.eventSequence)),
-            ])
-            if ack.eventSequence >= tombstone.sequence || ack.purged.contains(tombstone.appId) {
-                confirmed.append(entry)
+        for device in active {
+            var entry: [String: JSONValue] = [
+                "deviceId": .string(device.id), "lastSeen": .string(Timestamp.format(device.lastSeen)),
+            ]
+            let ack = acks[device.id]?.ack
+            if let ack { entry["eventSequence"] = .number(Double(ack.eventSequence)) }
+            if let ack, ack.eventSequence >= tombstone.sequence || ack.purged.contains(tombstone.appId) {
+                confirmed.append(.object(entry))
             } else {
-                pending.append(entry)
+                pending.append(.object(entry))
             }
         }
         return .object([

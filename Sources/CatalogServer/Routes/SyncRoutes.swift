@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 import MiniKit
 
-/// The API shells use, authenticated by their host key (`X-Host-Key`): the signed catalog for a user.
+/// The API shells use, authenticated as an enrolled device: the signed catalog for a user.
 struct SyncRoutes {
     let store: any CatalogStore
     let keyring: ServerKeyring
@@ -17,7 +17,7 @@ struct SyncRoutes {
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("hosts/:hostId/catalog") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
-            try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: clock.now())
+            _ = try context.requireDevice(of: hostId)
             let query = request.uri.queryParameters
             guard let user = query.get("user"), (1...128).contains(user.count) else {
                 throw ProblemError(

@@ -144,6 +144,27 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.column("constraints", .text).notNull()
             }
         }
+        migrator.registerMigration("v9: enrolled devices and their signed acknowledgements") { db in
+            // Acknowledgements a host-key holder could post for any shell id prove nothing: they go.
+            try db.drop(table: "acknowledgement")
+            try db.create(table: "device") { table in
+                table.primaryKey("id", .text)
+                table.column("host_id", .text).notNull().references("host_app", onDelete: .cascade)
+                table.column("public_key", .text).notNull()
+                table.column("token_hash", .text).notNull().unique()
+                table.column("enrolled_at", .double).notNull()
+                table.column("last_seen_at", .double).notNull()
+                table.column("revoked_at", .double)
+                table.column("revoke_reason", .text)
+                table.uniqueKey(["host_id", "public_key"])
+            }
+            try db.create(table: "device_ack") { table in
+                table.primaryKey("device_id", .text).references("device", onDelete: .cascade)
+                table.column("host_id", .text).notNull()
+                table.column("body", .text).notNull()
+                table.column("received_at", .double).notNull()
+            }
+        }
         return migrator
     }
 

@@ -6,14 +6,12 @@ public struct AgentConfiguration: Sendable {
     /// The catalogd base URL, such as `http://127.0.0.1:8080`.
     public var server: String
     public var hostId: String
-    /// The host app's key (its shells' credential).
+    /// The host app's key: presented once, to enrol this installation as a device.
     public var hostKey: String
     /// The signed-in user.
     public var userId: String
     /// More of the user's context for gray rules (`region`, `tier`, `email`, …).
     public var properties: [String: String]
-    /// This installation's id, reported in acknowledgements.
-    public var shellId: String
     /// The server keys to trust; empty means the keys pinned in the store earlier.
     public var trustedKeys: [VerificationKey]
     /// Reconnect delays grow from the first to the second bound, with jitter.
@@ -24,7 +22,7 @@ public struct AgentConfiguration: Sendable {
 
     public init(
         server: String, hostId: String, hostKey: String, userId: String, properties: [String: String] = [:],
-        shellId: String, trustedKeys: [VerificationKey] = [],
+        trustedKeys: [VerificationKey] = [],
         reconnectDelay: (first: Duration, limit: Duration) = (.milliseconds(200), .seconds(30)),
         refreshJitter: Duration = .seconds(2)
     ) {
@@ -34,7 +32,6 @@ public struct AgentConfiguration: Sendable {
         self.hostKey = hostKey
         self.userId = userId
         self.properties = properties
-        self.shellId = shellId
         self.trustedKeys = trustedKeys
         self.reconnectDelay = reconnectDelay
     }

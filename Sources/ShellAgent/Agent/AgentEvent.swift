@@ -6,6 +6,8 @@ import MiniSupport
 /// What the agent did, refused or noticed: the headless mode prints one JSON line per event, the UI's QA
 /// panel lists them.
 public enum AgentEvent: Sendable, Hashable {
+    /// This installation enrolled with its host as a device.
+    case enrolled(deviceId: String)
     /// A catalog verified and applied.
     case synced(catalogVersion: UInt64, entries: Int, tombstones: Int)
     /// A package downloaded, verified and installed.
@@ -25,6 +27,7 @@ public enum AgentEvent: Sendable, Hashable {
     /// The event's name in JSON lines.
     public var name: String {
         switch self {
+        case .enrolled: "enrolled"
         case .synced: "synced"
         case .installed: "installed"
         case .purged: "delisted-and-purged"
@@ -40,6 +43,8 @@ public enum AgentEvent: Sendable, Hashable {
     public func jsonLine(at date: Date) -> String {
         var members: [String: JSONValue] = ["event": .string(name), "at": .string(Timestamp.format(date))]
         switch self {
+        case .enrolled(let deviceId):
+            members["deviceId"] = .string(deviceId)
         case .synced(let version, let entries, let tombstones):
             members["catalogVersion"] = .number(Double(version))
             members["entries"] = .number(Double(entries))

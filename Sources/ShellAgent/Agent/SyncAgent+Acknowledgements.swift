@@ -20,18 +20,22 @@ extension SyncAgent {
             return
         }
         let sent = Array(purged.prefix(1_000))
+        guard let deviceId else { return }  // not enrolled yet: the catalog request enrols
         let ack = Acknowledgement(
-            hostId: host, shellId: configuration.shellId, userId: configuration.userId,
+            hostId: host, deviceId: deviceId, userId: configuration.userId,
             catalogVersion: catalog.snapshot.catalogVersion, eventSequence: sequence,
             installed: installed.prefix(1_000).map {
                 Acknowledgement.InstalledPackage(appId: $0.appId, version: $0.version, sha256: $0.sha256)
             }, purged: sent, sentAt: now)
-        let body = ack.wireJSON
+        // Signed by the device key: the server counts nothing a host-key or token holder could make up.
+        let body = SignedEnvelope.sign(payload: ack.wireJSON, payloadType: Acknowledgement.payloadType, with: [deviceKey])
+            .wireJSON
         do {
-            let reply = try await transport.send(
+            let reply = try await sendAsDevice { token in
                 HTTPRequest(
                     method: "POST", url: configuration.server + CatalogAPI.acknowledge.path(["hostId": host]),
-                    headers: [("X-Host-Key", configuration.hostKey), ("Content-Type", "application/json")], body: body))
+                    headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")], body: body)
+            }
             guard reply.status == 204 else {
                 note("ack", "the acknowledgement was answered \(reply.status): \(Self.detail(reply.body))")
                 return

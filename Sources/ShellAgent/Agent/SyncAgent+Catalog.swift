@@ -25,14 +25,15 @@ extension SyncAgent {
         let query =
             [(name: "user", value: configuration.userId)]
             + configuration.properties.sorted(by: { $0.key < $1.key }).map { (name: "p.\($0.key)", value: $0.value) }
-        var headers: [(name: String, value: String)] = [("X-Host-Key", configuration.hostKey)]
-        if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
         let reply: HTTPReply
         do {
-            reply = try await transport.send(
-                HTTPRequest(
+            reply = try await sendAsDevice { token in
+                var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)")]
+                if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
+                return HTTPRequest(
                     url: configuration.server + CatalogAPI.catalog.path(["hostId": configuration.hostId], query: query),
-                    headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2))
+                    headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2)
+            }
         } catch {
             emit(.disconnected(reason: error.description))
             return false

@@ -9,10 +9,11 @@ extension SyncAgent {
     func follow() async {
         let host = configuration.hostId
         let after = appliedEventSequence()
+        guard let token = try? await tokenForRequest() else { return }
         let stream = transport.stream(
             HTTPRequest(
                 url: configuration.server + CatalogAPI.events.path(["hostId": host], query: [("after", String(after))]),
-                headers: [("X-Host-Key", configuration.hostKey), ("Accept", "text/event-stream")]))
+                headers: [("Authorization", "Bearer \(token)"), ("Accept", "text/event-stream")]))
         emit(.connected(after: after))
         var parser = ServerSentEventParser()
         do {

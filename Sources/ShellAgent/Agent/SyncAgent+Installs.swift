@@ -30,11 +30,12 @@ extension SyncAgent {
         }
         let reply: HTTPReply
         do {
-            reply = try await transport.send(
+            reply = try await sendAsDevice { token in
                 HTTPRequest(
                     url: configuration.server + CatalogAPI.package.path(["sha256": sha]),
-                    headers: [("X-Host-Key", configuration.hostKey)],
-                    timeout: .seconds(30), maximumResponseSize: entry.package.size))
+                    headers: [("Authorization", "Bearer \(token)")],
+                    timeout: .seconds(30), maximumResponseSize: entry.package.size)
+            }
         } catch .tooLarge {
             refuse(
                 "package", "size-mismatch",

@@ -17,6 +17,10 @@ public actor SyncAgent {
     nonisolated let packages: PackageCache
     let clock: any CatalogClock
     let trustedKeys: [VerificationKey]
+    /// This installation's key: it proves enrolment and signs acknowledgements.
+    let deviceKey: SigningKey
+    /// Set when the server says operations revoked this device; nothing more is asked of it.
+    var revokedReason: String?
     let recall: @Sendable (String, String) async -> Void
     let purged: @Sendable (String) -> Void
     /// False until the first sync attempt after start has finished: no launch before tombstones are known.
@@ -72,6 +76,7 @@ public actor SyncAgent {
             }
             trustedKeys = pinned
         }
+        deviceKey = try store.deviceKey()
         (events, eventSink) = AsyncStream.makeStream(of: AgentEvent.self, bufferingPolicy: .bufferingNewest(10_000))
         gate = LaunchGate(store: store, packages: packages, hostId: configuration.hostId, clock: clock)
     }

@@ -126,6 +126,13 @@ public final class ShellStore: Sendable {
             // Older rows hold sentences, not reasons: they were shown when they happened.
             try db.execute(sql: "UPDATE notice SET seen = 1")
         }
+        migrator.registerMigration("v4: device enrolment") { db in
+            try db.create(table: "device_credential") { table in
+                table.primaryKey("host_id", .text)
+                table.column("device_id", .text).notNull()
+                table.column("token", .text).notNull()
+            }
+        }
         return migrator
     }
 

@@ -140,7 +140,8 @@ public struct ShellState: Sendable, Hashable {
     public struct Diagnostics: Sendable, Hashable {
         public var server: String
         public var host: String
-        public var shellId: String
+        /// The device id enrolment gave; nil before it.
+        public var deviceId: String?
         public var catalogVersion: UInt64?
         public var eventSequence: UInt64?
         public var issuedAt: String?
@@ -151,13 +152,13 @@ public struct ShellState: Sendable, Hashable {
         public var log: [(at: String, kind: String, detail: String)]
 
         public init(
-            server: String, host: String, shellId: String, catalogVersion: UInt64?, eventSequence: UInt64?,
+            server: String, host: String, deviceId: String?, catalogVersion: UInt64?, eventSequence: UInt64?,
             issuedAt: String?, launchableUntil: String?, installed: [(app: String, version: String, sha: String)],
             log: [(at: String, kind: String, detail: String)]
         ) {
             self.server = server
             self.host = host
-            self.shellId = shellId
+            self.deviceId = deviceId
             self.catalogVersion = catalogVersion
             self.eventSequence = eventSequence
             self.issuedAt = issuedAt
@@ -167,7 +168,7 @@ public struct ShellState: Sendable, Hashable {
         }
 
         public static func == (a: Diagnostics, b: Diagnostics) -> Bool {
-            a.server == b.server && a.host == b.host && a.shellId == b.shellId && a.catalogVersion == b.catalogVersion
+            a.server == b.server && a.host == b.host && a.deviceId == b.deviceId && a.catalogVersion == b.catalogVersion
                 && a.eventSequence == b.eventSequence && a.issuedAt == b.issuedAt
                 && a.launchableUntil == b.launchableUntil
                 && a.installed.map { "\($0.app)|\($0.version)|\($0.sha)" }

@@ -250,7 +250,7 @@ enum DiagnosticsPanel {
             canvas.text(value, x: 22, y: y, limit: canvas.width - 24)
             y += 1
         }
-        line(Strings.text(.qaServer, language), "\(info.server) · host \(info.host) · shell \(info.shellId)")
+        line(Strings.text(.qaServer, language), "\(info.server) · host \(info.host) · device \(info.deviceId ?? "-")")
         let catalog = info.catalogVersion.map {
             "v\($0) · event \(info.eventSequence ?? 0) · issued \(info.issuedAt ?? "-")"
         }
