@@ -59,7 +59,7 @@ enum RecallBenchmark {
             let agent = try SyncAgent(
                 configuration: AgentConfiguration(
                     server: server.base.absoluteString, hostId: "mbank", hostKey: server.hostKey("mbank")!,
-                    userId: "bench-\(index)", shellId: "bench-shell-\(index)", trustedKeys: [server.publicKey],
+                    userId: "bench-\(index)", trustedKeys: [server.publicKey],
                     reconnectDelay: (.milliseconds(200), .seconds(2))),
                 transport: transport, store: try ShellStore(directory: root.appendingPathComponent("\(index)")),
                 purged: { id in if id == app { purges.add(DispatchTime.now().uptimeNanoseconds) } })
@@ -115,7 +115,7 @@ enum RecallBenchmark {
         let delisting = try await server.store.hostState("mbank").eventSequence
         var confirmed = 0
         while ContinuousClock.now < deadline {
-            confirmed = try await server.store.acknowledgements(hostId: "mbank", since: .distantPast).filter {
+            confirmed = try await server.store.acknowledgements(hostId: "mbank").values.filter {
                 $0.ack.eventSequence >= delisting || $0.ack.purged.contains(app)
             }.count
             if confirmed >= count { break }

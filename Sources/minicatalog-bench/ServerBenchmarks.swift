@@ -17,17 +17,19 @@ enum ServerBenchmarks {
             return
         }
         try await TestServer.run(seed: TestServer.demoSeed) { server in
-            guard let hostKey = server.hostKey("mbank"), let ops = server.token("ops-wang") else { return }
+            guard let ops = server.token("ops-wang") else { return }
+            // The load generator is one enrolled device (a token lookup per request, as for every shell).
+            let device = try await server.enrolDevice(host: "mbank")
             let port = server.port
             let url = "http://127.0.0.1:\(port)/v1/hosts/mbank/catalog?user=u-1002&p.region=shanghai"
             var request = URLRequest(url: URL(string: url)!)
-            request.setValue(hostKey, forHTTPHeaderField: "X-Host-Key")
+            request.setValue("Bearer \(device.token)", forHTTPHeaderField: "Authorization")
             let (body, response) = try await URLSession.shared.data(for: request)
             let etag = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "ETag") ?? ""
             print(
                 "\ncatalogd on loopback (seeds/demo.json, mobile-banking host, \(body.count)-byte signed catalog), wrk -t2 -c32 -d5s"
             )
-            let revalidations = try wrk(url, headers: ["X-Host-Key: \(hostKey)", "If-None-Match: \(etag)"])
+            let revalidations = try wrk(url, headers: ["Authorization: Bearer \(device.token)", "If-None-Match: \(etag)"])
             print(
                 "  catalog revalidations (304): \(Measure.format(revalidations)) requests/s — goal ≥ 10.0k: \(revalidations >= 10_000 ? "met" : "NOT met")"
             )
@@ -40,23 +42,23 @@ enum ServerBenchmarks {
                 end
                 """.utf8
             ).write(to: script)
-            let full = try wrk(url, headers: ["X-Host-Key: \(hostKey)"], script: script.path)
+            let full = try wrk(url, headers: ["Authorization: Bearer \(device.token)"], script: script.path)
             print(
                 "  full signed catalogs (200, a new user each request): \(Measure.format(full)) requests/s — goal ≥ 2.0k: \(full >= 2_000 ? "met" : "NOT met")"
             )
             try await fanOut(
-                port: port, hostKey: hostKey, ops: ops, streams: streams, store: server.store, hub: server.hub)
+                port: port, deviceToken: device.token, ops: ops, streams: streams, store: server.store, hub: server.hub)
         }
     }
 
     /// The time from a delist (or relist) request's response to its signed event reaching every one of
     /// `streams` open event streams of the host, over several rounds.
-    static func fanOut(port: Int, hostKey: String, ops: String, streams: Int, store: SQLiteCatalogStore, hub: EventHub)
+    static func fanOut(port: Int, deviceToken: String, ops: String, streams: Int, store: SQLiteCatalogStore, hub: EventHub)
         async throws
     {
         let start = try await store.hostState("mbank").eventSequence
         let swarm = try EventStreamSwarm(
-            port: port, path: "/v1/hosts/mbank/events?after=\(start)", headers: ["X-Host-Key: \(hostKey)"],
+            port: port, path: "/v1/hosts/mbank/events?after=\(start)", headers: ["Authorization: Bearer \(deviceToken)"],
             count: streams)
         let connected = ContinuousClock.now
         while await hub.openStreams("mbank") < streams {

@@ -71,7 +71,7 @@ struct CatalogResolverTests {
         let data = try WireFormat.encoder().encode(plan)
         #expect(try WireFormat.decoder().decode(ReleasePlan.self, from: data) == plan)
         let ack = Acknowledgement(
-            hostId: "mbank", shellId: "shell-1", userId: "u1", catalogVersion: 7, eventSequence: 12,
+            hostId: "mbank", deviceId: "d-1", userId: "u1", catalogVersion: 7, eventSequence: 12,
             installed: [.init(appId: "car-insurance", version: v21, sha256: String(repeating: "0", count: 64))],
             purged: ["old-fund"], sentAt: Timestamp.parse("2026-11-25T12:00:00Z")!)
         let ackJSON = String(decoding: try WireFormat.encoder().encode(ack), as: UTF8.self)

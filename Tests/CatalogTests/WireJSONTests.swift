@@ -48,14 +48,44 @@ struct WireJSONTests {
         #expect(try SignedEnvelope(wire: encoder.encode(envelope)) == envelope)
     }
 
-    @Test("an acknowledgement written by the shell reads back equal through the server's decoder")
+    @Test("an acknowledgement written by the shell reads back equal through the server's strict reader")
     func acknowledgement() throws {
         for user in ["u-1", nil] {
             let ack = Acknowledgement(
-                hostId: "mbank", shellId: "shell-1", userId: user, catalogVersion: 41, eventSequence: 17,
-                installed: [.init(appId: "com.carins.quote", version: SemanticVersion("2.1.0")!, sha256: "ab")],
+                hostId: "mbank", deviceId: "d-1", userId: user, catalogVersion: 41, eventSequence: 17,
+                installed: [
+                    .init(
+                        appId: "com.carins.quote", version: SemanticVersion("2.1.0")!,
+                        sha256: String(repeating: "ab", count: 32))
+                ],
                 purged: ["old"], sentAt: Self.at)
-            #expect(try WireFormat.decoder().decode(Acknowledgement.self, from: ack.wireJSON) == ack)
+            #expect(try Acknowledgement(wire: ack.wireJSON) == ack)
+        }
+    }
+
+    @Test(
+        "an acknowledgement is read strictly",
+        arguments: [
+            (#""format":99"#, "$.format: format 99 is not one this server reads"),
+            (#""shellId":"x""#, "$.shellId: unknown field 'shellId'"),
+            (#""catalogVersion":"7""#, "$.catalogVersion: expected a whole number"),
+        ])
+    func acknowledgementRefusals(_ change: String, _ expected: String) throws {
+        let ack = Acknowledgement(
+            hostId: "mbank", deviceId: "d-1", userId: nil, catalogVersion: 7, eventSequence: 1, installed: [],
+            purged: [], sentAt: Self.at)
+        var object = try #require(try JSONValue.parse(ack.wireJSON))
+        let changed = try #require(try JSONValue.parse(Data("{\(change)}".utf8)))
+        guard case .object(var members) = object, case .object(let more) = changed else {
+            Issue.record("not objects")
+            return
+        }
+        members.merge(more) { _, new in new }
+        object = .object(members)
+        #expect {
+            _ = try Acknowledgement(wire: Data(object.serialized().utf8))
+        } throws: { error in
+            (error as? JSONPathError)?.description.hasPrefix(expected) == true
         }
     }
 
