@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var catalogLifetime: TimeInterval = 3600
     /// How many connections the server holds, and how long clients may take.
     public var connections = ConnectionLimits()
+    /// How fast devices may enrol.
+    public var enrolment = EnrolmentRates()
 
     public init(
         dataDirectory: URL, listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
@@ -96,7 +98,8 @@ public enum CatalogApplication {
         ).add(
             to: api)
         StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
-        DeviceRoutes(store: store, cache: cache, clock: clock).add(to: api)
+        DeviceRoutes(store: store, cache: cache, clock: clock, limits: EnrolmentLimits(configuration.enrolment)).add(
+            to: api)
         ShellRoutes(store: store, packages: packages, hub: hub, cache: cache, clock: clock, signer: signer).add(to: api)
         return router
     }

@@ -32,14 +32,14 @@ struct CurlTransportTests {
             #expect(refused.status == 401)
             #expect(refused.headers["content-type"] == "application/problem+json")
 
-            let key = try #require(server.hostKey("mbank"))
+            let key = try await server.enrolDevice(host: "mbank").token
             let catalog = try await Self.transport.send(
-                HTTPRequest(url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1", headers: [("X-Host-Key", key)]))
+                HTTPRequest(url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1", headers: [("Authorization", "Bearer \(key)")]))
             let etag = try #require(catalog.headers["etag"])
             let again = try await Self.transport.send(
                 HTTPRequest(
                     url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1",
-                    headers: [("X-Host-Key", key), ("If-None-Match", etag)]))
+                    headers: [("Authorization", "Bearer \(key)"), ("If-None-Match", etag)]))
             #expect(again.status == 304)
             #expect(again.body.isEmpty)
         }
@@ -52,12 +52,12 @@ struct CurlTransportTests {
                 try await Self.transport.send(
                     HTTPRequest(url: "\(server.base)/openapi.json", maximumResponseSize: 100))
             }
-            let key = try #require(server.hostKey("mbank"))
+            let key = try await server.enrolDevice(host: "mbank").token
             // An event stream never ends: as a plain request it times out.
             await #expect(throws: TransportError.timedOut) {
                 try await Self.transport.send(
                     HTTPRequest(
-                        url: "\(server.base)/v1/hosts/mbank/events", headers: [("X-Host-Key", key)],
+                        url: "\(server.base)/v1/hosts/mbank/events", headers: [("Authorization", "Bearer \(key)")],
                         timeout: .milliseconds(300)))
             }
         }
@@ -75,11 +75,11 @@ struct CurlTransportTests {
     @Test("cancelling the caller cancels a request at once")
     func cancellation() async throws {
         try await TestServer.run(seed: TestServer.demoSeed) { server in
-            let key = try #require(server.hostKey("mbank"))
+            let key = try await server.enrolDevice(host: "mbank").token
             let request = Task {
                 try await Self.transport.send(
                     HTTPRequest(
-                        url: "\(server.base)/v1/hosts/mbank/events", headers: [("X-Host-Key", key)],
+                        url: "\(server.base)/v1/hosts/mbank/events", headers: [("Authorization", "Bearer \(key)")],
                         timeout: .seconds(30)))
             }
             try await Task.sleep(for: .milliseconds(200))
@@ -93,9 +93,9 @@ struct CurlTransportTests {
     func streams() async throws {
         // A short heartbeat: the server notices a closed stream when it next writes to it.
         try await TestServer.run(seed: TestServer.demoSeed, heartbeat: .milliseconds(100)) { server in
-            let key = try #require(server.hostKey("mbank"))
+            let key = try await server.enrolDevice(host: "mbank").token
             let refused = Self.transport.stream(
-                HTTPRequest(url: "\(server.base)/v1/hosts/mbank/events", headers: [("X-Host-Key", "mhk_wrong")]))
+                HTTPRequest(url: "\(server.base)/v1/hosts/mbank/events", headers: [("Authorization", "Bearer mdt_wrong")]))
             do {
                 for try await _ in refused {}
                 Issue.record("a wrong key must not open a stream")
@@ -104,7 +104,7 @@ struct CurlTransportTests {
                     Issue.record("\(error)")
                     return
                 }
-                #expect(body.contains("unauthorized"))
+                #expect(body.contains("unknown-device"))
             }
 
             let latest = try await server.store.hostState("mbank").eventSequence
@@ -124,7 +124,7 @@ struct CurlTransportTests {
     static func readUntilDelisted(_ server: TestServer, latest: UInt64, key: String) async throws -> String {
         let stream = Self.transport.stream(
             HTTPRequest(
-                url: "\(server.base)/v1/hosts/mbank/events?after=\(latest)", headers: [("X-Host-Key", key)]))
+                url: "\(server.base)/v1/hosts/mbank/events?after=\(latest)", headers: [("Authorization", "Bearer \(key)")]))
         var received = ""
         var delisted = false
         for try await chunk in stream {

@@ -115,10 +115,15 @@ struct AnswerSchemaTests {
         ] {
             try await get(path)
         }
-        let catalog = try await ShellRoutesTests.request("GET", try url("/v1/hosts/mbank/catalog?user=alice"), key: key)
+        let device = try await TestDevice.enrolled(base, hostKey: key)
+        let pending = try await TestDevice.enrolled(base, hostKey: key)
+        let catalog = try await device.request("GET", try url("/v1/hosts/mbank/catalog?user=alice"))
         #expect(catalog.0 == 200)
         try await post("\(app)/delist", #"{"host": "all", "reason": "a fraud report from the risk team"}"#)
+        #expect(try await device.acknowledge(base, device.acknowledgement(sequence: 99)).0 == 204)
         try await get("\(app)/status")
+        try await get("/v1/devices")
+        try await post("/v1/devices/\(pending.id)/revoke", #"{"reason": "reported stolen"}"#)
         try await post("\(app)/relist", #"{"host": "mbank"}"#)
         try await post("/v1/hosts/mbank/rotate-key")
         try await post("/v1/hosts/mbank/deactivate", #"{"reason": "the partner bank left the programme"}"#)

@@ -197,7 +197,7 @@ struct AudienceRoutesTests {
     }
 
     @Test(
-        "deactivating a host delists everything on it, its shells still sync the tombstones, a new key replaces the old"
+        "deactivating a host delists everything on it, its devices still sync the tombstones, a new key replaces the old for enrolment"
     )
     func hostLife() async throws {
         try await HealthRouteTests.withServer { base, store in
@@ -206,6 +206,7 @@ struct AudienceRoutesTests {
             let created = try await HostRoutesTests.call(
                 "POST", hosts, token: setup.ops, body: #"{"id": "kiosk", "name": "Kiosk"}"#)
             let oldKey = try created.json.require("hostKey").string()
+            let device = try await TestDevice.enrolled(base, host: "kiosk", hostKey: oldKey)
             _ = try await ReleaseRoutesTests.act(setup, "release", #"{"host": "kiosk", "version": "2.1.0"}"#)
             let deactivate = hosts.appendingPathComponent("kiosk/deactivate")
             #expect(try await HostRoutesTests.call("POST", deactivate, token: setup.ops, body: "{}").status == 400)
@@ -229,7 +230,8 @@ struct AudienceRoutesTests {
                 try await ReleaseRoutesTests.act(setup, "relist", #"{"host": "kiosk"}"#).status == 409,
                 "an inactive host lists nothing")
 
-            let (status, data, _) = try await SyncRoutesTests.catalog(base, host: "kiosk", user: "u1", key: oldKey)
+            let (status, data, _) = try await SyncRoutesTests.catalog(
+                base, host: "kiosk", user: "u1", token: device.token)
             #expect(status == 200, "the shells of a deactivated host still learn what to delete")
             let snapshot = try WireFormat.decoder().decode(
                 CatalogSnapshot.self,
@@ -241,8 +243,10 @@ struct AudienceRoutesTests {
                 "POST", hosts.appendingPathComponent("kiosk/rotate-key"), token: setup.ops)
             let newKey = try rotated.json.require("hostKey").string()
             #expect(newKey != oldKey)
-            #expect(try await SyncRoutesTests.catalog(base, host: "kiosk", user: "u1", key: oldKey).0 == 401)
-            #expect(try await SyncRoutesTests.catalog(base, host: "kiosk", user: "u1", key: newKey).0 == 200)
+            // The old key enrols no more; the new one does; devices enrolled before keep working.
+            #expect(try await TestDevice.enrol(base, host: "kiosk", hostKey: oldKey).status == 401)
+            #expect(try await TestDevice.enrol(base, host: "kiosk", hostKey: newKey).status == 201)
+            #expect(try await SyncRoutesTests.catalog(base, host: "kiosk", user: "u1", token: device.token).0 == 200)
 
             let activate = hosts.appendingPathComponent("kiosk/activate")
             #expect(try await HostRoutesTests.call("POST", activate, token: setup.ops).status == 200)

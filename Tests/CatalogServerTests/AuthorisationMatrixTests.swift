@@ -63,6 +63,10 @@ struct AuthorisationMatrixTests {
             Route(method: "GET", path: "v1/apps/\(app)/status", audience: ownerAndStaff),
             Route(method: "GET", path: "v1/apps/\(app)/explain", audience: ownerAndStaff),
             Route(method: "GET", path: "v1/packages/\(String(repeating: "0", count: 64))", audience: everyone),
+            Route(method: "GET", path: "v1/devices", audience: operators),
+            Route(
+                method: "POST", path: "v1/devices/d-none/revoke", body: #"{"reason": "matrix test"}"#,
+                audience: operators),
         ]
         + ["release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist"].map {
             Route(

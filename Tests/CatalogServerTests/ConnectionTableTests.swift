@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CatalogServer
@@ -100,5 +101,36 @@ struct ConnectionTableTests {
             #expect(table.waitingCount <= 5)
         }
         #expect(table.count == open.count)
+    }
+}
+
+/// The token buckets that pace enrolment.
+struct RateLimiterTests {
+    @Test("a burst, then one per earned token; keys are independent; the wait is how long a token takes")
+    func buckets() {
+        var limiter = RateLimiter(perSecond: 2, burst: 3)
+        let start = Date(timeIntervalSince1970: 1_000)
+        for _ in 0..<3 { #expect(limiter.spend("a", at: start) == nil) }
+        #expect(limiter.spend("a", at: start) == 0.5)
+        #expect(limiter.spend("b", at: start) == nil, "another key has its own bucket")
+        #expect(limiter.spend("a", at: start.addingTimeInterval(0.5)) == nil)
+        #expect(limiter.spend("a", at: start.addingTimeInterval(0.5)) != nil)
+        // Refilled, but never above the burst.
+        for _ in 0..<3 { #expect(limiter.spend("a", at: start.addingTimeInterval(100)) == nil) }
+        #expect(limiter.spend("a", at: start.addingTimeInterval(100)) != nil)
+    }
+
+    @Test("however many keys come, the limiter holds at most its limit of them; the newest stay limited")
+    func boundedKeys() {
+        var limiter = RateLimiter(perSecond: 0.001, burst: 2, maximumKeys: 100)
+        let start = Date(timeIntervalSince1970: 1_000)
+        for index in 0..<10_000 {
+            let at = start.addingTimeInterval(Double(index) / 1_000)
+            #expect(limiter.spend("k\(index)", at: at) == nil)
+            #expect(limiter.count <= 100)
+        }
+        let now = start.addingTimeInterval(10)
+        #expect(limiter.spend("k9999", at: now) == nil)
+        #expect(limiter.spend("k9999", at: now) != nil, "a recent key keeps its bucket")
     }
 }

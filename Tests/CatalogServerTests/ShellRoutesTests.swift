@@ -1,6 +1,7 @@
 import Catalog
 import CatalogServer
 import CatalogTestSupport
+import ServerTestSupport
 import Foundation
 import MiniKit
 import MiniSupport
@@ -24,17 +25,6 @@ struct ShellRoutesTests {
         return (setup, key)
     }
 
-    static func request(_ method: String, _ url: URL, key: String?, body: Data? = nil) async throws -> (
-        Int, Data, [String: String]
-    ) {
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        if let key { request.setValue(key, forHTTPHeaderField: "X-Host-Key") }
-        request.httpBody = body
-        let reply = try await RouteTransport.send(request)
-        return (reply.status, reply.data, reply.headers)
-    }
-
     @Test("a package downloads only for those who may see it: the host that lists it, its partner, staff")
     func packageVisibility() async throws {
         try await HealthRouteTests.withServer { base, store in
@@ -42,14 +32,13 @@ struct ShellRoutesTests {
             let created = try await HostRoutesTests.call(
                 "POST", base.appendingPathComponent("v1/hosts"), token: setup.ops,
                 body: #"{"id": "mbank", "name": "Mobile banking"}"#)
-            let hostKey = try created.json.require("hostKey").string()
+            let device = try await TestDevice.enrolled(base, hostKey: try created.json.require("hostKey").string())
             let otherPartner = try await HostRoutesTests.account(store, "dev-harbour", "developer:harbour")
             let url = base.appendingPathComponent(
                 "v1/packages/\(PackageStore.digest(try AppRoutesTests.package("car-insurance")))")
-            func status(token: String? = nil, key: String? = nil) async throws -> Int {
+            func status(token: String? = nil) async throws -> Int {
                 var request = URLRequest(url: url)
                 if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-                if let key { request.setValue(key, forHTTPHeaderField: "X-Host-Key") }
                 return try await RouteTransport.send(request).status
             }
             // A draft: its partner and the staff see it; no shell and no other partner does.
@@ -57,59 +46,177 @@ struct ShellRoutesTests {
             #expect(try await status(token: setup.compliance) == 200)
             #expect(try await status(token: setup.ops) == 200)
             #expect(try await status(token: otherPartner) == 404)
-            #expect(try await status(key: hostKey) == 404)
+            #expect(try await status(token: device.token) == 404)
             // Released on the host: its shells may download it.
             _ = try await ReviewRoutesTests.post(setup, "submit", setup.developer)
             _ = try await ReviewRoutesTests.post(setup, "approve", setup.compliance)
             _ = try await ReviewRoutesTests.post(setup, "approve", setup.risk)
-            #expect(try await status(key: hostKey) == 404, "approved is not listed")
+            #expect(try await status(token: device.token) == 404, "approved is not listed")
             #expect(
                 try await ReleaseRoutesTests.act(setup, "release", #"{"host": "mbank", "version": "2.1.0"}"#).status
                     == 200)
-            #expect(try await status(key: hostKey) == 200)
+            #expect(try await status(token: device.token) == 200)
             #expect(try await status(token: otherPartner) == 404)
         }
     }
 
-    @Test("packages download by hash with immutable caching; acknowledgements are kept per shell")
+    @Test("packages download by hash with immutable caching; a device's signed acknowledgement is kept")
     func packagesAndAcks() async throws {
         try await HealthRouteTests.withServer { base, store in
             let (_, key) = try await Self.listedApp(base, store)
+            let device = try await TestDevice.enrolled(base, hostKey: key)
             let package = try AppRoutesTests.package("car-insurance")
             let digest = PackageStore.digest(package)
-            let (status, data, response) = try await Self.request(
-                "GET", base.appendingPathComponent("v1/packages/\(digest)"), key: key)
+            let url = base.appendingPathComponent("v1/packages/\(digest)")
+            let (status, data, response) = try await device.request("GET", url)
             #expect(status == 200)
             #expect(data == package)
             #expect(response["cache-control"]?.contains("immutable") == true)
+            #expect(try await RouteTransport.send(URLRequest(url: url)).status == 401)
             #expect(
-                try await Self.request("GET", base.appendingPathComponent("v1/packages/\(digest)"), key: nil).0 == 401)
-            #expect(
-                try await Self.request(
-                    "GET", base.appendingPathComponent("v1/packages/\(String(repeating: "0", count: 64))"), key: key
+                try await device.request(
+                    "GET", base.appendingPathComponent("v1/packages/\(String(repeating: "0", count: 64))")
                 ).0 == 404)
 
-            let ack = Acknowledgement(
-                hostId: "mbank", shellId: "shell-1", userId: "u1", catalogVersion: 1, eventSequence: 1,
-                installed: [.init(appId: "com.carins.quote", version: SemanticVersion(2, 1, 0), sha256: digest)],
-                purged: [], sentAt: Date())
-            let body = try WireFormat.encoder().encode(ack)
+            let installed = [
+                Acknowledgement.InstalledPackage(appId: "com.carins.quote", version: SemanticVersion(2, 1, 0), sha256: digest)
+            ]
+            #expect(try await device.acknowledge(base, device.acknowledgement(installed: installed)).0 == 204)
+            #expect(try await store.acknowledgements(hostId: "mbank")[device.id]?.ack.installed == installed)
+            #expect(try await device.acknowledge(base, Data("{".utf8)) == (400, "invalid-body"))
+        }
+    }
+
+    @Test(
+        "an acknowledgement counts only when its device signed it, for its host, fresh and in order",
+        arguments: [
+            ("signed by another key", 401, "invalid-signature"),
+            ("unsigned", 401, "invalid-signature"),
+            ("for another host", 400, "invalid-body"),
+            ("naming another device", 400, "invalid-body"),
+            ("an hour old", 409, "stale-signature"),
+            ("from the future", 409, "stale-signature"),
+            ("older than the last one accepted", 409, "stale-signature"),
+            ("in a format this server does not read", 400, "invalid-body"),
+        ])
+    func forgedAcknowledgements(_ forgery: String, _ status: Int, _ code: String) async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let (_, key) = try await Self.listedApp(base, store)
+            let device = try await TestDevice.enrolled(base, hostKey: key)
+            let now = Date()
+            #expect(try await device.acknowledge(base, device.acknowledgement(sentAt: now)).0 == 204)
+            let body: Data
+            switch forgery {
+            case "signed by another key": body = device.acknowledgement(signer: .generate())
+            case "unsigned":
+                var envelope = try SignedEnvelope(wire: device.acknowledgement())
+                envelope.signatures = []
+                body = envelope.wireJSON
+            case "for another host": body = device.acknowledgement(host: "car")
+            case "naming another device": body = device.acknowledgement(deviceId: "d-000000000000000000000000")
+            case "an hour old": body = device.acknowledgement(sentAt: now.addingTimeInterval(-3_600))
+            case "from the future": body = device.acknowledgement(sentAt: now.addingTimeInterval(3_600))
+            case "older than the last one accepted": body = device.acknowledgement(sentAt: now.addingTimeInterval(-5))
+            default:
+                let payload = Data(
+                    String(decoding: Acknowledgement(
+                        hostId: "mbank", deviceId: device.id, userId: nil, catalogVersion: 1, eventSequence: 9,
+                        installed: [], purged: [], sentAt: now
+                    ).wireJSON, as: UTF8.self).replacingOccurrences(of: #""format":1"#, with: #""format":99"#).utf8)
+                body = SignedEnvelope.sign(
+                    payload: payload, payloadType: Acknowledgement.payloadType, with: [device.key]
+                ).wireJSON
+            }
+            #expect(try await device.acknowledge(base, body) == (status, code), "\(forgery)")
+            #expect(try await store.acknowledgements(hostId: "mbank")[device.id]?.ack.eventSequence == 1, "unchanged")
+        }
+    }
+
+    @Test("the host key only enrols: a host-key holder can neither read a catalog nor acknowledge for anyone")
+    func hostKeyOnlyEnrols() async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let (_, key) = try await Self.listedApp(base, store)
+            for path in ["v1/hosts/mbank/catalog?user=u-1", "v1/hosts/mbank/events"] {
+                var request = URLRequest(url: URL(string: base.absoluteString + "/" + path)!)
+                request.setValue(key, forHTTPHeaderField: "X-Host-Key")
+                #expect(try await RouteTransport.send(request).status == 401, "\(path)")
+            }
+            var post = URLRequest(url: base.appendingPathComponent("v1/hosts/mbank/acks"))
+            post.httpMethod = "POST"
+            post.setValue(key, forHTTPHeaderField: "X-Host-Key")
+            post.httpBody = Data("{}".utf8)
+            #expect(try await RouteTransport.send(post).status == 401)
+            // A device of another host is refused on this one.
+            _ = try await HostRoutesTests.call(
+                "POST", base.appendingPathComponent("v1/hosts"),
+                token: try await HostRoutesTests.account(store, "ops-2", "ops"), body: #"{"id": "car", "name": "Car"}"#)
+            #expect(try await store.acknowledgements(hostId: "mbank").isEmpty)
+        }
+    }
+
+    @Test("enrolment is paced: past the burst a 429 says when to come back, and nothing is enrolled")
+    func enrolmentRate() async throws {
+        try await TestServer.run(
+            seed: TestServer.demoSeed, configure: { $0.enrolment = EnrolmentRates(perAddress: (3, 0.001)) }
+        ) { server in
+            let key = try #require(server.hostKey("mbank"))
+            for _ in 0..<3 { #expect(try await TestDevice.enrol(server.base, host: "mbank", hostKey: key).status == 201) }
+            let refused = try await TestDevice.enrol(server.base, host: "mbank", hostKey: key)
+            #expect(refused.status == 429)
+            #expect(try refused.json.require("code").string() == "rate-limited")
+            #expect(try await server.store.devices(hostId: "mbank").count == 3)
+        }
+    }
+
+    @Test("enrolment: the host key and a proof of the device key; the same key gets a new token; revoked stays revoked")
+    func enrolment() async throws {
+        try await HealthRouteTests.withServer { base, store in
+            let (setup, key) = try await Self.listedApp(base, store)
+            #expect(try await TestDevice.enrol(base, host: "mbank", hostKey: nil).status == 401)
+            #expect(try await TestDevice.enrol(base, host: "mbank", hostKey: "mhk_wrong").status == 401)
+            let forged = try await TestDevice.enrol(base, host: "mbank", hostKey: key, signer: .generate())
+            #expect(forged.status == 401)
+            #expect(try forged.json.require("code").string() == "invalid-signature")
+            let stale = try await TestDevice.enrol(base, host: "mbank", hostKey: key, at: Date().addingTimeInterval(-3_600))
+            #expect(try stale.json.require("code").string() == "stale-signature")
+
+            let first = try await TestDevice.enrolled(base, hostKey: key)
+            let catalog = base.appendingPathComponent("v1/hosts/mbank/catalog")
+            let catalogURL = URL(string: catalog.absoluteString + "?user=u-1")!
+            #expect(try await first.request("GET", catalogURL).0 == 200)
+            // The same key again (a shell that lost its token): the same device, a new token, the old one gone.
+            let again = try #require(try await TestDevice.enrol(base, host: "mbank", hostKey: key, key: first.key).device)
+            #expect(again.id == first.id)
+            let (oldStatus, oldBody, _) = try await first.request("GET", catalogURL)
+            #expect(oldStatus == 401)
+            #expect(try JSONCursor(try JSONValue.parse(oldBody)).require("code").string() == "unknown-device")
+            #expect(try await again.request("GET", catalogURL).0 == 200)
+
+            // Operations list and revoke; a revoked device's requests and its key's enrolments are refused.
+            let listed = try await HostRoutesTests.call(
+                "GET", URL(string: base.absoluteString + "/v1/devices?host=mbank")!, token: setup.ops)
+            #expect(try listed.json.require("devices").array().map { try $0.require("id").string() } == [first.id])
             #expect(
-                try await Self.request("POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key, body: body)
-                    .0 == 204)
+                try await HostRoutesTests.call(
+                    "GET", base.appendingPathComponent("v1/devices"), token: setup.developer
+                ).status == 403)
+            let revoked = try await HostRoutesTests.call(
+                "POST", base.appendingPathComponent("v1/devices/\(first.id)/revoke"), token: setup.ops,
+                body: #"{"reason": "reported stolen"}"#)
+            #expect(revoked.status == 200)
+            #expect(try revoked.json.require("revokeReason").string() == "reported stolen")
+            let (refused, refusal, _) = try await again.request("GET", catalogURL)
+            #expect(refused == 403)
+            #expect(try JSONCursor(try JSONValue.parse(refusal)).require("code").string() == "device-revoked")
+            let back = try await TestDevice.enrol(base, host: "mbank", hostKey: key, key: first.key)
+            #expect(back.status == 403)
             #expect(
-                try await store.acknowledgements(hostId: "mbank", since: .distantPast).first?.ack.shellId == "shell-1")
-            #expect(
-                try await Self.request(
-                    "POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key, body: Data("{".utf8)
-                ).0 == 400)
-            var other = ack
-            other.hostId = "car"
-            #expect(
-                try await Self.request(
-                    "POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key,
-                    body: try WireFormat.encoder().encode(other)
-                ).0 == 400)
+                try await HostRoutesTests.call(
+                    "POST", base.appendingPathComponent("v1/devices/\(first.id)/revoke"), token: setup.ops,
+                    body: #"{"reason": "reported stolen"}"#
+                ).status == 409)
+            // A new key is a new device.
+            #expect(try await TestDevice.enrolled(base, hostKey: key).id != first.id)
         }
     }
 
@@ -118,10 +225,11 @@ struct ShellRoutesTests {
     func events() async throws {
         try await HealthRouteTests.withLiveServer { base, store in
             let (setup, key) = try await Self.listedApp(base, store)
+            let device = try await TestDevice.enrolled(base, hostKey: key)
             let curl = Process()
             curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
             curl.arguments = [
-                "-sN", "--max-time", "4", "-H", "X-Host-Key: \(key)",
+                "-sN", "--max-time", "4", "-H", "Authorization: Bearer \(device.token)",
                 base.appendingPathComponent("v1/hosts/mbank/events").absoluteString + "?after=0",
             ]
             let output = Pipe()
@@ -155,35 +263,39 @@ struct ShellRoutesTests {
     }
 }
 
-/// `GET /v1/apps/{id}/status`: which active shells confirmed a delisting.
+/// `GET /v1/apps/{id}/status`: which active devices confirmed a delisting.
 struct StatusRoutesTests {
-    @Test("a delisting counts the active shells that confirmed it and names the ones that have not")
+    @Test("a delisting counts the enrolled devices that confirmed it with a signed acknowledgement, and names the others")
     func delistingStatus() async throws {
         try await HealthRouteTests.withServer { base, store in
             let (setup, key) = try await ShellRoutesTests.listedApp(base, store)
+            let confirming = try await TestDevice.enrolled(base, hostKey: key)
+            let behind = try await TestDevice.enrolled(base, hostKey: key)
+            let silent = try await TestDevice.enrolled(base, hostKey: key)
+            let stolen = try await TestDevice.enrolled(base, hostKey: key)
             _ = try await ReleaseRoutesTests.act(
                 setup, "delist", #"{"host": "mbank", "reason": "Partner licence suspended"}"#)
-            func ack(_ shell: String, sequence: UInt64, purged: [String]) async throws {
-                let ack = Acknowledgement(
-                    hostId: "mbank", shellId: shell, userId: nil, catalogVersion: sequence, eventSequence: sequence,
-                    installed: [], purged: purged, sentAt: Date())
-                #expect(
-                    try await ShellRoutesTests.request(
-                        "POST", base.appendingPathComponent("v1/hosts/mbank/acks"), key: key,
-                        body: try WireFormat.encoder().encode(ack)
-                    ).0 == 204)
-            }
-            try await ack("shell-a", sequence: 2, purged: ["com.carins.quote"])
-            try await ack("shell-b", sequence: 1, purged: [])
+            #expect(
+                try await confirming.acknowledge(
+                    base, confirming.acknowledgement(sequence: 2, purged: ["com.carins.quote"])
+                ).0 == 204)
+            #expect(try await behind.acknowledge(base, behind.acknowledgement(sequence: 1)).0 == 204)
+            #expect(try await stolen.acknowledge(base, stolen.acknowledgement(sequence: 2)).0 == 204)
+            _ = try await HostRoutesTests.call(
+                "POST", base.appendingPathComponent("v1/devices/\(stolen.id)/revoke"), token: setup.ops,
+                body: #"{"reason": "reported stolen"}"#)
             let status = try await HostRoutesTests.call(
                 "GET", base.appendingPathComponent("v1/apps/com.carins.quote/status"), token: setup.ops)
             #expect(status.status == 200)
             let delisting = try #require(try status.json.require("hosts").array().first?.require("delisting"))
-            #expect(try delisting.require("activeShells").int() == 2)
+            #expect(try delisting.require("activeShells").int() == 3, "the revoked device does not count")
             #expect(try delisting.require("confirmed").int() == 1)
             #expect(
-                try delisting.require("pendingShells").array().map { try $0.require("shellId").string() } == ["shell-b"]
-            )
+                try delisting.require("confirmedShells").array().map { try $0.require("deviceId").string() }
+                    == [confirming.id])
+            let pending = try delisting.require("pendingShells").array()
+            #expect(Set(try pending.map { try $0.require("deviceId").string() }) == [behind.id, silent.id])
+            #expect(try pending.allSatisfy { try !$0.require("lastSeen").string().isEmpty })
             #expect(try delisting.require("reason").string() == "Partner licence suspended")
         }
     }

@@ -9,10 +9,10 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// The signed catalog shells fetch: host-key auth, gray resolution per user, tombstones, ETag/304, and an
+/// The signed catalog shells fetch: device auth, gray resolution per user, tombstones, ETag/304, and an
 /// envelope that verifies against the pinned key.
 struct SyncRoutesTests {
-    static func catalog(_ base: URL, host: String, user: String, key: String?, etag: String? = nil) async throws -> (
+    static func catalog(_ base: URL, host: String, user: String, token: String?, etag: String? = nil) async throws -> (
         Int, Data, String?
     ) {
         var components = URLComponents(
@@ -21,7 +21,7 @@ struct SyncRoutesTests {
             URLQueryItem(name: "user", value: user), URLQueryItem(name: "p.region", value: "shanghai"),
         ]
         var request = URLRequest(url: components.url!)
-        if let key { request.setValue(key, forHTTPHeaderField: "X-Host-Key") }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
         let reply = try await RouteTransport.send(request)
         return (reply.status, reply.data, reply.headers["etag"])
@@ -42,7 +42,7 @@ struct SyncRoutesTests {
             let created = try await HostRoutesTests.call(
                 "POST", base.appendingPathComponent("v1/hosts"), token: setup.ops,
                 body: #"{"id": "mbank", "name": "Mobile banking"}"#)
-            let hostKey = try created.json.require("hostKey").string()
+            let device = try await TestDevice.enrolled(base, hostKey: try created.json.require("hostKey").string())
             #expect(
                 try await ReleaseRoutesTests.act(
                     setup, "release", #"{"host": "mbank", "version": "2.1.0", "percent": 50}"#
@@ -59,7 +59,7 @@ struct SyncRoutesTests {
             }
 
             let grayUser = Self.user(inGray: true)
-            let (status, data, etag) = try await Self.catalog(base, host: "mbank", user: grayUser, key: hostKey)
+            let (status, data, etag) = try await Self.catalog(base, host: "mbank", user: grayUser, token: device.token)
             #expect(status == 200)
             let grayCatalog = try verify(data, user: grayUser)
             #expect(grayCatalog.entries.map(\.appId) == ["com.carins.quote"])
@@ -71,18 +71,18 @@ struct SyncRoutesTests {
             let otherUser = Self.user(inGray: false)
             #expect(
                 try verify(
-                    try await Self.catalog(base, host: "mbank", user: otherUser, key: hostKey).1, user: otherUser
+                    try await Self.catalog(base, host: "mbank", user: otherUser, token: device.token).1, user: otherUser
                 ).entries.isEmpty)
 
             let (unchanged, _, sameTag) = try await Self.catalog(
-                base, host: "mbank", user: grayUser, key: hostKey, etag: etag)
+                base, host: "mbank", user: grayUser, token: device.token, etag: etag)
             #expect(unchanged == 304)
             #expect(sameTag == etag)
 
             _ = try await ReleaseRoutesTests.act(
                 setup, "delist", #"{"host": "mbank", "reason": "Partner licence suspended"}"#)
             let (changed, after, newTag) = try await Self.catalog(
-                base, host: "mbank", user: grayUser, key: hostKey, etag: etag)
+                base, host: "mbank", user: grayUser, token: device.token, etag: etag)
             #expect(changed == 200)
             #expect(newTag != etag)
             let delisted = try verify(after, user: grayUser)
@@ -93,7 +93,7 @@ struct SyncRoutesTests {
         }
     }
 
-    @Test("shells need their own host's key")
+    @Test("shells need a device of their own host; the host key itself reads no catalog")
     func hostKeys() async throws {
         try await HealthRouteTests.withServer { base, store in
             let ops = try await HostRoutesTests.account(store, "ops-1", "ops")
@@ -101,13 +101,15 @@ struct SyncRoutesTests {
                 "POST", base.appendingPathComponent("v1/hosts"), token: ops, body: #"{"id": "mbank", "name": "M"}"#)
             let car = try await HostRoutesTests.call(
                 "POST", base.appendingPathComponent("v1/hosts"), token: ops, body: #"{"id": "car", "name": "C"}"#)
-            #expect(try await Self.catalog(base, host: "mbank", user: "u1", key: nil).0 == 401)
+            #expect(try await Self.catalog(base, host: "mbank", user: "u1", token: nil).0 == 401)
+            let carDevice = try await TestDevice.enrolled(
+                base, host: "car", hostKey: try car.json.require("hostKey").string())
+            #expect(try await Self.catalog(base, host: "mbank", user: "u1", token: carDevice.token).0 == 403)
             #expect(
-                try await Self.catalog(base, host: "mbank", user: "u1", key: try car.json.require("hostKey").string()).0
-                    == 401)
-            #expect(
-                try await Self.catalog(base, host: "mbank", user: "u1", key: try mbank.json.require("hostKey").string())
-                    .0 == 200)
+                try await Self.catalog(base, host: "mbank", user: "u1", token: try mbank.json.require("hostKey").string())
+                    .0 == 401)
+            let mbankDevice = try await TestDevice.enrolled(base, hostKey: try mbank.json.require("hostKey").string())
+            #expect(try await Self.catalog(base, host: "mbank", user: "u1", token: mbankDevice.token).0 == 200)
         }
     }
 }

@@ -26,10 +26,11 @@ struct CatalogdCommandTests {
         request.httpBody = Data(#"{"id": "mbank", "name": "Mobile banking"}"#.utf8)
         let (created, _) = try await URLSession.shared.data(for: request)
         let hostKey = try JSONCursor(try JSONValue.parse(created)).require("hostKey").string()
+        let device = try await Enrolment.token(base: URL(string: address)!, host: "mbank", hostKey: hostKey)
         let stream = Process()
         stream.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         stream.arguments = [
-            "-sN", "--max-time", "20", "-H", "X-Host-Key: \(hostKey)", "\(address)/v1/hosts/mbank/events",
+            "-sN", "--max-time", "20", "-H", "Authorization: Bearer \(device)", "\(address)/v1/hosts/mbank/events",
         ]
         stream.standardOutput = FileHandle.nullDevice
         try stream.run()

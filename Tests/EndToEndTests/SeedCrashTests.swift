@@ -99,10 +99,9 @@ struct SeedCrashTests {
         let url = try #require(
             printed.split(whereSeparator: { $0 == " " || $0 == "\n" }).last { $0.hasPrefix("http://") })
         let base = try #require(URL(string: String(url) + "/"))
-        func get(_ path: String, token: String? = nil, hostKey: String? = nil) async throws -> (Int, JSONCursor?) {
+        func get(_ path: String, token: String? = nil) async throws -> (Int, JSONCursor?) {
             var request = URLRequest(url: try #require(URL(string: path, relativeTo: base)))
             if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-            if let hostKey { request.setValue(hostKey, forHTTPHeaderField: "X-Host-Key") }
             let (body, response) = try await URLSession.shared.data(for: request)
             return (
                 (response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONValue.parse(body)).map { JSONCursor($0) }
@@ -116,8 +115,10 @@ struct SeedCrashTests {
         }
         #expect(Set(hosts.map(\.0)) == Set(hostIds), "round \(round): every host key was shown")
         for (id, key) in hosts {
+            // A host key enrols devices; the device's token reads the catalog.
+            let device = try await Enrolment.token(base: base, host: id, hostKey: key)
             #expect(
-                try await get("v1/hosts/\(id)/catalog?user=u-1", hostKey: key).0 == 200,
+                try await get("v1/hosts/\(id)/catalog?user=u-1", token: device).0 == 200,
                 "round \(round): the key shown for \(id) works")
         }
         let ops = try #require(accounts.first { $0.0 == "admin" }?.1)

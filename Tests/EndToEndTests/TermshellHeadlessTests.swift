@@ -56,7 +56,9 @@ struct TermshellHeadlessTests {
             environment: ["TERMSHELL_HOST_KEY": platform.hostKey])
         #expect(result.status == 0, "\(result.stderr)")
         let events = Self.lines(result.stdout)
-        #expect(events.map { $0.text("event") }.first == "synced")
+        // A first start enrols the installation as a device, then syncs as it.
+        #expect(events.map { $0.text("event") }.prefix(2) == ["enrolled", "synced"])
+        #expect(events.first?.text("deviceId").hasPrefix("d-") == true)
         #expect(events.contains { $0.text("event") == "installed" && $0.text("app") == "com.carins.quote" })
         #expect(events.last?.text("event") == "acknowledged")
 

@@ -28,7 +28,7 @@ struct SyncAgentTests {
         try SyncAgent(
             configuration: AgentConfiguration(
                 server: server.base.absoluteString, hostId: host, hostKey: server.hostKey(host) ?? "", userId: user,
-                properties: properties, shellId: "shell-\(user)", trustedKeys: keys ?? [server.publicKey],
+                properties: properties, trustedKeys: keys ?? [server.publicKey],
                 reconnectDelay: reconnectDelay, refreshJitter: .milliseconds(50)),
             transport: transport ?? Self.transport, store: try ShellStore(directory: data), clock: clock, recall: recall
         )
@@ -92,9 +92,12 @@ struct SyncAgentTests {
             #expect(installed.contains("com.carins.quote"))
             #expect(installed.contains("com.eastsec.open-account"))
             await agent.acknowledge()
-            let acks = try await server.store.acknowledgements(hostId: "mbank", since: .distantPast)
-            #expect(acks.first?.ack.shellId == "shell-u-1")
-            #expect(acks.first?.ack.installed.count == installed.count)
+            // Enrolled on the first sync; the acknowledgement is the device's, signed with its key.
+            let deviceId = try #require(await agent.deviceId)
+            let acks = try await server.store.acknowledgements(hostId: "mbank")
+            #expect(acks.count == 1)
+            #expect(acks[deviceId]?.ack.installed.count == installed.count)
+            #expect(try await server.store.device(id: deviceId)?.publicKey == store.deviceKey().verificationKey)
 
             let runner = Task { await agent.run() }
             defer { runner.cancel() }
@@ -177,8 +180,7 @@ struct SyncAgentTests {
             #expect(try store.dataRows(app: "com.carins.quote") == 0, "every user's storage and consents are gone")
             #expect(try store.notices().first?.reason == "Partner licence suspended")
             #expect(await agent.launch("com.carins.quote") == .failure(.delisted(reason: "Partner licence suspended")))
-            let ack = try #require(
-                try await server.store.acknowledgements(hostId: "mbank", since: .distantPast).first?.ack)
+            let ack = try #require(try await server.store.acknowledgements(hostId: "mbank").values.first?.ack)
             #expect(ack.purged == ["com.carins.quote"])
             #expect(!ack.installed.contains { $0.appId == "com.carins.quote" })
         }
@@ -220,12 +222,12 @@ struct SyncAgentTests {
             let old = try await Self.transport.send(
                 HTTPRequest(
                     url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1",
-                    headers: [("X-Host-Key", server.hostKey("mbank")!)]))
+                    headers: [("Authorization", "Bearer \(try await server.enrolDevice(host: "mbank").token)")]))
             try await Self.act(server, "com.eastsec.open-account", "delist", #"{"host": "mbank", "reason": "Audit"}"#)
             let other = try await Self.transport.send(
                 HTTPRequest(
                     url: "\(server.base)/v1/hosts/mbank/catalog?user=u-2",
-                    headers: [("X-Host-Key", server.hostKey("mbank")!)]))
+                    headers: [("Authorization", "Bearer \(try await server.enrolDevice(host: "mbank").token)")]))
 
             let data = Self.folder()
             defer { try? FileManager.default.removeItem(at: data) }
@@ -251,7 +253,7 @@ struct SyncAgentTests {
             let carunit = try await Self.transport.send(
                 HTTPRequest(
                     url: "\(server.base)/v1/hosts/carunit/catalog?user=u-1",
-                    headers: [("X-Host-Key", server.hostKey("carunit")!)]))
+                    headers: [("Authorization", "Bearer \(try await server.enrolDevice(host: "carunit").token)")]))
             let otherHost = Interceptor(base: Self.transport) { request, reply in
                 request.url.contains("/catalog") ? HTTPReply(status: 200, headers: [:], body: carunit.body) : reply
             }
@@ -451,7 +453,7 @@ struct SyncAgentReplayTests {
         func agent(_ keys: [VerificationKey]) throws -> SyncAgent {
             try SyncAgent(
                 configuration: AgentConfiguration(
-                    server: "http://127.0.0.1:1", hostId: "h", hostKey: "k", userId: "u", shellId: "s",
+                    server: "http://127.0.0.1:1", hostId: "h", hostKey: "k", userId: "u",
                     trustedKeys: keys),
                 transport: Unreachable(), store: try ShellStore(directory: data))
         }

@@ -6,7 +6,7 @@ import Testing
 /// The QA panel: F2 or ctrl-d, over any screen; keys do not reach the screen beneath.
 struct DiagnosticsPanelTests {
     static let diagnostics = ShellState.Diagnostics(
-        server: "http://127.0.0.1:8080", host: "mbank", shellId: "shell-3f2a9c1e0b7d4", catalogVersion: 12,
+        server: "http://127.0.0.1:8080", host: "mbank", deviceId: "d-3f2a9c1e0b7d4a5c6e8f9a1b", catalogVersion: 12,
         eventSequence: 14, issuedAt: "2026-11-25T10:00:00Z", launchableUntil: "2026-11-25T11:10:00Z",
         installed: [
             ("com.carins.quote", "2.1.0", "53b4cc37c964"), ("com.eastsec.open-account", "1.4.2", "eea28a583b61"),

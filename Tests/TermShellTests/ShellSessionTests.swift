@@ -29,7 +29,7 @@ struct ShellSessionTests {
             let session = try ShellSession(
                 configuration: ShellSession.Configuration(
                     server: server.base.absoluteString, hostId: "mbank", hostKey: server.hostKey("mbank")!,
-                    serverKeys: [server.publicKey], dataDirectory: data, shellId: "session-test"),
+                    serverKeys: [server.publicKey], dataDirectory: data),
                 transport: CurlTransport())
             defer { session.stop() }
             try session.start(DemoBank.User.typed("u-1"))

@@ -10,7 +10,8 @@ struct RateLimiter: Sendable {
 
     let rate: Double
     let burst: Double
-    /// Above this many keys, full buckets are forgotten (they are as good as new ones).
+    /// Above this many keys, full buckets are forgotten (they are as good as new ones), then the least
+    /// recently used, down to three quarters: memory stays bounded however many addresses an attacker uses.
     let maximumKeys: Int
     private var buckets: [String: Bucket] = [:]
 
@@ -39,15 +40,48 @@ struct RateLimiter: Sendable {
 
     private mutating func forgetFull(at now: Date) {
         buckets = buckets.filter { $0.value.tokens + now.timeIntervalSince($0.value.updated) * rate < burst }
+        let target = maximumKeys * 3 / 4
+        guard buckets.count > target else { return }
+        let oldest = buckets.sorted { $0.value.updated < $1.value.updated }.prefix(buckets.count - target)
+        for (key, _) in oldest { buckets[key] = nil }
     }
 }
 
-/// The enrolment limits: per host app and per peer address.
+/// How fast devices may enrol: a burst, then a steady rate, per host app and per peer address.
+public struct EnrolmentRates: Sendable, Hashable {
+    public var perHost: (burst: Double, perSecond: Double)
+    public var perAddress: (burst: Double, perSecond: Double)
+
+    /// A fleet enrols over days, not in a burst: 1,000 at once and 50 a second per host; one address (a NAT
+    /// may hide many devices) 100 at once and 2 a second.
+    public init(perHost: (burst: Double, perSecond: Double) = (1_000, 50),
+        perAddress: (burst: Double, perSecond: Double) = (100, 2))
+    {
+        self.perHost = perHost
+        self.perAddress = perAddress
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.perHost == rhs.perHost && lhs.perAddress == rhs.perAddress
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(perHost.burst)
+        hasher.combine(perHost.perSecond)
+        hasher.combine(perAddress.burst)
+        hasher.combine(perAddress.perSecond)
+    }
+}
+
+/// The enrolment limits in force: token buckets per host app and per peer address.
 actor EnrolmentLimits {
-    /// A fleet enrols over days, not in a burst: 20 a second per host after a burst of 200.
-    private var hosts = RateLimiter(perSecond: 20, burst: 200)
-    /// One address (a NAT may hide many devices) gets a burst of 30 and one a second.
-    private var addresses = RateLimiter(perSecond: 1, burst: 30)
+    private var hosts: RateLimiter
+    private var addresses: RateLimiter
+
+    init(_ rates: EnrolmentRates) {
+        hosts = RateLimiter(perSecond: rates.perHost.perSecond, burst: rates.perHost.burst)
+        addresses = RateLimiter(perSecond: rates.perAddress.perSecond, burst: rates.perAddress.burst)
+    }
 
     /// Nil when the enrolment may go ahead, else the seconds to wait.
     func admit(host: String, address: String?, at now: Date) -> TimeInterval? {

@@ -10,7 +10,7 @@ struct DeviceRoutes {
     let store: any CatalogStore
     let cache: CatalogCache
     let clock: any CatalogClock
-    let limits = EnrolmentLimits()
+    let limits: EnrolmentLimits
 
     /// A signed enrolment is a few hundred bytes.
     static let maximumEnrolmentSize = 16 * 1024
