@@ -164,7 +164,8 @@ extension CatalogAPI {
             ], required: ["host"]),
         "Acknowledgement": [
             "type": "object",
-            "description": "the payload of a device-signed acknowledgement (payload type application/vnd.minicatalog.ack+json; version=1)",
+            "description":
+                "the payload of a device-signed acknowledgement (payload type application/vnd.minicatalog.ack+json; version=1)",
             "properties": [
                 "format": ["type": "integer"], "hostId": ["type": "string"], "deviceId": ["type": "string"],
                 "userId": ["type": "string"], "catalogVersion": ["type": "integer", "minimum": 0],
@@ -182,7 +183,8 @@ extension CatalogAPI {
         ],
         "DeviceEnrolment": [
             "type": "object",
-            "description": "the payload of a device's enrolment, signed by the key it names (payload type application/vnd.minicatalog.enrolment+json; version=1)",
+            "description":
+                "the payload of a device's enrolment, signed by the key it names (payload type application/vnd.minicatalog.enrolment+json; version=1)",
             "properties": [
                 "format": ["type": "integer"], "hostId": ["type": "string"],
                 "publicKey": ["type": "string", "contentEncoding": "base64"], "issuedAt": ["type": "string"],

@@ -27,11 +27,13 @@ public struct TestServer: Sendable {
 
     /// Enrols a device with a host directly in the store (as the enrolment route would) and gives its id and
     /// bearer token: what a benchmark's load generator or a test sends as a shell.
-    public func enrolDevice(host: String, key: SigningKey = .generate()) async throws -> (deviceId: String, token: String)
-    {
+    public func enrolDevice(host: String, key: SigningKey = .generate()) async throws -> (
+        deviceId: String, token: String
+    ) {
         let token = DeviceToken.generate()
         switch try await store.enrolDevice(
-            id: Device.newID(), hostId: host, publicKey: key.verificationKey, tokenHash: APIToken.hash(token), at: Date())
+            id: Device.newID(), hostId: host, publicKey: key.verificationKey, tokenHash: APIToken.hash(token),
+            at: Date())
         {
         case .enrolled(let device): return (device.id, token)
         case .revoked(let device): throw DeviceRevoked(deviceId: device.id)

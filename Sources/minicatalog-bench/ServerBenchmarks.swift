@@ -29,7 +29,8 @@ enum ServerBenchmarks {
             print(
                 "\ncatalogd on loopback (seeds/demo.json, mobile-banking host, \(body.count)-byte signed catalog), wrk -t2 -c32 -d5s"
             )
-            let revalidations = try wrk(url, headers: ["Authorization: Bearer \(device.token)", "If-None-Match: \(etag)"])
+            let revalidations = try wrk(
+                url, headers: ["Authorization: Bearer \(device.token)", "If-None-Match: \(etag)"])
             print(
                 "  catalog revalidations (304): \(Measure.format(revalidations)) requests/s — goal ≥ 10.0k: \(revalidations >= 10_000 ? "met" : "NOT met")"
             )
@@ -53,12 +54,15 @@ enum ServerBenchmarks {
 
     /// The time from a delist (or relist) request's response to its signed event reaching every one of
     /// `streams` open event streams of the host, over several rounds.
-    static func fanOut(port: Int, deviceToken: String, ops: String, streams: Int, store: SQLiteCatalogStore, hub: EventHub)
+    static func fanOut(
+        port: Int, deviceToken: String, ops: String, streams: Int, store: SQLiteCatalogStore, hub: EventHub
+    )
         async throws
     {
         let start = try await store.hostState("mbank").eventSequence
         let swarm = try EventStreamSwarm(
-            port: port, path: "/v1/hosts/mbank/events?after=\(start)", headers: ["Authorization: Bearer \(deviceToken)"],
+            port: port, path: "/v1/hosts/mbank/events?after=\(start)",
+            headers: ["Authorization: Bearer \(deviceToken)"],
             count: streams)
         let connected = ContinuousClock.now
         while await hub.openStreams("mbank") < streams {

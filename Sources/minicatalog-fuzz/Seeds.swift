@@ -74,7 +74,8 @@ import MiniSupport
                 try encoder.encode(try SignedEnvelope.sign(events[1], with: [FuzzFixtures.key])))
 
             let ack = Acknowledgement(
-                hostId: FuzzFixtures.hostId, deviceId: "d-3f2a9c1e5b7d9f1a3c5e7a9b", userId: FuzzFixtures.userId, catalogVersion: 12,
+                hostId: FuzzFixtures.hostId, deviceId: "d-3f2a9c1e5b7d9f1a3c5e7a9b", userId: FuzzFixtures.userId,
+                catalogVersion: 12,
                 eventSequence: 9,
                 installed: [
                     .init(
@@ -82,8 +83,10 @@ import MiniSupport
                         sha256: String(repeating: "ab", count: 32))
                 ], purged: ["com.old.app"], sentAt: FuzzFixtures.now)
             func signed(_ ack: Acknowledgement) -> Data {
-                SignedEnvelope.sign(payload: ack.wireJSON, payloadType: Acknowledgement.payloadType, with: [FuzzFixtures.key])
-                    .wireJSON
+                SignedEnvelope.sign(
+                    payload: ack.wireJSON, payloadType: Acknowledgement.payloadType, with: [FuzzFixtures.key]
+                )
+                .wireJSON
             }
             try save(.ack, "ack.json", signed(ack))
             try save(.ack, "ack-payload.json", ack.wireJSON)

@@ -33,7 +33,8 @@ import MiniSupport
                 }
                 // SQLiteCatalogStore.saveAcknowledgement and acknowledgement(deviceId:).
                 guard let readBack = try? Acknowledgement(wire: ack.wireJSON), readBack == ack else {
-                    fuzzFinding("a stored acknowledgement does not read back: \(String(decoding: ack.wireJSON, as: UTF8.self))")
+                    fuzzFinding(
+                        "a stored acknowledgement does not read back: \(String(decoding: ack.wireJSON, as: UTF8.self))")
                 }
             }
         }

@@ -164,7 +164,11 @@ struct Review: ParsableCommand {
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Per host: the listing, and who confirmed the latest delisting.")
+        abstract: "Per host: the listing, and which enrolled devices confirmed the latest delisting.",
+        discussion: """
+            Only acknowledgements signed by an enrolled, unrevoked device count. Active devices are those seen \
+            in the last hour; those that have not confirmed are listed with when they were last seen.
+            """)
     @Argument var app: String
     @OptionGroup var platform: PlatformOptions
 
@@ -177,9 +181,11 @@ struct Status: AsyncParsableCommand {
                 let gray = (try? plan?.require("gray")).map { $0.text("version") } ?? "-"
                 var delisting = "-"
                 if let status = try? host.require("delisting") {
-                    let pending = ((try? status.require("pendingShells").array()) ?? []).map { $0.text("shellId") }
+                    let pending = ((try? status.require("pendingShells").array()) ?? []).map {
+                        "\($0.text("deviceId")) (last seen \($0.text("lastSeen")))"
+                    }
                     delisting =
-                        "\(status.text("confirmed"))/\(status.text("activeShells")) active shells confirmed"
+                        "\(status.text("confirmed"))/\(status.text("activeShells")) active devices confirmed"
                         + (pending.isEmpty ? "" : "; waiting: \(pending.joined(separator: ", "))")
                 }
                 table.add(

@@ -34,7 +34,9 @@ struct CurlTransportTests {
 
             let key = try await server.enrolDevice(host: "mbank").token
             let catalog = try await Self.transport.send(
-                HTTPRequest(url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1", headers: [("Authorization", "Bearer \(key)")]))
+                HTTPRequest(
+                    url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1", headers: [("Authorization", "Bearer \(key)")]
+                ))
             let etag = try #require(catalog.headers["etag"])
             let again = try await Self.transport.send(
                 HTTPRequest(
@@ -95,7 +97,8 @@ struct CurlTransportTests {
         try await TestServer.run(seed: TestServer.demoSeed, heartbeat: .milliseconds(100)) { server in
             let key = try await server.enrolDevice(host: "mbank").token
             let refused = Self.transport.stream(
-                HTTPRequest(url: "\(server.base)/v1/hosts/mbank/events", headers: [("Authorization", "Bearer mdt_wrong")]))
+                HTTPRequest(
+                    url: "\(server.base)/v1/hosts/mbank/events", headers: [("Authorization", "Bearer mdt_wrong")]))
             do {
                 for try await _ in refused {}
                 Issue.record("a wrong key must not open a stream")
@@ -124,7 +127,8 @@ struct CurlTransportTests {
     static func readUntilDelisted(_ server: TestServer, latest: UInt64, key: String) async throws -> String {
         let stream = Self.transport.stream(
             HTTPRequest(
-                url: "\(server.base)/v1/hosts/mbank/events?after=\(latest)", headers: [("Authorization", "Bearer \(key)")]))
+                url: "\(server.base)/v1/hosts/mbank/events?after=\(latest)",
+                headers: [("Authorization", "Bearer \(key)")]))
         var received = ""
         var delisted = false
         for try await chunk in stream {

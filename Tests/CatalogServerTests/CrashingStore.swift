@@ -123,7 +123,9 @@ final class CrashingStore: CatalogStore {
     func revokeDevice(id: String, reason: String, at: Date, audit: AuditEntry?) async throws -> Bool {
         try await write { try await base.revokeDevice(id: id, reason: reason, at: at, audit: audit) }
     }
-    func touchDevice(id: String, at: Date) async throws { try await write { try await base.touchDevice(id: id, at: at) } }
+    func touchDevice(id: String, at: Date) async throws {
+        try await write { try await base.touchDevice(id: id, at: at) }
+    }
     func events(hostId: String, after: UInt64, limit: Int) async throws -> [StoredEvent] {
         try await base.events(hostId: hostId, after: after, limit: limit)
     }

@@ -1,10 +1,10 @@
 import Catalog
 import CatalogServer
 import CatalogTestSupport
-import ServerTestSupport
 import Foundation
 import MiniKit
 import MiniSupport
+import ServerTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -79,7 +79,8 @@ struct ShellRoutesTests {
                 ).0 == 404)
 
             let installed = [
-                Acknowledgement.InstalledPackage(appId: "com.carins.quote", version: SemanticVersion(2, 1, 0), sha256: digest)
+                Acknowledgement.InstalledPackage(
+                    appId: "com.carins.quote", version: SemanticVersion(2, 1, 0), sha256: digest)
             ]
             #expect(try await device.acknowledge(base, device.acknowledgement(installed: installed)).0 == 204)
             #expect(try await store.acknowledgements(hostId: "mbank")[device.id]?.ack.installed == installed)
@@ -119,13 +120,16 @@ struct ShellRoutesTests {
             case "older than the last one accepted": body = device.acknowledgement(sentAt: now.addingTimeInterval(-5))
             default:
                 let payload = Data(
-                    String(decoding: Acknowledgement(
-                        hostId: "mbank", deviceId: device.id, userId: nil, catalogVersion: 1, eventSequence: 9,
-                        installed: [], purged: [], sentAt: now
-                    ).wireJSON, as: UTF8.self).replacingOccurrences(of: #""format":1"#, with: #""format":99"#).utf8)
-                body = SignedEnvelope.sign(
-                    payload: payload, payloadType: Acknowledgement.payloadType, with: [device.key]
-                ).wireJSON
+                    String(
+                        decoding: Acknowledgement(
+                            hostId: "mbank", deviceId: device.id, userId: nil, catalogVersion: 1, eventSequence: 9,
+                            installed: [], purged: [], sentAt: now
+                        ).wireJSON, as: UTF8.self
+                    ).replacingOccurrences(of: #""format":1"#, with: #""format":99"#).utf8)
+                body =
+                    SignedEnvelope.sign(
+                        payload: payload, payloadType: Acknowledgement.payloadType, with: [device.key]
+                    ).wireJSON
             }
             #expect(try await device.acknowledge(base, body) == (status, code), "\(forgery)")
             #expect(try await store.acknowledgements(hostId: "mbank")[device.id]?.ack.eventSequence == 1, "unchanged")
@@ -160,7 +164,9 @@ struct ShellRoutesTests {
             seed: TestServer.demoSeed, configure: { $0.enrolment = EnrolmentRates(perAddress: (3, 0.001)) }
         ) { server in
             let key = try #require(server.hostKey("mbank"))
-            for _ in 0..<3 { #expect(try await TestDevice.enrol(server.base, host: "mbank", hostKey: key).status == 201) }
+            for _ in 0..<3 {
+                #expect(try await TestDevice.enrol(server.base, host: "mbank", hostKey: key).status == 201)
+            }
             let refused = try await TestDevice.enrol(server.base, host: "mbank", hostKey: key)
             #expect(refused.status == 429)
             #expect(try refused.json.require("code").string() == "rate-limited")
@@ -177,7 +183,8 @@ struct ShellRoutesTests {
             let forged = try await TestDevice.enrol(base, host: "mbank", hostKey: key, signer: .generate())
             #expect(forged.status == 401)
             #expect(try forged.json.require("code").string() == "invalid-signature")
-            let stale = try await TestDevice.enrol(base, host: "mbank", hostKey: key, at: Date().addingTimeInterval(-3_600))
+            let stale = try await TestDevice.enrol(
+                base, host: "mbank", hostKey: key, at: Date().addingTimeInterval(-3_600))
             #expect(try stale.json.require("code").string() == "stale-signature")
 
             let first = try await TestDevice.enrolled(base, hostKey: key)
@@ -185,7 +192,8 @@ struct ShellRoutesTests {
             let catalogURL = URL(string: catalog.absoluteString + "?user=u-1")!
             #expect(try await first.request("GET", catalogURL).0 == 200)
             // The same key again (a shell that lost its token): the same device, a new token, the old one gone.
-            let again = try #require(try await TestDevice.enrol(base, host: "mbank", hostKey: key, key: first.key).device)
+            let again = try #require(
+                try await TestDevice.enrol(base, host: "mbank", hostKey: key, key: first.key).device)
             #expect(again.id == first.id)
             let (oldStatus, oldBody, _) = try await first.request("GET", catalogURL)
             #expect(oldStatus == 401)
@@ -265,7 +273,8 @@ struct ShellRoutesTests {
 
 /// `GET /v1/apps/{id}/status`: which active devices confirmed a delisting.
 struct StatusRoutesTests {
-    @Test("a delisting counts the enrolled devices that confirmed it with a signed acknowledgement, and names the others")
+    @Test(
+        "a delisting counts the enrolled devices that confirmed it with a signed acknowledgement, and names the others")
     func delistingStatus() async throws {
         try await HealthRouteTests.withServer { base, store in
             let (setup, key) = try await ShellRoutesTests.listedApp(base, store)

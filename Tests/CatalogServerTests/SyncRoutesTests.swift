@@ -106,8 +106,10 @@ struct SyncRoutesTests {
                 base, host: "car", hostKey: try car.json.require("hostKey").string())
             #expect(try await Self.catalog(base, host: "mbank", user: "u1", token: carDevice.token).0 == 403)
             #expect(
-                try await Self.catalog(base, host: "mbank", user: "u1", token: try mbank.json.require("hostKey").string())
-                    .0 == 401)
+                try await Self.catalog(
+                    base, host: "mbank", user: "u1", token: try mbank.json.require("hostKey").string()
+                )
+                .0 == 401)
             let mbankDevice = try await TestDevice.enrolled(base, hostKey: try mbank.json.require("hostKey").string())
             #expect(try await Self.catalog(base, host: "mbank", user: "u1", token: mbankDevice.token).0 == 200)
         }

@@ -69,7 +69,8 @@ struct TestDevice {
 
     /// Posts a signed acknowledgement; the status and the problem code, if any.
     func acknowledge(_ base: URL, _ body: Data, host: String = "mbank") async throws -> (Int, String?) {
-        let (status, data, _) = try await request("POST", base.appendingPathComponent("v1/hosts/\(host)/acks"), body: body)
+        let (status, data, _) = try await request(
+            "POST", base.appendingPathComponent("v1/hosts/\(host)/acks"), body: body)
         let code = (try? JSONValue.parse(data)).flatMap { try? JSONCursor($0).require("code").string() }
         return (status, code)
     }

@@ -4,6 +4,10 @@ import Foundation
 import MiniSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// `termshell --headless`, end to end: the built binaries, a seeded catalogd, JSON lines.
 struct TermshellHeadlessTests {
     struct Platform {
@@ -123,10 +127,87 @@ struct TermshellHeadlessTests {
             events.contains { $0.text("event") == "acknowledged" && $0.text("purged").contains("com.carins.quote") })
         let status = try await CommandRunner.run(
             "minictl", ["status", "com.carins.quote", "--server", platform.url, "--token", platform.opsToken])
-        #expect(status.stdout.contains("1/1 active shells confirmed"), "\(status.stdout)")
+        #expect(status.stdout.contains("1/1 active devices confirmed"), "\(status.stdout)")
         process.terminate()
         await CommandRunner.exit(process)
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test(
+        "a host-key holder cannot confirm a delisting for a real shell: forged acknowledgements are refused, the shell that did not purge stays pending until revoked"
+    )
+    func forgedConfirmations() async throws {
+        let folder = try TemporaryDirectory()
+        let platform = try await Self.platform(folder)
+        defer { platform.stop() }
+        let base = try #require(URL(string: platform.url))
+        // A real shell syncs and installs, then goes quiet: it will never learn of the delisting.
+        let quiet = try await CommandRunner.run(
+            "termshell",
+            [
+                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-2", "--data",
+                folder.url.appendingPathComponent("quiet").path, "--host-key", platform.hostKey, "--server-key",
+                platform.publicKey,
+            ])
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        let quietDevice = try #require(
+            Self.lines(quiet.stdout).first { $0.text("event") == "enrolled" }?.text("deviceId"))
+        let delist = try await CommandRunner.run(
+            "minictl",
+            [
+                "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended", "--server",
+                platform.url, "--token", platform.opsToken,
+            ])
+        #expect(delist.status == 0, "\(delist.stderr)")
+
+        // The attacker holds the host key: an acknowledgement sent with it is refused outright…
+        func post(_ body: Data, headers: [String: String]) async throws -> Int {
+            var request = URLRequest(url: base.appendingPathComponent("v1/hosts/mbank/acks"))
+            request.httpMethod = "POST"
+            for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+            request.httpBody = body
+            let (_, response) = try await URLSession.shared.data(for: request)
+            return (response as? HTTPURLResponse)?.statusCode ?? 0
+        }
+        let forged = Acknowledgement(
+            hostId: "mbank", deviceId: quietDevice, userId: "u-2", catalogVersion: 99, eventSequence: 99,
+            installed: [], purged: ["com.carins.quote"], sentAt: Date())
+        let attackerKey = SigningKey.generate()
+        let signedByAttacker = SignedEnvelope.sign(
+            payload: forged.wireJSON, payloadType: Acknowledgement.payloadType, with: [attackerKey]
+        ).wireJSON
+        #expect(try await post(signedByAttacker, headers: ["X-Host-Key": platform.hostKey]) == 401)
+        // …and so is one in the real shell's name from a device the attacker enrolled with its own key.
+        let attacker = try await Enrolment.token(base: base, host: "mbank", hostKey: platform.hostKey)
+        #expect(try await post(signedByAttacker, headers: ["Authorization": "Bearer \(attacker)"]) == 401)
+
+        let status = try await CommandRunner.run(
+            "minictl", ["status", "com.carins.quote", "--server", platform.url, "--token", platform.opsToken])
+        #expect(status.stdout.contains("0/2 active devices confirmed"), "\(status.stdout)")
+        #expect(status.stdout.contains(quietDevice), "the shell that still has the code is named")
+
+        // Operations revoke the quiet shell: it no longer counts, and its next sync is refused.
+        let revoke = try await CommandRunner.run(
+            "minictl",
+            [
+                "device", "revoke", quietDevice, "--reason", "reported stolen", "--server", platform.url, "--token",
+                platform.opsToken,
+            ])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let list = try await CommandRunner.run(
+            "minictl", ["device", "list", "--host", "mbank", "--server", platform.url, "--token", platform.opsToken])
+        #expect(list.stdout.contains("reported stolen"), "\(list.stdout)")
+        let after = try await CommandRunner.run(
+            "minictl", ["status", "com.carins.quote", "--server", platform.url, "--token", platform.opsToken])
+        #expect(!after.stdout.contains(quietDevice), "\(after.stdout)")
+        let again = try await CommandRunner.run(
+            "termshell",
+            [
+                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-2", "--data",
+                folder.url.appendingPathComponent("quiet").path, "--host-key", platform.hostKey,
+            ])
+        #expect(again.status == 1)
+        #expect(Self.lines(again.stdout).contains { $0.text("code") == "device-revoked" }, "\(again.stdout)")
     }
 }
 

@@ -60,9 +60,9 @@ public struct DeviceEnrolment: SignedPayload, Hashable {
     }
 
     /// Verifies a signed enrolment for `hostId` with the key it carries; the enrolment, or why not.
-    public static func verify(_ envelope: SignedEnvelope, hostId: String, clock: any CatalogClock) throws(
-        EnvelopeVerificationError
-    ) -> DeviceEnrolment {
+    public static func verify(_ envelope: SignedEnvelope, hostId: String, clock: any CatalogClock)
+        throws(EnvelopeVerificationError) -> DeviceEnrolment
+    {
         // The key is taken from the payload, then the signature must verify with exactly that key.
         guard let unverified = try? DeviceEnrolment(wire: envelope.payload),
             let key = try? VerificationKey(base64: unverified.publicKey)

@@ -189,6 +189,7 @@ public struct Acknowledgement: SignedPayload, Hashable {
     /// the device's last accepted one (the verifier's replay check, with a constant version).
     public var header: PayloadHeader {
         PayloadHeader(
-            hostId: hostId, userId: nil, version: 0, issuedAt: sentAt, expiresAt: sentAt.addingTimeInterval(Self.maximumAge))
+            hostId: hostId, userId: nil, version: 0, issuedAt: sentAt,
+            expiresAt: sentAt.addingTimeInterval(Self.maximumAge))
     }
 }

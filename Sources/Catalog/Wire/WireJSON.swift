@@ -174,7 +174,8 @@ extension Acknowledgement {
             try item.onlyFields(["appId", "version", "sha256"])
             let sha = try item.require("sha256")
             let digest = try sha.string()
-            guard digest.count == 64, digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            guard digest.count == 64,
+                digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
             else { throw sha.error("64 lowercase hexadecimal digits") }
             installed.append(
                 InstalledPackage(

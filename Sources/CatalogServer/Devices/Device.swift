@@ -31,7 +31,8 @@ public struct Device: Sendable, Hashable {
     /// A new device id: `d-` and 24 hexadecimal digits.
     public static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "d-" + (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return "d-"
+            + (0..<12).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
 

@@ -54,9 +54,10 @@ public struct EnrolmentRates: Sendable, Hashable {
 
     /// A fleet enrols over days, not in a burst: 1,000 at once and 50 a second per host; one address (a NAT
     /// may hide many devices) 100 at once and 2 a second.
-    public init(perHost: (burst: Double, perSecond: Double) = (1_000, 50),
-        perAddress: (burst: Double, perSecond: Double) = (100, 2))
-    {
+    public init(
+        perHost: (burst: Double, perSecond: Double) = (1_000, 50),
+        perAddress: (burst: Double, perSecond: Double) = (100, 2)
+    ) {
         self.perHost = perHost
         self.perAddress = perAddress
     }

@@ -47,7 +47,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw ProblemError(
                 .forbidden, code: .deviceRevoked,
                 detail:
-                    "device '\(device.id)' was revoked at \(Timestamp.format(revoked)): \(device.revokeReason ?? "no reason given")")
+                    "device '\(device.id)' was revoked at \(Timestamp.format(revoked)): \(device.revokeReason ?? "no reason given")"
+            )
         }
         await cache.seen(device, store: store, now: now)
         return device

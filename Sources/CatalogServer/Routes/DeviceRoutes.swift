@@ -79,7 +79,8 @@ struct DeviceRoutes {
     static func json(_ device: Device) -> JSONValue {
         var members: [String: JSONValue] = [
             "id": .string(device.id), "hostId": .string(device.hostId),
-            "keyid": .string(device.publicKey.keyID.rawValue), "enrolledAt": .string(Timestamp.format(device.enrolledAt)),
+            "keyid": .string(device.publicKey.keyID.rawValue),
+            "enrolledAt": .string(Timestamp.format(device.enrolledAt)),
             "lastSeen": .string(Timestamp.format(device.lastSeen)),
         ]
         if let revoked = device.revokedAt { members["revokedAt"] = .string(Timestamp.format(revoked)) }

@@ -35,7 +35,8 @@ struct ShellRoutes {
                 allowed = try await cache.host(device.hostId, store: store, clock: clock).packages.contains(digest)
             } else {
                 throw ProblemError(
-                    .unauthorized, code: .unauthorized, detail: "send an account's or an enrolled device's bearer token")
+                    .unauthorized, code: .unauthorized, detail: "send an account's or an enrolled device's bearer token"
+                )
             }
             guard allowed, let data = packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
             var headers = HTTPFields()
@@ -66,7 +67,8 @@ struct ShellRoutes {
             guard ack.deviceId == device.id else {
                 throw ProblemError(
                     .badRequest, code: .invalidBody,
-                    detail: "$.deviceId: the acknowledgement names '\(ack.deviceId)', the token is device '\(device.id)'")
+                    detail:
+                        "$.deviceId: the acknowledgement names '\(ack.deviceId)', the token is device '\(device.id)'")
             }
             try await store.saveAcknowledgement(ack, receivedAt: clock.now())
             return Response(status: .noContent)

@@ -27,7 +27,9 @@ extension SQLiteCatalogStore {
                     INSERT INTO device (id, host_id, public_key, token_hash, enrolled_at, last_seen_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [id, hostId, publicKey.base64, tokenHash, at.timeIntervalSince1970, at.timeIntervalSince1970])
+                arguments: [
+                    id, hostId, publicKey.base64, tokenHash, at.timeIntervalSince1970, at.timeIntervalSince1970,
+                ])
             return .enrolled(Device(id: id, hostId: hostId, publicKey: publicKey, enrolledAt: at, lastSeen: at))
         }
     }

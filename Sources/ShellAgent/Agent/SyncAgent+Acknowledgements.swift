@@ -28,8 +28,10 @@ extension SyncAgent {
                 Acknowledgement.InstalledPackage(appId: $0.appId, version: $0.version, sha256: $0.sha256)
             }, purged: sent, sentAt: now)
         // Signed by the device key: the server counts nothing a host-key or token holder could make up.
-        let body = SignedEnvelope.sign(payload: ack.wireJSON, payloadType: Acknowledgement.payloadType, with: [deviceKey])
-            .wireJSON
+        let body = SignedEnvelope.sign(
+            payload: ack.wireJSON, payloadType: Acknowledgement.payloadType, with: [deviceKey]
+        )
+        .wireJSON
         do {
             let reply = try await sendAsDevice { token in
                 HTTPRequest(
