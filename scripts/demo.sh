@@ -51,10 +51,19 @@ if [ -x "$CATALOGD" ]; then
   start_platform "$CATALOGD" "$data" || { echo "catalogd did not start:"; cat "$data/log.txt"; exit 1; }
   cat "$data/out.txt"
 
-  step "What a mobile-banking shell receives for user u-1002 (a signed envelope; payload decoded here)" \
-    "curl -H 'X-Host-Key: …' '$url/v1/hosts/mbank/catalog?user=u-1002'"
-  curl -s -H "X-Host-Key: $hostkey" "$url/v1/hosts/mbank/catalog?user=u-1002" \
-    | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("signed by", e["signatures"][0]["keyid"]); [print(" ", x["appId"], x["version"], "(gray)" if x["gray"] else "") for x in p["entries"]]; print("  tombstones:", [t["appId"] for t in p["tombstones"]])'
+  # What a shell received and verified: the signed envelope it keeps, decoded (python3's own sqlite3 module).
+  show_catalog() {
+    python3 -c 'import sqlite3,sys,json,base64
+e=json.loads(sqlite3.connect(sys.argv[1]).execute("SELECT envelope FROM catalog WHERE user_id=?", (sys.argv[2],)).fetchone()[0])
+p=json.loads(base64.b64decode(e["payload"]))
+print("  signed by", e["signatures"][0]["keyid"]); [print("   ", x["appId"], x["version"], "(gray)" if x["gray"] else "") for x in p["entries"]]
+print("    tombstones:", [(t["appId"], t["reason"]) for t in p["tombstones"]])' "$1" "$2"
+  }
+  step "A mobile-banking shell for user u-1002 enrols as a device and syncs once: what it receives (a signed envelope; payload decoded here)" \
+    "termshell --headless --once --server $url --host mbank --user u-1002 --host-key … --server-key $pubkey"
+  "$TERMSHELL" --headless --once --server "$url" --host mbank --user u-1002 --host-key "$hostkey" \
+    --server-key "$pubkey" --data "$data/peek" | grep -E '"event":"(enrolled|synced)"'
+  show_catalog "$data/peek/shell.sqlite" u-1002
 
   shell=""
   if [ -x "$TERMSHELL" ]; then
@@ -76,8 +85,12 @@ if [ -x "$CATALOGD" ]; then
     grep -E 'delisted-and-purged|"purged":\["com' "$data/shell.jsonl" | sed 's/^/    /'
   fi
   "$MINICTL" status com.carins.quote --server "$url" --token "$ops"
-  curl -s -H "X-Host-Key: $hostkey" "$url/v1/hosts/mbank/catalog?user=u-1002" \
-    | python3 -c 'import json,sys,base64; e=json.load(sys.stdin); p=json.loads(base64.b64decode(e["payload"])); print("  now the shell is told: tombstones", [(t["appId"], t["reason"]) for t in p["tombstones"]])'
+  step "The u-1002 shell was offline: at its next sync it is told, purges and confirms" \
+    "termshell --headless --once … --user u-1002; minictl status com.carins.quote"
+  "$TERMSHELL" --headless --once --server "$url" --host mbank --user u-1002 --host-key "$hostkey" \
+    --data "$data/peek" >/dev/null
+  show_catalog "$data/peek/shell.sqlite" u-1002
+  "$MINICTL" status com.carins.quote --server "$url" --token "$ops"
   if [ -n "$shell" ]; then kill "$shell"; wait "$shell" 2>/dev/null || true; fi
   kill "$server"; wait "$server" 2>/dev/null || true
   rm -rf "$data"

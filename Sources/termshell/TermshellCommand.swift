@@ -20,9 +20,9 @@ struct TermshellCommand: AsyncParsableCommand {
 
             --script FILE plays a QA scenario headless (docs/SCENARIOS.md): exit 0 when every step passes, 1 with the failing step and the screen.
 
-            --headless runs the sync agent without a screen and prints one JSON line per event: synced, installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
+            --headless runs the sync agent without a screen and prints one JSON line per event: enrolled, synced, installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
 
-            The host key may come from TERMSHELL_HOST_KEY; the server key is pinned in the data folder on first use. Exit codes: 0 success; 1 the sync failed (--once), a scenario step failed, or the agent cannot start; 2 usage error.
+            On first start the shell makes a device key (DIR/device.key, mode 0600) and enrols with the host key; from then on it is that device, and its acknowledgements are signed with the device key. The host key may come from TERMSHELL_HOST_KEY; the server key is pinned in the data folder on first use. Exit codes: 0 success; 1 the sync failed (--once), a scenario step failed, or the agent cannot start; 2 usage error.
             """,
         version: "0.1.0"
     )
@@ -64,7 +64,9 @@ struct TermshellCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The signed-in user.", valueName: "ID"))
     var user: String?
 
-    @Option(help: ArgumentHelp("The host app's key (or TERMSHELL_HOST_KEY).", valueName: "KEY"))
+    @Option(
+        help: ArgumentHelp(
+            "The host app's key, which enrols this installation as a device (or TERMSHELL_HOST_KEY).", valueName: "KEY"))
     var hostKey: String?
 
     @Option(
