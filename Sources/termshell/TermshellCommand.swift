@@ -66,7 +66,8 @@ struct TermshellCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The host app's key, which enrols this installation as a device (or TERMSHELL_HOST_KEY).", valueName: "KEY"))
+            "The host app's key, which enrols this installation as a device (or TERMSHELL_HOST_KEY).", valueName: "KEY")
+    )
     var hostKey: String?
 
     @Option(

@@ -12,6 +12,27 @@ struct ShellStoreTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
     }
 
+    @Test(
+        "the device key is made once, readable only by its owner, and the same after a restart; credentials are per host"
+    )
+    func deviceIdentity() throws {
+        let data = Self.folder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let key = try ShellStore(directory: data).deviceKey()
+        let file = data.appendingPathComponent(ShellStore.deviceKeyFileName)
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        let reopened = try ShellStore(directory: data)
+        #expect(try reopened.deviceKey().verificationKey == key.verificationKey)
+        #expect(try reopened.deviceCredential(host: "mbank") == nil)
+        try reopened.saveDeviceCredential(host: "mbank", deviceId: "d-1", token: "mdt_a")
+        try reopened.saveDeviceCredential(host: "mbank", deviceId: "d-1", token: "mdt_b")
+        #expect(try reopened.deviceCredential(host: "mbank")?.token == "mdt_b")
+        #expect(try reopened.deviceCredential(host: "car") == nil)
+        try reopened.forgetDeviceCredential(host: "mbank")
+        #expect(try reopened.deviceCredential(host: "mbank") == nil)
+    }
+
     @Test("a recall deletes every user's data for the app and records one notice; nothing held means tombstone only")
     func recall() throws {
         let data = Self.folder()
