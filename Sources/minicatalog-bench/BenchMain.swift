@@ -2,7 +2,7 @@ import Foundation
 
 /// `minicatalog-bench`: prints the numbers recorded in docs/PERFORMANCE.md. Run with `make bench`.
 ///
-/// `minicatalog-bench [catalog|minikit|server|recall|recall-steps|recall-local|launch|keys|shell-memory|all] [USERS]`; `BENCH_SHELLS` lists the shell
+/// `minicatalog-bench [catalog|minikit|server|slowloris|recall|recall-steps|recall-local|launch|keys|shell-memory|all] [USERS]`; `BENCH_SHELLS` lists the shell
 /// counts of the recall benchmark (1,100,1000); `BENCH_STREAMS` sets the open event streams
 /// of the fan-out benchmark (1,000).
 @main
@@ -23,6 +23,7 @@ struct BenchMain {
         if section == "all" || section == "server" {
             try await ServerBenchmarks.run(streams: streams)
         }
+        if section == "all" || section == "slowloris" { try await SlowlorisBenchmark.run() }
         if section == "recall-steps" { try RecallSteps.run() }
         if section == "recall-local" { try await RecallLocal.run(count: 1000) }
         if section == "all" || section == "launch" { try await LaunchBenchmark.run() }

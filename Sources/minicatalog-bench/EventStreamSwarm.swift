@@ -4,19 +4,27 @@ import Foundation
     import Glibc
 #endif
 
-/// Many open event streams on loopback, read by one thread with `poll`: the load generator for the
-/// delisting fan-out benchmark. It notes when each stream first shows a given event id.
+/// Many open connections on loopback, read by one thread with `poll`: the load generator for the delisting
+/// fan-out benchmark (event streams; it notes when each first shows a given event id) and for the slowloris
+/// benchmark (half-sent requests; it notes when the server has closed them all).
 final class EventStreamSwarm: @unchecked Sendable {
     private var sockets: [Int32] = []
     /// The last bytes read per stream, so a marker split across reads is still found.
     private var tails: [[UInt8]]
 
     /// Opens `count` streams of `path` with the given headers; throws when a connection fails.
-    init(port: Int, path: String, headers: [String], count: Int) throws {
+    convenience init(port: Int, path: String, headers: [String], count: Int) throws {
+        try self.init(
+            port: port,
+            sending: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers.map { "\($0)\r\n" }.joined()
+                + "Accept: text/event-stream\r\n\r\n",
+            count: count)
+    }
+
+    /// Opens `count` connections and sends `text` on each (a whole request, or half of one).
+    init(port: Int, sending text: String, count: Int) throws {
         tails = Array(repeating: [], count: count)
-        let request = Array(
-            ("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers.map { "\($0)\r\n" }.joined()
-                + "Accept: text/event-stream\r\n\r\n").utf8)
+        let request = Array(text.utf8)
         for _ in 0..<count {
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard socket >= 0 else { throw SwarmError("socket: \(String(cString: strerror(errno)))") }
@@ -76,6 +84,29 @@ final class EventStreamSwarm: @unchecked Sendable {
             }
         }
         return seen
+    }
+
+    /// Reads every connection until the server has closed them all or `timeout` passes; returns how many it
+    /// closed and when the last of them closed (monotonic nanoseconds).
+    func waitUntilClosed(timeout: Duration) -> (closed: Int, last: UInt64) {
+        var descriptors = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        var closed = 0
+        var last: UInt64 = 0
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout.components.seconds) * 1_000_000_000
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while closed < sockets.count, DispatchTime.now().uptimeNanoseconds < deadline {
+            guard poll(&descriptors, nfds_t(descriptors.count), 100) > 0 else { continue }
+            for index in descriptors.indices where descriptors[index].revents != 0 {
+                descriptors[index].revents = 0
+                let count = buffer.withUnsafeMutableBytes { read(sockets[index], $0.baseAddress, $0.count) }
+                if count == 0 || (count < 0 && errno != EAGAIN) {
+                    descriptors[index].fd = -1
+                    closed += 1
+                    last = DispatchTime.now().uptimeNanoseconds
+                }
+            }
+        }
+        return (closed, last)
     }
 
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
