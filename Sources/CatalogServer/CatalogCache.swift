@@ -26,13 +26,9 @@ actor CatalogCache {
     private var hosts: [String: HostCatalog] = [:]
     /// Raised by every invalidation: a rebuild that started before a change must not be kept after it.
     private var generations: [String: UInt64] = [:]
-    /// Host keys already checked: key hash → (host, when checked). Re-checked after a few seconds, so a key
-    /// replaced by another server replica stops working promptly without a database read per request.
-    private var keys: [String: (host: String, checked: Date)] = [:]
-    private static let keyRecheck: TimeInterval = 5
-    /// Device tokens already checked: token hash → (device, when checked); re-checked like host keys, so a
-    /// revocation by another replica holds within seconds.
-    private var devices: [String: (device: Device, checked: Date)] = [:]
+    /// Host keys and device tokens already checked (see ``CheckedSecrets``).
+    private var keys = CheckedSecrets<String>(limit: 10_000)
+    private var devices = CheckedSecrets<Device>(limit: 100_000)
     /// When each device's last sighting was written (at most once a minute per device).
     private var sightings: [String: Date] = [:]
     private var bodies: [String: Data] = [:]
@@ -45,36 +41,28 @@ actor CatalogCache {
     }
 
     /// Forgets every checked key of a host (its key was replaced in this process).
-    func forgetKeys(of hostId: String) { keys = keys.filter { $0.value.host != hostId } }
+    func forgetKeys(of hostId: String) { keys.forget { $0 == hostId } }
 
     /// The host a key belongs to; nil for an unknown or replaced key.
     func host(forKey key: String, store: any CatalogStore, now: Date) async throws -> String? {
         let hash = APIToken.hash(key)
-        if let cached = keys[hash], now.timeIntervalSince(cached.checked) < Self.keyRecheck { return cached.host }
-        guard let host = try await store.host(forKeyHash: hash) else {
-            keys[hash] = nil
-            return nil
-        }
-        if keys.count > 10_000 { keys.removeAll() }
-        keys[hash] = (host, now)
+        if let host = keys.fresh(hash, now: now) { return host }
+        let host = try await store.host(forKeyHash: hash)
+        keys.record(host, for: hash, now: now)
         return host
     }
 
     /// The device a token belongs to (revoked ones too); nil for an unknown token.
     func device(forToken token: String, store: any CatalogStore, now: Date) async throws -> Device? {
         let hash = APIToken.hash(token)
-        if let cached = devices[hash], now.timeIntervalSince(cached.checked) < Self.keyRecheck { return cached.device }
-        guard let device = try await store.device(forTokenHash: hash) else {
-            devices[hash] = nil
-            return nil
-        }
-        if devices.count > 100_000 { devices.removeAll() }
-        devices[hash] = (device, now)
+        if let device = devices.fresh(hash, now: now) { return device }
+        let device = try await store.device(forTokenHash: hash)
+        devices.record(device, for: hash, now: now)
         return device
     }
 
     /// Forgets a device's checked tokens (it was revoked or enrolled again in this process).
-    func forgetDevice(_ id: String) { devices = devices.filter { $0.value.device.id != id } }
+    func forgetDevice(_ id: String) { devices.forget { $0.id == id } }
 
     /// Records that a device was seen, writing at most once a minute per device.
     func seen(_ device: Device, store: any CatalogStore, now: Date) async {
