@@ -169,7 +169,8 @@ let package = Package(
         .executableTarget(
             name: "minicatalog-bench",
             dependencies: [
-                "Catalog", "MiniKit", "MiniSupport", "TerminalCells", "CatalogServer", "ShellAgent", "CatalogCurl",
+                "Catalog", "CatalogAPI", "MiniKit", "MiniSupport", "TerminalCells", "CatalogServer", "ShellAgent",
+                "CatalogCurl",
                 "ServerTestSupport", "TermShell", "TermShellCurses", "CHeapStats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),

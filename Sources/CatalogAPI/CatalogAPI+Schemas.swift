@@ -1,3 +1,4 @@
+import Catalog
 import MiniSupport
 
 /// JSON Schemas of the bodies the endpoints take and answer, by the names the endpoints give them. They say
@@ -29,6 +30,9 @@ extension CatalogAPI {
     private static let nameSchema = string(2, 64, pattern: "^[a-z0-9.-]+$")
     private static let versionSchema = string(5, 64, pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+].*)?$")
     private static let reasonSchema = string(4, 500)
+    private static let userKeysSchema = array(string(44, 44), maximum: HostUserTrust.maximumKeys)
+    private static let clientPropertiesSchema = array(
+        string(1, 64, pattern: "^[A-Za-z0-9_.-]+$"), maximum: UserAssertion.maximumProperties)
     private static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
     private static let text: JSONValue = ["type": "string"]
@@ -43,13 +47,14 @@ extension CatalogAPI {
         "Host": object(
             [
                 "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,
-            ], required: ["id", "name", "active", "expiryGraceSeconds"]),
+                "userKeys": list(text), "clientProperties": list(text),
+            ], required: ["id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties"]),
         "HostList": object(["hosts": list(ref("Host"))], required: ["hosts"]),
         "HostCreated": object(
             [
                 "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,
-                "hostKey": text,
-            ], required: ["id", "name", "active", "expiryGraceSeconds", "hostKey"]),
+                "userKeys": list(text), "clientProperties": list(text), "hostKey": text,
+            ], required: ["id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties", "hostKey"]),
         "HostKey": object(["host": text, "hostKey": text], required: ["host", "hostKey"]),
         "HostDeactivation": object(
             ["host": ref("Host"), "delisted": list(ref("Listing"))], required: ["host", "delisted"]),
@@ -135,7 +140,10 @@ extension CatalogAPI {
             [
                 "id": nameSchema, "name": string(1, 80), "minimumShellVersion": versionSchema,
                 "expiryGraceSeconds": integer(0, 604_800), "active": ["type": "boolean"],
+                "userKeys": userKeysSchema, "clientProperties": clientPropertiesSchema,
             ], required: ["id", "name"]),
+        "HostUserTrust": object(
+            ["userKeys": userKeysSchema, "clientProperties": clientPropertiesSchema], required: []),
         "PartnerCreate": object(["id": nameSchema, "name": string(1, 80)], required: ["id", "name"]),
         "AppCreate": object(
             ["id": nameSchema, "partnerId": nameSchema, "name": string(1, 40), "category": string(1, 40)],

@@ -4,6 +4,10 @@ import MiniSupport
 /// registers and documents exactly these (a test compares the router with this list), and `minictl` and the
 /// shell's agent build their requests from them.
 public enum CatalogAPI {
+    /// The header that carries a user assertion (``Catalog/UserAssertion``) to the catalog endpoint.
+    public static let userAssertionHeader = "Minicatalog-User-Assertion"
+    /// The answer header that names the query properties the host does not take from its shells.
+    public static let ignoredPropertiesHeader = "Minicatalog-Ignored-Properties"
     typealias Q = Endpoint.Query
     private static func json(_ schema: String) -> (mediaType: String, schema: String?) {
         ("application/json", schema)
@@ -30,6 +34,10 @@ public enum CatalogAPI {
     public static let rotateHostKey = Endpoint(
         .post, "/v1/hosts/{hostId}/rotate-key", "Replace a host app's key; answers the new key once (ops)",
         auth: .bearer, answer: json("HostKey"))
+    public static let setUserTrust = Endpoint(
+        .post, "/v1/hosts/{hostId}/user-trust",
+        "Set the keys a host's backend signs user assertions with, and the properties its shells may state (ops)",
+        auth: .bearer, body: json("HostUserTrust"), answer: json("Host"))
     public static let segments = Endpoint(
         .get, "/v1/segments", "List segments", auth: .bearer, answer: json("SegmentList"))
     public static let createSegment = Endpoint(
@@ -116,11 +124,14 @@ public enum CatalogAPI {
 
     public static let catalog = Endpoint(
         .get, "/v1/hosts/{hostId}/catalog", "The signed catalog of a user (304 when If-None-Match holds)",
-        auth: .device,
+        auth: .deviceAndUser,
         query: [
-            Q(name: "user", required: true, description: "the user id, 1 to 128 characters"),
             Q(name: "session", required: false, description: "the session id, for session stickiness"),
-            Q(name: "p.{NAME}", required: false, description: "a user property (at most 32, 256 characters each)"),
+            Q(
+                name: "p.{NAME}", required: false,
+                description:
+                    "a property the host declares client-supplied (at most 32, 256 characters each); others are ignored"
+            ),
         ], answer: json("SignedEnvelope"))
     public static let events = Endpoint(
         .get, "/v1/hosts/{hostId}/events", "Signed catalog events (server-sent events)", auth: .device,
@@ -136,7 +147,8 @@ public enum CatalogAPI {
     /// Every endpoint, in the order of the documentation.
     public static let all: [Endpoint] =
         [
-            health, openAPI, hosts, createHost, host, deactivateHost, activateHost, rotateHostKey, segments,
+            health, openAPI, hosts, createHost, host, deactivateHost, activateHost, rotateHostKey, setUserTrust,
+            segments,
             createSegment, audit, createPartner, createApp, apps, versions, upload, version, submit, approve, reject,
             reviews,
         ] + listingActions.values.sorted { $0.path < $1.path } + [

@@ -19,6 +19,9 @@ public struct Endpoint: Sendable, Hashable {
         case device
         /// An account's or a device's token.
         case either
+        /// An enrolled device's token and a user assertion signed by the host's backend:
+        /// `Authorization: Bearer mdt_…` and `Minicatalog-User-Assertion: …`.
+        case deviceAndUser
     }
 
     /// A query parameter, with a name pattern for families such as `p.NAME`.

@@ -25,6 +25,9 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case invalidPackage = "invalid-package"
     /// a query parameter is missing or wrong
     case invalidQuery = "invalid-query"
+    /// the user assertion is malformed, expired, for another host or device, or not signed by a key the host
+    /// registered: ask the host's backend for a fresh one
+    case invalidUserAssertion = "invalid-user-assertion"
     /// a signed body is unsigned, or not signed by the key it must be
     case invalidSignature = "invalid-signature"
     /// the path does not take this method (the Allow header lists those it takes)
@@ -51,6 +54,8 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case tooManySegments = "too-many-segments"
     /// no valid credential
     case unauthorized = "unauthorized"
+    /// the catalog is resolved only for a user the host's backend vouches for: send its signed assertion
+    case userAssertionRequired = "user-assertion-required"
     /// the device token is unknown (the server forgot the device, or it enrolled again): enrol again
     case unknownDevice = "unknown-device"
     /// the partner does not exist

@@ -29,6 +29,10 @@ actor CatalogCache {
     /// Host keys and device tokens already checked (see ``CheckedSecrets``).
     private var keys = CheckedSecrets<String>(limit: 10_000)
     private var devices = CheckedSecrets<Device>(limit: 100_000)
+    /// Whom each host's catalog believes about its users, and the user assertions already verified (by the
+    /// hash of their header value and host), checked again like keys.
+    private var trusts = CheckedSecrets<UserTrust>(limit: 10_000)
+    private var assertions = CheckedSecrets<UserAssertion>(limit: 100_000)
     /// When each device's last sighting was written (at most once a minute per device).
     private var sightings: [String: Date] = [:]
     private var bodies: [String: Data] = [:]
@@ -63,6 +67,33 @@ actor CatalogCache {
 
     /// Forgets a device's checked tokens (it was revoked or enrolled again in this process).
     func forgetDevice(_ id: String) { devices.forget { $0.id == id } }
+
+    /// A host's user-signing keys and client-supplied property names; none for an unknown host.
+    func userTrust(of hostId: String, store: any CatalogStore, now: Date) async throws -> UserTrust {
+        if let trust = trusts.fresh(hostId, now: now) { return trust }
+        let host = try await store.hostApp(id: hostId)
+        let trust = UserTrust(
+            hostId: hostId, keys: host?.userKeys.compactMap { try? VerificationKey(base64: $0) } ?? [],
+            clientProperties: Set(host?.clientProperties ?? []))
+        trusts.record(trust, for: hostId, now: now)
+        return trust
+    }
+
+    /// Forgets a host's user trust and every assertion verified with it (ops changed it in this process).
+    func forgetUserTrust(of hostId: String) {
+        trusts.forget(hostId)
+        assertions.forget { $0.hostId == hostId }
+    }
+
+    /// An assertion verified less than a few seconds ago and not expired since.
+    func verifiedAssertion(_ hash: String, now: Date) -> UserAssertion? {
+        guard let assertion = assertions.fresh(hash, now: now), now <= assertion.expiresAt else { return nil }
+        return assertion
+    }
+
+    func rememberAssertion(_ assertion: UserAssertion, for hash: String, now: Date) {
+        assertions.record(assertion, for: hash, now: now)
+    }
 
     /// Records that a device was seen, writing at most once a minute per device.
     func seen(_ device: Device, store: any CatalogStore, now: Date) async {
@@ -125,4 +156,11 @@ actor CatalogCache {
         if bodies.count >= Self.maximumBodies { bodies.removeAll(keepingCapacity: true) }
         bodies[etag] = body
     }
+}
+
+/// Whom a host's catalog believes about its users (see ``HostApp/userKeys``).
+struct UserTrust: Sendable {
+    var hostId: String
+    var keys: [VerificationKey]
+    var clientProperties: Set<String>
 }

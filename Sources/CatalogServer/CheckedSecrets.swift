@@ -27,6 +27,9 @@ struct CheckedSecrets<Value: Sendable>: Sendable {
         entries[hash] = (value, now)
     }
 
+    /// Forgets the entry of one hash.
+    mutating func forget(_ hash: String) { entries[hash] = nil }
+
     /// Forgets every entry whose value matches (a key replaced, a device revoked in this process).
     mutating func forget(where matches: (Value) -> Bool) {
         entries = entries.filter { !matches($0.value.value) }

@@ -16,6 +16,9 @@ public struct Seeder: Sendable {
     public struct Report: Sendable {
         public var accounts: [(id: String, role: String, token: String)] = []
         public var hostKeys: [(host: String, key: String)] = []
+        /// The demo user-signing key of each host the seed created without keys of its own: the private key
+        /// the demo's sign-in signs user assertions with, playing the host's backend.
+        public var userKeyFiles: [(host: String, file: URL)] = []
         public var versions: [String] = []
         public var releases: [String] = []
         public var segments: [String] = []
@@ -27,6 +30,8 @@ public struct Seeder: Sendable {
     let clock: any CatalogClock
     /// `DATA/seed-secrets.json`, beside the packages folder.
     let secretsFile: URL
+    /// `DATA/user-keys/`: the demo hosts' user-signing keys (kept: the demo's sign-in needs them).
+    public let userKeysFolder: URL
 
     public init(
         store: any CatalogStore, packages: PackageStore, stages: [String], clock: any CatalogClock = SystemClock()
@@ -36,7 +41,11 @@ public struct Seeder: Sendable {
         self.stages = stages
         self.clock = clock
         secretsFile = packages.directory.deletingLastPathComponent().appendingPathComponent("seed-secrets.json")
+        userKeysFolder = packages.directory.deletingLastPathComponent().appendingPathComponent("user-keys")
     }
+
+    /// Where the seed keeps the demo user-signing key of a host: `DATA/user-keys/HOST.key` (mode 0600).
+    public func userKeyFile(host: String) -> URL { userKeysFolder.appendingPathComponent("\(host).key") }
 
     /// Call once the report's secrets were shown: they are then forgotten (the store keeps only hashes).
     public func secretsShown() throws {
@@ -155,6 +164,15 @@ public struct Seeder: Sendable {
         for host in plan.hosts where secrets.hostKeys[host.id] == nil {
             if try await store.hostApp(id: host.id) == nil { secrets.hostKeys[host.id] = HostRoutes.newHostKey() }
         }
+        // A host without keys of its own gets a demo user-signing key, on disk before its row.
+        for host in plan.hosts where host.userKeys.isEmpty && secrets.hostKeys[host.id] != nil {
+            let file = userKeyFile(host: host.id)
+            if !FileManager.default.fileExists(atPath: file.path) {
+                try FileManager.default.createDirectory(
+                    at: userKeysFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try KeyFiles.writePrivateKey(SigningKey.generate(), to: file)
+            }
+        }
         for account in plan.accounts where secrets.accountTokens[account.id] == nil {
             if try await !store.accountExists(id: account.id) {
                 secrets.accountTokens[account.id] = APIToken.generate()
@@ -190,8 +208,13 @@ public struct Seeder: Sendable {
     }
 
     private func apply(_ plan: SeedPlan, secrets: SeedSecrets, into report: inout Report) async throws {
-        for host in plan.hosts {
+        for var host in plan.hosts {
             guard let key = secrets.hostKeys[host.id] else { continue }  // the host existed before this seed
+            if host.userKeys.isEmpty {
+                let file = userKeyFile(host: host.id)
+                host.userKeys = [try KeyFiles.readSigningKey(at: file).verificationKey.base64]
+                report.userKeyFiles.append((host.id, file))
+            }
             _ = try await store.createHostApp(host, keyHash: APIToken.hash(key), audit: nil)
         }
         for partner in plan.partners {

@@ -25,6 +25,26 @@ public struct TestServer: Sendable {
     /// The seeded key of a host.
     public func hostKey(_ host: String) -> String? { seed?.hostKeys.first { $0.host == host }?.key }
 
+    /// The seeded user-signing key of a host: the demo host backend's, which vouches for its users.
+    public func userKey(_ host: String) -> SigningKey? {
+        seed?.userKeyFiles.first { $0.host == host }.flatMap { try? KeyFiles.readSigningKey(at: $0.file) }
+    }
+
+    /// A `Minicatalog-User-Assertion` header value for a user of a seeded host, signed with its user key as
+    /// the host's backend would.
+    public func userAssertion(
+        host: String, user: String, properties: [String: String] = [:], deviceId: String? = nil,
+        lifetime: TimeInterval = 900
+    ) -> String {
+        guard let key = userKey(host) else { preconditionFailure("host '\(host)' has no seeded user key") }
+        let now = Date()
+        return UserAssertion.headerValue(
+            UserAssertion(
+                hostId: host, userId: user, properties: properties, deviceId: deviceId, issuedAt: now,
+                expiresAt: now.addingTimeInterval(lifetime)
+            ).signed(with: key))
+    }
+
     /// Enrols a device with a host directly in the store (as the enrolment route would) and gives its id and
     /// bearer token: what a benchmark's load generator or a test sends as a shell.
     public func enrolDevice(host: String, key: SigningKey = .generate()) async throws -> (

@@ -13,6 +13,9 @@ public final class ShellSession: @unchecked Sendable {
         public var server: String
         public var hostId: String
         public var hostKey: String
+        /// The host's user-signing key: the demo's sign-in plays the host's backend and vouches for the
+        /// signed-in customer (their id and properties from the demo bank).
+        public var userSigningKey: SigningKey
         public var serverKeys: [VerificationKey]
         public var dataDirectory: URL
         /// Replies for mini-programs' network requests, by `"METHOD URL"` or `"URL"` (the demo has no partner
@@ -20,9 +23,10 @@ public final class ShellSession: @unchecked Sendable {
         public var fixtures: [String: MiniValue]
 
         public init(
-            server: String, hostId: String, hostKey: String, serverKeys: [VerificationKey], dataDirectory: URL,
-            fixtures: [String: MiniValue] = [:]
+            server: String, hostId: String, hostKey: String, userSigningKey: SigningKey, serverKeys: [VerificationKey],
+            dataDirectory: URL, fixtures: [String: MiniValue] = [:]
         ) {
+            self.userSigningKey = userSigningKey
             self.fixtures = fixtures
             self.server = server
             self.hostId = hostId
@@ -75,7 +79,8 @@ public final class ShellSession: @unchecked Sendable {
         let agent = try SyncAgent(
             configuration: AgentConfiguration(
                 server: configuration.server, hostId: configuration.hostId, hostKey: configuration.hostKey,
-                userId: user.id, properties: user.properties,
+                userId: user.id,
+                userAssertion: .signer(configuration.userSigningKey, properties: user.properties),
                 trustedKeys: configuration.serverKeys),
             transport: transport, store: store,
             recall: { [weak self] app, _ in await self?.recalled(app) })

@@ -145,6 +145,9 @@ struct Serve: AsyncParsableCommand {
                     lines.append("  account \(account.id) (\(account.role)): \(account.token)")
                 }
                 for host in report.hostKeys { lines.append("  host key \(host.host): \(host.key)") }
+                for host in report.userKeyFiles {
+                    lines.append("  user-signing key \(host.host): \(host.file.path) (termshell --user-key FILE)")
+                }
                 FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
             do {

@@ -23,7 +23,8 @@ enum LaunchBenchmark {
             let agent = try SyncAgent(
                 configuration: AgentConfiguration(
                     server: server.base.absoluteString, hostId: "mbank", hostKey: server.hostKey("mbank")!,
-                    userId: "u-launch", trustedKeys: [server.publicKey]),
+                    userId: "u-launch",
+                    userAssertion: .signer(server.userKey("mbank")!), trustedKeys: [server.publicKey]),
                 transport: transport, store: store)
             guard await agent.sync() else {
                 print("  launch: the catalog did not sync")

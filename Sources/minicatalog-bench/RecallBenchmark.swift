@@ -59,7 +59,8 @@ enum RecallBenchmark {
             let agent = try SyncAgent(
                 configuration: AgentConfiguration(
                     server: server.base.absoluteString, hostId: "mbank", hostKey: server.hostKey("mbank")!,
-                    userId: "bench-\(index)", trustedKeys: [server.publicKey],
+                    userId: "bench-\(index)",
+                    userAssertion: .signer(server.userKey("mbank")!), trustedKeys: [server.publicKey],
                     reconnectDelay: (.milliseconds(200), .seconds(2))),
                 transport: transport, store: try ShellStore(directory: root.appendingPathComponent("\(index)")),
                 purged: { id in if id == app { purges.add(DispatchTime.now().uptimeNanoseconds) } })

@@ -37,7 +37,8 @@ enum RecallLocal {
                 let agent = try SyncAgent(
                     configuration: AgentConfiguration(
                         server: server.base.absoluteString, hostId: "mbank", hostKey: server.hostKey("mbank")!,
-                        userId: "local-\(index)", trustedKeys: [server.publicKey]),
+                        userId: "local-\(index)",
+                        userAssertion: .signer(server.userKey("mbank")!), trustedKeys: [server.publicKey]),
                     transport: local, store: try ShellStore(directory: root.appendingPathComponent("\(index)")),
                     purged: { _ in purges.add(DispatchTime.now().uptimeNanoseconds) })
                 tasks.append(Task { await agent.run() })

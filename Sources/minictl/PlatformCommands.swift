@@ -215,7 +215,10 @@ struct Partner: ParsableCommand {
 
 struct Host: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Host apps.", subcommands: [List.self, Create.self, Deactivate.self, Activate.self, RotateKey.self])
+        abstract: "Host apps.",
+        subcommands: [
+            List.self, Create.self, Deactivate.self, Activate.self, RotateKey.self, UserTrust.self,
+        ])
 
     struct Deactivate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -281,6 +284,7 @@ struct Host: ParsableCommand {
         @Option(help: "The host app's name.") var name: String
         @Option(help: "The oldest shell version allowed.") var minimumShellVersion: String?
         @Option(help: "Seconds shells may still launch after their catalog expires.") var expiryGrace: Int?
+        @OptionGroup var trust: UserTrustOptions
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
             let body = HostCreate(
@@ -288,7 +292,7 @@ struct Host: ParsableCommand {
                 minimumShellVersion: try minimumShellVersion.map {
                     try semanticVersion($0, option: "--minimum-shell-version")
                 },
-                expiryGraceSeconds: expiryGrace ?? 0)
+                expiryGraceSeconds: expiryGrace ?? 0, userTrust: try trust.request())
             let reply = try await platform.client().call(CatalogAPI.createHost, json: body.jsonValue)
             emit(reply, json: platform.json) {
                 "created host \(id); host key (shown once): \((try? JSONCursor(reply).require("hostKey").string()) ?? "?")"

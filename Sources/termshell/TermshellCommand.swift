@@ -77,8 +77,22 @@ struct TermshellCommand: AsyncParsableCommand {
     var serverKey: String?
 
     @Option(
+        help: ArgumentHelp(
+            "The host's user-signing private key: the shell plays the host's backend and vouches for the user (catalogd --seed writes DATA/user-keys/HOST.key).",
+            valueName: "FILE"))
+    var userKey: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --headless: a signed user assertion from the host's backend (read again at each sync), instead of --user-key.",
+            valueName: "FILE"))
+    var userAssertion: String?
+
+    @Option(
         name: .customLong("property"),
-        help: ArgumentHelp("A context property for gray rules, NAME=VALUE (repeatable).", valueName: "NAME=VALUE"))
+        help: ArgumentHelp(
+            "A user property for gray rules, NAME=VALUE (repeatable): vouched for with --user-key, stated in the query with --user-assertion.",
+            valueName: "NAME=VALUE"))
     var properties: [String] = []
 
     @Option(help: ArgumentHelp("The shell's data folder.", valueName: "DIR"))
@@ -118,6 +132,15 @@ struct TermshellCommand: AsyncParsableCommand {
         return (parts[0], parts[1])
     }
 
+    /// The `--user-key` file's private key, or a message that names the file.
+    func readUserKey(_ path: String) throws -> SigningKey {
+        do {
+            return try KeyFiles.readSigningKey(at: URL(fileURLWithPath: path))
+        } catch {
+            throw KeyError.file("--user-key \(path): \(error)")
+        }
+    }
+
     /// The `--server-key` to pin, if given.
     func trustedKeys() throws -> [VerificationKey] {
         try serverKey.map { [try VerificationKey(base64: $0)] } ?? []
@@ -138,6 +161,9 @@ struct TermshellCommand: AsyncParsableCommand {
             if once || user != nil {
                 throw ValidationError("--once and --user go with --headless (on the screens, the user signs in)")
             }
+            if userAssertion != nil {
+                throw ValidationError("--user-assertion goes with --headless (on the screens, the sign-in signs it)")
+            }
             if let server {
                 guard Self.isServerURL(server) else {
                     throw ValidationError("--server: a URL such as http://127.0.0.1:8080")
@@ -145,6 +171,11 @@ struct TermshellCommand: AsyncParsableCommand {
                 guard host != nil else { throw ValidationError("--server needs --host HOST") }
                 guard resolvedHostKey != nil else {
                     throw ValidationError("--server needs --host-key KEY (or TERMSHELL_HOST_KEY)")
+                }
+                guard userKey != nil else {
+                    throw ValidationError(
+                        "--server needs --user-key FILE: the sign-in vouches for the customer with the host's user-signing key (catalogd --seed writes DATA/user-keys/HOST.key)"
+                    )
                 }
             }
             return
@@ -156,6 +187,11 @@ struct TermshellCommand: AsyncParsableCommand {
         guard let user, (1...128).contains(user.count) else { throw ValidationError("--headless needs --user ID") }
         guard resolvedHostKey != nil else {
             throw ValidationError("--headless needs --host-key KEY (or TERMSHELL_HOST_KEY)")
+        }
+        guard (userKey == nil) != (userAssertion == nil) else {
+            throw ValidationError(
+                "--headless needs the user's assertion: --user-assertion FILE from the host's backend, or --user-key FILE to sign one"
+            )
         }
         for property in properties where !property.contains("=") {
             throw ValidationError("--property \(property): write NAME=VALUE")
@@ -189,9 +225,17 @@ struct TermshellCommand: AsyncParsableCommand {
                 let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
                 context[parts[0]] = parts.count > 1 ? parts[1] : ""
             }
+            let source: UserAssertionSource
+            if let userKey {
+                // The shell stands in for the host's backend: the properties are vouched for.
+                source = .signer(try readUserKey(userKey), properties: context)
+                context = [:]
+            } else {
+                source = .file(URL(fileURLWithPath: userAssertion!))
+            }
             agent = try SyncAgent(
                 configuration: AgentConfiguration(
-                    server: server!, hostId: host!, hostKey: resolvedHostKey!, userId: user!,
+                    server: server!, hostId: host!, hostKey: resolvedHostKey!, userId: user!, userAssertion: source,
                     properties: context, trustedKeys: try trustedKeys()),
                 transport: transport, store: store)
         } catch {
@@ -258,7 +302,8 @@ struct TermshellCommand: AsyncParsableCommand {
                 session = try ShellSession(
                     configuration: ShellSession.Configuration(
                         server: server, hostId: host,
-                        hostKey: resolvedHostKey ?? "", serverKeys: try trustedKeys(),
+                        hostKey: resolvedHostKey ?? "", userSigningKey: try readUserKey(userKey ?? ""),
+                        serverKeys: try trustedKeys(),
                         dataDirectory: directory,
                         fixtures: try Self.loadFixtures(fixtures)),
                     transport: CurlTransport())

@@ -33,15 +33,17 @@ struct CurlTransportTests {
             #expect(refused.headers["content-type"] == "application/problem+json")
 
             let key = try await server.enrolDevice(host: "mbank").token
+            let assertion = ("Minicatalog-User-Assertion", server.userAssertion(host: "mbank", user: "u-1"))
             let catalog = try await Self.transport.send(
                 HTTPRequest(
-                    url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1", headers: [("Authorization", "Bearer \(key)")]
+                    url: "\(server.base)/v1/hosts/mbank/catalog",
+                    headers: [("Authorization", "Bearer \(key)"), assertion]
                 ))
             let etag = try #require(catalog.headers["etag"])
             let again = try await Self.transport.send(
                 HTTPRequest(
-                    url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1",
-                    headers: [("Authorization", "Bearer \(key)"), ("If-None-Match", etag)]))
+                    url: "\(server.base)/v1/hosts/mbank/catalog",
+                    headers: [("Authorization", "Bearer \(key)"), ("If-None-Match", etag), assertion]))
             #expect(again.status == 304)
             #expect(again.body.isEmpty)
         }

@@ -69,7 +69,7 @@ struct APIContractTests {
                 let document = JSONCursor(try JSONValue.parse(Data(response.body.readableBytesView)))
                 let catalog = try document.require("paths").require("/v1/hosts/{hostId}/catalog").require("get")
                 let names = try catalog.require("parameters").array().map { try $0.require("name").string() }
-                #expect(names == ["hostId", "user", "session", "p.properties"])
+                #expect(names == ["hostId", "session", "p.properties"])
                 let release = try document.require("paths").require("/v1/apps/{appId}/release").require("post")
                 #expect(
                     try release.require("requestBody").require("content").require("application/json")
@@ -113,8 +113,8 @@ struct APIContractTests {
     @Test("paths are built from the contract, each parameter percent-encoded")
     func pathBuilding() {
         #expect(
-            CatalogAPI.catalog.path(["hostId": "mbank"], query: [("user", "张伟"), ("p.region", "shang hai")])
-                == "/v1/hosts/mbank/catalog?user=%E5%BC%A0%E4%BC%9F&p.region=shang%20hai")
+            CatalogAPI.catalog.path(["hostId": "mbank"], query: [("session", "张伟"), ("p.region", "shang hai")])
+                == "/v1/hosts/mbank/catalog?session=%E5%BC%A0%E4%BC%9F&p.region=shang%20hai")
         #expect(CatalogAPI.version.path(["appId": "a/b", "version": "1.0.0"]) == "/v1/apps/a%2Fb/versions/1.0.0")
         #expect(CatalogAPI.version.matches(path: "/v1/apps/x/versions/1.0.0"))
         #expect(!CatalogAPI.version.matches(path: "/v1/apps/x/versions"))

@@ -1,3 +1,4 @@
+import Catalog
 import CatalogAPI
 import CatalogServer
 import Foundation
@@ -54,9 +55,15 @@ struct AnswerSchemaTests {
     @Test("the check finds a missing field, an undeclared one and a wrong type")
     func checkFinds() throws {
         let host = try #require(CatalogAPI.schemas["Host"])
-        let good: JSONValue = ["id": "mbank", "name": "Mobile", "active": true, "expiryGraceSeconds": 0]
+        let good: JSONValue = [
+            "id": "mbank", "name": "Mobile", "active": true, "expiryGraceSeconds": 0, "userKeys": [],
+            "clientProperties": ["beta"],
+        ]
         #expect(SchemaCheck.problems(good, host).isEmpty)
-        let bad: JSONValue = ["id": "mbank", "active": "yes", "expiryGraceSeconds": 1.5, "colour": "red"]
+        let bad: JSONValue = [
+            "id": "mbank", "active": "yes", "expiryGraceSeconds": 1.5, "colour": "red", "userKeys": [],
+            "clientProperties": [],
+        ]
         #expect(
             SchemaCheck.problems(bad, host) == [
                 "$: 'name' is missing", "$.active: a string, not boolean", "$.colour: not in the schema",
@@ -117,7 +124,7 @@ struct AnswerSchemaTests {
         }
         let device = try await TestDevice.enrolled(base, hostKey: key)
         let pending = try await TestDevice.enrolled(base, hostKey: key)
-        let catalog = try await device.request("GET", try url("/v1/hosts/mbank/catalog?user=alice"))
+        let catalog = try await device.catalog(base, user: "alice")
         #expect(catalog.0 == 200)
         try await post("\(app)/delist", #"{"host": "all", "reason": "a fraud report from the risk team"}"#)
         #expect(try await device.acknowledge(base, device.acknowledgement(sequence: 99)).0 == 204)
@@ -126,6 +133,9 @@ struct AnswerSchemaTests {
         try await post("/v1/devices/\(pending.id)/revoke", #"{"reason": "reported stolen"}"#)
         try await post("\(app)/relist", #"{"host": "mbank"}"#)
         try await post("/v1/hosts/mbank/rotate-key")
+        try await post(
+            "/v1/hosts/mbank/user-trust",
+            #"{"userKeys": ["\#(TestUsers.key.verificationKey.base64)"], "clientProperties": ["beta"]}"#)
         try await post("/v1/hosts/mbank/deactivate", #"{"reason": "the partner bank left the programme"}"#)
         try await post("/v1/hosts/mbank/activate")
     }

@@ -204,7 +204,7 @@ struct AudienceRoutesTests {
             let setup = try await Self.ready(base, store)
             let hosts = base.appendingPathComponent("v1/hosts")
             let created = try await HostRoutesTests.call(
-                "POST", hosts, token: setup.ops, body: #"{"id": "kiosk", "name": "Kiosk"}"#)
+                "POST", hosts, token: setup.ops, body: TestUsers.hostBody("kiosk", "Kiosk"))
             let oldKey = try created.json.require("hostKey").string()
             let device = try await TestDevice.enrolled(base, host: "kiosk", hostKey: oldKey)
             _ = try await ReleaseRoutesTests.act(setup, "release", #"{"host": "kiosk", "version": "2.1.0"}"#)

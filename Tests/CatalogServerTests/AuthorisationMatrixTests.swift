@@ -40,6 +40,9 @@ struct AuthorisationMatrixTests {
                 method: "POST", path: "v1/hosts/kiosk/deactivate", body: #"{"reason": "matrix test"}"#,
                 audience: operators),
             Route(method: "POST", path: "v1/hosts/kiosk/activate", audience: operators),
+            Route(
+                method: "POST", path: "v1/hosts/kiosk/user-trust", body: #"{"clientProperties": ["beta"]}"#,
+                audience: operators),
             Route(method: "POST", path: "v1/partners", body: #"{"id": "newco", "name": "N"}"#, audience: operators),
             Route(method: "GET", path: "v1/apps", audience: everyone),
             Route(

@@ -19,7 +19,7 @@ struct ShellRoutesTests {
         _ = try await ReviewRoutesTests.post(setup, "approve", setup.risk)
         let created = try await HostRoutesTests.call(
             "POST", base.appendingPathComponent("v1/hosts"), token: setup.ops,
-            body: #"{"id": "mbank", "name": "Mobile banking"}"#)
+            body: TestUsers.hostBody("mbank", "Mobile banking"))
         let key = try created.json.require("hostKey").string()
         _ = try await ReleaseRoutesTests.act(setup, "release", #"{"host": "mbank", "version": "2.1.0"}"#)
         return (setup, key)
@@ -140,9 +140,10 @@ struct ShellRoutesTests {
     func hostKeyOnlyEnrols() async throws {
         try await HealthRouteTests.withServer { base, store in
             let (_, key) = try await Self.listedApp(base, store)
-            for path in ["v1/hosts/mbank/catalog?user=u-1", "v1/hosts/mbank/events"] {
+            for path in ["v1/hosts/mbank/catalog", "v1/hosts/mbank/events"] {
                 var request = URLRequest(url: URL(string: base.absoluteString + "/" + path)!)
                 request.setValue(key, forHTTPHeaderField: "X-Host-Key")
+                request.setValue(TestUsers.assertion(user: "u-1"), forHTTPHeaderField: "Minicatalog-User-Assertion")
                 #expect(try await RouteTransport.send(request).status == 401, "\(path)")
             }
             var post = URLRequest(url: base.appendingPathComponent("v1/hosts/mbank/acks"))
@@ -188,17 +189,15 @@ struct ShellRoutesTests {
             #expect(try stale.json.require("code").string() == "stale-signature")
 
             let first = try await TestDevice.enrolled(base, hostKey: key)
-            let catalog = base.appendingPathComponent("v1/hosts/mbank/catalog")
-            let catalogURL = URL(string: catalog.absoluteString + "?user=u-1")!
-            #expect(try await first.request("GET", catalogURL).0 == 200)
+            #expect(try await first.catalog(base, user: "u-1").0 == 200)
             // The same key again (a shell that lost its token): the same device, a new token, the old one gone.
             let again = try #require(
                 try await TestDevice.enrol(base, host: "mbank", hostKey: key, key: first.key).device)
             #expect(again.id == first.id)
-            let (oldStatus, oldBody, _) = try await first.request("GET", catalogURL)
+            let (oldStatus, oldBody, _) = try await first.catalog(base, user: "u-1")
             #expect(oldStatus == 401)
             #expect(try JSONCursor(try JSONValue.parse(oldBody)).require("code").string() == "unknown-device")
-            #expect(try await again.request("GET", catalogURL).0 == 200)
+            #expect(try await again.catalog(base, user: "u-1").0 == 200)
 
             // Operations list and revoke; a revoked device's requests and its key's enrolments are refused.
             let listed = try await HostRoutesTests.call(
@@ -213,7 +212,7 @@ struct ShellRoutesTests {
                 body: #"{"reason": "reported stolen"}"#)
             #expect(revoked.status == 200)
             #expect(try revoked.json.require("revokeReason").string() == "reported stolen")
-            let (refused, refusal, _) = try await again.request("GET", catalogURL)
+            let (refused, refusal, _) = try await again.catalog(base, user: "u-1")
             #expect(refused == 403)
             #expect(try JSONCursor(try JSONValue.parse(refusal)).require("code").string() == "device-revoked")
             let back = try await TestDevice.enrol(base, host: "mbank", hostKey: key, key: first.key)

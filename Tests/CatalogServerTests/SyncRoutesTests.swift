@@ -17,10 +17,11 @@ struct SyncRoutesTests {
     ) {
         var components = URLComponents(
             url: base.appendingPathComponent("v1/hosts/\(host)/catalog"), resolvingAgainstBaseURL: false)!
-        components.queryItems = [
-            URLQueryItem(name: "user", value: user), URLQueryItem(name: "p.region", value: "shanghai"),
-        ]
+        components.queryItems = [URLQueryItem(name: "p.region", value: "shanghai")]
         var request = URLRequest(url: components.url!)
+        request.setValue(
+            TestUsers.assertion(host: host, user: user, properties: ["region": "shanghai"]),
+            forHTTPHeaderField: "Minicatalog-User-Assertion")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let etag { request.setValue(etag, forHTTPHeaderField: "If-None-Match") }
         let reply = try await RouteTransport.send(request)
@@ -41,7 +42,7 @@ struct SyncRoutesTests {
             _ = try await ReviewRoutesTests.post(setup, "approve", setup.risk)
             let created = try await HostRoutesTests.call(
                 "POST", base.appendingPathComponent("v1/hosts"), token: setup.ops,
-                body: #"{"id": "mbank", "name": "Mobile banking"}"#)
+                body: TestUsers.hostBody("mbank", "Mobile banking"))
             let device = try await TestDevice.enrolled(base, hostKey: try created.json.require("hostKey").string())
             #expect(
                 try await ReleaseRoutesTests.act(
@@ -98,9 +99,9 @@ struct SyncRoutesTests {
         try await HealthRouteTests.withServer { base, store in
             let ops = try await HostRoutesTests.account(store, "ops-1", "ops")
             let mbank = try await HostRoutesTests.call(
-                "POST", base.appendingPathComponent("v1/hosts"), token: ops, body: #"{"id": "mbank", "name": "M"}"#)
+                "POST", base.appendingPathComponent("v1/hosts"), token: ops, body: TestUsers.hostBody("mbank", "M"))
             let car = try await HostRoutesTests.call(
-                "POST", base.appendingPathComponent("v1/hosts"), token: ops, body: #"{"id": "car", "name": "C"}"#)
+                "POST", base.appendingPathComponent("v1/hosts"), token: ops, body: TestUsers.hostBody("car", "C"))
             #expect(try await Self.catalog(base, host: "mbank", user: "u1", token: nil).0 == 401)
             let carDevice = try await TestDevice.enrolled(
                 base, host: "car", hostKey: try car.json.require("hostKey").string())

@@ -44,11 +44,23 @@ struct TestDevice {
         return try #require(result.device, "enrolment answered \(result.status)")
     }
 
+    /// The catalog of a user of `host` as this device, with an assertion from ``TestUsers`` unless one is given.
+    func catalog(
+        _ base: URL, host: String = "mbank", user: String, assertion: String? = nil, query: String = ""
+    ) async throws -> (Int, Data, [String: String]) {
+        try await request(
+            "GET", URL(string: base.absoluteString + "/v1/hosts/\(host)/catalog" + query)!,
+            headers: ["Minicatalog-User-Assertion": assertion ?? TestUsers.assertion(host: host, user: user)])
+    }
+
     /// A request as this device.
-    func request(_ method: String, _ url: URL, body: Data? = nil) async throws -> (Int, Data, [String: String]) {
+    func request(_ method: String, _ url: URL, body: Data? = nil, headers: [String: String] = [:]) async throws -> (
+        Int, Data, [String: String]
+    ) {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body
         let reply = try await RouteTransport.send(request)
         return (reply.status, reply.data, reply.headers)

@@ -27,4 +27,17 @@ enum Enrolment {
         }
         return token
     }
+
+    /// A user assertion header value signed with the user key a seed wrote for `host` into `data`.
+    static func userAssertion(data: URL, host: String, user: String, properties: [String: String] = [:]) throws
+        -> String
+    {
+        let key = try KeyFiles.readSigningKey(at: data.appendingPathComponent("user-keys/\(host).key"))
+        let now = Date()
+        return UserAssertion.headerValue(
+            UserAssertion(
+                hostId: host, userId: user, properties: properties, issuedAt: now,
+                expiresAt: now.addingTimeInterval(600)
+            ).signed(with: key))
+    }
 }

@@ -101,7 +101,8 @@ struct ScenarioTests {
         ]
         if let platform {
             arguments += [
-                "--server", platform.url, "--host", host, "--host-key", platform.hostKey, "--server-key",
+                "--server", platform.url, "--host", host, "--host-key", platform.hostKey, "--user-key",
+                platform.userKey, "--server-key",
                 platform.publicKey,
             ]
             variables["MINICTL_SERVER"] = platform.url

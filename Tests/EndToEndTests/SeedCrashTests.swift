@@ -99,9 +99,10 @@ struct SeedCrashTests {
         let url = try #require(
             printed.split(whereSeparator: { $0 == " " || $0 == "\n" }).last { $0.hasPrefix("http://") })
         let base = try #require(URL(string: String(url) + "/"))
-        func get(_ path: String, token: String? = nil) async throws -> (Int, JSONCursor?) {
+        func get(_ path: String, token: String? = nil, assertion: String? = nil) async throws -> (Int, JSONCursor?) {
             var request = URLRequest(url: try #require(URL(string: path, relativeTo: base)))
             if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            if let assertion { request.setValue(assertion, forHTTPHeaderField: "Minicatalog-User-Assertion") }
             let (body, response) = try await URLSession.shared.data(for: request)
             return (
                 (response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONValue.parse(body)).map { JSONCursor($0) }
@@ -115,11 +116,13 @@ struct SeedCrashTests {
         }
         #expect(Set(hosts.map(\.0)) == Set(hostIds), "round \(round): every host key was shown")
         for (id, key) in hosts {
-            // A host key enrols devices; the device's token reads the catalog.
+            // A host key enrols devices; the device's token reads the catalog of a user the host vouches for
+            // with the user-signing key the seed wrote before the host's row.
             let device = try await Enrolment.token(base: base, host: id, hostKey: key)
+            let assertion = try Enrolment.userAssertion(data: data, host: id, user: "u-1")
             #expect(
-                try await get("v1/hosts/\(id)/catalog?user=u-1", token: device).0 == 200,
-                "round \(round): the key shown for \(id) works")
+                try await get("v1/hosts/\(id)/catalog", token: device, assertion: assertion).0 == 200,
+                "round \(round): the keys shown and written for \(id) work")
         }
         let ops = try #require(accounts.first { $0.0 == "admin" }?.1)
         var listed = 0

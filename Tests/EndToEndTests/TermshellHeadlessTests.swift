@@ -18,6 +18,8 @@ struct TermshellHeadlessTests {
         var publicKey: String
         /// The server's data folder.
         var data: URL
+        /// The host's user-signing key the seed wrote (the demo host backend's).
+        var userKey: String
 
         /// Stops the server (its exit is waited for off the concurrency threads).
         func stop() { stopInBackground(server) }
@@ -39,7 +41,8 @@ struct TermshellHeadlessTests {
         return await Platform(
             server: server, url: url, hostKey: value(after: "host key \(host):"),
             opsToken: await value(after: "account ops-wang"),
-            publicKey: publicKey, data: data)
+            publicKey: publicKey, data: data,
+            userKey: data.appendingPathComponent("user-keys/\(host).key").path)
     }
 
     static func lines(_ text: String) -> [JSONCursor] {
@@ -53,7 +56,8 @@ struct TermshellHeadlessTests {
         defer { platform.stop() }
         let shell = folder.url.appendingPathComponent("shell").path
         let arguments = [
-            "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data", shell,
+            "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--user-key",
+            platform.userKey, "--data", shell,
         ]
         let result = try await CommandRunner.run(
             "termshell", arguments + ["--server-key", platform.publicKey],
@@ -69,7 +73,8 @@ struct TermshellHeadlessTests {
         let stranger = try await CommandRunner.run(
             "termshell",
             [
-                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data",
+                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--user-key",
+                platform.userKey, "--data",
                 folder.url.appendingPathComponent("other").path, "--host-key", platform.hostKey, "--server-key",
                 "aHlsInxW+d+07y5bTRwkKt7y+UD4suh/N7J2FRdaZh8=",
             ])
@@ -91,7 +96,8 @@ struct TermshellHeadlessTests {
         let process = Process()
         process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("termshell")
         process.arguments = [
-            "--headless", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data",
+            "--headless", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--user-key", platform.userKey,
+            "--data",
             folder.url.appendingPathComponent("shell").path, "--host-key", platform.hostKey, "--server-key",
             platform.publicKey,
         ]
@@ -145,7 +151,8 @@ struct TermshellHeadlessTests {
         let quiet = try await CommandRunner.run(
             "termshell",
             [
-                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-2", "--data",
+                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-2", "--user-key",
+                platform.userKey, "--data",
                 folder.url.appendingPathComponent("quiet").path, "--host-key", platform.hostKey, "--server-key",
                 platform.publicKey,
             ])
@@ -203,7 +210,8 @@ struct TermshellHeadlessTests {
         let again = try await CommandRunner.run(
             "termshell",
             [
-                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-2", "--data",
+                "--headless", "--once", "--server", platform.url, "--host", "mbank", "--user", "u-2", "--user-key",
+                platform.userKey, "--data",
                 folder.url.appendingPathComponent("quiet").path, "--host-key", platform.hostKey,
             ])
         #expect(again.status == 1)
@@ -230,7 +238,8 @@ struct TermshellCrashTests {
         defer { platform.stop() }
         let shell = folder.url.appendingPathComponent("shell")
         let arguments = [
-            "--headless", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--data", shell.path,
+            "--headless", "--server", platform.url, "--host", "mbank", "--user", "u-1", "--user-key", platform.userKey,
+            "--data", shell.path,
             "--host-key", platform.hostKey, "--server-key", platform.publicKey,
         ]
         for delay in [0.0, 0.005, 0.01, 0.02, 0.04, 0.08] {

@@ -114,7 +114,7 @@ struct TermshellRecallScreenTests {
         let binary = CommandRunner.productsDirectory.appendingPathComponent("termshell").path
         let command = [
             "env LANG=C.UTF-8 \(binary) --lang en --bank \(bank.path) --server \(platform.url) --host mbank",
-            "--host-key \(platform.hostKey) --server-key \(platform.publicKey)",
+            "--host-key \(platform.hostKey) --user-key \(platform.userKey) --server-key \(platform.publicKey)",
             "--data \(folder.url.appendingPathComponent("shell").path)",
         ].joined(separator: " ")
         _ = try await TermshellScreenTests.tmux([

@@ -95,7 +95,7 @@ struct ShellStoreTests {
         let agent = try SyncAgent(
             configuration: AgentConfiguration(
                 server: "http://127.0.0.1:1", hostId: "h", hostKey: "k", userId: "u",
-                trustedKeys: [SigningKey.generate().verificationKey]),
+                userAssertion: .signer(.generate()), trustedKeys: [SigningKey.generate().verificationKey]),
             transport: Unreachable(), store: store)
         agent.prepare()
         #expect(packages.hashesOnDisk() == [wholeSha])

@@ -20,7 +20,8 @@ struct SyncAgentTests {
 
     static func agent(
         _ server: TestServer, user: String, data: URL, host: String = "mbank", properties: [String: String] = [:],
-        keys: [VerificationKey]? = nil, transport: (any CatalogTransport)? = nil,
+        stated: [String: String] = [:], userKey: SigningKey? = nil, keys: [VerificationKey]? = nil,
+        transport: (any CatalogTransport)? = nil,
         clock: any CatalogClock = SystemClock(),
         reconnectDelay: (first: Duration, limit: Duration) = (.milliseconds(50), .milliseconds(200)),
         recall: @escaping @Sendable (String, String) async -> Void = { _, _ in }
@@ -28,10 +29,21 @@ struct SyncAgentTests {
         try SyncAgent(
             configuration: AgentConfiguration(
                 server: server.base.absoluteString, hostId: host, hostKey: server.hostKey(host) ?? "", userId: user,
-                properties: properties, trustedKeys: keys ?? [server.publicKey],
+                userAssertion: .signer(userKey ?? server.userKey(host) ?? .generate(), properties: properties),
+                properties: stated, trustedKeys: keys ?? [server.publicKey],
                 reconnectDelay: reconnectDelay, refreshJitter: .milliseconds(50)),
             transport: transport ?? Self.transport, store: try ShellStore(directory: data), clock: clock, recall: recall
         )
+    }
+
+    /// A catalog request as a newly enrolled device of `host`, for a user the host vouches for.
+    static func catalogRequest(_ server: TestServer, host: String, user: String) async throws -> HTTPRequest {
+        HTTPRequest(
+            url: "\(server.base)/v1/hosts/\(host)/catalog",
+            headers: [
+                ("Authorization", "Bearer \(try await server.enrolDevice(host: host).token)"),
+                ("Minicatalog-User-Assertion", server.userAssertion(host: host, user: user)),
+            ])
     }
 
     /// Posts a listing action as the seeded ops account.
@@ -220,14 +232,10 @@ struct SyncAgentTests {
         try await TestServer.run(seed: TestServer.demoSeed) { server in
             // Capture an old catalog of u-1 and a current one of u-2.
             let old = try await Self.transport.send(
-                HTTPRequest(
-                    url: "\(server.base)/v1/hosts/mbank/catalog?user=u-1",
-                    headers: [("Authorization", "Bearer \(try await server.enrolDevice(host: "mbank").token)")]))
+                try await Self.catalogRequest(server, host: "mbank", user: "u-1"))
             try await Self.act(server, "com.eastsec.open-account", "delist", #"{"host": "mbank", "reason": "Audit"}"#)
             let other = try await Self.transport.send(
-                HTTPRequest(
-                    url: "\(server.base)/v1/hosts/mbank/catalog?user=u-2",
-                    headers: [("Authorization", "Bearer \(try await server.enrolDevice(host: "mbank").token)")]))
+                try await Self.catalogRequest(server, host: "mbank", user: "u-2"))
 
             let data = Self.folder()
             defer { try? FileManager.default.removeItem(at: data) }
@@ -251,9 +259,7 @@ struct SyncAgentTests {
 
             // A catalog signed for another host app (the car head unit) served to a mobile-banking shell.
             let carunit = try await Self.transport.send(
-                HTTPRequest(
-                    url: "\(server.base)/v1/hosts/carunit/catalog?user=u-1",
-                    headers: [("Authorization", "Bearer \(try await server.enrolDevice(host: "carunit").token)")]))
+                try await Self.catalogRequest(server, host: "carunit", user: "u-1"))
             let otherHost = Interceptor(base: Self.transport) { request, reply in
                 request.url.contains("/catalog") ? HTTPReply(status: 200, headers: [:], body: carunit.body) : reply
             }
@@ -454,7 +460,7 @@ struct SyncAgentReplayTests {
             try SyncAgent(
                 configuration: AgentConfiguration(
                     server: "http://127.0.0.1:1", hostId: "h", hostKey: "k", userId: "u",
-                    trustedKeys: keys),
+                    userAssertion: .signer(.generate()), trustedKeys: keys),
                 transport: Unreachable(), store: try ShellStore(directory: data))
         }
         _ = try agent([first])

@@ -29,7 +29,8 @@ struct ShellSessionTests {
             let session = try ShellSession(
                 configuration: ShellSession.Configuration(
                     server: server.base.absoluteString, hostId: "mbank", hostKey: server.hostKey("mbank")!,
-                    serverKeys: [server.publicKey], dataDirectory: data),
+                    userSigningKey: try #require(server.userKey("mbank")), serverKeys: [server.publicKey],
+                    dataDirectory: data),
                 transport: CurlTransport())
             defer { session.stop() }
             try session.start(DemoBank.User.typed("u-1"))

@@ -14,11 +14,20 @@ public struct HostApp: Sendable, Hashable, Codable {
     public var active: Bool
     /// How long after a catalog expires its shells may still launch mini-programs, in seconds.
     public var expiryGraceSeconds: Int
+    /// The Ed25519 public keys (base64) the host's backend signs user assertions with: a catalog is resolved
+    /// for the user and properties one of them vouches for. Several, so a new key can be added before the old
+    /// one is removed.
+    public var userKeys: [String]
+    /// The properties a shell may state for itself in the catalog query; every other comes only from the
+    /// signed user assertion.
+    public var clientProperties: [String]
 
     public init(
         id: String, name: String, minimumShellVersion: SemanticVersion? = nil, active: Bool = true,
-        expiryGraceSeconds: Int = 0
+        expiryGraceSeconds: Int = 0, userKeys: [String] = [], clientProperties: [String] = []
     ) {
+        self.userKeys = userKeys
+        self.clientProperties = clientProperties
         self.id = id
         self.name = name
         self.minimumShellVersion = minimumShellVersion

@@ -62,33 +62,35 @@ public struct AppCreate: JSONRepresentable, Sendable, Hashable {
     }
 }
 
-/// `POST /v1/hosts`: `{"id", "name", "minimumShellVersion"?, "expiryGraceSeconds"?, "active"?}` (schema
-/// `HostCreate`).
+/// `POST /v1/hosts`: `{"id", "name", "minimumShellVersion"?, "expiryGraceSeconds"?, "active"?, "userKeys"?,
+/// "clientProperties"?}` (schema `HostCreate`).
 public struct HostCreate: JSONRepresentable, Sendable, Hashable {
-    public static let fields: Set<String> = ["id", "name", "minimumShellVersion", "expiryGraceSeconds", "active"]
+    public static let fields: Set<String> = [
+        "id", "name", "minimumShellVersion", "expiryGraceSeconds", "active", "userKeys", "clientProperties",
+    ]
     public var id: String
     public var name: String
     public var minimumShellVersion: SemanticVersion?
     /// How long after its expiry a snapshot still serves launches (0 to a week).
     public var expiryGraceSeconds: Int
     public var active: Bool
+    /// The public keys the host's backend signs user assertions with, and the properties its shells may state.
+    public var userTrust: HostUserTrust
 
     public init(
         id: String, name: String, minimumShellVersion: SemanticVersion? = nil, expiryGraceSeconds: Int = 0,
-        active: Bool = true
+        active: Bool = true, userTrust: HostUserTrust = HostUserTrust()
     ) {
         self.id = id
         self.name = name
         self.minimumShellVersion = minimumShellVersion
         self.expiryGraceSeconds = expiryGraceSeconds
         self.active = active
+        self.userTrust = userTrust
     }
 
     public init(json: JSONCursor) throws(JSONPathError) {
-        for (key, cursor) in try json.objectMembers() where !Self.fields.contains(key) {
-            throw cursor.error(
-                "unknown field '\(key)' (fields: id, name, minimumShellVersion, expiryGraceSeconds, active)")
-        }
+        try json.onlyFields(Self.fields)
         let idCursor = try json.require("id")
         let id = try idCursor.string()
         guard (2...64).contains(id.count),
@@ -114,7 +116,7 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
         }
         self.init(
             id: id, name: name, minimumShellVersion: minimum, expiryGraceSeconds: grace,
-            active: try json.field("active")?.bool() ?? true)
+            active: try json.field("active")?.bool() ?? true, userTrust: try HostUserTrust(members: json))
     }
 
     public var jsonValue: JSONValue {
@@ -122,7 +124,71 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
         if let minimumShellVersion { members["minimumShellVersion"] = .string(minimumShellVersion.description) }
         if expiryGraceSeconds != 0 { members["expiryGraceSeconds"] = .number(Double(expiryGraceSeconds)) }
         if !active { members["active"] = .bool(false) }
+        if !userTrust.userKeys.isEmpty { members["userKeys"] = .array(userTrust.userKeys.map(JSONValue.string)) }
+        if !userTrust.clientProperties.isEmpty {
+            members["clientProperties"] = .array(userTrust.clientProperties.map(JSONValue.string))
+        }
         return .object(members)
+    }
+}
+
+/// `POST /v1/hosts/{hostId}/user-trust`: `{"userKeys": [base64 …], "clientProperties": [NAME …]}` (schema
+/// `HostUserTrust`). Whom a host's catalog believes about its users: assertions signed by one of `userKeys` (at
+/// most 4, so a new key can be added before the old one goes), and for the properties in `clientProperties`
+/// only, what the shell itself states in the query.
+public struct HostUserTrust: JSONRepresentable, Sendable, Hashable {
+    public static let fields: Set<String> = ["userKeys", "clientProperties"]
+    public static let maximumKeys = 4
+    /// Ed25519 public keys, base64, without repeats.
+    public var userKeys: [String]
+    /// Property names a shell may state for itself (`beta`, `hostVersion`); never one a gray rule trusts.
+    public var clientProperties: [String]
+
+    public init(userKeys: [String] = [], clientProperties: [String] = []) {
+        self.userKeys = userKeys
+        self.clientProperties = clientProperties
+    }
+
+    public init(json: JSONCursor) throws(JSONPathError) {
+        try json.onlyFields(Self.fields)
+        try self.init(members: json)
+    }
+
+    /// Reads `userKeys` and `clientProperties` from an object that may hold other fields (a host's creation).
+    init(members json: JSONCursor) throws(JSONPathError) {
+        self.init()
+        let keyItems = try json.arrayField("userKeys")
+        if keyItems.count > Self.maximumKeys {
+            throw try json.require("userKeys").error("at most \(Self.maximumKeys) user-signing keys")
+        }
+        for item in keyItems {
+            let text = try item.string()
+            guard (try? VerificationKey(base64: text)) != nil else {
+                throw item.error("not a base64 Ed25519 public key")
+            }
+            guard !userKeys.contains(text) else { throw item.error("the key is listed twice") }
+            userKeys.append(text)
+        }
+        let propertyItems = try json.arrayField("clientProperties")
+        if propertyItems.count > UserAssertion.maximumProperties {
+            throw try json.require("clientProperties").error(
+                "at most \(UserAssertion.maximumProperties) client-supplied properties")
+        }
+        for item in propertyItems {
+            let name = try item.string()
+            guard UserAssertion.isPropertyName(name) else {
+                throw item.error("a property name is 1 to 64 letters, digits, '_', '-' or '.'")
+            }
+            guard !clientProperties.contains(name) else { throw item.error("the property is listed twice") }
+            clientProperties.append(name)
+        }
+    }
+
+    public var jsonValue: JSONValue {
+        [
+            "userKeys": .array(userKeys.map(JSONValue.string)),
+            "clientProperties": .array(clientProperties.map(JSONValue.string)),
+        ]
     }
 }
 

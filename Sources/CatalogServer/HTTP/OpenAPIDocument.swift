@@ -22,6 +22,11 @@ enum OpenAPIDocument {
                     "bearer": ["type": "http", "scheme": "bearer"],
                     "hostKey": ["type": "apiKey", "in": "header", "name": "X-Host-Key"],
                     "device": ["type": "http", "scheme": "bearer", "description": "an enrolled device's mdt_ token"],
+                    "userAssertion": [
+                        "type": "apiKey", "in": "header", "name": .string(CatalogAPI.userAssertionHeader),
+                        "description":
+                            "base64 of a signed user assertion envelope from the host's backend (docs/PROTOCOL.md)",
+                    ],
                 ],
                 "schemas": .object(CatalogAPI.schemas),
             ]),
@@ -73,6 +78,7 @@ enum OpenAPIDocument {
         case .bearer: members["security"] = [["bearer": []]]
         case .hostKey: members["security"] = [["hostKey": []]]
         case .device: members["security"] = [["device": []]]
+        case .deviceAndUser: members["security"] = [["device": [], "userAssertion": []]]
         case .either: members["security"] = [["bearer": []], ["device": []]]
         case .none: members["security"] = []
         }

@@ -5,8 +5,8 @@ import Hummingbird
 import MiniKit
 import MiniSupport
 
-/// `/v1/hosts`: the host apps that list mini-programs (ops create, deactivate, activate them and replace their
-/// keys), and `/v1/audit`.
+/// `/v1/hosts`: the host apps that list mini-programs (ops create, deactivate, activate them, replace their
+/// keys and set whom they believe about their users), and `/v1/audit`.
 struct HostRoutes {
     let store: any CatalogStore
     let clock: any CatalogClock
@@ -92,6 +92,23 @@ struct HostRoutes {
             await changes.cache.forgetKeys(of: host.id)
             return JSONResponse.make(.object(["host": .string(host.id), "hostKey": .string(key)]))
         }
+        group.post("hosts/:hostId/user-trust") { request, context -> Response in
+            let account = try context.requireOperator(to: "set whom host apps believe about their users")
+            var request = request
+            let body = try await RequestBody.json(&request)
+            let trust = try RequestBody.read(body, HostUserTrust.init(json:))
+            var host = try await requireHost(context)
+            host.userKeys = trust.userKeys
+            host.clientProperties = trust.clientProperties
+            try await store.saveHostApp(
+                host,
+                audit: AuditEntry(
+                    at: clock.now(), actor: account.id, action: "host.user-trust", target: host.id,
+                    reason: "\(trust.userKeys.count) user key(s); client properties: "
+                        + (trust.clientProperties.isEmpty ? "none" : trust.clientProperties.joined(separator: ", "))))
+            await changes.cache.forgetUserTrust(of: host.id)
+            return JSONResponse.make(Self.json(host))
+        }
         group.get("audit") { request, context -> Response in
             _ = try context.requireOperator(to: "read the audit log")
             let text = request.uri.queryParameters.get("limit")
@@ -125,13 +142,16 @@ struct HostRoutes {
         let body = try HostCreate(json: json)
         return HostApp(
             id: body.id, name: body.name, minimumShellVersion: body.minimumShellVersion, active: body.active,
-            expiryGraceSeconds: body.expiryGraceSeconds)
+            expiryGraceSeconds: body.expiryGraceSeconds, userKeys: body.userTrust.userKeys,
+            clientProperties: body.userTrust.clientProperties)
     }
 
     static func json(_ host: HostApp) -> JSONValue {
         var members: [String: JSONValue] = [
             "id": .string(host.id), "name": .string(host.name), "active": .bool(host.active),
             "expiryGraceSeconds": .number(Double(host.expiryGraceSeconds)),
+            "userKeys": .array(host.userKeys.map(JSONValue.string)),
+            "clientProperties": .array(host.clientProperties.map(JSONValue.string)),
         ]
         if let minimum = host.minimumShellVersion { members["minimumShellVersion"] = .string(minimum.description) }
         return .object(members)

@@ -17,20 +17,32 @@ struct SyncRoutes {
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("hosts/:hostId/catalog") { request, context -> Response in
             let hostId = context.parameters.get("hostId") ?? ""
-            _ = try context.requireDevice(of: hostId)
+            let device = try context.requireDevice(of: hostId)
+            let (assertion, trust) = try await userAssertion(request, hostId: hostId, deviceId: device.id)
+            let user = assertion.userId
             let query = request.uri.queryParameters
-            guard let user = query.get("user"), (1...128).contains(user.count) else {
+            if let claimed = query.get("user"), claimed != user {
                 throw ProblemError(
-                    .badRequest, code: .invalidQuery, detail: "?user=ID is required (1 to 128 characters)")
+                    .badRequest, code: .invalidQuery,
+                    detail: "user '\(claimed)' is not the user the assertion vouches for; leave ?user= out")
             }
-            var properties: [String: String] = [:]
+            // The host backend's word first; the query adds only what the host lets its shells state.
+            var properties = assertion.properties
+            var ignored: [String] = []
+            var stated = 0
             for (key, value) in query where key.hasPrefix("p.") && key.count > 2 {
-                guard properties.count < 32, value.count <= 256 else {
+                stated += 1
+                guard stated <= 32, value.count <= 256 else {
                     throw ProblemError(
                         .badRequest, code: .invalidQuery,
                         detail: "at most 32 properties (p.NAME=VALUE) of at most 256 characters")
                 }
-                properties[String(key.dropFirst(2))] = String(value)
+                let name = String(key.dropFirst(2))
+                if trust.clientProperties.contains(name), assertion.properties[name] == nil {
+                    properties[name] = String(value)
+                } else if !ignored.contains(name) {
+                    ignored.append(name)
+                }
             }
             let grayContext = GrayContext(
                 userId: user, sessionId: query.get("session"), appName: hostId, properties: properties)
@@ -53,6 +65,9 @@ struct SyncRoutes {
             let etag = "\"\(PackageStore.digest(Data(identity.utf8)).prefix(32))\""
             var headers = HTTPFields()
             headers[.eTag] = etag
+            if !ignored.isEmpty, let name = HTTPField.Name(CatalogAPI.ignoredPropertiesHeader) {
+                headers[name] = ignored.sorted().joined(separator: ", ")
+            }
             headers[.cacheControl] = "no-cache"
             if request.headers[.ifNoneMatch] == etag {
                 return Response(status: .notModified, headers: headers)
@@ -73,5 +88,44 @@ struct SyncRoutes {
             headers[.contentLength] = String(body.count)
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
+    }
+
+    /// The verified user assertion the request carries, and the host's user trust; 401 without one.
+    private func userAssertion(_ request: Request, hostId: String, deviceId: String) async throws -> (
+        UserAssertion, UserTrust
+    ) {
+        let now = clock.now()
+        let trust = try await cache.userTrust(of: hostId, store: store, now: now)
+        guard let name = HTTPField.Name(CatalogAPI.userAssertionHeader), let value = request.headers[name] else {
+            throw ProblemError(
+                .unauthorized, code: .userAssertionRequired,
+                detail:
+                    "send the signed-in user's assertion from the host's backend in the \(CatalogAPI.userAssertionHeader) header"
+            )
+        }
+        let hash = PackageStore.digest(Data((hostId + "\n" + value).utf8))
+        let assertion: UserAssertion
+        if let cached = await cache.verifiedAssertion(hash, now: now) {
+            assertion = cached
+        } else {
+            guard let envelope = UserAssertion.envelope(headerValue: value) else {
+                throw Self.invalidAssertion("the header is not base64 of a signed envelope")
+            }
+            do {
+                assertion = try UserAssertion.verify(envelope, hostId: hostId, keys: trust.keys, clock: clock)
+            } catch {
+                let hint = trust.keys.isEmpty ? " (host app '\(hostId)' has no user-signing key registered)" : ""
+                throw Self.invalidAssertion("\(error.description)\(hint)")
+            }
+            await cache.rememberAssertion(assertion, for: hash, now: now)
+        }
+        if let bound = assertion.deviceId, bound != deviceId {
+            throw Self.invalidAssertion("the assertion is for device '\(bound)', not this one")
+        }
+        return (assertion, trust)
+    }
+
+    private static func invalidAssertion(_ detail: String) -> ProblemError {
+        ProblemError(.unauthorized, code: .invalidUserAssertion, detail: "user assertion refused: \(detail)")
     }
 }

@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import GRDB
 import MiniKit
 import MiniSupport
@@ -42,5 +43,19 @@ extension Row {
             throw UnknownStoredValue(table: table, column: column, value: text)
         }
         return version
+    }
+
+    /// A column holding a JSON array of strings, or ``UnknownStoredValue``.
+    func textList(_ column: String, table: String) throws -> [String] {
+        let text: String = self[column]
+        guard case .array(let items)? = try? JSONValue.parse(Data(text.utf8)) else {
+            throw UnknownStoredValue(table: table, column: column, value: text)
+        }
+        return try items.map { item in
+            guard case .string(let value) = item else {
+                throw UnknownStoredValue(table: table, column: column, value: text)
+            }
+            return value
+        }
     }
 }

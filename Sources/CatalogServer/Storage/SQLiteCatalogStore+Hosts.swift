@@ -55,14 +55,17 @@ extension SQLiteCatalogStore {
     static func insert(_ host: HostApp, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds)
-                VALUES (?, ?, ?, ?, ?)
+                INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds, user_keys,
+                  client_properties)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name,
                   minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
-                  expiry_grace_seconds = excluded.expiry_grace_seconds
+                  expiry_grace_seconds = excluded.expiry_grace_seconds, user_keys = excluded.user_keys,
+                  client_properties = excluded.client_properties
                 """,
             arguments: [
                 host.id, host.name, host.minimumShellVersion?.description, host.active, host.expiryGraceSeconds,
+                Self.jsonList(host.userKeys), Self.jsonList(host.clientProperties),
             ])
     }
 
@@ -70,6 +73,12 @@ extension SQLiteCatalogStore {
         HostApp(
             id: row["id"], name: row["name"],
             minimumShellVersion: try row.version("minimum_shell_version", table: "host_app"),
-            active: row["active"], expiryGraceSeconds: row["expiry_grace_seconds"])
+            active: row["active"], expiryGraceSeconds: row["expiry_grace_seconds"],
+            userKeys: try row.textList("user_keys", table: "host_app"),
+            clientProperties: try row.textList("client_properties", table: "host_app"))
+    }
+
+    static func jsonList(_ items: [String]) -> String {
+        JSONValue.array(items.map(JSONValue.string)).serialized()
     }
 }

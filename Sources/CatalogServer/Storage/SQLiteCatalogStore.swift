@@ -165,6 +165,13 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.column("received_at", .double).notNull()
             }
         }
+        migrator.registerMigration("v10: whom a host's catalog believes about its users") { db in
+            // JSON arrays: the user-signing public keys (base64) and the client-supplied property names.
+            try db.alter(table: "host_app") { table in
+                table.add(column: "user_keys", .text).notNull().defaults(to: "[]")
+                table.add(column: "client_properties", .text).notNull().defaults(to: "[]")
+            }
+        }
         return migrator
     }
 

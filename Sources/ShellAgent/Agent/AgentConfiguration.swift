@@ -10,7 +10,11 @@ public struct AgentConfiguration: Sendable {
     public var hostKey: String
     /// The signed-in user.
     public var userId: String
-    /// More of the user's context for gray rules (`region`, `tier`, `email`, …).
+    /// The signed-in user's assertion from the host's backend: who the user is and the properties the host
+    /// vouches for (`region`, `tier`, `email`, …).
+    public var userAssertion: UserAssertionSource
+    /// What the shell states for itself in the catalog query (`beta`, …); catalogd takes only the properties
+    /// the host declares client-supplied.
     public var properties: [String: String]
     /// The server keys to trust; empty means the keys pinned in the store earlier.
     public var trustedKeys: [VerificationKey]
@@ -21,7 +25,8 @@ public struct AgentConfiguration: Sendable {
     public var refreshJitter: Duration
 
     public init(
-        server: String, hostId: String, hostKey: String, userId: String, properties: [String: String] = [:],
+        server: String, hostId: String, hostKey: String, userId: String, userAssertion: UserAssertionSource,
+        properties: [String: String] = [:],
         trustedKeys: [VerificationKey] = [],
         reconnectDelay: (first: Duration, limit: Duration) = (.milliseconds(200), .seconds(30)),
         refreshJitter: Duration = .seconds(2)
@@ -31,6 +36,7 @@ public struct AgentConfiguration: Sendable {
         self.hostId = hostId
         self.hostKey = hostKey
         self.userId = userId
+        self.userAssertion = userAssertion
         self.properties = properties
         self.trustedKeys = trustedKeys
         self.reconnectDelay = reconnectDelay

@@ -22,20 +22,37 @@ extension SyncAgent {
     func performSync() async -> Bool {
         lastRefreshAttempt = clock.now()
         let stored = currentCatalog()
-        let query =
-            [(name: "user", value: configuration.userId)]
-            + configuration.properties.sorted(by: { $0.key < $1.key }).map { (name: "p.\($0.key)", value: $0.value) }
+        let query = configuration.properties.sorted(by: { $0.key < $1.key }).map {
+            (name: "p.\($0.key)", value: $0.value)
+        }
         let reply: HTTPReply
+        var unavailable: String?
         do {
+            // Built per attempt: an assertion is bound to the device id, which enrolling again changes.
             reply = try await sendAsDevice { token in
                 var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)")]
                 if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
+                do {
+                    headers.append(
+                        (
+                            CatalogAPI.userAssertionHeader,
+                            try configuration.userAssertion.headerValue(
+                                hostId: configuration.hostId, userId: configuration.userId, deviceId: deviceId,
+                                now: clock.now())
+                        ))
+                } catch {
+                    unavailable = String(describing: error)
+                }
                 return HTTPRequest(
                     url: configuration.server + CatalogAPI.catalog.path(["hostId": configuration.hostId], query: query),
                     headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2)
             }
         } catch {
             emit(.disconnected(reason: error.description))
+            return false
+        }
+        if let unavailable {
+            emit(.disconnected(reason: "no user assertion: \(unavailable)"))
             return false
         }
         switch reply.status {
