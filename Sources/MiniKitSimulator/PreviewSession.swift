@@ -16,9 +16,7 @@ public struct PreviewSession: Sendable {
         let policy = SandboxPolicy(
             grantedScopes: program.manifest.declaredScopes.subtracting(withheldScopes),
             grantedDomains: Set(program.manifest.domains),
-            openId: OpaqueUserID.derive(
-                userId: "preview-user", appId: program.manifest.id,
-                secret: Array("preview".utf8).withUnsafeBytes { Data($0) }))
+            openId: host.openId)
         self.runtime = MiniProgramRuntime(
             program: program, policy: policy, storage: host.storage, width: width, height: max(1, height - 1))
         self.host = host

@@ -48,6 +48,9 @@ public actor SimulatorHost: HostBridge {
     /// Where the mini-program's storage lives (in memory unless given): the runtime starts from it, and the
     /// changes it makes are persisted here.
     public nonisolated let storage: any MiniStorage
+    /// The openId the previewed mini-program sees: random per preview, like a user it has never met (the real
+    /// one comes from the signed catalog).
+    public nonisolated let openId: String
 
     public init(
         consentAnswers: [HostAPI.Scope: Bool] = [:], paymentsSucceed: Bool = true, modalAnswer: Bool = true,
@@ -56,9 +59,11 @@ public actor SimulatorHost: HostBridge {
             "nickname": "Li Wei", "avatar": "", "phone": "13812345678", "latitude": 31.2304, "longitude": 121.4737,
             "city": "Shanghai",
         ],
-        storage: any MiniStorage = InMemoryStorage()
+        storage: any MiniStorage = InMemoryStorage(),
+        openId: String = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     ) {
         self.storage = storage
+        self.openId = openId
         self.consentAnswers = consentAnswers
         self.paymentsSucceed = paymentsSucceed
         self.modalAnswer = modalAnswer

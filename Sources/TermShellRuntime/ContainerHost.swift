@@ -45,8 +45,7 @@ actor ContainerHost {
         let policy = SandboxPolicy(
             grantedScopes: Set(entry.grantedScopes.compactMap(HostAPI.Scope.init(rawValue:))),
             grantedDomains: Set(entry.grantedDomains), consents: remembered,
-            openId: OpaqueUserID.derive(
-                userId: user.id, appId: entry.appId, secret: Data("termshell-demo".utf8)))
+            openId: entry.openId)
         let storage = ShellStorage(store: store, user: user.id, app: entry.appId)
         runtime = MiniProgramRuntime(
             program: program, policy: policy, storage: storage, width: width, height: max(1, height))

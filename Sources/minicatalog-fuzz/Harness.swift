@@ -29,6 +29,8 @@
         case ack
         /// A device's signed enrolment as the server verifies it.
         case enrolment
+        /// A user assertion as the catalog route reads it from its header and verifies it with the host's keys.
+        case assertion
         /// The server's JSON request bodies (listing actions, hosts, segments, partners, apps, reasons), and the gray
         /// audience a release body describes, resolved for a few users.
         case request
@@ -46,6 +48,7 @@
             case .sse: ShellHarnesses.serverSentEvents(data)
             case .ack: ServerHarnesses.acknowledgement(data)
             case .enrolment: ServerHarnesses.enrolment(data)
+            case .assertion: ServerHarnesses.userAssertion(data)
             case .request: ServerHarnesses.requestBodies(data)
             }
         }

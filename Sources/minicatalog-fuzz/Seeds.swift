@@ -115,6 +115,21 @@ import MiniSupport
                     hostId: FuzzFixtures.hostId, publicKey: FuzzFixtures.key.verificationKey, issuedAt: FuzzFixtures.now
                 ).wireJSON)
 
+            let assertion = UserAssertion(
+                hostId: FuzzFixtures.hostId, userId: FuzzFixtures.userId,
+                properties: ["tier": "vip", "email": "li.na@bank.example", "region": "shanghai"],
+                deviceId: "d-3f2a9c1e5b7d9f1a3c5e7a9b", issuedAt: FuzzFixtures.now,
+                expiresAt: FuzzFixtures.now.addingTimeInterval(900))
+            try save(.assertion, "assertion.json", assertion.signed(with: FuzzFixtures.key).wireJSON)
+            try save(.assertion, "assertion-payload.json", assertion.wireJSON)
+            try save(
+                .assertion, "assertion-header.txt",
+                Data(UserAssertion.headerValue(assertion.signed(with: FuzzFixtures.key)).utf8))
+            var bare = assertion
+            bare.properties = [:]
+            bare.deviceId = nil
+            try save(.assertion, "assertion-bare.json", bare.signed(with: FuzzFixtures.key).wireJSON)
+
             let apps = URL(fileURLWithPath: "sample-apps")
             for name in try FileManager.default.contentsOfDirectory(atPath: apps.path).sorted()
             where !name.hasSuffix(".json") {

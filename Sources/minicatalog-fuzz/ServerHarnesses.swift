@@ -60,6 +60,37 @@ import MiniSupport
             }
         }
 
+        /// `GET /v1/hosts/:hostId/catalog` (SyncRoutes): the `Minicatalog-User-Assertion` header, as text and as
+        /// the envelope it decodes to, verified with the host's key; the input is also signed as a payload, so it
+        /// reaches the strict reader. An accepted assertion must write and read back the same.
+        static func userAssertion(_ data: Data) {
+            let clock = FuzzFixtures.FixedClock()
+            var envelopes: [SignedEnvelope] = []
+            if let header = String(data: data, encoding: .utf8),
+                let envelope = UserAssertion.envelope(headerValue: header)
+            {
+                envelopes.append(envelope)
+            }
+            if let envelope = try? SignedEnvelope(wire: data) { envelopes.append(envelope) }
+            envelopes.append(
+                SignedEnvelope.sign(payload: data, payloadType: UserAssertion.payloadType, with: [FuzzFixtures.key]))
+            for envelope in envelopes {
+                do {
+                    let assertion = try UserAssertion.verify(
+                        envelope, hostId: FuzzFixtures.hostId, keys: [FuzzFixtures.key.verificationKey], clock: clock)
+                    guard UserAssertion.isUserId(assertion.userId),
+                        let readBack = try? UserAssertion(wire: assertion.wireJSON), readBack == assertion
+                    else {
+                        fuzzFinding(
+                            "an accepted assertion does not read back: \(String(decoding: assertion.wireJSON, as: UTF8.self))"
+                        )
+                    }
+                } catch {
+                    _ = error.description
+                }
+            }
+        }
+
         static let listingActions = [
             "release", "widen", "full", "pause", "cancel", "rollback", "delist", "relist", "seed",
         ]
@@ -97,8 +128,9 @@ import MiniSupport
                     if action == "release" { audience(request, segments: segments) }
                 }
             }
-            // POST /v1/hosts (HostRoutes).
+            // POST /v1/hosts and POST /v1/hosts/:hostId/user-trust (HostRoutes).
             _ = read(json, HostRoutes.hostApp)
+            _ = read(json, HostUserTrust.init(json:))
             // POST /v1/partners and POST /v1/apps (AppRoutes).
             _ = read(json, PartnerCreate.init(json:))
             _ = read(json, AppRoutes.miniProgram)

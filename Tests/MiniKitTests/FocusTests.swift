@@ -27,7 +27,7 @@ struct FocusTests {
         let program = try #require(loaded.program, "\(TestApp.rendered(loaded))")
         let policy = SandboxPolicy(
             grantedScopes: [.network], grantedDomains: ["api.good.example"], consents: [:],
-            openId: OpaqueUserID.derive(userId: "u1", appId: program.manifest.id, secret: Data("s".utf8)))
+            openId: "open-u1")
         var runtime = MiniProgramRuntime(
             program: program, policy: policy, storage: InMemoryStorage(), width: 40, height: 10)
         _ = runtime.start()

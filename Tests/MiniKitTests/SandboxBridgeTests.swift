@@ -42,14 +42,14 @@ struct SandboxBridgeTests {
 
     static func runtime(
         granted: Set<HostAPI.Scope>? = nil, domains: Set<String> = ["api.good.example"],
-        consents: [HostAPI.Scope: Bool] = [:], quota: Int = 1024, storage: InMemoryStorage = InMemoryStorage()
+        consents: [HostAPI.Scope: Bool] = [:], quota: Int = 1024, storage: InMemoryStorage = InMemoryStorage(),
+        openId: String? = "9f2c41d07e3b58a6c1d2e3f405a6b7c8"
     ) throws -> MiniProgramRuntime {
         let loaded = TestApp.load(manifest: manifest, markup: markup, logic: logic)
         let program = try #require(loaded.program, "\(TestApp.rendered(loaded))")
         let policy = SandboxPolicy(
             grantedScopes: granted ?? program.manifest.declaredScopes, grantedDomains: domains, consents: consents,
-            openId: OpaqueUserID.derive(userId: "u1", appId: program.manifest.id, secret: Data("s".utf8)),
-            storageQuota: quota)
+            openId: openId, storageQuota: quota)
         var runtime = MiniProgramRuntime(program: program, policy: policy, storage: storage, width: 60, height: 20)
         _ = runtime.start()
         return runtime
@@ -249,18 +249,22 @@ struct SandboxBridgeTests {
         #expect(MiniValue.object(runtime.currentPage!.data).approximateSize <= MiniKitLimits.maximumDataSize)
     }
 
-    @Test("the opaque user id is stable per app, differs across apps, and is not the user id")
+    @Test("user.openId answers the id the catalog carries, and fails when the catalog carries none")
     func openId() throws {
-        let secret = Data("host-secret".utf8)
-        let a = OpaqueUserID.derive(userId: "u1", appId: "com.a", secret: secret)
-        #expect(a == OpaqueUserID.derive(userId: "u1", appId: "com.a", secret: secret))
-        #expect(a != OpaqueUserID.derive(userId: "u1", appId: "com.b", secret: secret))
-        #expect(a != OpaqueUserID.derive(userId: "u2", appId: "com.a", secret: secret))
-        #expect(a.count == 32 && !a.contains("u1"))
         var runtime = try Self.runtime()
         _ = Self.tap("who", &runtime)
+        #expect(Self.log(runtime) == "9f2c41d07e3b58a6c1d2e3f405a6b7c8")
+        var without = try Self.runtime(openId: nil)
+        let effects = Self.tap("who", &without)
+        #expect(Self.log(without) != "9f2c41d07e3b58a6c1d2e3f405a6b7c8")
         #expect(
-            Self.log(runtime) == OpaqueUserID.derive(userId: "u1", appId: "com.example.test", secret: Data("s".utf8)))
+            effects.contains {
+                if case .audit(let record) = $0 {
+                    record.api == .userOpenId && record.outcome != "allowed"
+                } else {
+                    false
+                }
+            })
     }
 
     @Test("a late answer for a closed page is dropped")

@@ -61,6 +61,21 @@ public enum KeyFiles {
         try writeAtomically(encode(document), to: url, mode: 0o600)
     }
 
+    /// Writes a secret (such as the server's openId secret) at `url`, mode 0600; never half-written.
+    public static func writeSecret(_ secret: Data, to url: URL) throws(KeyError) {
+        let document = Document(type: "hmac-sha256-secret", keyid: "secret", key: secret.base64EncodedString())
+        try writeAtomically(encode(document), to: url, mode: 0o600)
+    }
+
+    /// Reads a secret file.
+    public static func readSecret(at url: URL) throws(KeyError) -> Data {
+        let document = try read(url, expecting: "hmac-sha256-secret")
+        guard let secret = Data(base64Encoded: document.key) else {
+            throw .file("'\(url.path)': the secret is not base64")
+        }
+        return secret
+    }
+
     /// Reads a private key file.
     public static func readSigningKey(at url: URL) throws(KeyError) -> SigningKey {
         let document = try read(url, expecting: "ed25519-private")

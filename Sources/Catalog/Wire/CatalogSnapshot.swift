@@ -14,11 +14,15 @@ public struct CatalogEntry: Sendable, Hashable, Codable {
     public var grantedDomains: [String]
     /// True when this user gets the version from a gray release.
     public var gray: Bool
+    /// The user's id for this mini-program (`user.openId`), derived by the server with a secret only it holds
+    /// (see ``OpenID``): stable for the user and app, different per app, and never the bank's user id.
+    public var openId: String?
 
     public init(
         appId: String, name: String, category: String, version: SemanticVersion, package: PackageReference,
-        grantedScopes: [String] = [], grantedDomains: [String] = [], gray: Bool = false
+        grantedScopes: [String] = [], grantedDomains: [String] = [], gray: Bool = false, openId: String? = nil
     ) {
+        self.openId = openId
         self.appId = appId
         self.name = name
         self.category = category

@@ -101,7 +101,8 @@ extension CatalogEntry {
             category: try json.require("category").string(), version: try json.require("version").wireVersion(),
             package: try PackageReference(json: try json.require("package")),
             grantedScopes: try json.require("grantedScopes").wireStrings(),
-            grantedDomains: try json.require("grantedDomains").wireStrings(), gray: try json.require("gray").bool())
+            grantedDomains: try json.require("grantedDomains").wireStrings(), gray: try json.require("gray").bool(),
+            openId: try json.field("openId")?.string())
     }
 }
 

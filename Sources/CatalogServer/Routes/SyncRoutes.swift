@@ -53,6 +53,7 @@ struct SyncRoutes {
                     var entry = host.entries[appId]?[version]
                 else { return nil }
                 entry.gray = resolution.isGray
+                entry.openId = keyring.openId.derive(hostId: hostId, appId: appId, userId: user)
                 return entry
             }
             let window = max(1, catalogLifetime / 4)

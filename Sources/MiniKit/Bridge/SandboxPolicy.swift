@@ -9,15 +9,16 @@ public struct SandboxPolicy: Sendable, Hashable {
     public var grantedDomains: Set<String>
     /// Remembered consent answers for sensitive scopes; absent means "ask".
     public var consents: [HostAPI.Scope: Bool]
-    /// The opaque per-app user id the host derived (see ``OpaqueUserID``).
-    public var openId: String
+    /// The user's id for this mini-program, as the signed catalog carries it (the server derives it with a
+    /// secret the shell never holds); nil when the catalog carries none, and `user.openId` then fails.
+    public var openId: String?
     public var storageQuota: Int
     public var language: String
     public var hostVersion: String
 
     public init(
         grantedScopes: Set<HostAPI.Scope>, grantedDomains: Set<String>, consents: [HostAPI.Scope: Bool] = [:],
-        openId: String, storageQuota: Int = MiniKitLimits.defaultStorageQuota, language: String = "en",
+        openId: String?, storageQuota: Int = MiniKitLimits.defaultStorageQuota, language: String = "en",
         hostVersion: String = "7.3.0"
     ) {
         self.grantedScopes = grantedScopes

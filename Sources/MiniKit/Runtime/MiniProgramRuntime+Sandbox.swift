@@ -120,7 +120,13 @@ extension MiniProgramRuntime {
                     "language": .string(policy.language), "hostVersion": .string(policy.hostVersion),
                 ]))
         case .userOpenId:
-            succeed(.object(["openId": .string(policy.openId)]))
+            guard let openId = policy.openId else {
+                refuse(
+                    call, BridgeError(code: "unavailable", message: "the catalog carries no openId for this user"),
+                    frames: &frames, locals: locals, effects: &effects)
+                return false
+            }
+            succeed(.object(["openId": .string(openId)]))
         case .networkRequest:
             guard case .string(let url)? = arguments["url"] else {
                 return invalid("network.request needs a text 'url'")
