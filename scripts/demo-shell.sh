@@ -28,5 +28,5 @@ cat "$data/second-terminal.sh"
 echo
 echo "Sign in as Li Na, open Services. Press Enter to start the shell (q quits it and stops the server)."
 read -r _
-"$TERMSHELL" --bank seeds/bank.json --server "$url" --host mbank --host-key "$hostkey" --server-key "$pubkey" \
-  --data "$data/shell"
+"$TERMSHELL" --bank seeds/bank.json --server "$url" --host mbank --host-key "$hostkey" --user-key "$userkey" \
+  --server-key "$pubkey" --data "$data/shell"

@@ -60,17 +60,18 @@ print("  signed by", e["signatures"][0]["keyid"]); [print("   ", x["appId"], x["
 print("    tombstones:", [(t["appId"], t["reason"]) for t in p["tombstones"]])' "$1" "$2"
   }
   step "A mobile-banking shell for user u-1002 enrols as a device and syncs once: what it receives (a signed envelope; payload decoded here)" \
-    "termshell --headless --once --server $url --host mbank --user u-1002 --host-key … --server-key $pubkey"
-  "$TERMSHELL" --headless --once --server "$url" --host mbank --user u-1002 --host-key "$hostkey" \
-    --server-key "$pubkey" --data "$data/peek" | grep -E '"event":"(enrolled|synced)"'
+    "termshell --headless --once --server $url --host mbank --user u-1002 --property tier=vip --host-key … --user-key …/user-keys/mbank.key --server-key $pubkey"
+  "$TERMSHELL" --headless --once --server "$url" --host mbank --user u-1002 --property tier=vip \
+    --host-key "$hostkey" --user-key "$userkey" --server-key "$pubkey" --data "$data/peek" \
+    | grep -E '"event":"(enrolled|synced)"'
   show_catalog "$data/peek/shell.sqlite" u-1002
 
   shell=""
   if [ -x "$TERMSHELL" ]; then
     step "A mobile-banking shell for user u-1 runs headless: it syncs, verifies and installs" \
-      "termshell --headless --server $url --host mbank --user u-1 --host-key … --server-key $pubkey"
-    "$TERMSHELL" --headless --server "$url" --host mbank --user u-1 --host-key "$hostkey" --server-key "$pubkey" \
-      --data "$data/shell" > "$data/shell.jsonl" 2>&1 &
+      "termshell --headless --server $url --host mbank --user u-1 --host-key … --user-key …/user-keys/mbank.key --server-key $pubkey"
+    "$TERMSHELL" --headless --server "$url" --host mbank --user u-1 --host-key "$hostkey" --user-key "$userkey" \
+      --server-key "$pubkey" --data "$data/shell" > "$data/shell.jsonl" 2>&1 &
     shell=$!
     for _ in $(seq 1 50); do grep -q '"event":"connected"' "$data/shell.jsonl" 2>/dev/null && break; sleep 0.2; done
     cat "$data/shell.jsonl"
@@ -87,8 +88,8 @@ print("    tombstones:", [(t["appId"], t["reason"]) for t in p["tombstones"]])' 
   "$MINICTL" status com.carins.quote --server "$url" --token "$ops"
   step "The u-1002 shell was offline: at its next sync it is told, purges and confirms" \
     "termshell --headless --once … --user u-1002; minictl status com.carins.quote"
-  "$TERMSHELL" --headless --once --server "$url" --host mbank --user u-1002 --host-key "$hostkey" \
-    --data "$data/peek" >/dev/null
+  "$TERMSHELL" --headless --once --server "$url" --host mbank --user u-1002 --property tier=vip \
+    --host-key "$hostkey" --user-key "$userkey" --data "$data/peek" >/dev/null
   show_catalog "$data/peek/shell.sqlite" u-1002
   "$MINICTL" status com.carins.quote --server "$url" --token "$ops"
   if [ -n "$shell" ]; then kill "$shell"; wait "$shell" 2>/dev/null || true; fi

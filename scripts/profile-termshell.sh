@@ -48,7 +48,7 @@ for scenario in "$work/session.scenario" scenarios/consent-granted-and-denied.sc
   sed -E 's/^(wait .*) within [0-9.]+s?$/\1/; s/^wait .*/& within 120s/' "$scenario" > "$work/slow.$index.scenario"
   if ! valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/profile.$index" \
     "$work/termshell" --script "$work/slow.$index.scenario" --size 120x40 --lang en --bank seeds/bank.json \
-    --server "$url" --host mbank --host-key "$hostkey" --server-key "$pubkey" --data "$work/shell.$index" \
+    --server "$url" --host mbank --host-key "$hostkey" --user-key "$userkey" --server-key "$pubkey" --data "$work/shell.$index" \
     > "$work/transcript.$index" 2> "$work/valgrind.$index"; then
     echo "profile-termshell: $(basename "$scenario") failed under valgrind; its transcript:" >&2
     tail -30 "$work/transcript.$index" >&2

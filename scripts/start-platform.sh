@@ -1,5 +1,5 @@
 # Sourced by demo.sh and demo-shell.sh: starts catalogd with the demo data in DATA on a free loopback port and
-# sets `server` (its pid), `url`, `ops` (the ops account's token), `hostkey` (mbank's) and `pubkey`.
+# sets `server` (its pid), `url`, `ops` (the ops account's token), `hostkey` and `userkey` (mbank's) and `pubkey`.
 # Usage: start_platform CATALOGD DATA
 start_platform() {
   local catalogd=$1 data=$2
@@ -9,6 +9,8 @@ start_platform() {
   url=$(grep -o 'http://[0-9.:]*' "$data/out.txt" | head -1)
   ops=$(awk '/account ops-wang/ {print $NF}' "$data/out.txt")
   hostkey=$(awk '/host key mbank/ {print $NF}' "$data/out.txt")
+  # The demo mobile-banking backend's user-signing key: the shells' sign-in vouches for its users with it.
+  userkey="$data/server/user-keys/mbank.key"
   pubkey=""
   [ -n "$url" ] || return 1
   pubkey=$("$catalogd" key show --data "$data/server" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["publicKey"])')

@@ -50,6 +50,7 @@ extension CatalogAPI {
                 "userKeys": list(text), "clientProperties": list(text),
             ], required: ["id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties"]),
         "HostList": object(["hosts": list(ref("Host"))], required: ["hosts"]),
+        "KeyRotations": object(["rotations": list(ref("SignedEnvelope"))], required: ["rotations"]),
         "HostCreated": object(
             [
                 "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,

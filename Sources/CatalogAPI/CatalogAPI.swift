@@ -18,6 +18,9 @@ public enum CatalogAPI {
     public static let health = Endpoint(
         .get, "/healthz", "Health, key id and public key", auth: .none, answer: json("Health"))
     public static let openAPI = Endpoint(.get, "/openapi.json", "This document", auth: .none)
+    public static let keyRotations = Endpoint(
+        .get, "/v1/keys/rotations", "The signing key's rotation statements, oldest first", auth: .none,
+        answer: json("KeyRotations"))
 
     // MARK: Host apps and audit
 
@@ -147,7 +150,8 @@ public enum CatalogAPI {
     /// Every endpoint, in the order of the documentation.
     public static let all: [Endpoint] =
         [
-            health, openAPI, hosts, createHost, host, deactivateHost, activateHost, rotateHostKey, setUserTrust,
+            health, openAPI, keyRotations, hosts, createHost, host, deactivateHost, activateHost, rotateHostKey,
+            setUserTrust,
             segments,
             createSegment, audit, createPartner, createApp, apps, versions, upload, version, submit, approve, reject,
             reviews,

@@ -85,6 +85,10 @@ public enum CatalogApplication {
                     "publicKey": .string(keyring.signingKey.verificationKey.base64),
                 ]))
         }
+        // Public like the key itself: a shell that pins a retired key follows these to the current one.
+        router.get("v1/keys/rotations") { _, _ -> Response in
+            JSONResponse.make(keyring.rotationsJSON)
+        }
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store, cache: cache, clock: clock))
         let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)
         let changes = ListingChanges(store: store, clock: clock, hub: hub, cache: cache, signer: signer)

@@ -1,14 +1,20 @@
 import Catalog
 import Foundation
+import MiniSupport
 
-/// The server's keys, kept in `DATA/keys/`: the catalog signing key and the secret openIds are derived with.
-/// Created on first start, read on every start after.
+/// The server's keys, kept in `DATA/keys/`: the catalog signing key, the statements that rotated it, and the
+/// secret openIds are derived with. Created on first start, read on every start after.
 public struct ServerKeyring: Sendable {
     public let signingKey: SigningKey
+    /// Every rotation so far, oldest first (`DATA/keys/rotations.json`): shells that pin an older key follow them.
+    public let rotations: [SignedEnvelope]
     /// Derives each user's per-app openId (`DATA/keys/openid.secret`, mode 0600): only this server holds it.
     public let openId: OpenID
 
     public static let openIdSecretFileName = "openid.secret"
+    public static let rotationsFileName = "rotations.json"
+    /// A new key waits here until the statement naming it is written: a rotation cut off can be completed.
+    static let stagedKeyFileName = "catalog-signing.key.next"
 
     /// Loads the keys from `dataDirectory/keys`, creating them (mode 0600) when there are none.
     public static func loadOrCreate(in dataDirectory: URL) throws -> (keyring: ServerKeyring, created: Bool) {
@@ -19,10 +25,11 @@ public struct ServerKeyring: Sendable {
         }
         let key = SigningKey.generate()
         try KeyFiles.write(key, to: directory)
-        return (ServerKeyring(signingKey: key, openId: try openIdSecret(in: directory)), true)
+        return (ServerKeyring(signingKey: key, rotations: [], openId: try openIdSecret(in: directory)), true)
     }
 
-    /// Reads the existing key; fails with a clear message when the data folder has none.
+    /// Reads the existing keys; fails with a clear message when the data folder has none. A rotation that was
+    /// cut off after its statement was written is completed first.
     public static func load(from dataDirectory: URL) throws -> ServerKeyring {
         let directory = dataDirectory.appendingPathComponent("keys")
         let file = directory.appendingPathComponent(KeyFiles.privateKeyFileName)
@@ -31,7 +38,68 @@ public struct ServerKeyring: Sendable {
                 "no signing key in '\(dataDirectory.path)': start 'catalogd serve --data \(dataDirectory.path)' once to create it"
             )
         }
-        return ServerKeyring(signingKey: try KeyFiles.readSigningKey(at: file), openId: try openIdSecret(in: directory))
+        var key = try KeyFiles.readSigningKey(at: file)
+        let rotations = try readRotations(in: directory)
+        let staged = directory.appendingPathComponent(stagedKeyFileName)
+        if let last = rotations.last.flatMap({ try? KeyRotation(wire: $0.payload) }),
+            last.newKey != key.verificationKey.base64
+        {
+            // The statement names a key that is not in place yet: the staged one, if the rotation was cut off.
+            guard let next = try? KeyFiles.readSigningKey(at: staged), next.verificationKey.base64 == last.newKey
+            else {
+                throw KeyError.file(
+                    "'\(directory.path)': rotation \(last.sequence) names key \(last.newKey), which is neither the signing key nor a staged one"
+                )
+            }
+            try KeyFiles.write(next, to: directory, overwrite: true)
+            key = next
+        }
+        try? FileManager.default.removeItem(at: staged)
+        return ServerKeyring(signingKey: key, rotations: rotations, openId: try openIdSecret(in: directory))
+    }
+
+    /// Replaces the signing key: a new key, and a statement signed by the old key and the new one that shells
+    /// pinning the old key follow. The old private key is overwritten; a restarted catalogd signs with the new.
+    public static func rotate(in dataDirectory: URL, at date: Date = Date()) throws -> (
+        ServerKeyring, rotation: KeyRotation
+    ) {
+        let current = try load(from: dataDirectory)
+        let directory = dataDirectory.appendingPathComponent("keys")
+        let next = SigningKey.generate()
+        // The new key is on disk before any statement names it, and in place only after.
+        try KeyFiles.writePrivateKey(next, to: directory.appendingPathComponent(stagedKeyFileName))
+        let sequence = UInt64(current.rotations.count + 1)
+        let statement = KeyRotation.signed(sequence: sequence, from: current.signingKey, to: next, at: date)
+        try writeRotations(current.rotations + [statement], in: directory)
+        let rotated = try load(from: dataDirectory)
+        return (
+            rotated,
+            KeyRotation(
+                sequence: sequence, previousKey: current.signingKey.verificationKey, newKey: next.verificationKey,
+                issuedAt: date)
+        )
+    }
+
+    /// The rotation statements as `GET /v1/keys/rotations` answers them.
+    public var rotationsJSON: JSONValue {
+        .object(["rotations": .array(rotations.compactMap { try? JSONValue.parse($0.wireJSON) })])
+    }
+
+    private static func readRotations(in directory: URL) throws -> [SignedEnvelope] {
+        let file = directory.appendingPathComponent(rotationsFileName)
+        guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+        do {
+            let items = try JSONCursor(try JSONValue.parse(try Data(contentsOf: file))).require("rotations").array()
+            return try items.map { try SignedEnvelope(wire: Data($0.value.serialized().utf8)) }
+        } catch {
+            throw KeyError.file("'\(file.path)' is not a list of rotation statements: \(error)")
+        }
+    }
+
+    private static func writeRotations(_ rotations: [SignedEnvelope], in directory: URL) throws {
+        let items = try rotations.map { try JSONValue.parse($0.wireJSON) }
+        let text = JSONValue.object(["rotations": .array(items)]).serialized() + "\n"
+        try KeyFiles.writeFile(Data(text.utf8), to: directory.appendingPathComponent(rotationsFileName), mode: 0o644)
     }
 
     /// The openId secret of the keys folder, made on first use (a data folder from before openIds has none).

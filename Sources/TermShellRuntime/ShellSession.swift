@@ -148,7 +148,7 @@ public final class ShellSession: @unchecked Sendable {
             let name =
                 catalog?.snapshot.entries.first { $0.appId == appId }?.name ?? lock.withLock { names[appId] } ?? appId
             post(.notice(ShellState.Notice(service: name, reason: reason)))
-        case .installed, .refused:
+        case .installed, .refused, .keyRotated:
             break
         }
         if let catalog {
@@ -341,6 +341,8 @@ public final class ShellSession: @unchecked Sendable {
         case .expired(let until): "launching stopped at \(Timestamp.format(until))"
         case .acknowledged(let version, let sequence, let purged):
             "v\(version), event \(sequence)\(purged.isEmpty ? "" : ", purged \(purged.joined(separator: ", "))")"
+        case .keyRotated(let from, let to, _):
+            "server key \(from.map { String($0.prefix(12)) }.joined(separator: ", ")) → \(to.map { String($0.prefix(12)) }.joined(separator: ", "))"
         case .connected(let after): "events after \(after)"
         case .disconnected(let reason): reason
         }

@@ -186,42 +186,6 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-struct Key: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Show the server's signing key.", subcommands: [Show.self])
-
-    struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Print the public key and key id that shells pin.",
-            discussion: "The key is created by the first 'catalogd serve' on the data folder.")
-
-        @Option(help: ArgumentHelp("The data folder.", valueName: "DIR"))
-        var data: String
-
-        @Flag(help: "Print {\"keyid\", \"publicKey\"} as JSON.")
-        var json = false
-
-        func run() async throws {
-            let keyring: ServerKeyring
-            do {
-                keyring = try ServerKeyring.load(from: URL(fileURLWithPath: data))
-            } catch {
-                FileHandle.standardError.write(Data("catalogd: error: \(error)\n".utf8))
-                throw ExitCode(1)
-            }
-            let key = keyring.signingKey.verificationKey
-            if json {
-                print(
-                    JSONValue.object(["keyid": .string(key.keyID.rawValue), "publicKey": .string(key.base64)])
-                        .serialized())
-            } else {
-                print("public key: \(key.base64)")
-                print("key id:     \(key.keyID)")
-            }
-        }
-    }
-}
-
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account", abstract: "Manage accounts on the data folder directly (bootstrap).",

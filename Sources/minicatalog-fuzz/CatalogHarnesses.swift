@@ -13,6 +13,13 @@ import MiniSupport
             }
             return key
         }()
+        /// The key a rotation statement hands over to: 32 bytes of 0x2B.
+        static let nextKey: SigningKey = {
+            guard let key = try? SigningKey(rawRepresentation: Data(repeating: 0x2B, count: 32)) else {
+                fatalError("the fixed fuzzing key does not load")
+            }
+            return key
+        }()
         static let hostId = "mbank"
         static let userId = "u-1"
         /// 2026-12-06T00:00:00Z: the seeds are issued an hour before and expire a day after.
@@ -78,6 +85,29 @@ import MiniSupport
             verify(envelope, as: CatalogEvent.self)
             verify(
                 envelope, as: CatalogEvent.self, lastVersion: 3, lastIssuedAt: FuzzFixtures.now.addingTimeInterval(-60))
+        }
+
+        /// The key rotations a shell fetches after an unknown key (`GET /v1/keys/rotations`), followed from the pinned
+        /// key; the input is also taken as one statement's payload, signed by the pinned key and the next fixture key,
+        /// so it reaches the strict reader. The pin may only move to a key some statement names, and never to a key
+        /// the chain retired.
+        static func rotation(_ data: Data) {
+            var statements = (try? KeyRotationChain.statements(json: data)) ?? []
+            statements.append(
+                SignedEnvelope.sign(
+                    payload: data, payloadType: KeyRotation.payloadType, with: [FuzzFixtures.key, FuzzFixtures.nextKey])
+            )
+            let pinned = [FuzzFixtures.key.verificationKey]
+            let outcome = KeyRotationChain.follow(
+                from: pinned, statements: statements, clock: FuzzFixtures.FixedClock())
+            let named = Set(statements.compactMap { try? KeyRotation(wire: $0.payload) }.map(\.newKey))
+            for key in outcome.keys where !pinned.contains(key) && !named.contains(key.base64) {
+                fuzzFinding("the pin moved to a key no statement names: \(key.base64)")
+            }
+            for key in outcome.retired where outcome.keys.contains(key) {
+                fuzzFinding("a retired key is trusted again: \(key.base64)")
+            }
+            guard !outcome.keys.isEmpty else { fuzzFinding("following the chain left no key to trust") }
         }
 
         /// Verifies, and words the refusal as the agent logs it.

@@ -29,6 +29,8 @@
         case ack
         /// A device's signed enrolment as the server verifies it.
         case enrolment
+        /// The server's key rotation statements as a shell fetches and follows them from its pinned key.
+        case rotation
         /// A user assertion as the catalog route reads it from its header and verifies it with the host's keys.
         case assertion
         /// The server's JSON request bodies (listing actions, hosts, segments, partners, apps, reasons), and the gray
@@ -49,6 +51,7 @@
             case .ack: ServerHarnesses.acknowledgement(data)
             case .enrolment: ServerHarnesses.enrolment(data)
             case .assertion: ServerHarnesses.userAssertion(data)
+            case .rotation: CatalogHarnesses.rotation(data)
             case .request: ServerHarnesses.requestBodies(data)
             }
         }

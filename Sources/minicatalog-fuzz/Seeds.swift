@@ -130,6 +130,29 @@ import MiniSupport
             bare.deviceId = nil
             try save(.assertion, "assertion-bare.json", bare.signed(with: FuzzFixtures.key).wireJSON)
 
+            let third: SigningKey = try SigningKey(rawRepresentation: Data(repeating: 0x2C, count: 32))
+            let rotations = [
+                KeyRotation.signed(
+                    sequence: 1, from: FuzzFixtures.key, to: FuzzFixtures.nextKey,
+                    at: FuzzFixtures.now.addingTimeInterval(-7_200)),
+                KeyRotation.signed(
+                    sequence: 2, from: FuzzFixtures.nextKey, to: third, at: FuzzFixtures.now.addingTimeInterval(-3_600)),
+            ]
+            func answer(_ statements: [SignedEnvelope]) throws -> Data {
+                Data(
+                    JSONValue.object([
+                        "rotations": .array(try statements.map { try JSONValue.parse($0.wireJSON) })
+                    ]).serialized().utf8)
+            }
+            try save(.rotation, "rotations.json", try answer(rotations))
+            try save(.rotation, "rotations-none.json", try answer([]))
+            try save(
+                .rotation, "rotation-payload.json",
+                KeyRotation(
+                    sequence: 1, previousKey: FuzzFixtures.key.verificationKey,
+                    newKey: FuzzFixtures.nextKey.verificationKey, issuedAt: FuzzFixtures.now
+                ).wireJSON)
+
             let apps = URL(fileURLWithPath: "sample-apps")
             for name in try FileManager.default.contentsOfDirectory(atPath: apps.path).sorted()
             where !name.hasSuffix(".json") {

@@ -116,7 +116,8 @@ struct AnswerSchemaTests {
         try await post("\(app)/release", #"{"host": "mbank", "version": "2.1.0", "userIds": ["alice"]}"#)
         try await post("\(app)/full", #"{"host": "mbank"}"#)
         for path in [
-            "/healthz", "/v1/hosts", "/v1/hosts/mbank", "/v1/segments", "/v1/audit?limit=50", "/v1/apps",
+            "/healthz", "/v1/keys/rotations", "/v1/hosts", "/v1/hosts/mbank", "/v1/segments", "/v1/audit?limit=50",
+            "/v1/apps",
             "\(app)/versions", "\(app)/versions/2.1.0", "/v1/reviews", "\(app)/listings", "\(app)/status",
             "\(app)/explain?host=mbank&user=alice&p.region=shanghai",
         ] {

@@ -67,6 +67,11 @@ public enum KeyFiles {
         try writeAtomically(encode(document), to: url, mode: 0o600)
     }
 
+    /// Writes any key-folder file (a list of rotation statements) through a temporary file: never half-written.
+    public static func writeFile(_ data: Data, to url: URL, mode: mode_t) throws(KeyError) {
+        try writeAtomically(data, to: url, mode: mode)
+    }
+
     /// Reads a secret file.
     public static func readSecret(at url: URL) throws(KeyError) -> Data {
         let document = try read(url, expecting: "hmac-sha256-secret")

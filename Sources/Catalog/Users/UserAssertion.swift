@@ -76,9 +76,9 @@ public struct UserAssertion: SignedPayload, Hashable {
         let expiresCursor = try json.require("expiresAt")
         expiresAt = try expiresCursor.wireDate()
         let lifetime = expiresAt.timeIntervalSince(issuedAt)
-        guard lifetime > 0, lifetime <= Self.maximumLifetime else {
+        guard lifetime >= 1, lifetime <= Self.maximumLifetime else {
             throw expiresCursor.error(
-                "an assertion expires after it is issued and at most \(Int(Self.maximumLifetime)) s later")
+                "an assertion expires at least 1 s and at most \(Int(Self.maximumLifetime)) s after it is issued")
         }
     }
 

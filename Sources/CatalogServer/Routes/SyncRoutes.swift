@@ -59,9 +59,10 @@ struct SyncRoutes {
             let window = max(1, catalogLifetime / 4)
             let issuedAt = Date(
                 timeIntervalSince1970: (clock.now().timeIntervalSince1970 / window).rounded(.down) * window)
-            // The ETag names everything the payload holds, so it is known before anything is signed.
+            // The ETag names everything the payload holds and the key that signs it, so it is known before anything
+            // is signed, and a rotated key sends every shell a catalog signed with the new key.
             let identity =
-                "\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(host.expiryGraceSeconds)|\(user)|"
+                "\(keyring.signingKey.keyID)|\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(host.expiryGraceSeconds)|\(user)|"
                 + resolved.map { "\($0.appId)@\($0.version)\($0.gray ? "g" : "")" }.joined(separator: ",")
             let etag = "\"\(PackageStore.digest(Data(identity.utf8)).prefix(32))\""
             var headers = HTTPFields()

@@ -20,6 +20,8 @@ public enum AgentEvent: Sendable, Hashable {
     case expired(launchableUntil: Date)
     /// The server has the shell's state.
     case acknowledged(catalogVersion: UInt64, eventSequence: UInt64, purged: [String])
+    /// The server's signing key was rotated: verified statements moved the pin from these keys to those.
+    case keyRotated(from: [String], to: [String], rotations: Int)
     /// The event stream is open (after this sequence) or lost (why).
     case connected(after: UInt64)
     case disconnected(reason: String)
@@ -34,6 +36,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .refused: "refused"
         case .expired: "expired"
         case .acknowledged: "acknowledged"
+        case .keyRotated: "key-rotated"
         case .connected: "connected"
         case .disconnected: "disconnected"
         }
@@ -68,6 +71,10 @@ public enum AgentEvent: Sendable, Hashable {
             members["catalogVersion"] = .number(Double(version))
             members["eventSequence"] = .number(Double(sequence))
             members["purged"] = .array(purged.map(JSONValue.string))
+        case .keyRotated(let from, let to, let rotations):
+            members["from"] = .array(from.map(JSONValue.string))
+            members["to"] = .array(to.map(JSONValue.string))
+            members["rotations"] = .number(Double(rotations))
         case .connected(let after):
             members["after"] = .number(Double(after))
         case .disconnected(let reason):

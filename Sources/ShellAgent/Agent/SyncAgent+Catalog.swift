@@ -73,7 +73,7 @@ extension SyncAgent {
             return false
         }
         guard
-            let snapshot = verified(
+            let snapshot = await verified(
                 reply.body, as: CatalogSnapshot.self, what: "catalog",
                 lastVersion: stored?.snapshot.catalogVersion, lastIssuedAt: stored?.snapshot.issuedAt)
         else { return false }
@@ -82,9 +82,10 @@ extension SyncAgent {
     }
 
     /// Reads and verifies a signed payload; refuses it (event and log) and gives nil when it does not verify.
+    /// Signed by a key the shell does not pin, it is verified again if the rotation statements move the pin.
     func verified<P: SignedPayload>(
         _ data: Data, as type: P.Type, what: String, lastVersion: UInt64?, lastIssuedAt: Date?
-    ) -> P? {
+    ) async -> P? {
         let envelope: SignedEnvelope
         do {
             envelope = try SignedEnvelope(wire: data)
@@ -92,16 +93,23 @@ extension SyncAgent {
             refuse(what, "malformed-envelope", error.description)
             return nil
         }
-        do {
-            return try EnvelopeVerifier(
-                policy: VerificationPolicy(
-                    trustedKeys: trustedKeys, hostId: configuration.hostId, userId: configuration.userId,
-                    lastAcceptedVersion: lastVersion, lastAcceptedIssuedAt: lastIssuedAt),
-                clock: clock
-            ).verify(envelope, as: type)
-        } catch {
-            refuse(what, error.code, error.description)
-            return nil
+        var rotated = false
+        while true {
+            do {
+                return try EnvelopeVerifier(
+                    policy: VerificationPolicy(
+                        trustedKeys: trustedKeys, hostId: configuration.hostId, userId: configuration.userId,
+                        lastAcceptedVersion: lastVersion, lastAcceptedIssuedAt: lastIssuedAt),
+                    clock: clock
+                ).verify(envelope, as: type)
+            } catch {
+                if error.code == "unknown-key", !rotated, await followRotations() {
+                    rotated = true
+                    continue
+                }
+                refuse(what, error.code, error.description)
+                return nil
+            }
         }
     }
 

@@ -67,7 +67,7 @@ extension SyncAgent {
         // signed and unexpired, is a replay (it could undo a relisting).
         let floor = max(last?.sequence ?? 0, currentCatalog()?.snapshot.eventSequence ?? 0)
         guard
-            let event = verified(
+            let event = await verified(
                 Data(sse.data.utf8), as: CatalogEvent.self, what: "event", lastVersion: floor == 0 ? nil : floor,
                 lastIssuedAt: floor == last?.sequence ? last?.issuedAt : nil)
         else { return }

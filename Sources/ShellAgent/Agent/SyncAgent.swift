@@ -16,7 +16,11 @@ public actor SyncAgent {
     nonisolated let store: ShellStore
     nonisolated let packages: PackageCache
     let clock: any CatalogClock
-    let trustedKeys: [VerificationKey]
+    /// The pinned server keys; a verified rotation statement replaces a retired one.
+    var trustedKeys: [VerificationKey]
+    /// When the rotation statements were last fetched (at most once a minute, however many envelopes a
+    /// hostile path answers with an unknown key).
+    var lastRotationCheck = Date.distantPast
     /// This installation's key: it proves enrolment and signs acknowledgements.
     let deviceKey: SigningKey
     /// Set when the server says operations revoked this device; nothing more is asked of it.
@@ -63,14 +67,14 @@ public actor SyncAgent {
         self.clock = clock
         self.recall = recall
         // The first key given is pinned; afterwards only the pinned keys are trusted, and a different key
-        // given later is refused rather than silently added.
+        // given later is refused rather than silently added (a key a rotation retired is known, not trusted).
         let pinned = try store.pinnedKeys()
-        if pinned.isEmpty {
+        let known = try store.knownKeyIDs()
+        if known.isEmpty {
             guard !configuration.trustedKeys.isEmpty else { throw AgentError.noTrustedKey }
             try store.pin(configuration.trustedKeys)
             trustedKeys = configuration.trustedKeys
         } else {
-            let known = Set(pinned.map(\.keyID))
             guard configuration.trustedKeys.allSatisfy({ known.contains($0.keyID) }) else {
                 throw AgentError.keyMismatch
             }

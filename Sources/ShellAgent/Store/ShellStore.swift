@@ -133,6 +133,11 @@ public final class ShellStore: Sendable {
                 table.column("token", .text).notNull()
             }
         }
+        migrator.registerMigration("v5: server key rotation") { db in
+            // A key a rotation statement retired stays known (so an old --server-key is not a mismatch), but its
+            // signatures are refused.
+            try db.alter(table: "pinned_key") { table in table.add(column: "retired_at", .double) }
+        }
         return migrator
     }
 

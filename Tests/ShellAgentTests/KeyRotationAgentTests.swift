@@ -1,0 +1,94 @@
+import Catalog
+import CatalogCurl
+import CatalogServer
+import Foundation
+import MiniSupport
+import ServerTestSupport
+import ShellAgent
+import Testing
+
+/// The agent follows the server's key rotations: a shell that pins a retired key verifies the statements, moves
+/// its pin, and from then on refuses the retired key's signatures.
+struct KeyRotationAgentTests {
+    /// The real server, except that `/v1/keys/rotations` answers these statements.
+    static func transport(_ statements: [SignedEnvelope], catalog: Data? = nil) -> Interceptor {
+        let body = Data(
+            JSONValue.object([
+                "rotations": .array(statements.compactMap { try? JSONValue.parse($0.wireJSON) })
+            ]).serialized().utf8)
+        return Interceptor(base: SyncAgentTests.transport) { request, reply in
+            if request.url.hasSuffix("/v1/keys/rotations") { return HTTPReply(status: 200, headers: [:], body: body) }
+            if let catalog, request.url.contains("/catalog") {
+                return HTTPReply(status: 200, headers: [:], body: catalog)
+            }
+            return reply
+        }
+    }
+
+    @Test(
+        "offline across two rotations: the chain from the pinned key is followed, the pin moves, the old key is refused"
+    )
+    func followed() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let data = SyncAgentTests.folder()
+            defer { try? FileManager.default.removeItem(at: data) }
+            let k0 = SigningKey.generate()
+            let k1 = SigningKey.generate()
+            let served = server.keyring.signingKey
+            let past = Date().addingTimeInterval(-86_400)
+            let chain = [
+                KeyRotation.signed(sequence: 2, from: k1, to: served, at: past),
+                KeyRotation.signed(sequence: 1, from: k0, to: k1, at: past),
+            ]
+            let agent = try SyncAgentTests.agent(
+                server, user: "u-1", data: data, keys: [k0.verificationKey], transport: Self.transport(chain))
+            #expect(await agent.sync())
+            let store = try ShellStore(directory: data)
+            #expect(try store.pinnedKeys() == [served.verificationKey])
+            #expect(try store.knownKeyIDs() == [k0.keyID, k1.keyID, served.keyID])
+            let seen = try await SyncAgentTests.waitFor(agent) { if case .keyRotated = $0 { true } else { false } }
+            #expect(
+                seen.last
+                    == .keyRotated(from: [k0.keyID.rawValue], to: [served.keyID.rawValue], rotations: 2))
+
+            // Started again with the retired key given (as scripts pass --server-key): known, not trusted.
+            let now = Date()
+            let oldSigned = try WireFormat.encoder().encode(
+                try SignedEnvelope.sign(
+                    CatalogSnapshot(
+                        hostId: "mbank", userId: "u-1", catalogVersion: 1_000, eventSequence: 0, issuedAt: now,
+                        expiresAt: now.addingTimeInterval(3_600), entries: [], tombstones: []),
+                    with: [k0]))
+            let again = try SyncAgentTests.agent(
+                server, user: "u-1", data: data, keys: [k0.verificationKey],
+                transport: Self.transport(chain, catalog: oldSigned))
+            #expect(await again.sync() == false)
+            #expect(try store.logLines().first?.detail.contains("[unknown-key]") == true)
+            #expect(try store.pinnedKeys() == [served.verificationKey])
+        }
+    }
+
+    @Test("statements that do not verify move nothing: signed by the new key alone, or by an attacker")
+    func forged() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let data = SyncAgentTests.folder()
+            defer { try? FileManager.default.removeItem(at: data) }
+            let k0 = SigningKey.generate()
+            let served = server.keyring.signingKey
+            let statement = KeyRotation(
+                sequence: 1, previousKey: k0.verificationKey, newKey: served.verificationKey, issuedAt: Date())
+            let newOnly = SignedEnvelope.sign(
+                payload: statement.wireJSON, payloadType: KeyRotation.payloadType, with: [served])
+            let agent = try SyncAgentTests.agent(
+                server, user: "u-1", data: data, keys: [k0.verificationKey], transport: Self.transport([newOnly]))
+            #expect(await agent.sync() == false)
+            let store = try ShellStore(directory: data)
+            #expect(try store.pinnedKeys() == [k0.verificationKey])
+            let seen = try await SyncAgentTests.waitFor(agent) {
+                if case .refused("key-rotation", _, _) = $0 { true } else { false }
+            }
+            #expect(seen.contains { $0.name == "refused" })
+            #expect(try store.logLines().first?.detail.contains("[unknown-key]") == true)
+        }
+    }
+}
