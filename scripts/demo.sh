@@ -56,7 +56,7 @@ if [ -x "$CATALOGD" ]; then
     python3 -c 'import sqlite3,sys,json,base64
 e=json.loads(sqlite3.connect(sys.argv[1]).execute("SELECT envelope FROM catalog WHERE user_id=?", (sys.argv[2],)).fetchone()[0])
 p=json.loads(base64.b64decode(e["payload"]))
-print("  signed by", e["signatures"][0]["keyid"]); [print("   ", x["appId"], x["version"], "(gray)" if x["gray"] else "") for x in p["entries"]]
+print("  signed by", e["signatures"][0]["keyid"]); [print("   ", x["appId"], x["version"], "openId " + x.get("openId", "-"), "(gray)" if x["gray"] else "") for x in p["entries"]]
 print("    tombstones:", [(t["appId"], t["reason"]) for t in p["tombstones"]])' "$1" "$2"
   }
   step "A mobile-banking shell for user u-1002 enrols as a device and syncs once: what it receives (a signed envelope; payload decoded here)" \

@@ -53,7 +53,6 @@ struct SyncRoutes {
                     var entry = host.entries[appId]?[version]
                 else { return nil }
                 entry.gray = resolution.isGray
-                entry.openId = keyring.openId.derive(hostId: hostId, appId: appId, userId: user)
                 return entry
             }
             let window = max(1, catalogLifetime / 4)
@@ -78,10 +77,16 @@ struct SyncRoutes {
             if let cached = await cache.body(etag) {
                 body = cached
             } else {
+                // The openIds follow from the user and the apps, which the ETag names: derived only for a body.
+                let entries = resolved.map { entry in
+                    var entry = entry
+                    entry.openId = keyring.openId.derive(hostId: hostId, appId: entry.appId, userId: user)
+                    return entry
+                }
                 let snapshot = CatalogSnapshot(
                     hostId: hostId, userId: user, catalogVersion: host.catalogVersion,
                     eventSequence: host.eventSequence,
-                    issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(catalogLifetime), entries: resolved,
+                    issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(catalogLifetime), entries: entries,
                     tombstones: host.tombstones, expiryGraceSeconds: host.expiryGraceSeconds)
                 body = try WireFormat.encoder().encode(try SignedEnvelope.sign(snapshot, with: [keyring.signingKey]))
                 await cache.remember(body, for: etag)
