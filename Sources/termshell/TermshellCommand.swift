@@ -16,13 +16,15 @@ struct TermshellCommand: AsyncParsableCommand {
         commandName: "termshell",
         abstract: "The terminal mobile-banking super-app that lists, runs and recalls mini-programs.",
         discussion: """
-            Without --headless it opens the screens on this terminal: sign in as a demo customer from seeds/bank.json and see the accounts; with --server, --host and --host-key (and --server-key on first use) the service centre lists the user's verified catalog, Enter opens a mini-program in the container (the host's navigation bar, consent and payment dialogs), settings manage permissions and storage, F2 shows the QA panel, and a recall closes the mini-program with a notice. --lang en|zh (default from LANG); NO_COLOR is respected; ? lists the keys.
+            Without --headless it opens the screens on this terminal: sign in as a demo customer from seeds/bank.json and see the accounts; with --server, --host, --host-key and --user-key (and --server-key on first use) the service centre lists the user's verified catalog, Enter opens a mini-program in the container (the host's navigation bar, consent and payment dialogs), settings manage permissions and storage, F2 shows the QA panel, and a recall closes the mini-program with a notice. --lang en|zh (default from LANG); NO_COLOR is respected; ? lists the keys.
 
             --script FILE plays a QA scenario headless (docs/SCENARIOS.md): exit 0 when every step passes, 1 with the failing step and the screen.
 
-            --headless runs the sync agent without a screen and prints one JSON line per event: enrolled, synced, installed, delisted-and-purged, refused, expired, acknowledged, connected, disconnected. It runs until SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
+            --headless runs the sync agent without a screen and prints one JSON line per event: enrolled, synced, installed, delisted-and-purged, refused, expired, acknowledged, key-rotated, connected, disconnected. It runs until SIGINT or SIGTERM (exit 0), or with --once syncs once and exits 0 when a catalog verified, 1 otherwise.
 
-            On first start the shell makes a device key (DIR/device.key, mode 0600) and enrols with the host key; from then on it is that device, and its acknowledgements are signed with the device key. The host key may come from TERMSHELL_HOST_KEY; the server key is pinned in the data folder on first use. Exit codes: 0 success; 1 the sync failed (--once), a scenario step failed, or the agent cannot start; 2 usage error.
+            On first start the shell makes a device key (DIR/device.key, mode 0600) and enrols with the host key; from then on it is that device, and its acknowledgements are signed with the device key. The host key may come from TERMSHELL_HOST_KEY; the server key is pinned in the data folder on first use, and when the operators rotate it the shell follows the rotation statements signed by the old and the new key (a key-rotated line).
+
+            The catalog is the one of the user the host's backend vouches for: --user-assertion FILE holds the backend's signed assertion (read again at each sync), or --user-key FILE signs one with the host's user-signing key, as the demo's sign-in does (catalogd --seed writes DATA/user-keys/HOST.key). With --user-key the --property values are vouched for; with --user-assertion they are stated in the query, and catalogd takes only those the host declares client-supplied. Exit codes: 0 success; 1 the sync failed (--once), a scenario step failed, or the agent cannot start; 2 usage error.
             """,
         version: "0.1.0"
     )

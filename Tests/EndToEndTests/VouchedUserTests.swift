@@ -63,4 +63,33 @@ struct VouchedUserTests {
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("user assertion refused"), "\(refused.stdout)")
     }
+
+    @Test("minictl host user-trust: ops replace a host's user keys and client properties; bad input never leaves")
+    func userTrustCommand() async throws {
+        let folder = try TemporaryDirectory()
+        let platform = try await TermshellHeadlessTests.platform(folder, host: "carunit")
+        defer { platform.stop() }
+        let key = SigningKey.generate().verificationKey.base64
+        let options = ["--server", platform.url, "--token", platform.opsToken]
+        let set = try await CommandRunner.run(
+            "minictl", ["host", "user-trust", "carunit", "--user-key", key, "--client-property", "email"] + options)
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(set.stdout.contains("client properties email"), "\(set.stdout)")
+        let shown = try await CommandRunner.run("minictl", ["host", "list", "--json"] + options)
+        #expect(shown.stdout.contains(key), "\(shown.stdout)")
+        let bad = try await CommandRunner.run(
+            "minictl", ["host", "user-trust", "carunit", "--user-key", "not-a-key"] + options)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--user-key"), "\(bad.stderr)")
+        // The seeded key is no longer listed: the shell's assertions signed with it are refused.
+        let refused = try await CommandRunner.run(
+            "termshell",
+            [
+                "--headless", "--once", "--server", platform.url, "--host", "carunit", "--user", "random-9",
+                "--user-key", platform.userKey, "--host-key", platform.hostKey, "--server-key", platform.publicKey,
+                "--data", folder.url.appendingPathComponent("shell").path,
+            ])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("invalid-user-assertion") || refused.stdout.contains("user assertion refused"))
+    }
 }
