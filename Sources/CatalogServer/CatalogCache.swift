@@ -33,6 +33,8 @@ actor CatalogCache {
     /// hash of their header value and host), checked again like keys.
     private var trusts = CheckedSecrets<UserTrust>(limit: 10_000)
     private var assertions = CheckedSecrets<UserAssertion>(limit: 100_000)
+    /// Raised by every change of a host's user trust in this process: a reading from before it is not kept.
+    private var trustGenerations: [String: UInt64] = [:]
     /// When each device's last sighting was written (at most once a minute per device).
     private var sightings: [String: Date] = [:]
     private var bodies: [String: Data] = [:]
@@ -71,16 +73,19 @@ actor CatalogCache {
     /// A host's user-signing keys and client-supplied property names; none for an unknown host.
     func userTrust(of hostId: String, store: any CatalogStore, now: Date) async throws -> UserTrust {
         if let trust = trusts.fresh(hostId, now: now) { return trust }
+        let generation = trustGenerations[hostId, default: 0]
         let host = try await store.hostApp(id: hostId)
         let trust = UserTrust(
             hostId: hostId, keys: host?.userKeys.compactMap { try? VerificationKey(base64: $0) } ?? [],
-            clientProperties: Set(host?.clientProperties ?? []))
-        trusts.record(trust, for: hostId, now: now)
+            clientProperties: Set(host?.clientProperties ?? []), generation: generation, checked: now)
+        // Read before a change this process made meanwhile: used once, never kept.
+        if trustGenerations[hostId, default: 0] == generation { trusts.record(trust, for: hostId, now: now) }
         return trust
     }
 
     /// Forgets a host's user trust and every assertion verified with it (ops changed it in this process).
     func forgetUserTrust(of hostId: String) {
+        trustGenerations[hostId, default: 0] &+= 1
         trusts.forget(hostId)
         assertions.forget { $0.hostId == hostId }
     }
@@ -91,8 +96,11 @@ actor CatalogCache {
         return assertion
     }
 
-    func rememberAssertion(_ assertion: UserAssertion, for hash: String, now: Date) {
-        assertions.record(assertion, for: hash, now: now)
+    /// Keeps an assertion verified with `trust` for as long as that trust reading counts as fresh, no longer:
+    /// a key removed elsewhere stops working within one recheck.
+    func rememberAssertion(_ assertion: UserAssertion, for hash: String, trust: UserTrust) {
+        guard trustGenerations[trust.hostId, default: 0] == trust.generation else { return }
+        assertions.record(assertion, for: hash, now: trust.checked)
     }
 
     /// Records that a device was seen, writing at most once a minute per device.
@@ -163,4 +171,7 @@ struct UserTrust: Sendable {
     var hostId: String
     var keys: [VerificationKey]
     var clientProperties: Set<String>
+    /// The host's trust generation when this was read, and when.
+    var generation: UInt64
+    var checked: Date
 }

@@ -19,13 +19,17 @@ public struct ServerKeyring: Sendable {
     /// Loads the keys from `dataDirectory/keys`, creating them (mode 0600) when there are none.
     public static func loadOrCreate(in dataDirectory: URL) throws -> (keyring: ServerKeyring, created: Bool) {
         let directory = dataDirectory.appendingPathComponent("keys")
-        let file = directory.appendingPathComponent(KeyFiles.privateKeyFileName)
-        if FileManager.default.fileExists(atPath: file.path) {
-            return (try load(from: dataDirectory), false)
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return try KeyFiles.withLock(in: directory) {
+            let file = directory.appendingPathComponent(KeyFiles.privateKeyFileName)
+            if FileManager.default.fileExists(atPath: file.path) {
+                return (try loadLocked(directory), false)
+            }
+            let key = SigningKey.generate()
+            try KeyFiles.write(key, to: directory)
+            return (ServerKeyring(signingKey: key, rotations: [], openId: try openIdSecret(in: directory)), true)
         }
-        let key = SigningKey.generate()
-        try KeyFiles.write(key, to: directory)
-        return (ServerKeyring(signingKey: key, rotations: [], openId: try openIdSecret(in: directory)), true)
     }
 
     /// Reads the existing keys; fails with a clear message when the data folder has none. A rotation that was
@@ -38,46 +42,65 @@ public struct ServerKeyring: Sendable {
                 "no signing key in '\(dataDirectory.path)': start 'catalogd serve --data \(dataDirectory.path)' once to create it"
             )
         }
+        return try KeyFiles.withLock(in: directory) { try loadLocked(directory) }
+    }
+
+    /// `load`, holding the keys folder's lock.
+    private static func loadLocked(_ directory: URL) throws -> ServerKeyring {
+        let file = directory.appendingPathComponent(KeyFiles.privateKeyFileName)
         var key = try KeyFiles.readSigningKey(at: file)
         let rotations = try readRotations(in: directory)
         let staged = directory.appendingPathComponent(stagedKeyFileName)
-        if let last = rotations.last.flatMap({ try? KeyRotation(wire: $0.payload) }),
-            last.newKey != key.verificationKey.base64
-        {
-            // The statement names a key that is not in place yet: the staged one, if the rotation was cut off.
-            guard let next = try? KeyFiles.readSigningKey(at: staged), next.verificationKey.base64 == last.newKey
-            else {
-                throw KeyError.file(
-                    "'\(directory.path)': rotation \(last.sequence) names key \(last.newKey), which is neither the signing key nor a staged one"
-                )
+        if let last = rotations.last {
+            guard let statement = try? KeyRotation(wire: last.payload) else {
+                throw KeyError.file("'\(directory.path)': the last rotation statement does not read")
             }
-            try KeyFiles.write(next, to: directory, overwrite: true)
-            key = next
+            if statement.newKey != key.verificationKey.base64 {
+                // The statement names a key not in place yet: the staged one, if the rotation was cut off.
+                guard let next = try? KeyFiles.readSigningKey(at: staged),
+                    next.verificationKey.base64 == statement.newKey
+                else {
+                    throw KeyError.file(
+                        "'\(directory.path)': rotation \(statement.sequence) names key \(statement.newKey), which is neither the signing key nor a staged one"
+                    )
+                }
+                try KeyFiles.write(next, to: directory, overwrite: true)
+                key = next
+            }
         }
+        // A staged key no statement names is a rotation cut off before its statement: it never signed anything.
         try? FileManager.default.removeItem(at: staged)
+        // The public file follows the private one (a rotation cut off between the two renames).
+        let publicFile = directory.appendingPathComponent(KeyFiles.publicKeyFileName)
+        if (try? KeyFiles.readVerificationKey(at: publicFile)) != key.verificationKey {
+            try KeyFiles.write(key, to: directory, overwrite: true)
+        }
         return ServerKeyring(signingKey: key, rotations: rotations, openId: try openIdSecret(in: directory))
     }
 
     /// Replaces the signing key: a new key, and a statement signed by the old key and the new one that shells
-    /// pinning the old key follow. The old private key is overwritten; a restarted catalogd signs with the new.
+    /// pinning the old key follow. The old private key file is replaced; a restarted catalogd signs with the new.
     public static func rotate(in dataDirectory: URL, at date: Date = Date()) throws -> (
         ServerKeyring, rotation: KeyRotation
     ) {
-        let current = try load(from: dataDirectory)
+        _ = try load(from: dataDirectory)  // the clear error for a folder with no key
         let directory = dataDirectory.appendingPathComponent("keys")
-        let next = SigningKey.generate()
-        // The new key is on disk before any statement names it, and in place only after.
-        try KeyFiles.writePrivateKey(next, to: directory.appendingPathComponent(stagedKeyFileName))
-        let sequence = UInt64(current.rotations.count + 1)
-        let statement = KeyRotation.signed(sequence: sequence, from: current.signingKey, to: next, at: date)
-        try writeRotations(current.rotations + [statement], in: directory)
-        let rotated = try load(from: dataDirectory)
-        return (
-            rotated,
-            KeyRotation(
-                sequence: sequence, previousKey: current.signingKey.verificationKey, newKey: next.verificationKey,
-                issuedAt: date)
-        )
+        return try KeyFiles.withLock(in: directory) {
+            let current = try loadLocked(directory)
+            let next = SigningKey.generate()
+            // The new key is on disk before any statement names it, and in place only after.
+            try KeyFiles.writePrivateKey(next, to: directory.appendingPathComponent(stagedKeyFileName))
+            let sequence = UInt64(current.rotations.count + 1)
+            let statement = KeyRotation.signed(sequence: sequence, from: current.signingKey, to: next, at: date)
+            try writeRotations(current.rotations + [statement], in: directory)
+            let rotated = try loadLocked(directory)
+            return (
+                rotated,
+                KeyRotation(
+                    sequence: sequence, previousKey: current.signingKey.verificationKey, newKey: next.verificationKey,
+                    issuedAt: date)
+            )
+        }
     }
 
     /// The rotation statements as `GET /v1/keys/rotations` answers them.
@@ -102,7 +125,8 @@ public struct ServerKeyring: Sendable {
         try KeyFiles.writeFile(Data(text.utf8), to: directory.appendingPathComponent(rotationsFileName), mode: 0o644)
     }
 
-    /// The openId secret of the keys folder, made on first use (a data folder from before openIds has none).
+    /// The openId secret of the keys folder, made on first use (a data folder from before openIds has none);
+    /// called holding the folder's lock, so replicas starting together make one secret, not one each.
     private static func openIdSecret(in directory: URL) throws -> OpenID {
         let file = directory.appendingPathComponent(openIdSecretFileName)
         if !FileManager.default.fileExists(atPath: file.path) {

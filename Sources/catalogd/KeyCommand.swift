@@ -44,8 +44,8 @@ struct Key: AsyncParsableCommand {
                 Makes a new key and a rotation statement signed by the old key and the new one, appended to \
                 DIR/keys/rotations.json, which GET /v1/keys/rotations serves. A shell whose pinned key a \
                 statement retires verifies it, pins the new key and refuses the old key's signatures from then \
-                on; a shell offline across several rotations follows them all in order. The old private key is \
-                overwritten. Restart catalogd (every replica that shares the keys folder) to sign with the new \
+                on; a shell offline across several rotations follows them all in order. The old private key file is \
+                replaced. Restart catalogd (every replica that shares the keys folder) to sign with the new \
                 key. A rotation cut off midway is completed by the next start or rotation.
                 """)
 

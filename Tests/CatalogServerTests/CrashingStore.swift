@@ -37,6 +37,17 @@ final class CrashingStore: CatalogStore {
     func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws {
         try await write { try await base.saveHostApp(host, audit: audit) }
     }
+    func setHostActive(hostId: String, active: Bool, audit: AuditEntry?) async throws -> Bool {
+        try await write { try await base.setHostActive(hostId: hostId, active: active, audit: audit) }
+    }
+    func setUserTrust(hostId: String, userKeys: [String], clientProperties: [String], audit: AuditEntry?) async throws
+        -> Bool
+    {
+        try await write {
+            try await base.setUserTrust(
+                hostId: hostId, userKeys: userKeys, clientProperties: clientProperties, audit: audit)
+        }
+    }
     func appendAudit(_ entry: AuditEntry) async throws { try await write { try await base.appendAudit(entry) } }
     func auditLog(limit: Int) async throws -> [AuditEntry] { try await base.auditLog(limit: limit) }
     func ping() async throws { try await base.ping() }

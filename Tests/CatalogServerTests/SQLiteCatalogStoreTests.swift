@@ -10,6 +10,22 @@ struct SQLiteCatalogStoreTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("catalogd-\(UUID().uuidString)")
     }
 
+    @Test("a host's user trust and its activity change separately: neither is written back over the other")
+    func hostColumns() async throws {
+        let directory = Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteCatalogStore(directory: directory)
+        let old = SigningKey.generate().verificationKey.base64
+        let new = SigningKey.generate().verificationKey.base64
+        try await store.saveHostApp(HostApp(id: "mbank", name: "M", userKeys: [old]))
+        #expect(try await store.setUserTrust(hostId: "mbank", userKeys: [new], clientProperties: ["beta"], audit: nil))
+        #expect(try await store.setHostActive(hostId: "mbank", active: false, audit: nil))
+        let host = try #require(try await store.hostApp(id: "mbank"))
+        #expect(host.userKeys == [new] && host.clientProperties == ["beta"] && !host.active)
+        #expect(try await store.setHostActive(hostId: "nope", active: true, audit: nil) == false)
+        #expect(try await store.setUserTrust(hostId: "nope", userKeys: [], clientProperties: [], audit: nil) == false)
+    }
+
     @Test("host apps and the audit log persist across reopening the database")
     func persistence() async throws {
         let directory = Self.folder()

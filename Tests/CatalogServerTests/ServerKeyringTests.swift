@@ -53,4 +53,30 @@ struct ServerKeyringTests {
         try KeyFiles.write(old.signingKey, to: keys, overwrite: true)
         #expect(throws: KeyError.self) { try ServerKeyring.load(from: directory) }
     }
+
+    @Test("processes sharing a keys folder: loads during rotations never break it, and one openId secret is made")
+    func sharedFolder() async throws {
+        let directory = Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Replicas starting together on a new folder agree on the key and the openId secret.
+        let started = try await withThrowingTaskGroup(of: ServerKeyring.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await offload { try ServerKeyring.loadOrCreate(in: directory).keyring } }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(started.map(\.signingKey.keyID)).count == 1)
+        #expect(Set(started.map { $0.openId.derive(hostId: "h", appId: "a", userId: "u") }).count == 1)
+        // `key show` and replica starts while rotations run: every rotation lands, the folder always loads.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await offload { for _ in 0..<5 { _ = try ServerKeyring.rotate(in: directory) } } }
+            group.addTask { try await offload { for _ in 0..<50 { _ = try ServerKeyring.load(from: directory) } } }
+            try await group.waitForAll()
+        }
+        let loaded = try ServerKeyring.load(from: directory)
+        #expect(loaded.rotations.count == 5)
+        let outcome = KeyRotationChain.follow(
+            from: [started[0].signingKey.verificationKey], statements: loaded.rotations, clock: SystemClock())
+        #expect(outcome.keys == [loaded.signingKey.verificationKey])
+    }
 }

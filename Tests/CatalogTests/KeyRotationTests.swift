@@ -88,6 +88,23 @@ struct KeyRotationTests {
         #expect(outcome.refused.map(\.code) == ["retired-key"])
     }
 
+    @Test("a long history: the newest statements are followed from a recently pinned key")
+    func longHistory() {
+        let keys = (0...1_100).map { _ in SigningKey.generate() }
+        let statements = (1...1_100).map { Self.statement(UInt64($0), keys[$0 - 1], keys[$0]) }
+        let outcome = KeyRotationChain.follow(
+            from: [keys[1_090].verificationKey], statements: statements.reversed(), clock: Self.clock)
+        #expect(outcome.keys == [keys[1_100].verificationKey])
+        #expect(outcome.retired.count == 10)
+        let before = KeyRotationChain.follow(
+            from: [keys[1_100].verificationKey], alreadyRetired: [keys[5].verificationKey],
+            statements: [
+                Self.statement(1_101, keys[1_100], keys[5])
+            ], clock: Self.clock)
+        #expect(before.keys == [keys[1_100].verificationKey])
+        #expect(before.refused.map(\.code) == ["retired-key"])
+    }
+
     @Test("the answer of GET /v1/keys/rotations: its envelopes, unreadable items left out")
     func answer() throws {
         let good = Self.statement(1, Self.k0, Self.k1)

@@ -91,4 +91,64 @@ struct KeyRotationAgentTests {
             #expect(try store.logLines().first?.detail.contains("[unknown-key]") == true)
         }
     }
+
+    @Test("the new key named at start while the old is pinned: trusted once the chain leads to it, not before")
+    func awaitedKey() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let served = server.keyring.signingKey
+            let k0 = SigningKey.generate()
+            let unpinned = SyncAgentTests.folder()
+            defer { try? FileManager.default.removeItem(at: unpinned) }
+            _ = try ShellStore(directory: unpinned).pin([k0.verificationKey])
+            // No statement leads there: the key given is not taken on its word.
+            let refused = try SyncAgentTests.agent(
+                server, user: "u-1", data: unpinned, keys: [served.verificationKey], transport: Self.transport([]))
+            #expect(await refused.sync() == false)
+            let line = try #require(try ShellStore(directory: unpinned).logLines().first?.detail)
+            #expect(line.contains("[unknown-key]") && line.contains("not pinned"), "\(line)")
+
+            let chained = SyncAgentTests.folder()
+            defer { try? FileManager.default.removeItem(at: chained) }
+            _ = try ShellStore(directory: chained).pin([k0.verificationKey])
+            let statement = KeyRotation.signed(sequence: 1, from: k0, to: served, at: Date().addingTimeInterval(-60))
+            let followed = try SyncAgentTests.agent(
+                server, user: "u-1", data: chained, keys: [served.verificationKey],
+                transport: Self.transport([statement]))
+            #expect(await followed.sync())
+            #expect(try ShellStore(directory: chained).pinnedKeys() == [served.verificationKey])
+        }
+    }
+
+    @Test("a key retired in an earlier run is never trusted again, even by a statement both keys signed")
+    func retiredStaysRetired() async throws {
+        try await TestServer.run(seed: TestServer.demoSeed) { server in
+            let data = SyncAgentTests.folder()
+            defer { try? FileManager.default.removeItem(at: data) }
+            let served = server.keyring.signingKey
+            let k0 = SigningKey.generate()
+            let past = Date().addingTimeInterval(-600)
+            let first = try SyncAgentTests.agent(
+                server, user: "u-1", data: data, keys: [k0.verificationKey],
+                transport: Self.transport([KeyRotation.signed(sequence: 1, from: k0, to: served, at: past)]))
+            #expect(await first.sync())
+            // Later, statements hand the pin back to the retired key (a thief holding both keys would).
+            let back = [
+                KeyRotation.signed(sequence: 1, from: k0, to: served, at: past),
+                KeyRotation.signed(sequence: 2, from: served, to: k0, at: past.addingTimeInterval(60)),
+            ]
+            let now = Date()
+            let oldSigned = try WireFormat.encoder().encode(
+                try SignedEnvelope.sign(
+                    CatalogSnapshot(
+                        hostId: "mbank", userId: "u-1", catalogVersion: 1_000, eventSequence: 0, issuedAt: now,
+                        expiresAt: now.addingTimeInterval(3_600), entries: [], tombstones: []),
+                    with: [k0]))
+            let second = try SyncAgentTests.agent(
+                server, user: "u-1", data: data, transport: Self.transport(back, catalog: oldSigned))
+            #expect(await second.sync() == false)
+            let store = try ShellStore(directory: data)
+            #expect(try store.pinnedKeys() == [served.verificationKey])
+            #expect(try store.retiredKeys() == [k0.verificationKey])
+        }
+    }
 }

@@ -141,5 +141,27 @@ public enum KeyFiles {
             unlink(temporary.path)
             throw .file("cannot write '\(url.path)': \(String(cString: strerror(errno)))")
         }
+        // The rename itself is durable only once the folder is: key files are written in an order that matters.
+        let folder = open(url.deletingLastPathComponent().path, O_RDONLY)
+        if folder >= 0 {
+            _ = fsync(folder)
+            close(folder)
+        }
+    }
+
+    /// Runs `body` holding an exclusive lock on `directory/.lock` (created if needed): processes that share a
+    /// keys folder (replicas, `catalogd key` commands) never see one another's half-done rotation.
+    public static func withLock<T>(in directory: URL, _ body: () throws -> T) throws -> T {
+        let path = directory.appendingPathComponent(".lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT, 0o600)
+        guard descriptor >= 0 else {
+            throw KeyError.file("cannot open '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            throw KeyError.file("cannot lock '\(path)': \(String(cString: strerror(errno)))")
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
     }
 }

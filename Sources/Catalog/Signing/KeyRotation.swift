@@ -100,35 +100,38 @@ public enum KeyRotationChain {
     /// left out (they could not verify anyway).
     public static func statements(json data: Data) throws(JSONPathError) -> [SignedEnvelope] {
         let items = try JSONCursor(try JSONValue.parse(data)).require("rotations").array()
-        return items.prefix(maximumStatements).compactMap { try? SignedEnvelope(json: $0) }
+        return items.suffix(maximumStatements).compactMap { try? SignedEnvelope(json: $0) }
     }
 
-    /// At most this many statements are looked at.
-    public static let maximumStatements = 256
+    /// At most this many statements are looked at: the newest (a shell pins a recent key far more often than
+    /// one retired a thousand rotations ago).
+    public static let maximumStatements = 1_024
 
     /// Takes the statements in sequence order. One whose previous key is trusted now, signed by both that key and
     /// its new key, replaces the previous key with the new one; statements about other keys are passed over
-    /// (they came before the pinned key), and one that does not verify changes nothing.
+    /// (they came before the pinned key), and one that does not verify changes nothing. A key retired before
+    /// (`alreadyRetired`, or earlier in the chain) is never trusted again.
     public static func follow(
-        from pinned: [VerificationKey], statements: [SignedEnvelope], clock: any CatalogClock
+        from pinned: [VerificationKey], alreadyRetired: [VerificationKey] = [], statements: [SignedEnvelope],
+        clock: any CatalogClock
     ) -> Outcome {
         var keys = pinned
         var retired: [VerificationKey] = []
         var refused: [(sequence: UInt64, code: String)] = []
         var last: UInt64?
-        let readable = statements.prefix(maximumStatements).compactMap { envelope -> (KeyRotation, SignedEnvelope)? in
+        let readable = statements.compactMap { envelope -> (KeyRotation, SignedEnvelope)? in
             guard envelope.payloadType == KeyRotation.payloadType,
                 let statement = try? KeyRotation(wire: envelope.payload)
             else { return nil }
             return (statement, envelope)
         }
-        for (statement, envelope) in readable.sorted(by: { $0.0.sequence < $1.0.sequence }) {
+        for (statement, envelope) in readable.sorted(by: { $0.0.sequence < $1.0.sequence }).suffix(maximumStatements) {
             guard let previous = try? VerificationKey(base64: statement.previousKey),
                 let next = try? VerificationKey(base64: statement.newKey),
                 let index = keys.firstIndex(of: previous)
             else { continue }
             // A key once retired never comes back, whoever signs for it (it may be the compromised one).
-            guard !retired.contains(next) else {
+            guard !retired.contains(next), !alreadyRetired.contains(next) else {
                 refused.append((statement.sequence, "retired-key"))
                 continue
             }

@@ -56,8 +56,8 @@ struct HostRoutes {
             deactivated.active = false
             // Inactive first, so no release can start while its listings are delisted one by one (a release
             // that read the host as active fails its commit: the commit re-checks in its transaction).
-            try await store.saveHostApp(
-                deactivated,
+            _ = try await store.setHostActive(
+                hostId: host.id, active: false,
                 audit: AuditEntry(
                     at: clock.now(), actor: account.id, action: "host.deactivate", target: host.id, reason: reason))
             let why = "host app deactivated: \(reason)"
@@ -75,12 +75,12 @@ struct HostRoutes {
         }
         group.post("hosts/:hostId/activate") { _, context -> Response in
             let account = try context.requireOperator(to: "activate host apps")
-            var host = try await requireHost(context)
+            let host = try await requireHost(context)
             guard !host.active else { throw ListingChanges.conflict("host app '\(host.id)' is active already") }
-            host.active = true
-            try await store.saveHostApp(
-                host, audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.activate", target: host.id))
-            return JSONResponse.make(Self.json(host))
+            _ = try await store.setHostActive(
+                hostId: host.id, active: true,
+                audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.activate", target: host.id))
+            return JSONResponse.make(Self.json(try await requireHost(context)))
         }
         group.post("hosts/:hostId/rotate-key") { _, context -> Response in
             let account = try context.requireOperator(to: "replace host keys")
@@ -97,17 +97,15 @@ struct HostRoutes {
             var request = request
             let body = try await RequestBody.json(&request)
             let trust = try RequestBody.read(body, HostUserTrust.init(json:))
-            var host = try await requireHost(context)
-            host.userKeys = trust.userKeys
-            host.clientProperties = trust.clientProperties
-            try await store.saveHostApp(
-                host,
+            let host = try await requireHost(context)
+            _ = try await store.setUserTrust(
+                hostId: host.id, userKeys: trust.userKeys, clientProperties: trust.clientProperties,
                 audit: AuditEntry(
                     at: clock.now(), actor: account.id, action: "host.user-trust", target: host.id,
                     reason: "\(trust.userKeys.count) user key(s); client properties: "
                         + (trust.clientProperties.isEmpty ? "none" : trust.clientProperties.joined(separator: ", "))))
             await changes.cache.forgetUserTrust(of: host.id)
-            return JSONResponse.make(Self.json(host))
+            return JSONResponse.make(Self.json(try await requireHost(context)))
         }
         group.get("audit") { request, context -> Response in
             _ = try context.requireOperator(to: "read the audit log")

@@ -124,7 +124,7 @@ struct SyncRoutes {
                 let hint = trust.keys.isEmpty ? " (host app '\(hostId)' has no user-signing key registered)" : ""
                 throw Self.invalidAssertion("\(error.description)\(hint)")
             }
-            await cache.rememberAssertion(assertion, for: hash, now: now)
+            await cache.rememberAssertion(assertion, for: hash, trust: trust)
         }
         if let bound = assertion.deviceId, bound != deviceId {
             throw Self.invalidAssertion("the assertion is for device '\(bound)', not this one")

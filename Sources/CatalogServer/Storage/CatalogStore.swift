@@ -11,6 +11,13 @@ public protocol CatalogStore: Sendable {
     func hostApp(id: String) async throws -> HostApp?
     /// Creates or replaces a host app, with its audit entry in the same transaction.
     func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws
+    /// Activates or deactivates a host app, with its audit entry, changing nothing else of it (a concurrent
+    /// change of its user trust is never written back over); false when there is no such host.
+    func setHostActive(hostId: String, active: Bool, audit: AuditEntry?) async throws -> Bool
+    /// Replaces whom a host app's catalog believes about its users, with its audit entry, changing nothing else
+    /// of it; false when there is no such host.
+    func setUserTrust(hostId: String, userKeys: [String], clientProperties: [String], audit: AuditEntry?) async throws
+        -> Bool
     /// Appends to the audit log.
     func appendAudit(_ entry: AuditEntry) async throws
     /// The newest audit entries first.

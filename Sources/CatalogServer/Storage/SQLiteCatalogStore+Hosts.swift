@@ -51,6 +51,28 @@ extension SQLiteCatalogStore {
         }
     }
 
+    public func setHostActive(hostId: String, active: Bool, audit: AuditEntry?) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE host_app SET active = ? WHERE id = ?", arguments: [active, hostId])
+            guard db.changesCount > 0 else { return false }
+            if let audit { try Self.insert(audit, db) }
+            return true
+        }
+    }
+
+    public func setUserTrust(hostId: String, userKeys: [String], clientProperties: [String], audit: AuditEntry?)
+        async throws -> Bool
+    {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE host_app SET user_keys = ?, client_properties = ? WHERE id = ?",
+                arguments: [Self.jsonList(userKeys), Self.jsonList(clientProperties), hostId])
+            guard db.changesCount > 0 else { return false }
+            if let audit { try Self.insert(audit, db) }
+            return true
+        }
+    }
+
     /// Inserts or updates a host app.
     static func insert(_ host: HostApp, _ db: Database) throws {
         try db.execute(

@@ -25,11 +25,20 @@ extension SyncAgent {
         let query = configuration.properties.sorted(by: { $0.key < $1.key }).map {
             (name: "p.\($0.key)", value: $0.value)
         }
+        // No request without the user's assertion: the server would only refuse it.
+        do {
+            _ = try configuration.userAssertion.headerValue(
+                hostId: configuration.hostId, userId: configuration.userId, deviceId: deviceId, now: clock.now())
+        } catch {
+            emit(.disconnected(reason: "no user assertion: \(error.description)"))
+            return false
+        }
         let reply: HTTPReply
         var unavailable: String?
         do {
             // Built per attempt: an assertion is bound to the device id, which enrolling again changes.
             reply = try await sendAsDevice { token in
+                unavailable = nil
                 var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)")]
                 if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
                 do {
@@ -107,7 +116,12 @@ extension SyncAgent {
                     rotated = true
                     continue
                 }
-                refuse(what, error.code, error.description)
+                var reason = error.description
+                if error.code == "unknown-key", !awaitedKeys.isEmpty {
+                    reason +=
+                        "; the server key given at start (\(awaitedKeys.map(\.keyID.rawValue).joined(separator: ", "))) is not pinned: it is trusted only once a rotation statement from the pinned key leads to it"
+                }
+                refuse(what, error.code, reason)
                 return nil
             }
         }

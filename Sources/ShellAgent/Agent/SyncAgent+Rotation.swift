@@ -7,11 +7,21 @@ import MiniSupport
 /// rotation statements, and a chain from a pinned key that verifies (each statement signed by the key it
 /// retires and the key it names) moves the pin.
 extension SyncAgent {
-    /// Fetches the rotation statements and follows them from the pinned keys; true when the pin moved.
+    /// Fetches the rotation statements and follows them from the pinned keys; true when the pin moved. One fetch
+    /// at a time, shared by every envelope waiting on it (a catalog and an event signed by the new key at once).
     func followRotations() async -> Bool {
+        if let running = rotationCheck { return await running.value }
         let now = clock.now()
         guard now.timeIntervalSince(lastRotationCheck) >= 60 else { return false }
         lastRotationCheck = now
+        let task = Task { await self.fetchAndFollowRotations(at: now) }
+        rotationCheck = task
+        let moved = await task.value
+        rotationCheck = nil
+        return moved
+    }
+
+    private func fetchAndFollowRotations(at now: Date) async -> Bool {
         let reply: HTTPReply
         do {
             reply = try await transport.send(
@@ -26,7 +36,8 @@ extension SyncAgent {
             note("keys", "the key rotations were answered \(reply.status)")
             return false
         }
-        let outcome = KeyRotationChain.follow(from: trustedKeys, statements: statements, clock: clock)
+        let outcome = KeyRotationChain.follow(
+            from: trustedKeys, alreadyRetired: (try? store.retiredKeys()) ?? [], statements: statements, clock: clock)
         for (sequence, code) in outcome.refused {
             refuse("key-rotation", code, "rotation statement \(sequence) does not verify; the pinned key stays")
         }
@@ -39,6 +50,7 @@ extension SyncAgent {
         }
         let from = trustedKeys.map(\.keyID.rawValue)
         trustedKeys = outcome.keys
+        awaitedKeys.removeAll { outcome.keys.contains($0) }
         emit(.keyRotated(from: from, to: outcome.keys.map(\.keyID.rawValue), rotations: outcome.retired.count))
         return true
     }

@@ -21,6 +21,11 @@ public actor SyncAgent {
     /// When the rotation statements were last fetched (at most once a minute, however many envelopes a
     /// hostile path answers with an unknown key).
     var lastRotationCheck = Date.distantPast
+    /// The rotation fetch in flight, shared by every caller.
+    var rotationCheck: Task<Bool, Never>?
+    /// Server keys given at start that this shell does not pin: trusted only once a verified rotation from a
+    /// pinned key leads to them (the operators rotated the key and name the new one; this shell was away).
+    var awaitedKeys: [VerificationKey] = []
     /// This installation's key: it proves enrolment and signs acknowledgements.
     let deviceKey: SigningKey
     /// Set when the server says operations revoked this device; nothing more is asked of it.
@@ -66,8 +71,8 @@ public actor SyncAgent {
         self.packages = try PackageCache(dataDirectory: store.directory)
         self.clock = clock
         self.recall = recall
-        // The first key given is pinned; afterwards only the pinned keys are trusted, and a different key
-        // given later is refused rather than silently added (a key a rotation retired is known, not trusted).
+        // The first key given is pinned; afterwards only the pinned keys are trusted (a key a rotation retired is
+        // known, not trusted).
         let pinned = try store.pinnedKeys()
         let known = try store.knownKeyIDs()
         if known.isEmpty {
@@ -75,10 +80,10 @@ public actor SyncAgent {
             try store.pin(configuration.trustedKeys)
             trustedKeys = configuration.trustedKeys
         } else {
-            guard configuration.trustedKeys.allSatisfy({ known.contains($0.keyID) }) else {
-                throw AgentError.keyMismatch
-            }
+            // A key given later is never added on its word (an attacker could give one): it must be reached
+            // through the rotation statements from the pinned key.
             trustedKeys = pinned
+            awaitedKeys = configuration.trustedKeys.filter { !known.contains($0.keyID) }
         }
         deviceKey = try store.deviceKey()
         (events, eventSink) = AsyncStream.makeStream(of: AgentEvent.self, bufferingPolicy: .bufferingNewest(10_000))
@@ -149,14 +154,11 @@ public actor SyncAgent {
 /// Why an agent cannot start.
 public enum AgentError: Error, Sendable, CustomStringConvertible {
     case noTrustedKey
-    case keyMismatch
 
     public var description: String {
         switch self {
         case .noTrustedKey:
             "no server key to trust: pass the key catalogd prints with 'catalogd key show' (it is pinned from then on)"
-        case .keyMismatch:
-            "--server-key is not the key this shell pinned on first use; a key change needs a fresh data folder"
         }
     }
 }

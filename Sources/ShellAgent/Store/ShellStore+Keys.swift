@@ -16,6 +16,16 @@ extension ShellStore {
         }
     }
 
+    /// The keys a rotation statement retired: never trusted again.
+    public func retiredKeys() throws -> [VerificationKey] {
+        try queue.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT public_key FROM pinned_key WHERE retired_at IS NOT NULL ORDER BY keyid"
+            )
+            .compactMap { try? VerificationKey(base64: $0) }
+        }
+    }
+
     /// The ids of every key ever pinned, retired ones too.
     public func knownKeyIDs() throws -> Set<KeyID> {
         try queue.read { db in
@@ -34,7 +44,8 @@ extension ShellStore {
         }
     }
 
-    /// Follows verified rotation statements: retires the old keys and pins their successors, in one step.
+    /// Follows verified rotation statements: retires the old keys and pins their successors, in one step (a key
+    /// retired stays retired: ``KeyRotationChain`` never hands one back).
     public func rotate(retiring retired: [VerificationKey], pinning keys: [VerificationKey], at date: Date) throws {
         try queue.write { db in
             for key in retired {
@@ -45,8 +56,7 @@ extension ShellStore {
             for key in keys {
                 try db.run(
                     """
-                    INSERT INTO pinned_key (keyid, public_key) VALUES (?, ?)
-                    ON CONFLICT(keyid) DO UPDATE SET retired_at = NULL
+                    INSERT INTO pinned_key (keyid, public_key) VALUES (?, ?) ON CONFLICT(keyid) DO NOTHING
                     """,
                     [key.keyID.rawValue, key.base64])
             }
