@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: Pure libraries (no terminal, no network)
@@ -78,6 +79,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// The PostgreSQL store several catalogd replicas share (postgres-nio, no ORM): the only target that
+        /// imports it.
+        .target(
+            name: "CatalogPostgres",
+            dependencies: [
+                "CatalogServer", "Catalog", "MiniKit", "MiniSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         /// The super-app front-end: state, reducer, screens.
         /// Text snapshots for screen tests (after swift-argument-parser's helper).
         .target(name: "SnapshotSupport"),
@@ -127,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "catalogd",
             dependencies: [
-                "CatalogServer", "Catalog", "MiniSupport",
+                "CatalogServer", "CatalogPostgres", "Catalog", "MiniSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -198,7 +209,8 @@ let package = Package(
         .testTarget(
             name: "CatalogServerTests",
             dependencies: [
-                "CatalogServer", "Catalog", "CatalogAPI", "CatalogTestSupport", "MiniKit", "MiniSupport",
+                "CatalogServer", "CatalogPostgres", "Catalog", "CatalogAPI", "CatalogTestSupport", "MiniKit",
+                "MiniSupport",
                 "ServerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -227,7 +239,8 @@ let package = Package(
         .testTarget(
             // The built programs end to end: catalogd, minictl and termshell as processes, tmux for the screens,
             // kill -9 for faults.
-            name: "EndToEndTests", dependencies: ["Catalog", "CatalogTestSupport", "MiniSupport"]),
+            name: "EndToEndTests",
+            dependencies: ["Catalog", "CatalogTestSupport", "MiniSupport", "ServerTestSupport", "CatalogServer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,8 +5,9 @@ import HTTPTypes
 import MiniKit
 import MiniSupport
 
-/// What the signed catalog of a host is built from, read from the store once per catalog version, and the
-/// bodies of recently signed catalogs. A catalog request then costs the gray resolution for its user and, if
+/// What the signed catalog of a host is built from, read from the store once per catalog version (and checked
+/// against the store's host state once a second, for changes other replicas commit), and the bodies of recently
+/// signed catalogs. A catalog request then costs the gray resolution for its user and, if
 /// the catalog changed for that user, one signature.
 actor CatalogCache {
     struct HostCatalog: Sendable {
@@ -21,7 +22,13 @@ actor CatalogCache {
         var packages: Set<String>
         /// The host app's expiry grace, signed into every catalog.
         var expiryGraceSeconds: Int
+        /// When the store last confirmed these inputs are current (another replica may have changed them).
+        var checked: Date = .distantPast
     }
+
+    /// How long inputs are served before the store is asked whether the host changed: another replica's commit
+    /// reaches this one's catalogs within this time.
+    static let recheck: TimeInterval = 1
 
     private var hosts: [String: HostCatalog] = [:]
     /// Raised by every invalidation: a rebuild that started before a change must not be kept after it.
@@ -113,7 +120,23 @@ actor CatalogCache {
 
     /// The host's inputs; read from the store when this process has not seen them since its last change.
     func host(_ hostId: String, store: any CatalogStore, clock: any CatalogClock) async throws -> HostCatalog {
-        if let cached = hosts[hostId] { return cached }
+        let now = clock.now()
+        if let cached = hosts[hostId] {
+            if now.timeIntervalSince(cached.checked) < Self.recheck { return cached }
+            // One cheap read a second per host: unchanged (the usual case), the same inputs go on.
+            let generation = generations[hostId, default: 0]
+            let state = try await store.hostState(hostId)
+            if state.catalogVersion == cached.catalogVersion, state.eventSequence == cached.eventSequence {
+                if generations[hostId, default: 0] == generation, var current = hosts[hostId],
+                    current.catalogVersion == cached.catalogVersion
+                {
+                    current.checked = now
+                    hosts[hostId] = current
+                }
+                return cached
+            }
+            hosts[hostId] = nil
+        }
         // The reads are separate and this actor is re-entered while they wait: a build counts only when the
         // host's state (raised in the same transaction as every listing change) is the same before and after
         // it, and it is kept only when no invalidation happened meanwhile.
@@ -123,8 +146,10 @@ actor CatalogCache {
             let catalog = try await build(hostId, state: before, store: store, clock: clock)
             let after = try await store.hostState(hostId)
             guard before == after else { continue }
-            if generations[hostId, default: 0] == generation { hosts[hostId] = catalog }
-            return catalog
+            var checkedCatalog = catalog
+            checkedCatalog.checked = now
+            if generations[hostId, default: 0] == generation { hosts[hostId] = checkedCatalog }
+            return checkedCatalog
         }
         throw ProblemError(
             .serviceUnavailable, code: .catalogBusy, detail: "the host's catalog keeps changing; retry in a moment")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CatalogPostgres
 import CatalogServer
 import Foundation
 import Hummingbird
@@ -21,12 +22,18 @@ struct CatalogdCommand: AsyncParsableCommand {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the server on a data folder (SQLite database and signing key, created on first start).",
+        abstract: "Run the server on a data folder (signing key, packages and, by default, the SQLite database).",
         discussion: "Stops gracefully on SIGINT or SIGTERM. Logs go to stderr."
     )
 
     @Option(help: ArgumentHelp("The data folder: catalog.sqlite and keys/.", valueName: "DIR"))
     var data: String
+
+    @Option(
+        help: ArgumentHelp(
+            "Where the platform's state lives: sqlite:PATH (default: DIR/catalog.sqlite) or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE, which several replicas share (docs/SCALING.md).",
+            valueName: "URL"))
+    var database: String?
 
     @Option(help: ArgumentHelp("Address to listen on, HOST:PORT (port 0 picks a free one).", valueName: "HOST:PORT"))
     var listen: String = "127.0.0.1:8080"
@@ -112,10 +119,36 @@ struct Serve: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let store: SQLiteCatalogStore
+        let location: DatabaseLocation
+        do {
+            location =
+                try database.map { try DatabaseLocation($0) }
+                ?? .sqlite(path: directory.appendingPathComponent("catalog.sqlite").path)
+        } catch {
+            FileHandle.standardError.write(Data("catalogd: error: --database: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let store: any CatalogStore
+        switch location {
+        case .sqlite(let path):
+            do {
+                store = try SQLiteCatalogStore(file: URL(fileURLWithPath: path))
+            } catch {
+                FileHandle.standardError.write(Data("catalogd: error: cannot open \(location): \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        case .postgres(let address):
+            // Never a fallback to SQLite: a replica that cannot reach the shared database does not serve.
+            do {
+                store = try await PostgresCatalogStore.connect(address, logger: logger)
+            } catch {
+                FileHandle.standardError.write(Data("catalogd: error: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            logger.info("using PostgreSQL", metadata: ["database": "\(location)"])
+        }
         let keyring: ServerKeyring
         do {
-            store = try SQLiteCatalogStore(directory: directory)
             let (loaded, created) = try ServerKeyring.loadOrCreate(in: directory)
             keyring = loaded
             if created { logger.info("created the signing key", metadata: ["keyid": "\(loaded.signingKey.keyID)"]) }

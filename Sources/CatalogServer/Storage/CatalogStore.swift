@@ -168,6 +168,13 @@ public struct StoredVersion: Sendable, Hashable {
     public var report: String
     public var reviews: [ReviewDecision]
 
+    public init(version: MiniProgramVersion, uploadedBy: String, report: String, reviews: [ReviewDecision]) {
+        self.version = version
+        self.uploadedBy = uploadedBy
+        self.report = report
+        self.reviews = reviews
+    }
+
     /// The stage waiting for a decision: the first configured stage without an approval.
     public func currentStage(of stages: [String]) -> String? {
         stages.first { stage in !reviews.contains { $0.stage == stage && $0.approved } }
@@ -208,6 +215,20 @@ public struct StoredEvent: Sendable, Hashable {
     public var version: SemanticVersion?
     public var reason: String?
     public var at: Date
+
+    public init(
+        hostId: String, sequence: UInt64, catalogVersion: UInt64, kind: CatalogEvent.Kind, appId: String,
+        version: SemanticVersion?, reason: String?, at: Date
+    ) {
+        self.hostId = hostId
+        self.sequence = sequence
+        self.catalogVersion = catalogVersion
+        self.kind = kind
+        self.appId = appId
+        self.version = version
+        self.reason = reason
+        self.at = at
+    }
 }
 
 /// What ``CatalogStore/createSegment(name:constraints:audit:maximum:)`` did.

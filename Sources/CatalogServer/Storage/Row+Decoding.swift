@@ -11,6 +11,12 @@ public struct UnknownStoredValue: Error, Sendable, CustomStringConvertible {
     public var column: String
     public var value: String
 
+    public init(table: String, column: String, value: String) {
+        self.table = table
+        self.column = column
+        self.value = value
+    }
+
     public var description: String {
         "the database holds '\(value)' in \(table).\(column), which this version of catalogd does not know"
     }

@@ -10,9 +10,15 @@ public final class SQLiteCatalogStore: CatalogStore {
     public let path: String
 
     /// Opens (creating if needed) `catalog.sqlite` in `directory` and brings its schema up to date.
-    public init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("catalog.sqlite").path
+    public convenience init(directory: URL) throws {
+        try self.init(file: directory.appendingPathComponent("catalog.sqlite"))
+    }
+
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    public init(file: URL) throws {
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        path = file.path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")

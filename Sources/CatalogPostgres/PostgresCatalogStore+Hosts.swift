@@ -1,0 +1,131 @@
+import Catalog
+import CatalogServer
+import Foundation
+import MiniSupport
+import PostgresNIO
+
+/// Host apps and their keys.
+extension PostgresCatalogStore {
+    public func hostApps() async throws -> [HostApp] {
+        try await rows("SELECT * FROM host_app ORDER BY id").map(Self.hostApp)
+    }
+
+    public func hostApp(id: String) async throws -> HostApp? {
+        try await row("SELECT * FROM host_app WHERE id = \(id)").map(Self.hostApp)
+    }
+
+    public func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws {
+        try await transaction { transaction in
+            try await Self.insert(host, transaction)
+            try await transaction.audit(audit)
+        }
+    }
+
+    public func setHostActive(hostId: String, active: Bool, audit: AuditEntry?) async throws -> Bool {
+        try await transaction { transaction in
+            guard
+                try await transaction.row("UPDATE host_app SET active = \(active) WHERE id = \(hostId) RETURNING id")
+                    != nil
+            else { return false }
+            try await transaction.audit(audit)
+            return true
+        }
+    }
+
+    public func setUserTrust(hostId: String, userKeys: [String], clientProperties: [String], audit: AuditEntry?)
+        async throws -> Bool
+    {
+        let keys = Self.jsonList(userKeys)
+        let properties = Self.jsonList(clientProperties)
+        return try await transaction { transaction in
+            guard
+                try await transaction.row(
+                    """
+                    UPDATE host_app SET user_keys = \(keys), client_properties = \(properties) WHERE id = \(hostId)
+                    RETURNING id
+                    """) != nil
+            else { return false }
+            try await transaction.audit(audit)
+            return true
+        }
+    }
+
+    public func createHostApp(_ host: HostApp, keyHash: String, audit: AuditEntry?) async throws -> Bool {
+        try await transaction { transaction in
+            guard
+                try await transaction.row(
+                    """
+                    INSERT INTO host_app (id, name) VALUES (\(host.id), \(host.name)) ON CONFLICT (id) DO NOTHING
+                    RETURNING id
+                    """) != nil
+            else { return false }
+            try await Self.insert(host, transaction)
+            try await transaction.run("INSERT INTO host_key (hash, host_id) VALUES (\(keyHash), \(host.id))")
+            try await transaction.audit(audit)
+            return true
+        }
+    }
+
+    public func setHostKey(hostId: String, hash: String, audit: AuditEntry?) async throws {
+        try await transaction { transaction in
+            try await transaction.run("DELETE FROM host_key WHERE host_id = \(hostId)")
+            try await transaction.run("INSERT INTO host_key (hash, host_id) VALUES (\(hash), \(hostId))")
+            try await transaction.audit(audit)
+        }
+    }
+
+    public func host(forKeyHash hash: String) async throws -> String? {
+        try await row("SELECT host_id FROM host_key WHERE hash = \(hash)").map { try $0.get("host_id") }
+    }
+
+    /// Inserts or updates a host app.
+    static func insert(_ host: HostApp, _ transaction: Transaction) async throws {
+        try await transaction.run(
+            """
+            INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds, user_keys,
+              client_properties)
+            VALUES (\(host.id), \(host.name), \(host.minimumShellVersion?.description), \(host.active),
+              \(Int64(host.expiryGraceSeconds)), \(jsonList(host.userKeys)), \(jsonList(host.clientProperties)))
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+              minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
+              expiry_grace_seconds = excluded.expiry_grace_seconds, user_keys = excluded.user_keys,
+              client_properties = excluded.client_properties
+            """)
+    }
+
+    static func hostApp(_ record: Record) throws -> HostApp {
+        HostApp(
+            id: try record.get("id"), name: try record.get("name"),
+            minimumShellVersion: try version(record.get("minimum_shell_version"), "host_app.minimum_shell_version"),
+            active: try record.get("active"),
+            expiryGraceSeconds: Int(try record.get("expiry_grace_seconds", as: Int64.self)),
+            userKeys: try textList(record.get("user_keys"), "host_app.user_keys"),
+            clientProperties: try textList(record.get("client_properties"), "host_app.client_properties"))
+    }
+
+    static func jsonList(_ items: [String]) -> String {
+        JSONValue.array(items.map(JSONValue.string)).serialized()
+    }
+
+    /// A column holding a JSON array of strings, or ``UnknownStoredValue``.
+    static func textList(_ text: String, _ column: String) throws -> [String] {
+        guard case .array(let items)? = try? JSONValue.parse(Data(text.utf8)) else { throw unknown(column, text) }
+        return try items.map { item in
+            guard case .string(let value) = item else { throw unknown(column, text) }
+            return value
+        }
+    }
+
+    /// A nullable column's text as a semantic version, or ``UnknownStoredValue``.
+    static func version(_ text: String?, _ column: String) throws -> SemanticVersion? {
+        guard let text else { return nil }
+        guard let version = SemanticVersion(text) else { throw unknown(column, text) }
+        return version
+    }
+
+    /// A stored value this catalogd does not know, in `table.column`.
+    static func unknown(_ column: String, _ value: String) -> UnknownStoredValue {
+        let parts = column.split(separator: ".", maxSplits: 1).map(String.init)
+        return UnknownStoredValue(table: parts.first ?? "", column: parts.last ?? "", value: value)
+    }
+}

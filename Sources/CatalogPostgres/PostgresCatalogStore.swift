@@ -1,0 +1,157 @@
+import Catalog
+import CatalogServer
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The store several catalogd replicas share: one PostgreSQL database, reached through postgres-nio's pooled
+/// client, with no ORM. The same contract as ``SQLiteCatalogStore`` (one test suite runs against both); per host,
+/// catalog versions and event sequences are allocated under a transaction-scoped advisory lock, so replicas
+/// writing at once never leave a gap or a duplicate.
+public final class PostgresCatalogStore: CatalogStore, Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    /// Where it is, without the password.
+    public let address: DatabaseLocation.PostgresAddress
+
+    /// Why the database cannot be used.
+    public struct Unavailable: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Connects (failing at once, with a clear message, when the server cannot be reached or refuses the
+    /// credentials), then brings the schema up to date: one replica migrates while the others wait.
+    public static func connect(
+        _ address: DatabaseLocation.PostgresAddress, logger: Logger = Logger(label: "catalogd.postgres")
+    ) async throws -> PostgresCatalogStore {
+        let configuration = PostgresClient.Configuration(
+            host: address.host, port: address.port, username: address.user, password: address.password,
+            database: address.database, tls: .disable)
+        // One connection first: a wrong URL fails here instead of leaving the pool retrying for ever.
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: PostgresConnection.Configuration(
+                    host: address.host, port: address.port, username: address.user, password: address.password,
+                    database: address.database, tls: .disable),
+                id: 0, logger: logger)
+            try await probe.close()
+        } catch {
+            throw Unavailable(
+                description: "cannot reach PostgreSQL at \(DatabaseLocation.postgres(address)): \(Self.describe(error))"
+            )
+        }
+        let store = PostgresCatalogStore(
+            client: PostgresClient(configuration: configuration, backgroundLogger: logger),
+            address: address, logger: logger)
+        do {
+            try await store.migrate()
+        } catch {
+            store.close()
+            throw Unavailable(
+                description: "cannot migrate \(DatabaseLocation.postgres(address)): \(Self.describe(error))")
+        }
+        return store
+    }
+
+    private init(client: PostgresClient, address: DatabaseLocation.PostgresAddress, logger: Logger) {
+        self.client = client
+        self.address = address
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes the pool's connections.
+    public func close() { runner.cancel() }
+
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger).collect()
+    }
+
+    /// A database error as one line (postgres-nio's own descriptions leave the server's message out).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+
+    // MARK: Queries
+
+    /// Every row of a query, read by column name.
+    func rows(_ query: PostgresQuery) async throws -> [Record] {
+        try await client.query(query, logger: logger).collect().map(Record.init)
+    }
+
+    /// The first row of a query, if any.
+    func row(_ query: PostgresQuery) async throws -> Record? { try await rows(query).first }
+
+    /// Runs a query for its effect.
+    func run(_ query: PostgresQuery) async throws {
+        try await client.query(query, logger: logger).collect()
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(Transaction(connection: connection, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // The caller's own error (a listing changed meanwhile, a version not approved) is what it throws.
+            if let thrown = error.closureError { throw thrown }
+            throw error.beginError ?? error.commitError ?? error
+        }
+    }
+
+    /// A connection inside a transaction.
+    struct Transaction {
+        let connection: PostgresConnection
+        let logger: Logger
+
+        func rows(_ query: PostgresQuery) async throws -> [Record] {
+            try await connection.query(query, logger: logger).collect().map(Record.init)
+        }
+
+        func row(_ query: PostgresQuery) async throws -> Record? { try await rows(query).first }
+
+        func run(_ query: PostgresQuery) async throws {
+            try await connection.query(query, logger: logger).collect()
+        }
+
+        /// Serialises the transactions that take the same lock until they end (two replicas allocating a host's
+        /// next sequence, two migrations).
+        func lock(_ name: String) async throws {
+            try await run("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))")
+        }
+
+        func audit(_ entry: AuditEntry?) async throws {
+            guard let entry else { return }
+            try await run(
+                """
+                INSERT INTO audit_log (at, actor, action, target, reason)
+                VALUES (\(entry.at.timeIntervalSince1970), \(entry.actor), \(entry.action), \(entry.target), \(entry.reason))
+                """)
+        }
+    }
+
+    /// A row, read by column name.
+    struct Record: Sendable {
+        let row: PostgresRandomAccessRow
+
+        init(_ row: PostgresRow) { self.row = row.makeRandomAccess() }
+
+        func get<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+            try row[column].decode(T.self)
+        }
+
+        func date(_ column: String) throws -> Date { Date(timeIntervalSince1970: try get(column, as: Double.self)) }
+
+        func optionalDate(_ column: String) throws -> Date? {
+            try get(column, as: Double?.self).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Catalog
+import CatalogServer
+import CatalogTestSupport
+import Foundation
+import MiniSupport
+import ServerTestSupport
+import Testing
+
+/// `catalogd serve --database postgres://…` with the real programs and a real PostgreSQL.
+struct PostgresServeTests {
+    @Test(
+        "seeded on PostgreSQL, a headless shell syncs and confirms through one replica; a second replica on the same database sees it"
+    )
+    func twoReplicas() async throws {
+        let address = try await offload { try PostgresTestCluster.shared().database() }
+        let url = "postgres://postgres@127.0.0.1:\(address.port)/\(address.database)"
+        let folder = try TemporaryDirectory()
+        let first = folder.url.appendingPathComponent("first")
+        let (server, base, printed) = try await PlatformCommandTests.serve(
+            first, ["--database", url, "--seed", CrashRecoveryTests.seeds.path])
+        defer { stopInBackground(server) }
+        #expect(!FileManager.default.fileExists(atPath: first.appendingPathComponent("catalog.sqlite").path))
+        func value(after prefix: String) -> String {
+            printed.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
+                .map(String.init) ?? ""
+        }
+        let shown = try await CommandRunner.run("catalogd", ["key", "show", "--data", first.path, "--json"])
+        let publicKey = try JSONCursor(try JSONValue.parse(Data(shown.stdout.utf8))).require("publicKey").string()
+        let sync = try await CommandRunner.run(
+            "termshell",
+            [
+                "--headless", "--once", "--server", base, "--host", "mbank", "--user", "u-1", "--host-key",
+                value(after: "host key mbank:"), "--user-key", first.appendingPathComponent("user-keys/mbank.key").path,
+                "--server-key", publicKey, "--data", folder.url.appendingPathComponent("shell").path,
+            ])
+        #expect(sync.status == 0, "\(sync.stderr)\n\(sync.stdout)")
+        #expect(sync.stdout.contains("\"installed\""), "\(sync.stdout)")
+
+        // A second replica: the same database and keys, a data folder of its own.
+        let second = folder.url.appendingPathComponent("second")
+        try FileManager.default.createDirectory(at: second, withIntermediateDirectories: true)
+        for name in ["keys", "packages"] {
+            try FileManager.default.copyItem(
+                at: first.appendingPathComponent(name), to: second.appendingPathComponent(name))
+        }
+        let (replica, replicaBase, _) = try await PlatformCommandTests.serve(second, ["--database", url])
+        defer { stopInBackground(replica) }
+        let status = try await CommandRunner.run(
+            "minictl",
+            ["status", "com.carins.quote", "--server", replicaBase, "--token", value(after: "account ops-wang")])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("mbank"), "\(status.stdout)")
+        let devices = try await CommandRunner.run(
+            "minictl", ["device", "list", "--server", replicaBase, "--token", value(after: "account ops-wang")])
+        #expect(devices.stdout.contains("d-"), "the device that enrolled through the first replica: \(devices.stdout)")
+
+        // Delisted through the first replica, the shell syncing through the second purges it: the second's
+        // catalog inputs (read by this sync, before the delisting) follow the shared database, not only its own
+        // commits.
+        func syncThroughSecond() async throws -> CommandRunner.Result {
+            try await CommandRunner.run(
+                "termshell",
+                [
+                    "--headless", "--once", "--server", replicaBase, "--host", "mbank", "--user", "u-1", "--host-key",
+                    value(after: "host key mbank:"), "--user-key",
+                    first.appendingPathComponent("user-keys/mbank.key").path, "--data",
+                    folder.url.appendingPathComponent("shell").path,
+                ])
+        }
+        #expect(try await syncThroughSecond().status == 0)
+        let delist = try await CommandRunner.run(
+            "minictl",
+            [
+                "delist", "com.carins.quote", "--host", "mbank", "--reason", "Partner licence suspended", "--server",
+                base, "--token", value(after: "account ops-wang"),
+            ])
+        #expect(delist.status == 0, "\(delist.stderr)")
+        var purged = false
+        for _ in 0..<20 where !purged {
+            let again = try await syncThroughSecond()
+            purged = again.stdout.contains("delisted-and-purged")
+            if !purged { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        #expect(purged, "the shell never learned of the delisting through the second replica")
+    }
+
+    @Test("a wrong or unreachable --database: catalogd refuses to start with exit 1, and never falls back to SQLite")
+    func refusals() async throws {
+        let folder = try TemporaryDirectory()
+        for (database, expected) in [
+            ("mysql://root@127.0.0.1/catalog", "neither sqlite:PATH nor postgres://"),
+            ("postgres://127.0.0.1:5432/catalog", "names no user"),
+            ("postgres://postgres@127.0.0.1:1/catalog", "cannot reach PostgreSQL"),
+        ] {
+            let data = folder.url.appendingPathComponent(UUID().uuidString)
+            let result = try await CommandRunner.run(
+                "catalogd", ["serve", "--data", data.path, "--listen", "127.0.0.1:0", "--database", database])
+            #expect(result.status == 1, "\(database): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(database): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path))
+        }
+    }
+}
