@@ -6,7 +6,8 @@ APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev 
 
 all: build
 
-## deps: install the system libraries the build links against (as root; otherwise say what is missing)
+## deps: install the system libraries the build links against and PostgreSQL, which the tests start (as root;
+## otherwise say what is missing)
 deps:
 	@missing=""; \
 	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
