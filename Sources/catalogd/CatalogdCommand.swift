@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
         discussion: "Stops gracefully on SIGINT or SIGTERM. Logs go to stderr."
     )
 
-    @Option(help: ArgumentHelp("The data folder: catalog.sqlite and keys/.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("The data folder: keys/, packages/ and (by default) catalog.sqlite.", valueName: "DIR"))
     var data: String
 
     @Option(
