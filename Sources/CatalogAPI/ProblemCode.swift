@@ -46,8 +46,8 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case rateLimited = "rate-limited"
     /// a segment with that name exists (segments never change)
     case segmentExists = "segment-exists"
-    /// the database does not answer
-    case storeUnavailable = "store-unavailable"
+    /// the database does not answer (this replica lost it for now); the Retry-After header says when to retry
+    case databaseUnavailable = "database-unavailable"
     /// a signed body is too old, from the future, or older than one already accepted (a replay)
     case staleSignature = "stale-signature"
     /// the platform has as many segments as it may

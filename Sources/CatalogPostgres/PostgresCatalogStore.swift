@@ -81,9 +81,15 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
 
     // MARK: Queries
 
+    /// How long a query or transaction may take, waiting for a connection and for other writers of the same host
+    /// included, before the database counts as unavailable (a lost server fails at once, not after this).
+    static let deadline: Duration = .seconds(30)
+
     /// Every row of a query, read by column name.
     func rows(_ query: PostgresQuery) async throws -> [Record] {
-        try await client.query(query, logger: logger).collect().map(Record.init)
+        try await available { [client, logger] in
+            try await client.query(query, logger: logger).collect().map(Record.init)
+        }
     }
 
     /// The first row of a query, if any.
@@ -91,19 +97,55 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
 
     /// Runs a query for its effect.
     func run(_ query: PostgresQuery) async throws {
-        try await client.query(query, logger: logger).collect()
+        _ = try await rows(query)
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: (Transaction) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(Transaction(connection: connection, logger: logger))
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (Transaction) async throws -> T) async throws -> T {
+        try await available { [client, logger] in
+            do {
+                return try await client.withTransaction(logger: logger) { connection in
+                    try await body(Transaction(connection: connection, logger: logger))
+                }
+            } catch let error as PostgresTransactionError {
+                // The caller's own error (a listing changed meanwhile, a version not approved) is what it throws.
+                if let thrown = error.closureError { throw thrown }
+                throw error.beginError ?? error.commitError ?? error
             }
-        } catch let error as PostgresTransactionError {
-            // The caller's own error (a listing changed meanwhile, a version not approved) is what it throws.
-            if let thrown = error.closureError { throw thrown }
-            throw error.beginError ?? error.commitError ?? error
+        }
+    }
+
+    /// Runs database work with a deadline; a lost connection, a server going down or no answer in time is
+    /// ``DatabaseUnavailable`` (503 to the client), and the pool reconnects by itself afterwards.
+    func available<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await work() }
+                group.addTask {
+                    try await Task.sleep(for: Self.deadline)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else {
+                    throw DatabaseUnavailable("PostgreSQL did not answer within \(Self.deadline)")
+                }
+                return result
+            }
+        } catch let error as PSQLError where Self.isUnavailable(error) {
+            throw DatabaseUnavailable("PostgreSQL is unavailable: \(Self.describe(error))")
+        }
+    }
+
+    /// Connection trouble and a server shutting down or starting (SQLSTATE classes 08 and 57), not a bad query.
+    static func isUnavailable(_ error: PSQLError) -> Bool {
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+            return true
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57")
+        default:
+            return false
         }
     }
 

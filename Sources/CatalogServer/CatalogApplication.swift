@@ -75,8 +75,7 @@ public enum CatalogApplication {
             do {
                 try await store.ping()
             } catch {
-                throw ProblemError(
-                    .serviceUnavailable, code: .storeUnavailable, detail: "the database does not answer: \(error)")
+                throw DatabaseUnavailable("the database does not answer: \(error)")
             }
             return JSONResponse.make(
                 .object([

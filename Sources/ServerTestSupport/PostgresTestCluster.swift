@@ -82,14 +82,23 @@ public final class PostgresTestCluster: Sendable {
             user: "postgres", password: nil, host: "127.0.0.1", port: port, database: name)
     }
 
-    /// Stops PostgreSQL as `kill -9` would (`-m immediate`) and starts it again on the same port.
-    public func restart() throws {
-        let data = folder.appendingPathComponent("data").path
-        try Self.run(binaries, "pg_ctl", ["-D", data, "-m", "immediate", "stop"], root: getuid() == 0)
+    /// A cluster of its own (for a test that stops and starts the server); the caller stops it.
+    public static func start() throws -> PostgresTestCluster { try PostgresTestCluster() }
+
+    /// Stops the server as `kill -9` would (`pg_ctl -m immediate`); the folder stays.
+    public func stopServer() throws {
+        try Self.run(
+            binaries, "pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "immediate", "stop"],
+            root: getuid() == 0)
+    }
+
+    /// Starts the server again on the same port.
+    public func startServer() throws {
         try Self.run(
             binaries, "pg_ctl",
             [
-                "-D", data, "-w", "-t", "30", "-l", folder.appendingPathComponent("log").path, "-o",
+                "-D", folder.appendingPathComponent("data").path, "-w", "-t", "30", "-l",
+                folder.appendingPathComponent("log").path, "-o",
                 "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
                 "start",
             ], root: getuid() == 0)

@@ -6,6 +6,10 @@ import MiniSupport
 import ServerTestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// `catalogd serve --database postgres://…` with the real programs and a real PostgreSQL.
 struct PostgresServeTests {
     @Test(
@@ -99,5 +103,46 @@ struct PostgresServeTests {
             #expect(result.stderr.contains(expected), "\(database): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path))
         }
+    }
+
+    @Test("PostgreSQL goes down under a replica: 503 database-unavailable with Retry-After, then it recovers by itself")
+    func databaseLost() async throws {
+        let cluster = try await offload { try PostgresTestCluster.start() }
+        defer { cluster.stop() }
+        let address = try await offload { try cluster.database() }
+        let folder = try TemporaryDirectory()
+        let data = folder.url.appendingPathComponent("server")
+        let (server, base, printed) = try await PlatformCommandTests.serve(
+            data,
+            [
+                "--database", "postgres://postgres@127.0.0.1:\(address.port)/\(address.database)", "--seed",
+                CrashRecoveryTests.seeds.path,
+            ])
+        defer { stopInBackground(server) }
+        let token = try #require(
+            printed.split(separator: "\n").first { $0.contains("account ops-wang") }?.split(separator: " ").last)
+        func hosts() async throws -> (Int, String?, String?) {
+            var request = URLRequest(url: try #require(URL(string: base + "/v1/hosts")))
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            let (body, response) = try await URLSession.shared.data(for: request)
+            let http = response as? HTTPURLResponse
+            return (
+                http?.statusCode ?? 0, try? JSONCursor(try JSONValue.parse(body)).require("code").string(),
+                http?.value(forHTTPHeaderField: "Retry-After")
+            )
+        }
+        #expect(try await hosts().0 == 200)
+        try await offload { try cluster.stopServer() }
+        let lost = try await hosts()
+        #expect(lost.0 == 503, "\(lost)")
+        #expect(lost.1 == "database-unavailable")
+        #expect(lost.2 == "2")
+        try await offload { try cluster.startServer() }
+        var status = 0
+        for _ in 0..<40 where status != 200 {
+            status = try await hosts().0
+            if status != 200 { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(status == 200, "the replica did not recover once PostgreSQL was back")
     }
 }

@@ -34,6 +34,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw ProblemError(
                     error.status, code: Self.code(for: error.status), detail: error.body ?? error.status.reasonPhrase)
             }
+        } catch let error as DatabaseUnavailable {
+            // Lost for now, not broken: the client retries, the replica reconnects by itself.
+            context.logger.warning("database unavailable", metadata: ["detail": "\(error.detail)"])
+            var problem = ProblemError(.serviceUnavailable, code: .databaseUnavailable, detail: error.detail)
+            problem.headers[.retryAfter] = "2"
+            throw problem
         } catch let error as HTTPParserError {
             // The body's framing broke while a route read it (a chunk size that is not hexadecimal, …).
             let (status, detail) = ConnectionGuardHandler.describe(error)

@@ -239,3 +239,11 @@ public enum SegmentCreation: Sendable {
     /// The platform has its maximum number of segments.
     case full
 }
+
+/// The store cannot reach its database now (a connection lost, a server restarting, no answer in time): the
+/// request is answered 503 `database-unavailable` with `Retry-After`, and the store reconnects by itself.
+public struct DatabaseUnavailable: Error, Sendable, CustomStringConvertible {
+    public var detail: String
+    public init(_ detail: String) { self.detail = detail }
+    public var description: String { detail }
+}

@@ -142,37 +142,44 @@ struct ListingStoreContractTests {
     }
 
     @Test(
-        "two writers on one host at once (two replicas on PostgreSQL): 200 changes, versions and sequences with no gap",
+        "two writers on one host at once (two replicas on PostgreSQL): 200 concurrent changes, versions and sequences with no gap and no duplicate",
         arguments: StoreEngine.allCases)
     func concurrentWriters(_ engine: StoreEngine) async throws {
         try await engine.withStore { store, reopen in
             try await Self.prepare(store)
+            // 200 mini-programs, each with an approved version: every change below succeeds, all at once.
+            for index in 0..<200 {
+                let app = "com.load.app\(index)"
+                _ = try await store.createMiniProgram(
+                    Catalog.MiniProgram(id: app, partnerId: "carins", name: "App \(index)", category: "load"))
+                _ = try await store.addVersion(
+                    MiniProgramVersion(
+                        appId: app, version: Self.version,
+                        package: PackageReference(sha256: String(repeating: "ef", count: 32), size: 10),
+                        reviewState: .approved),
+                    report: "{}", uploadedBy: "dev", at: Self.at, audit: nil)
+            }
             let second = try await reopen()
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: StoredEvent.self) { group in
                 for index in 0..<200 {
                     let writer = index.isMultiple(of: 2) ? store : second
+                    let app = "com.load.app\(index)"
                     group.addTask {
-                        // Delist what is listed, list what is not: from whatever state the other writers left.
-                        while true {
-                            let current = try await writer.listings(appId: Self.app).first
-                            let next = Self.listing(current?.state == .full ? .delisted : .full)
-                            do {
-                                _ = try await writer.commit(
-                                    next, event: next.state == .full ? .relisted : .delisted, version: nil,
-                                    reason: next.delistReason, at: Self.at, audit: nil, expected: current,
-                                    requireActiveHost: true)
-                                return
-                            } catch is ListingChanged {
-                                continue
-                            }
-                        }
+                        try await writer.commit(
+                            Listing(
+                                appId: app, hostId: "mbank", state: .full,
+                                plan: ReleasePlan(appId: app, hostId: "mbank", stableVersion: Self.version)),
+                            event: .published, version: Self.version, reason: nil, at: Self.at, audit: nil,
+                            expected: nil, requireActiveHost: true)
                     }
                 }
-                try await group.waitForAll()
+                let answered = try await group.reduce(into: [UInt64]()) { $0.append($1.sequence) }
+                #expect(answered.sorted() == Array(1...200), "each writer was told a distinct sequence")
             }
             let events = try await store.events(hostId: "mbank", after: 0, limit: 1_000)
             #expect(events.map(\.sequence) == Array(1...200))
             #expect(events.map(\.catalogVersion) == Array(1...200))
+            #expect(Set(events.map(\.appId)).count == 200)
             #expect(try await second.hostState("mbank") == (200, 200))
         }
     }
