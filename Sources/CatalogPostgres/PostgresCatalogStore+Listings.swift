@@ -27,11 +27,7 @@ extension PostgresCatalogStore {
             let stored = try await transaction.row(
                 "SELECT * FROM listing WHERE app_id = \(listing.appId) AND host_id = \(listing.hostId)"
             ).map(Self.listing)
-            guard stored == expected else {
-                throw ListingChanged(
-                    "the listing of '\(listing.appId)' on \(listing.hostId) changed meanwhile (now \(stored?.state.rawValue ?? "unlisted")); check it and try again"
-                )
-            }
+            guard stored == expected else { throw ListingChanged.meanwhile(listing, now: stored) }
             // The last word on what may be listed: in the same transaction as the listing itself.
             if listing.state.isListed {
                 for planned in listing.plan.versions {
@@ -51,7 +47,7 @@ extension PostgresCatalogStore {
             if requireActiveHost {
                 let active = try await transaction.row("SELECT active FROM host_app WHERE id = \(listing.hostId)")
                     .map { try $0.get("active", as: Bool.self) }
-                guard active == true else { throw ListingChanged("host app '\(listing.hostId)' is deactivated") }
+                guard active == true else { throw ListingChanged.inactiveHost(listing.hostId) }
             }
             try await transaction.run(
                 """

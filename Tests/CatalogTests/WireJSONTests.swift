@@ -66,7 +66,7 @@ struct WireJSONTests {
     @Test(
         "an acknowledgement is read strictly",
         arguments: [
-            (#""format":99"#, "$.format: format 99 is not one this server reads"),
+            (#""format":99"#, "$.format: format 99 is not one this build reads"),
             (#""shellId":"x""#, "$.shellId: unknown field 'shellId'"),
             (#""catalogVersion":"7""#, "$.catalogVersion: expected a whole number"),
         ])

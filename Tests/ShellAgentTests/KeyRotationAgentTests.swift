@@ -25,6 +25,17 @@ struct KeyRotationAgentTests {
         }
     }
 
+    /// A fresh, empty catalog of u-1 on mbank signed by `key` (a retired key, in these tests).
+    static func catalog(signedBy key: SigningKey) throws -> Data {
+        let now = Date()
+        return try WireFormat.encoder().encode(
+            try SignedEnvelope.sign(
+                CatalogSnapshot(
+                    hostId: "mbank", userId: "u-1", catalogVersion: 1_000, eventSequence: 0, issuedAt: now,
+                    expiresAt: now.addingTimeInterval(3_600), entries: [], tombstones: []),
+                with: [key]))
+    }
+
     @Test(
         "offline across two rotations: the chain from the pinned key is followed, the pin moves, the old key is refused"
     )
@@ -52,13 +63,7 @@ struct KeyRotationAgentTests {
                     == .keyRotated(from: [k0.keyID.rawValue], to: [served.keyID.rawValue], rotations: 2))
 
             // Started again with the retired key given (as scripts pass --server-key): known, not trusted.
-            let now = Date()
-            let oldSigned = try WireFormat.encoder().encode(
-                try SignedEnvelope.sign(
-                    CatalogSnapshot(
-                        hostId: "mbank", userId: "u-1", catalogVersion: 1_000, eventSequence: 0, issuedAt: now,
-                        expiresAt: now.addingTimeInterval(3_600), entries: [], tombstones: []),
-                    with: [k0]))
+            let oldSigned = try Self.catalog(signedBy: k0)
             let again = try SyncAgentTests.agent(
                 server, user: "u-1", data: data, keys: [k0.verificationKey],
                 transport: Self.transport(chain, catalog: oldSigned))
@@ -136,13 +141,7 @@ struct KeyRotationAgentTests {
                 KeyRotation.signed(sequence: 1, from: k0, to: served, at: past),
                 KeyRotation.signed(sequence: 2, from: served, to: k0, at: past.addingTimeInterval(60)),
             ]
-            let now = Date()
-            let oldSigned = try WireFormat.encoder().encode(
-                try SignedEnvelope.sign(
-                    CatalogSnapshot(
-                        hostId: "mbank", userId: "u-1", catalogVersion: 1_000, eventSequence: 0, issuedAt: now,
-                        expiresAt: now.addingTimeInterval(3_600), entries: [], tombstones: []),
-                    with: [k0]))
+            let oldSigned = try Self.catalog(signedBy: k0)
             let second = try SyncAgentTests.agent(
                 server, user: "u-1", data: data, transport: Self.transport(back, catalog: oldSigned))
             #expect(await second.sync() == false)

@@ -30,11 +30,7 @@ public struct DeviceEnrolment: SignedPayload, Hashable {
 
     public init(json: JSONCursor) throws(JSONPathError) {
         try json.onlyFields(["format", "hostId", "publicKey", "issuedAt"])
-        let formatCursor = try json.require("format")
-        format = Int(try formatCursor.wireCount())
-        guard format == WireFormat.version else {
-            throw formatCursor.error("format \(format) is not one this server reads (\(WireFormat.version))")
-        }
+        format = try json.knownWireFormat()
         hostId = try json.require("hostId").string()
         let keyCursor = try json.require("publicKey")
         publicKey = try keyCursor.string()

@@ -32,11 +32,7 @@ public struct KeyRotation: SignedPayload, Hashable {
 
     public init(json: JSONCursor) throws(JSONPathError) {
         try json.onlyFields(["format", "sequence", "previousKey", "newKey", "issuedAt"])
-        let formatCursor = try json.require("format")
-        format = Int(try formatCursor.wireCount())
-        guard format == WireFormat.version else {
-            throw formatCursor.error("format \(format) is not one this build reads (\(WireFormat.version))")
-        }
+        format = try json.knownWireFormat()
         let sequenceCursor = try json.require("sequence")
         sequence = try sequenceCursor.wireCount()
         guard sequence >= 1 else { throw sequenceCursor.error("rotations are numbered from 1") }

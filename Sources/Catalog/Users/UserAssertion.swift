@@ -45,11 +45,7 @@ public struct UserAssertion: SignedPayload, Hashable {
 
     public init(json: JSONCursor) throws(JSONPathError) {
         try json.onlyFields(["format", "hostId", "userId", "properties", "deviceId", "issuedAt", "expiresAt"])
-        let formatCursor = try json.require("format")
-        format = Int(try formatCursor.wireCount())
-        guard format == WireFormat.version else {
-            throw formatCursor.error("format \(format) is not one this build reads (\(WireFormat.version))")
-        }
+        format = try json.knownWireFormat()
         hostId = try json.require("hostId").string()
         let userCursor = try json.require("userId")
         userId = try userCursor.string()

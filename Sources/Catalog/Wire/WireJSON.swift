@@ -46,6 +46,16 @@ extension JSONCursor {
         let format = try require("format")
         return Int(try format.wireCount())
     }
+
+    /// The `format` of a payload read strictly: any but ``WireFormat/version`` is refused where it is written.
+    func knownWireFormat() throws(JSONPathError) -> Int {
+        let cursor = try require("format")
+        let format = Int(try cursor.wireCount())
+        guard format == WireFormat.version else {
+            throw cursor.error("format \(format) is not one this build reads (\(WireFormat.version))")
+        }
+        return format
+    }
 }
 
 extension SignedPayload {
@@ -155,11 +165,7 @@ extension Acknowledgement {
     /// Reads an acknowledgement strictly: known fields only, bounded lists and texts.
     public init(json: JSONCursor) throws(JSONPathError) {
         try json.onlyFields(Self.fields)
-        let formatCursor = try json.require("format")
-        let format = Int(try formatCursor.wireCount())
-        guard format == WireFormat.version else {
-            throw formatCursor.error("format \(format) is not one this server reads (\(WireFormat.version))")
-        }
+        _ = try json.knownWireFormat()
         func text(_ key: String, _ limit: Int) throws(JSONPathError) -> String {
             let cursor = try json.require(key)
             let value = try cursor.string()

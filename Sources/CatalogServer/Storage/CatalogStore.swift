@@ -121,6 +121,18 @@ public protocol CatalogStore: Sendable {
 public struct ListingChanged: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// The stored listing is not the one the change was computed from.
+    public static func meanwhile(_ listing: Listing, now stored: Listing?) -> ListingChanged {
+        ListingChanged(
+            "the listing of '\(listing.appId)' on \(listing.hostId) changed meanwhile (now \(stored?.state.rawValue ?? "unlisted")); check it and try again"
+        )
+    }
+
+    /// The host app was deactivated: nothing more is listed on it.
+    public static func inactiveHost(_ hostId: String) -> ListingChanged {
+        ListingChanged("host app '\(hostId)' is deactivated")
+    }
 }
 
 /// A listing change refused because the plan would hand out a version that is not approved. Checked by the

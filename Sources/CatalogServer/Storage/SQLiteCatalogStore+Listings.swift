@@ -66,11 +66,7 @@ extension SQLiteCatalogStore {
                 db, sql: "SELECT * FROM listing WHERE app_id = ? AND host_id = ?",
                 arguments: [listing.appId, listing.hostId]
             ).map(Self.listing)
-            guard stored == expected else {
-                throw ListingChanged(
-                    "the listing of '\(listing.appId)' on \(listing.hostId) changed meanwhile (now \(stored?.state.rawValue ?? "unlisted")); check it and try again"
-                )
-            }
+            guard stored == expected else { throw ListingChanged.meanwhile(listing, now: stored) }
             // The last word on what may be listed: in the same transaction as the listing itself.
             if listing.state.isListed {
                 for version in listing.plan.versions {
@@ -87,7 +83,7 @@ extension SQLiteCatalogStore {
             if requireActiveHost {
                 let active = try Bool.fetchOne(
                     db, sql: "SELECT active FROM host_app WHERE id = ?", arguments: [listing.hostId])
-                guard active == true else { throw ListingChanged("host app '\(listing.hostId)' is deactivated") }
+                guard active == true else { throw ListingChanged.inactiveHost(listing.hostId) }
             }
             try db.execute(
                 sql: """
