@@ -35,8 +35,8 @@ extension PostgresCatalogStore {
     public func setUserTrust(hostId: String, userKeys: [String], clientProperties: [String], audit: AuditEntry?)
         async throws -> Bool
     {
-        let keys = Self.jsonList(userKeys)
-        let properties = Self.jsonList(clientProperties)
+        let keys = StoredList.text(userKeys)
+        let properties = StoredList.text(clientProperties)
         return try await transaction { transaction in
             guard
                 try await transaction.row(
@@ -85,7 +85,7 @@ extension PostgresCatalogStore {
             INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds, user_keys,
               client_properties)
             VALUES (\(host.id), \(host.name), \(host.minimumShellVersion?.description), \(host.active),
-              \(Int64(host.expiryGraceSeconds)), \(jsonList(host.userKeys)), \(jsonList(host.clientProperties)))
+              \(Int64(host.expiryGraceSeconds)), \(StoredList.text(host.userKeys)), \(StoredList.text(host.clientProperties)))
             ON CONFLICT (id) DO UPDATE SET name = excluded.name,
               minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
               expiry_grace_seconds = excluded.expiry_grace_seconds, user_keys = excluded.user_keys,
@@ -99,21 +99,9 @@ extension PostgresCatalogStore {
             minimumShellVersion: try version(record.get("minimum_shell_version"), "host_app.minimum_shell_version"),
             active: try record.get("active"),
             expiryGraceSeconds: Int(try record.get("expiry_grace_seconds", as: Int64.self)),
-            userKeys: try textList(record.get("user_keys"), "host_app.user_keys"),
-            clientProperties: try textList(record.get("client_properties"), "host_app.client_properties"))
-    }
-
-    static func jsonList(_ items: [String]) -> String {
-        JSONValue.array(items.map(JSONValue.string)).serialized()
-    }
-
-    /// A column holding a JSON array of strings, or ``UnknownStoredValue``.
-    static func textList(_ text: String, _ column: String) throws -> [String] {
-        guard case .array(let items)? = try? JSONValue.parse(Data(text.utf8)) else { throw unknown(column, text) }
-        return try items.map { item in
-            guard case .string(let value) = item else { throw unknown(column, text) }
-            return value
-        }
+            userKeys: try StoredList.items(record.get("user_keys"), table: "host_app", column: "user_keys"),
+            clientProperties: try StoredList.items(
+                record.get("client_properties"), table: "host_app", column: "client_properties"))
     }
 
     /// A nullable column's text as a semantic version, or ``UnknownStoredValue``.

@@ -61,7 +61,7 @@ extension PostgresCatalogStore {
 
     public func versions(appId: String) async throws -> [MiniProgramVersion] {
         try await rows("SELECT * FROM version WHERE app_id = \(appId) ORDER BY uploaded_at, version")
-            .map(Self.version)
+            .map(Self.programVersion)
     }
 
     public func version(appId: String, version: SemanticVersion) async throws -> StoredVersion? {
@@ -123,7 +123,7 @@ extension PostgresCatalogStore {
     }
 
     private func storedVersion(_ record: Record) async throws -> StoredVersion {
-        let version = try Self.version(record)
+        let version = try Self.programVersion(record)
         let reviews = try await rows(
             """
             SELECT * FROM review WHERE app_id = \(version.appId) AND version = \(version.version.description)
@@ -140,7 +140,7 @@ extension PostgresCatalogStore {
             reviews: reviews)
     }
 
-    static func version(_ record: Record) throws -> MiniProgramVersion {
+    static func programVersion(_ record: Record) throws -> MiniProgramVersion {
         let text = try record.get("version", as: String.self)
         guard let number = SemanticVersion(text) else { throw unknown("version.version", text) }
         let state = try record.get("review_state", as: String.self)

@@ -85,8 +85,9 @@ public enum CatalogApplication {
                 ]))
         }
         // Public like the key itself: a shell that pins a retired key follows these to the current one.
+        let rotations = keyring.rotationsJSON  // fixed while the process runs: a rotation needs a restart
         router.get("v1/keys/rotations") { _, _ -> Response in
-            JSONResponse.make(keyring.rotationsJSON)
+            JSONResponse.make(rotations)
         }
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store, cache: cache, clock: clock))
         let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)

@@ -106,6 +106,7 @@ actor CatalogCache {
     /// Keeps an assertion verified with `trust` for as long as that trust reading counts as fresh, no longer:
     /// a key removed elsewhere stops working within one recheck.
     func rememberAssertion(_ assertion: UserAssertion, for hash: String, trust: UserTrust) {
+        // Verified with a trust this process has changed since: used for this request, never kept.
         guard trustGenerations[trust.hostId, default: 0] == trust.generation else { return }
         assertions.record(assertion, for: hash, now: trust.checked)
     }

@@ -35,14 +35,20 @@ public struct ServerKeyring: Sendable {
     /// Reads the existing keys; fails with a clear message when the data folder has none. A rotation that was
     /// cut off after its statement was written is completed first.
     public static func load(from dataDirectory: URL) throws -> ServerKeyring {
+        let directory = try existingKeys(in: dataDirectory)
+        return try KeyFiles.withLock(in: directory) { try loadLocked(directory) }
+    }
+
+    /// The keys folder of a data folder that has a signing key, or a clear error.
+    private static func existingKeys(in dataDirectory: URL) throws -> URL {
         let directory = dataDirectory.appendingPathComponent("keys")
-        let file = directory.appendingPathComponent(KeyFiles.privateKeyFileName)
-        guard FileManager.default.fileExists(atPath: file.path) else {
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(KeyFiles.privateKeyFileName).path)
+        else {
             throw KeyError.file(
                 "no signing key in '\(dataDirectory.path)': start 'catalogd serve --data \(dataDirectory.path)' once to create it"
             )
         }
-        return try KeyFiles.withLock(in: directory) { try loadLocked(directory) }
+        return directory
     }
 
     /// `load`, holding the keys folder's lock.
@@ -83,8 +89,7 @@ public struct ServerKeyring: Sendable {
     public static func rotate(in dataDirectory: URL, at date: Date = Date()) throws -> (
         ServerKeyring, rotation: KeyRotation
     ) {
-        _ = try load(from: dataDirectory)  // the clear error for a folder with no key
-        let directory = dataDirectory.appendingPathComponent("keys")
+        let directory = try existingKeys(in: dataDirectory)
         return try KeyFiles.withLock(in: directory) {
             let current = try loadLocked(directory)
             let next = SigningKey.generate()
@@ -105,7 +110,7 @@ public struct ServerKeyring: Sendable {
 
     /// The rotation statements as `GET /v1/keys/rotations` answers them.
     public var rotationsJSON: JSONValue {
-        .object(["rotations": .array(rotations.compactMap { try? JSONValue.parse($0.wireJSON) })])
+        .object(["rotations": .array(rotations.map(\.jsonValue))])
     }
 
     private static func readRotations(in directory: URL) throws -> [SignedEnvelope] {
@@ -113,15 +118,14 @@ public struct ServerKeyring: Sendable {
         guard FileManager.default.fileExists(atPath: file.path) else { return [] }
         do {
             let items = try JSONCursor(try JSONValue.parse(try Data(contentsOf: file))).require("rotations").array()
-            return try items.map { try SignedEnvelope(wire: Data($0.value.serialized().utf8)) }
+            return try items.map { try SignedEnvelope(json: $0) }
         } catch {
             throw KeyError.file("'\(file.path)' is not a list of rotation statements: \(error)")
         }
     }
 
     private static func writeRotations(_ rotations: [SignedEnvelope], in directory: URL) throws {
-        let items = try rotations.map { try JSONValue.parse($0.wireJSON) }
-        let text = JSONValue.object(["rotations": .array(items)]).serialized() + "\n"
+        let text = JSONValue.object(["rotations": .array(rotations.map(\.jsonValue))]).serialized() + "\n"
         try KeyFiles.writeFile(Data(text.utf8), to: directory.appendingPathComponent(rotationsFileName), mode: 0o644)
     }
 

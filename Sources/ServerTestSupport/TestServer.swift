@@ -37,12 +37,10 @@ public struct TestServer: Sendable {
         lifetime: TimeInterval = 900
     ) -> String {
         guard let key = userKey(host) else { preconditionFailure("host '\(host)' has no seeded user key") }
-        let now = Date()
         return UserAssertion.headerValue(
-            UserAssertion(
-                hostId: host, userId: user, properties: properties, deviceId: deviceId, issuedAt: now,
-                expiresAt: now.addingTimeInterval(lifetime)
-            ).signed(with: key))
+            UserAssertion.issue(
+                hostId: host, userId: user, properties: properties, deviceId: deviceId, at: Date(), lifetime: lifetime,
+                key: key))
     }
 
     /// Enrols a device with a host directly in the store (as the enrolment route would) and gives its id and

@@ -18,7 +18,10 @@ enum ServerBenchmarks {
             return
         }
         try await TestServer.run(seed: TestServer.demoSeed) { server in
-            guard let ops = server.token("ops-wang") else { return }
+            guard let ops = server.token("ops-wang") else {
+                print("  catalogd: skipped (the demo seed made no ops-wang account)")
+                return
+            }
             // The load generator is one enrolled device (a token lookup per request, as for every shell).
             let device = try await server.enrolDevice(host: "mbank")
             let port = server.port

@@ -138,14 +138,14 @@ import MiniSupport
                 KeyRotation.signed(
                     sequence: 2, from: FuzzFixtures.nextKey, to: third, at: FuzzFixtures.now.addingTimeInterval(-3_600)),
             ]
-            func answer(_ statements: [SignedEnvelope]) throws -> Data {
+            func answer(_ statements: [SignedEnvelope]) -> Data {
                 Data(
                     JSONValue.object([
-                        "rotations": .array(try statements.map { try JSONValue.parse($0.wireJSON) })
+                        "rotations": .array(statements.map(\.jsonValue))
                     ]).serialized().utf8)
             }
-            try save(.rotation, "rotations.json", try answer(rotations))
-            try save(.rotation, "rotations-none.json", try answer([]))
+            try save(.rotation, "rotations.json", answer(rotations))
+            try save(.rotation, "rotations-none.json", answer([]))
             try save(
                 .rotation, "rotation-payload.json",
                 KeyRotation(

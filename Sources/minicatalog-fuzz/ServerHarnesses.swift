@@ -42,7 +42,7 @@ import MiniSupport
         /// `POST /v1/hosts/:hostId/devices` (DeviceRoutes): the envelope and the enrolment verifier, with the key the
         /// enrolment names; the input is also signed by a key it names, so it reaches every check.
         static func enrolment(_ data: Data) {
-            guard data.count <= DeviceRoutes.maximumEnrolmentSize else { return }
+            guard data.count <= DeviceRoutes.maximumEnrolmentSize else { return }  // the route answers 413 first
             let clock = FuzzFixtures.FixedClock()
             var envelopes: [SignedEnvelope] = []
             if let envelope = try? SignedEnvelope(wire: data) { envelopes.append(envelope) }

@@ -19,9 +19,8 @@ enum TestUsers {
         issuedAt: Date = Date(), lifetime: TimeInterval = 600, signedWith signer: SigningKey = key
     ) -> String {
         UserAssertion.headerValue(
-            UserAssertion(
-                hostId: host, userId: user, properties: properties, deviceId: deviceId, issuedAt: issuedAt,
-                expiresAt: issuedAt.addingTimeInterval(lifetime)
-            ).signed(with: signer))
+            UserAssertion.issue(
+                hostId: host, userId: user, properties: properties, deviceId: deviceId, at: issuedAt,
+                lifetime: lifetime, key: signer))
     }
 }

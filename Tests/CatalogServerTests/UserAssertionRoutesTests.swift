@@ -68,12 +68,9 @@ struct UserAssertionRoutesTests {
                 host: String = "carunit", by signer: SigningKey? = nil, issued: TimeInterval = 0,
                 lifetime: TimeInterval = 600, deviceId: String? = nil
             ) -> String {
-                let at = Date().addingTimeInterval(issued)
-                return UserAssertion.headerValue(
-                    UserAssertion(
-                        hostId: host, userId: "random-9", deviceId: deviceId, issuedAt: at,
-                        expiresAt: at.addingTimeInterval(lifetime)
-                    ).signed(with: signer ?? key))
+                TestUsers.assertion(
+                    host: host, user: "random-9", deviceId: deviceId, issuedAt: Date().addingTimeInterval(issued),
+                    lifetime: lifetime, signedWith: signer ?? key)
             }
             let missing = try await Self.catalog(server, device, assertion: nil)
             #expect(missing.status == 401)
@@ -125,10 +122,7 @@ struct UserAssertionRoutesTests {
             )
             #expect(both.status == 200)
             #expect(try both.json.require("clientProperties").array().map { try $0.string() } == ["email"])
-            let byOld = UserAssertion.headerValue(
-                UserAssertion(
-                    hostId: "carunit", userId: "random-9", issuedAt: Date(), expiresAt: Date().addingTimeInterval(600)
-                ).signed(with: old))
+            let byOld = TestUsers.assertion(host: "carunit", user: "random-9", signedWith: old)
             let byNew = TestUsers.assertion(host: "carunit", user: "random-9", signedWith: new)
             let stated = try await Self.catalog(server, device, assertion: byOld, query: "?p.email=x%40bank.example")
             #expect(stated.apps.contains(Self.staffOnly))

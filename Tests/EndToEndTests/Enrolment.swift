@@ -33,11 +33,8 @@ enum Enrolment {
         -> String
     {
         let key = try KeyFiles.readSigningKey(at: data.appendingPathComponent("user-keys/\(host).key"))
-        let now = Date()
         return UserAssertion.headerValue(
-            UserAssertion(
-                hostId: host, userId: user, properties: properties, issuedAt: now,
-                expiresAt: now.addingTimeInterval(600)
-            ).signed(with: key))
+            UserAssertion.issue(
+                hostId: host, userId: user, properties: properties, at: Date(), lifetime: 600, key: key))
     }
 }

@@ -14,7 +14,7 @@ struct KeyRotationAgentTests {
     static func transport(_ statements: [SignedEnvelope], catalog: Data? = nil) -> Interceptor {
         let body = Data(
             JSONValue.object([
-                "rotations": .array(statements.compactMap { try? JSONValue.parse($0.wireJSON) })
+                "rotations": .array(statements.map(\.jsonValue))
             ]).serialized().utf8)
         return Interceptor(base: SyncAgentTests.transport) { request, reply in
             if request.url.hasSuffix("/v1/keys/rotations") { return HTTPReply(status: 200, headers: [:], body: body) }

@@ -30,10 +30,9 @@ struct UserAssertionSourceTests {
     static func assertion(_ server: TestServer, user: String, lifetime: TimeInterval = 600, issued: Date = Date())
         throws -> SignedEnvelope
     {
-        UserAssertion(
-            hostId: "mbank", userId: user, properties: ["tier": "vip"], issuedAt: issued,
-            expiresAt: issued.addingTimeInterval(lifetime)
-        ).signed(with: try #require(server.userKey("mbank")))
+        UserAssertion.issue(
+            hostId: "mbank", userId: user, properties: ["tier": "vip"], at: issued, lifetime: lifetime,
+            key: try #require(server.userKey("mbank")))
     }
 
     @Test("a file from the host's backend: JSON or base64, read again at each sync; a wrong or expired one is named")

@@ -94,6 +94,18 @@ public struct UserAssertion: SignedPayload, Hashable {
         SignedEnvelope.sign(payload: wireJSON, payloadType: Self.payloadType, with: [key])
     }
 
+    /// An assertion issued at `date`, valid for `lifetime` seconds and signed with `key`: what a host's backend
+    /// hands its app at sign-in.
+    public static func issue(
+        hostId: String, userId: String, properties: [String: String] = [:], deviceId: String? = nil, at date: Date,
+        lifetime: TimeInterval, key: SigningKey
+    ) -> SignedEnvelope {
+        UserAssertion(
+            hostId: hostId, userId: userId, properties: properties, deviceId: deviceId, issuedAt: date,
+            expiresAt: date.addingTimeInterval(lifetime)
+        ).signed(with: key)
+    }
+
     /// Verifies a signed assertion for `hostId` against the host's registered user-signing keys.
     public static func verify(
         _ envelope: SignedEnvelope, hostId: String, keys: [VerificationKey], clock: any CatalogClock

@@ -72,18 +72,21 @@ extension SignedEnvelope {
     }
 
     /// The envelope as compact JSON with sorted keys (a request body: an enrolment, an acknowledgement).
-    public var wireJSON: Data {
+    public var wireJSON: Data { Data(jsonValue.serialized().utf8) }
+
+    /// The envelope as a JSON value, for a document that holds several (the key rotation statements).
+    public var jsonValue: JSONValue {
         let signatures: [JSONValue] = signatures.map {
             .object(["keyid": .string($0.keyid.rawValue), "sig": .string($0.sig.base64EncodedString())])
         }
-        return Data(
-            JSONValue.object([
-                "payloadType": .string(payloadType), "payload": .string(payload.base64EncodedString()),
-                "signatures": .array(signatures),
-            ]).serialized().utf8)
+        return .object([
+            "payloadType": .string(payloadType), "payload": .string(payload.base64EncodedString()),
+            "signatures": .array(signatures),
+        ])
     }
 
-    init(json: JSONCursor) throws(JSONPathError) {
+    /// Reads an envelope from its parsed JSON.
+    public init(json: JSONCursor) throws(JSONPathError) {
         var signatures: [Signature] = []
         for item in try json.require("signatures").array() {
             signatures.append(

@@ -51,17 +51,30 @@ extension Row {
         return version
     }
 
-    /// A column holding a JSON array of strings, or ``UnknownStoredValue``.
+    /// A column holding a JSON array of strings (``StoredList``), or ``UnknownStoredValue``.
     func textList(_ column: String, table: String) throws -> [String] {
-        let text: String = self[column]
-        guard case .array(let items)? = try? JSONValue.parse(Data(text.utf8)) else {
+        try StoredList.items(self[column], table: table, column: column)
+    }
+}
+
+/// A list of strings kept in one text column as a JSON array (a host's user keys and client properties), the
+/// same in every engine.
+public enum StoredList {
+    /// The column's text for `items`.
+    public static func text(_ items: [String]) -> String {
+        JSONValue.array(items.map(JSONValue.string)).serialized()
+    }
+
+    /// The items of a column's text, or ``UnknownStoredValue``.
+    public static func items(_ text: String, table: String, column: String) throws -> [String] {
+        guard case .array(let values)? = try? JSONValue.parse(Data(text.utf8)) else {
             throw UnknownStoredValue(table: table, column: column, value: text)
         }
-        return try items.map { item in
-            guard case .string(let value) = item else {
+        return try values.map { value in
+            guard case .string(let item) = value else {
                 throw UnknownStoredValue(table: table, column: column, value: text)
             }
-            return value
+            return item
         }
     }
 }

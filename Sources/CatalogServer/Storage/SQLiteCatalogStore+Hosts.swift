@@ -66,7 +66,7 @@ extension SQLiteCatalogStore {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE host_app SET user_keys = ?, client_properties = ? WHERE id = ?",
-                arguments: [Self.jsonList(userKeys), Self.jsonList(clientProperties), hostId])
+                arguments: [StoredList.text(userKeys), StoredList.text(clientProperties), hostId])
             guard db.changesCount > 0 else { return false }
             if let audit { try Self.insert(audit, db) }
             return true
@@ -87,7 +87,7 @@ extension SQLiteCatalogStore {
                 """,
             arguments: [
                 host.id, host.name, host.minimumShellVersion?.description, host.active, host.expiryGraceSeconds,
-                Self.jsonList(host.userKeys), Self.jsonList(host.clientProperties),
+                StoredList.text(host.userKeys), StoredList.text(host.clientProperties),
             ])
     }
 
@@ -98,9 +98,5 @@ extension SQLiteCatalogStore {
             active: row["active"], expiryGraceSeconds: row["expiry_grace_seconds"],
             userKeys: try row.textList("user_keys", table: "host_app"),
             clientProperties: try row.textList("client_properties", table: "host_app"))
-    }
-
-    static func jsonList(_ items: [String]) -> String {
-        JSONValue.array(items.map(JSONValue.string)).serialized()
     }
 }

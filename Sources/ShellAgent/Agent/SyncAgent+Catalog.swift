@@ -25,10 +25,16 @@ extension SyncAgent {
         let query = configuration.properties.sorted(by: { $0.key < $1.key }).map {
             (name: "p.\($0.key)", value: $0.value)
         }
-        // No request without the user's assertion: the server would only refuse it.
+        // No request without the user's assertion: the server would only refuse it. Made once, and again only
+        // for the device id that enrolling (again) gave: an assertion is bound to it.
+        func assertion(for device: String?) throws(UserAssertionSource.Unavailable) -> String {
+            try configuration.userAssertion.headerValue(
+                hostId: configuration.hostId, userId: configuration.userId, deviceId: device, now: clock.now())
+        }
+        var made: (device: String?, header: String)
         do {
-            _ = try configuration.userAssertion.headerValue(
-                hostId: configuration.hostId, userId: configuration.userId, deviceId: deviceId, now: clock.now())
+            let device = deviceId
+            made = (device, try assertion(for: device))
         } catch {
             emit(.disconnected(reason: "no user assertion: \(error.description)"))
             return false
@@ -36,22 +42,19 @@ extension SyncAgent {
         let reply: HTTPReply
         var unavailable: String?
         do {
-            // Built per attempt: an assertion is bound to the device id, which enrolling again changes.
             reply = try await sendAsDevice { token in
                 unavailable = nil
                 var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)")]
                 if let etag = stored?.etag { headers.append(("If-None-Match", etag)) }
-                do {
-                    headers.append(
-                        (
-                            CatalogAPI.userAssertionHeader,
-                            try configuration.userAssertion.headerValue(
-                                hostId: configuration.hostId, userId: configuration.userId, deviceId: deviceId,
-                                now: clock.now())
-                        ))
-                } catch {
-                    unavailable = String(describing: error)
+                let device = deviceId
+                if device != made.device {
+                    do {
+                        made = (device, try assertion(for: device))
+                    } catch {
+                        unavailable = String(describing: error)
+                    }
                 }
+                headers.append((CatalogAPI.userAssertionHeader, made.header))
                 return HTTPRequest(
                     url: configuration.server + CatalogAPI.catalog.path(["hostId": configuration.hostId], query: query),
                     headers: headers, maximumResponseSize: SignedEnvelope.maximumPayloadSize * 2)

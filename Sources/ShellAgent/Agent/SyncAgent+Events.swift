@@ -9,6 +9,7 @@ extension SyncAgent {
     func follow() async {
         let host = configuration.hostId
         let after = appliedEventSequence()
+        // No token: the catalog sync just before said why (enrolment failed, or the device was revoked).
         guard let token = try? await tokenForRequest() else { return }
         let stream = transport.stream(
             HTTPRequest(

@@ -35,10 +35,10 @@ public struct UserAssertionSource: Sendable {
     func headerValue(hostId: String, userId: String, deviceId: String?, now: Date) throws(Unavailable) -> String {
         switch kind {
         case .signer(let key, let properties, let lifetime):
-            let assertion = UserAssertion(
-                hostId: hostId, userId: userId, properties: properties, deviceId: deviceId, issuedAt: now,
-                expiresAt: now.addingTimeInterval(lifetime))
-            return UserAssertion.headerValue(assertion.signed(with: key))
+            return UserAssertion.headerValue(
+                UserAssertion.issue(
+                    hostId: hostId, userId: userId, properties: properties, deviceId: deviceId, at: now,
+                    lifetime: lifetime, key: key))
         case .file(let url):
             return try Self.read(url, hostId: hostId, userId: userId, now: now)
         }
