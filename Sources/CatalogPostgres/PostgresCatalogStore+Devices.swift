@@ -20,6 +20,7 @@ extension PostgresCatalogStore {
                 if known.isRevoked { return .revoked(known) }
                 try await transaction.run(
                     "UPDATE device SET token_hash = \(tokenHash), last_seen_at = \(now) WHERE id = \(known.id)")
+                try await transaction.notify(.device(deviceId: known.id))
                 known.lastSeen = at
                 return .enrolled(known)
             }
@@ -58,6 +59,7 @@ extension PostgresCatalogStore {
                     """) != nil
             else { return false }
             try await transaction.audit(audit)
+            try await transaction.notify(.device(deviceId: id))
             return true
         }
     }

@@ -18,6 +18,7 @@ extension PostgresCatalogStore {
         try await transaction { transaction in
             try await Self.insert(host, transaction)
             try await transaction.audit(audit)
+            try await transaction.notify(.host(hostId: host.id))
         }
     }
 
@@ -28,6 +29,7 @@ extension PostgresCatalogStore {
                     != nil
             else { return false }
             try await transaction.audit(audit)
+            try await transaction.notify(.host(hostId: hostId))
             return true
         }
     }
@@ -46,6 +48,7 @@ extension PostgresCatalogStore {
                     """) != nil
             else { return false }
             try await transaction.audit(audit)
+            try await transaction.notify(.host(hostId: hostId))
             return true
         }
     }
@@ -71,6 +74,8 @@ extension PostgresCatalogStore {
             try await transaction.run("DELETE FROM host_key WHERE host_id = \(hostId)")
             try await transaction.run("INSERT INTO host_key (hash, host_id) VALUES (\(hash), \(hostId))")
             try await transaction.audit(audit)
+            // The replaced key stops working on every replica now, not at its next check.
+            try await transaction.notify(.host(hostId: hostId))
         }
     }
 

@@ -17,7 +17,7 @@ extension PostgresCatalogStore {
 
     public func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
     ) async throws -> StoredEvent {
         let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
         return try await transaction { transaction in
@@ -67,16 +67,22 @@ extension PostgresCatalogStore {
                 ON CONFLICT (host_id) DO UPDATE SET catalog_version = excluded.catalog_version,
                   event_sequence = excluded.event_sequence
                 """)
-            try await transaction.run(
-                """
-                INSERT INTO event (host_id, sequence, catalog_version, kind, app_id, version, reason, at)
-                VALUES (\(listing.hostId), \(sequence), \(catalogVersion), \(event.rawValue), \(listing.appId),
-                  \(version?.description), \(reason), \(at.timeIntervalSince1970))
-                """)
-            try await transaction.audit(audit)
-            return StoredEvent(
+            var committed = StoredEvent(
                 hostId: listing.hostId, sequence: UInt64(sequence), catalogVersion: UInt64(catalogVersion), kind: event,
                 appId: listing.appId, version: version, reason: reason, at: at)
+            committed.seal = try seal?(committed)
+            try await transaction.run(
+                """
+                INSERT INTO event (host_id, sequence, catalog_version, kind, app_id, version, reason, at, signed_by,
+                  envelope)
+                VALUES (\(listing.hostId), \(sequence), \(catalogVersion), \(event.rawValue), \(listing.appId),
+                  \(version?.description), \(reason), \(at.timeIntervalSince1970), \(committed.seal?.keyId),
+                  \(committed.seal?.envelope))
+                """)
+            try await transaction.audit(audit)
+            // Every replica's open streams get the signed event once this commits (and only then).
+            try await transaction.notify(.event(hostId: listing.hostId, sequence: committed.sequence, seal: committed.seal))
+            return committed
         }
     }
 
@@ -168,6 +174,9 @@ extension PostgresCatalogStore {
             hostId: try record.get("host_id"), sequence: UInt64(try record.get("sequence", as: Int64.self)),
             catalogVersion: UInt64(try record.get("catalog_version", as: Int64.self)), kind: eventKind,
             appId: try record.get("app_id"), version: try version(record.get("version"), "event.version"),
-            reason: try record.get("reason"), at: try record.date("at"))
+            reason: try record.get("reason"), at: try record.date("at"),
+            seal: try record.get("signed_by", as: String?.self).flatMap { key in
+                try record.get("envelope", as: String?.self).map { EventSeal(keyId: key, envelope: $0) }
+            })
     }
 }

@@ -84,7 +84,15 @@ extension PostgresCatalogStore {
                   body TEXT NOT NULL, received_at DOUBLE PRECISION NOT NULL)
                 """,
             ]
-        )
+        ),
+        (
+            2, "events signed at commit, packages in the database, the replicas' signing key",
+            [
+                "ALTER TABLE event ADD COLUMN signed_by TEXT, ADD COLUMN envelope TEXT",
+                "CREATE TABLE package (sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, bytes BYTEA NOT NULL)",
+                "CREATE TABLE replica_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in one transaction under an advisory lock.

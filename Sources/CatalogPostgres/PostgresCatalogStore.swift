@@ -12,6 +12,8 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
     let client: PostgresClient
     let logger: Logger
     private let runner: Task<Void, Never>
+    /// The channel every commit that other replicas must know of notifies (see ``StoreChange``).
+    public static let changeChannel = "catalogd_changes"
     /// Where it is, without the password.
     public let address: DatabaseLocation.PostgresAddress
 
@@ -168,6 +170,11 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
         /// next sequence, two migrations).
         func lock(_ name: String) async throws {
             try await run("SELECT pg_advisory_xact_lock(hashtextextended(\(name), 0))")
+        }
+
+        /// Tells every replica of a change when, and only if, this transaction commits.
+        func notify(_ change: StoreChange) async throws {
+            try await run("SELECT pg_notify(\(PostgresCatalogStore.changeChannel), \(change.payload))")
         }
 
         func audit(_ entry: AuditEntry?) async throws {

@@ -6,6 +6,7 @@ import HummingbirdCore
 import Logging
 import MiniSupport
 import NIOCore
+import ServiceLifecycle
 
 /// What `catalogd serve` needs to run.
 public struct ServerConfiguration: Sendable {
@@ -37,10 +38,20 @@ public enum CatalogApplication {
     public static func build(
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, logger: Logger,
         clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(), packages: PackageStore? = nil,
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        changeFeed: (any StoreChangeFeed)? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
+        let cache = CatalogCache()
         let router = try makeRouter(
-            configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub, packages: packages)
+            configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub, packages: packages,
+            cache: cache)
+        var services: [any Service] = [hub]
+        if let changeFeed {
+            services.append(
+                ReplicaFollower(
+                    feed: changeFeed, store: store, hub: hub, cache: cache,
+                    signer: EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime),
+                    logger: Logger(label: "catalogd.replica")))
+        }
         let connections = ConnectionRegistry(limits: configuration.connections)
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [ConnectionGuardHandler(registry: connections)],
@@ -53,7 +64,7 @@ public enum CatalogApplication {
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd",
                 backlog: 1_024, availableConnectionsDelegate: connections.acceptingDelegate),
-            services: [hub],
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
@@ -63,10 +74,18 @@ public enum CatalogApplication {
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring,
         clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(), packages: PackageStore? = nil
     ) throws -> Router<CatalogRequestContext> {
+        try makeRouter(
+            configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub, packages: packages,
+            cache: CatalogCache())
+    }
+
+    static func makeRouter(
+        configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, clock: any CatalogClock,
+        hub: EventHub, packages: PackageStore?, cache: CatalogCache
+    ) throws -> Router<CatalogRequestContext> {
         // The caller's, when it opened (and cleaned) the packages folder already.
         let packages = try packages ?? PackageStore(dataDirectory: configuration.dataDirectory)
         let router = Router(context: CatalogRequestContext.self)
-        let cache = CatalogCache()
         let openAPI = OpenAPIDocument.document
         router.get("openapi.json") { _, _ -> Response in JSONResponse.make(openAPI) }
         router.add(middleware: AccessLogMiddleware())

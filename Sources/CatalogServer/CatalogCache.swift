@@ -33,6 +33,17 @@ actor CatalogCache {
     private var hosts: [String: HostCatalog] = [:]
     /// Raised by every invalidation: a rebuild that started before a change must not be kept after it.
     private var generations: [String: UInt64] = [:]
+    /// Raised when everything is forgotten at once (see ``forgetEverything()``).
+    private var epoch: UInt64 = 0
+
+    /// What must not have changed for a reading of a host's inputs (or user trust) to be kept.
+    struct Stamp: Equatable {
+        var host: UInt64
+        var all: UInt64
+    }
+
+    private func stamp(_ hostId: String) -> Stamp { Stamp(host: generations[hostId, default: 0], all: epoch) }
+    private func trustStamp(_ hostId: String) -> Stamp { Stamp(host: trustGenerations[hostId, default: 0], all: epoch) }
     /// Host keys and device tokens already checked (see ``CheckedSecrets``).
     private var keys = CheckedSecrets<String>(limit: 10_000)
     private var devices = CheckedSecrets<Device>(limit: 100_000)
@@ -53,15 +64,26 @@ actor CatalogCache {
         generations[hostId, default: 0] &+= 1
     }
 
-    /// Forgets every checked key of a host (its key was replaced in this process).
+    /// Forgets everything read from the store: this replica may have missed other replicas' changes.
+    func forgetEverything() {
+        epoch &+= 1
+        hosts = [:]
+        keys.forget { _ in true }
+        devices.forget { _ in true }
+        trusts.forget { _ in true }
+        assertions.forget { _ in true }
+    }
+
+    /// Forgets every checked key of a host (its key was replaced).
     func forgetKeys(of hostId: String) { keys.forget { $0 == hostId } }
 
     /// The host a key belongs to; nil for an unknown or replaced key.
     func host(forKey key: String, store: any CatalogStore, now: Date) async throws -> String? {
         let hash = APIToken.hash(key)
         if let host = keys.fresh(hash, now: now) { return host }
+        let epoch = keys.epoch
         let host = try await store.host(forKeyHash: hash)
-        keys.record(host, for: hash, now: now)
+        keys.record(host, for: hash, now: now, readSince: epoch)
         return host
     }
 
@@ -69,8 +91,9 @@ actor CatalogCache {
     func device(forToken token: String, store: any CatalogStore, now: Date) async throws -> Device? {
         let hash = APIToken.hash(token)
         if let device = devices.fresh(hash, now: now) { return device }
+        let epoch = devices.epoch
         let device = try await store.device(forTokenHash: hash)
-        devices.record(device, for: hash, now: now)
+        devices.record(device, for: hash, now: now, readSince: epoch)
         return device
     }
 
@@ -80,13 +103,16 @@ actor CatalogCache {
     /// A host's user-signing keys and client-supplied property names; none for an unknown host.
     func userTrust(of hostId: String, store: any CatalogStore, now: Date) async throws -> UserTrust {
         if let trust = trusts.fresh(hostId, now: now) { return trust }
-        let generation = trustGenerations[hostId, default: 0]
+        let generation = trustStamp(hostId)
+        let epoch = trusts.epoch
         let host = try await store.hostApp(id: hostId)
         let trust = UserTrust(
             hostId: hostId, keys: host?.userKeys.compactMap { try? VerificationKey(base64: $0) } ?? [],
             clientProperties: Set(host?.clientProperties ?? []), generation: generation, checked: now)
         // Read before a change this process made meanwhile: used once, never kept.
-        if trustGenerations[hostId, default: 0] == generation { trusts.record(trust, for: hostId, now: now) }
+        if trustStamp(hostId) == generation {
+            trusts.record(trust, for: hostId, now: now, readSince: epoch)
+        }
         return trust
     }
 
@@ -107,8 +133,8 @@ actor CatalogCache {
     /// a key removed elsewhere stops working within one recheck.
     func rememberAssertion(_ assertion: UserAssertion, for hash: String, trust: UserTrust) {
         // Verified with a trust this process has changed since: used for this request, never kept.
-        guard trustGenerations[trust.hostId, default: 0] == trust.generation else { return }
-        assertions.record(assertion, for: hash, now: trust.checked)
+        guard trustStamp(trust.hostId) == trust.generation else { return }
+        assertions.record(assertion, for: hash, now: trust.checked, readSince: assertions.epoch)
     }
 
     /// Records that a device was seen, writing at most once a minute per device.
@@ -125,10 +151,10 @@ actor CatalogCache {
         if let cached = hosts[hostId] {
             if now.timeIntervalSince(cached.checked) < Self.recheck { return cached }
             // One cheap read a second per host: unchanged (the usual case), the same inputs go on.
-            let generation = generations[hostId, default: 0]
+            let generation = stamp(hostId)
             let state = try await store.hostState(hostId)
             if state.catalogVersion == cached.catalogVersion, state.eventSequence == cached.eventSequence {
-                if generations[hostId, default: 0] == generation, var current = hosts[hostId],
+                if stamp(hostId) == generation, var current = hosts[hostId],
                     current.catalogVersion == cached.catalogVersion
                 {
                     current.checked = now
@@ -142,14 +168,14 @@ actor CatalogCache {
         // host's state (raised in the same transaction as every listing change) is the same before and after
         // it, and it is kept only when no invalidation happened meanwhile.
         for _ in 0..<5 {
-            let generation = generations[hostId, default: 0]
+            let generation = stamp(hostId)
             let before = try await store.hostState(hostId)
             let catalog = try await build(hostId, state: before, store: store, clock: clock)
             let after = try await store.hostState(hostId)
             guard before == after else { continue }
             var checkedCatalog = catalog
             checkedCatalog.checked = now
-            if generations[hostId, default: 0] == generation { hosts[hostId] = checkedCatalog }
+            if stamp(hostId) == generation { hosts[hostId] = checkedCatalog }
             return checkedCatalog
         }
         throw ProblemError(
@@ -198,6 +224,6 @@ struct UserTrust: Sendable {
     var keys: [VerificationKey]
     var clientProperties: Set<String>
     /// The host's trust generation when this was read, and when.
-    var generation: UInt64
+    var generation: CatalogCache.Stamp
     var checked: Date
 }

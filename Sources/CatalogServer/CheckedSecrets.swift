@@ -8,6 +8,8 @@ struct CheckedSecrets<Value: Sendable>: Sendable {
 
     private var entries: [String: (value: Value, checked: Date)] = [:]
     let limit: Int
+    /// Raised by every forgetting: a store read that began before one is not kept (it may be what was forgotten).
+    private(set) var epoch: UInt64 = 0
 
     init(limit: Int) { self.limit = limit }
 
@@ -17,8 +19,10 @@ struct CheckedSecrets<Value: Sendable>: Sendable {
         return entry.value
     }
 
-    /// Records what the store said (nil: no such secret).
-    mutating func record(_ value: Value?, for hash: String, now: Date) {
+    /// Records what the store said (nil: no such secret), read since `epoch`; nothing when something was
+    /// forgotten meanwhile.
+    mutating func record(_ value: Value?, for hash: String, now: Date, readSince epoch: UInt64) {
+        guard epoch == self.epoch else { return }
         guard let value else {
             entries[hash] = nil
             return
@@ -28,10 +32,14 @@ struct CheckedSecrets<Value: Sendable>: Sendable {
     }
 
     /// Forgets the entry of one hash.
-    mutating func forget(_ hash: String) { entries[hash] = nil }
+    mutating func forget(_ hash: String) {
+        epoch &+= 1
+        entries[hash] = nil
+    }
 
     /// Forgets every entry whose value matches (a key replaced, a device revoked in this process).
     mutating func forget(where matches: (Value) -> Bool) {
+        epoch &+= 1
         entries = entries.filter { !matches($0.value.value) }
     }
 }

@@ -19,15 +19,32 @@ struct EventSigner: Sendable {
     /// How long a signed event is valid.
     let lifetime: TimeInterval
 
-    func frame(_ event: StoredEvent) throws -> EventFrame {
+    /// Signs an event as it is committed (see ``CatalogStore/commit(_:event:version:reason:at:audit:expected:requireActiveHost:seal:)``).
+    func seal(_ event: StoredEvent) throws -> EventSeal {
         let payload = CatalogEvent(
             hostId: event.hostId, sequence: event.sequence, catalogVersion: event.catalogVersion, issuedAt: event.at,
             expiresAt: event.at.addingTimeInterval(lifetime), kind: event.kind, appId: event.appId,
             version: event.version, reason: event.reason)
         let envelope = try SignedEnvelope.sign(payload, with: [keyring.signingKey])
-        let json = String(decoding: try WireFormat.encoder().encode(envelope), as: UTF8.self)
+        return EventSeal(
+            keyId: keyring.signingKey.keyID.rawValue,
+            envelope: String(decoding: try WireFormat.encoder().encode(envelope), as: UTF8.self))
+    }
+
+    /// An event signed at commit (by any replica) as a server-sent event; nil when another key signed it.
+    func frame(sequence: UInt64, seal: EventSeal) -> EventFrame? {
+        guard seal.keyId == keyring.signingKey.keyID.rawValue else { return nil }
         return EventFrame(
-            sequence: event.sequence,
-            bytes: ByteBuffer(string: "id: \(event.sequence)\nevent: catalog\ndata: \(json)\n\n"))
+            sequence: sequence, bytes: ByteBuffer(string: "id: \(sequence)\nevent: catalog\ndata: \(seal.envelope)\n\n"))
+    }
+
+    /// The event as a server-sent event: as signed at commit when this server's key signed it, signed now
+    /// otherwise (an event stored before events were signed at commit, or before the key was rotated).
+    func frame(_ event: StoredEvent) throws -> EventFrame {
+        if let stored = event.seal, let frame = frame(sequence: event.sequence, seal: stored) { return frame }
+        guard let frame = frame(sequence: event.sequence, seal: try seal(event)) else {
+            preconditionFailure("a seal of this server's key is this server's")
+        }
+        return frame
     }
 }

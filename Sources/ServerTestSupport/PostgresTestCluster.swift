@@ -82,6 +82,15 @@ public final class PostgresTestCluster: Sendable {
             user: "postgres", password: nil, host: "127.0.0.1", port: port, database: name)
     }
 
+    /// Runs SQL on a database of this cluster with `psql`, as the superuser (a test cutting a replica's
+    /// connection with `pg_terminate_backend`, say).
+    public func execute(_ sql: String, in database: String) throws {
+        try Self.run(
+            binaries, "psql",
+            ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-c", sql],
+            root: false)
+    }
+
     /// A cluster of its own (for a test that stops and starts the server); the caller stops it.
     public static func start() throws -> PostgresTestCluster { try PostgresTestCluster() }
 

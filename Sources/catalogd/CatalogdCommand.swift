@@ -129,6 +129,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let store: any CatalogStore
+        var changeFeed: (any StoreChangeFeed)?
         switch location {
         case .sqlite(let path):
             do {
@@ -145,6 +146,8 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("catalogd: error: \(error)\n".utf8))
                 throw ExitCode(1)
             }
+            // Other replicas' commits reach this one's streams and caches through LISTEN.
+            changeFeed = PostgresChangeFeed(address: address, logger: logger)
             logger.info("using PostgreSQL", metadata: ["database": "\(location)"])
         }
         let keyring: ServerKeyring
@@ -209,7 +212,8 @@ struct Serve: AsyncParsableCommand {
             maximumConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout))
         let host = configuration.listen.host
         let application = try CatalogApplication.build(
-            configuration: configuration, store: store, keyring: keyring, logger: logger, packages: packages
+            configuration: configuration, store: store, keyring: keyring, logger: logger, packages: packages,
+            changeFeed: changeFeed
         ) { port in
             let line =
                 "catalogd listening on http://\(ListenAddress(host: host, port: port)) (key id \(keyring.signingKey.keyID))\n"

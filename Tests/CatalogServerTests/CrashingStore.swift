@@ -93,12 +93,12 @@ final class CrashingStore: CatalogStore {
     func listings(hostId: String) async throws -> [Listing] { try await base.listings(hostId: hostId) }
     func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
     ) async throws -> StoredEvent {
         try await write {
             try await base.commit(
                 listing, event: event, version: version, reason: reason, at: at, audit: audit, expected: expected,
-                requireActiveHost: requireActiveHost)
+                requireActiveHost: requireActiveHost, seal: seal)
         }
     }
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64) {

@@ -1,4 +1,4 @@
-import CatalogServer
+@testable import CatalogServer
 import NIOCore
 import Testing
 
@@ -30,5 +30,27 @@ struct EventHubTests {
         for sequence in UInt64(1)...600 { await hub.publish("mbank", Self.frame(sequence)) }
         #expect(await hub.frames("mbank", after: 344)?.count == 256)
         #expect(await hub.frames("mbank", after: 300) == nil)
+    }
+}
+
+/// A frame heard twice (this replica's own commit, then its notification) wakes the streams once.
+struct EventHubDuplicateTests {
+    @Test("publishing a frame the hub holds wakes nobody")
+    func duplicate() async throws {
+        let hub = EventHub()
+        let (id, wakeups) = await hub.subscribe("mbank")
+        await hub.publish("mbank", EventHubTests.frame(1))
+        var iterator = wakeups.makeAsyncIterator()
+        #expect(await iterator.next() != nil)
+        await hub.publish("mbank", EventHubTests.frame(2))
+        #expect(await iterator.next() != nil)
+        #expect(await hub.followedHosts().map(\.hostId) == ["mbank"])
+        #expect(await hub.followedHosts().first?.newest == 2)
+        await hub.publish("mbank", EventHubTests.frame(1))
+        await hub.wake("kiosk")
+        // Ending the stream delivers a wake-up still buffered before the end: there must be none.
+        await hub.unsubscribe("mbank", id)
+        #expect(await iterator.next() == nil, "the repeated frame woke the stream")
+        #expect(await hub.frames("mbank", after: 0)?.map(\.sequence) == [1, 2])
     }
 }

@@ -33,14 +33,15 @@ struct ListingChanges: Sendable {
                 audit: AuditEntry(
                     at: clock.now(), actor: actor, action: "listing.\(command.action)", target: "\(appId)@\(hostId)",
                     reason: reason),
-                expected: stored, requireActiveHost: command.action != "delist")
+                expected: stored, requireActiveHost: command.action != "delist", seal: { [signer] in try signer.seal($0) })
         } catch let changed as ListingChanged {
             throw Self.conflict(changed.description)
         } catch let unapproved as VersionNotApproved {
             throw Self.conflict(unapproved.description)
         }
         await cache.invalidate(hostId)
-        // Signed once here; the host's open event streams send it now.
+        // Signed once, at commit; the host's open event streams here send it now (other replicas' streams when
+        // the commit's notification reaches them).
         await hub.publish(hostId, try signer.frame(event))
         return (transition.listing, event)
     }

@@ -71,9 +71,12 @@ public protocol CatalogStore: Sendable {
     /// The change applies only if the stored listing is still `expected` (nil: none yet) and, with
     /// `requireActiveHost`, the host app is active; otherwise it throws ``ListingChanged`` and changes nothing,
     /// so two operators acting at once cannot undo each other's change (a delisting above all).
+    ///
+    /// `seal` signs the event inside the transaction, once: the signed envelope is stored with the event, so
+    /// no replica signs it again for each stream, and on PostgreSQL it travels in the commit's notification.
     func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
     ) async throws -> StoredEvent
     /// The host's current catalog version and last event sequence (0, 0 for a host with no change yet).
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64)
@@ -115,6 +118,21 @@ public protocol CatalogStore: Sendable {
         _ review: ReviewDecision, newState: MiniProgramVersion.ReviewState,
         expectedState: MiniProgramVersion.ReviewState, audit: AuditEntry?
     ) async throws -> Bool
+}
+
+/// Signs a catalog event as it is committed.
+public typealias EventSealer = @Sendable (StoredEvent) throws -> EventSeal
+
+extension CatalogStore {
+    /// Commits a listing change whose event is signed when it is read (tests and tools that have no key).
+    public func commit(
+        _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
+    ) async throws -> StoredEvent {
+        try await commit(
+            listing, event: event, version: version, reason: reason, at: at, audit: audit, expected: expected,
+            requireActiveHost: requireActiveHost, seal: nil)
+    }
 }
 
 /// A listing change refused because the listing or its host changed since it was read.
@@ -227,10 +245,13 @@ public struct StoredEvent: Sendable, Hashable {
     public var version: SemanticVersion?
     public var reason: String?
     public var at: Date
+    /// The event as signed at commit; nil for events stored before events were signed at commit, or by a
+    /// caller without a key.
+    public var seal: EventSeal?
 
     public init(
         hostId: String, sequence: UInt64, catalogVersion: UInt64, kind: CatalogEvent.Kind, appId: String,
-        version: SemanticVersion?, reason: String?, at: Date
+        version: SemanticVersion?, reason: String?, at: Date, seal: EventSeal? = nil
     ) {
         self.hostId = hostId
         self.sequence = sequence
@@ -240,6 +261,18 @@ public struct StoredEvent: Sendable, Hashable {
         self.version = version
         self.reason = reason
         self.at = at
+        self.seal = seal
+    }
+}
+
+/// A catalog event signed once, at commit: the id of the key that signed it and the signed envelope as JSON.
+public struct EventSeal: Sendable, Hashable {
+    public var keyId: String
+    public var envelope: String
+
+    public init(keyId: String, envelope: String) {
+        self.keyId = keyId
+        self.envelope = envelope
     }
 }
 

@@ -12,12 +12,15 @@ extension SQLiteCatalogStore {
                 db, sql: "SELECT * FROM event WHERE host_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
                 arguments: [hostId, Int64(clamping: after), max(0, limit)]
             ).map { row in
-                StoredEvent(
+                let signedBy: String? = row["signed_by"]
+                let envelope: String? = row["envelope"]
+                return StoredEvent(
                     hostId: row["host_id"], sequence: UInt64(row["sequence"] as Int64),
                     catalogVersion: UInt64(row["catalog_version"] as Int64),
                     kind: try row.decoded(CatalogEvent.Kind.self, "kind", table: "event"), appId: row["app_id"],
                     version: try row.version("version", table: "event"), reason: row["reason"],
-                    at: Date(timeIntervalSince1970: row["at"]))
+                    at: Date(timeIntervalSince1970: row["at"]),
+                    seal: signedBy.flatMap { key in envelope.map { EventSeal(keyId: key, envelope: $0) } })
             }
         }
     }
@@ -58,7 +61,7 @@ extension SQLiteCatalogStore {
 
     public func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
     ) async throws -> StoredEvent {
         let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
         return try await pool.write { db in
@@ -102,17 +105,21 @@ extension SQLiteCatalogStore {
                     ON CONFLICT(host_id) DO UPDATE SET catalog_version = excluded.catalog_version, event_sequence = excluded.event_sequence
                     """,
                 arguments: [listing.hostId, catalogVersion, sequence])
-            try db.execute(
-                sql:
-                    "INSERT INTO event (host_id, sequence, catalog_version, kind, app_id, version, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    listing.hostId, sequence, catalogVersion, event.rawValue, listing.appId, version?.description,
-                    reason, at.timeIntervalSince1970,
-                ])
-            if let audit { try Self.insert(audit, db) }
-            return StoredEvent(
+            var committed = StoredEvent(
                 hostId: listing.hostId, sequence: UInt64(sequence), catalogVersion: UInt64(catalogVersion), kind: event,
                 appId: listing.appId, version: version, reason: reason, at: at)
+            committed.seal = try seal?(committed)
+            try db.execute(
+                sql: """
+                    INSERT INTO event (host_id, sequence, catalog_version, kind, app_id, version, reason, at, signed_by, envelope)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    listing.hostId, sequence, catalogVersion, event.rawValue, listing.appId, version?.description,
+                    reason, at.timeIntervalSince1970, committed.seal?.keyId, committed.seal?.envelope,
+                ])
+            if let audit { try Self.insert(audit, db) }
+            return committed
         }
     }
 

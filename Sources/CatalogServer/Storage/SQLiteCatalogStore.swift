@@ -178,6 +178,12 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.add(column: "client_properties", .text).notNull().defaults(to: "[]")
             }
         }
+        migrator.registerMigration("v11: catalog events signed at commit") { db in
+            try db.alter(table: "event") { table in
+                table.add(column: "signed_by", .text)
+                table.add(column: "envelope", .text)
+            }
+        }
         return migrator
     }
 

@@ -63,10 +63,13 @@ struct ListingStoreContractTests {
                     audit: nil, expected: nil, requireActiveHost: true)
             }
             let delisted = Self.listing(.delisted)
+            // Signed inside the transaction, seeing the sequence and catalog version it commits with.
             let second = try await store.commit(
                 delisted, event: .delisted, version: nil, reason: "Fraud", at: Self.at,
-                audit: CatalogStoreContractTests.audit("listing.delist"), expected: full, requireActiveHost: false)
+                audit: CatalogStoreContractTests.audit("listing.delist"), expected: full, requireActiveHost: false,
+                seal: { EventSeal(keyId: "k1", envelope: "signed \($0.hostId) \($0.sequence) v\($0.catalogVersion)") })
             #expect(second.sequence == 2 && second.catalogVersion == 2)
+            #expect(second.seal == EventSeal(keyId: "k1", envelope: "signed mbank 2 v2"))
             let reopened = try await reopen()
             #expect(try await reopened.hostState("mbank") == (2, 2))
             #expect(try await reopened.hostState("kiosk") == (0, 0))
@@ -75,6 +78,7 @@ struct ListingStoreContractTests {
             let events = try await reopened.events(hostId: "mbank", after: 0, limit: 10)
             #expect(events.map(\.kind) == [.published, .delisted])
             #expect(events.last?.reason == "Fraud" && events.first?.version == Self.version)
+            #expect(events.map(\.seal) == [nil, second.seal], "the signed event is stored with it")
             #expect(try await reopened.events(hostId: "mbank", after: 1, limit: 10).map(\.sequence) == [2])
             #expect(try await reopened.events(hostId: "mbank", after: 0, limit: 1).count == 1)
             #expect(try await reopened.delistings(hostId: "mbank").map(\.reason) == ["Fraud"])

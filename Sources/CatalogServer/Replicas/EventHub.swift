@@ -41,6 +41,8 @@ public actor EventHub: Service {
 
     /// A host's catalog changed: keep its signed event and wake its streams.
     public func publish(_ hostId: String, _ frame: EventFrame) {
+        // Heard twice (this replica's own commit, then its notification): the streams have it already.
+        if recent[hostId]?[frame.sequence] != nil { return }
         // In place: a local copy of the host's frames would copy the whole dictionary on every change.
         recent[hostId, default: [:]][frame.sequence] = frame
         let newest = max(latest[hostId] ?? 0, frame.sequence)
@@ -67,6 +69,16 @@ public actor EventHub: Service {
             result.append(frame)
         }
         return result
+    }
+
+    /// The hosts with open streams here, with the newest sequence published for each (nil: none since start).
+    func followedHosts() -> [(hostId: String, newest: UInt64?)] {
+        subscribers.filter { !$0.value.isEmpty }.keys.map { ($0, latest[$0]) }
+    }
+
+    /// Wakes a host's streams: each reads what it has not sent yet.
+    func wake(_ hostId: String) {
+        for continuation in subscribers[hostId, default: [:]].values { continuation.yield() }
     }
 
     private func tick() {

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Applies what other replicas commit, as the store's change feed reports it: a catalog event reaches this
+/// replica's open streams (signed once, at commit, by the replica that committed it), and the caches of catalog
+/// inputs, host keys, user trust and device tokens forget what changed. After a lost feed connection it reads
+/// from the store what the open streams missed, so nothing is lost.
+struct ReplicaFollower: Service {
+    let feed: any StoreChangeFeed
+    let store: any CatalogStore
+    let hub: EventHub
+    let cache: CatalogCache
+    let signer: EventSigner
+    let logger: Logger
+
+    func run() async throws {
+        // Ends with the application: the feed stops when its task is cancelled.
+        await cancelWhenGracefulShutdown {
+            await feed.follow(resync: { await resync() }, change: { await apply($0) })
+        }
+    }
+
+    /// One committed change, in commit order.
+    func apply(_ change: StoreChange) async {
+        switch change {
+        case .event(let hostId, let sequence, let seal):
+            await cache.invalidate(hostId)
+            if let seal, let frame = signer.frame(sequence: sequence, seal: seal) {
+                await hub.publish(hostId, frame)
+            } else if sequence > 0 {
+                // Signed by another key, or too large for a notification: read it, if anyone here streams it.
+                guard await hub.openStreams(hostId) > 0 else { return }
+                await catchUp(hostId, after: sequence - 1)
+            }
+        case .host(let hostId):
+            await cache.invalidate(hostId)
+            await cache.forgetKeys(of: hostId)
+            await cache.forgetUserTrust(of: hostId)
+        case .device(let deviceId):
+            await cache.forgetDevice(deviceId)
+        }
+    }
+
+    /// The feed (re)connected: whatever was committed while it was away is read from the store.
+    func resync() async {
+        await cache.forgetEverything()
+        for (hostId, newest) in await hub.followedHosts() {
+            if let newest {
+                await catchUp(hostId, after: newest)
+            } else {
+                // Nothing published here since start: the host's streams read the store themselves.
+                await hub.wake(hostId)
+            }
+        }
+    }
+
+    /// Publishes a host's events after `sequence` from the store; on failure the streams are woken and read
+    /// the store themselves (or end, and their shells come back).
+    private func catchUp(_ hostId: String, after sequence: UInt64) async {
+        var last = sequence
+        do {
+            while true {
+                let events = try await store.events(hostId: hostId, after: last, limit: 500)
+                for event in events {
+                    await hub.publish(hostId, try signer.frame(event))
+                    last = event.sequence
+                }
+                if events.count < 500 { return }
+            }
+        } catch {
+            logger.warning("cannot read the events of \(hostId) after \(last): \(error)")
+            await hub.wake(hostId)
+        }
+    }
+}
