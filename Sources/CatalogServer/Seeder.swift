@@ -250,7 +250,7 @@ public struct Seeder: Sendable {
         let version = app.version.version
         _ = try await store.createMiniProgram(program)
         if try await store.version(appId: program.id, version: version) == nil {
-            _ = try packages.put(app.package)
+            _ = try await packages.put(app.package)
             _ = try await store.addVersion(
                 app.version, report: app.report, uploadedBy: "seed", at: clock.now(), audit: nil)
             report.versions.append("\(program.id)@\(version)")

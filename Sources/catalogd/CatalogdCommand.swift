@@ -130,6 +130,7 @@ struct Serve: AsyncParsableCommand {
         }
         let store: any CatalogStore
         var changeFeed: (any StoreChangeFeed)?
+        var sharedPackages: (any SharedPackageStore)?
         switch location {
         case .sqlite(let path):
             do {
@@ -148,6 +149,7 @@ struct Serve: AsyncParsableCommand {
             }
             // Other replicas' commits reach this one's streams and caches through LISTEN.
             changeFeed = PostgresChangeFeed(address: address, logger: logger)
+            sharedPackages = store as? PostgresCatalogStore
             logger.info("using PostgreSQL", metadata: ["database": "\(location)"])
         }
         let keyring: ServerKeyring
@@ -163,10 +165,16 @@ struct Serve: AsyncParsableCommand {
         // What a crash left behind: temporary files (on opening the folder) and packages no version names.
         let packages: PackageStore
         do {
-            packages = try PackageStore(dataDirectory: directory)
+            packages = try PackageStore(dataDirectory: directory, shared: sharedPackages)
             let removed = packages.removePackages(notIn: try await store.packageDigests())
             if !removed.isEmpty {
                 logger.notice("removed package files that no version names", metadata: ["count": "\(removed.count)"])
+            }
+            // An hour is far longer than any upload takes: what is older and unnamed was cut off.
+            if let sharedPackages,
+                case let count = try await sharedPackages.removeUnnamedPackages(olderThan: 3600, now: Date()), count > 0
+            {
+                logger.notice("removed stored packages that no version names", metadata: ["count": "\(count)"])
             }
         } catch {
             FileHandle.standardError.write(

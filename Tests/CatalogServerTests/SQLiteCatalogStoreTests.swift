@@ -136,8 +136,8 @@ struct SQLiteCatalogStoreTests {
         let directory = Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
         let packages = try PackageStore(dataDirectory: directory)
-        let kept = try packages.put(Data("kept".utf8))
-        let orphan = try packages.put(Data("orphan".utf8))
+        let kept = try await packages.put(Data("kept".utf8))
+        let orphan = try await packages.put(Data("orphan".utf8))
         let leftovers = [
             ".\(kept).1234.tmp", "\(kept).zip.dat.nosync1f2e.Xy12", ".dat.nosync00ab.Q9", "notes.txt",
             "\(String(repeating: "A", count: 64)).zip",
@@ -151,6 +151,6 @@ struct SQLiteCatalogStoreTests {
                 == ["\(kept).zip", "\(orphan).zip"])
         #expect(reopened.removePackages(notIn: [kept]) == [orphan])
         #expect(try FileManager.default.contentsOfDirectory(atPath: reopened.directory.path) == ["\(kept).zip"])
-        #expect(reopened.get(kept) == Data("kept".utf8))
+        #expect(try await reopened.get(kept) == Data("kept".utf8))
     }
 }

@@ -84,7 +84,7 @@ struct AppRoutes {
             if try await store.version(appId: program.id, version: checked.manifest.version) != nil {
                 throw Self.versionExists(checked.manifest.version, program.id)
             }
-            let digest = try packages.put(data)
+            let digest = try await packages.put(data)
             let version = MiniProgramVersion(
                 appId: program.id, version: checked.manifest.version,
                 package: PackageReference(sha256: digest, size: data.count),

@@ -1,11 +1,15 @@
 import Catalog
 import Foundation
 
-/// Packages on disk, content-addressed: `DATA/packages/SHA256.zip`, written once, never changed.
+/// Packages on disk, content-addressed: `DATA/packages/SHA256.zip`, written once, never changed. With replicas,
+/// the bytes live in the shared database and the folder is each replica's read cache, filled on first read.
 public struct PackageStore: Sendable {
     public let directory: URL
+    /// Where every replica finds the bytes (PostgreSQL); nil when this folder is the only copy (SQLite).
+    public let shared: (any SharedPackageStore)?
 
-    public init(dataDirectory: URL) throws {
+    public init(dataDirectory: URL, shared: (any SharedPackageStore)? = nil) throws {
+        self.shared = shared
         directory = dataDirectory.appendingPathComponent("packages")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // A write cut off by a crash leaves only a temporary file, never a package under its digest: whatever
@@ -40,10 +44,18 @@ public struct PackageStore: Sendable {
     /// Lowercase hex SHA-256 of the bytes.
     public static func digest(_ data: Data) -> String { PackageReference.digest(of: data) }
 
-    /// Stores the bytes under their digest (temporary file, fsync'd, then renamed: never half a package).
+    /// Stores the bytes under their digest: in the shared database first, when there is one (any replica may
+    /// serve them next), then in the folder.
     @discardableResult
-    public func put(_ data: Data) throws -> String {
+    public func put(_ data: Data) async throws -> String {
         let digest = Self.digest(data)
+        try await shared?.savePackage(data, sha256: digest)
+        return try write(data, digest: digest)
+    }
+
+    /// Writes the bytes to the folder (temporary file, fsync'd, then renamed: never half a package).
+    @discardableResult
+    private func write(_ data: Data, digest: String) throws -> String {
         let target = url(for: digest)
         guard !FileManager.default.fileExists(atPath: target.path) else { return digest }
         let temporary = directory.appendingPathComponent(".\(digest).\(UUID().uuidString).tmp")
@@ -76,10 +88,16 @@ public struct PackageStore: Sendable {
         return digest
     }
 
-    /// The bytes of a stored package, or nil.
-    public func get(_ digest: String) -> Data? {
+    /// The bytes of a stored package, or nil: from the folder, else from the shared database (and kept in the
+    /// folder for the next read).
+    public func get(_ digest: String) async throws -> Data? {
         guard Self.isDigest(digest) else { return nil }
-        return try? Data(contentsOf: url(for: digest))
+        if let data = try? Data(contentsOf: url(for: digest)) { return data }
+        guard let shared, let data = try await shared.package(sha256: digest) else { return nil }
+        // Bytes that are not what their name says are never served (nor cached).
+        guard Self.digest(data) == digest else { throw CorruptPackage(sha256: digest) }
+        try? write(data, digest: digest)
+        return data
     }
 
     static func isDigest(_ text: String) -> Bool {
@@ -87,4 +105,22 @@ public struct PackageStore: Sendable {
     }
 
     private func url(for digest: String) -> URL { directory.appendingPathComponent("\(digest).zip") }
+}
+
+/// The package bytes every replica reads: the shared database's `package` table (bytea, at most the package
+/// size limit each).
+public protocol SharedPackageStore: Sendable {
+    /// Stores a package's bytes under their digest; nothing when they are stored already.
+    func savePackage(_ data: Data, sha256: String) async throws
+    /// A package's bytes, or nil.
+    func package(sha256: String) async throws -> Data?
+    /// Removes the packages no version names that were stored more than `age` ago (an upload cut off between
+    /// its bytes and its version; a younger one may be an upload still under way on another replica).
+    func removeUnnamedPackages(olderThan age: TimeInterval, now: Date) async throws -> Int
+}
+
+/// Stored bytes that do not hash to their name.
+public struct CorruptPackage: Error, Sendable, CustomStringConvertible {
+    public var sha256: String
+    public var description: String { "the stored package \(sha256) does not match its digest" }
 }
