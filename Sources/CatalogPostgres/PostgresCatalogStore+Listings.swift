@@ -81,7 +81,8 @@ extension PostgresCatalogStore {
                 """)
             try await transaction.audit(audit)
             // Every replica's open streams get the signed event once this commits (and only then).
-            try await transaction.notify(.event(hostId: listing.hostId, sequence: committed.sequence, seal: committed.seal))
+            try await transaction.notify(
+                .event(hostId: listing.hostId, sequence: committed.sequence, seal: committed.seal))
             return committed
         }
     }

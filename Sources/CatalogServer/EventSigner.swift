@@ -35,7 +35,8 @@ struct EventSigner: Sendable {
     func frame(sequence: UInt64, seal: EventSeal) -> EventFrame? {
         guard seal.keyId == keyring.signingKey.keyID.rawValue else { return nil }
         return EventFrame(
-            sequence: sequence, bytes: ByteBuffer(string: "id: \(sequence)\nevent: catalog\ndata: \(seal.envelope)\n\n"))
+            sequence: sequence, bytes: ByteBuffer(string: "id: \(sequence)\nevent: catalog\ndata: \(seal.envelope)\n\n")
+        )
     }
 
     /// The event as a server-sent event: as signed at commit when this server's key signed it, signed now

@@ -11,6 +11,15 @@ public struct ServerKeyring: Sendable {
     /// Derives each user's per-app openId (`DATA/keys/openid.secret`, mode 0600): only this server holds it.
     public let openId: OpenID
 
+    /// The ids of the keys this keyring's rotations retired.
+    public var retiredKeyIds: Set<String> {
+        Set(
+            rotations.compactMap { envelope in
+                (try? KeyRotation(wire: envelope.payload)).flatMap { try? VerificationKey(base64: $0.previousKey) }?
+                    .keyID.rawValue
+            })
+    }
+
     public static let openIdSecretFileName = "openid.secret"
     public static let rotationsFileName = "rotations.json"
     /// A new key waits here until the statement naming it is written: a rotation cut off can be completed.

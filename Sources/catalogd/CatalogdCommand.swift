@@ -162,6 +162,24 @@ struct Serve: AsyncParsableCommand {
                 Data("catalogd: error: cannot open the data folder '\(data)': \(error)\n".utf8))
             throw ExitCode(1)
         }
+        if let replicas = store as? PostgresCatalogStore {
+            // Every replica signs with one key: a shell would refuse half of what it receives otherwise.
+            let own = keyring.signingKey.keyID.rawValue
+            let claim = try await replicas.claimSigningKey(own, retired: keyring.retiredKeyIds)
+            switch claim {
+            case .claimed, .same: break
+            case .rolledForward(let from):
+                logger.notice(
+                    "the replicas' signing key is now this replica's; replicas still signing with the retired key stop",
+                    metadata: ["keyid": "\(own)", "retired": "\(from)"])
+            case .refused(let current):
+                FileHandle.standardError.write(
+                    Data(
+                        "catalogd: error: \(SigningKeySuperseded(own: own, current: current)) (the replicas' key must be the same everywhere: see docs/SCALING.md)\n"
+                            .utf8))
+                throw ExitCode(1)
+            }
+        }
         // What a crash left behind: temporary files (on opening the folder) and packages no version names.
         let packages: PackageStore
         do {

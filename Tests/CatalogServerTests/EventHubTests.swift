@@ -1,6 +1,7 @@
-@testable import CatalogServer
 import NIOCore
 import Testing
+
+@testable import CatalogServer
 
 /// The hub's memory of signed frames: served only when it holds every frame a stream is missing.
 struct EventHubTests {

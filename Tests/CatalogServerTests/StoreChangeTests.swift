@@ -11,6 +11,7 @@ struct StoreChangeTests {
             .event(hostId: "mbank", sequence: 42, seal: EventSeal(keyId: "k1", envelope: #"{"payload":"x\"y"}"#)),
             .host(hostId: "car.headunit"),
             .device(deviceId: "d-01"),
+            .signingKey(keyId: "9f86d081884c7d65"),
         ])
     func roundTrip(_ change: StoreChange) throws {
         #expect(try StoreChange(payload: change.payload) == change)

@@ -40,15 +40,22 @@ struct PostgresServeTests {
         #expect(sync.status == 0, "\(sync.stderr)\n\(sync.stdout)")
         #expect(sync.stdout.contains("\"installed\""), "\(sync.stdout)")
 
-        // A second replica: the same database and keys, a data folder of its own.
+        // A second replica: the same database and keys, a data folder of its own (no packages: it reads them
+        // from the database).
         let second = folder.url.appendingPathComponent("second")
         try FileManager.default.createDirectory(at: second, withIntermediateDirectories: true)
-        for name in ["keys", "packages"] {
-            try FileManager.default.copyItem(
-                at: first.appendingPathComponent(name), to: second.appendingPathComponent(name))
-        }
+        try FileManager.default.copyItem(
+            at: first.appendingPathComponent("keys"), to: second.appendingPathComponent("keys"))
         let (replica, replicaBase, _) = try await PlatformCommandTests.serve(second, ["--database", url])
         defer { stopInBackground(replica) }
+        let other = try await CommandRunner.run(
+            "termshell",
+            [
+                "--headless", "--once", "--server", replicaBase, "--host", "mbank", "--user", "u-2", "--host-key",
+                value(after: "host key mbank:"), "--user-key", first.appendingPathComponent("user-keys/mbank.key").path,
+                "--server-key", publicKey, "--data", folder.url.appendingPathComponent("shell-2").path,
+            ])
+        #expect(other.stdout.contains("\"installed\""), "a package stored through the first replica: \(other.stdout)")
         let status = try await CommandRunner.run(
             "minictl",
             ["status", "com.carins.quote", "--server", replicaBase, "--token", value(after: "account ops-wang")])
@@ -103,6 +110,47 @@ struct PostgresServeTests {
             #expect(result.stderr.contains(expected), "\(database): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("catalog.sqlite").path))
         }
+    }
+
+    @Test(
+        "all replicas sign with one key: a replica with another key refuses to start; one with its rotated successor takes over and the retired key's replica stops"
+    )
+    func sharedSigningKey() async throws {
+        let address = try await offload { try PostgresTestCluster.shared().database() }
+        let url = "postgres://postgres@127.0.0.1:\(address.port)/\(address.database)"
+        let folder = try TemporaryDirectory()
+        let first = folder.url.appendingPathComponent("first")
+        let firstErrors = folder.url.appendingPathComponent("first.stderr")
+        FileManager.default.createFile(atPath: firstErrors.path, contents: nil)
+        let (server, base, _) = try await PlatformCommandTests.serve(
+            first, ["--database", url], stderr: try FileHandle(forWritingTo: firstErrors))
+        defer { stopInBackground(server) }
+        #expect(base.hasPrefix("http://"))
+
+        let stranger = try await CommandRunner.run(
+            "catalogd",
+            [
+                "serve", "--data", folder.url.appendingPathComponent("stranger").path, "--listen", "127.0.0.1:0",
+                "--database", url,
+            ], timeout: 60)
+        #expect(stranger.status == 1, "\(stranger.stderr)")
+        #expect(stranger.stderr.contains("the replicas now sign with"), "\(stranger.stderr)")
+
+        // The first replica's keys, rotated: the successor rolls the replicas forward.
+        let second = folder.url.appendingPathComponent("second")
+        try FileManager.default.createDirectory(at: second, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: first.appendingPathComponent("keys"), to: second.appendingPathComponent("keys"))
+        let rotated = try await CommandRunner.run("catalogd", ["key", "rotate", "--data", second.path])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let (successor, successorBase, _) = try await PlatformCommandTests.serve(second, ["--database", url])
+        defer { stopInBackground(successor) }
+        #expect(successorBase.hasPrefix("http://"))
+        for _ in 0..<300 where server.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!server.isRunning, "the replica signing with the retired key still serves")
+        if !server.isRunning { #expect(server.terminationStatus != 0) }
+        let said = try String(contentsOf: firstErrors, encoding: .utf8)
+        #expect(said.contains("the replicas now sign with"), "\(said)")
     }
 
     @Test("PostgreSQL goes down under a replica: 503 database-unavailable with Retry-After, then it recovers by itself")

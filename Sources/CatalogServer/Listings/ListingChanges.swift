@@ -33,7 +33,8 @@ struct ListingChanges: Sendable {
                 audit: AuditEntry(
                     at: clock.now(), actor: actor, action: "listing.\(command.action)", target: "\(appId)@\(hostId)",
                     reason: reason),
-                expected: stored, requireActiveHost: command.action != "delist", seal: { [signer] in try signer.seal($0) })
+                expected: stored, requireActiveHost: command.action != "delist",
+                seal: { [signer] in try signer.seal($0) })
         } catch let changed as ListingChanged {
             throw Self.conflict(changed.description)
         } catch let unapproved as VersionNotApproved {

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -13,11 +14,35 @@ struct ReplicaFollower: Service {
     let cache: CatalogCache
     let signer: EventSigner
     let logger: Logger
+    /// The replicas' new signing key, when it is not this replica's.
+    private let superseded = AsyncStream.makeStream(of: String.self)
 
+    init(
+        feed: any StoreChangeFeed, store: any CatalogStore, hub: EventHub, cache: CatalogCache, signer: EventSigner,
+        logger: Logger
+    ) {
+        self.feed = feed
+        self.store = store
+        self.hub = hub
+        self.cache = cache
+        self.signer = signer
+        self.logger = logger
+    }
+
+    /// Follows the feed until the application stops; throws ``SigningKeySuperseded`` (which stops the
+    /// application) when the replicas move to a signing key this replica does not hold.
     func run() async throws {
-        // Ends with the application: the feed stops when its task is cancelled.
-        await cancelWhenGracefulShutdown {
-            await feed.follow(resync: { await resync() }, change: { await apply($0) })
+        try await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await feed.follow(resync: { await resync() }, change: { await apply($0) }) }
+                group.addTask {
+                    for await keyId in superseded.stream {
+                        throw SigningKeySuperseded(own: signer.keyring.signingKey.keyID.rawValue, current: keyId)
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         }
     }
 
@@ -39,6 +64,8 @@ struct ReplicaFollower: Service {
             await cache.forgetUserTrust(of: hostId)
         case .device(let deviceId):
             await cache.forgetDevice(deviceId)
+        case .signingKey(let keyId):
+            if keyId != signer.keyring.signingKey.keyID.rawValue { superseded.continuation.yield(keyId) }
         }
     }
 

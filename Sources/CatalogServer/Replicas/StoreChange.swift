@@ -11,6 +11,9 @@ public enum StoreChange: Sendable, Hashable {
     case host(hostId: String)
     /// A device was revoked or enrolled again (its old token stops working).
     case device(deviceId: String)
+    /// A replica started with the successor of the replicas' signing key: those still signing with the retired
+    /// one stop serving.
+    case signingKey(keyId: String)
 
     /// PostgreSQL refuses notifications of 8,000 bytes or more: larger events travel without their envelope,
     /// and each replica reads them from the database.
@@ -33,6 +36,8 @@ public enum StoreChange: Sendable, Hashable {
             object = ["change": .string("host"), "host": .string(hostId)]
         case .device(let deviceId):
             object = ["change": .string("device"), "device": .string(deviceId)]
+        case .signingKey(let keyId):
+            object = ["change": .string("signing-key"), "keyid": .string(keyId)]
         }
         return JSONValue.object(object).serialized()
     }
@@ -60,9 +65,41 @@ public enum StoreChange: Sendable, Hashable {
         case "device":
             try cursor.onlyFields(["change", "device"])
             self = .device(deviceId: try cursor.require("device").string())
+        case "signing-key":
+            try cursor.onlyFields(["change", "keyid"])
+            self = .signingKey(keyId: try cursor.require("keyid").string())
         case let other:
             throw try cursor.require("change").error("unknown change '\(other.prefix(40))'")
         }
+    }
+}
+
+/// What a replica's start made of the replicas' signing key, recorded in the shared database.
+public enum SigningKeyClaim: Sendable, Equatable {
+    /// No replica had started: this replica's key is now the replicas' key.
+    case claimed
+    /// The replicas' key is this replica's.
+    case same
+    /// The replicas' key was retired in favour of this replica's (its rotations say so): this one is now the
+    /// replicas' key, and replicas still signing with the retired one stop serving.
+    case rolledForward(from: String)
+    /// The replicas sign with another key that this replica's rotations never retired: this replica must not
+    /// serve (its shells would refuse half of what they receive).
+    case refused(current: String)
+}
+
+/// A replica signs with a key other than the replicas' key (see ``SigningKeyClaim``): it stops serving.
+public struct SigningKeySuperseded: Error, Sendable, CustomStringConvertible {
+    public var own: String
+    public var current: String
+
+    public init(own: String, current: String) {
+        self.own = own
+        self.current = current
+    }
+
+    public var description: String {
+        "this replica signs with key \(own), the replicas now sign with \(current): copy DATA/keys from a replica that has it and start again"
     }
 }
 

@@ -38,7 +38,9 @@ struct ShellRoutes {
                     .unauthorized, code: .unauthorized, detail: "send an account's or an enrolled device's bearer token"
                 )
             }
-            guard allowed, let data = try await packages.get(digest) else { throw ProblemError.notFound("no package \(digest)") }
+            guard allowed, let data = try await packages.get(digest) else {
+                throw ProblemError.notFound("no package \(digest)")
+            }
             var headers = HTTPFields()
             headers[.contentType] = "application/zip"
             headers[.contentLength] = String(data.count)

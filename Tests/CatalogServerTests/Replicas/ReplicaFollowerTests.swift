@@ -87,7 +87,8 @@ struct ReplicaFollowerTests {
     }
 
     /// Replica A's delisting, signed at commit as ``ListingChanges`` does.
-    static func commit(_ store: any CatalogStore, _ state: ListingState, expected: Listing?) async throws -> StoredEvent {
+    static func commit(_ store: any CatalogStore, _ state: ListingState, expected: Listing?) async throws -> StoredEvent
+    {
         let signer = EventSigner(keyring: keyring, lifetime: 3600)
         return try await store.commit(
             ListingStoreContractTests.listing(state), event: state == .delisted ? .delisted : .published,
@@ -132,7 +133,8 @@ struct ReplicaFollowerTests {
         let frames = try #require(await replica.hub.frames("mbank", after: 0))
         #expect(frames.map(\.sequence) == [1])
         let sealed = try #require(published.seal)
-        #expect(String(buffer: frames[0].bytes) == "id: 1\nevent: catalog\ndata: \(sealed.envelope)\n\n", "A's signature")
+        #expect(
+            String(buffer: frames[0].bytes) == "id: 1\nevent: catalog\ndata: \(sealed.envelope)\n\n", "A's signature")
 
         // B checked the key once; A replaces it; one notification later B refuses it without asking again.
         let now = Date()
@@ -187,7 +189,9 @@ struct ReplicaFollowerTests {
         #expect(await Self.sequences(replica.hub, "mbank") == [1, delisted.sequence, relisted.sequence])
         // And it listens again: the next commit arrives as a notification.
         let last = try await Self.commit(storeA, .delisted, expected: ListingStoreContractTests.listing(.full))
-        try await Self.next(&steps) { $0 == .changed(.event(hostId: "mbank", sequence: last.sequence, seal: last.seal)) }
+        try await Self.next(&steps) {
+            $0 == .changed(.event(hostId: "mbank", sequence: last.sequence, seal: last.seal))
+        }
         #expect(await Self.sequences(replica.hub, "mbank") == [1, 2, 3, 4])
     }
 }
