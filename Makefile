@@ -1,6 +1,6 @@
 # One entry point for people and CI. `make test` is what CI runs (through .ci/run).
 SWIFT ?= swift
-APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev tmux pkg-config curl postgresql-15
+APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev tmux pkg-config curl postgresql-15 nginx
 
 .PHONY: all deps build programs release release-check order-file test bench fuzz demo tour format lint clean
 

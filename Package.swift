@@ -240,7 +240,10 @@ let package = Package(
             // The built programs end to end: catalogd, minictl and termshell as processes, tmux for the screens,
             // kill -9 for faults.
             name: "EndToEndTests",
-            dependencies: ["Catalog", "CatalogTestSupport", "MiniSupport", "ServerTestSupport", "CatalogServer"]),
+            dependencies: [
+                "Catalog", "CatalogTestSupport", "MiniSupport", "ServerTestSupport", "CatalogServer", "ShellAgent",
+                "CatalogCurl",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var connections = ConnectionLimits()
     /// How fast devices may enrol.
     public var enrolment = EnrolmentRates()
+    /// The balancers in front of this server (IP addresses): for their requests, the client's address is the
+    /// one they name in `X-Real-IP`, not theirs.
+    public var trustedProxies: Set<String> = []
 
     public init(
         dataDirectory: URL, listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
@@ -121,7 +124,10 @@ public enum CatalogApplication {
         ).add(
             to: api)
         StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
-        DeviceRoutes(store: store, cache: cache, clock: clock, limits: EnrolmentLimits(configuration.enrolment)).add(
+        DeviceRoutes(
+            store: store, cache: cache, clock: clock, limits: EnrolmentLimits(configuration.enrolment),
+            trustedProxies: configuration.trustedProxies
+        ).add(
             to: api)
         ShellRoutes(store: store, packages: packages, hub: hub, cache: cache, clock: clock, signer: signer).add(to: api)
         return router

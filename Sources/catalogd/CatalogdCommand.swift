@@ -76,11 +76,44 @@ struct Serve: AsyncParsableCommand {
             "How long a request body may take to arrive, in seconds (1 to 3600).", valueName: "SECONDS"))
     var bodyTimeout: Int = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "A balancer in front of this server (an IP address; repeatable): for its requests the client's address is its X-Real-IP header (enrolment limits count per client address).",
+            valueName: "ADDRESS"))
+    var trustedProxy: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "How many devices may enrol per host app: a burst, then a steady rate per second (default 1000/50).",
+            valueName: "BURST/PER_SECOND"))
+    var enrolHostRate: String = "1000/50"
+
+    @Option(
+        help: ArgumentHelp(
+            "How many devices may enrol from one client address (default 100/2).", valueName: "BURST/PER_SECOND"))
+    var enrolAddressRate: String = "100/2"
+
     private var stages: [String] {
         reviewStages.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) }
     }
 
+    /// `BURST/PER_SECOND`, both positive and finite.
+    static func rate(_ text: String, option: String) throws -> (burst: Double, perSecond: Double) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let burst = Double(parts[0]), let rate = Double(parts[1]),
+            burst.isFinite, rate.isFinite, burst >= 1, rate > 0, burst <= 1e9, rate <= 1e9
+        else {
+            throw ValidationError("\(option): BURST/PER_SECOND, such as 100/2 (a burst of at least 1, a rate above 0)")
+        }
+        return (burst, rate)
+    }
+
     func validate() throws {
+        for address in trustedProxy where !IPAddressText.isValid(address) {
+            throw ValidationError("--trusted-proxy: '\(address.prefix(60))' is not an IP address")
+        }
+        _ = try Self.rate(enrolHostRate, option: "--enrol-host-rate")
+        _ = try Self.rate(enrolAddressRate, option: "--enrol-address-rate")
         guard (10...86_400).contains(catalogLifetime) else {
             throw ValidationError("--catalog-lifetime: 10 to 86400 seconds")
         }
@@ -234,6 +267,10 @@ struct Serve: AsyncParsableCommand {
         var configuration = ServerConfiguration(
             dataDirectory: directory, listen: try ListenAddress(parsing: listen), reviewStages: stages)
         configuration.catalogLifetime = TimeInterval(catalogLifetime)
+        configuration.trustedProxies = Set(trustedProxy)
+        configuration.enrolment = EnrolmentRates(
+            perHost: try Self.rate(enrolHostRate, option: "--enrol-host-rate"),
+            perAddress: try Self.rate(enrolAddressRate, option: "--enrol-address-rate"))
         configuration.connections = ConnectionLimits(
             maximumConnections: maxConnections, idleTimeout: .seconds(idleTimeout), bodyTimeout: .seconds(bodyTimeout))
         let host = configuration.listen.host

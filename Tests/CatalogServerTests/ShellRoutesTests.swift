@@ -175,6 +175,49 @@ struct ShellRoutesTests {
         }
     }
 
+    @Test(
+        "behind a trusted balancer, enrolment limits count per client address it names; anyone else's X-Real-IP is ignored"
+    )
+    func enrolmentBehindBalancer() async throws {
+        try await TestServer.run(
+            seed: TestServer.demoSeed,
+            configure: {
+                $0.enrolment = EnrolmentRates(perAddress: (2, 0.001))
+                $0.trustedProxies = ["127.0.0.1"]
+            }
+        ) { server in
+            let key = try #require(server.hostKey("mbank"))
+            for _ in 0..<2 {
+                #expect(
+                    try await TestDevice.enrol(server.base, host: "mbank", hostKey: key, realAddress: "10.0.0.1").status
+                        == 201)
+            }
+            #expect(
+                try await TestDevice.enrol(server.base, host: "mbank", hostKey: key, realAddress: "10.0.0.1").status
+                    == 429)
+            #expect(
+                try await TestDevice.enrol(server.base, host: "mbank", hostKey: key, realAddress: "2001:db8::7").status
+                    == 201, "another client behind the same balancer")
+            // Not an address: counted as the balancer's own.
+            #expect(
+                try await TestDevice.enrol(server.base, host: "mbank", hostKey: key, realAddress: "evil, 10.0.0.9")
+                    .status == 201)
+        }
+        try await TestServer.run(
+            seed: TestServer.demoSeed, configure: { $0.enrolment = EnrolmentRates(perAddress: (2, 0.001)) }
+        ) { server in
+            let key = try #require(server.hostKey("mbank"))
+            for address in ["10.0.0.1", "10.0.0.2"] {
+                #expect(
+                    try await TestDevice.enrol(server.base, host: "mbank", hostKey: key, realAddress: address).status
+                        == 201)
+            }
+            #expect(
+                try await TestDevice.enrol(server.base, host: "mbank", hostKey: key, realAddress: "10.0.0.3").status
+                    == 429, "an untrusted peer's X-Real-IP must not open a new bucket")
+        }
+    }
+
     @Test("enrolment: the host key and a proof of the device key; the same key gets a new token; revoked stays revoked")
     func enrolment() async throws {
         try await HealthRouteTests.withServer { base, store in

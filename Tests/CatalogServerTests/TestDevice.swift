@@ -18,7 +18,7 @@ struct TestDevice {
     /// The status and problem of an enrolment (nil device when it was refused).
     static func enrol(
         _ base: URL, host: String, hostKey: String?, key: SigningKey = .generate(), signer: SigningKey? = nil,
-        at date: Date = Date()
+        at date: Date = Date(), realAddress: String? = nil
     ) async throws -> (status: Int, json: JSONCursor, device: TestDevice?) {
         var envelope = DeviceEnrolment.signed(hostId: host, deviceKey: key, at: date)
         if let signer {
@@ -28,6 +28,7 @@ struct TestDevice {
         var request = URLRequest(url: base.appendingPathComponent("v1/hosts/\(host)/devices"))
         request.httpMethod = "POST"
         if let hostKey { request.setValue(hostKey, forHTTPHeaderField: "X-Host-Key") }
+        if let realAddress { request.setValue(realAddress, forHTTPHeaderField: "X-Real-IP") }
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = envelope.wireJSON
         let reply = try await RouteTransport.send(request)

@@ -71,7 +71,7 @@ struct CatalogdCommandTests {
         #expect(bad.stderr.contains("--log-level: one of trace"))
     }
 
-    @Test("key show without a key, and a bad --listen, fail with clear messages")
+    @Test("key show without a key, a bad --listen, proxy address or enrolment rate: clear messages")
     func errors() async throws {
         let missing = try await CommandRunner.run("catalogd", ["key", "show", "--data", "/no/such/folder"])
         #expect(missing.status == 1)
@@ -79,6 +79,15 @@ struct CatalogdCommandTests {
         let badListen = try await CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", "--listen", "nowhere"])
         #expect(badListen.status != 0)
         #expect(badListen.stderr.contains("expected HOST:PORT"))
+        for (option, value, expected) in [
+            ("--trusted-proxy", "nginx.internal", "is not an IP address"),
+            ("--enrol-host-rate", "fast", "BURST/PER_SECOND"),
+            ("--enrol-address-rate", "10/0", "BURST/PER_SECOND"),
+        ] {
+            let refused = try await CommandRunner.run("catalogd", ["serve", "--data", "/tmp/x", option, value])
+            #expect(refused.status != 0, "\(option) \(value)")
+            #expect(refused.stderr.contains(expected), "\(option) \(value): \(refused.stderr)")
+        }
     }
 
     @Test("serve with a bad seed says what is wrong and leaves the data folder untouched (no key, no database)")

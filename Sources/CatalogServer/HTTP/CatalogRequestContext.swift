@@ -1,4 +1,5 @@
 import CatalogAPI
+import HTTPTypes
 import Hummingbird
 
 /// The request context of the API: Hummingbird's core, the account or device the bearer token names, and the
@@ -15,6 +16,18 @@ public struct CatalogRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// Where a balancer says its client connected from (nginx: `proxy_set_header X-Real-IP $remote_addr`).
+    public static let realAddressHeader = HTTPField.Name("X-Real-IP")!
+
+    /// The client's address: the peer's, or — when the peer is a trusted balancer that names a well-formed
+    /// address — the one it names. Anyone else's `X-Real-IP` is ignored (it could name any address).
+    func clientAddress(_ request: Request, trusting proxies: Set<String>) -> String? {
+        guard let peer = remoteAddress, proxies.contains(peer),
+            let named = request.headers[Self.realAddressHeader], IPAddressText.isValid(named)
+        else { return remoteAddress }
+        return named
     }
 
     /// The signed-in account, or a 401 problem.

@@ -11,6 +11,7 @@ struct DeviceRoutes {
     let cache: CatalogCache
     let clock: any CatalogClock
     let limits: EnrolmentLimits
+    let trustedProxies: Set<String>
 
     /// A signed enrolment is a few hundred bytes.
     static let maximumEnrolmentSize = 16 * 1024
@@ -20,7 +21,8 @@ struct DeviceRoutes {
             let hostId = context.parameters.get("hostId") ?? ""
             let now = clock.now()
             try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: now)
-            if let wait = await limits.admit(host: hostId, address: context.remoteAddress, at: now) {
+            let address = context.clientAddress(request, trusting: trustedProxies)
+            if let wait = await limits.admit(host: hostId, address: address, at: now) {
                 var problem = ProblemError(
                     .tooManyRequests, code: .rateLimited,
                     detail: "too many enrolments; try again in \(Int(wait.rounded(.up))) s")
