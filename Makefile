@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev tmux pkg-config curl postgresql-15 nginx
 
-.PHONY: all deps build programs release release-check order-file test bench fuzz demo tour format lint clean
+.PHONY: all deps build programs release release-check order-file test bench fuzz demo tour cluster format lint clean
 
 all: build
 
@@ -87,6 +87,12 @@ demo: programs
 ## tour: the printed walkthrough (gray decisions, the simulator, the platform, a headless shell's recall)
 tour: programs
 	./scripts/demo.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell
+
+## cluster: catalogd as REPLICAS replicas (default 3) on a throwaway PostgreSQL behind nginx, seeded with the demo
+## data; prints the balancer's URL and the tokens, and stops everything on Enter or Ctrl-C (docs/SCALING.md)
+REPLICAS ?= 3
+cluster: programs
+	./scripts/cluster.sh run --replicas $(REPLICAS)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
