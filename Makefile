@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libncursesw5-dev libsqlite3-dev libcurl4-openssl-dev zlib1g-dev tmux pkg-config curl postgresql-15 nginx
 
-.PHONY: all deps build programs release release-check order-file test bench fuzz demo tour cluster format lint clean
+.PHONY: all deps build programs release release-check order-file test bench bench-fleet fuzz demo tour cluster format lint clean
 
 all: build
 
@@ -52,6 +52,14 @@ bench: deps
 	$(RELEASE) --product termshell
 	$(RELEASE) --product minicatalog-bench
 	./.build/release/minicatalog-bench
+
+## bench-fleet: the fleet benchmark (minutes): every part its own process — 3 catalogd replicas on PostgreSQL behind
+## nginx, swarm processes of raw event streams — then one SQLite replica, then 304s against nginx (docs/PERFORMANCE.md)
+bench-fleet: deps
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || echo "wrk is missing: the revalidations will be skipped"
+	$(RELEASE) --product catalogd
+	$(RELEASE) --product minicatalog-bench
+	./.build/release/minicatalog-bench fleet
 
 ## fuzz: build the libFuzzer harnesses (release, AddressSanitizer, in .build-fuzz) and run each, or the one named
 ## by FUZZ=name, for FUZZ_RUNS executions on a scratch copy of its seeds in Tests/FuzzCorpus (docs/SECURITY.md).

@@ -112,7 +112,8 @@ http {
 $upstreams    keepalive 128;
   }
   server {
-    listen 127.0.0.1:$port backlog=4096;
+    # reuseport: the kernel spreads connections evenly over the workers (each holds at most 9,000 streams).
+    listen 127.0.0.1:$port backlog=4096 reuseport;
     # catalogd bounds bodies itself (a package is at most 2 MiB) and answers with a problem document.
     client_max_body_size 8m;
     location / {

@@ -12,22 +12,38 @@ final class EventStreamSwarm: @unchecked Sendable {
     /// The last bytes read per stream, so a marker split across reads is still found.
     private var tails: [[UInt8]]
 
-    /// Opens `count` streams of `path` with the given headers; throws when a connection fails.
-    convenience init(port: Int, path: String, headers: [String], count: Int) throws {
+    /// Opens `count` streams of `path` with the given headers; throws when a connection fails. `source` is the
+    /// loopback address to connect from (a port per connection is taken from the source address's range: more
+    /// than about 28,000 connections to one server port need several sources).
+    convenience init(port: Int, path: String, headers: [String], count: Int, source: String? = nil) throws {
         try self.init(
             port: port,
             sending: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers.map { "\($0)\r\n" }.joined()
                 + "Accept: text/event-stream\r\n\r\n",
-            count: count)
+            count: count, source: source)
     }
 
     /// Opens `count` connections and sends `text` on each (a whole request, or half of one).
-    init(port: Int, sending text: String, count: Int) throws {
+    init(port: Int, sending text: String, count: Int, source: String? = nil) throws {
         tails = Array(repeating: [], count: count)
         let request = Array(text.utf8)
         for _ in 0..<count {
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard socket >= 0 else { throw SwarmError("socket: \(String(cString: strerror(errno)))") }
+            if let source {
+                var local = sockaddr_in()
+                local.sin_family = sa_family_t(AF_INET)
+                local.sin_addr.s_addr = inet_addr(source)
+                let bound = withUnsafePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+                guard bound == 0 else {
+                    close(socket)
+                    throw SwarmError("bind \(source): \(String(cString: strerror(errno)))")
+                }
+            }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
