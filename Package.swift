@@ -50,6 +50,7 @@ let package = Package(
         .systemLibrary(name: "CZlibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// glibc's heap statistics, for the benchmarks' "held in memory" numbers.
         .systemLibrary(name: "CHeapStats"),
+        .systemLibrary(name: "CEpoll"),
         /// A scripted host for previews and tests: consent answers, fake payment, canned network replies.
         .target(name: "MiniKitSimulator", dependencies: ["MiniKit", "MiniSupport", "TerminalCells"]),
         /// Shared catalog model, wire types, gray-release engine, signing and verification.
@@ -182,7 +183,7 @@ let package = Package(
             dependencies: [
                 "Catalog", "CatalogAPI", "MiniKit", "MiniSupport", "TerminalCells", "CatalogServer", "ShellAgent",
                 "CatalogCurl",
-                "ServerTestSupport", "TermShell", "TermShellCurses", "CHeapStats",
+                "ServerTestSupport", "TermShell", "TermShellCurses", "CHeapStats", "CEpoll",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ]

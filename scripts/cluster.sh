@@ -88,7 +88,7 @@ start_replica() { # N PORT
 write_nginx_conf() {
   local upstreams="" n
   for n in $(seq 1 "$replicas"); do
-    upstreams+="    server 127.0.0.1:$(cat "$dir/replica-$n/port") max_fails=1 fail_timeout=2s;"$'\n'
+    upstreams+="    server 127.0.0.1:$(cat "$dir/replica-$n/port") max_fails=0;"$'\n'
   done
   mkdir -p "$dir/nginx/temp"
   chmod 777 "$dir/nginx/temp"
@@ -127,9 +127,13 @@ $upstreams    keepalive 128;
       proxy_cache off;
       proxy_read_timeout 1h;
       proxy_send_timeout 1h;
-      proxy_connect_timeout 2s;
-      # A replica that refuses or drops the connection before answering: the next one gets the request.
+      # Long enough for a replica busy accepting thousands of reconnecting shells; a dead replica refuses at once.
+      proxy_connect_timeout 5s;
+      # A replica that refuses or drops the connection before answering: the next one gets the request. Replicas
+      # are never marked down (max_fails=0): a dead one refuses at once, and a busy one (thousands of shells
+      # reconnecting after a balancer restart) must not push its load onto the others until they fail too.
       proxy_next_upstream error timeout;
+      proxy_next_upstream_tries 3;
     }
   }
 }

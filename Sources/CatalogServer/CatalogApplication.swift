@@ -66,7 +66,7 @@ public enum CatalogApplication {
             server: .http1(configuration: http),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "catalogd",
-                backlog: 1_024, availableConnectionsDelegate: connections.acceptingDelegate),
+                backlog: 4_096, availableConnectionsDelegate: connections.acceptingDelegate),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -1,3 +1,4 @@
+import CEpoll
 import Foundation
 
 #if canImport(Glibc)
@@ -31,6 +32,11 @@ final class EventStreamSwarm: @unchecked Sendable {
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard socket >= 0 else { throw SwarmError("socket: \(String(cString: strerror(errno)))") }
             if let source {
+                // The port is chosen at connect, by the whole address pair: a port bound without a destination
+                // would be taken from every other connection on the machine (the balancer's to the replicas).
+                var one: Int32 = 1
+                _ = setsockopt(
+                    socket, Int32(IPPROTO_IP), Self.bindAddressNoPort, &one, socklen_t(MemoryLayout<Int32>.size))
                 var local = sockaddr_in()
                 local.sin_family = sa_family_t(AF_INET)
                 local.sin_addr.s_addr = inet_addr(source)
@@ -68,25 +74,46 @@ final class EventStreamSwarm: @unchecked Sendable {
 
     deinit { for socket in sockets { close(socket) } }
 
+    /// Takes over another swarm's connections (which it no longer holds).
+    func adopt(_ other: EventStreamSwarm) {
+        sockets += other.sockets
+        tails += other.tails
+        other.sockets = []
+        other.tails = []
+    }
+
+    /// `IP_BIND_ADDRESS_NO_PORT` (linux/in.h, Linux 4.2 and later).
+    private static let bindAddressNoPort: Int32 = 24
+
     /// Reads every stream until each has shown `marker` or `timeout` passes; returns, per stream, when it
-    /// showed it (monotonic nanoseconds), or nil.
+    /// showed it (monotonic nanoseconds), or nil. With epoll: the cost of a wake-up is that of the streams
+    /// ready, not of all of them (poll over 15,000 descriptors would make the load generator the bottleneck).
     func wait(for marker: String, timeout: Duration) -> [UInt64?] {
         let needle = Array(marker.utf8)
         var seen = [UInt64?](repeating: nil, count: sockets.count)
         var remaining = sockets.count
-        var descriptors = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let epoll = epoll_create1(0)
+        defer { close(epoll) }
+        for index in sockets.indices {
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.u64 = UInt64(index)
+            _ = epoll_ctl(epoll, EPOLL_CTL_ADD, sockets[index], &event)
+        }
+        var events = [epoll_event](repeating: epoll_event(), count: 1_024)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout.components.seconds) * 1_000_000_000
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while remaining > 0, DispatchTime.now().uptimeNanoseconds < deadline {
-            let ready = poll(&descriptors, nfds_t(descriptors.count), 100)
+            let ready = epoll_wait(epoll, &events, Int32(events.count), 100)
             guard ready > 0 else { continue }
             let now = DispatchTime.now().uptimeNanoseconds
-            for index in descriptors.indices where descriptors[index].revents != 0 {
-                descriptors[index].revents = 0
+            for slot in 0..<Int(ready) {
+                let index = Int(events[slot].data.u64)
                 while true {
                     let count = buffer.withUnsafeMutableBytes { read(sockets[index], $0.baseAddress, $0.count) }
                     guard count > 0 else {
-                        if count == 0 { descriptors[index].fd = -1 }  // closed: poll ignores it from now on
+                        // Closed: epoll forgets it from now on.
+                        if count == 0 { _ = epoll_ctl(epoll, EPOLL_CTL_DEL, sockets[index], nil) }
                         break
                     }
                     guard seen[index] == nil else { continue }

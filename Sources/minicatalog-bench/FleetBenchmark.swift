@@ -34,7 +34,7 @@ enum FleetBenchmark {
         let memoryBefore = cluster.residentBytes()
         for count in counts {
             let memory = try fanOut(cluster, streams: count)
-            if count == counts.max() {
+            if count == counts.max(), memory.replicas > 0 {
                 let perStream = { (after: Int, before: Int) in Double(after - before) / Double(count) / 1024 }
                 print(
                     String(
@@ -71,6 +71,7 @@ enum FleetBenchmark {
         let opened = try children.reduce(0) { $0 + (try $1.ready()) }
         guard opened == streams else {
             print("  \(streams) streams: only \(opened) opened")
+            for line in platform.diagnostics() { print("    \(line)") }
             return (0, 0)
         }
         let memory = platform.residentBytes()

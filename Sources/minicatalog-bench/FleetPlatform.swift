@@ -21,12 +21,15 @@ final class FleetPlatform {
     private let balancerPID: Int32?
     private let stopper: () -> Void
     private var stopped = false
+    /// The logs to look at when streams do not open: the balancer's error log.
+    private let logs: [URL]
 
     private init(
-        port: Int, seedOutput: String, userKey: URL, replicaPIDs: [Int32], balancerPID: Int32?,
+        port: Int, seedOutput: String, userKey: URL, replicaPIDs: [Int32], balancerPID: Int32?, logs: [URL],
         stop: @escaping () -> Void
     ) throws {
         self.port = port
+        self.logs = logs
         self.replicaPIDs = replicaPIDs
         self.balancerPID = balancerPID
         stopper = stop
@@ -64,7 +67,10 @@ final class FleetPlatform {
             port: balancer,
             seedOutput: try String(contentsOf: folder.appendingPathComponent("replica-1/out.txt"), encoding: .utf8),
             userKey: folder.appendingPathComponent("replica-1/user-keys/mbank.key"), replicaPIDs: pids,
-            balancerPID: nginx, stop: { try? shell("scripts/cluster.sh down --dir '\(folder.path)' >/dev/null") })
+            balancerPID: nginx,
+            logs: [folder.appendingPathComponent("nginx/error.log")]
+                + (1...replicas).map { folder.appendingPathComponent("replica-\($0)/log.txt") },
+            stop: { try? shell("scripts/cluster.sh down --dir '\(folder.path)' >/dev/null") })
     }
 
     /// One catalogd on SQLite, seeded, on a free port.
@@ -93,12 +99,29 @@ final class FleetPlatform {
         return try FleetPlatform(
             port: port, seedOutput: text,
             userKey: folder.appendingPathComponent("data/user-keys/mbank.key"),
-            replicaPIDs: [process.processIdentifier], balancerPID: nil,
+            replicaPIDs: [process.processIdentifier], balancerPID: nil, logs: [],
             stop: {
                 process.terminate()
                 process.waitUntilExit()
                 try? FileManager.default.removeItem(at: folder)
             })
+    }
+
+    /// The most frequent kinds of message in the logs (what refused the streams that did not open).
+    func diagnostics() -> [String] {
+        var kinds: [String: Int] = [:]
+        for log in logs {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            for line in text.split(separator: "\n") {
+                // nginx: "… [error] PID#TID: *N message, client: …"; catalogd: the line itself.
+                let message =
+                    line.split(separator: "*", maxSplits: 1).last.map {
+                        $0.drop { $0 != " " }.split(separator: ",").first.map(String.init) ?? ""
+                    } ?? String(line)
+                kinds["\(log.deletingLastPathComponent().lastPathComponent): \(message.prefix(120))", default: 0] += 1
+            }
+        }
+        return kinds.sorted { $0.value > $1.value }.prefix(4).map { "\($0.value)× \($0.key)" }
     }
 
     func stop() {

@@ -19,6 +19,8 @@ import Foundation
 enum SwarmProcess {
     /// The most streams one swarm process holds.
     static let maximumStreams = 15_000
+    /// How many it opens at once.
+    static let batch = 1_000
 
     /// The child's side.
     static func serve(_ arguments: [String]) throws {
@@ -27,10 +29,19 @@ enum SwarmProcess {
         else {
             throw SwarmError("usage: minicatalog-bench swarm PORT COUNT(1-\(maximumStreams)) SOURCE PATH [HEADER…]")
         }
-        let swarm = try EventStreamSwarm(
-            port: port, path: arguments[3], headers: Array(arguments.dropFirst(4)), count: count,
-            source: arguments[2])
-        let opened = swarm.wait(for: ": catalogd events", timeout: .seconds(120)).compactMap { $0 }.count
+        // In batches, each opened before the next is asked for: what is measured is the fan-out to open streams,
+        // not a connection storm (shells reconnect with jitter).
+        var swarm: EventStreamSwarm?
+        var opened = 0
+        for start in stride(from: 0, to: count, by: batch) {
+            let next = try EventStreamSwarm(
+                port: port, path: arguments[3], headers: Array(arguments.dropFirst(4)),
+                count: min(batch, count - start),
+                source: arguments[2])
+            opened += next.wait(for: ": catalogd events", timeout: .seconds(60)).compactMap { $0 }.count
+            if let swarm { swarm.adopt(next) } else { swarm = next }
+        }
+        guard let swarm else { return }
         say("ready \(opened)")
         while let line = readLine() {
             if line == "quit" { return }
