@@ -56,6 +56,7 @@ enum FleetBenchmark {
     /// Opens `streams` streams through the platform's front port, delists and relists, and prints the fan-out;
     /// returns the resident memory with the streams open.
     static func fanOut(_ platform: FleetPlatform, streams: Int) throws -> (replicas: Int, balancer: Int) {
+        platform.waitUntilIdle()
         let start = try platform.change("relist", expectingSuccess: false)
         let processes = (streams + 12_499) / 12_500
         var children: [SwarmProcess.Child] = []
@@ -78,6 +79,8 @@ enum FleetBenchmark {
         var fromRequest: [Double] = []
         var missed = 0
         var rates: [Double] = []
+        let cpuBefore = platform.cpuSeconds()
+        let swarmBefore = children.reduce(0) { $0 + FleetPlatform.cpuSeconds($1.process.processIdentifier) }
         for round in 0..<rounds {
             for child in children { try child.startWaiting(for: "id: \(start + UInt64(round) + 1)\n") }
             let sent = DispatchTime.now().uptimeNanoseconds
@@ -96,6 +99,9 @@ enum FleetBenchmark {
             rates.append(Double(streams) / (Double(last - sent) / 1e9))
         }
         fromRequest.sort()
+        let cpuAfter = platform.cpuSeconds()
+        let swarm = children.reduce(0) { $0 + FleetPlatform.cpuSeconds($1.process.processIdentifier) } - swarmBefore
+        let deliveries = Double(streams * rounds) / 1e6
         let p99 = Measure.percentile(fromRequest, 0.99)
         let goal: String
         switch streams {
@@ -109,6 +115,13 @@ enum FleetBenchmark {
                     "  %6d streams (%d swarm processes): from the request p50 %.0f ms, p99 %.0f ms, max %.0f ms; %.0fk deliveries/s; %d missed%@",
                 streams, processes, Measure.percentile(fromRequest, 0.5), p99, fromRequest.last ?? .nan,
                 (rates.reduce(0, +) / Double(rates.count)) / 1_000, missed, goal))
+        print(
+            String(
+                format: "         CPU per delivery: catalogd %.1f µs, %@swarm (reading) %.1f µs",
+                (cpuAfter.replicas - cpuBefore.replicas) / deliveries,
+                cpuAfter.balancer > 0
+                    ? String(format: "nginx %.1f µs, ", (cpuAfter.balancer - cpuBefore.balancer) / deliveries) : "",
+                swarm / deliveries))
         return memory
     }
 
@@ -119,6 +132,7 @@ enum FleetBenchmark {
         var request = URLRequest(url: URL(string: url)!)
         request.setValue("Bearer \(platform.device)", forHTTPHeaderField: "Authorization")
         request.setValue(platform.assertion, forHTTPHeaderField: CatalogAPI.userAssertionHeader)
+        platform.waitUntilIdle()
         let (body, etag) = try FleetPlatform.fetch(request)
         let catalogd = try ServerBenchmarks.wrk(
             url,

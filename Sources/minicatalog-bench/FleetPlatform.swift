@@ -152,14 +152,50 @@ final class FleetPlatform {
         return try change("relist", expectingSuccess: true)
     }
 
-    /// The resident memory of the replicas and of the balancer's processes, in bytes.
-    func residentBytes() -> (replicas: Int, balancer: Int) {
-        let replicas = replicaPIDs.reduce(0) { $0 + Self.resident($1) }
-        guard let balancerPID else { return (replicas, 0) }
+    /// Waits until the streams of the previous count are gone — a stream whose shell went away ends at its next
+    /// heartbeat's failed write, within 10 s — and then (at most a minute) until the replicas use less than a
+    /// twentieth of a core.
+    func waitUntilIdle() {
+        Thread.sleep(forTimeInterval: 11)
+        var before = cpuSeconds().replicas
+        for _ in 0..<60 {
+            Thread.sleep(forTimeInterval: 1)
+            let now = cpuSeconds().replicas
+            if (now - before) * 20 < 1 { return }
+            before = now
+        }
+    }
+
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// CPU time (user and system) a process has used, in seconds.
+    static func cpuSeconds(_ pid: Int32) -> Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 13 else { return 0 }
+        return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / ticksPerSecond
+    }
+
+    /// CPU seconds used so far by the replicas and by the balancer's processes.
+    func cpuSeconds() -> (replicas: Double, balancer: Double) {
+        (
+            replicaPIDs.reduce(0) { $0 + Self.cpuSeconds($1) },
+            balancerProcesses.reduce(0) { $0 + Self.cpuSeconds($1) }
+        )
+    }
+
+    private var balancerProcesses: [Int32] {
+        guard let balancerPID else { return [] }
         let workers =
             (try? String(contentsOfFile: "/proc/\(balancerPID)/task/\(balancerPID)/children", encoding: .utf8))?
             .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? []
-        return (replicas, ([balancerPID] + workers).reduce(0) { $0 + Self.resident($1) })
+        return [balancerPID] + workers
+    }
+
+    /// The resident memory of the replicas and of the balancer's processes, in bytes.
+    func residentBytes() -> (replicas: Int, balancer: Int) {
+        (replicaPIDs.reduce(0) { $0 + Self.resident($1) }, balancerProcesses.reduce(0) { $0 + Self.resident($1) })
     }
 
     private static func resident(_ pid: Int32) -> Int {

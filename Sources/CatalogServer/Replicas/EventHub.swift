@@ -8,7 +8,14 @@ import ServiceLifecycle
 /// It also keeps each host's recent events signed and rendered, so a change reaches a thousand open streams
 /// with one signature and no database read per stream.
 public actor EventHub: Service {
-    private var subscribers: [String: [UUID: AsyncStream<Void>.Continuation]] = [:]
+    /// Why a stream wakes: a frame published (which a stream that sent the one before can send as it is), or a
+    /// heartbeat or a catch-up (the stream reads what it has not sent).
+    enum Wake: Sendable {
+        case frame(EventFrame)
+        case check
+    }
+
+    private var subscribers: [String: [UUID: AsyncStream<Wake>.Continuation]] = [:]
     /// Recent signed frames per host, by sequence, and the newest sequence published.
     private var recent: [String: [UInt64: EventFrame]] = [:]
     private var latest: [String: UInt64] = [:]
@@ -19,9 +26,10 @@ public actor EventHub: Service {
     public init(heartbeat: Duration = .seconds(10)) { self.heartbeat = heartbeat }
 
     /// A stream of wake-ups for one host's event stream.
-    func subscribe(_ hostId: String) -> (UUID, AsyncStream<Void>) {
+    func subscribe(_ hostId: String) -> (UUID, AsyncStream<Wake>) {
         let id = UUID()
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Only the newest wake-up is kept: a stream that missed one notices the gap and reads what it missed.
+        let (stream, continuation) = AsyncStream.makeStream(of: Wake.self, bufferingPolicy: .bufferingNewest(1))
         if closed {
             continuation.finish()
         } else {
@@ -54,7 +62,7 @@ public actor EventHub: Service {
                 recent[hostId] = recent[hostId]?.filter { newest - $0.key < Self.recentLimit }
             }
         }
-        for continuation in subscribers[hostId, default: [:]].values { continuation.yield() }
+        for continuation in subscribers[hostId, default: [:]].values { continuation.yield(.frame(frame)) }
     }
 
     /// The frames after `sequence` up to the newest published, when all of them are in memory; nil when the
@@ -78,11 +86,11 @@ public actor EventHub: Service {
 
     /// Wakes a host's streams: each reads what it has not sent yet.
     func wake(_ hostId: String) {
-        for continuation in subscribers[hostId, default: [:]].values { continuation.yield() }
+        for continuation in subscribers[hostId, default: [:]].values { continuation.yield(.check) }
     }
 
     private func tick() {
-        for host in subscribers.values { for continuation in host.values { continuation.yield() } }
+        for host in subscribers.values { for continuation in host.values { continuation.yield(.check) } }
     }
 
     private func closeAll() {

@@ -99,9 +99,17 @@ struct ShellRoutes {
                         last = try await send(hostId, after: last, to: &writer)
                         // On graceful shutdown the server waits for open requests: end this stream then.
                         try await withGracefulShutdownHandler {
-                            for await _ in wakeups {
+                            for await wake in wakeups {
+                                // The usual case: the next event, signed once for every stream, sent as it is.
+                                if case .frame(let frame) = wake, frame.sequence == last + 1 {
+                                    try await writer.write(frame.bytes)
+                                    last = frame.sequence
+                                    continue
+                                }
                                 let sent = try await send(hostId, after: last, to: &writer)
-                                if sent == last { try await writer.write(ByteBuffer(string: ": heartbeat\n\n")) }
+                                if sent == last, case .check = wake {
+                                    try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                                }
                                 last = sent
                             }
                         } onGracefulShutdown: {
