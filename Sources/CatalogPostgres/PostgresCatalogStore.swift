@@ -33,10 +33,7 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
         // One connection first: a wrong URL fails here instead of leaving the pool retrying for ever.
         do {
             let probe = try await PostgresConnection.connect(
-                configuration: PostgresConnection.Configuration(
-                    host: address.host, port: address.port, username: address.user, password: address.password,
-                    database: address.database, tls: .disable),
-                id: 0, logger: logger)
+                configuration: address.connectionConfiguration, id: 0, logger: logger)
             try await probe.close()
         } catch {
             throw Unavailable(
@@ -202,5 +199,14 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
         func optionalDate(_ column: String) throws -> Date? {
             try get(column, as: Double?.self).map { Date(timeIntervalSince1970: $0) }
         }
+    }
+}
+
+extension DatabaseLocation.PostgresAddress {
+    /// One connection outside the pool (the probe at start, the change feed's LISTEN), without TLS: replicas
+    /// reach their database on a private network.
+    var connectionConfiguration: PostgresConnection.Configuration {
+        PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: .disable)
     }
 }

@@ -36,10 +36,7 @@ public struct PostgresChangeFeed: StoreChangeFeed {
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(
-                    configuration: PostgresConnection.Configuration(
-                        host: address.host, port: address.port, username: address.user, password: address.password,
-                        database: address.database, tls: .disable),
-                    id: 1, logger: logger)
+                    configuration: address.connectionConfiguration, id: 1, logger: logger)
                 do {
                     try await connection.listen(on: PostgresCatalogStore.changeChannel) { notifications in
                         if attempt > 0 { logger.notice("listening again after \(attempt) attempts; catching up") }

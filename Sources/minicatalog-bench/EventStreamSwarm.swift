@@ -37,29 +37,12 @@ final class EventStreamSwarm: @unchecked Sendable {
                 var one: Int32 = 1
                 _ = setsockopt(
                     socket, Int32(IPPROTO_IP), Self.bindAddressNoPort, &one, socklen_t(MemoryLayout<Int32>.size))
-                var local = sockaddr_in()
-                local.sin_family = sa_family_t(AF_INET)
-                local.sin_addr.s_addr = inet_addr(source)
-                let bound = withUnsafePointer(to: &local) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                    }
-                }
-                guard bound == 0 else {
+                guard Self.withAddress(source, port: 0, { bind(socket, $0, $1) }) == 0 else {
                     close(socket)
                     throw SwarmError("bind \(source): \(String(cString: strerror(errno)))")
                 }
             }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard connected == 0 else {
+            guard Self.withAddress("127.0.0.1", port: port, { connect(socket, $0, $1) }) == 0 else {
                 close(socket)
                 throw SwarmError("connect: \(String(cString: strerror(errno)))")
             }
@@ -80,6 +63,19 @@ final class EventStreamSwarm: @unchecked Sendable {
         tails += other.tails
         other.sockets = []
         other.tails = []
+    }
+
+    /// Calls `body` with an IPv4 socket address (for bind or connect).
+    private static func withAddress(
+        _ host: String, port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32
+    ) -> Int32 {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
     }
 
     /// `IP_BIND_ADDRESS_NO_PORT` (linux/in.h, Linux 4.2 and later).

@@ -82,10 +82,6 @@ struct ReplicaFollowerTests {
     static let keyring = ServerKeyring(
         signingKey: .generate(), rotations: [], openId: try! OpenID(secret: Data(repeating: 7, count: 32)))
 
-    static func prepare(_ store: any CatalogStore) async throws {
-        try await ListingStoreContractTests.prepare(store)
-    }
-
     /// Replica A's delisting, signed at commit as ``ListingChanges`` does.
     static func commit(_ store: any CatalogStore, _ state: ListingState, expected: Listing?) async throws -> StoredEvent
     {
@@ -108,8 +104,11 @@ struct ReplicaFollowerTests {
         await hub.frames(hostId, after: 0)?.map(\.sequence)
     }
 
-    @Test("a commit on replica A reaches B's streams signed once, and its caches forget a replaced host key")
-    func crossReplica() async throws {
+    /// Two stores on a new database of the shared cluster (replica A's and B's), prepared through A.
+    static func withTwoStores(
+        _ body: (PostgresTestCluster, DatabaseLocation.PostgresAddress, PostgresCatalogStore, PostgresCatalogStore)
+            async throws -> Void
+    ) async throws {
         let cluster = try await offload { try PostgresTestCluster.shared() }
         let address = try await offload { try cluster.database() }
         let storeA = try await PostgresCatalogStore.connect(address)
@@ -118,80 +117,81 @@ struct ReplicaFollowerTests {
             storeA.close()
             storeB.close()
         }
-        try await Self.prepare(storeA)
-        _ = try await storeA.setHostKey(hostId: "mbank", hash: APIToken.hash("old-key"), audit: nil)
-        let replica = ReplicaB(store: storeB, feed: PostgresChangeFeed(address: address), keyring: Self.keyring)
-        defer { replica.task.cancel() }
-        var steps = replica.observed.steps.makeAsyncIterator()
-        try await Self.next(&steps) { $0 == .resynced }
-        let (_, wakeups) = await replica.hub.subscribe("mbank")
-        var wakes = wakeups.makeAsyncIterator()
+        try await ListingStoreContractTests.prepare(storeA)
+        try await body(cluster, address, storeA, storeB)
+    }
 
-        let published = try await Self.commit(storeA, .full, expected: nil)
-        try await Self.next(&steps) { if case .changed(.event) = $0 { true } else { false } }
-        #expect(await wakes.next() != nil, "B's stream of the host was woken")
-        let frames = try #require(await replica.hub.frames("mbank", after: 0))
-        #expect(frames.map(\.sequence) == [1])
-        let sealed = try #require(published.seal)
-        #expect(
-            String(buffer: frames[0].bytes) == "id: 1\nevent: catalog\ndata: \(sealed.envelope)\n\n", "A's signature")
+    @Test("a commit on replica A reaches B's streams signed once, and its caches forget a replaced host key")
+    func crossReplica() async throws {
+        try await Self.withTwoStores { _, address, storeA, storeB in
+            _ = try await storeA.setHostKey(hostId: "mbank", hash: APIToken.hash("old-key"), audit: nil)
+            let replica = ReplicaB(store: storeB, feed: PostgresChangeFeed(address: address), keyring: Self.keyring)
+            defer { replica.task.cancel() }
+            var steps = replica.observed.steps.makeAsyncIterator()
+            try await Self.next(&steps) { $0 == .resynced }
+            let (_, wakeups) = await replica.hub.subscribe("mbank")
+            var wakes = wakeups.makeAsyncIterator()
 
-        // B checked the key once; A replaces it; one notification later B refuses it without asking again.
-        let now = Date()
-        #expect(try await replica.cache.host(forKey: "old-key", store: storeB, now: now) == "mbank")
-        try await storeA.setHostKey(hostId: "mbank", hash: APIToken.hash("new-key"), audit: nil)
-        try await Self.next(&steps) { $0 == .changed(.host(hostId: "mbank")) }
-        #expect(try await replica.cache.host(forKey: "old-key", store: storeB, now: now) == nil)
-        #expect(try await replica.cache.host(forKey: "new-key", store: storeB, now: now) == "mbank")
+            let published = try await Self.commit(storeA, .full, expected: nil)
+            try await Self.next(&steps) { if case .changed(.event) = $0 { true } else { false } }
+            #expect(await wakes.next() != nil, "B's stream of the host was woken")
+            let frames = try #require(await replica.hub.frames("mbank", after: 0))
+            #expect(frames.map(\.sequence) == [1])
+            let sealed = try #require(published.seal)
+            #expect(
+                String(buffer: frames[0].bytes) == "id: 1\nevent: catalog\ndata: \(sealed.envelope)\n\n",
+                "A's signature")
+
+            // B checked the key once; A replaces it; one notification later B refuses it without asking again.
+            let now = Date()
+            #expect(try await replica.cache.host(forKey: "old-key", store: storeB, now: now) == "mbank")
+            try await storeA.setHostKey(hostId: "mbank", hash: APIToken.hash("new-key"), audit: nil)
+            try await Self.next(&steps) { $0 == .changed(.host(hostId: "mbank")) }
+            #expect(try await replica.cache.host(forKey: "old-key", store: storeB, now: now) == nil)
+            #expect(try await replica.cache.host(forKey: "new-key", store: storeB, now: now) == "mbank")
+        }
     }
 
     @Test("a LISTEN connection cut while A commits: B listens again, reads what it missed, loses nothing")
     func droppedListen() async throws {
-        let cluster = try await offload { try PostgresTestCluster.shared() }
-        let address = try await offload { try cluster.database() }
-        let storeA = try await PostgresCatalogStore.connect(address)
-        let storeB = try await PostgresCatalogStore.connect(address)
-        defer {
-            storeA.close()
-            storeB.close()
-        }
-        try await Self.prepare(storeA)
-        let gate = ReconnectGate()
-        let replica = ReplicaB(
-            store: storeB, feed: PostgresChangeFeed(address: address, pause: { await gate.pause($0) }),
-            keyring: Self.keyring)
-        defer {
-            gate.release()
-            replica.task.cancel()
-        }
-        var steps = replica.observed.steps.makeAsyncIterator()
-        try await Self.next(&steps) { $0 == .resynced }
-        _ = await replica.hub.subscribe("mbank")
-        let first = try await Self.commit(storeA, .full, expected: nil)
-        try await Self.next(&steps) { if case .changed(.event) = $0 { true } else { false } }
-        #expect(await Self.sequences(replica.hub, "mbank") == [first.sequence])
+        try await Self.withTwoStores { cluster, address, storeA, storeB in
+            let gate = ReconnectGate()
+            let replica = ReplicaB(
+                store: storeB, feed: PostgresChangeFeed(address: address, pause: { await gate.pause($0) }),
+                keyring: Self.keyring)
+            defer {
+                gate.release()
+                replica.task.cancel()
+            }
+            var steps = replica.observed.steps.makeAsyncIterator()
+            try await Self.next(&steps) { $0 == .resynced }
+            _ = await replica.hub.subscribe("mbank")
+            let first = try await Self.commit(storeA, .full, expected: nil)
+            try await Self.next(&steps) { if case .changed(.event) = $0 { true } else { false } }
+            #expect(await Self.sequences(replica.hub, "mbank") == [first.sequence])
 
-        // Cut B's LISTEN connection, as a restarted proxy or an idle-connection killer would.
-        try await offload {
-            try cluster.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'",
-                in: address.database)
+            // Cut B's LISTEN connection, as a restarted proxy or an idle-connection killer would.
+            try await offload {
+                try cluster.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'",
+                    in: address.database)
+            }
+            var waiting = gate.waiting.makeAsyncIterator()
+            #expect(await waiting.next() == 1, "the feed noticed and waits to reconnect")
+            // Committed while nobody listens on B: no notification will ever tell B of these.
+            let delisted = try await Self.commit(storeA, .delisted, expected: ListingStoreContractTests.listing(.full))
+            let relisted = try await Self.commit(
+                storeA, .full, expected: ListingStoreContractTests.listing(.delisted))
+            #expect(await Self.sequences(replica.hub, "mbank") == [1])
+            gate.release()
+            try await Self.next(&steps) { $0 == .resynced }
+            #expect(await Self.sequences(replica.hub, "mbank") == [1, delisted.sequence, relisted.sequence])
+            // And it listens again: the next commit arrives as a notification.
+            let last = try await Self.commit(storeA, .delisted, expected: ListingStoreContractTests.listing(.full))
+            try await Self.next(&steps) {
+                $0 == .changed(.event(hostId: "mbank", sequence: last.sequence, seal: last.seal))
+            }
+            #expect(await Self.sequences(replica.hub, "mbank") == [1, 2, 3, 4])
         }
-        var waiting = gate.waiting.makeAsyncIterator()
-        #expect(await waiting.next() == 1, "the feed noticed and waits to reconnect")
-        // Committed while nobody listens on B: no notification will ever tell B of these.
-        let delisted = try await Self.commit(storeA, .delisted, expected: ListingStoreContractTests.listing(.full))
-        let relisted = try await Self.commit(
-            storeA, .full, expected: ListingStoreContractTests.listing(.delisted))
-        #expect(await Self.sequences(replica.hub, "mbank") == [1])
-        gate.release()
-        try await Self.next(&steps) { $0 == .resynced }
-        #expect(await Self.sequences(replica.hub, "mbank") == [1, delisted.sequence, relisted.sequence])
-        // And it listens again: the next commit arrives as a notification.
-        let last = try await Self.commit(storeA, .delisted, expected: ListingStoreContractTests.listing(.full))
-        try await Self.next(&steps) {
-            $0 == .changed(.event(hostId: "mbank", sequence: last.sequence, seal: last.seal))
-        }
-        #expect(await Self.sequences(replica.hub, "mbank") == [1, 2, 3, 4])
     }
 }
