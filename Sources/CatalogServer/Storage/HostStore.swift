@@ -1,0 +1,27 @@
+import Catalog
+import Foundation
+
+/// Host apps, their keys and whom their catalogs believe about their users: one aggregate of ``CatalogStore``,
+/// which both engines implement.
+public protocol HostStore: Sendable {
+    /// Every host app, by id.
+    func hostApps() async throws -> [HostApp]
+    func hostApp(id: String) async throws -> HostApp?
+    /// Creates or replaces a host app, with its audit entry in the same transaction.
+    func saveHostApp(_ host: HostApp, audit: AuditEntry?) async throws
+    /// Activates or deactivates a host app, with its audit entry, changing nothing else of it (a concurrent
+    /// change of its user trust is never written back over); false when there is no such host.
+    func setHostActive(hostId: String, active: Bool, audit: AuditEntry?) async throws -> Bool
+    /// Replaces whom a host app's catalog believes about its users, with its audit entry, changing nothing else
+    /// of it; false when there is no such host.
+    func setUserTrust(hostId: String, userKeys: [String], clientProperties: [String], audit: AuditEntry?) async throws
+        -> Bool
+    /// Creates a host app with the hash of its key and the audit entry, in one transaction; false when the id
+    /// exists (nothing changes then).
+    func createHostApp(_ host: HostApp, keyHash: String, audit: AuditEntry?) async throws -> Bool
+    /// Stores the hash of a host app's key (the shells' credential), replacing any earlier one, with the
+    /// audit entry in the same transaction.
+    func setHostKey(hostId: String, hash: String, audit: AuditEntry?) async throws
+    /// The host whose key has this hash.
+    func host(forKeyHash hash: String) async throws -> String?
+}
