@@ -49,7 +49,9 @@ if [ -x "$CATALOGD" ]; then
   step "The management platform with the demo data (seeds/demo.json)" \
     "catalogd serve --data $data/server --listen 127.0.0.1:0 --seed seeds/demo.json"
   start_platform "$CATALOGD" "$data" || { echo "catalogd did not start:"; cat "$data/log.txt"; exit 1; }
-  cat "$data/out.txt"
+  # Only the token the tour uses: a printed tour is pasted into tickets and chats.
+  grep "listening on" "$data/out.txt"
+  echo "  account ops-wang (ops): $ops   (the seed's other tokens and host keys are not shown: the tour uses none)"
 
   # What a shell received and verified: the signed envelope it keeps, decoded (python3's own sqlite3 module).
   show_catalog() {

@@ -63,6 +63,9 @@ public final class ShellSession: @unchecked Sendable {
         self.configuration = configuration
         self.transport = transport
         store = try ShellStore(directory: configuration.dataDirectory)
+        // Refused now, not at the first sign-in: with no key to verify the catalog by, the shell could only
+        // pretend to be offline.
+        if configuration.serverKeys.isEmpty, try store.knownKeyIDs().isEmpty { throw AgentError.noTrustedKey }
     }
 
     /// Actions that arrived since the last call (the loop asks every turn).

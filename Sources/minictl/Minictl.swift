@@ -31,7 +31,9 @@ struct Minictl: AsyncParsableCommand {
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
         } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("minictl: error: \(failure.message)\n".utf8))
+            // A checker's diagnostic (ours or the server's) says "error: …" itself: one prefix, not two.
+            let message = failure.message.hasPrefix("error: ") ? failure.message : "error: \(failure.message)"
+            FileHandle.standardError.write(Data("minictl: \(message)\n".utf8))
             Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)

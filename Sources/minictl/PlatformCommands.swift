@@ -166,8 +166,9 @@ struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Per host: the listing, and which enrolled devices confirmed the latest delisting.",
         discussion: """
-            Only acknowledgements signed by an enrolled, unrevoked device count. Active devices are those seen \
-            in the last hour; those that have not confirmed are listed with when they were last seen.
+            The delisting column says when and why the app was delisted, then how many active devices confirmed \
+            it. Only acknowledgements signed by an enrolled, unrevoked device count. Active devices are those \
+            seen in the last hour; those that have not confirmed are listed with when they were last seen.
             """)
     @Argument var app: String
     @OptionGroup var platform: PlatformOptions
@@ -184,8 +185,14 @@ struct Status: AsyncParsableCommand {
                     let pending = ((try? status.require("pendingShells").array()) ?? []).map {
                         "\($0.text("deviceId")) (last seen \($0.text("lastSeen")))"
                     }
+                    // When and why first: what operations check before the confirmations.
+                    let when = status.text("at").prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC"
+                    let confirmations =
+                        status.text("activeShells") == "0"
+                        ? "no active devices (none seen in the last hour)"
+                        : "\(status.text("confirmed"))/\(status.text("activeShells")) active devices confirmed"
                     delisting =
-                        "\(status.text("confirmed"))/\(status.text("activeShells")) active devices confirmed"
+                        "\(when) \"\(status.text("reason"))\": \(confirmations)"
                         + (pending.isEmpty ? "" : "; waiting: \(pending.joined(separator: ", "))")
                 }
                 table.add(

@@ -240,6 +240,8 @@ struct TermshellCommand: AsyncParsableCommand {
                     server: server!, hostId: host!, hostKey: resolvedHostKey!, userId: user!, userAssertion: source,
                     properties: context, trustedKeys: try trustedKeys()),
                 transport: transport, store: store)
+        } catch AgentError.noTrustedKey {
+            throw Self.noPinnedKey(directory)
         } catch {
             FileHandle.standardError.write(Data("termshell: error: \(error)\n".utf8))
             throw ExitCode(1)
@@ -256,6 +258,15 @@ struct TermshellCommand: AsyncParsableCommand {
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { task.cancel() }
         await task.value
         signals.cancel()
+    }
+
+    /// No `--server-key` and none pinned in the data folder: a usage error (exit 2) that says the fix.
+    static func noPinnedKey(_ directory: URL) -> ExitCode {
+        FileHandle.standardError.write(
+            Data(
+                "termshell: error: no server key is pinned in '\(directory.path)' yet: pass --server-key KEY on first use ('catalogd key show' prints it)\n"
+                    .utf8))
+        return ExitCode(2)
     }
 
     /// A scenario against the screens in memory and the real agent; the transcript goes to standard output.
@@ -309,6 +320,8 @@ struct TermshellCommand: AsyncParsableCommand {
                         dataDirectory: directory,
                         fixtures: try Self.loadFixtures(fixtures)),
                     transport: CurlTransport())
+            } catch AgentError.noTrustedKey {
+                throw Self.noPinnedKey(directory)
             } catch {
                 FileHandle.standardError.write(Data("termshell: error: \(error)\n".utf8))
                 throw ExitCode(1)

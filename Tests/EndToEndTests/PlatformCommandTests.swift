@@ -92,6 +92,15 @@ struct PlatformCommandTests {
         #expect(upload.status == 0, "\(upload.stderr)")
         #expect(upload.stderr.contains("\ruploading com.carins.quote [##############################] 100%"))
         #expect(upload.stdout.contains("uploaded com.carins.quote 2.1.0"))
+        // Refusals, the checker's and the server's, carry one "error:" prefix, not two.
+        let broken = folder.url.appendingPathComponent("broken.zip")
+        try Data("not a package".utf8).write(to: broken)
+        for target in [broken.path, folder.url.appendingPathComponent("no-such-folder").path] {
+            let refused = try await minictl(["upload", "com.carins.quote", target], developer)
+            #expect(refused.status == 1, "\(target): \(refused.stderr)")
+            #expect(refused.stderr.contains("minictl: error: "), "\(target): \(refused.stderr)")
+            #expect(!refused.stderr.contains("error: error:"), "\(target): \(refused.stderr)")
+        }
         await #expect(
             try minictl(["submit", "com.carins.quote", "2.1.0"], developer).stdout.contains("waiting for compliance"))
         #expect(try await minictl(["review", "list"], compliance).stdout.contains("com.carins.quote 2.1.0"))
@@ -155,6 +164,10 @@ struct PlatformCommandTests {
         let status = try await minictl(["status", "com.carins.quote"], ops)
         #expect(
             status.stdout.contains("mbank  delisted  -       2.1.0  users u-tester; 50% of segment vip"),
+            "\(status.stdout)")
+        // No shell has been seen: that is said, not "0/0 … confirmed", which would read like success.
+        #expect(
+            status.stdout.contains("\"Partner licence suspended\": no active devices (none seen in the last hour)"),
             "\(status.stdout)")
         let json = try await minictl(["status", "com.carins.quote", "--json"], ops)
         #expect(json.stdout.contains("\"reason\":\"Partner licence suspended\""))

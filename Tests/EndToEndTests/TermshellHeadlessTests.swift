@@ -49,7 +49,9 @@ struct TermshellHeadlessTests {
         text.split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }.map { JSONCursor($0) }
     }
 
-    @Test("--once syncs, installs and acknowledges, printing JSON lines; a wrong server key is refused with exit 1")
+    @Test(
+        "--once syncs, installs and acknowledges, printing JSON lines; a wrong server key is refused with exit 1, none at all with exit 2"
+    )
     func once() async throws {
         let folder = try TemporaryDirectory()
         let platform = try await Self.platform(folder)
@@ -82,6 +84,25 @@ struct TermshellHeadlessTests {
         let refused = Self.lines(stranger.stdout).first { $0.text("event") == "refused" }
         #expect(refused?.text("code") == "unknown-key")
         #expect(refused?.text("what") == "catalog")
+
+        // No --server-key and nothing pinned yet: a usage error that says the fix, with the screens too.
+        let script = folder.url.appendingPathComponent("empty.scenario")
+        try Data("# nothing to do\n".utf8).write(to: script)
+        let bank = CrashRecoveryTests.seeds.deletingLastPathComponent().appendingPathComponent("bank.json")
+        for mode in [
+            ["--headless", "--once", "--user", "u-1"],
+            ["--script", script.path, "--size", "80x24", "--bank", bank.path],
+        ] {
+            let unpinned = try await CommandRunner.run(
+                "termshell",
+                mode + [
+                    "--server", platform.url, "--host", "mbank", "--user-key", platform.userKey, "--host-key",
+                    platform.hostKey, "--data", folder.url.appendingPathComponent("unpinned").path,
+                ])
+            #expect(unpinned.status == 2, "\(mode): \(unpinned.stderr)")
+            #expect(unpinned.stderr.contains("no server key is pinned"), "\(mode): \(unpinned.stderr)")
+            #expect(unpinned.stderr.contains("--server-key KEY"))
+        }
 
         let usage = try await CommandRunner.run("termshell", ["--headless", "--server", platform.url, "--user", "u"])
         #expect(usage.status == 2)
@@ -134,6 +155,7 @@ struct TermshellHeadlessTests {
         let status = try await CommandRunner.run(
             "minictl", ["status", "com.carins.quote", "--server", platform.url, "--token", platform.opsToken])
         #expect(status.stdout.contains("1/1 active devices confirmed"), "\(status.stdout)")
+        #expect(status.stdout.contains("UTC \"Partner licence suspended\": "), "when and why: \(status.stdout)")
         process.terminate()
         await CommandRunner.exit(process)
         #expect(process.terminationStatus == 0)
