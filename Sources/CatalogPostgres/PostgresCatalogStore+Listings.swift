@@ -176,8 +176,6 @@ extension PostgresCatalogStore {
             catalogVersion: UInt64(try record.get("catalog_version", as: Int64.self)), kind: eventKind,
             appId: try record.get("app_id"), version: try version(record.get("version"), "event.version"),
             reason: try record.get("reason"), at: try record.date("at"),
-            seal: try record.get("signed_by", as: String?.self).flatMap { key in
-                try record.get("envelope", as: String?.self).map { EventSeal(keyId: key, envelope: $0) }
-            })
+            seal: EventSeal(keyId: try record.get("signed_by"), envelope: try record.get("envelope")))
     }
 }

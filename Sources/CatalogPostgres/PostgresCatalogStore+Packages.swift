@@ -8,8 +8,7 @@ extension PostgresCatalogStore: SharedPackageStore {
     public func savePackage(_ data: Data, sha256: String) async throws {
         try await run(
             """
-            INSERT INTO package (sha256, size, stored_at, bytes)
-            VALUES (\(sha256), \(Int64(data.count)), \(Date().timeIntervalSince1970), \(data))
+            INSERT INTO package (sha256, stored_at, bytes) VALUES (\(sha256), \(Date().timeIntervalSince1970), \(data))
             ON CONFLICT (sha256) DO NOTHING
             """)
     }

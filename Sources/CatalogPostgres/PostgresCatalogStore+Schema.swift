@@ -89,7 +89,7 @@ extension PostgresCatalogStore {
             2, "events signed at commit, packages in the database, the replicas' signing key",
             [
                 "ALTER TABLE event ADD COLUMN signed_by TEXT, ADD COLUMN envelope TEXT",
-                "CREATE TABLE package (sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, stored_at DOUBLE PRECISION NOT NULL, bytes BYTEA NOT NULL)",
+                "CREATE TABLE package (sha256 TEXT PRIMARY KEY, stored_at DOUBLE PRECISION NOT NULL, bytes BYTEA NOT NULL)",
                 "CREATE TABLE replica_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         ),

@@ -175,7 +175,7 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
         }
 
         func audit(_ entry: AuditEntry?) async throws {
-            guard let entry else { return }
+            guard let entry else { return }  // a change no operator made (the seed's, a test's): nothing to record
             try await run(
                 """
                 INSERT INTO audit_log (at, actor, action, target, reason)

@@ -37,6 +37,8 @@ public struct PostgresChangeFeed: StoreChangeFeed {
             do {
                 let connection = try await PostgresConnection.connect(
                     configuration: address.connectionConfiguration, id: 1, logger: logger)
+                // Closed however listening ends; an error is reported below once the connection is closed.
+                var failure: (any Error)?
                 do {
                     try await connection.listen(on: PostgresCatalogStore.changeChannel) { notifications in
                         if attempt > 0 { logger.notice("listening again after \(attempt) attempts; catching up") }
@@ -53,10 +55,10 @@ public struct PostgresChangeFeed: StoreChangeFeed {
                         }
                     }
                 } catch {
-                    try? await connection.close()
-                    throw error
+                    failure = error
                 }
                 try? await connection.close()
+                if let failure { throw failure }
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("change feed lost: \(PostgresCatalogStore.describe(error))")

@@ -43,16 +43,17 @@ public enum CatalogApplication {
         clock: any CatalogClock = SystemClock(), hub: EventHub = EventHub(), packages: PackageStore? = nil,
         changeFeed: (any StoreChangeFeed)? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
+        // One cache and one signer for the routes and the follower of other replicas' commits.
         let cache = CatalogCache()
+        let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)
         let router = try makeRouter(
             configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub, packages: packages,
-            cache: cache)
+            cache: cache, signer: signer)
         var services: [any Service] = [hub]
         if let changeFeed {
             services.append(
                 ReplicaFollower(
-                    feed: changeFeed, store: store, hub: hub, cache: cache,
-                    signer: EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime),
+                    feed: changeFeed, store: store, hub: hub, cache: cache, signer: signer,
                     logger: Logger(label: "catalogd.replica")))
         }
         let connections = ConnectionRegistry(limits: configuration.connections)
@@ -79,12 +80,12 @@ public enum CatalogApplication {
     ) throws -> Router<CatalogRequestContext> {
         try makeRouter(
             configuration: configuration, store: store, keyring: keyring, clock: clock, hub: hub, packages: packages,
-            cache: CatalogCache())
+            cache: CatalogCache(), signer: EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime))
     }
 
     static func makeRouter(
         configuration: ServerConfiguration, store: any CatalogStore, keyring: ServerKeyring, clock: any CatalogClock,
-        hub: EventHub, packages: PackageStore?, cache: CatalogCache
+        hub: EventHub, packages: PackageStore?, cache: CatalogCache, signer: EventSigner
     ) throws -> Router<CatalogRequestContext> {
         // The caller's, when it opened (and cleaned) the packages folder already.
         let packages = try packages ?? PackageStore(dataDirectory: configuration.dataDirectory)
@@ -112,7 +113,6 @@ public enum CatalogApplication {
             JSONResponse.make(rotations)
         }
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store, cache: cache, clock: clock))
-        let signer = EventSigner(keyring: keyring, lifetime: configuration.catalogLifetime)
         let changes = ListingChanges(store: store, clock: clock, hub: hub, cache: cache, signer: signer)
         HostRoutes(store: store, clock: clock, changes: changes).add(to: api)
         SegmentRoutes(store: store, clock: clock).add(to: api)

@@ -34,18 +34,18 @@ struct EventSigner: Sendable {
     /// An event signed at commit (by any replica) as a server-sent event; nil when another key signed it.
     func frame(sequence: UInt64, seal: EventSeal) -> EventFrame? {
         guard seal.keyId == keyring.signingKey.keyID.rawValue else { return nil }
-        return EventFrame(
-            sequence: sequence, bytes: ByteBuffer(string: "id: \(sequence)\nevent: catalog\ndata: \(seal.envelope)\n\n")
-        )
+        return Self.render(sequence: sequence, envelope: seal.envelope)
     }
 
     /// The event as a server-sent event: as signed at commit when this server's key signed it, signed now
     /// otherwise (an event stored before events were signed at commit, or before the key was rotated).
     func frame(_ event: StoredEvent) throws -> EventFrame {
         if let stored = event.seal, let frame = frame(sequence: event.sequence, seal: stored) { return frame }
-        guard let frame = frame(sequence: event.sequence, seal: try seal(event)) else {
-            preconditionFailure("a seal of this server's key is this server's")
-        }
-        return frame
+        return Self.render(sequence: event.sequence, envelope: try seal(event).envelope)
+    }
+
+    private static func render(sequence: UInt64, envelope: String) -> EventFrame {
+        EventFrame(
+            sequence: sequence, bytes: ByteBuffer(string: "id: \(sequence)\nevent: catalog\ndata: \(envelope)\n\n"))
     }
 }

@@ -162,8 +162,8 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let store: any CatalogStore
-        var changeFeed: (any StoreChangeFeed)?
-        var sharedPackages: (any SharedPackageStore)?
+        // With PostgreSQL: the shared database, which also holds the packages, the replicas' key, and the feed.
+        var replicas: PostgresCatalogStore?
         switch location {
         case .sqlite(let path):
             do {
@@ -175,14 +175,13 @@ struct Serve: AsyncParsableCommand {
         case .postgres(let address):
             // Never a fallback to SQLite: a replica that cannot reach the shared database does not serve.
             do {
-                store = try await PostgresCatalogStore.connect(address, logger: logger)
+                let shared = try await PostgresCatalogStore.connect(address, logger: logger)
+                replicas = shared
+                store = shared
             } catch {
                 FileHandle.standardError.write(Data("catalogd: error: \(error)\n".utf8))
                 throw ExitCode(1)
             }
-            // Other replicas' commits reach this one's streams and caches through LISTEN.
-            changeFeed = PostgresChangeFeed(address: address, logger: logger)
-            sharedPackages = store as? PostgresCatalogStore
             logger.info("using PostgreSQL", metadata: ["database": "\(location)"])
         }
         let keyring: ServerKeyring
@@ -195,7 +194,7 @@ struct Serve: AsyncParsableCommand {
                 Data("catalogd: error: cannot open the data folder '\(data)': \(error)\n".utf8))
             throw ExitCode(1)
         }
-        if let replicas = store as? PostgresCatalogStore {
+        if let replicas {
             // Every replica signs with one key: a shell would refuse half of what it receives otherwise.
             let own = keyring.signingKey.keyID.rawValue
             let claim = try await replicas.claimSigningKey(own, retired: keyring.retiredKeyIds)
@@ -216,14 +215,14 @@ struct Serve: AsyncParsableCommand {
         // What a crash left behind: temporary files (on opening the folder) and packages no version names.
         let packages: PackageStore
         do {
-            packages = try PackageStore(dataDirectory: directory, shared: sharedPackages)
+            packages = try PackageStore(dataDirectory: directory, shared: replicas)
             let removed = packages.removePackages(notIn: try await store.packageDigests())
             if !removed.isEmpty {
                 logger.notice("removed package files that no version names", metadata: ["count": "\(removed.count)"])
             }
             // An hour is far longer than any upload takes: what is older and unnamed was cut off.
-            if let sharedPackages,
-                case let count = try await sharedPackages.removeUnnamedPackages(olderThan: 3600, now: Date()), count > 0
+            if let replicas,
+                case let count = try await replicas.removeUnnamedPackages(olderThan: 3600, now: Date()), count > 0
             {
                 logger.notice("removed stored packages that no version names", metadata: ["count": "\(count)"])
             }
@@ -276,7 +275,8 @@ struct Serve: AsyncParsableCommand {
         let host = configuration.listen.host
         let application = try CatalogApplication.build(
             configuration: configuration, store: store, keyring: keyring, logger: logger, packages: packages,
-            changeFeed: changeFeed
+            // Other replicas' commits reach this one's streams and caches through LISTEN.
+            changeFeed: replicas.map { PostgresChangeFeed(address: $0.address, logger: logger) }
         ) { port in
             let line =
                 "catalogd listening on http://\(ListenAddress(host: host, port: port)) (key id \(keyring.signingKey.keyID))\n"

@@ -80,7 +80,7 @@ enum FleetBenchmark {
         var missed = 0
         var rates: [Double] = []
         let cpuBefore = platform.cpuSeconds()
-        let swarmBefore = children.reduce(0) { $0 + FleetPlatform.cpuSeconds($1.process.processIdentifier) }
+        let swarmBefore = children.reduce(0) { $0 + Measure.cpuSeconds(of: $1.process.processIdentifier) }
         for round in 0..<rounds {
             for child in children { try child.startWaiting(for: "id: \(start + UInt64(round) + 1)\n") }
             let sent = DispatchTime.now().uptimeNanoseconds
@@ -100,7 +100,7 @@ enum FleetBenchmark {
         }
         fromRequest.sort()
         let cpuAfter = platform.cpuSeconds()
-        let swarm = children.reduce(0) { $0 + FleetPlatform.cpuSeconds($1.process.processIdentifier) } - swarmBefore
+        let swarm = children.reduce(0) { $0 + Measure.cpuSeconds(of: $1.process.processIdentifier) } - swarmBefore
         let deliveries = Double(streams * rounds) / 1e6
         let p99 = Measure.percentile(fromRequest, 0.99)
         let goal: String

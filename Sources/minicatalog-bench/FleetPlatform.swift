@@ -2,6 +2,7 @@ import Catalog
 import CatalogAPI
 import Foundation
 import MiniSupport
+import ServerTestSupport
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -34,8 +35,7 @@ final class FleetPlatform {
         self.balancerPID = balancerPID
         stopper = stop
         func value(after prefix: String) -> String {
-            seedOutput.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
-                .map(String.init) ?? ""
+            SeedOutput.value(after: prefix, in: seedOutput)
         }
         ops = value(after: "account ops-wang")
         device = try Self.enrol(port: port, hostKey: value(after: "host key mbank:"))
@@ -125,7 +125,7 @@ final class FleetPlatform {
     }
 
     func stop() {
-        guard !stopped else { return }
+        guard !stopped else { return }  // the cluster is stopped before the SQLite run, and again on the way out
         stopped = true
         stopper()
     }
@@ -166,22 +166,11 @@ final class FleetPlatform {
         }
     }
 
-    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-
-    /// CPU time (user and system) a process has used, in seconds.
-    static func cpuSeconds(_ pid: Int32) -> Double {
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        // After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
-        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
-        guard fields.count > 13 else { return 0 }
-        return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / ticksPerSecond
-    }
-
     /// CPU seconds used so far by the replicas and by the balancer's processes.
     func cpuSeconds() -> (replicas: Double, balancer: Double) {
         (
-            replicaPIDs.reduce(0) { $0 + Self.cpuSeconds($1) },
-            balancerProcesses.reduce(0) { $0 + Self.cpuSeconds($1) }
+            replicaPIDs.reduce(0) { $0 + Measure.cpuSeconds(of: $1) },
+            balancerProcesses.reduce(0) { $0 + Measure.cpuSeconds(of: $1) }
         )
     }
 
@@ -195,13 +184,10 @@ final class FleetPlatform {
 
     /// The resident memory of the replicas and of the balancer's processes, in bytes.
     func residentBytes() -> (replicas: Int, balancer: Int) {
-        (replicaPIDs.reduce(0) { $0 + Self.resident($1) }, balancerProcesses.reduce(0) { $0 + Self.resident($1) })
-    }
-
-    private static func resident(_ pid: Int32) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
+        (
+            replicaPIDs.reduce(0) { $0 + Measure.residentBytes(of: "\($1)") },
+            balancerProcesses.reduce(0) { $0 + Measure.residentBytes(of: "\($1)") }
+        )
     }
 
     private static func enrol(port: Int, hostKey: String) throws -> String {

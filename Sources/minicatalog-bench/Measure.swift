@@ -48,11 +48,20 @@ enum Measure {
         return String(format: "%.1f µs", seconds * 1e6)
     }
 
-    /// Resident memory now (`/proc/self/statm`).
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    /// Resident memory now (`/proc/PROCESS/statm`) of this process or of another one by pid; 0 for one gone.
+    static func residentBytes(of process: String = "self") -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(process)/statm", encoding: .utf8) else { return 0 }
         let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// CPU time (user and system) a process has used, in seconds; 0 for one gone.
+    static func cpuSeconds(of pid: Int32) -> Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // After the command's closing parenthesis: state is field 3, utime 14 and stime 15.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 13 else { return 0 }
+        return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     static func peakResidentBytes() -> Int {

@@ -31,17 +31,18 @@ enum SwarmProcess {
         }
         // In batches, each opened before the next is asked for: what is measured is the fan-out to open streams,
         // not a connection storm (shells reconnect with jitter).
-        var swarm: EventStreamSwarm?
-        var opened = 0
-        for start in stride(from: 0, to: count, by: batch) {
-            let next = try EventStreamSwarm(
-                port: port, path: arguments[3], headers: Array(arguments.dropFirst(4)),
-                count: min(batch, count - start),
+        func open(_ streams: Int) throws -> (swarm: EventStreamSwarm, opened: Int) {
+            let swarm = try EventStreamSwarm(
+                port: port, path: arguments[3], headers: Array(arguments.dropFirst(4)), count: streams,
                 source: arguments[2])
-            opened += next.wait(for: ": catalogd events", timeout: .seconds(60)).compactMap { $0 }.count
-            if let swarm { swarm.adopt(next) } else { swarm = next }
+            return (swarm, swarm.wait(for: ": catalogd events", timeout: .seconds(60)).compactMap { $0 }.count)
         }
-        guard let swarm else { return }
+        var (swarm, opened) = try open(min(batch, count))
+        for start in stride(from: batch, to: count, by: batch) {
+            let next = try open(min(batch, count - start))
+            swarm.adopt(next.swarm)
+            opened += next.opened
+        }
         say("ready \(opened)")
         while let line = readLine() {
             if line == "quit" { return }

@@ -1,5 +1,6 @@
 import CatalogTestSupport
 import Foundation
+import ServerTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -66,8 +67,7 @@ final class ClusterScript: Sendable {
 
     /// The last word of the seed's line that contains `prefix` (a token or a host key).
     func value(after prefix: String) -> String {
-        seedOutput.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
-            .map(String.init) ?? ""
+        SeedOutput.value(after: prefix, in: seedOutput)
     }
 
     /// Replica `number`'s log so far.

@@ -25,8 +25,7 @@ struct PostgresServeTests {
         defer { stopInBackground(server) }
         #expect(!FileManager.default.fileExists(atPath: first.appendingPathComponent("catalog.sqlite").path))
         func value(after prefix: String) -> String {
-            printed.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
-                .map(String.init) ?? ""
+            SeedOutput.value(after: prefix, in: printed)
         }
         let shown = try await CommandRunner.run("catalogd", ["key", "show", "--data", first.path, "--json"])
         let publicKey = try JSONCursor(try JSONValue.parse(Data(shown.stdout.utf8))).require("publicKey").string()

@@ -2,6 +2,7 @@ import Catalog
 import CatalogTestSupport
 import Foundation
 import MiniSupport
+import ServerTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -33,8 +34,7 @@ struct TermshellHeadlessTests {
         let (server, url, text) = try await PlatformCommandTests.serve(
             data, ["--seed", CrashRecoveryTests.seeds.path] + extra)
         func value(after prefix: String) async -> String {
-            text.split(separator: "\n").first { $0.contains(prefix) }.flatMap { $0.split(separator: " ").last }
-                .map(String.init) ?? ""
+            SeedOutput.value(after: prefix, in: text)
         }
         let key = try await CommandRunner.run("catalogd", ["key", "show", "--data", data.path, "--json"])
         let publicKey = try JSONCursor(try JSONValue.parse(Data(key.stdout.utf8))).require("publicKey").string()

@@ -90,7 +90,7 @@ public actor EventHub: Service {
     }
 
     private func tick() {
-        for host in subscribers.values { for continuation in host.values { continuation.yield(.check) } }
+        for hostId in subscribers.keys { wake(hostId) }
     }
 
     private func closeAll() {

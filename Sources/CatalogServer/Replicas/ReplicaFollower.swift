@@ -53,9 +53,8 @@ struct ReplicaFollower: Service {
             await cache.invalidate(hostId)
             if let seal, let frame = signer.frame(sequence: sequence, seal: seal) {
                 await hub.publish(hostId, frame)
-            } else if sequence > 0 {
-                // Signed by another key, or too large for a notification: read it, if anyone here streams it.
-                guard await hub.openStreams(hostId) > 0 else { return }
+            } else if await hub.openStreams(hostId) > 0 {
+                // Signed by another key, or too large for a notification: read it (sequences start at 1).
                 await catchUp(hostId, after: sequence - 1)
             }
         case .host(let hostId):
@@ -85,18 +84,12 @@ struct ReplicaFollower: Service {
     /// Publishes a host's events after `sequence` from the store; on failure the streams are woken and read
     /// the store themselves (or end, and their shells come back).
     private func catchUp(_ hostId: String, after sequence: UInt64) async {
-        var last = sequence
         do {
-            while true {
-                let events = try await store.events(hostId: hostId, after: last, limit: 500)
-                for event in events {
-                    await hub.publish(hostId, try signer.frame(event))
-                    last = event.sequence
-                }
-                if events.count < 500 { return }
+            _ = try await store.forEachEvent(hostId: hostId, after: sequence) { event in
+                await hub.publish(hostId, try signer.frame(event))
             }
         } catch {
-            logger.warning("cannot read the events of \(hostId) after \(last): \(error)")
+            logger.warning("cannot read the events of \(hostId) after \(sequence): \(error)")
             await hub.wake(hostId)
         }
     }

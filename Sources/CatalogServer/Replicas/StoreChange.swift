@@ -58,7 +58,7 @@ public enum StoreChange: Sendable, Hashable {
             }
             self = .event(
                 hostId: try cursor.require("host").string(), sequence: UInt64(sequence),
-                seal: keyId.flatMap { key in envelope.map { EventSeal(keyId: key, envelope: $0) } })
+                seal: EventSeal(keyId: keyId, envelope: envelope))
         case "host":
             try cursor.onlyFields(["change", "host"])
             self = .host(hostId: try cursor.require("host").string())

@@ -132,14 +132,8 @@ struct ShellRoutes {
             for frame in frames { try await writer.write(frame.bytes) }
             return frames.last?.sequence ?? after
         }
-        var last = after
-        while true {
-            let events = try await store.events(hostId: hostId, after: last, limit: 500)
-            for event in events {
-                try await writer.write(try signer.frame(event).bytes)
-                last = event.sequence
-            }
-            if events.count < 500 { return last }
+        return try await store.forEachEvent(hostId: hostId, after: after) { event in
+            try await writer.write(try signer.frame(event).bytes)
         }
     }
 }

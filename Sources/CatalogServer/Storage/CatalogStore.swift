@@ -24,6 +24,22 @@ extension ListingStore {
             listing, event: event, version: version, reason: reason, at: at, audit: audit, expected: expected,
             requireActiveHost: requireActiveHost, seal: nil)
     }
+
+    /// Calls `body` with every event of a host after `sequence`, oldest first, read 500 at a time; returns the
+    /// last one's sequence (`sequence` when there is none).
+    func forEachEvent(
+        hostId: String, after sequence: UInt64, _ body: (StoredEvent) async throws -> Void
+    ) async throws -> UInt64 {
+        var last = sequence
+        while true {
+            let events = try await events(hostId: hostId, after: last, limit: 500)
+            for event in events {
+                try await body(event)
+                last = event.sequence
+            }
+            if events.count < 500 { return last }
+        }
+    }
 }
 
 /// A listing change refused because the listing or its host changed since it was read.
@@ -164,6 +180,12 @@ public struct EventSeal: Sendable, Hashable {
     public init(keyId: String, envelope: String) {
         self.keyId = keyId
         self.envelope = envelope
+    }
+
+    /// The seal of a stored or notified event, whose key id and envelope are there together or not at all.
+    public init?(keyId: String?, envelope: String?) {
+        guard let keyId, let envelope else { return nil }
+        self.init(keyId: keyId, envelope: envelope)
     }
 }
 

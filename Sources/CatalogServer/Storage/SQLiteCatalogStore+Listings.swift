@@ -12,15 +12,13 @@ extension SQLiteCatalogStore {
                 db, sql: "SELECT * FROM event WHERE host_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
                 arguments: [hostId, Int64(clamping: after), max(0, limit)]
             ).map { row in
-                let signedBy: String? = row["signed_by"]
-                let envelope: String? = row["envelope"]
-                return StoredEvent(
+                StoredEvent(
                     hostId: row["host_id"], sequence: UInt64(row["sequence"] as Int64),
                     catalogVersion: UInt64(row["catalog_version"] as Int64),
                     kind: try row.decoded(CatalogEvent.Kind.self, "kind", table: "event"), appId: row["app_id"],
                     version: try row.version("version", table: "event"), reason: row["reason"],
                     at: Date(timeIntervalSince1970: row["at"]),
-                    seal: signedBy.flatMap { key in envelope.map { EventSeal(keyId: key, envelope: $0) } })
+                    seal: EventSeal(keyId: row["signed_by"], envelope: row["envelope"]))
             }
         }
     }
