@@ -133,9 +133,14 @@ public final class ShellSession: @unchecked Sendable {
         case .enrolled:
             break
         case .synced, .acknowledged, .connected:
+            // A stored catalog past its time stays expired until a fresh one is synced: reconnecting alone (the
+            // stream is back before the catalog is fetched again) does not make it current.
             if let catalog {
-                status = .current(
-                    version: catalog.snapshot.catalogVersion, expires: LocalTime.clock(catalog.launchableUntil))
+                status =
+                    Date() > catalog.launchableUntil
+                    ? .expired
+                    : .current(
+                        version: catalog.snapshot.catalogVersion, expires: LocalTime.clock(catalog.launchableUntil))
             }
         case .disconnected(let reason):
             // Expired stays expired; otherwise say so, with how long the services it holds still open.
