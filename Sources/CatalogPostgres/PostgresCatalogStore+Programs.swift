@@ -12,8 +12,8 @@ extension PostgresCatalogStore {
             != nil
     }
 
-    public func partnerExists(_ id: String) async throws -> Bool {
-        try await row("SELECT id FROM partner WHERE id = \(id)") != nil
+    public func partnerName(_ id: String) async throws -> String? {
+        try await row("SELECT name FROM partner WHERE id = \(id)")?.get("name")
     }
 
     public func createMiniProgram(_ program: Catalog.MiniProgram) async throws -> Bool {

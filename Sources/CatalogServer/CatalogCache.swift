@@ -188,8 +188,12 @@ actor CatalogCache {
     ) async throws -> HostCatalog {
         let listings = try await store.listings(hostId: hostId).filter { [.full, .gray, .paused].contains($0.state) }
         var entries: [String: [SemanticVersion: CatalogEntry]] = [:]
+        var partners: [String: String] = [:]
         for listing in listings {
             guard let program = try await store.miniProgram(id: listing.appId) else { continue }
+            if partners[program.partnerId] == nil {
+                partners[program.partnerId] = try await store.partnerName(program.partnerId)
+            }
             let versions =
                 [listing.plan.stableVersion, listing.plan.gray?.version].compactMap { $0 }
                 + (listing.plan.gray?.variants.compactMap { SemanticVersion($0.name) } ?? [])
@@ -198,7 +202,7 @@ actor CatalogCache {
                 entries[listing.appId, default: [:]][version] = CatalogEntry(
                     appId: program.id, name: program.name, category: program.category, version: version,
                     package: stored.version.package, grantedScopes: stored.version.scopes.map(\.scope),
-                    grantedDomains: stored.version.domains, gray: false)
+                    grantedDomains: stored.version.domains, gray: false, partner: partners[program.partnerId])
             }
         }
         return HostCatalog(

@@ -27,8 +27,8 @@ actor ContainerHost {
 
     init(
         program: MiniKit.MiniProgram, entry: CatalogEntry, user: DemoBank.User, store: ShellStore,
-        fixtures: [String: MiniValue], ledger: PaymentLedger,
-        width: Int, height: Int, post: @escaping @Sendable (ShellAction) -> Void
+        fixtures: [String: MiniValue], payments: PaymentLocks, width: Int, height: Int,
+        paymentsChanged: @escaping @Sendable () -> Void, post: @escaping @Sendable (ShellAction) -> Void
     ) {
         appId = entry.appId
         about = [
@@ -50,8 +50,9 @@ actor ContainerHost {
         runtime = MiniProgramRuntime(
             program: program, policy: policy, storage: storage, width: width, height: max(1, height))
         bridge = ShellBridge(
-            appId: entry.appId, appName: entry.name, user: user, store: store, storage: storage, fixtures: fixtures,
-            ledger: ledger, post: post)
+            appId: entry.appId, appName: entry.name, partner: entry.partner, user: user, store: store, storage: storage,
+            fixtures: fixtures,
+            payments: payments, paymentsChanged: paymentsChanged, post: post)
         (queue, keys) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingOldest(256))
     }
 
@@ -92,7 +93,7 @@ actor ContainerHost {
     }
 
     /// The user answered the dialog.
-    nonisolated func answer(confirmed: Bool, pin: String?) { bridge.answer(confirmed: confirmed, pin: pin) }
+    nonisolated func answer(_ answer: DialogAnswer) { bridge.answer(answer) }
 
     /// Stops drawing (closed by the user or a recall): a dialog waiting for an answer goes away unanswered, and
     /// none of the mini-program's handlers runs again.
@@ -127,10 +128,14 @@ final class ShellBridge: HostBridge {
     private let store: ShellStore
     private let storage: ShellStorage
     private let fixtures: [String: MiniValue]
-    private let ledger: PaymentLedger
+    private let payments: PaymentLocks
+    /// The partner company, for the consent dialog.
+    private let partner: String?
+    /// A payment was made or payments locked: the screens show the balances and settings afresh.
+    private let paymentsChanged: @Sendable () -> Void
     private let post: @Sendable (ShellAction) -> Void
     private struct State {
-        var waiting: CheckedContinuation<(Bool, String?), Never>?
+        var waiting: CheckedContinuation<DialogAnswer, Never>?
         var closedByApp = false
         var shutByHost = false
     }
@@ -138,8 +143,10 @@ final class ShellBridge: HostBridge {
     private let state = Mutex(State())
 
     init(
-        appId: String, appName: String, user: DemoBank.User, store: ShellStore, storage: ShellStorage,
-        fixtures: [String: MiniValue], ledger: PaymentLedger, post: @escaping @Sendable (ShellAction) -> Void
+        appId: String, appName: String, partner: String?, user: DemoBank.User, store: ShellStore,
+        storage: ShellStorage,
+        fixtures: [String: MiniValue], payments: PaymentLocks, paymentsChanged: @escaping @Sendable () -> Void,
+        post: @escaping @Sendable (ShellAction) -> Void
     ) {
         self.appId = appId
         self.appName = appName
@@ -147,7 +154,9 @@ final class ShellBridge: HostBridge {
         self.store = store
         self.storage = storage
         self.fixtures = fixtures
-        self.ledger = ledger
+        self.payments = payments
+        self.partner = partner
+        self.paymentsChanged = paymentsChanged
         self.post = post
     }
 
@@ -158,69 +167,117 @@ final class ShellBridge: HostBridge {
 
     /// The host closed the mini-program: a waiting dialog ends unanswered (not as the user's "no").
     func shut() {
-        let continuation = state.withLock { state -> CheckedContinuation<(Bool, String?), Never>? in
+        let continuation = state.withLock { state -> CheckedContinuation<DialogAnswer, Never>? in
             state.shutByHost = true
             defer { state.waiting = nil }
             return state.waiting
         }
-        continuation?.resume(returning: (false, nil))
+        continuation?.resume(returning: .decided(false))
     }
 
     /// Shows a dialog and waits for the user.
-    private func ask(_ dialog: ShellState.Dialog) async -> (Bool, String?) {
+    private func ask(_ dialog: ShellState.Dialog) async -> DialogAnswer {
         await withCheckedContinuation { continuation in
             let (previous, open) = state.withLock {
-                state -> (CheckedContinuation<(Bool, String?), Never>?, Bool) in
+                state -> (CheckedContinuation<DialogAnswer, Never>?, Bool) in
                 guard !state.shutByHost else { return (nil, false) }
                 defer { state.waiting = continuation }
                 return (state.waiting, true)
             }
-            previous?.resume(returning: (false, nil))
-            guard open else { return continuation.resume(returning: (false, nil)) }
+            previous?.resume(returning: .decided(false))
+            guard open else { return continuation.resume(returning: .decided(false)) }
             post(.dialog(appId: appId, dialog))
         }
     }
 
-    func answer(confirmed: Bool, pin: String?) {
-        let continuation = state.withLock { state -> CheckedContinuation<(Bool, String?), Never>? in
+    func answer(_ answer: DialogAnswer) {
+        let continuation = state.withLock { state -> CheckedContinuation<DialogAnswer, Never>? in
             defer { state.waiting = nil }
             return state.waiting
         }
-        continuation?.resume(returning: (confirmed, pin))
+        continuation?.resume(returning: answer)
     }
 
     func consent(to scope: HostAPI.Scope, reason: String, app: Manifest) async -> Bool {
-        let (granted, _) = await ask(.consent(app: appName, scope: scope.rawValue, reason: reason))
+        let answer = await ask(
+            .consent(
+                ConsentDialog(
+                    app: appName, partner: partner, scope: scope.rawValue, reason: reason, shared: shared(scope))))
         // Closed while asking is no answer: nothing is remembered.
         guard isOpen else { return false }
+        let granted = answer == .decided(true)
         try? store.setConsent(user: user.id, app: appId, scope: scope.rawValue, granted: granted)
         return granted
     }
 
-    func confirmPayment(_ request: PaymentRequest, app: Manifest) async -> Result<MiniValue, BridgeError> {
-        let yuan = request.currency == "CNY"
-        let amount = yuan ? DemoBank.money(request.amount) : "\(request.currency) \(Amount.grouped(request.amount))"
-        let (confirmed, pin) = await ask(
-            .payment(app: appName, amount: amount, payee: request.payee, description: request.description, pin: ""))
-        guard confirmed, let pin, pin.count == ShellReducer.pinLength, isOpen else {
-            return .failure(BridgeError(code: "cancelled", message: "the customer cancelled the payment"))
+    /// What a sensitive scope would give the mini-program, as the consent dialog shows it (masked).
+    private func shared(_ scope: HostAPI.Scope) -> String? {
+        switch scope {
+        case .phoneNumber: user.phone.map(DemoBank.masked(phone:))
+        case .userInfo: user.name
+        case .location: user.properties["region"].map { $0.prefix(1).uppercased() + $0.dropFirst() }
+        default: nil
         }
-        // The demo bank accepts any six digits (the mini-program never sees them) and pays yuan from the
-        // customer's first account while it holds enough; a typed user without accounts pays from nowhere.
-        if yuan, let account = user.accounts.first {
-            guard ledger.pay(request.amount, user: user.id, balance: account.balance) else {
-                post(.toast("\(amount) → \(request.payee): \(account.name) (\(account.number)) does not hold enough"))
-                return .failure(
-                    BridgeError(code: "declined", message: "the bank declined the payment: not enough money"))
-            }
-            let text = request.description.isEmpty ? request.payee : "\(request.payee), \(request.description)"
-            post(
-                .paid(
-                    DemoBank.Transaction(date: LocalTime.day(Date()), text: text, textZh: text, amount: -request.amount)
-                ))
-        }
-        return .success(["transactionId": .string("T" + String(UInt32.random(in: 100_000...999_999)))])
     }
+
+    /// The host's payment: the customer chooses the account and types the PIN; a wrong PIN asks again with the
+    /// tries left, and the third locks payments until the customer signs in again. The mini-program learns only
+    /// that it was paid (a transaction id), or `cancelled`, `failed` or `locked`.
+    func confirmPayment(_ request: PaymentRequest, app: Manifest) async -> Result<MiniValue, BridgeError> {
+        guard !payments.isLocked(user.id) else {
+            post(.notify(.paymentsLocked))
+            return .failure(Self.locked)
+        }
+        // The demo bank pays yuan, from an account of the customer's.
+        guard request.currency == "CNY", !user.accounts.isEmpty, user.pin != nil else {
+            post(.notify(.noAccountToPay))
+            return .failure(BridgeError(code: "failed", message: "The payment could not be made."))
+        }
+        let amount = DemoBank.money(request.amount)
+        var dialog = PaymentDialog(
+            app: appName, amount: amount, payee: request.payee, description: request.description, accounts: [])
+        while true {
+            dialog.accounts = user.accounts.map { account in
+                let paid = (try? store.paid(user: user.id, account: account.number)) ?? 0
+                return PaymentDialog.Account(
+                    name: account.name, nameZh: account.nameZh, number: account.number,
+                    balance: DemoBank.money(account.balance - paid))
+            }
+            dialog.pin = ""
+            guard case .pay(let pin, let chosen) = await ask(.payment(dialog)), isOpen,
+                user.accounts.indices.contains(chosen)
+            else {
+                return .failure(BridgeError(code: "cancelled", message: "You cancelled the payment."))
+            }
+            dialog.account = chosen
+            switch payments.check(pin, user: user) {
+            case .wrong(let left):
+                dialog.note = .wrongPIN(triesLeft: left)
+                continue
+            case .locked:
+                post(.notify(.paymentsLocked))
+                paymentsChanged()
+                return .failure(Self.locked)
+            case .accepted:
+                break
+            }
+            let account = user.accounts[chosen]
+            let text = request.description.isEmpty ? request.payee : "\(request.payee), \(request.description)"
+            let payment = ShellStore.Payment(
+                account: account.number, day: LocalTime.day(Date()), text: text, amount: request.amount)
+            guard (try? store.recordPayment(payment, user: user.id, openingBalance: account.balance)) == true else {
+                dialog.note = .notEnough
+                continue
+            }
+            paymentsChanged()
+            return .success([
+                "status": "paid", "transactionId": .string("T" + String(UInt32.random(in: 100_000...999_999))),
+            ])
+        }
+    }
+
+    private static let locked = BridgeError(
+        code: "locked", message: "Payments are locked after three wrong PINs; sign in again to pay.")
 
     func send(_ request: NetworkRequest) async -> Result<MiniValue, BridgeError> {
         guard let body = fixtures["\(request.method) \(request.url)"] ?? fixtures[request.url] else {
@@ -233,7 +290,11 @@ final class ShellBridge: HostBridge {
     func hostData(_ api: HostAPI, app: Manifest) async -> Result<MiniValue, BridgeError> {
         switch api {
         case .userProfile: return .success(["nickname": .string(user.name), "avatar": ""])
-        case .userPhone: return .success(["phone": "13800001002"])
+        case .userPhone:
+            guard let phone = user.phone else {
+                return .failure(BridgeError(code: "failed", message: "No verified mobile number."))
+            }
+            return .success(["phone": .string(phone)])
         case .locationGet:
             return .success([
                 "latitude": 31.2304, "longitude": 121.4737, "city": .string(user.properties["region"] ?? ""),
@@ -245,7 +306,7 @@ final class ShellBridge: HostBridge {
     func showToast(_ message: String) async { if isOpen { post(.toast(message)) } }
 
     func showModal(title: String, content: String, confirmText: String, cancelText: String?) async -> Bool {
-        await ask(.modal(title: title, content: content, confirm: confirmText, cancel: cancelText)).0
+        await ask(.modal(title: title, content: content, confirm: confirmText, cancel: cancelText)) == .decided(true)
     }
 
     func audit(_ record: AuditRecord) async {}

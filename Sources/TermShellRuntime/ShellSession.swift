@@ -40,8 +40,8 @@ public final class ShellSession: @unchecked Sendable {
     private let transport: any CatalogTransport
     private let store: ShellStore
     private let lock = NSLock()
-    /// The demo bank's payments this session.
-    private let ledger = PaymentLedger()
+    /// Each customer's wrong PINs since signing in.
+    private let payments = PaymentLocks()
     private var pending: [ShellAction] = []
     private var tasks: [Task<Void, Never>] = []
     private var status: ShellState.SyncStatus = .syncing
@@ -89,8 +89,10 @@ public final class ShellSession: @unchecked Sendable {
             recall: { [weak self] app, _ in await self?.recalled(app) })
         self.agent = agent
         currentDemoUser = user
+        payments.signedIn(user.id)
         lock.withLock { status = .syncing }
         postStoreViews(for: user.id, status: .syncing)
+        postPayments(for: user.id)
         let current = lock.withLock {
             generation += 1
             return generation
@@ -183,12 +185,12 @@ public final class ShellSession: @unchecked Sendable {
                 return "\(error)"
             }
         case .signedOut: stop()
-        case .revoke, .resetPermission, .clearCache: perform(effect)
+        case .setPermission, .clearCache: perform(effect)
         case .refreshSettings:
             if let user = currentUser { post(.settings(settings(for: user))) }
         case .open(let appId): open(appId, width: screen.width, height: max(1, screen.height - 2))
         case .input(let input): self.input(input)
-        case .answer(let confirmed, let pin): answer(confirmed: confirmed, pin: pin)
+        case .answer(let answer): self.answer(answer)
         case .close: close()
         case .reload:
             if let appId = lock.withLock({ container?.appId }) {
@@ -227,7 +229,8 @@ public final class ShellSession: @unchecked Sendable {
                 case .success(let program):
                     let host = ContainerHost(
                         program: program, entry: ticket.entry, user: user, store: self.store,
-                        fixtures: self.configuration.fixtures, ledger: self.ledger, width: width, height: height
+                        fixtures: self.configuration.fixtures, payments: self.payments, width: width, height: height,
+                        paymentsChanged: { [weak self] in self?.postPayments(for: user.id) }
                     ) { [weak self] action in self?.post(action) }
                     await self.replaceContainer(with: host)
                     await host.run()
@@ -242,8 +245,8 @@ public final class ShellSession: @unchecked Sendable {
     }
 
     /// The user answered the running mini-program's dialog.
-    public func answer(confirmed: Bool, pin: String?) {
-        lock.withLock { container }?.answer(confirmed: confirmed, pin: pin)
+    public func answer(_ answer: DialogAnswer) {
+        lock.withLock { container }?.answer(answer)
     }
 
     /// Closes the running mini-program.
@@ -283,13 +286,10 @@ public final class ShellSession: @unchecked Sendable {
     public func perform(_ effect: ShellEffect) {
         guard let user = currentUser else { return }
         switch effect {
-        case .revoke(let app, let scope):
-            try? store.setConsent(user: user, app: app, scope: scope, granted: false)
-            // An open mini-program loses it at once, not at its next launch.
-            openContainer(app)?.consentChanged(scope: scope, granted: false)
-        case .resetPermission(let app, let scope):
-            try? store.forgetConsent(user: user, app: app, scope: scope)
-            openContainer(app)?.consentChanged(scope: scope, granted: nil)
+        case .setPermission(let app, let scope, let granted):
+            try? store.setConsent(user: user, app: app, scope: scope, granted: granted)
+            // An open mini-program has the answer at its next call, not at its next launch.
+            openContainer(app)?.consentChanged(scope: scope, granted: granted)
         case .clearCache:
             let packages = try? PackageCache(dataDirectory: configuration.dataDirectory)
             for sha in (try? store.forgetInstalled()) ?? [] { packages?.remove(sha) }
@@ -309,17 +309,44 @@ public final class ShellSession: @unchecked Sendable {
                 services(try? store.catalog(host: configuration.hostId, user: user), installed: installed), status))
     }
 
+    /// The customer's payments (and the settings, which show a lock) for the screens.
+    private func postPayments(for user: String) {
+        let payments = ((try? store.payments(user: user)) ?? []).map { payment in
+            DemoBank.Payment(
+                account: payment.account,
+                transaction: DemoBank.Transaction(
+                    date: payment.day, text: payment.text, textZh: payment.text, amount: -payment.amount))
+        }
+        post(.payments(payments))
+        post(.settings(settings(for: user)))
+    }
+
     /// The settings screen's view of the store for a user.
     private func settings(for user: String, installed: [ShellStore.InstalledPackage]? = nil) -> ShellState.Settings {
         let installed = installed ?? (try? store.installed()) ?? []
+        // Every sensitive scope the user's services were granted, answered or not, and every answer kept.
+        var answers: [String: [String: Bool?]] = [:]
+        let recalled = Set(((try? store.tombstones(host: configuration.hostId)) ?? []).map(\.appId))
+        for entry in (try? store.catalog(host: configuration.hostId, user: user))?.snapshot.entries ?? []
+        where !recalled.contains(entry.appId) {
+            for scope in entry.grantedScopes where HostAPI.Scope(rawValue: scope)?.isSensitive == true {
+                answers[entry.appId, default: [:]][scope] = .some(nil)
+            }
+        }
+        for consent in (try? store.consents(user: user)) ?? [] {
+            answers[consent.app, default: [:]][consent.scope] = consent.granted
+        }
         return ShellState.Settings(
-            permissions: ((try? store.consents(user: user)) ?? []).map {
-                ShellState.Settings.Permission(app: $0.app, scope: $0.scope, granted: $0.granted)
+            permissions: answers.keys.sorted().flatMap { app in
+                answers[app]!.keys.sorted().map { scope in
+                    ShellState.Settings.Permission(app: app, scope: scope, granted: answers[app]![scope]!)
+                }
             },
             storage: ((try? store.storageUse(user: user)) ?? []).map {
                 ShellState.Settings.Storage(app: $0.app, keys: $0.keys, bytes: $0.bytes)
             },
-            packages: installed.count, packageBytes: installed.reduce(0) { $0 + $1.size })
+            packages: installed.count, packageBytes: installed.reduce(0) { $0 + $1.size },
+            paymentsLocked: payments.isLocked(user))
     }
 
     /// The QA panel's view of the store and the agent.

@@ -67,7 +67,7 @@ final class CrashingStore: CatalogStore {
     func createPartner(id: String, name: String) async throws -> Bool {
         try await write { try await base.createPartner(id: id, name: name) }
     }
-    func partnerExists(_ id: String) async throws -> Bool { try await base.partnerExists(id) }
+    func partnerName(_ id: String) async throws -> String? { try await base.partnerName(id) }
     func createMiniProgram(_ program: Catalog.MiniProgram) async throws -> Bool {
         try await write { try await base.createMiniProgram(program) }
     }

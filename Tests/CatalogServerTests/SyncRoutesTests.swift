@@ -65,6 +65,7 @@ struct SyncRoutesTests {
             let grayCatalog = try verify(data, user: grayUser)
             #expect(grayCatalog.entries.map(\.appId) == ["com.carins.quote"])
             #expect(grayCatalog.entries.first?.gray == true)
+            #expect(grayCatalog.entries.first?.partner == "CarIns", "the consent dialog names the partner company")
             #expect(
                 grayCatalog.entries.first?.package.sha256
                     == PackageStore.digest(try AppRoutesTests.package("car-insurance")))

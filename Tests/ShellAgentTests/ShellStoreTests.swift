@@ -33,6 +33,30 @@ struct ShellStoreTests {
         #expect(try reopened.deviceCredential(host: "mbank") == nil)
     }
 
+    @Test("payments are kept per customer and account, refused beyond the balance, and survive a restart")
+    func payments() throws {
+        let data = Self.folder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let store = try ShellStore(directory: data)
+        func pay(_ amount: Double, _ user: String = "u-1", account: String = "A", opening: Double = 100) throws -> Bool
+        {
+            try store.recordPayment(
+                ShellStore.Payment(account: account, day: "2026-12-06", text: "paid \(amount)", amount: amount),
+                user: user, openingBalance: opening)
+        }
+        #expect(try pay(60))
+        #expect(try !pay(50), "60 of 100 already paid from A")
+        #expect(try pay(40))
+        #expect(try pay(50, account: "B"), "another account")
+        #expect(try pay(50, "u-2"), "another customer's money")
+        #expect(try !pay(0, "u-2"))
+        #expect(try !pay(-5, "u-2"))
+        let reopened = try ShellStore(directory: data)
+        #expect(try reopened.paid(user: "u-1", account: "A") == 100)
+        #expect(try reopened.payments(user: "u-1").map(\.text) == ["paid 50.0", "paid 40.0", "paid 60.0"])
+        #expect(try reopened.payments(user: "u-3").isEmpty)
+    }
+
     @Test("a recall deletes every user's data for the app and records one notice; nothing held means tombstone only")
     func recall() throws {
         let data = Self.folder()

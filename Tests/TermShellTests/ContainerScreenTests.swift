@@ -46,35 +46,75 @@ struct ContainerScreenTests {
         #expect(state.screen == .services && state.container == nil)
     }
 
-    @Test("a payment dialog takes six digits, then Enter pays; Esc cancels; consent: Enter allows, Esc denies")
-    func dialogs() {
-        var state = Self.open(
-            .english,
-            dialog: .payment(
-                app: "On-demand car insurance", amount: "CNY 44.40", payee: "CarIns Ltd.", description: "Third party",
-                pin: ""))
+    static let accounts = [
+        PaymentDialog.Account(name: "Current account", nameZh: "活期账户", number: "6222 •••• 1002", balance: "¥52,340.18"),
+        PaymentDialog.Account(name: "Savings", nameZh: "定期存款", number: "6222 •••• 7781", balance: "¥200,000.00"),
+    ]
+
+    static let payment = PaymentDialog(
+        app: "On-demand car insurance", amount: "¥44.40", payee: "CarIns Ltd.", description: "Third party",
+        accounts: accounts)
+
+    static let consent = ConsentDialog(
+        app: "EastSec account opening", partner: "EastSec Securities", scope: "phoneNumber",
+        reason: "Fill in your verified mobile number", shared: "138****1002")
+
+    @Test("a payment dialog takes six digits and an account, then Enter pays; fewer digits say so; Esc cancels")
+    func payment() throws {
+        var state = Self.open(.english, dialog: .payment(Self.payment))
         #expect(ShellScreenTests.press(&state, .enter).isEmpty, "no PIN yet")
-        #expect(ShellScreenTests.press(&state, .character("1"), .character("x"), .character("2")).isEmpty)
-        guard case .payment(_, _, _, _, let typed)? = state.container?.dialog else {
+        guard case .payment(let incomplete)? = state.container?.dialog else {
             Issue.record("the payment dialog is open")
             return
         }
-        #expect(typed == "12", "letters are not digits")
+        #expect(incomplete.note == .incomplete)
+        #expect(ShellView.render(state).text.contains("Enter all 6 digits of your PIN"))
+        #expect(ShellScreenTests.press(&state, .character("1"), .character("x"), .character("2")).isEmpty)
+        guard case .payment(let typed)? = state.container?.dialog else {
+            Issue.record("the payment dialog is open")
+            return
+        }
+        #expect(typed.pin == "12", "letters are not digits")
+        #expect(typed.note == nil, "typing clears the hint")
         _ = ShellScreenTests.press(&state, .backspace, .character("9"), .character("9"), .character("9"))
         _ = ShellScreenTests.press(&state, .character("9"), .character("9"), .character("9"), .character("9"))
-        #expect(ShellScreenTests.press(&state, .enter) == [.answer(confirmed: true, pin: "199999")])
+        _ = ShellScreenTests.press(&state, .down)
+        #expect(ShellView.render(state).text.contains("◉ Savings 6222 •••• 7781 · ¥200,000.00"))
+        _ = ShellScreenTests.press(&state, .down)
+        #expect(ShellView.render(state).text.contains("◉ Current account"), "the choice wraps")
+        _ = ShellScreenTests.press(&state, .up)
+        #expect(ShellScreenTests.press(&state, .enter) == [.answer(.pay(pin: "199999", account: 1))])
         #expect(state.container?.dialog == nil)
 
-        var consent = Self.open(.english, dialog: .consent(app: "EastSec", scope: "phoneNumber", reason: "Fill in"))
-        #expect(ShellScreenTests.press(&consent, .escape) == [.answer(confirmed: false, pin: nil)])
+        var wrong = Self.payment
+        wrong.note = .wrongPIN(triesLeft: 2)
+        let asked = Self.open(.english, dialog: .payment(wrong))
+        #expect(ShellView.render(asked).text.contains("Wrong PIN, 2 tries left"))
+        var cancelled = Self.open(.english, dialog: .payment(Self.payment))
+        #expect(ShellScreenTests.press(&cancelled, .character("1"), .escape) == [.answer(.decided(false))])
+    }
+
+    @Test("consent: Allow is focused; arrows move between Deny and Allow; Enter presses; Esc denies; modals")
+    func dialogs() {
+        var consent = Self.open(.english, dialog: .consent(Self.consent))
+        let text = ShellView.render(consent).text
+        #expect(text.contains("EastSec account opening (EastSec Securities)"))
+        #expect(text.contains("Shares: 138****1002"))
+        #expect(text.contains("[ Deny ]  [ Allow ]"))
+        #expect(ShellScreenTests.press(&consent, .left).isEmpty)
+        #expect(ShellScreenTests.press(&consent, .enter) == [.answer(.decided(false))], "Deny pressed")
+        var allowing = Self.open(.english, dialog: .consent(Self.consent))
+        #expect(ShellScreenTests.press(&allowing, .tab, .tab, .enter) == [.answer(.decided(true))])
+        var escaping = Self.open(.english, dialog: .consent(Self.consent))
+        #expect(ShellScreenTests.press(&escaping, .escape) == [.answer(.decided(false))])
         var modal = Self.open(.english, dialog: .modal(title: "Sure?", content: "Discard", confirm: "OK", cancel: nil))
         #expect(ShellScreenTests.press(&modal, .escape).isEmpty, "a modal without cancel must be confirmed")
-        #expect(ShellScreenTests.press(&modal, .enter) == [.answer(confirmed: true, pin: nil)])
+        #expect(ShellScreenTests.press(&modal, .enter) == [.answer(.decided(true))])
         var other = Self.open(.english)
         #expect(
             ShellReducer.reduce(
                 &other, .dialog(appId: "com.other", .modal(title: "", content: "", confirm: "", cancel: nil)))
-                == [.answer(confirmed: false, pin: nil)], "a dialog for another app is declined")
+                == [.answer(.decided(false))], "a dialog for another app is declined")
     }
 
     @Test("the capsule: F3 opens more, about shows the package, permissions go to settings and back, reload, close")
@@ -112,14 +152,12 @@ struct ContainerScreenTests {
         var menu = open()
         _ = ShellScreenTests.press(&menu, .function(3))
         assertSnapshot(ShellView.render(menu).text, named: "container-menu-\(suffix)")
-        let paying = open(
-            dialog: .payment(
-                app: "On-demand car insurance", amount: "CNY 44.40", payee: "CarIns Ltd.",
-                description: "Third party + theft", pin: "123"))
+        var payment = Self.payment
+        payment.pin = "123"
+        payment.note = .wrongPIN(triesLeft: 1)
+        let paying = open(dialog: .payment(payment))
         assertSnapshot(ShellView.render(paying).text, named: "container-payment-\(suffix)")
-        let asking = open(
-            dialog: .consent(
-                app: "EastSec account opening", scope: "phoneNumber", reason: "Fill in your verified mobile number"))
+        let asking = open(dialog: .consent(Self.consent))
         assertSnapshot(ShellView.render(asking).text, named: "container-consent-\(suffix)")
         var toasted = open()
         _ = ShellReducer.reduce(&toasted, .toast("Type your number instead"))

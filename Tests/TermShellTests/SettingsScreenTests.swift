@@ -9,7 +9,7 @@ struct SettingsScreenTests {
         permissions: [
             .init(app: "com.carins.quote", scope: "payment", granted: true),
             .init(app: "com.carins.quote", scope: "location", granted: false),
-            .init(app: "com.eastsec.open-account", scope: "identity", granted: true),
+            .init(app: "com.eastsec.open-account", scope: "phoneNumber", granted: nil),
         ],
         storage: [.init(app: "com.carins.quote", keys: 2, bytes: 61)], packages: 2, packageBytes: 8_048)
 
@@ -20,7 +20,9 @@ struct SettingsScreenTests {
         return state
     }
 
-    @Test("Enter toggles the language, revokes a granted permission, forgets a denial, clears the cache, switches user")
+    @Test(
+        "Enter toggles the language, denies an allowed permission, allows a denied or unasked one, clears the cache, switches user"
+    )
     func flow() {
         var state = Self.open(.english)
         #expect(state.screen == .settings)
@@ -28,12 +30,18 @@ struct SettingsScreenTests {
         _ = ShellScreenTests.press(&state, .enter)
         #expect(state.language == .chinese)
         #expect(
-            ShellScreenTests.press(&state, .down, .enter) == [.revoke(app: "com.carins.quote", scope: "payment")])
+            ShellScreenTests.press(&state, .down, .enter) == [
+                .setPermission(app: "com.carins.quote", scope: "payment", granted: false)
+            ])
         #expect(
             ShellScreenTests.press(&state, .down, .enter) == [
-                .resetPermission(app: "com.carins.quote", scope: "location")
+                .setPermission(app: "com.carins.quote", scope: "location", granted: true)
             ])
-        #expect(ShellScreenTests.press(&state, .down, .down, .enter) == [.clearCache])
+        #expect(
+            ShellScreenTests.press(&state, .down, .enter) == [
+                .setPermission(app: "com.eastsec.open-account", scope: "phoneNumber", granted: true)
+            ])
+        #expect(ShellScreenTests.press(&state, .down, .enter) == [.clearCache])
         #expect(state.toast == Strings.text(.cacheCleared, .chinese), "clearing says so")
         _ = ShellScreenTests.press(&state, .escape)
         #expect(ShellScreenTests.press(&state, .down, .enter) == [.signedOut])

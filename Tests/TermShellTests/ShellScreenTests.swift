@@ -1,5 +1,6 @@
 import Foundation
 import MiniKit
+import MiniSupport
 import SnapshotSupport
 import TermShell
 import TerminalCells
@@ -120,16 +121,42 @@ struct ShellScreenTests {
         #expect(ShellView.render(state).text.split(separator: "\n")[0].contains("expired"))
     }
 
-    @Test("a payment the demo bank made shows on home: the first account's balance and the newest transaction")
-    func paid() {
+    @Test("payments the bank made show on home: the paying account's balance and the newest transactions")
+    func paid() throws {
         var state = Self.state(.english)
         _ = Self.press(&state, .enter)
-        let before = state.user!.accounts[0].balance
+        let user = try #require(state.user)
+        let savings = user.accounts[1]
         _ = ShellReducer.reduce(
             &state,
-            .paid(DemoBank.Transaction(date: "2026-11-26", text: "CarIns Ltd.", textZh: "CarIns Ltd.", amount: -44.4)))
-        #expect(abs(state.user!.accounts[0].balance - (before - 44.4)) < 0.001)
-        #expect(state.user!.transactions.first?.text == "CarIns Ltd.")
-        #expect(ShellView.render(state).text.contains(DemoBank.money(before - 44.4)))
+            .payments([
+                DemoBank.Payment(
+                    account: savings.number,
+                    transaction: DemoBank.Transaction(
+                        date: "2026-11-26", text: "CarIns Ltd.", textZh: "CarIns Ltd.", amount: -44.4))
+            ]))
+        #expect(abs(state.balance(savings) - (savings.balance - 44.4)) < 0.001)
+        #expect(state.balance(user.accounts[0]) == user.accounts[0].balance, "another account is untouched")
+        #expect(state.transactions.first?.text == "CarIns Ltd.")
+        #expect(ShellView.render(state).text.contains(DemoBank.money(savings.balance - 44.4)))
+        _ = Self.press(&state, .right, .right, .enter)
+        #expect(state.user == nil && state.payments.isEmpty, "signing out forgets them on screen")
+    }
+
+    @Test("the bank file: a PIN is six digits, a phone 5 to 20 digits; the seed gives each customer their own")
+    func bankFile() throws {
+        #expect(Set(Self.bank.users.compactMap(\.phone)).count == Self.bank.users.count)
+        #expect(Self.bank.users.allSatisfy { $0.pin?.count == 6 })
+        func user(_ extra: String) -> Data {
+            Data(
+                #"{"users": [{"id": "x", "name": "X", "nameZh": "X", "tier": "vip", "accounts": [], "transactions": [] \#(extra)}]}"#
+                    .utf8)
+        }
+        #expect(try DemoBank.load(user(#", "pin": "123456""#)).users[0].pin == "123456")
+        #expect(throws: JSONPathError.self) { try DemoBank.load(user(#", "pin": "12345""#)) }
+        #expect(throws: JSONPathError.self) { try DemoBank.load(user(#", "pin": "12345x""#)) }
+        #expect(throws: JSONPathError.self) { try DemoBank.load(user(#", "phone": "+8613800001002""#)) }
+        #expect(DemoBank.masked(phone: "13800001002") == "138****1002")
+        #expect(DemoBank.masked(phone: "12345") == "*****")
     }
 }

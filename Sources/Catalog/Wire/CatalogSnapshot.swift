@@ -17,12 +17,17 @@ public struct CatalogEntry: Sendable, Hashable, Codable {
     /// The user's id for this mini-program (`user.openId`), derived by the server with a secret only it holds
     /// (see ``OpenID``): stable for the user and app, different per app, and never the bank's user id.
     public var openId: String?
+    /// The partner company behind the mini-program, as the platform registered it (the consent dialog names
+    /// it); absent from catalogs of older servers.
+    public var partner: String?
 
     public init(
         appId: String, name: String, category: String, version: SemanticVersion, package: PackageReference,
-        grantedScopes: [String] = [], grantedDomains: [String] = [], gray: Bool = false, openId: String? = nil
+        grantedScopes: [String] = [], grantedDomains: [String] = [], gray: Bool = false, openId: String? = nil,
+        partner: String? = nil
     ) {
         self.openId = openId
+        self.partner = partner
         self.appId = appId
         self.name = name
         self.category = category

@@ -115,7 +115,7 @@ extension CatalogEntry {
             package: try PackageReference(json: try json.require("package")),
             grantedScopes: try json.require("grantedScopes").wireStrings(),
             grantedDomains: try json.require("grantedDomains").wireStrings(), gray: try json.require("gray").bool(),
-            openId: try json.field("openId")?.string())
+            openId: try json.field("openId")?.string(), partner: try json.field("partner")?.string())
     }
 }
 

@@ -32,7 +32,7 @@ struct AppRoutes {
             let body = try await RequestBody.json(&request)
             let program = try RequestBody.read(body, Self.miniProgram)
             try Self.requireOwner(account, partner: program.partnerId, action: "create mini-programs")
-            guard try await store.partnerExists(program.partnerId) else {
+            guard try await store.partnerName(program.partnerId) != nil else {
                 throw ProblemError(
                     .unprocessableContent, code: .unknownPartner, detail: "no partner '\(program.partnerId)'")
             }

@@ -7,7 +7,8 @@ import MiniSupport
 public protocol ProgramStore: Sendable {
     /// Creates a partner; false when the id exists.
     func createPartner(id: String, name: String) async throws -> Bool
-    func partnerExists(_ id: String) async throws -> Bool
+    /// The partner's name for people; nil when there is no such partner.
+    func partnerName(_ id: String) async throws -> String?
     /// Creates a mini-program; false when the id exists.
     func createMiniProgram(_ program: Catalog.MiniProgram) async throws -> Bool
     func miniProgram(id: String) async throws -> Catalog.MiniProgram?

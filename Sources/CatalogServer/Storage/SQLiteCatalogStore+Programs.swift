@@ -88,9 +88,9 @@ extension SQLiteCatalogStore {
         }
     }
 
-    public func partnerExists(_ id: String) async throws -> Bool {
+    public func partnerName(_ id: String) async throws -> String? {
         try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT 1 FROM partner WHERE id = ?", arguments: [id]) != nil
+            try String.fetchOne(db, sql: "SELECT name FROM partner WHERE id = ?", arguments: [id])
         }
     }
 

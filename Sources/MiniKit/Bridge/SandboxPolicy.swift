@@ -58,7 +58,8 @@ public struct NetworkRequest: Sendable, Hashable {
 /// A refusal or failure given to the handler's `fail` branch as `error` (`{code, message}`).
 public struct BridgeError: Error, Sendable, Hashable {
     /// Stable: `scope-not-declared`, `scope-not-granted`, `consent-denied`, `domain-not-allowed`,
-    /// `invalid-arguments`, `quota-exceeded`, `cancelled`, `failed`, `network`, `page-closed`.
+    /// `invalid-arguments`, `quota-exceeded`, `cancelled`, `failed`, `locked` (payments, after three wrong PINs),
+    /// `network`, `page-closed`.
     public var code: String
     public var message: String
 

@@ -138,6 +138,18 @@ public final class ShellStore: Sendable {
             // signatures are refused.
             try db.alter(table: "pinned_key") { table in table.add(column: "retired_at", .double) }
         }
+        migrator.registerMigration("v6: the demo bank's payments per customer") { db in
+            // The bank's own record, not a mini-program's data: a recall does not delete it.
+            try db.create(table: "payment") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("user_id", .text).notNull()
+                table.column("account", .text).notNull()
+                table.column("day", .text).notNull()
+                table.column("text", .text).notNull()
+                table.column("amount", .double).notNull()
+            }
+            try db.create(index: "payment_by_user", on: "payment", columns: ["user_id", "account"])
+        }
         return migrator
     }
 

@@ -26,11 +26,27 @@ public struct DemoBank: Sendable, Hashable {
         }
     }
 
+    /// A payment the shell's bank made for a customer: from which account, and the line home shows.
+    public struct Payment: Sendable, Hashable {
+        /// The paying account's number.
+        public var account: String
+        public var transaction: Transaction
+
+        public init(account: String, transaction: Transaction) {
+            self.account = account
+            self.transaction = transaction
+        }
+    }
+
     public struct User: Sendable, Hashable {
         public var id: String
         public var name: String
         public var nameZh: String
         public var tier: String
+        /// The six-digit payment PIN; nil for a typed user, who cannot pay.
+        public var pin: String?
+        /// The mobile number the bank verified (what `user.phoneNumber` shares, with consent).
+        public var phone: String?
         /// The user's context for gray rules, sent with catalog requests.
         public var properties: [String: String]
         public var accounts: [Account]
@@ -38,7 +54,9 @@ public struct DemoBank: Sendable, Hashable {
 
         /// A user typed at the login screen: no demo data, no properties.
         public static func typed(_ id: String) -> User {
-            User(id: id, name: id, nameZh: id, tier: "", properties: [:], accounts: [], transactions: [])
+            User(
+                id: id, name: id, nameZh: id, tier: "", pin: nil, phone: nil, properties: [:], accounts: [],
+                transactions: [])
         }
     }
 
@@ -47,7 +65,8 @@ public struct DemoBank: Sendable, Hashable {
     public init(users: [User]) { self.users = users }
 
     /// Reads a bank file; errors name the JSON path. Bounded: at most 50 users, 20 accounts and 100
-    /// transactions each, texts of at most 80 characters.
+    /// transactions each, texts of at most 80 characters. A user's `pin` is six digits and `phone` 5 to 20
+    /// digits; both are optional (without a PIN the user cannot pay).
     public static func load(_ data: Data) throws -> DemoBank {
         let root = JSONCursor(try JSONValue.parse(data))
         let items = try root.arrayField("users")
@@ -65,6 +84,16 @@ public struct DemoBank: Sendable, Hashable {
             }
             return value
         }
+        func digits(_ cursor: JSONCursor, _ key: String, _ lengths: ClosedRange<Int>, _ what: String)
+            throws(JSONPathError) -> String?
+        {
+            guard let field = try cursor.field(key) else { return nil }
+            let value = try field.string()
+            guard lengths.contains(value.count), value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw field.error(what)
+            }
+            return value
+        }
         var users: [User] = []
         for item in items {
             let accounts = try item.arrayField("accounts")
@@ -79,7 +108,8 @@ public struct DemoBank: Sendable, Hashable {
             users.append(
                 User(
                     id: try text(item, "id"), name: try text(item, "name"), nameZh: try text(item, "nameZh"),
-                    tier: try text(item, "tier"), properties: properties,
+                    tier: try text(item, "tier"), pin: try digits(item, "pin", 6...6, "six digits"),
+                    phone: try digits(item, "phone", 5...20, "5 to 20 digits"), properties: properties,
                     accounts: try accounts.map { account throws(JSONPathError) in
                         Account(
                             name: try text(account, "name"), nameZh: try text(account, "nameZh"),
@@ -92,6 +122,13 @@ public struct DemoBank: Sendable, Hashable {
                     }))
         }
         return DemoBank(users: users)
+    }
+
+    /// A mobile number as the consent dialog shows it: the first three and last four digits
+    /// (`138****1002`).
+    public static func masked(phone: String) -> String {
+        guard phone.count > 7 else { return String(repeating: "*", count: phone.count) }
+        return phone.prefix(3) + String(repeating: "*", count: phone.count - 7) + phone.suffix(4)
     }
 
     /// `¥52,340.18`, `-¥3,286.40`.

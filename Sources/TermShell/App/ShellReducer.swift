@@ -50,16 +50,17 @@ public enum ShellReducer {
         case .toast(let message):
             state.toast = message
             return []
+        case .notify(let key):
+            state.toast = Strings.text(key, state.language)
+            return []
         case .refused(let refusal):
             state.toast = Strings.refused(refusal, state.language)
             return []
-        case .paid(let transaction):
-            guard state.user?.accounts.isEmpty == false else { return [] }
-            state.user?.accounts[0].balance += transaction.amount
-            state.user?.transactions.insert(transaction, at: 0)
+        case .payments(let payments):
+            state.payments = state.user == nil ? [] : payments
             return []
         case .dialog(let appId, let dialog):
-            guard state.container?.appId == appId else { return [.answer(confirmed: false, pin: nil)] }
+            guard state.container?.appId == appId else { return [.answer(.decided(false))] }
             state.container?.dialog = dialog
             return []
         case .settings(let settings):
@@ -187,8 +188,6 @@ public enum ShellReducer {
         return []
     }
 
-    public static let pinLength = 6
-
     /// Keys in a running mini-program: the dialog's first, then the page's; ctrl-w closes.
     private static func container(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {
         guard var container = state.container else {
@@ -231,34 +230,33 @@ public enum ShellReducer {
             return []
         }
         if let dialog = container.dialog {
-            switch (dialog, key) {
-            case (.payment(let app, let amount, let payee, let description, var pin), .character(let digit))
-            where digit.isASCII && digit.isNumber && pin.count < pinLength:
-                pin.append(digit)
-                container.dialog = .payment(app: app, amount: amount, payee: payee, description: description, pin: pin)
-            case (.payment(let app, let amount, let payee, let description, var pin), .backspace):
-                if !pin.isEmpty { pin.removeLast() }
-                container.dialog = .payment(app: app, amount: amount, payee: payee, description: description, pin: pin)
-            case (.payment(_, _, _, _, let pin), .enter):
-                guard pin.count == pinLength else { return [] }
-                container.dialog = nil
-                state.container = container
-                return [.answer(confirmed: true, pin: pin)]
-            case (.modal(_, _, _, nil), .escape):
-                return []  // a modal without a cancel button must be confirmed
-            case (_, .enter):
-                container.dialog = nil
-                state.container = container
-                return [.answer(confirmed: true, pin: nil)]
-            case (_, .escape):
-                container.dialog = nil
-                state.container = container
-                return [.answer(confirmed: false, pin: nil)]
-            default:
-                return []
+            var answer: DialogAnswer?
+            switch dialog {
+            case .payment(var payment):
+                if key == .escape {
+                    answer = .decided(false)
+                } else if let (pin, account) = payment.press(key) {
+                    answer = .pay(pin: pin, account: account)
+                } else {
+                    container.dialog = .payment(payment)
+                }
+            case .consent(var consent):
+                if let allowed = consent.press(key) {
+                    answer = .decided(allowed)
+                } else {
+                    container.dialog = .consent(consent)
+                }
+            case .modal(_, _, _, let cancel):
+                // A modal without a cancel button must be confirmed.
+                if key == .enter {
+                    answer = .decided(true)
+                } else if key == .escape && cancel != nil {
+                    answer = .decided(false)
+                }
             }
+            if answer != nil { container.dialog = nil }
             state.container = container
-            return []
+            return answer.map { [.answer($0)] } ?? []
         }
         let input: ContainerInput?
         switch key {
@@ -277,6 +275,7 @@ public enum ShellReducer {
 
     private static func signOut(_ state: inout ShellState) -> [ShellEffect] {
         state.user = nil
+        state.payments = []
         state.services = []
         state.notices = []
         state.sync = .offline
@@ -298,9 +297,10 @@ public enum ShellReducer {
         case .enter:
             switch items[min(state.settingsSelection, items.count - 1)] {
             case .language: state.language = state.language == .english ? .chinese : .english
-            case .permission(let permission) where permission.granted:
-                return [.revoke(app: permission.app, scope: permission.scope)]
-            case .permission(let permission): return [.resetPermission(app: permission.app, scope: permission.scope)]
+            case .permission(let permission):
+                return [
+                    .setPermission(app: permission.app, scope: permission.scope, granted: permission.granted != true)
+                ]
             case .clearCache:
                 state.toast = Strings.text(.cacheCleared, state.language)
                 return [.clearCache]

@@ -48,9 +48,8 @@ public struct ShellState: Sendable, Hashable {
 
     /// What the host asks the user on a mini-program's behalf.
     public enum Dialog: Sendable, Hashable {
-        case consent(app: String, scope: String, reason: String)
-        /// `pin` is what has been typed so far (shown as dots).
-        case payment(app: String, amount: String, payee: String, description: String, pin: String)
+        case consent(ConsentDialog)
+        case payment(PaymentDialog)
         case modal(title: String, content: String, confirm: String, cancel: String?)
     }
 
@@ -59,11 +58,12 @@ public struct ShellState: Sendable, Hashable {
         /// Nobody signed in: nothing to show.
         public static let empty = Settings(permissions: [], storage: [], packages: 0, packageBytes: 0)
 
+        /// A sensitive scope of one mini-program for this customer: allowed, denied, or not asked yet (nil).
         public struct Permission: Sendable, Hashable {
             public var app: String
             public var scope: String
-            public var granted: Bool
-            public init(app: String, scope: String, granted: Bool) {
+            public var granted: Bool?
+            public init(app: String, scope: String, granted: Bool?) {
                 self.app = app
                 self.scope = scope
                 self.granted = granted
@@ -84,8 +84,14 @@ public struct ShellState: Sendable, Hashable {
         /// Installed packages and their total size.
         public var packages: Int
         public var packageBytes: Int
+        /// Three wrong payment PINs: payments stay refused until the customer signs in again.
+        public var paymentsLocked: Bool
 
-        public init(permissions: [Permission], storage: [Storage], packages: Int, packageBytes: Int) {
+        public init(
+            permissions: [Permission], storage: [Storage], packages: Int, packageBytes: Int,
+            paymentsLocked: Bool = false
+        ) {
+            self.paymentsLocked = paymentsLocked
             self.permissions = permissions
             self.storage = storage
             self.packages = packages
@@ -96,7 +102,7 @@ public struct ShellState: Sendable, Hashable {
     /// A row of the settings screen that Enter acts on.
     public enum SettingsItem: Sendable, Hashable {
         case language
-        /// A permission: Enter revokes it when granted, and forgets a denial (the service asks again).
+        /// A permission: Enter switches it between allowed and denied (not asked yet: allows it).
         case permission(ShellState.Settings.Permission)
         case clearCache
         case switchUser
@@ -224,6 +230,18 @@ public struct ShellState: Sendable, Hashable {
 
     /// The signed-in user.
     public var user: DemoBank.User?
+    /// What the bank paid for the signed-in user (from the shell's store), newest first.
+    public var payments: [DemoBank.Payment] = []
+
+    /// An account's balance now: what the bank file opened it with, less the payments from it.
+    public func balance(_ account: DemoBank.Account) -> Double {
+        payments.reduce(account.balance) { $1.account == account.number ? $0 + $1.transaction.amount : $0 }
+    }
+
+    /// The signed-in user's transactions, newest first: the payments, then the bank file's history.
+    public var transactions: [DemoBank.Transaction] {
+        payments.map(\.transaction) + (user?.transactions ?? [])
+    }
     /// The user's services, from the verified catalog.
     public var services: [Service] = []
     public var sync: SyncStatus = .offline
@@ -293,10 +311,12 @@ public enum ShellAction: Sendable, Hashable {
     case containerClosed
     /// A message to show for a moment.
     case toast(String)
+    /// One of the shell's own messages, shown as a toast in the screens' language.
+    case notify(Strings.Key)
     /// A service did not open: why, said in the screens' language.
     case refused(ShellState.Refusal)
-    /// The demo bank paid from the signed-in user's first account: home shows the new balance and the payment.
-    case paid(DemoBank.Transaction)
+    /// The signed-in user's payments (at sign-in, and after each one): home shows the balances and the history.
+    case payments([DemoBank.Payment])
     /// The host asks the user something for the running mini-program.
     case dialog(appId: String, ShellState.Dialog)
 }
@@ -307,10 +327,8 @@ public enum ShellEffect: Sendable, Hashable {
     /// A user signed in: the loop starts their sync agent.
     case signedIn(DemoBank.User)
     case signedOut
-    /// Withdraw a mini-program's permission for the signed-in user.
-    case revoke(app: String, scope: String)
-    /// Forget a denial: the mini-program asks again the next time it needs the scope.
-    case resetPermission(app: String, scope: String)
+    /// Allow or deny a mini-program's sensitive scope for the signed-in user (an open mini-program is told).
+    case setPermission(app: String, scope: String, granted: Bool)
     /// Delete the downloaded packages (the agent fetches what the catalog lists again).
     case clearCache
     /// Settings opened: read permissions and storage afresh (a mini-program may have changed them).
@@ -319,8 +337,8 @@ public enum ShellEffect: Sendable, Hashable {
     case open(appId: String)
     /// A key for the running mini-program.
     case input(ContainerInput)
-    /// The user's answer to the dialog: yes or no, and the PIN for a payment.
-    case answer(confirmed: Bool, pin: String?)
+    /// The user's answer to the dialog.
+    case answer(DialogAnswer)
     /// Close the running mini-program.
     case close
     /// Start the running mini-program again from its entry page.

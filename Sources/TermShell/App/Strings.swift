@@ -8,8 +8,12 @@ public enum Strings {
         case expiredBanner, cacheCleared
         case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
         case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
-        case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, revoke, askAgain
-        case hintsContainer, consentTitle, allow, deny, paymentTitle, pinPrompt, payHints, ok, cancel
+        case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, notAsked,
+            enterDenies, enterAllows
+        case hintsContainer, consentTitle, allow, deny, consentHints, consentShares, paymentTitle, pinPrompt, payHints,
+            ok, cancel
+        case payFrom, pinIncomplete, notEnough, paymentsLocked, noAccountToPay, settingsPayments, paymentsActive
+        case paymentsLockedNote
         case menuAbout, menuPermissions, menuReload, menuClose
     }
 
@@ -55,6 +59,17 @@ public enum Strings {
             chinese = "未连接服务目录服务器（启动时请使用 --server）。"
         }
         return language == .english ? english : chinese
+    }
+
+    /// The consent dialog's question: "wants your mobile number".
+    public static func consentQuestion(scope: String, _ language: UILanguage) -> String {
+        language == .english ? "wants \(Self.scope(scope, language))" : "申请获取\(Self.scope(scope, language))"
+    }
+
+    /// The payment dialog's line after a wrong PIN.
+    public static func wrongPIN(triesLeft: Int, _ language: UILanguage) -> String {
+        language == .english
+            ? "Wrong PIN, \(triesLeft) \(triesLeft == 1 ? "try" : "tries") left" : "支付密码错误，还可尝试 \(triesLeft) 次"
     }
 
     /// A customer's tier on the sign-in list.
@@ -124,7 +139,7 @@ public enum Strings {
         case .accounts: (english, chinese) = ("Accounts", "账户")
         case .recent: (english, chinese) = ("Recent transactions", "最近交易")
         case .signOut: (english, chinese) = ("Sign out", "退出登录")
-        case .quit: (english, chinese) = ("Quit", "退出")
+        case .quit: (english, chinese) = ("Quit", "关闭应用")
         case .hintsLogin:
             (english, chinese) = ("↑↓ choose · Enter sign in · ? keys · q quit", "↑↓ 选择 · 回车 登录 · ? 按键 · q 退出")
         case .hintsTyping: (english, chinese) = ("type the id · Enter sign in · Esc cancel", "输入编号 · 回车 登录 · Esc 取消")
@@ -191,10 +206,11 @@ public enum Strings {
             (english, chinese) = (
                 "↑↓ move · Enter choose · Esc back · ? keys · q quit", "↑↓ 移动 · 回车 选择 · Esc 返回 · ? 按键 · q 退出"
             )
-        case .granted: (english, chinese) = ("granted", "已允许")
+        case .granted: (english, chinese) = ("allowed", "已允许")
         case .denied: (english, chinese) = ("denied", "已拒绝")
-        case .revoke: (english, chinese) = ("Enter revokes", "回车 撤销")
-        case .askAgain: (english, chinese) = ("Enter asks again", "回车 重新询问")
+        case .notAsked: (english, chinese) = ("not asked yet", "尚未询问")
+        case .enterDenies: (english, chinese) = ("Enter denies", "回车 拒绝")
+        case .enterAllows: (english, chinese) = ("Enter allows", "回车 允许")
         case .hintsContainer:
             (english, chinese) = (
                 "Tab move · Enter choose · Esc back · F3 ··· more · ctrl-w ✕ close · F2 QA",
@@ -205,11 +221,27 @@ public enum Strings {
         case .menuReload: (english, chinese) = ("Reload", "重新加载")
         case .menuClose: (english, chinese) = ("Close", "关闭")
         case .consentTitle: (english, chinese) = ("Permission", "权限申请")
-        case .allow: (english, chinese) = ("Enter allow", "回车 允许")
-        case .deny: (english, chinese) = ("Esc deny", "Esc 拒绝")
+        case .allow: (english, chinese) = ("Allow", "允许")
+        case .deny: (english, chinese) = ("Deny", "拒绝")
+        case .consentHints: (english, chinese) = ("←→ choose · Enter answer · Esc deny", "←→ 选择 · 回车 确定 · Esc 拒绝")
+        case .consentShares: (english, chinese) = ("Shares: ", "将提供：")
         case .paymentTitle: (english, chinese) = ("Confirm payment", "确认付款")
-        case .pinPrompt: (english, chinese) = ("PIN: ", "密码：")
-        case .payHints: (english, chinese) = ("6 digits · Enter pay · Esc cancel", "6 位数字 · 回车 付款 · Esc 取消")
+        case .pinPrompt: (english, chinese) = ("PIN: ", "支付密码：")
+        case .payHints:
+            (english, chinese) = ("↑↓ account · 6 digits · Enter pay · Esc cancel", "↑↓ 选账户 · 6 位数字 · 回车 付款 · Esc 取消")
+        case .payFrom: (english, chinese) = ("Pay from", "付款账户")
+        case .pinIncomplete: (english, chinese) = ("Enter all 6 digits of your PIN", "请输入完整的 6 位支付密码")
+        case .notEnough:
+            (english, chinese) = ("This account does not hold enough: choose another", "该账户余额不足，请选择其他账户")
+        case .paymentsLocked:
+            (english, chinese) = (
+                "Wrong PIN three times: payments are locked until you sign in again.", "支付密码错误三次：付款已锁定，请重新登录后再试。"
+            )
+        case .paymentsLockedNote:
+            (english, chinese) = ("locked after 3 wrong PINs · sign in again to unlock", "密码错误 3 次已锁定 · 重新登录后解锁")
+        case .noAccountToPay: (english, chinese) = ("You have no account to pay from.", "您没有可用于付款的账户。")
+        case .settingsPayments: (english, chinese) = ("Payments", "付款")
+        case .paymentsActive: (english, chinese) = ("PIN required for every payment", "每笔付款均需支付密码")
         case .ok: (english, chinese) = ("Enter", "回车")
         case .cancel: (english, chinese) = ("Esc", "Esc")
         case .noAccounts:

@@ -135,13 +135,13 @@ enum HomeScreen {
             let row = y + 1 + index
             canvas.text(language == .chinese ? account.nameZh : account.name, x: 3, y: row, limit: width / 3)
             canvas.text(account.number, x: 3 + width / 3, y: row, limit: width / 3, role: .muted)
+            let balance = state.balance(account)
             canvas.rightAligned(
-                DemoBank.money(account.balance), right: width - 1, y: row,
-                role: account.balance < 0 ? .danger : .success)
+                DemoBank.money(balance), right: width - 1, y: row, role: balance < 0 ? .danger : .success)
         }
         y += accountRows + 3
         let room = canvas.height - y - 4
-        let shown = user.transactions.prefix(max(0, room - 2))
+        let shown = state.transactions.prefix(max(0, room - 2))
         if room >= 3 {
             canvas.box(
                 x: 1, y: y, width: width, height: max(1, shown.count) + 2, title: Strings.text(.recent, language))
@@ -310,14 +310,24 @@ enum SettingsScreen {
         for permission in state.settings.permissions where y < canvas.height - 2 {
             guard let index = items.firstIndex(of: .permission(permission)) else { continue }
             let note =
-                permission.granted
-                ? Strings.text(.granted, language) + " · " + Strings.text(.revoke, language)
-                : Strings.text(.denied, language) + " · " + Strings.text(.askAgain, language)
+                switch permission.granted {
+                case true?: Strings.text(.granted, language) + " · " + Strings.text(.enterDenies, language)
+                case false?: Strings.text(.denied, language) + " · " + Strings.text(.enterAllows, language)
+                case nil: Strings.text(.notAsked, language) + " · " + Strings.text(.enterAllows, language)
+                }
             item(
                 index, "\(state.serviceName(permission.app)) · \(Strings.scope(permission.scope, language))",
                 note: note)
         }
         y += 1
+        if y < canvas.height - 3 {
+            canvas.text(Strings.text(.settingsPayments, language), x: 2, y: y, role: .heading)
+            canvas.text(
+                Strings.text(state.settings.paymentsLocked ? .paymentsLockedNote : .paymentsActive, language),
+                x: 4 + CharacterWidth.of(Strings.text(.settingsPayments, language)), y: y, limit: width - 20,
+                role: state.settings.paymentsLocked ? .danger : .muted)
+            y += 2
+        }
         if y < canvas.height - 3 {
             canvas.text(Strings.text(.settingsStorage, language), x: 2, y: y, role: .heading)
             y += 1
@@ -368,47 +378,6 @@ enum ContainerScreen {
             }
         }
         guard let dialog = container.dialog else { return }
-        let width = min(canvas.width - 4, 56)
-        var lines: [(String, CellRole)] = []
-        let title: String
-        // The last lines: what to press (and the PIN being typed).
-        var hints = 1
-        switch dialog {
-        case .consent(let app, let scope, let reason):
-            title = Strings.text(.consentTitle, language)
-            lines = [
-                ("\(app) · \(Strings.scope(scope, language))", .heading), (reason, .normal), ("", .normal),
-                (Strings.text(.allow, language) + " · " + Strings.text(.deny, language), .muted),
-            ]
-        case .payment(let app, let amount, let payee, let description, let pin):
-            title = Strings.text(.paymentTitle, language)
-            hints = 2
-            lines = [
-                ("\(amount) → \(payee)", .heading), ("\(description) · \(app)", .normal), ("", .normal),
-                (
-                    Strings.text(.pinPrompt, language) + String(repeating: "●", count: pin.count)
-                        + String(repeating: "○", count: ShellReducer.pinLength - pin.count), .input
-                ),
-                (Strings.text(.payHints, language), .muted),
-            ]
-        case .modal(let modalTitle, let content, let confirm, let cancel):
-            title = modalTitle
-            var keys = Strings.text(.ok, language) + " " + confirm
-            if let cancel { keys += " · " + Strings.text(.cancel, language) + " " + cancel }
-            lines = [(content, .normal), ("", .normal), (keys, .muted)]
-        }
-        // Every line wraps (the question must be read whole); on a short screen the text gives way, not the
-        // keys below it.
-        let keys = lines.suffix(hints)
-        var text = lines.dropLast(keys.count).flatMap { line in
-            CharacterWidth.wrap(line.0, width: width - 4).map { ($0, line.1) }
-        }
-        text = Array(text.prefix(max(1, canvas.height - 2 - 2 - keys.count)))
-        let shown = text + keys
-        let height = shown.count + 2
-        let (x, y) = canvas.centredBox(width: width, height: height, title: title, role: .accent)
-        for (index, line) in shown.enumerated() {
-            canvas.text(line.0, x: x + 2, y: y + 1 + index, limit: width - 4, role: line.1)
-        }
+        DialogBox.draw(dialog, language, &canvas)
     }
 }

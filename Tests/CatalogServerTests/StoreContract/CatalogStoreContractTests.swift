@@ -69,10 +69,10 @@ struct CatalogStoreContractTests {
         arguments: StoreEngine.allCases)
     func programs(_ engine: StoreEngine) async throws {
         try await engine.withStore { store, _ in
-            #expect(try await store.createPartner(id: "carins", name: "CarIns"))
+            #expect(try await store.createPartner(id: "carins", name: "CarIns Ltd."))
             #expect(try await !store.createPartner(id: "carins", name: "Again"))
-            #expect(try await store.partnerExists("carins"))
-            #expect(try await !store.partnerExists("nobody"))
+            #expect(try await store.partnerName("carins") == "CarIns Ltd.")
+            #expect(try await store.partnerName("nobody") == nil)
             let program = Catalog.MiniProgram(
                 id: "com.carins.quote", partnerId: "carins", name: "Quote", category: "insurance")
             #expect(try await store.createMiniProgram(program))
