@@ -42,15 +42,16 @@ extension PostgresCatalogStore {
     ) async throws -> Bool {
         let scopes = try String(decoding: JSONEncoder().encode(version.scopes), as: UTF8.self)
         let domains = try String(decoding: JSONEncoder().encode(version.domains), as: UTF8.self)
+        let texts = try String(decoding: JSONEncoder().encode(version.texts), as: UTF8.self)
         return try await transaction { transaction in
             guard
                 try await transaction.row(
                     """
                     INSERT INTO version (app_id, version, sha256, size, scopes, domains, minimum_host_version,
-                      review_state, report, uploaded_by, uploaded_at)
+                      review_state, report, uploaded_by, uploaded_at, texts)
                     VALUES (\(version.appId), \(version.version.description), \(version.package.sha256),
                       \(Int64(version.package.size)), \(scopes), \(domains), \(version.minimumHostVersion?.description),
-                      \(version.reviewState.rawValue), \(report), \(uploadedBy), \(at.timeIntervalSince1970))
+                      \(version.reviewState.rawValue), \(report), \(uploadedBy), \(at.timeIntervalSince1970), \(texts))
                     ON CONFLICT (app_id, version) DO NOTHING RETURNING app_id
                     """) != nil
             else { return false }
@@ -156,7 +157,9 @@ extension PostgresCatalogStore {
             domains: try JSONDecoder().decode(
                 [String].self, from: Data(try record.get("domains", as: String.self).utf8)),
             minimumHostVersion: try Self.version(record.get("minimum_host_version"), "version.minimum_host_version"),
-            reviewState: reviewState)
+            reviewState: reviewState,
+            texts: try JSONDecoder().decode(
+                ProgramTexts.self, from: Data(try record.get("texts", as: String.self).utf8)))
     }
 
     static func miniProgram(_ record: Record) throws -> Catalog.MiniProgram {

@@ -93,6 +93,10 @@ extension PostgresCatalogStore {
                 "CREATE TABLE replica_setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         ),
+        (
+            3, "versions' descriptions and translations",
+            ["ALTER TABLE version ADD COLUMN texts TEXT NOT NULL DEFAULT '{}'"]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in one transaction under an advisory lock.

@@ -202,7 +202,9 @@ actor CatalogCache {
                 entries[listing.appId, default: [:]][version] = CatalogEntry(
                     appId: program.id, name: program.name, category: program.category, version: version,
                     package: stored.version.package, grantedScopes: stored.version.scopes.map(\.scope),
-                    grantedDomains: stored.version.domains, gray: false, partner: partners[program.partnerId])
+                    grantedDomains: stored.version.domains, gray: false, partner: partners[program.partnerId],
+                    description: stored.version.texts.description.isEmpty ? nil : stored.version.texts.description,
+                    localized: stored.version.texts.localized.isEmpty ? nil : stored.version.texts.localized)
             }
         }
         return HostCatalog(

@@ -129,10 +129,8 @@ public struct Seeder: Sendable {
         }
         let manifest = checked.manifest
         let version = MiniProgramVersion(
-            appId: program.id, version: manifest.version,
-            package: PackageReference(sha256: PackageReference.digest(of: package), size: package.count),
-            scopes: manifest.permissions.map { ScopeRequest(scope: $0.scope.rawValue, reason: $0.reason) },
-            domains: manifest.domains, minimumHostVersion: manifest.minimumHostVersion, reviewState: .draft)
+            appId: program.id, manifest: manifest,
+            package: PackageReference(sha256: PackageReference.digest(of: package), size: package.count))
         return SeedPlan.App(
             program: program, version: version, package: package,
             report: String(decoding: try JSONEncoder().encode(reviewReport), as: UTF8.self),

@@ -41,14 +41,20 @@ public struct CellBuffer: Sendable, Hashable {
         height = rows
     }
 
-    /// Writes text from (x, y), clipped to `limit` columns; returns the columns used. Wide characters take
-    /// two cells and are never split at the edge.
+    /// Writes text from (x, y), clipped to `limit` columns (and the buffer's edge); returns the columns used.
+    /// Wide characters take two cells and are never split at the edge. Text that does not fit ends in "…", so a
+    /// cut is never mistaken for the whole.
     @discardableResult
     public mutating func write(
         _ text: String, x: Int, y: Int, limit: Int? = nil, role: CellRole = .normal, focused: Bool = false
     ) -> Int {
         guard y >= 0, y < height, x >= 0 else { return 0 }
-        let end = min(width, x + (limit ?? width))
+        var end = min(width, x + (limit ?? width))
+        let cut = Self.columns(text) > end - x
+        if cut {
+            guard end > x else { return 0 }
+            end -= 1
+        }
         var column = x
         for character in text {
             let cellWidth = CharacterWidth.of(character)
@@ -61,7 +67,16 @@ public struct CellBuffer: Sendable, Hashable {
             }
             column += cellWidth
         }
+        if cut {
+            self[column, y] = Cell(character: "…", role: role, focused: focused, isContinuation: false)
+            column += 1
+        }
         return column - x
+    }
+
+    /// The columns `write` would use for the whole text (newlines and tabs take none).
+    private static func columns(_ text: String) -> Int {
+        text.reduce(0) { $0 + ($1 == "\n" || $1 == "\t" ? 0 : CharacterWidth.of($1)) }
     }
 
     /// Fills a run of cells.

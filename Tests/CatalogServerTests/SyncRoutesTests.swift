@@ -65,7 +65,13 @@ struct SyncRoutesTests {
             let grayCatalog = try verify(data, user: grayUser)
             #expect(grayCatalog.entries.map(\.appId) == ["com.carins.quote"])
             #expect(grayCatalog.entries.first?.gray == true)
-            #expect(grayCatalog.entries.first?.partner == "CarIns", "the consent dialog names the partner company")
+            let entry = try #require(grayCatalog.entries.first)
+            #expect(entry.partner == "CarIns", "the consent dialog names the partner company")
+            #expect(entry.description == "Quote and buy car insurance by the day, paid from your bank account.")
+            #expect(entry.name(in: "zh") == "按天车险" && entry.name(in: "fr") == entry.name, "falls back to English")
+            #expect(entry.description(in: "zh").hasPrefix("按天报价"))
+            let audience = try #require(entry.audience, "QA sees why this user is in the gray release")
+            #expect(audience.contains("flexibleRollout"), "\(audience)")
             #expect(
                 grayCatalog.entries.first?.package.sha256
                     == PackageStore.digest(try AppRoutesTests.package("car-insurance")))

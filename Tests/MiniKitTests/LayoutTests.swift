@@ -15,17 +15,24 @@ struct LayoutTests {
         #expect(CharacterWidth.of("✓") == 1)
     }
 
-    @Test("wide characters are never split at the edge of a line")
+    @Test("wide characters are never split at the edge of a line, and cut text ends in an ellipsis")
     func wrapCJK() {
         #expect(CharacterWidth.wrap("车险报价单", width: 5) == ["车险", "报价", "单"])
         #expect(CharacterWidth.wrap("pay the bill now", width: 8) == ["pay the", "bill now"])
         var buffer = CellBuffer(width: 5, height: 1)
         #expect(buffer.write("沪A·12345", x: 0, y: 0) == 5)
-        #expect(buffer.lines == ["沪A·1"])
+        #expect(buffer.lines == ["沪A·…"])
         #expect(buffer[1, 0].isContinuation)
         var narrow = CellBuffer(width: 4, height: 1)
-        #expect(narrow.write("A沪沪", x: 0, y: 0) == 3, "the second 沪 would need columns 4 and 5")
-        #expect(narrow.lines == ["A沪"])
+        #expect(narrow.write("A沪沪", x: 0, y: 0) == 4, "the second 沪 would need columns 4 and 5")
+        #expect(narrow.lines == ["A沪…"])
+        var wide = CellBuffer(width: 6, height: 1)
+        #expect(wide.write("车险报价单", x: 0, y: 0, limit: 5) == 5, "the ellipsis takes the column 报 cannot")
+        #expect(wide.lines == ["车险…"])
+        var exact = CellBuffer(width: 4, height: 1)
+        #expect(exact.write("A沪1", x: 0, y: 0) == 4)
+        #expect(exact.lines == ["A沪1"], "text that fits exactly is not cut")
+        #expect(exact.write("anything", x: 0, y: 0, limit: 0) == 0, "no room, not even for the ellipsis")
     }
 
     @Test("a page renders into cells with focus, wrapping and controls")

@@ -110,6 +110,14 @@ struct LogicAndCheckerTests {
             (#""domains": ["https://a.example/x"],"#, "'https://a.example/x' is not a host name"),
             (#""permissions": [{"scope": "camera", "reason": "Scan cards"}],"#, "unknown scope 'camera'"),
             (#""permissions": [{"scope": "storage"}],"#, "scope 'storage' needs a reason the user will read"),
+            (#""localized": {"fr": {"name": "Essai"}},"#, "unknown language 'fr'"),
+            (#""localized": {"zh": "测试"},"#, "'localized.zh' must be an object with name and description"),
+            (#""localized": {"zh": {"name": ""}},"#, "the name must have 1 to 40 characters"),
+            (#""localized": ["zh"],"#, "'localized' must be an object of languages"),
+            (
+                #""description": "\#(String(repeating: "x", count: 201))","#,
+                "the description must have at most 200 characters"
+            ),
         ])
     func manifest(_ field: String, _ message: String) {
         var text = TestApp.manifest()
@@ -124,6 +132,17 @@ struct LogicAndCheckerTests {
         let result = TestApp.load(manifest: text, markup: "<text>x</text>")
         #expect(result.diagnostics.errors.map(\.message).contains(message), "got: \(TestApp.rendered(result))")
         #expect(result.diagnostics.errors.first?.location?.hasPrefix("manifest.json:") == true)
+    }
+
+    @Test("a manifest's translations: name and description per language, absent ones left to English")
+    func localized() throws {
+        let result = TestApp.load(
+            manifest: TestApp.manifest(
+                extra: #", "description": "Test", "localized": {"zh": {"name": "测试", "description": "测试用"}, "en": {}}"#
+            ), markup: "<text>x</text>")
+        let manifest = try #require(result.program?.manifest)
+        #expect(manifest.localized["zh"] == Manifest.Translation(name: "测试", description: "测试用"))
+        #expect(manifest.localized["en"] == Manifest.Translation(name: nil, description: nil))
     }
 
     @Test("a missing manifest, a missing page, and unused files")

@@ -98,11 +98,15 @@ public struct MiniProgramVersion: Sendable, Hashable, Codable {
     public var domains: [String]
     public var minimumHostVersion: SemanticVersion?
     public var reviewState: ReviewState
+    /// The manifest's description and translations, for the catalog.
+    public var texts: ProgramTexts
 
     public init(
         appId: String, version: SemanticVersion, package: PackageReference, scopes: [ScopeRequest] = [],
-        domains: [String] = [], minimumHostVersion: SemanticVersion? = nil, reviewState: ReviewState = .draft
+        domains: [String] = [], minimumHostVersion: SemanticVersion? = nil, reviewState: ReviewState = .draft,
+        texts: ProgramTexts = ProgramTexts()
     ) {
+        self.texts = texts
         self.appId = appId
         self.version = version
         self.package = package

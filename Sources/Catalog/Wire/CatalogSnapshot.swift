@@ -20,14 +20,24 @@ public struct CatalogEntry: Sendable, Hashable, Codable {
     /// The partner company behind the mini-program, as the platform registered it (the consent dialog names
     /// it); absent from catalogs of older servers.
     public var partner: String?
+    /// The version's description (English), when it has one.
+    public var description: String?
+    /// The name and description in other languages, by language code (`zh`); absent ones show in English.
+    public var localized: [String: LocalizedText]?
+    /// For a gray version: why this user is in its audience (the matched strategy and constraints), for QA.
+    public var audience: String?
 
     public init(
         appId: String, name: String, category: String, version: SemanticVersion, package: PackageReference,
         grantedScopes: [String] = [], grantedDomains: [String] = [], gray: Bool = false, openId: String? = nil,
-        partner: String? = nil
+        partner: String? = nil, description: String? = nil, localized: [String: LocalizedText]? = nil,
+        audience: String? = nil
     ) {
+        self.audience = audience
         self.openId = openId
         self.partner = partner
+        self.description = description
+        self.localized = localized
         self.appId = appId
         self.name = name
         self.category = category
@@ -36,6 +46,16 @@ public struct CatalogEntry: Sendable, Hashable, Codable {
         self.grantedScopes = grantedScopes
         self.grantedDomains = grantedDomains
         self.gray = gray
+    }
+}
+
+extension CatalogEntry {
+    /// The name to show in a language (`zh`): its translation, else the English name.
+    public func name(in language: String) -> String { localized?[language]?.name ?? name }
+
+    /// The description to show in a language: its translation, else the English one (may be empty).
+    public func description(in language: String) -> String {
+        localized?[language]?.description ?? description ?? ""
     }
 }
 

@@ -115,7 +115,21 @@ extension CatalogEntry {
             package: try PackageReference(json: try json.require("package")),
             grantedScopes: try json.require("grantedScopes").wireStrings(),
             grantedDomains: try json.require("grantedDomains").wireStrings(), gray: try json.require("gray").bool(),
-            openId: try json.field("openId")?.string(), partner: try json.field("partner")?.string())
+            openId: try json.field("openId")?.string(), partner: try json.field("partner")?.string(),
+            description: try json.field("description")?.string(),
+            localized: try json.field("localized").map(Self.localized), audience: try json.field("audience")?.string())
+    }
+
+    /// `{"zh": {"name": …, "description": …}}`: at most 8 languages.
+    private static func localized(_ json: JSONCursor) throws(JSONPathError) -> [String: LocalizedText] {
+        let languages = try json.objectMembers()
+        guard languages.count <= 8 else { throw json.error("at most 8 languages") }
+        var result: [String: LocalizedText] = [:]
+        for (language, texts) in languages {
+            result[language] = LocalizedText(
+                name: try texts.field("name")?.string(), description: try texts.field("description")?.string())
+        }
+        return result
     }
 }
 

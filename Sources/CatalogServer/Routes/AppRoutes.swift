@@ -86,11 +86,8 @@ struct AppRoutes {
             }
             let digest = try await packages.put(data)
             let version = MiniProgramVersion(
-                appId: program.id, version: checked.manifest.version,
-                package: PackageReference(sha256: digest, size: data.count),
-                scopes: checked.manifest.permissions.map { ScopeRequest(scope: $0.scope.rawValue, reason: $0.reason) },
-                domains: checked.manifest.domains, minimumHostVersion: checked.manifest.minimumHostVersion,
-                reviewState: .draft)
+                appId: program.id, manifest: checked.manifest,
+                package: PackageReference(sha256: digest, size: data.count))
             let reportJSON = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
             let audit = AuditEntry(
                 at: clock.now(), actor: account.id, action: "version.upload",

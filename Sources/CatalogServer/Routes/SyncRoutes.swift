@@ -53,6 +53,10 @@ struct SyncRoutes {
                     var entry = host.entries[appId]?[version]
                 else { return nil }
                 entry.gray = resolution.isGray
+                // Only a gray version needs the slower explained evaluation: QA sees why this user has it.
+                if resolution.isGray {
+                    entry.audience = host.resolver.explain(appId, context: grayContext)?.1.audience
+                }
                 return entry
             }
             let window = max(1, catalogLifetime / 4)
@@ -62,7 +66,8 @@ struct SyncRoutes {
             // is signed, and a rotated key sends every shell a catalog signed with the new key.
             let identity =
                 "\(keyring.signingKey.keyID)|\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(host.expiryGraceSeconds)|\(user)|"
-                + resolved.map { "\($0.appId)@\($0.version)\($0.gray ? "g" : "")" }.joined(separator: ",")
+                + resolved.map { "\($0.appId)@\($0.version)\($0.gray ? "g" : "")\($0.audience ?? "")" }.joined(
+                    separator: ",")
             let etag = "\"\(PackageStore.digest(Data(identity.utf8)).prefix(32))\""
             var headers = HTTPFields()
             headers[.eTag] = etag

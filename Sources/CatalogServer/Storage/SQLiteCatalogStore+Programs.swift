@@ -127,6 +127,7 @@ extension SQLiteCatalogStore {
     ) async throws -> Bool {
         let scopes = try String(decoding: JSONEncoder().encode(version.scopes), as: UTF8.self)
         let domains = try String(decoding: JSONEncoder().encode(version.domains), as: UTF8.self)
+        let texts = try String(decoding: JSONEncoder().encode(version.texts), as: UTF8.self)
         return try await pool.write { db in
             guard
                 try Int.fetchOne(
@@ -136,13 +137,13 @@ extension SQLiteCatalogStore {
             try db.execute(
                 sql: """
                     INSERT INTO version (app_id, version, sha256, size, scopes, domains, minimum_host_version, review_state,
-                      report, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      report, uploaded_by, uploaded_at, texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     version.appId, version.version.description, version.package.sha256, version.package.size, scopes,
                     domains,
                     version.minimumHostVersion?.description, version.reviewState.rawValue, report, uploadedBy,
-                    at.timeIntervalSince1970,
+                    at.timeIntervalSince1970, texts,
                 ])
             if let audit { try Self.insert(audit, db) }
             return true
@@ -164,7 +165,8 @@ extension SQLiteCatalogStore {
             scopes: try JSONDecoder().decode([ScopeRequest].self, from: Data((row["scopes"] as String).utf8)),
             domains: try JSONDecoder().decode([String].self, from: Data((row["domains"] as String).utf8)),
             minimumHostVersion: try row.version("minimum_host_version", table: "version"),
-            reviewState: try row.decoded(MiniProgramVersion.ReviewState.self, "review_state", table: "version"))
+            reviewState: try row.decoded(MiniProgramVersion.ReviewState.self, "review_state", table: "version"),
+            texts: try JSONDecoder().decode(ProgramTexts.self, from: Data((row["texts"] as String).utf8)))
     }
 
     static func miniProgram(_ row: Row) -> Catalog.MiniProgram {

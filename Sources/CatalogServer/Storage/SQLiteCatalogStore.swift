@@ -184,6 +184,9 @@ public final class SQLiteCatalogStore: CatalogStore {
                 table.add(column: "envelope", .text)
             }
         }
+        migrator.registerMigration("v12: versions' descriptions and translations") { db in
+            try db.alter(table: "version") { table in table.add(column: "texts", .text).notNull().defaults(to: "{}") }
+        }
         return migrator
     }
 

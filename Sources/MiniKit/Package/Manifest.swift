@@ -20,6 +20,18 @@ public struct Manifest: Sendable, Hashable {
     /// Host names the mini-program calls with `network.request`.
     public var domains: [String]
     public var minimumHostVersion: SemanticVersion?
+    /// The name and description in other languages, by language code (`zh`); what is missing shows in English.
+    public var localized: [String: Translation] = [:]
+
+    /// A name and description in one language.
+    public struct Translation: Sendable, Hashable {
+        public var name: String?
+        public var description: String?
+    }
+
+    /// The languages `localized` may give, and the longest description (in any language).
+    public static let languages: Set<String> = ["en", "zh"]
+    public static let maximumDescription = 200
 
     public static let fileName = "manifest.json"
     public static let categories = [
@@ -47,7 +59,7 @@ public struct Manifest: Sendable, Hashable {
         for member in members { fields[member.key] = member.value }
         let known: Set<String> = [
             "id", "name", "version", "description", "category", "entryPage", "pages", "permissions", "domains",
-            "minHostVersion",
+            "minHostVersion", "localized",
         ]
         for member in members where !known.contains(member.key) {
             diagnostics.append(
@@ -203,18 +215,24 @@ public struct Manifest: Sendable, Hashable {
         }
         let minimumHost = version("minHostVersion", required: false)
         let description = string("description", required: false) ?? ""
+        if description.count > maximumDescription {
+            diagnostics.append(
+                .error(
+                    "manifest.description", "the description must have at most \(maximumDescription) characters",
+                    in: file, at: fields["description"]!.range))
+        }
+        let localized = fields["localized"].map { Self.localized($0, file: file, diagnostics: &diagnostics) } ?? [:]
         guard let id, let name, let parsedVersion, let category, let entry,
             !diagnostics.contains(where: { $0.severity == .error })
         else {
             return (nil, diagnostics)
         }
-        return (
-            Manifest(
-                id: id, name: name, version: parsedVersion, description: description, category: category,
-                entryPage: entry,
-                pages: pages.map(\.0), permissions: permissions, domains: domains, minimumHostVersion: minimumHost),
-            diagnostics
-        )
+        var manifest = Manifest(
+            id: id, name: name, version: parsedVersion, description: description, category: category,
+            entryPage: entry,
+            pages: pages.map(\.0), permissions: permissions, domains: domains, minimumHostVersion: minimumHost)
+        manifest.localized = localized
+        return (manifest, diagnostics)
     }
 
     static func isValidID(_ id: String) -> Bool {
