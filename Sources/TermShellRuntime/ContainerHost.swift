@@ -20,6 +20,7 @@ actor ContainerHost {
     private enum Message {
         case input(RuntimeInput)
         case consent(HostAPI.Scope, granted: Bool?)
+        case resize(width: Int, height: Int)
     }
 
     private nonisolated let keys: AsyncStream<Message>.Continuation
@@ -65,6 +66,9 @@ actor ContainerHost {
         keys.yield(.consent(scope, granted: granted))
     }
 
+    /// The page area changed size: the page is laid out again for it, after the keys before it.
+    nonisolated func resize(width: Int, height: Int) { keys.yield(.resize(width: width, height: height)) }
+
     /// Opens the entry page, then handles queued keys until closed.
     func run() async {
         await step { runtime in runtime.start() }
@@ -73,6 +77,9 @@ actor ContainerHost {
             switch message {
             case .input(let input): await step { runtime in runtime.handle(input) }
             case .consent(let scope, let granted): runtime.setConsent(scope, granted: granted)
+            case .resize(let width, let height):
+                runtime.resize(width: width, height: height)
+                show(runtime)
             }
         }
     }

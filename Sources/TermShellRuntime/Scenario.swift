@@ -19,7 +19,24 @@ public struct Scenario: Sendable {
         case run(String)
         /// The screen, into the transcript.
         case snapshot
+        /// The terminal changes size (`resize 60x16`), as when the user resizes the window.
+        case resize(width: Int, height: Int)
+        /// Waits until the shell's connection is in this state, whatever the screen's language.
+        case connection(Connection, seconds: Double)
     }
+
+    /// What `connection` waits for.
+    public enum Connection: String, Sendable, Hashable, CaseIterable {
+        /// Connected, with a verified service list.
+        case online
+        /// Not connected (the list it holds may still be valid).
+        case offline
+        /// The list expired without a refresh: launching is refused.
+        case expired
+    }
+
+    /// The largest screen `resize` sets.
+    public static let maximumSize = 1_000
 
     public struct Line: Sendable, Hashable {
         public var number: Int
@@ -30,10 +47,15 @@ public struct Scenario: Sendable {
     public var lines: [Line]
 
     /// A step that cannot be read, with its line.
-    public struct ParseError: Error, CustomStringConvertible {
+    public struct ParseError: Error, Hashable, CustomStringConvertible {
         public var line: Int
         public var message: String
         public var description: String { "line \(line): \(message)" }
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
     }
 
     public static let maximumSteps = 1_000
@@ -85,10 +107,31 @@ public struct Scenario: Sendable {
                 step = .run(try required("a command"))
             case "snapshot":
                 step = .snapshot
+            case "resize":
+                let parts = try required("a size such as 80x24").split(separator: "x", omittingEmptySubsequences: false)
+                guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+                    (1...maximumSize).contains(width), (1...maximumSize).contains(height)
+                else {
+                    throw ParseError(
+                        line: index + 1,
+                        message: "resize takes WIDTHxHEIGHT, each 1 to \(maximumSize), such as 80x24, not '\(rest)'")
+                }
+                step = .resize(width: width, height: height)
+            case "connection":
+                let (name, seconds) = try Self.waitText(rest, line: index + 1)
+                guard let state = Connection(rawValue: name) else {
+                    throw ParseError(
+                        line: index + 1,
+                        message:
+                            "connection takes \(Connection.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'"
+                    )
+                }
+                step = .connection(state, seconds: seconds)
             default:
                 throw ParseError(
                     line: index + 1,
-                    message: "unknown step '\(word)' (key, type, wait, expect, absent, run, snapshot)")
+                    message:
+                        "unknown step '\(word)' (key, type, wait, expect, absent, run, snapshot, resize, connection)")
             }
             lines.append(Line(number: index + 1, step: step, text: line))
         }

@@ -45,12 +45,15 @@ public struct ScenarioRunner {
         case .type(let text):
             for character in text { apply(.key(.character(character))) }
         case .wait(let text, let seconds):
-            let deadline = Date().addingTimeInterval(seconds)
-            while !screen.contains(text) {
-                guard Date() < deadline else { return "'\(text)' did not appear within \(seconds) s" }
-                Thread.sleep(forTimeInterval: 0.02)
-                absorbNews()
+            if !waitUntil(seconds, { $0.screen.contains(text) }) {
+                return "'\(text)' did not appear within \(seconds) s"
             }
+        case .connection(let wanted, let seconds):
+            if !waitUntil(seconds, { Self.connection($0.state.sync) == wanted }) {
+                return "the connection was not \(wanted.rawValue) within \(seconds) s (it is \(state.sync))"
+            }
+        case .resize(let width, let height):
+            apply(.resized(width: width, height: height))
         case .expect(let text):
             if !screen.contains(text) { return "the screen does not show '\(text)'" }
         case .absent(let text):
@@ -72,6 +75,27 @@ public struct ScenarioRunner {
             transcript.append(screen)
         }
         return nil
+    }
+
+    /// Polls the state (taking the agent's news) until the condition holds or the time is up.
+    private mutating func waitUntil(_ seconds: Double, _ condition: (Self) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition(self) {
+            guard Date() < deadline else { return false }
+            Thread.sleep(forTimeInterval: 0.02)
+            absorbNews()
+        }
+        return true
+    }
+
+    /// The connection as `connection` steps name it; nil while syncing or without a server.
+    static func connection(_ sync: ShellState.SyncStatus) -> Scenario.Connection? {
+        switch sync {
+        case .current: .online
+        case .disconnected: .offline
+        case .expired: .expired
+        case .offline, .syncing: nil
+        }
     }
 
     private mutating func absorbNews() {

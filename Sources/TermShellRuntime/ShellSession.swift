@@ -47,7 +47,7 @@ public final class ShellSession: @unchecked Sendable {
     private var status: ShellState.SyncStatus = .syncing
     /// Names of the services this session has listed: a recall's notice names the service even when the
     /// catalog that no longer lists it arrived first.
-    private var names: [String: String] = [:]
+    private var names: [String: ShellState.Text] = [:]
     /// The agent's latest events, newest first, for the QA panel.
     private var recent: [(at: String, kind: String, detail: String)] = []
     /// The agent of the signed-in user, for launches.
@@ -156,13 +156,14 @@ public final class ShellSession: @unchecked Sendable {
                 try? store.markNoticeSeen(notice.id)
             }
             let name =
-                catalog?.snapshot.entries.first { $0.appId == appId }?.name ?? lock.withLock { names[appId] } ?? appId
+                catalog?.snapshot.entries.first { $0.appId == appId }.map(Self.name) ?? lock.withLock { names[appId] }
+                ?? ShellState.Text(appId)
             post(.notice(ShellState.Notice(service: name, reason: reason)))
         case .installed, .refused, .keyRotated:
             break
         }
         if let catalog {
-            lock.withLock { for entry in catalog.snapshot.entries { names[entry.appId] = entry.name } }
+            lock.withLock { for entry in catalog.snapshot.entries { names[entry.appId] = Self.name(entry) } }
         }
         post(.catalog(services(catalog, installed: installed), status))
         lock.withLock {
@@ -173,8 +174,8 @@ public final class ShellSession: @unchecked Sendable {
         post(.settings(settings(for: user, installed: installed)))
     }
 
-    /// Carries out an effect of the reducer; `screen` is the terminal's size (the container's page is two
-    /// rows shorter: the navigation bar and the key hints). Returns a problem to report, if any.
+    /// Carries out an effect of the reducer; `screen` is the terminal's size (the container's page gets
+    /// ``ShellState/pageArea(width:height:)`` of it). Returns a problem to report, if any.
     @discardableResult
     public func carryOut(_ effect: ShellEffect, screen: (width: Int, height: Int)) -> String? {
         switch effect {
@@ -188,22 +189,26 @@ public final class ShellSession: @unchecked Sendable {
         case .setPermission, .clearCache: perform(effect)
         case .refreshSettings:
             if let user = currentUser { post(.settings(settings(for: user))) }
-        case .open(let appId): open(appId, width: screen.width, height: max(1, screen.height - 2))
+        case .open(let appId): open(appId, screen: screen)
         case .input(let input): self.input(input)
         case .answer(let answer): self.answer(answer)
         case .close: close()
         case .reload:
             if let appId = lock.withLock({ container?.appId }) {
                 close()
-                open(appId, width: screen.width, height: max(1, screen.height - 2))
+                open(appId, screen: screen)
             }
+        case .resized(let width, let height):
+            let page = ShellState.pageArea(width: width, height: height)
+            lock.withLock { container }?.resize(width: page.width, height: page.height)
         case .quit: break
         }
         return nil
     }
 
-    /// Opens a mini-program for the signed-in user, in a container of this size (the page area).
-    public func open(_ appId: String, width: Int, height: Int) {
+    /// Opens a mini-program for the signed-in user, on a screen of this size.
+    public func open(_ appId: String, screen: (width: Int, height: Int)) {
+        let (width, height) = ShellState.pageArea(width: screen.width, height: screen.height)
         guard let agent, let user = currentDemoUser else {
             post(.refused(.noServer))
             return
@@ -362,6 +367,9 @@ public final class ShellSession: @unchecked Sendable {
             issuedAt: catalog.map { Timestamp.format($0.snapshot.issuedAt) },
             launchableUntil: catalog.map { Timestamp.format($0.launchableUntil) },
             installed: installed.map { ($0.appId, $0.version.description, String($0.sha256.prefix(12))) },
+            listed: (catalog?.snapshot.entries ?? []).map { entry in
+                (entry.appId, entry.version.description, entry.gray ? entry.audience ?? "" : nil)
+            },
             log: lock.withLock { recent })
     }
 
@@ -386,14 +394,23 @@ public final class ShellSession: @unchecked Sendable {
     private func services(_ catalog: ShellStore.StoredCatalog?, installed packages: [ShellStore.InstalledPackage])
         -> [ShellState.Service]
     {
-        guard let catalog else { return [] }
+        guard let catalog, let user = currentUser else { return [] }
         let installed = Set(packages.map(\.sha256))
         let recalled = Set(((try? store.tombstones(host: configuration.hostId)) ?? []).map(\.appId))
-        return catalog.snapshot.entries.filter { !recalled.contains($0.appId) }.map { entry in
+        let entries = catalog.snapshot.entries.filter { !recalled.contains($0.appId) }
+        let new = (try? store.newServices(user: user, listed: entries.map(\.appId), now: Date())) ?? []
+        return entries.map { entry in
             ShellState.Service(
-                id: entry.appId, name: entry.name, category: entry.category, version: entry.version.description,
-                gray: entry.gray, installed: installed.contains(entry.package.sha256))
+                id: entry.appId, name: Self.name(entry),
+                summary: ShellState.Text(entry.description(in: "en"), chinese: entry.localized?["zh"]?.description),
+                category: entry.category, version: entry.version.description, gray: entry.gray,
+                installed: installed.contains(entry.package.sha256), isNew: new.contains(entry.appId))
         }
+    }
+
+    /// A catalog entry's name in both languages.
+    static func name(_ entry: CatalogEntry) -> ShellState.Text {
+        ShellState.Text(entry.name, chinese: entry.localized?["zh"]?.name)
     }
 
     /// The agent's refusal, for the screens to word in their language (times as local `HH:mm`).

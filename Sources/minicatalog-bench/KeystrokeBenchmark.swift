@@ -21,8 +21,10 @@ enum KeystrokeBenchmark {
         _ = ShellReducer.reduce(&state, .key(.enter))
         let services = (0..<40).map { index in
             ShellState.Service(
-                id: "com.bench.app\(index)", name: "服务 \(index) · Service \(index)", category: "category \(index % 5)",
-                version: "1.\(index).0", gray: index % 7 == 0, installed: index % 9 != 0)
+                id: "com.bench.app\(index)", name: ShellState.Text("Service \(index)", chinese: "服务 \(index)"),
+                summary: ShellState.Text("What service \(index) does", chinese: "服务 \(index) 的简介"),
+                category: "category \(index % 5)", version: "1.\(index).0", gray: index % 7 == 0,
+                installed: index % 9 != 0, isNew: index % 11 == 0)
         }
         _ = ShellReducer.reduce(&state, .catalog(services, .current(version: 42, expires: "10:45")))
         _ = ShellReducer.reduce(&state, .key(.enter))  // the service centre

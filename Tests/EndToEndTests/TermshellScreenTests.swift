@@ -127,7 +127,7 @@ struct TermshellRecallScreenTests {
         _ = try await TermshellScreenTests.screen(session, showing: "Current account")
         _ = try await TermshellScreenTests.tmux(["send-keys", "-t", session, "Enter"])
         let services = try await TermshellScreenTests.screen(session, showing: "On-demand car insurance")
-        #expect(services.contains("service list v"), "\(services)")
+        #expect(services.contains("online · valid until"), "\(services)")
         #expect(services.contains("Harbour Funds") == true || services.contains("EastSec"))
 
         let delist = try await CommandRunner.run(

@@ -41,6 +41,10 @@ struct ContainerScreenTests {
                     .input(.character("q")), .input(.character("?")),
                 ])
         #expect(!state.showingHelp)
+        #expect(
+            ShellReducer.reduce(&state, .resized(width: 100, height: 30)) == [.resized(width: 100, height: 30)],
+            "the running mini-program lays its page out again")
+        #expect(ShellState.pageArea(width: 100, height: 30) == (98, 28), "inside the margins, between the bars")
         #expect(ShellScreenTests.press(&state, .control("w")) == [.close])
         _ = ShellReducer.reduce(&state, .containerClosed)
         #expect(state.screen == .services && state.container == nil)

@@ -11,6 +11,10 @@ struct DiagnosticsPanelTests {
         installed: [
             ("com.carins.quote", "2.1.0", "53b4cc37c964"), ("com.eastsec.open-account", "1.4.2", "eea28a583b61"),
         ],
+        listed: [
+            ("com.carins.quote", "2.1.0", nil),
+            ("com.harbourfunds.subscribe", "3.0.0", "flexibleRollout: bucket 12 of 100, rollout 30%"),
+        ],
         log: [
             ("10:03:12", "delisted-and-purged", "com.citypower.bills: Partner licence suspended (event 14)"),
             ("10:01:40", "refused", "catalog [rollback] version 11 is older than 12"),
@@ -37,6 +41,10 @@ struct DiagnosticsPanelTests {
         var state = ServicesScreenTests.signedIn(language, 120, 40)
         _ = ShellReducer.reduce(&state, .diagnostics(Self.diagnostics))
         _ = ShellScreenTests.press(&state, .function(2))
-        assertSnapshot(ShellView.render(state).text, named: "qa-panel-\(language.rawValue)-120x40")
+        let text = ShellView.render(state).text
+        assertSnapshot(text, named: "qa-panel-\(language.rawValue)-120x40")
+        #expect(text.contains("com.harbourfunds.subscribe 3.0.0"), "QA keeps the versions")
+        #expect(
+            text.contains("flexibleRollout: bucket 12 of 100, rollout 30%"), "and why this user is in a gray release")
     }
 }

@@ -22,6 +22,36 @@ struct ScenarioParseTests {
             ])
     }
 
+    @Test("resize takes WIDTHxHEIGHT; connection takes online, offline or expired with an optional timeout")
+    func resizeAndConnection() throws {
+        let scenario = try Scenario.parse(
+            """
+            resize 59x15
+            resize 120x40
+            connection online
+            connection offline within 20s
+            connection expired within 3
+            """)
+        #expect(
+            scenario.lines.map(\.step) == [
+                .resize(width: 59, height: 15), .resize(width: 120, height: 40), .connection(.online, seconds: 10),
+                .connection(.offline, seconds: 20), .connection(.expired, seconds: 3),
+            ])
+        for (text, message) in [
+            ("resize 80", "resize takes WIDTHxHEIGHT, each 1 to 1000, such as 80x24, not '80'"),
+            ("resize 0x24", "resize takes WIDTHxHEIGHT, each 1 to 1000, such as 80x24, not '0x24'"),
+            ("resize 80x24x2", "resize takes WIDTHxHEIGHT, each 1 to 1000, such as 80x24, not '80x24x2'"),
+            ("resize 1001x24", "resize takes WIDTHxHEIGHT, each 1 to 1000, such as 80x24, not '1001x24'"),
+            ("resize", "resize needs a size such as 80x24"),
+            ("connection connected", "connection takes online, offline, expired, not 'connected'"),
+            ("connection online within 0s", "wait takes more than 0 and at most 120 seconds, not '0s'"),
+        ] {
+            #expect(throws: Scenario.ParseError(line: 2, message: message), "\(text)") {
+                try Scenario.parse("snapshot\n\(text)")
+            }
+        }
+    }
+
     @Test(
         "white space around a step goes (tabs, a Windows line end, an ideographic space); comments and blanks are skipped"
     )

@@ -9,11 +9,15 @@ import Testing
 struct ServicesScreenTests {
     static let services = [
         ShellState.Service(
-            id: "com.carins.quote", name: "On-demand car insurance", category: "insurance", version: "2.1.0",
-            gray: false, installed: true),
+            id: "com.carins.quote", name: ShellState.Text("On-demand car insurance", chinese: "按天车险"),
+            summary: ShellState.Text(
+                "Quote and buy car insurance by the day, paid from your bank account.",
+                chinese: "按天报价、购买车险，从您的银行账户付款。"),
+            category: "insurance", version: "2.1.0", gray: false, installed: true, isNew: true),
         ShellState.Service(
-            id: "com.harbourfunds.subscribe", name: "Harbour Funds", category: "investment", version: "3.0.0",
-            gray: true, installed: true),
+            id: "com.harbourfunds.subscribe", name: "Harbour Funds",
+            summary: "Browse Harbour's funds and subscribe through your bank account.", category: "investment",
+            version: "3.0.0", gray: true, installed: true),
         ShellState.Service(
             id: "com.eastsec.open-account", name: "EastSec account opening", category: "securities",
             version: "1.4.2", gray: false, installed: false),
@@ -28,6 +32,45 @@ struct ServicesScreenTests {
         _ = ShellReducer.reduce(
             &state, .catalog(services, .current(version: 12, expires: "10:45")))
         return state
+    }
+
+    @Test(
+        "a service shows its name and description in the screens' language (English without a translation), its badges and no version"
+    )
+    func rows() {
+        var state = Self.signedIn(.chinese)
+        _ = ShellScreenTests.press(&state, .enter)
+        let chinese = ShellView.render(state).text
+        #expect(chinese.contains("按天车险"))
+        #expect(chinese.contains("按天报价、购买车险"))
+        #expect(chinese.contains("Harbour Funds"), "no translation: the English name")
+        #expect(chinese.contains("新"))
+        #expect(!chinese.contains("2.1.0") && !chinese.contains("v3"), "customers see no version numbers")
+        state.language = .english
+        let english = ShellView.render(state).text
+        #expect(english.contains("On-demand car insurance") && english.contains("new"))
+        #expect(english.contains("beta"))
+        #expect(english.contains(" online · valid until 10:45"), "the title says the shell is online")
+        #expect(english.contains("downloading…"))
+    }
+
+    @Test("a long list scrolls so that the highlighted service and its description are on screen")
+    func scrolling() {
+        var state = ShellScreenTests.state(.english, 80, 16)
+        _ = ShellScreenTests.press(&state, .enter)
+        let many = (0..<12).map { index in
+            ShellState.Service(
+                id: "com.example.s\(index)", name: ShellState.Text("Service \(index + 10)"),
+                summary: ShellState.Text("What service \(index + 10) does"), category: "lifestyle", version: "1.0.0",
+                gray: false, installed: true)
+        }
+        _ = ShellReducer.reduce(&state, .catalog(many, .current(version: 1, expires: "10:45")))
+        _ = ShellScreenTests.press(&state, .enter)
+        #expect(ShellView.render(state).text.contains("Service 10"))
+        for _ in 0..<11 { _ = ShellScreenTests.press(&state, .down) }
+        let bottom = ShellView.render(state).text
+        #expect(bottom.contains("Service 21") && bottom.contains("What service 21 does"), "\(bottom)")
+        #expect(!bottom.contains("Service 10"), "scrolled past the first")
     }
 
     @Test("categories show in the shell's language (a partner's own word as it is), and search finds them so")

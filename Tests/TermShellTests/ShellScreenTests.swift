@@ -109,14 +109,18 @@ struct ShellScreenTests {
         #expect(Self.bank.users.count == 3)
     }
 
-    @Test("home's title bar says when the shell is not connected or the list expired, beside the customer")
+    @Test("home's title bar says whether the shell is online and until when its list is valid, beside the customer")
     func homeConnection() {
         var state = Self.state(.english)
         _ = Self.press(&state, .enter)
+        _ = ShellReducer.reduce(&state, .catalog([], .current(version: 3, expires: "10:45")))
+        #expect(ShellView.render(state).text.split(separator: "\n")[0].contains("online · valid until 10:45 · Li Na"))
         _ = ShellReducer.reduce(&state, .catalog([], .disconnected(reason: "refused", expires: "10:45")))
         #expect(
-            ShellView.render(state).text.split(separator: "\n")[0].contains(
-                "not connected · service list valid until 10:45 · Li Na"))
+            ShellView.render(state).text.split(separator: "\n")[0].contains("offline · valid until 10:45 · Li Na"))
+        state.language = .chinese
+        #expect(ShellView.render(state).text.split(separator: "\n")[0].contains("离线 · 有效期至 10:45 · 李娜"))
+        state.language = .english
         _ = ShellReducer.reduce(&state, .catalog([], .expired))
         #expect(ShellView.render(state).text.split(separator: "\n")[0].contains("expired"))
     }

@@ -58,7 +58,10 @@ struct ShellSessionTests {
             }
             let notice = after.compactMap { if case .notice(let notice) = $0 { notice } else { nil } }.first
             #expect(
-                notice == ShellState.Notice(service: "On-demand car insurance", reason: "Partner licence suspended"))
+                notice
+                    == ShellState.Notice(
+                        service: ShellState.Text("On-demand car insurance", chinese: "按天车险"),
+                        reason: "Partner licence suspended"))
             let last = after.compactMap { if case .catalog(let services, _) = $0 { services } else { nil } }.last
             #expect(last?.contains { $0.id == "com.carins.quote" } == false)
         }

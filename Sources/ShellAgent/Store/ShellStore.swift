@@ -150,6 +150,14 @@ public final class ShellStore: Sendable {
             }
             try db.create(index: "payment_by_user", on: "payment", columns: ["user_id", "account"])
         }
+        migrator.registerMigration("v7: when each customer's list first had each service") { db in
+            try db.create(table: "seen_service") { table in
+                table.column("user_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("first_seen", .double).notNull()
+                table.primaryKey(["user_id", "app_id"])
+            }
+        }
         return migrator
     }
 

@@ -16,7 +16,7 @@ public enum ShellReducer {
         case .resized(let width, let height):
             state.width = max(0, width)
             state.height = max(0, height)
-            return []
+            return state.container == nil ? [] : [.resized(width: state.width, height: state.height)]
         case .catalog(let services, let status):
             // The highlight stays on the same service when the list changes around it (Enter must not open
             // another one); when that service is gone, it stays at the same row.
@@ -24,7 +24,9 @@ public enum ShellReducer {
                 state.visibleServices.indices.contains(state.serviceSelection)
                 ? state.visibleServices[state.serviceSelection].id : nil
             // Grouped by category for the service centre.
-            state.services = services.sorted { ($0.category, $0.name, $0.id) < ($1.category, $1.name, $1.id) }
+            state.services = services.sorted {
+                ($0.category, $0.name.english, $0.id) < ($1.category, $1.name.english, $1.id)
+            }
             state.sync = status
             if let selected, let row = state.visibleServices.firstIndex(where: { $0.id == selected }) {
                 state.serviceSelection = row

@@ -111,21 +111,49 @@ public struct ShellState: Sendable, Hashable {
     /// A mini-program as the service centre lists it.
     public struct Service: Sendable, Hashable {
         public var id: String
-        public var name: String
+        /// Its name and description for people, in English and (when the catalog has them) in Chinese.
+        public var name: Text
+        public var summary: Text
         public var category: String
+        /// The version, for the QA panel only: customers are not shown version numbers.
         public var version: String
-        /// From a gray release: this user is in its audience.
+        /// From a gray release: this user is in its audience ("beta").
         public var gray: Bool
         /// Its package is on the device, verified.
         public var installed: Bool
+        /// In this customer's list for less than a week ("new").
+        public var isNew: Bool
 
-        public init(id: String, name: String, category: String, version: String, gray: Bool, installed: Bool) {
+        public init(
+            id: String, name: Text, summary: Text = Text(""), category: String, version: String, gray: Bool,
+            installed: Bool, isNew: Bool = false
+        ) {
             self.id = id
             self.name = name
+            self.summary = summary
             self.category = category
             self.version = version
             self.gray = gray
             self.installed = installed
+            self.isNew = isNew
+        }
+    }
+
+    /// A text the catalog gives in English and perhaps Chinese: the screens pick by their language.
+    public struct Text: Sendable, Hashable, ExpressibleByStringLiteral {
+        public var english: String
+        public var chinese: String?
+
+        public init(_ english: String, chinese: String? = nil) {
+            self.english = english
+            self.chinese = chinese
+        }
+
+        public init(stringLiteral value: String) { self.init(value) }
+
+        /// In the language, or English when there is no translation.
+        public func callAsFunction(_ language: UILanguage) -> String {
+            language == .chinese ? chinese ?? english : english
         }
     }
 
@@ -154,14 +182,18 @@ public struct ShellState: Sendable, Hashable {
         public var launchableUntil: String?
         /// Installed packages: app id, version, the first 12 hex digits of the hash.
         public var installed: [(app: String, version: String, sha: String)]
+        /// The user's services: app id, version, and for a gray version why this user has it (nil: stable).
+        public var listed: [(app: String, version: String, gray: String?)]
         /// The newest lines of the sync log: time, kind, detail.
         public var log: [(at: String, kind: String, detail: String)]
 
         public init(
             server: String, host: String, deviceId: String?, catalogVersion: UInt64?, eventSequence: UInt64?,
             issuedAt: String?, launchableUntil: String?, installed: [(app: String, version: String, sha: String)],
+            listed: [(app: String, version: String, gray: String?)] = [],
             log: [(at: String, kind: String, detail: String)]
         ) {
+            self.listed = listed
             self.server = server
             self.host = host
             self.deviceId = deviceId
@@ -179,6 +211,8 @@ public struct ShellState: Sendable, Hashable {
                 && a.launchableUntil == b.launchableUntil
                 && a.installed.map { "\($0.app)|\($0.version)|\($0.sha)" }
                     == b.installed.map { "\($0.app)|\($0.version)|\($0.sha)" }
+                && a.listed.map { "\($0.app)|\($0.version)|\($0.gray ?? "-")" }
+                    == b.listed.map { "\($0.app)|\($0.version)|\($0.gray ?? "-")" }
                 && a.log.map { "\($0.at)|\($0.kind)|\($0.detail)" } == b.log.map { "\($0.at)|\($0.kind)|\($0.detail)" }
         }
 
@@ -203,10 +237,10 @@ public struct ShellState: Sendable, Hashable {
 
     /// A notice for the user: a service was taken down (its code and data on this device are gone).
     public struct Notice: Sendable, Hashable {
-        public var service: String
+        public var service: Text
         public var reason: String
 
-        public init(service: String, reason: String) {
+        public init(service: Text, reason: String) {
             self.service = service
             self.reason = reason
         }
@@ -214,6 +248,12 @@ public struct ShellState: Sendable, Hashable {
 
     /// The smallest terminal the screens are laid out for.
     public static let minimumSize = (width: 60, height: 16)
+
+    /// The area a mini-program's page gets on a screen of this size: below the navigation bar, above the key
+    /// hints, one column of margin on each side (the shell's own screens are indented too).
+    public static func pageArea(width: Int, height: Int) -> (width: Int, height: Int) {
+        (max(1, width - 2), max(1, height - 2))
+    }
 
     public var screen: Screen = .login
     public var language: UILanguage
@@ -267,15 +307,16 @@ public struct ShellState: Sendable, Hashable {
     public var serviceSelection = 0
     public var search = ""
     public var searching = false
-    /// A service's name for people, by its id (the id when the list no longer has it).
-    public func serviceName(_ id: String) -> String { services.first { $0.id == id }?.name ?? id }
+    /// A service's name for people in the screens' language, by its id (the id when the list no longer has it).
+    public func serviceName(_ id: String) -> String { services.first { $0.id == id }?.name(language) ?? id }
 
     /// The services the list shows: all, or those matching the search.
     public var visibleServices: [Service] {
         guard !search.isEmpty else { return services }
         let needle = search.lowercased()
         return services.filter {
-            $0.name.lowercased().contains(needle) || $0.id.lowercased().contains(needle)
+            $0.name.english.lowercased().contains(needle) || $0.name.chinese?.contains(needle) == true
+                || $0.id.lowercased().contains(needle)
                 || $0.category.lowercased().contains(needle)
                 || Strings.category($0.category, language).lowercased().contains(needle)
         }
@@ -343,6 +384,8 @@ public enum ShellEffect: Sendable, Hashable {
     case close
     /// Start the running mini-program again from its entry page.
     case reload
+    /// The terminal is now this size: the running mini-program lays its page out again.
+    case resized(width: Int, height: Int)
 }
 
 /// A key for a running mini-program, in MiniKit's terms.

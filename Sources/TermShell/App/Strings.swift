@@ -3,10 +3,12 @@ public enum Strings {
     public enum Key: Sendable {
         case appName, signIn, chooseUser, typeUser, typeUserPrompt, home, accounts, recent, signOut, quit
         case hintsLogin, hintsTyping, hintsHome, helpTitle, tooSmall, noTransactions, noAccounts
-        case helpLines, services, servicesShort, searchPrompt, badgeGray, downloading, hintsServices, hintsSearch
+        case helpLines, services, servicesShort, searchPrompt, badgeGray, badgeNew, downloading, hintsServices,
+            hintsSearch
         case offline, syncing, noServices, unreachable, noMatches, current, disconnected, validUntil, expired, dismiss
         case expiredBanner, cacheCleared
-        case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints
+        case qaTitle, qaServer, qaCatalog, qaLaunchable, qaInstalled, qaLog, qaNone, qaHints, qaListed, qaGray, qaStable
+        case qaHost, qaDevice, qaEvent, qaIssued
         case settings, settingsLanguage, settingsPermissions, settingsNoPermissions, settingsStorage
         case settingsNoStorage, settingsClearCache, settingsSwitchUser, hintsSettings, granted, denied, notAsked,
             enterDenies, enterAllows
@@ -156,7 +158,8 @@ public enum Strings {
         case .services: (english, chinese) = ("Service centre", "服务中心")
         case .servicesShort: (english, chinese) = ("Services", "服务")
         case .searchPrompt: (english, chinese) = ("Search: ", "搜索：")
-        case .badgeGray: (english, chinese) = ("beta", "灰度")
+        case .badgeGray: (english, chinese) = ("beta", "内测")
+        case .badgeNew: (english, chinese) = ("new", "新")
         case .downloading: (english, chinese) = ("downloading…", "下载中…")
         case .hintsServices:
             (english, chinese) = (
@@ -172,9 +175,9 @@ public enum Strings {
         case .unreachable:
             (english, chinese) = ("Cannot reach the service list yet; trying again…", "暂时无法获取服务列表，正在重试…")
         case .noMatches: (english, chinese) = ("Nothing matches the search", "没有匹配的服务")
-        case .current: (english, chinese) = ("service list", "服务列表")
-        case .disconnected: (english, chinese) = ("not connected", "未连接")
-        case .validUntil: (english, chinese) = ("service list valid until", "服务列表有效至")
+        case .current: (english, chinese) = ("online", "在线")
+        case .disconnected: (english, chinese) = ("offline", "离线")
+        case .validUntil: (english, chinese) = ("valid until", "有效期至")
         case .expired: (english, chinese) = ("service list expired", "服务列表已过期")
         case .expiredBanner:
             (english, chinese) = (
@@ -191,6 +194,13 @@ public enum Strings {
         case .qaLaunchable: (english, chinese) = ("launchable until", "可启动至")
         case .qaInstalled: (english, chinese) = ("Installed packages", "已安装的包")
         case .qaLog: (english, chinese) = ("Sync log", "同步日志")
+        case .qaListed: (english, chinese) = ("This user's services", "该用户的服务")
+        case .qaGray: (english, chinese) = ("gray", "灰度")
+        case .qaStable: (english, chinese) = ("stable", "正式版")
+        case .qaHost: (english, chinese) = ("host", "宿主")
+        case .qaDevice: (english, chinese) = ("device", "设备")
+        case .qaEvent: (english, chinese) = ("event", "事件")
+        case .qaIssued: (english, chinese) = ("issued", "签发于")
         case .qaNone:
             (english, chinese) = ("no sync session yet: sign in (with --server)", "尚无同步会话：请登录（需用 --server 启动）")
         case .qaHints: (english, chinese) = ("F2 or ctrl-d closes · Esc closes", "F2 或 ctrl-d 关闭 · Esc 关闭")

@@ -35,7 +35,7 @@ public enum ShellView {
 
     private static func notice(_ notice: ShellState.Notice, _ state: ShellState, _ canvas: inout Canvas) {
         let width = min(canvas.width - 4, 60)
-        let (title, message) = Strings.takenDown(notice.service, reason: notice.reason, state.language)
+        let (title, message) = Strings.takenDown(notice.service(state.language), reason: notice.reason, state.language)
         let lines = CharacterWidth.wrap(message, width: width - 4)
         let height = lines.count + 4
         let (x, y) = canvas.centredBox(width: width, height: height, title: title, role: .warning)
@@ -54,13 +54,15 @@ public enum ShellView {
         for (index, line) in lines.enumerated() { canvas.text(line, x: x + 2, y: y + 1 + index, limit: width - 4) }
     }
 
-    /// The right side of the title bar: where the service list stands.
+    /// The right side of the title bar: whether the shell is connected and until when the service list it
+    /// holds is valid ("online · valid until 10:45"). The list's version is for the QA panel.
     static func syncNote(_ state: ShellState) -> String {
         let language = state.language
         switch state.sync {
         case .offline: return ""
         case .syncing: return Strings.text(.syncing, language)
-        case .current(let version, let expires): return "\(Strings.text(.current, language)) v\(version) · \(expires)"
+        case .current(_, let expires):
+            return "\(Strings.text(.current, language)) · \(Strings.text(.validUntil, language)) \(expires)"
         case .disconnected(_, let expires?):
             return "\(Strings.text(.disconnected, language)) · \(Strings.text(.validUntil, language)) \(expires)"
         case .disconnected: return Strings.text(.disconnected, language)
@@ -117,11 +119,9 @@ enum HomeScreen {
         let language = state.language
         guard let user = state.user else { return }
         var name = language == .chinese ? user.nameZh : user.name
-        // A connection problem shows here too, not only in the service centre.
-        switch state.sync {
-        case .disconnected, .expired: name = ShellView.syncNote(state) + " · " + name
-        default: break
-        }
+        // Where the connection stands shows here too, not only in the service centre.
+        let note = ShellView.syncNote(state)
+        if !note.isEmpty { name = note + " · " + name }
         canvas.bar(
             Strings.text(.appName, language) + " · " + Strings.text(.home, language), right: name, y: 0, role: .title)
         let width = canvas.width - 2
@@ -177,61 +177,6 @@ enum HomeScreen {
     }
 }
 
-enum ServicesScreen {
-    static func draw(_ state: ShellState, _ canvas: inout Canvas) {
-        let language = state.language
-        let note = ShellView.syncNote(state)
-        canvas.bar(
-            Strings.text(.appName, language) + " · " + Strings.text(.services, language), right: note, y: 0,
-            role: .title)
-        if state.sync == .expired {
-            canvas.bar(Strings.text(.expiredBanner, language), y: 1, role: .warning)
-        }
-        var y = 2
-        if state.searching || !state.search.isEmpty {
-            canvas.text(Strings.text(.searchPrompt, language), x: 2, y: y, role: .heading)
-            let prompt = CharacterWidth.of(Strings.text(.searchPrompt, language))
-            canvas.text(state.search + (state.searching ? "▏" : ""), x: 2 + prompt, y: y, role: .input)
-            y += 2
-        }
-        let visible = state.visibleServices
-        if visible.isEmpty {
-            let key: Strings.Key
-            if !state.search.isEmpty {
-                key = .noMatches
-            } else {
-                switch state.sync {
-                case .offline: key = .offline
-                case .syncing: key = .syncing
-                // Never reached the server: nothing is known about this user's services yet.
-                case .disconnected(_, nil): key = .unreachable
-                default: key = .noServices
-                }
-            }
-            canvas.centred(Strings.text(key, language), y: y + 2, role: .muted)
-        }
-        let width = canvas.width - 4
-        var category = ""
-        for (index, service) in visible.enumerated() where y < canvas.height - 2 {
-            if service.category != category {
-                category = service.category
-                canvas.text(Strings.category(category, language), x: 2, y: y, role: .heading)
-                y += 1
-                guard y < canvas.height - 2 else { break }
-            }
-            var note = "v\(service.version)"
-            if service.gray { note = Strings.text(.badgeGray, language) + " · " + note }
-            if !service.installed { note = Strings.text(.downloading, language) + " · " + note }
-            canvas.row(
-                service.name, note, x: 2, y: y, width: width,
-                focused: index == state.serviceSelection && !state.searching)
-            y += 1
-        }
-        canvas.bar(
-            Strings.text(state.searching ? .hintsSearch : .hintsServices, language), y: canvas.height - 1, role: .muted)
-    }
-}
-
 /// The QA panel: where the shell's sync stands, what is installed, what the agent did.
 enum DiagnosticsPanel {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
@@ -250,9 +195,12 @@ enum DiagnosticsPanel {
             canvas.text(value, x: 22, y: y, limit: canvas.width - 24)
             y += 1
         }
-        line(Strings.text(.qaServer, language), "\(info.server) · host \(info.host) · device \(info.deviceId ?? "-")")
+        line(
+            Strings.text(.qaServer, language),
+            "\(info.server) · \(Strings.text(.qaHost, language)) \(info.host) · \(Strings.text(.qaDevice, language)) \(info.deviceId ?? "-")"
+        )
         let catalog = info.catalogVersion.map {
-            "v\($0) · event \(info.eventSequence ?? 0) · issued \(info.issuedAt ?? "-")"
+            "v\($0) · \(Strings.text(.qaEvent, language)) \(info.eventSequence ?? 0) · \(Strings.text(.qaIssued, language)) \(info.issuedAt ?? "-")"
         }
         line(Strings.text(.qaCatalog, language), catalog ?? "-")
         line(Strings.text(.qaLaunchable, language), info.launchableUntil ?? "-")
@@ -270,6 +218,25 @@ enum DiagnosticsPanel {
             canvas.text(
                 package.sha, x: 4 + idWidth + versionWidth + 4, y: y,
                 limit: max(0, canvas.width - 10 - idWidth - versionWidth))
+            y += 1
+        }
+        y += 1
+        if !info.listed.isEmpty, y < canvas.height - 2 {
+            canvas.text(Strings.text(.qaListed, language) + " (\(info.listed.count))", x: 2, y: y, role: .heading)
+            y += 1
+        }
+        let listedWidth = info.listed.map { CharacterWidth.of($0.app) + CharacterWidth.of($0.version) }.max() ?? 0
+        for service in info.listed where y < canvas.height - 2 {
+            canvas.text("\(service.app) \(service.version)", x: 4, y: y, limit: canvas.width - 6)
+            let why =
+                service.gray.map {
+                    $0.isEmpty ? Strings.text(.qaGray, language) : Strings.text(.qaGray, language) + ": " + $0
+                }
+                ?? Strings.text(.qaStable, language)
+            let column = 4 + listedWidth + 3
+            canvas.text(
+                why, x: column, y: y, limit: max(0, canvas.width - column - 2),
+                role: service.gray == nil ? .muted : .accent)
             y += 1
         }
         y += 1
@@ -358,7 +325,7 @@ enum ContainerScreen {
         guard let container = state.container else { return }
         let language = state.language
         canvas.bar((container.canGoBack ? "‹ " : "  ") + container.title, right: "··· ✕", y: 0, role: .title)
-        canvas.buffer.blit(container.page, x: 0, y: 1)
+        canvas.buffer.blit(container.page, x: 1, y: 1)
         canvas.bar(Strings.text(.hintsContainer, language), y: canvas.height - 1, role: .muted)
         if let row = container.menu {
             let labels: [String] = ShellState.Container.MenuItem.allCases.map { item in
