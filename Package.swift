@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "CatalogPostgres",
             dependencies: [
-                "CatalogServer", "Catalog", "MiniKit", "MiniSupport",
+                "CatalogServer", "Catalog", "CatalogAPI", "MiniKit", "MiniSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

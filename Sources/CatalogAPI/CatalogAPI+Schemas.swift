@@ -30,6 +30,8 @@ extension CatalogAPI {
     private static let nameSchema = string(2, 64, pattern: "^[a-z0-9.-]+$")
     private static let versionSchema = string(5, 64, pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+([-+].*)?$")
     private static let reasonSchema = string(4, 500)
+    private static let reportIDSchema = string(8, 64, pattern: "^[A-Za-z0-9-]+$")
+    private static let timeSchema: JSONValue = ["type": "string", "format": "date-time"]
     private static let userKeysSchema = array(string(44, 44), maximum: HostUserTrust.maximumKeys)
     private static let clientPropertiesSchema = array(
         string(1, 64, pattern: "^[A-Za-z0-9_.-]+$"), maximum: UserAssertion.maximumProperties)
@@ -93,7 +95,7 @@ extension CatalogAPI {
         "Listing": object(
             [
                 "appId": text, "host": text, "state": text, "plan": document, "delistReason": text,
-                "eventSequence": count, "audience": text, "delisting": document,
+                "eventSequence": count, "audience": text, "delisting": document, "complaints": count,
             ], required: ["appId", "host", "state", "plan"]),
         "ListingList": object(["listings": list(ref("Listing"))], required: ["listings"]),
         "ListingResult": ["oneOf": [ref("Listing"), ref("ListingList")]],
@@ -105,6 +107,32 @@ extension CatalogAPI {
                 "revokedAt": text, "revokeReason": text,
             ], required: ["id", "hostId", "keyid", "enrolledAt", "lastSeen"]),
         "DeviceList": object(["devices": list(ref("Device"))], required: ["devices"]),
+        "ReportReceipt": object(["accepted": count, "new": count], required: ["accepted", "new"]),
+        "Complaint": object(
+            [
+                "id": text, "appId": text, "hostId": text, "deviceId": text, "version": text, "reason": text,
+                "text": text, "at": text, "receivedAt": text,
+            ], required: ["id", "appId", "hostId", "deviceId", "reason", "text", "at", "receivedAt"]),
+        "ComplaintList": object(["complaints": list(ref("Complaint"))], required: ["complaints"]),
+        "Activity": object(
+            [
+                "appId": text,
+                "hosts": list(
+                    object(
+                        [
+                            "hostId": text,
+                            "calls": list(
+                                object(
+                                    ["kind": text, "name": text, "outcome": text, "count": count, "last": text],
+                                    required: ["kind", "name", "outcome", "count", "last"])),
+                            "latestRefusals": list(
+                                object(
+                                    [
+                                        "deviceId": text, "version": text, "kind": text, "name": text, "outcome": text,
+                                        "count": count, "last": text,
+                                    ], required: ["deviceId", "kind", "name", "outcome", "count", "last"])),
+                        ], required: ["hostId", "calls", "latestRefusals"])),
+            ], required: ["appId", "hosts"]),
         "Status": object(["appId": text, "hosts": list(ref("Listing"))], required: ["appId", "hosts"]),
         "Explanation": object(
             [
@@ -137,6 +165,33 @@ extension CatalogAPI {
         ],
         "Empty": object([:], required: []),
         "Reason": object(["reason": reasonSchema], required: ["reason"]),
+        "DeviceReports": object(
+            [
+                "complaints": array(
+                    object(
+                        [
+                            "id": reportIDSchema, "appId": nameSchema, "version": versionSchema,
+                            "reason": [
+                                "type": "string",
+                                "enum": .array(DeviceReports.Complaint.Reason.allCases.map { .string($0.rawValue) }),
+                            ],
+                            "text": string(0, DeviceReports.Complaint.maximumText), "at": timeSchema,
+                        ], required: ["id", "appId", "reason", "text", "at"]),
+                    maximum: DeviceReports.maximumComplaints),
+                "activity": array(
+                    object(
+                        [
+                            "id": reportIDSchema, "appId": nameSchema, "version": versionSchema,
+                            "kind": [
+                                "type": "string",
+                                "enum": .array(DeviceReports.Activity.Kind.allCases.map { .string($0.rawValue) }),
+                            ],
+                            "name": string(1, 253), "outcome": string(1, 40),
+                            "count": integer(1, DeviceReports.Activity.maximumCount), "first": timeSchema,
+                            "last": timeSchema,
+                        ], required: ["id", "appId", "kind", "name", "outcome", "count", "first", "last"]),
+                    maximum: DeviceReports.maximumActivity),
+            ], required: []),
         "HostCreate": object(
             [
                 "id": nameSchema, "name": string(1, 80), "minimumShellVersion": versionSchema,

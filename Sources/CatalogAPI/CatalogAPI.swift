@@ -144,6 +144,20 @@ public enum CatalogAPI {
     public static let acknowledge = Endpoint(
         .post, "/v1/hosts/{hostId}/acks", "A device's acknowledgement, signed by its device key", auth: .device,
         body: json("SignedEnvelope"), success: 204, answer: nil)
+    public static let reports = Endpoint(
+        .post, "/v1/hosts/{hostId}/reports",
+        "A device's reports: customers' complaints and its containers' sensitive or refused bridge calls",
+        auth: .device, body: json("DeviceReports"), answer: json("ReportReceipt"))
+    public static let complaints = Endpoint(
+        .get, "/v1/reports", "Customers' complaints, newest first (ops and admin)", auth: .bearer,
+        query: [
+            Q(name: "app", required: false, description: "only complaints about this mini-program"),
+            Q(name: "limit", required: false, description: "how many, 1 to 1000 (default 100)"),
+        ], answer: json("ComplaintList"))
+    public static let activity = Endpoint(
+        .get, "/v1/apps/{appId}/activity",
+        "What a mini-program did on devices: reported calls per host, and the latest refusals (ops and admin)",
+        auth: .bearer, answer: json("Activity"))
     public static let package = Endpoint(
         .get, "/v1/packages/{sha256}", "A package by its SHA-256", auth: .either, answer: ("application/zip", nil))
 
@@ -156,7 +170,8 @@ public enum CatalogAPI {
             createSegment, audit, createPartner, createApp, apps, versions, upload, version, submit, approve, reject,
             reviews,
         ] + listingActions.values.sorted { $0.path < $1.path } + [
-            listings, status, explain, enrol, devices, revokeDevice, catalog, events, acknowledge, package,
+            listings, status, explain, activity, complaints, enrol, devices, revokeDevice, catalog, events,
+            acknowledge, reports, package,
         ]
 
     /// The methods a path answers to (for 405 answers and their `Allow` header); empty for an unknown path.

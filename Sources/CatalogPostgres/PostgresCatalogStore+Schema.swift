@@ -97,6 +97,26 @@ extension PostgresCatalogStore {
             3, "versions' descriptions and translations",
             ["ALTER TABLE version ADD COLUMN texts TEXT NOT NULL DEFAULT '{}'"]
         ),
+        (
+            4, "complaints and bridge activity reported by shells",
+            [
+                """
+                CREATE TABLE complaint (
+                  device_id TEXT NOT NULL, id TEXT NOT NULL, host_id TEXT NOT NULL, app_id TEXT NOT NULL,
+                  version TEXT, reason TEXT NOT NULL, text TEXT NOT NULL, at DOUBLE PRECISION NOT NULL,
+                  received_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (device_id, id))
+                """,
+                "CREATE INDEX complaint_by_app ON complaint (app_id, received_at)",
+                """
+                CREATE TABLE activity (
+                  device_id TEXT NOT NULL, id TEXT NOT NULL, host_id TEXT NOT NULL, app_id TEXT NOT NULL,
+                  version TEXT, kind TEXT NOT NULL, name TEXT NOT NULL, outcome TEXT NOT NULL, count BIGINT NOT NULL,
+                  first_at DOUBLE PRECISION NOT NULL, last_at DOUBLE PRECISION NOT NULL,
+                  received_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (device_id, id))
+                """,
+                "CREATE INDEX activity_by_app ON activity (app_id, last_at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in one transaction under an advisory lock.

@@ -124,6 +124,7 @@ public enum CatalogApplication {
         ).add(
             to: api)
         StatusRoutes(store: store, clock: clock, activeWindow: 3600).add(to: api)
+        ReportRoutes(store: store, clock: clock, limits: ReportLimits()).add(to: api)
         DeviceRoutes(
             store: store, cache: cache, clock: clock, limits: EnrolmentLimits(configuration.enrolment),
             trustedProxies: configuration.trustedProxies

@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import CatalogServer
 import Foundation
 import MiniKit
@@ -51,6 +52,19 @@ final class CrashingStore: CatalogStore {
     func appendAudit(_ entry: AuditEntry) async throws { try await write { try await base.appendAudit(entry) } }
     func auditLog(limit: Int) async throws -> [AuditEntry] { try await base.auditLog(limit: limit) }
     func ping() async throws { try await base.ping() }
+    func saveReports(_ reports: DeviceReports, hostId: String, deviceId: String, receivedAt: Date) async throws -> Int {
+        try await write {
+            try await base.saveReports(reports, hostId: hostId, deviceId: deviceId, receivedAt: receivedAt)
+        }
+    }
+    func complaints(appId: String?, limit: Int) async throws -> [StoredComplaint] {
+        try await base.complaints(appId: appId, limit: limit)
+    }
+    func complaintCounts(appId: String) async throws -> [String: Int] { try await base.complaintCounts(appId: appId) }
+    func activityTotals(appId: String) async throws -> [ActivityTotal] { try await base.activityTotals(appId: appId) }
+    func latestRefusals(appId: String, limit: Int) async throws -> [StoredActivity] {
+        try await base.latestRefusals(appId: appId, limit: limit)
+    }
     func createAccount(_ account: Account, tokenHash: String, at: Date) async throws {
         try await write { try await base.createAccount(account, tokenHash: tokenHash, at: at) }
     }

@@ -55,18 +55,29 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 }
 
+/// Reading query parameters the list endpoints share.
+enum RequestQuery {
+    /// `limit`: 1 to 1000, 100 when absent.
+    static func limit(_ text: String?) throws -> Int {
+        guard let text else { return 100 }
+        guard let limit = Int(text), (1...1000).contains(limit) else {
+            throw ProblemError(.badRequest, code: .invalidQuery, detail: "limit is 1 to 1000, not '\(text.prefix(20))'")
+        }
+        return limit
+    }
+}
+
 /// Reading JSON request bodies with a size limit and JSON-path errors.
 enum RequestBody {
     /// The largest JSON body the API reads.
     static let maximumJSONSize = 256 * 1024
 
-    static func json(_ request: inout Request) async throws -> JSONCursor {
+    static func json(_ request: inout Request, limit: Int = maximumJSONSize) async throws -> JSONCursor {
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: maximumJSONSize)
+            buffer = try await request.collectBody(upTo: limit)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw ProblemError(
-                .contentTooLarge, code: .bodyTooLarge, detail: "the body is over \(maximumJSONSize / 1024) KiB")
+            throw ProblemError(.contentTooLarge, code: .bodyTooLarge, detail: "the body is over \(limit / 1024) KiB")
         }
         do {
             return JSONCursor(try JSONValue.parse(Data(buffer.readableBytesView)))

@@ -109,10 +109,7 @@ struct HostRoutes {
         }
         group.get("audit") { request, context -> Response in
             _ = try context.requireOperator(to: "read the audit log")
-            let text = request.uri.queryParameters.get("limit")
-            guard let limit = text.map({ Int($0) }) ?? 100, (1...1000).contains(limit) else {
-                throw ProblemError(.badRequest, code: .invalidQuery, detail: "limit is 1 to 1000")
-            }
+            let limit = try RequestQuery.limit(request.uri.queryParameters.get("limit"))
             let entries = try await store.auditLog(limit: limit).map { entry -> JSONValue in
                 var members: [String: JSONValue] = [
                     "at": .string(Timestamp.format(entry.at)), "actor": .string(entry.actor),

@@ -64,8 +64,10 @@ struct StatusRoutes {
             let segmentNames = Dictionary(
                 try await store.segments().map { ($0.id, $0.name ?? "#\($0.id)") },
                 uniquingKeysWith: { first, _ in first })
+            let complaints = try await store.complaintCounts(appId: appId)
             for listing in try await store.listings(appId: appId) {
                 guard case .object(var members) = try ReleaseRoutes.json(listing) else { continue }
+                members["complaints"] = .number(Double(complaints[listing.hostId] ?? 0))
                 if let gray = listing.plan.gray {
                     members["audience"] = .string(gray.audienceSummary(segmentNames: segmentNames))
                 }

@@ -6,7 +6,9 @@ import MiniSupport
 /// Where the platform keeps its state, one protocol per aggregate: SQLite (``SQLiteCatalogStore``) is the
 /// embedded default, PostgreSQL (`PostgresCatalogStore`) the one several replicas share; one contract test
 /// suite runs against both.
-public protocol CatalogStore: AccountStore, HostStore, ProgramStore, ListingStore, DeviceStore, AuditStore {
+public protocol CatalogStore: AccountStore, HostStore, ProgramStore, ListingStore, DeviceStore, AuditStore,
+    ReportStore
+{
     /// Checks that the store answers (for health checks).
     func ping() async throws
 }

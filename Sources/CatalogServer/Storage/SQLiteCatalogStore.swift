@@ -187,6 +187,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         migrator.registerMigration("v12: versions' descriptions and translations") { db in
             try db.alter(table: "version") { table in table.add(column: "texts", .text).notNull().defaults(to: "{}") }
         }
+        migrator.registerMigration("v13: complaints and bridge activity reported by shells") { db in
+            try db.execute(sql: SQLiteCatalogStore.reportTables)
+        }
         return migrator
     }
 
