@@ -115,7 +115,9 @@ let package = Package(
         /// Connects the screens to the sync agent (sessions per signed-in user).
         .target(
             name: "TermShellRuntime",
-            dependencies: ["TermShell", "ShellAgent", "Catalog", "MiniKit", "MiniSupport", "TerminalCells"]),
+            dependencies: [
+                "TermShell", "ShellAgent", "Catalog", "CatalogAPI", "MiniKit", "MiniSupport", "TerminalCells",
+            ]),
 
         // MARK: The only two targets that touch C libraries
 

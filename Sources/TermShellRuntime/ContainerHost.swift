@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniKit
 import MiniSupport
@@ -10,7 +11,7 @@ import TermShell
 /// payment and modal questions become dialogs on screen and wait for the user's answer.
 actor ContainerHost {
     let appId: String
-    private let about: [String]
+    private let about: ShellState.Container.About
     private var runtime: MiniProgramRuntime
     private let bridge: ShellBridge
     private let post: @Sendable (ShellAction) -> Void
@@ -28,15 +29,15 @@ actor ContainerHost {
 
     init(
         program: MiniKit.MiniProgram, entry: CatalogEntry, user: DemoBank.User, store: ShellStore,
-        fixtures: [String: MiniValue], payments: PaymentLocks, width: Int, height: Int,
+        hostId: String, fixtures: [String: MiniValue], payments: PaymentLocks, width: Int, height: Int,
         paymentsChanged: @escaping @Sendable () -> Void, post: @escaping @Sendable (ShellAction) -> Void
     ) {
         appId = entry.appId
-        about = [
-            "\(entry.name) \(entry.version)", "sha256 \(entry.package.sha256.prefix(12))",
-            "scopes: \(entry.grantedScopes.isEmpty ? "-" : entry.grantedScopes.joined(separator: ", "))",
-            "domains: \(entry.grantedDomains.isEmpty ? "-" : entry.grantedDomains.joined(separator: ", "))",
-        ]
+        about = ShellState.Container.About(
+            name: ShellSession.name(entry),
+            summary: ShellState.Text(entry.description(in: "en"), chinese: entry.localized?["zh"]?.description),
+            partner: entry.partner, category: entry.category, version: entry.version.description,
+            scopes: entry.grantedScopes, domains: entry.grantedDomains)
         self.post = post
         let consents = ((try? store.consents(user: user.id)) ?? []).filter { $0.app == entry.appId }
         var remembered: [HostAPI.Scope: Bool] = [:]
@@ -51,7 +52,8 @@ actor ContainerHost {
         runtime = MiniProgramRuntime(
             program: program, policy: policy, storage: storage, width: width, height: max(1, height))
         bridge = ShellBridge(
-            appId: entry.appId, appName: entry.name, partner: entry.partner, user: user, store: store, storage: storage,
+            appId: entry.appId, version: entry.version, hostId: hostId, appName: entry.name, partner: entry.partner,
+            user: user, store: store, storage: storage,
             fixtures: fixtures,
             payments: payments, paymentsChanged: paymentsChanged, post: post)
         (queue, keys) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingOldest(256))
@@ -130,6 +132,8 @@ actor ContainerHost {
 /// network replies from the demo's fixtures (the partners' own servers are not part of this system).
 final class ShellBridge: HostBridge {
     private let appId: String
+    private let version: SemanticVersion
+    private let hostId: String
     private let appName: String
     private let user: DemoBank.User
     private let store: ShellStore
@@ -150,12 +154,15 @@ final class ShellBridge: HostBridge {
     private let state = Mutex(State())
 
     init(
-        appId: String, appName: String, partner: String?, user: DemoBank.User, store: ShellStore,
+        appId: String, version: SemanticVersion, hostId: String, appName: String, partner: String?,
+        user: DemoBank.User, store: ShellStore,
         storage: ShellStorage,
         fixtures: [String: MiniValue], payments: PaymentLocks, paymentsChanged: @escaping @Sendable () -> Void,
         post: @escaping @Sendable (ShellAction) -> Void
     ) {
         self.appId = appId
+        self.version = version
+        self.hostId = hostId
         self.appName = appName
         self.user = user
         self.store = store
@@ -316,7 +323,20 @@ final class ShellBridge: HostBridge {
         await ask(.modal(title: title, content: content, confirm: confirmText, cancel: cancelText)) == .decided(true)
     }
 
-    func audit(_ record: AuditRecord) async {}
+    /// Counts sensitive and refused calls for the platform (the reports outbox, sent with acknowledgements):
+    /// the scope or the refused domain, the outcome, the app version and the time. Nothing about the customer.
+    func audit(_ record: AuditRecord) async {
+        let scope = record.api.scope
+        guard scope?.isSensitive == true || record.outcome != "allowed" else { return }
+        let (kind, name): (DeviceReports.Activity.Kind, String) =
+            if record.outcome == "domain-not-allowed", let target = record.target {
+                (.domain, target)
+            } else {
+                (.scope, scope?.rawValue ?? record.api.rawValue)
+            }
+        try? store.recordActivity(
+            host: hostId, appId: appId, version: version, kind: kind, name: name, outcome: record.outcome, at: Date())
+    }
 
     func report(code: String, message: String) async { if isOpen { post(.toast("\(appName): \(message)")) } }
 

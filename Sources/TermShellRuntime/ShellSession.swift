@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import Foundation
 import MiniKit
 import MiniSupport
@@ -93,6 +94,7 @@ public final class ShellSession: @unchecked Sendable {
         lock.withLock { status = .syncing }
         postStoreViews(for: user.id, status: .syncing)
         postPayments(for: user.id)
+        postShortcuts(for: user.id)
         let current = lock.withLock {
             generation += 1
             return generation
@@ -159,7 +161,7 @@ public final class ShellSession: @unchecked Sendable {
                 catalog?.snapshot.entries.first { $0.appId == appId }.map(Self.name) ?? lock.withLock { names[appId] }
                 ?? ShellState.Text(appId)
             post(.notice(ShellState.Notice(service: name, reason: reason)))
-        case .installed, .refused, .keyRotated:
+        case .installed, .refused, .keyRotated, .reported:
             break
         }
         if let catalog {
@@ -201,6 +203,13 @@ public final class ShellSession: @unchecked Sendable {
         case .resized(let width, let height):
             let page = ShellState.pageArea(width: width, height: height)
             lock.withLock { container }?.resize(width: page.width, height: page.height)
+        case .setFavourite(let appId, let favourite):
+            if let user = currentUser {
+                try? store.setFavourite(user: user, app: appId, favourite, at: Date())
+                postShortcuts(for: user)
+            }
+        case .complain(let appId, let reason, let text):
+            complain(appId, reason: reason, text: text)
         case .quit: break
         }
         return nil
@@ -234,9 +243,12 @@ public final class ShellSession: @unchecked Sendable {
                 case .success(let program):
                     let host = ContainerHost(
                         program: program, entry: ticket.entry, user: user, store: self.store,
-                        fixtures: self.configuration.fixtures, payments: self.payments, width: width, height: height,
+                        hostId: self.configuration.hostId, fixtures: self.configuration.fixtures,
+                        payments: self.payments, width: width, height: height,
                         paymentsChanged: { [weak self] in self?.postPayments(for: user.id) }
                     ) { [weak self] action in self?.post(action) }
+                    try? self.store.recordOpened(user: user.id, app: appId, at: Date())
+                    self.postShortcuts(for: user.id)
                     await self.replaceContainer(with: host)
                     await host.run()
                 }
@@ -263,6 +275,8 @@ public final class ShellSession: @unchecked Sendable {
             })
         else { return }
         Task { await host.close() }
+        // What the mini-program did goes to the platform now, not at the next acknowledgement.
+        if let agent { Task { await agent.sendReports() } }
         post(.containerClosed)
         // What the mini-program changed (consents, storage) shows in settings.
         if let user = currentUser { post(.settings(settings(for: user))) }
@@ -312,6 +326,37 @@ public final class ShellSession: @unchecked Sendable {
         post(
             .catalog(
                 services(try? store.catalog(host: configuration.hostId, user: user), installed: installed), status))
+    }
+
+    /// The customer's favourite and recently used services, for home.
+    private func postShortcuts(for user: String) {
+        post(
+            .shortcuts(
+                favourites: (try? store.favourites(user: user)) ?? [], recents: (try? store.recents(user: user)) ?? []))
+    }
+
+    /// Queues a complaint about a mini-program for the platform and tries to send it at once; the customer
+    /// hears whether the bank has it or will when the shell is online.
+    private func complain(_ appId: String, reason: ComplaintForm.Reason, text: String) {
+        guard let agent, let user = currentUser, let kind = DeviceReports.Complaint.Reason(rawValue: reason.rawValue)
+        else { return }
+        let version = (try? store.catalog(host: configuration.hostId, user: user))?.snapshot.entries.first {
+            $0.appId == appId
+        }?.version
+        let complaint = DeviceReports.Complaint(
+            id: UUID().uuidString.lowercased(), appId: appId, version: version, reason: kind,
+            text: String(text.prefix(DeviceReports.Complaint.maximumText)), at: Date())
+        do {
+            try store.queueComplaint(complaint, host: configuration.hostId)
+        } catch {
+            post(.notify(.complaintFull))
+            return
+        }
+        Task {
+            await agent.sendReports()
+            let waiting = (try? self.store.waitingComplaints(host: self.configuration.hostId)) ?? 1
+            self.post(.notify(waiting == 0 ? .complaintSent : .complaintQueued))
+        }
     }
 
     /// The customer's payments (and the settings, which show a lock) for the screens.
@@ -387,6 +432,8 @@ public final class ShellSession: @unchecked Sendable {
         case .keyRotated(let from, let to, _):
             "server key \(from.map { String($0.prefix(12)) }.joined(separator: ", ")) → \(to.map { String($0.prefix(12)) }.joined(separator: ", "))"
         case .connected(let after): "events after \(after)"
+        case .reported(let complaints, let activity):
+            "\(complaints) complaint\(complaints == 1 ? "" : "s"), \(activity) activity record\(activity == 1 ? "" : "s")"
         case .disconnected(let reason): reason
         }
     }

@@ -15,7 +15,8 @@ struct Minictl: AsyncParsableCommand {
         subcommands: [
             Check.self, Pack.self, Preview.self, Login.self, Partner.self, Host.self, App.self, Upload.self,
             Submit.self, Review.self, Release.self, Widen.self, Full.self, Pause.self, Cancel.self, Rollback.self,
-            Delist.self, Relist.self, Status.self, Device.self, Audit.self, Segment.self, Gray.self, Key.self,
+            Delist.self, Relist.self, Status.self, Reports.self, Device.self, Audit.self, Segment.self, Gray.self,
+            Key.self,
         ]
     )
 

@@ -168,7 +168,8 @@ struct Status: AsyncParsableCommand {
         discussion: """
             The delisting column says when and why the app was delisted, then how many active devices confirmed \
             it. Only acknowledgements signed by an enrolled, unrevoked device count. Active devices are those \
-            seen in the last hour; those that have not confirmed are listed with when they were last seen.
+            seen in the last hour; those that have not confirmed are listed with when they were last seen. The \
+            complaints column counts customers' complaints from the host's shells ('minictl reports --app APP').
             """)
     @Argument var app: String
     @OptionGroup var platform: PlatformOptions
@@ -176,7 +177,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let reply = try await platform.client().call(CatalogAPI.status, ["appId": app])
         emit(reply, json: platform.json) {
-            var table = TextTable("HOST", "STATE", "STABLE", "GRAY", "AUDIENCE", "DELISTING")
+            var table = TextTable("HOST", "STATE", "STABLE", "GRAY", "AUDIENCE", "COMPLAINTS", "DELISTING")
             for host in (try? JSONCursor(reply).require("hosts").array()) ?? [] {
                 let plan = try? host.require("plan")
                 let gray = (try? plan?.require("gray")).map { $0.text("version") } ?? "-"
@@ -197,7 +198,7 @@ struct Status: AsyncParsableCommand {
                 }
                 table.add(
                     host.text("host"), host.text("state"), plan?.text("stableVersion") ?? "-", gray,
-                    host.text("audience"), delisting)
+                    host.text("audience"), host.text("complaints"), delisting)
             }
             return table.rendered
         }
@@ -309,7 +310,8 @@ struct Host: ParsableCommand {
 }
 
 struct App: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Mini-programs.", subcommands: [List.self, Create.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Mini-programs.", subcommands: [List.self, Create.self, Activity.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the mini-programs you may see.")

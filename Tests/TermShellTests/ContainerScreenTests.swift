@@ -121,28 +121,82 @@ struct ContainerScreenTests {
                 == [.answer(.decided(false))], "a dialog for another app is declined")
     }
 
-    @Test("the capsule: F3 opens more, about shows the package, permissions go to settings and back, reload, close")
-    func capsule() {
-        var state = Self.open(.english)
+    static let about = ShellState.Container.About(
+        name: ShellState.Text("On-demand car insurance", chinese: "按天车险"),
+        summary: ShellState.Text("Quote and buy car insurance by the day.", chinese: "按天报价、购买车险。"),
+        partner: "CarIns Ltd.", category: "insurance", version: "2.1.0",
+        scopes: ["network", "storage", "payment", "openId"], domains: ["api.carins.example"])
+
+    static func withCapsule(_ language: UILanguage, _ width: Int = 80, _ height: Int = 24) -> ShellState {
+        var state = Self.open(language, width, height)
         _ = ShellReducer.reduce(
             &state,
             .container(
                 ShellState.Container(
                     appId: "com.carins.quote", title: "On-demand car insurance", canGoBack: false,
-                    page: Self.page(80, 22), about: ["On-demand car insurance 2.1.0", "sha256 53b4cc37c964"])))
+                    page: Self.page(width - 2, height - 2), about: Self.about)))
+        return state
+    }
+
+    @Test("the capsule: About is a page in words, favourites toggle, a complaint is sent, permissions, reload, close")
+    func capsule() {
+        var state = Self.withCapsule(.english)
         _ = ShellScreenTests.press(&state, .function(3))
         #expect(state.container?.menu == 0)
         #expect(ShellView.render(state).text.contains("About this service"))
         _ = ShellScreenTests.press(&state, .enter)
-        #expect(state.toast?.contains("sha256 53b4cc37c964") == true)
-        #expect(ShellScreenTests.press(&state, .character(" "), .function(3), .down, .enter) == [.refreshSettings])
+        let about = ShellView.render(state).text
+        #expect(about.contains("Provided by: CarIns Ltd."))
+        #expect(about.contains("It may use: the network, storage on this device, payments, a"))
+        #expect(about.contains("link to your account"), "wrapped under its label")
+        #expect(about.contains("It connects to: api.carins.example"))
+        #expect(!about.contains("sha256") && !about.contains("openId"), "no hashes or scope identifiers")
+        #expect(ShellScreenTests.press(&state, .character("x")).isEmpty, "any key closes the page, nothing else")
+        #expect(state.container?.showingAbout == false)
+
+        #expect(
+            ShellScreenTests.press(&state, .function(3), .down, .enter) == [
+                .setFavourite(appId: "com.carins.quote", true)
+            ])
+        #expect(state.toast == "Added to your favourites on home.")
+        _ = ShellScreenTests.press(&state, .character(" "))
+        _ = ShellReducer.reduce(&state, .shortcuts(favourites: ["com.carins.quote"], recents: []))
+        #expect(state.container?.favourite == true)
+        _ = ShellScreenTests.press(&state, .function(3))
+        #expect(ShellView.render(state).text.contains("Remove from favourites"))
+        _ = ShellScreenTests.press(&state, .escape)
+
+        _ = ShellScreenTests.press(&state, .function(3), .down, .down, .enter)
+        #expect(state.container?.complaint != nil)
+        #expect(ShellView.render(state).text.contains("Misleading information or prices"))
+        _ = ShellScreenTests.press(&state, .down, .down)
+        for character in "Asked for my ID card twice" { _ = ShellScreenTests.press(&state, .character(character)) }
+        #expect(ShellView.render(state).text.contains("Asked for my ID card twice▏"))
+        #expect(
+            ShellScreenTests.press(&state, .enter) == [
+                .complain(appId: "com.carins.quote", reason: .privacy, text: "Asked for my ID card twice")
+            ])
+        #expect(state.container?.complaint == nil)
+        _ = ShellScreenTests.press(&state, .function(3), .down, .down, .enter, .character("a"), .escape)
+        #expect(state.container?.complaint == nil, "Esc cancels the form")
+
+        #expect(ShellScreenTests.press(&state, .function(3), .up, .up, .up, .enter) == [.refreshSettings])
         #expect(state.screen == .settings)
         _ = ShellScreenTests.press(&state, .escape)
         #expect(state.screen == .container, "back to the running mini-program")
-        #expect(ShellScreenTests.press(&state, .function(3), .down, .down, .enter) == [.reload])
+        #expect(ShellScreenTests.press(&state, .function(3), .up, .up, .enter) == [.reload])
         #expect(ShellScreenTests.press(&state, .function(3), .up, .enter) == [.close])
         _ = ShellScreenTests.press(&state, .function(3), .escape)
         #expect(state.container?.menu == nil)
+    }
+
+    @Test("About and the complaint form as text", arguments: [UILanguage.english, .chinese])
+    func capsuleSnapshots(language: UILanguage) {
+        var state = Self.withCapsule(language)
+        _ = ShellScreenTests.press(&state, .function(3), .enter)
+        assertSnapshot(ShellView.render(state).text, named: "container-about-\(language.rawValue)-80x24")
+        _ = ShellScreenTests.press(&state, .character(" "), .function(3), .down, .down, .enter, .down)
+        assertSnapshot(ShellView.render(state).text, named: "container-complaint-\(language.rawValue)-80x24")
     }
 
     @Test(
@@ -190,10 +244,10 @@ struct ContainerScreenTests {
         for word in question.split(separator: " ") { #expect(words.contains(word), "\(word) is missing:\n\(screen)") }
         #expect(screen.contains("Enter Subscribe · Esc Not now"), "\(screen)")
         var toasted = Self.open(.english, 80, 24)
-        let about =
-            "On-demand car insurance 2.1.0 · sha256 53b4cc37c964 · scopes: network, storage, payment, openId · domains: api.carins.example"
-        _ = ShellReducer.reduce(&toasted, .toast(about))
+        let long =
+            "Payment did not go through: the bank could not reach the payee in time, so nothing left your account; try again in a minute"
+        _ = ShellReducer.reduce(&toasted, .toast(long))
         let shown = ShellView.render(toasted).text.split(whereSeparator: { $0 == " " || $0 == "│" || $0 == "\n" })
-        for word in about.split(separator: " ") { #expect(shown.contains(word), "\(word) is missing") }
+        for word in long.split(separator: " ") { #expect(shown.contains(word), "\(word) is missing") }
     }
 }

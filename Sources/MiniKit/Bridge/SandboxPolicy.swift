@@ -78,6 +78,16 @@ public struct AuditRecord: Sendable, Hashable {
     /// `allowed`, or the refusal code.
     public var outcome: String
     public var detail: String
+    /// The host name a network request went to, when there was one.
+    public var target: String?
+
+    public init(appId: String, api: HostAPI, outcome: String, detail: String, target: String? = nil) {
+        self.appId = appId
+        self.api = api
+        self.outcome = outcome
+        self.detail = detail
+        self.target = target
+    }
 }
 
 /// Something the host must do for the running mini-program. Requests carry a ``CallID``; the host answers

@@ -144,7 +144,7 @@ extension MiniProgramRuntime {
                 refuse(
                     call,
                     BridgeError(code: "domain-not-allowed", message: "requests to '\(host)' are not allowed: \(why)"),
-                    frames: &frames, locals: locals, effects: &effects)
+                    frames: &frames, locals: locals, effects: &effects, target: host)
                 return false
             }
             var headers: [String: String] = [:]
@@ -179,10 +179,13 @@ extension MiniProgramRuntime {
 
     func refuse(
         _ call: APICall, _ error: BridgeError, frames: inout [HandlerFrame], locals: [String: MiniValue],
-        effects: inout [RuntimeEffect]
+        effects: inout [RuntimeEffect], target: String? = nil
     ) {
         effects.append(
-            .audit(AuditRecord(appId: program.manifest.id, api: call.api, outcome: error.code, detail: error.message)))
+            .audit(
+                AuditRecord(
+                    appId: program.manifest.id, api: call.api, outcome: error.code, detail: error.message,
+                    target: target)))
         frames.append(HandlerFrame(actions: call.failure, locals: locals.merging(["error": error.value]) { $1 }))
     }
 

@@ -25,6 +25,8 @@ public enum AgentEvent: Sendable, Hashable {
     /// The event stream is open (after this sequence) or lost (why).
     case connected(after: UInt64)
     case disconnected(reason: String)
+    /// The platform has this many complaints and activity records from the outbox.
+    case reported(complaints: Int, activity: Int)
 
     /// The event's name in JSON lines.
     public var name: String {
@@ -39,6 +41,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .keyRotated: "key-rotated"
         case .connected: "connected"
         case .disconnected: "disconnected"
+        case .reported: "reported"
         }
     }
 
@@ -79,6 +82,9 @@ public enum AgentEvent: Sendable, Hashable {
             members["after"] = .number(Double(after))
         case .disconnected(let reason):
             members["reason"] = .string(reason)
+        case .reported(let complaints, let activity):
+            members["complaints"] = .number(Double(complaints))
+            members["activity"] = .number(Double(activity))
         }
         return JSONValue.object(members).serialized()
     }

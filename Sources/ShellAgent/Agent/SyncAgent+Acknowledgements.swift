@@ -5,9 +5,15 @@ import MiniKit
 
 /// Telling the server what this shell applied.
 extension SyncAgent {
-    /// Reports the applied catalog, the installed packages and unacknowledged purges; sent when something
-    /// changed or every 15 minutes (so operations counts the shell as active).
+    /// Reports the applied catalog, the installed packages and unacknowledged purges — sent when something
+    /// changed or every 15 minutes (so operations counts the shell as active) — then what waits in the reports
+    /// outbox.
     public func acknowledge() async {
+        await sendAcknowledgement()
+        await sendReports()
+    }
+
+    private func sendAcknowledgement() async {
         let host = configuration.hostId
         guard let catalog = currentCatalog() else { return }
         let installed = (try? store.installed()) ?? []

@@ -158,6 +158,45 @@ public final class ShellStore: Sendable {
                 table.primaryKey(["user_id", "app_id"])
             }
         }
+        migrator.registerMigration("v8: reports waiting to be sent: complaints and bridge activity") { db in
+            try db.create(table: "outbox_complaint") { table in
+                table.primaryKey("id", .text)
+                table.column("host_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("version", .text)
+                table.column("reason", .text).notNull()
+                table.column("text", .text).notNull()
+                table.column("at", .double).notNull()
+                table.column("in_flight", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "outbox_activity") { table in
+                table.primaryKey("id", .text)
+                table.column("host_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("version", .text)
+                table.column("kind", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("outcome", .text).notNull()
+                table.column("count", .integer).notNull()
+                table.column("first", .double).notNull()
+                table.column("last", .double).notNull()
+                table.column("in_flight", .boolean).notNull().defaults(to: false)
+            }
+        }
+        migrator.registerMigration("v9: each customer's favourite and recently used services") { db in
+            try db.create(table: "favourite") { table in
+                table.column("user_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("added_at", .double).notNull()
+                table.primaryKey(["user_id", "app_id"])
+            }
+            try db.create(table: "recent") { table in
+                table.column("user_id", .text).notNull()
+                table.column("app_id", .text).notNull()
+                table.column("opened_at", .double).notNull()
+                table.primaryKey(["user_id", "app_id"])
+            }
+        }
         return migrator
     }
 

@@ -32,6 +32,7 @@ public enum ShellReducer {
                 state.serviceSelection = row
             }
             state.serviceSelection = min(state.serviceSelection, max(0, state.visibleServices.count - 1))
+            state.homeFocus = min(state.homeFocus, HomeAction.allCases.count + state.shortcuts.count - 1)
             return []
         case .notice(let notice):
             state.notices.append(notice)
@@ -40,14 +41,27 @@ public enum ShellReducer {
             state.diagnostics = diagnostics
             return []
         case .container(var container):
-            // The host redraws the page; the menu and an open "about" are the screens' own.
-            container.menu = state.container?.appId == container.appId ? state.container?.menu : nil
+            // The host redraws the page; the menu, the About page and the complaint form are the screens' own.
+            if let previous = state.container, previous.appId == container.appId {
+                container.menu = previous.menu
+                container.showingAbout = previous.showingAbout
+                container.complaint = previous.complaint
+            } else {
+                container.menu = nil
+            }
+            container.favourite = state.favourites.contains(container.appId)
             state.container = container
             if state.screen != .settings { state.screen = .container }
             return []
         case .containerClosed:
             state.container = nil
-            if state.screen == .container { state.screen = .services }
+            if state.screen == .container { state.screen = state.containerReturn }
+            return []
+        case .shortcuts(let favourites, let recents):
+            state.favourites = favourites
+            state.recents = recents
+            if let app = state.container?.appId { state.container?.favourite = favourites.contains(app) }
+            state.homeFocus = min(state.homeFocus, HomeAction.allCases.count + state.shortcuts.count - 1)
             return []
         case .toast(let message):
             state.toast = message
@@ -174,6 +188,7 @@ public enum ShellReducer {
         case .enter:
             let visible = state.visibleServices
             if visible.indices.contains(state.serviceSelection) {
+                state.containerReturn = .services
                 return [.open(appId: visible[state.serviceSelection].id)]
             }
         case .escape:
@@ -197,6 +212,23 @@ public enum ShellReducer {
             return []
         }
         if key == .control("w") { return [.close] }
+        if container.showingAbout {
+            // The About page is read, then any key goes back to the mini-program.
+            state.container?.showingAbout = false
+            return []
+        }
+        if var form = container.complaint {
+            switch form.press(key) {
+            case .send(let reason, let text)?:
+                state.container?.complaint = nil
+                return [.complain(appId: container.appId, reason: reason, text: text)]
+            case .cancel?:
+                state.container?.complaint = nil
+            case nil:
+                state.container?.complaint = form
+            }
+            return []
+        }
         if let row = container.menu {
             let items = ShellState.Container.MenuItem.allCases
             switch key {
@@ -209,7 +241,12 @@ public enum ShellReducer {
                 state.container = container
                 switch items[row] {
                 case .about:
-                    state.toast = container.about.joined(separator: " · ")
+                    state.container?.showingAbout = true
+                case .favourite:
+                    state.toast = Strings.text(container.favourite ? .unfavourited : .favourited, state.language)
+                    return [.setFavourite(appId: container.appId, !container.favourite)]
+                case .complaint:
+                    state.container?.complaint = ComplaintForm()
                 case .permissions:
                     state.screen = .settings
                     state.settingsSelection = 0
@@ -278,6 +315,8 @@ public enum ShellReducer {
     private static func signOut(_ state: inout ShellState) -> [ShellEffect] {
         state.user = nil
         state.payments = []
+        state.favourites = []
+        state.recents = []
         state.services = []
         state.notices = []
         state.sync = .offline
@@ -323,10 +362,16 @@ public enum ShellReducer {
 
     private static func home(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {
         let actions = HomeAction.allCases
+        let shortcuts = state.shortcuts
+        let count = actions.count + shortcuts.count
         switch key {
-        case .left, .backTab: state.homeFocus = (state.homeFocus + actions.count - 1) % actions.count
-        case .right, .tab: state.homeFocus = (state.homeFocus + 1) % actions.count
+        case .left, .backTab, .up: state.homeFocus = (state.homeFocus + count - 1) % count
+        case .right, .tab, .down: state.homeFocus = (state.homeFocus + 1) % count
         case .enter:
+            guard state.homeFocus < actions.count else {
+                state.containerReturn = .home
+                return [.open(appId: shortcuts[min(state.homeFocus - actions.count, shortcuts.count - 1)])]
+            }
             switch actions[state.homeFocus] {
             case .services:
                 state.screen = .services

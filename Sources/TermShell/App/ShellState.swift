@@ -22,14 +22,20 @@ public struct ShellState: Sendable, Hashable {
         /// The page below the navigation bar.
         public var page: CellBuffer
         public var dialog: Dialog?
-        /// What the capsule's "about" shows: name, version, package hash, granted scopes and domains.
-        public var about: [String]
+        /// What the capsule's "About" page shows.
+        public var about: About?
         /// The capsule's menu (F3), open with this row highlighted.
         public var menu: Int?
+        /// The About page is open over the mini-program.
+        public var showingAbout = false
+        /// The complaint form is open over the mini-program.
+        public var complaint: ComplaintForm?
+        /// The customer keeps this service among their favourites (home lists them).
+        public var favourite = false
 
         public init(
             appId: String, title: String, canGoBack: Bool, page: CellBuffer, dialog: Dialog? = nil,
-            about: [String] = [], menu: Int? = nil
+            about: About? = nil, menu: Int? = nil
         ) {
             self.appId = appId
             self.title = title
@@ -42,7 +48,33 @@ public struct ShellState: Sendable, Hashable {
 
         /// The capsule's menu rows.
         public enum MenuItem: CaseIterable, Sendable {
-            case about, permissions, reload, close
+            case about, favourite, complaint, permissions, reload, close
+        }
+
+        /// A mini-program as its About page presents it to the customer.
+        public struct About: Sendable, Hashable {
+            public var name: Text
+            public var summary: Text
+            /// The partner company, when the catalog names it.
+            public var partner: String?
+            public var category: String
+            public var version: String
+            /// The scopes the catalog granted (the page says what each allows, in words).
+            public var scopes: [String]
+            public var domains: [String]
+
+            public init(
+                name: Text, summary: Text, partner: String?, category: String, version: String, scopes: [String],
+                domains: [String]
+            ) {
+                self.name = name
+                self.summary = summary
+                self.partner = partner
+                self.category = category
+                self.version = version
+                self.scopes = scopes
+                self.domains = domains
+            }
         }
     }
 
@@ -321,8 +353,21 @@ public struct ShellState: Sendable, Hashable {
                 || Strings.category($0.category, language).lowercased().contains(needle)
         }
     }
-    /// Home: the highlighted action.
+    /// Home: the highlighted item (the actions, then the shortcuts to services).
     public var homeFocus = 0
+    /// The customer's favourite services and the ones they opened last, newest first (app ids).
+    public var favourites: [String] = []
+    public var recents: [String] = []
+    /// Where closing a mini-program returns to: the service centre, or home when opened from a shortcut.
+    public var containerReturn: Screen = .services
+
+    /// Home's shortcuts: favourites, then recently used ones that are not favourites, each only while the
+    /// customer's list has it.
+    public var shortcuts: [String] {
+        let listed = Set(services.map(\.id))
+        var seen = Set<String>()
+        return (favourites + recents).filter { listed.contains($0) && seen.insert($0).inserted }.prefix(6).map { $0 }
+    }
 
     public init(language: UILanguage, bank: DemoBank, width: Int, height: Int) {
         self.language = language
@@ -358,6 +403,8 @@ public enum ShellAction: Sendable, Hashable {
     case refused(ShellState.Refusal)
     /// The signed-in user's payments (at sign-in, and after each one): home shows the balances and the history.
     case payments([DemoBank.Payment])
+    /// The customer's favourite and recently used services, newest first.
+    case shortcuts(favourites: [String], recents: [String])
     /// The host asks the user something for the running mini-program.
     case dialog(appId: String, ShellState.Dialog)
 }
@@ -386,6 +433,10 @@ public enum ShellEffect: Sendable, Hashable {
     case reload
     /// The terminal is now this size: the running mini-program lays its page out again.
     case resized(width: Int, height: Int)
+    /// Add a service to the customer's favourites, or take it off.
+    case setFavourite(appId: String, Bool)
+    /// Send a complaint about the running mini-program to the platform.
+    case complain(appId: String, reason: ComplaintForm.Reason, text: String)
 }
 
 /// A key for a running mini-program, in MiniKit's terms.

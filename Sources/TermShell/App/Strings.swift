@@ -16,7 +16,10 @@ public enum Strings {
             ok, cancel
         case payFrom, pinIncomplete, notEnough, paymentsLocked, noAccountToPay, settingsPayments, paymentsActive
         case paymentsLockedNote
-        case menuAbout, menuPermissions, menuReload, menuClose
+        case menuAbout, menuPermissions, menuReload, menuClose, menuFavourite, menuUnfavourite, menuComplaint
+        case favourited, unfavourited, aboutTitle, aboutPartner, aboutCategory, aboutVersion, aboutMay, aboutDomains
+        case aboutNothing, aboutHints, complaintTitle, complaintReason, complaintDetails, complaintHints
+        case complaintSent, complaintQueued, complaintFull, shortcutsTitle
     }
 
     /// The notice of a service taken down: title and message.
@@ -59,6 +62,20 @@ public enum Strings {
         case .noServer:
             english = "Not connected to a catalog server (start termshell with --server)."
             chinese = "未连接服务目录服务器（启动时请使用 --server）。"
+        }
+        return language == .english ? english : chinese
+    }
+
+    /// A complaint reason as the form offers it.
+    public static func complaintReason(_ reason: ComplaintForm.Reason, _ language: UILanguage) -> String {
+        let (english, chinese): (String, String)
+        switch reason {
+        case .misleading: (english, chinese) = ("Misleading information or prices", "信息或价格误导")
+        case .fraud: (english, chinese) = ("Suspected fraud", "疑似欺诈")
+        case .privacy: (english, chinese) = ("Asks for too much personal data", "过度索取个人信息")
+        case .payment: (english, chinese) = ("A problem with a payment", "付款问题")
+        case .broken: (english, chinese) = ("It does not work", "无法正常使用")
+        case .other: (english, chinese) = ("Something else", "其他问题")
         }
         return language == .english ? english : chinese
     }
@@ -230,6 +247,36 @@ public enum Strings {
         case .menuPermissions: (english, chinese) = ("Permissions", "权限")
         case .menuReload: (english, chinese) = ("Reload", "重新加载")
         case .menuClose: (english, chinese) = ("Close", "关闭")
+        case .menuFavourite: (english, chinese) = ("Add to favourites", "添加到收藏")
+        case .menuUnfavourite: (english, chinese) = ("Remove from favourites", "取消收藏")
+        case .menuComplaint: (english, chinese) = ("Feedback and complaint", "反馈与投诉")
+        case .favourited: (english, chinese) = ("Added to your favourites on home.", "已添加到首页收藏。")
+        case .unfavourited: (english, chinese) = ("Removed from your favourites.", "已取消收藏。")
+        case .aboutTitle: (english, chinese) = ("About this service", "关于此服务")
+        case .aboutPartner: (english, chinese) = ("Provided by", "服务提供方")
+        case .aboutCategory: (english, chinese) = ("Category", "类别")
+        case .aboutVersion: (english, chinese) = ("Version", "版本")
+        case .aboutMay: (english, chinese) = ("It may use", "可使用")
+        case .aboutDomains: (english, chinese) = ("It connects to", "可连接")
+        case .aboutNothing: (english, chinese) = ("nothing beyond its own pages", "仅限自身页面")
+        case .aboutHints: (english, chinese) = ("any key to go back", "按任意键返回")
+        case .complaintTitle: (english, chinese) = ("Feedback and complaint", "反馈与投诉")
+        case .complaintReason: (english, chinese) = ("What is wrong?", "遇到了什么问题？")
+        case .complaintDetails: (english, chinese) = ("Details (optional): ", "补充说明（可选）：")
+        case .complaintHints:
+            (english, chinese) = (
+                "↑↓ reason · type details · Enter send · Esc cancel", "↑↓ 选择原因 · 输入说明 · 回车 提交 · Esc 取消"
+            )
+        case .complaintSent: (english, chinese) = ("Thank you: the bank has your complaint.", "感谢反馈：银行已收到您的投诉。")
+        case .complaintQueued:
+            (english, chinese) = (
+                "Thank you: your complaint will be sent to the bank when you are online.", "感谢反馈：联网后将把您的投诉发送给银行。"
+            )
+        case .complaintFull:
+            (english, chinese) = (
+                "Too many complaints are waiting to be sent; try again when you are online.", "待发送的投诉过多，请联网后再试。"
+            )
+        case .shortcutsTitle: (english, chinese) = ("Favourites and recently used", "收藏与最近使用")
         case .consentTitle: (english, chinese) = ("Permission", "权限申请")
         case .allow: (english, chinese) = ("Allow", "允许")
         case .deny: (english, chinese) = ("Deny", "拒绝")

@@ -158,6 +158,21 @@ enum HomeScreen {
                     role: transaction.amount < 0 ? .normal : .success)
             }
         }
+        // The shortcuts to the customer's services, above the actions, when there is room.
+        let shortcuts = state.shortcuts
+        let actionCount = ShellReducer.HomeAction.allCases.count
+        if !shortcuts.isEmpty, canvas.height - 5 > y + 1 {
+            let shortcutY = canvas.height - 5
+            canvas.text(Strings.text(.shortcutsTitle, language), x: 2, y: shortcutY - 1, role: .heading)
+            var column = 2
+            for (index, app) in shortcuts.enumerated() {
+                let label = "[ \(state.serviceName(app)) ]"
+                guard column + CharacterWidth.of(label) <= canvas.width - 2 else { break }
+                canvas.text(
+                    label, x: column, y: shortcutY, role: .link, focused: state.homeFocus == actionCount + index)
+                column += CharacterWidth.of(label) + 2
+            }
+        }
         // The actions row, above the hints.
         var x = 2
         let actionY = canvas.height - 3
@@ -324,19 +339,24 @@ enum ContainerScreen {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
         guard let container = state.container else { return }
         let language = state.language
-        canvas.bar((container.canGoBack ? "‹ " : "  ") + container.title, right: "··· ✕", y: 0, role: .title)
+        // A page without its own title shows the service's name, in the screens' language.
+        let title = container.about.map { container.title == $0.name.english ? $0.name(language) : container.title }
+        canvas.bar(
+            (container.canGoBack ? "‹ " : "  ") + (title ?? container.title), right: "··· ✕", y: 0, role: .title)
         canvas.buffer.blit(container.page, x: 1, y: 1)
         canvas.bar(Strings.text(.hintsContainer, language), y: canvas.height - 1, role: .muted)
         if let row = container.menu {
             let labels: [String] = ShellState.Container.MenuItem.allCases.map { item in
                 switch item {
                 case .about: Strings.text(.menuAbout, language)
+                case .favourite: Strings.text(container.favourite ? .menuUnfavourite : .menuFavourite, language)
+                case .complaint: Strings.text(.menuComplaint, language)
                 case .permissions: Strings.text(.menuPermissions, language)
                 case .reload: Strings.text(.menuReload, language)
                 case .close: Strings.text(.menuClose, language)
                 }
             }
-            let width = min(canvas.width - 2, 26)
+            let width = min(canvas.width - 2, 30)
             let x = canvas.width - width - 1
             canvas.clearedBox(x: x, y: 1, width: width, height: labels.count + 2, role: .accent)
             for (index, label) in labels.enumerated() {
@@ -344,6 +364,8 @@ enum ContainerScreen {
                 canvas.text(" " + label, x: x + 1, y: 2 + index, limit: width - 2, focused: index == row)
             }
         }
+        if container.showingAbout, let about = container.about { AboutPage.draw(about, language, &canvas) }
+        if let form = container.complaint { AboutPage.drawComplaint(form, about: container.about, language, &canvas) }
         guard let dialog = container.dialog else { return }
         DialogBox.draw(dialog, language, &canvas)
     }
