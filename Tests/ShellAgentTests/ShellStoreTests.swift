@@ -1,4 +1,5 @@
 import Catalog
+import CatalogAPI
 import CatalogTestSupport
 import Foundation
 import MiniKit
@@ -55,6 +56,77 @@ struct ShellStoreTests {
         #expect(try reopened.paid(user: "u-1", account: "A") == 100)
         #expect(try reopened.payments(user: "u-1").map(\.text) == ["paid 50.0", "paid 40.0", "paid 60.0"])
         #expect(try reopened.payments(user: "u-3").isEmpty)
+    }
+
+    @Test("the reports outbox: calls of one kind add up, a batch in flight is settled, bounded, and a complaint waits")
+    func reportsOutbox() throws {
+        let data = Self.folder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let store = try ShellStore(directory: data)
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        func record(_ outcome: String, _ minutes: Double = 0) throws -> Bool {
+            try store.recordActivity(
+                host: "mbank", appId: "com.eastsec.open-account", version: SemanticVersion(1, 4, 2), kind: .scope,
+                name: "phoneNumber", outcome: outcome, at: at.addingTimeInterval(minutes * 60))
+        }
+        #expect(try store.takeReports(host: "mbank") == nil, "nothing waits")
+        #expect(try record("allowed") && record("allowed", 2) && record("consent-denied", 1))
+        try store.queueComplaint(
+            DeviceReports.Complaint(
+                id: "c-00000001", appId: "com.carins.quote", version: nil, reason: .fraud, text: "", at: at),
+            host: "mbank")
+        let batch = try #require(try store.takeReports(host: "mbank"))
+        #expect(batch.complaints.map(\.id) == ["c-00000001"])
+        #expect(batch.activity.map { "\($0.outcome) \($0.count)" }.sorted() == ["allowed 2", "consent-denied 1"])
+        #expect(batch.activity.first { $0.outcome == "allowed" }?.last == at.addingTimeInterval(120))
+        #expect(try record("allowed", 3), "a call while the batch is in flight counts in a new row")
+        try store.finishReports(host: "mbank", delivered: false)
+        let again = try #require(try store.takeReports(host: "mbank"))
+        #expect(again.activity.map(\.id).contains(batch.activity[0].id), "not delivered: the same ids go again")
+        #expect(again.activity.reduce(0) { $0 + $1.count } == 4)
+        try store.finishReports(host: "mbank", delivered: true)
+        #expect(try store.takeReports(host: "mbank") == nil, "delivered: gone")
+        #expect(try store.waitingComplaints(host: "mbank") == 0)
+
+        for index in 0..<ShellStore.maximumActivity {
+            _ = try store.recordActivity(
+                host: "kiosk", appId: "com.x.y", version: nil, kind: .domain, name: "h\(index).example",
+                outcome: "domain-not-allowed", at: at)
+        }
+        #expect(
+            try !store.recordActivity(
+                host: "kiosk", appId: "com.x.y", version: nil, kind: .domain, name: "one.more.example",
+                outcome: "domain-not-allowed", at: at), "the outbox is bounded")
+        for index in 0..<ShellStore.maximumComplaints {
+            try store.queueComplaint(
+                DeviceReports.Complaint(
+                    id: "c-\(String(format: "%08d", index))", appId: "com.x.y", version: nil, reason: .other, text: "",
+                    at: at), host: "kiosk")
+        }
+        #expect(throws: ShellStore.OutboxFull.self) {
+            try store.queueComplaint(
+                DeviceReports.Complaint(
+                    id: "c-99999999", appId: "com.x.y", version: nil, reason: .other, text: "", at: at), host: "kiosk")
+        }
+        #expect(try store.takeReports(host: "kiosk")?.complaints.count == DeviceReports.maximumComplaints)
+    }
+
+    @Test("favourites and recently used services, per customer, the newest five recents")
+    func shortcuts() throws {
+        let data = Self.folder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let store = try ShellStore(directory: data)
+        let at = Date(timeIntervalSince1970: 1_800_000_000)
+        try store.setFavourite(user: "u-1", app: "a.one", true, at: at)
+        try store.setFavourite(user: "u-1", app: "a.two", true, at: at.addingTimeInterval(1))
+        try store.setFavourite(user: "u-1", app: "a.one", false, at: at)
+        #expect(try store.favourites(user: "u-1") == ["a.two"])
+        #expect(try store.favourites(user: "u-2").isEmpty)
+        for index in 0..<7 {
+            try store.recordOpened(user: "u-1", app: "a.\(index)", at: at.addingTimeInterval(Double(index)))
+        }
+        try store.recordOpened(user: "u-1", app: "a.3", at: at.addingTimeInterval(100))
+        #expect(try ShellStore(directory: data).recents(user: "u-1") == ["a.3", "a.6", "a.5", "a.4", "a.2"])
     }
 
     @Test("a recall deletes every user's data for the app and records one notice; nothing held means tombstone only")
