@@ -56,6 +56,9 @@ public final class ShellSession: @unchecked Sendable {
     private var currentDemoUser: DemoBank.User?
     private var currentUser: String? { currentDemoUser?.id }
     private var container: ContainerHost?
+    /// Identifies the running container's news: a closed one's late frames must not reopen its screen.
+    private final class ContainerTicket: Sendable {}
+    private var containerTicket: ContainerTicket?
     private let loader = ProgramLoader()
     /// Raised by every start and stop: news from an agent of an earlier sign-in are dropped.
     private var generation = 0
@@ -125,6 +128,14 @@ public final class ShellSession: @unchecked Sendable {
 
     private func post(_ action: ShellAction) {
         lock.withLock { pending.append(action) }
+    }
+
+    /// News from a container, dropped once it is no longer the running one (closed, or replaced).
+    private func post(_ action: ShellAction, from ticket: ContainerTicket) {
+        lock.withLock {
+            guard containerTicket === ticket else { return }
+            pending.append(action)
+        }
     }
 
     private func observe(_ event: AgentEvent, user: String) {
@@ -241,15 +252,16 @@ public final class ShellSession: @unchecked Sendable {
                 switch self.loader.program(for: ticket) {
                 case .failure(let refusal): self.post(.refused(Self.refusal(refusal)))
                 case .success(let program):
+                    let news = ContainerTicket()
                     let host = ContainerHost(
                         program: program, entry: ticket.entry, user: user, store: self.store,
                         hostId: self.configuration.hostId, fixtures: self.configuration.fixtures,
                         payments: self.payments, width: width, height: height,
                         paymentsChanged: { [weak self] in self?.postPayments(for: user.id) }
-                    ) { [weak self] action in self?.post(action) }
+                    ) { [weak self] action in self?.post(action, from: news) }
                     try? self.store.recordOpened(user: user.id, app: appId, at: Date())
                     self.postShortcuts(for: user.id)
-                    await self.replaceContainer(with: host)
+                    await self.replaceContainer(with: host, ticket: news)
                     await host.run()
                 }
             }
@@ -270,7 +282,10 @@ public final class ShellSession: @unchecked Sendable {
     public func close() {
         guard
             let host = lock.withLock({ () -> ContainerHost? in
-                defer { container = nil }
+                defer {
+                    container = nil
+                    containerTicket = nil
+                }
                 return container
             })
         else { return }
@@ -282,9 +297,12 @@ public final class ShellSession: @unchecked Sendable {
         if let user = currentUser { post(.settings(settings(for: user))) }
     }
 
-    private func replaceContainer(with host: ContainerHost) async {
+    private func replaceContainer(with host: ContainerHost, ticket: ContainerTicket) async {
         let previous = lock.withLock { () -> ContainerHost? in
-            defer { container = host }
+            defer {
+                container = host
+                containerTicket = ticket
+            }
             return container
         }
         await previous?.close()

@@ -1,4 +1,5 @@
 import Foundation
+import MiniSupport
 import Synchronization
 import TerminalCells
 import Testing
@@ -52,6 +53,79 @@ struct FocusTests {
         _ = runtime.handle(.focusPrevious)
         _ = runtime.complete(again, with: .failure(BridgeError(code: "network", message: "down")))
         #expect(focused() == "Back", "the user moved: focus stays where they put it")
+    }
+}
+
+/// Focus order: Tab wraps, and focus follows the first element until the customer chooses one.
+struct FocusOrderTests {
+    static func runtime(_ markup: String, _ logic: String) throws -> MiniProgramRuntime {
+        let loaded = TestApp.load(markup: markup, logic: logic)
+        let program = try #require(loaded.program, "\(TestApp.rendered(loaded))")
+        return MiniProgramRuntime(
+            program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"),
+            storage: InMemoryStorage(), width: 40, height: 12)
+    }
+
+    static func focused(_ runtime: MiniProgramRuntime) -> String? {
+        runtime.layout(runtime.currentPage!).focusables.first { $0.identity == runtime.currentPage?.focus }?.node.text
+    }
+
+    @Test("Tab past the last element comes back to the first, and back past the first to the last")
+    func wraps() throws {
+        var runtime = try Self.runtime(
+            "<column><button bindtap='a'>A</button><button bindtap='b'>B</button></column>",
+            "handler a { stop } handler b { stop }")
+        _ = runtime.start()
+        #expect(Self.focused(runtime) == "A")
+        _ = runtime.handle(.focusNext)
+        #expect(Self.focused(runtime) == "B")
+        _ = runtime.handle(.focusNext)
+        #expect(Self.focused(runtime) == "A", "wrapped")
+        _ = runtime.handle(.focusPrevious)
+        #expect(Self.focused(runtime) == "B", "wrapped back")
+    }
+
+    @Test("a list that appears above a button takes focus until the customer moves it; then focus stays put")
+    func followsFirst() throws {
+        var runtime = try Self.runtime(
+            """
+            <column>
+              <navigator wx:for="{{ items }}" wx:key="id" url="index">{{ item.name }}</navigator>
+              <button bindtap="load">Refresh</button>
+            </column>
+            """,
+            "data { items: [] } handler load { set items = [{id: 1, name: 'First fund'}, {id: 2, name: 'Second fund'}] }"
+        )
+        _ = runtime.start()
+        #expect(Self.focused(runtime) == "Refresh", "the only element")
+        _ = runtime.handle(.activate)
+        #expect(Self.focused(runtime) == "Refresh", "the customer used it: it keeps focus")
+        // Prices arrive after the page opened, before any key: the list above the button takes focus.
+        let loaded = TestApp.load(
+            manifest: TestApp.manifest(permissions: [("network", "Load prices")], domains: ["api.good.example"]),
+            markup: """
+                <column>
+                  <navigator wx:for="{{ items }}" wx:key="id" url="index">{{ item.name }}</navigator>
+                  <button bindtap="load">Refresh</button>
+                </column>
+                """,
+            logic: """
+                data { items: [] }
+                on load { call network.request { url: "https://api.good.example/funds" } success { set items = result.body } }
+                handler load { stop }
+                """)
+        let program = try #require(loaded.program, "\(TestApp.rendered(loaded))")
+        var fresh = MiniProgramRuntime(
+            program: program,
+            policy: SandboxPolicy(grantedScopes: [.network], grantedDomains: ["api.good.example"], openId: "x"),
+            storage: InMemoryStorage(), width: 40, height: 12)
+        guard case .network(let call, _)? = fresh.start().last else {
+            Issue.record("expected the prices request")
+            return
+        }
+        #expect(Self.focused(fresh) == "Refresh")
+        _ = fresh.complete(call, with: .success(["status": 200, "body": [["id": 1, "name": "First fund"]]]))
+        #expect(Self.focused(fresh) == "First fund", "the customer had not chosen: focus follows the first")
     }
 }
 

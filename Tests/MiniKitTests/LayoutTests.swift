@@ -35,6 +35,28 @@ struct LayoutTests {
         #expect(exact.write("anything", x: 0, y: 0, limit: 0) == 0, "no room, not even for the ellipsis")
     }
 
+    @Test("in a column, labelled texts, inputs and pickers line their values up after the widest label")
+    func alignedLabels() throws {
+        let result = TestApp.load(
+            markup: """
+                <column>
+                  <text label="Car">沪A12345</text>
+                  <text label="Premium" tone="accent">¥44.40</text>
+                  <input label="Name" value="Li"/>
+                  <text>No label: as it is</text>
+                </column>
+                """)
+        let program = try #require(result.program, "\(TestApp.rendered(result))")
+        var runtime = MiniProgramRuntime(
+            program: program, policy: SandboxPolicy(grantedScopes: [], grantedDomains: [], openId: "x"),
+            storage: InMemoryStorage(), width: 40, height: 6)
+        _ = runtime.start()
+        #expect(
+            runtime.screen().lines.prefix(4) == [
+                "Car:     沪A12345", "Premium: ¥44.40", "Name:    [Li▏               ]", "No label: as it is",
+            ])
+    }
+
     @Test("a page renders into cells with focus, wrapping and controls")
     func renderSnapshot() throws {
         let result = TestApp.load(

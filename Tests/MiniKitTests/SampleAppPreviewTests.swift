@@ -22,8 +22,8 @@ struct SampleAppPreviewTests {
 
     static let walkthroughs: [Walkthrough] = [
         Walkthrough(
-            app: "car-insurance", keys: "type:沪a12345 down right down enter down down down enter down down enter enter"),
-        Walkthrough(app: "fund-subscription", keys: "up up up enter enter down enter type:5000 down enter"),
+            app: "car-insurance", keys: "type:沪a12345 down right down enter down enter down down enter enter"),
+        Walkthrough(app: "fund-subscription", keys: "enter enter down enter type:5000 down enter"),
         Walkthrough(
             app: "account-opening",
             keys:

@@ -13,7 +13,8 @@ public struct FocusTarget: Sendable, Hashable {
 /// Lays view nodes out into a cell buffer of a fixed width and as many rows as the page needs.
 ///
 /// Containers stack their children (`row` places them side by side and wraps), text wraps by display
-/// width (CJK characters take two cells), and each control draws in one line.
+/// width (CJK characters take two cells), and each control draws in one line. In a column, the labels of its
+/// inputs, pickers and labelled texts take the width of the widest, so their values line up (a form).
 struct LayoutEngine {
     let width: Int
     /// The element drawn focused.
@@ -42,7 +43,8 @@ struct LayoutEngine {
 
     func naturalWidth(_ node: ViewNode) -> Int {
         switch node.kind {
-        case .text: return node.text.split(separator: "\n").map { CharacterWidth.of($0) }.max() ?? 0
+        case .text:
+            return labelWidth(node) + (node.text.split(separator: "\n").map { CharacterWidth.of($0) }.max() ?? 0)
         case .button: return CharacterWidth.of(node.text) + 4
         case .navigator: return CharacterWidth.of(node.text) + 2
         case .input: return labelWidth(node) + fieldWidth(node) + 2
@@ -64,6 +66,18 @@ struct LayoutEngine {
         return CharacterWidth.of(label) + 2
     }
 
+    /// The label column of a container's children: the widest label of those that align theirs.
+    private func labelColumn(_ children: [ViewNode]) -> Int {
+        children.filter { [.input, .picker, .text].contains($0.kind) }.map(labelWidth).max() ?? 0
+    }
+
+    /// Writes `label: ` muted and pads it to the container's label column; returns the columns taken.
+    private mutating func writeLabel(_ node: ViewNode, x: Int, y: Int, width: Int, column: Int) -> Int {
+        guard let label = node.string("label"), !label.isEmpty else { return 0 }
+        let used = buffer.write(label + ": ", x: x, y: y, limit: width, role: .muted)
+        return min(width, max(used, column))
+    }
+
     private func fieldWidth(_ node: ViewNode) -> Int {
         let maximum = node.int("maxlength", default: 0, in: 0...1_000)
         return max(12, min(30, maximum > 0 ? maximum + 2 : 20))
@@ -78,8 +92,9 @@ struct LayoutEngine {
 
     // MARK: Placing
 
-    /// Draws `node` at (x, y) within `width` columns; returns the rows used.
-    private mutating func place(_ node: ViewNode, x: Int, y: Int, width: Int) -> Int {
+    /// Draws `node` at (x, y) within `width` columns; returns the rows used. `labels` is the label column of
+    /// the container it is in.
+    private mutating func place(_ node: ViewNode, x: Int, y: Int, width: Int, labels: Int = 0) -> Int {
         let width = max(1, width)
         // Pages are cut at a fixed number of rows: the buffer never grows without bound.
         guard y < MiniKitLimits.maximumRenderedRows else { return 0 }
@@ -92,9 +107,10 @@ struct LayoutEngine {
             if node.kind == .list, node.children.isEmpty, let empty = node.string("empty") {
                 return placeText(empty, x: x + padding, y: y, width: width - 2 * padding, role: .muted, align: "left")
             }
+            let labels = labelColumn(node.children)
             for (index, child) in node.children.enumerated() {
                 if index > 0 { cursor += gap }
-                cursor += place(child, x: x + padding, y: cursor, width: width - 2 * padding)
+                cursor += place(child, x: x + padding, y: cursor, width: width - 2 * padding, labels: labels)
             }
             return cursor - y
         case .row:
@@ -119,8 +135,10 @@ struct LayoutEngine {
         case .text:
             let tone = node.string("tone") ?? "normal"
             let role = CellRole(rawValue: tone) ?? .normal
-            let text = tone == "title" ? node.text : node.text
-            return placeText(text, x: x, y: y, width: width, role: role, align: node.string("align") ?? "left")
+            buffer.ensureHeight(y + 1)
+            let label = writeLabel(node, x: x, y: y, width: width, column: labels)
+            return placeText(
+                node.text, x: x + label, y: y, width: width - label, role: role, align: node.string("align") ?? "left")
         case .button:
             let type = node.string("type") ?? "default"
             let role: CellRole =
@@ -139,10 +157,7 @@ struct LayoutEngine {
             return 1
         case .input:
             buffer.ensureHeight(y + 1)
-            var column = x
-            if let label = node.string("label"), !label.isEmpty {
-                column += buffer.write(label + ": ", x: column, y: y, limit: x + width - column, role: .muted)
-            }
+            let column = x + writeLabel(node, x: x, y: y, width: width, column: labels)
             let value = inputOverrides[node.identity] ?? node.string("value") ?? ""
             let field = max(3, min(fieldWidth(node), x + width - column))
             let shown: String
@@ -173,10 +188,7 @@ struct LayoutEngine {
             return 1
         case .picker:
             buffer.ensureHeight(y + 1)
-            var column = x
-            if let label = node.string("label"), !label.isEmpty {
-                column += buffer.write(label + ": ", x: column, y: y, limit: width, role: .muted)
-            }
+            let column = x + writeLabel(node, x: x, y: y, width: width, column: labels)
             buffer.write(
                 "‹ \(pickerText(node)) ›", x: column, y: y, limit: x + width - column,
                 role: node.bool("disabled") ? .disabled : .input, focused: isFocused)

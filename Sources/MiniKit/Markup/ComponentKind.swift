@@ -83,6 +83,8 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
             return [
                 "tone": .choice(["normal", "title", "heading", "muted", "accent", "success", "warning", "danger"]),
                 "align": .choice(["left", "center", "right"]),
+                // A label/value row: the label muted, the value aligned with its siblings' values.
+                "label": .text,
             ]
         case .button: return ["type": .choice(["default", "primary", "warn"]), "disabled": .bool]
         case .input:

@@ -32,13 +32,14 @@ extension MiniProgramRuntime {
         // drawn with it; the layout's own targets confirm it (a page cut at its row limit has fewer).
         var predicted: [String] = []
         collectFocusable(nodes, into: &predicted)
-        let guess = Self.focus(among: predicted, focus: top.focus, returnFocus: top.returnFocus)
+        let current = top.focusChosen ? top.focus : nil
+        let guess = Self.focus(among: predicted, focus: current, returnFocus: top.returnFocus)
         var engine = LayoutEngine(width: width, focused: guess.focus, inputOverrides: top.inputOverrides)
         engine.layout(nodes)
         layouts.count.add(1, ordering: .relaxed)
         let targets = engine.focusables
         let (focus, returnFocus) = Self.focus(
-            among: targets.map(\.identity), focus: top.focus, returnFocus: top.returnFocus)
+            among: targets.map(\.identity), focus: current, returnFocus: top.returnFocus)
         if focus != guess.focus {
             engine = LayoutEngine(width: width, focused: focus, inputOverrides: top.inputOverrides)
             engine.layout(nodes)

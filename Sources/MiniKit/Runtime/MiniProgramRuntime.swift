@@ -142,16 +142,20 @@ public struct MiniProgramRuntime: Sendable {
         let target = targets[index]
         switch input {
         case .focusNext, .focusPrevious:
-            let next = input == .focusNext ? min(targets.count - 1, index + 1) : max(0, index - 1)
+            // Focus wraps: past the last element comes the first again, as Tab does in forms.
+            let next =
+                input == .focusNext ? (index + 1) % targets.count : (index + targets.count - 1) % targets.count
             // The first key only shows where focus is, when nothing was focused yet.
             updateTop {
                 $0.focus = top.focus == nil ? targets[index].identity : targets[next].identity
                 $0.returnFocus = nil
+                $0.focusChosen = true
             }
         case .activate:
             updateTop {
                 $0.focus = target.identity
                 $0.returnFocus = nil
+                $0.focusChosen = true
             }
             activate(target.node, effects: &effects)
         case .left, .right:
@@ -160,6 +164,10 @@ public struct MiniProgramRuntime: Sendable {
             else { break }
             let current = target.node.int("value", default: 0, in: 0...(options.count - 1))
             let next = input == .right ? (current + 1) % options.count : (current - 1 + options.count) % options.count
+            updateTop {
+                $0.focus = target.identity
+                $0.focusChosen = true
+            }
             fire("change", on: target.node, value: .number(Double(next)), effects: &effects)
         case .character(let character):
             guard target.node.kind == .input, !target.node.bool("disabled") else { break }
@@ -191,8 +199,10 @@ public struct MiniProgramRuntime: Sendable {
     }
 
     mutating func edit(_ target: FocusTarget, _ value: String, effects: inout [RuntimeEffect]) {
-        if target.node.properties["value"] == nil {
-            updateTop { $0.inputOverrides[target.identity] = value }
+        updateTop {
+            if target.node.properties["value"] == nil { $0.inputOverrides[target.identity] = value }
+            $0.focus = target.identity
+            $0.focusChosen = true
         }
         fire("input", on: target.node, value: .string(value), effects: &effects)
     }

@@ -11,6 +11,9 @@ public struct PageInstance: Sendable, Hashable {
     /// Where focus was before that control stopped taking it (disabled while a request runs, say): focus goes
     /// back there when it can, unless the user moved focus meanwhile.
     public var returnFocus: String?
+    /// The customer moved focus (or used the focused element) on this page. Until then focus follows the first
+    /// element, so a list that loads above a button takes focus instead of leaving it on the button.
+    public var focusChosen = false
     public var scroll: Int = 0
     /// Text typed into inputs that have no bound value.
     public var inputOverrides: [String: String] = [:]
