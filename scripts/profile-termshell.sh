@@ -34,7 +34,7 @@ cat > "$work/session.scenario" <<'SCENARIO'
 key enter
 wait Current account
 key enter
-wait service list v
+connection online
 key f2
 wait Installed packages
 key f2 esc

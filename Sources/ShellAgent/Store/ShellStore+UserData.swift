@@ -24,13 +24,6 @@ extension ShellStore {
         }
     }
 
-    /// Forgets an answer (granted or denied): the mini-program asks again the next time.
-    public func forgetConsent(user: String, app: String, scope: String) throws {
-        try queue.write { db in
-            try db.run("DELETE FROM consent WHERE user_id = ? AND app_id = ? AND scope = ?", [user, app, scope])
-        }
-    }
-
     public func storageValue(user: String, app: String, key: String) throws -> String? {
         try queue.read { db in
             try String.fetchOne(
