@@ -21,6 +21,15 @@ public struct ProblemError: Error, HTTPResponseError, Sendable {
         self.detail = detail
     }
 
+    /// 429 `rate-limited`: too many of `what`; `Retry-After` says when one more is allowed.
+    public static func rateLimited(_ what: String, retryAfter wait: TimeInterval) -> ProblemError {
+        let seconds = Int(wait.rounded(.up))
+        var problem = ProblemError(
+            .tooManyRequests, code: .rateLimited, detail: "too many \(what); try again in \(seconds) s")
+        problem.headers[.retryAfter] = String(seconds)
+        return problem
+    }
+
     public static func notFound(_ detail: String) -> ProblemError {
         ProblemError(.notFound, code: .notFound, detail: detail)
     }

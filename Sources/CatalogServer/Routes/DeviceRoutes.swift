@@ -23,11 +23,7 @@ struct DeviceRoutes {
             try await HostAuthentication.require(request, hostId: hostId, cache: cache, store: store, now: now)
             let address = context.clientAddress(request, trusting: trustedProxies)
             if let wait = await limits.admit(host: hostId, address: address, at: now) {
-                var problem = ProblemError(
-                    .tooManyRequests, code: .rateLimited,
-                    detail: "too many enrolments; try again in \(Int(wait.rounded(.up))) s")
-                problem.headers[.retryAfter] = String(Int(wait.rounded(.up)))
-                throw problem
+                throw ProblemError.rateLimited("enrolments", retryAfter: wait)
             }
             var request = request
             let envelope = try await SignedBody.envelope(&request, limit: Self.maximumEnrolmentSize)

@@ -20,11 +20,7 @@ struct ReportRoutes {
             let device = try context.requireDevice(of: hostId)
             let now = clock.now()
             if let wait = await limits.admit(device: device.id, at: now) {
-                var problem = ProblemError(
-                    .tooManyRequests, code: .rateLimited,
-                    detail: "too many report batches from this device; try again in \(Int(wait.rounded(.up))) s")
-                problem.headers[.retryAfter] = String(Int(wait.rounded(.up)))
-                throw problem
+                throw ProblemError.rateLimited("report batches from this device", retryAfter: wait)
             }
             var request = request
             let reports = try RequestBody.read(
