@@ -27,8 +27,11 @@ public struct TestServer: Sendable {
 
     /// The seeded user-signing key of a host: the demo host backend's, which vouches for its users.
     public func userKey(_ host: String) -> SigningKey? {
-        seed?.userKeyFiles.first { $0.host == host }.flatMap { try? KeyFiles.readSigningKey(at: $0.file) }
+        userKeyFile(host).flatMap { try? KeyFiles.readSigningKey(at: $0) }
     }
+
+    /// The file the seed wrote a host's user-signing key to (what `termshell --user-key` reads).
+    public func userKeyFile(_ host: String) -> URL? { seed?.userKeyFiles.first { $0.host == host }?.file }
 
     /// A `Minicatalog-User-Assertion` header value for a user of a seeded host, signed with its user key as
     /// the host's backend would.

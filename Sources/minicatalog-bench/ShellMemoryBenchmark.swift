@@ -76,8 +76,9 @@ enum ShellMemoryBenchmark {
         process.executableURL = binary
         process.arguments = [
             "--script", scenario.path, "--size", "120x40", "--lang", "en", "--bank", "seeds/bank.json", "--server",
-            server.base.absoluteString, "--host", "mbank", "--host-key", server.hostKey("mbank")!, "--server-key",
-            server.publicKey.base64, "--data", folder.appendingPathComponent("shell").path,
+            server.base.absoluteString, "--host", "mbank", "--host-key", server.hostKey("mbank")!, "--user-key",
+            server.userKeyFile("mbank")!.path, "--server-key", server.publicKey.base64, "--data",
+            folder.appendingPathComponent("shell").path,
         ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -104,9 +105,11 @@ enum ShellMemoryBenchmark {
         }
         process.waitUntilExit()
         peak.exit = process.terminationStatus
-        peak.installed = try FileManager.default.contentsOfDirectory(
-            atPath: folder.appendingPathComponent("shell/packages").path
-        ).filter { !$0.hasPrefix(".") }.count
+        // A run that did not get as far as installing has no package folder: it counts none (not judged).
+        peak.installed =
+            ((try? FileManager.default.contentsOfDirectory(
+                atPath: folder.appendingPathComponent("shell/packages").path)) ?? []).filter { !$0.hasPrefix(".") }
+            .count
         return peak
     }
 
