@@ -49,7 +49,7 @@ extension CatalogAPI {
         "Host": object(
             [
                 "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,
-                "userKeys": list(text), "clientProperties": list(text),
+                "userKeys": list(text), "clientProperties": list(text), "brand": ref("HostBrand"),
             ], required: ["id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties"]),
         "HostList": object(["hosts": list(ref("Host"))], required: ["hosts"]),
         "KeyRotations": object(["rotations": list(ref("SignedEnvelope"))], required: ["rotations"]),
@@ -196,8 +196,14 @@ extension CatalogAPI {
             [
                 "id": nameSchema, "name": string(1, 80), "minimumShellVersion": versionSchema,
                 "expiryGraceSeconds": integer(0, 604_800), "active": ["type": "boolean"],
-                "userKeys": userKeysSchema, "clientProperties": clientPropertiesSchema,
+                "userKeys": userKeysSchema, "clientProperties": clientPropertiesSchema, "brand": ref("HostBrand"),
             ], required: ["id", "name"]),
+        "HostBrand": object(
+            [
+                "title": string(1, HostBrand.maximumTitle), "titleZh": string(1, HostBrand.maximumTitle),
+                "accent": ["type": "string", "enum": .array(HostBrand.Accent.allCases.map { .string($0.rawValue) })],
+                "services": string(1, HostBrand.maximumServices), "servicesZh": string(1, HostBrand.maximumServices),
+            ], required: ["title", "accent", "services"]),
         "HostUserTrust": object(
             ["userKeys": userKeysSchema, "clientProperties": clientPropertiesSchema], required: []),
         "PartnerCreate": object(["id": nameSchema, "name": string(1, 80)], required: ["id", "name"]),

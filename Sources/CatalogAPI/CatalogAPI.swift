@@ -41,6 +41,10 @@ public enum CatalogAPI {
         .post, "/v1/hosts/{hostId}/user-trust",
         "Set the keys a host's backend signs user assertions with, and the properties its shells may state (ops)",
         auth: .bearer, body: json("HostUserTrust"), answer: json("Host"))
+    public static let setBrand = Endpoint(
+        .post, "/v1/hosts/{hostId}/brand",
+        "Set how a host app presents itself to its customers: title, accent, the word for services (ops)",
+        auth: .bearer, body: json("HostBrand"), answer: json("Host"))
     public static let segments = Endpoint(
         .get, "/v1/segments", "List segments", auth: .bearer, answer: json("SegmentList"))
     public static let createSegment = Endpoint(
@@ -165,7 +169,7 @@ public enum CatalogAPI {
     public static let all: [Endpoint] =
         [
             health, openAPI, keyRotations, hosts, createHost, host, deactivateHost, activateHost, rotateHostKey,
-            setUserTrust,
+            setUserTrust, setBrand,
             segments,
             createSegment, audit, createPartner, createApp, apps, versions, upload, version, submit, approve, reject,
             reviews,

@@ -53,6 +53,19 @@ extension PostgresCatalogStore {
         }
     }
 
+    public func setBrand(hostId: String, brand: HostBrand?, audit: AuditEntry?) async throws -> Bool {
+        let text = try StoredBrand.text(brand)
+        return try await transaction { transaction in
+            guard
+                try await transaction.row("UPDATE host_app SET brand = \(text) WHERE id = \(hostId) RETURNING id")
+                    != nil
+            else { return false }
+            try await transaction.audit(audit)
+            try await transaction.notify(.host(hostId: hostId))
+            return true
+        }
+    }
+
     public func createHostApp(_ host: HostApp, keyHash: String, audit: AuditEntry?) async throws -> Bool {
         try await transaction { transaction in
             guard
@@ -88,13 +101,14 @@ extension PostgresCatalogStore {
         try await transaction.run(
             """
             INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds, user_keys,
-              client_properties)
+              client_properties, brand)
             VALUES (\(host.id), \(host.name), \(host.minimumShellVersion?.description), \(host.active),
-              \(Int64(host.expiryGraceSeconds)), \(StoredList.text(host.userKeys)), \(StoredList.text(host.clientProperties)))
+              \(Int64(host.expiryGraceSeconds)), \(StoredList.text(host.userKeys)), \(StoredList.text(host.clientProperties)),
+              \(try StoredBrand.text(host.brand)))
             ON CONFLICT (id) DO UPDATE SET name = excluded.name,
               minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
               expiry_grace_seconds = excluded.expiry_grace_seconds, user_keys = excluded.user_keys,
-              client_properties = excluded.client_properties
+              client_properties = excluded.client_properties, brand = excluded.brand
             """)
     }
 
@@ -106,7 +120,8 @@ extension PostgresCatalogStore {
             expiryGraceSeconds: Int(try record.get("expiry_grace_seconds", as: Int64.self)),
             userKeys: try StoredList.items(record.get("user_keys"), table: "host_app", column: "user_keys"),
             clientProperties: try StoredList.items(
-                record.get("client_properties"), table: "host_app", column: "client_properties"))
+                record.get("client_properties"), table: "host_app", column: "client_properties"),
+            brand: try StoredBrand.brand(record.get("brand")))
     }
 
     /// A nullable column's text as a semantic version, or ``UnknownStoredValue``.

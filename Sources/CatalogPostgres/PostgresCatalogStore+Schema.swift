@@ -117,6 +117,7 @@ extension PostgresCatalogStore {
                 "CREATE INDEX activity_by_app ON activity (app_id, last_at)",
             ]
         ),
+        (5, "how host apps present themselves", ["ALTER TABLE host_app ADD COLUMN brand TEXT"]),
     ]
 
     /// Applies the migrations this database lacks, in one transaction under an advisory lock.

@@ -22,6 +22,8 @@ actor CatalogCache {
         var packages: Set<String>
         /// The host app's expiry grace, signed into every catalog.
         var expiryGraceSeconds: Int
+        /// How the host presents itself, signed into every catalog.
+        var brand: HostBrand?
         /// When the store last confirmed these inputs are current (another replica may have changed them).
         var checked: Date = .distantPast
     }
@@ -207,13 +209,14 @@ actor CatalogCache {
                     localized: stored.version.texts.localized.isEmpty ? nil : stored.version.texts.localized)
             }
         }
+        let hostApp = try await store.hostApp(id: hostId)
         return HostCatalog(
             catalogVersion: state.catalogVersion, eventSequence: state.eventSequence, appIds: listings.map(\.appId),
             resolver: CatalogResolver(plans: listings.map(\.plan), segments: try await store.segments(), clock: clock),
             entries: entries,
             tombstones: try await store.delistings(hostId: hostId),
             packages: Set(entries.values.flatMap { $0.values.map(\.package.sha256) }),
-            expiryGraceSeconds: try await store.hostApp(id: hostId)?.expiryGraceSeconds ?? 0)
+            expiryGraceSeconds: hostApp?.expiryGraceSeconds ?? 0, brand: hostApp?.brand)
     }
 
     func body(_ etag: String) -> Data? { bodies[etag] }

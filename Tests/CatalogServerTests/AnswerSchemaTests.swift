@@ -140,6 +140,7 @@ struct AnswerSchemaTests {
         try await post(
             "/v1/hosts/mbank/user-trust",
             #"{"userKeys": ["\#(TestUsers.key.verificationKey.base64)"], "clientProperties": ["beta"]}"#)
+        try await post("/v1/hosts/mbank/brand", HostBrandRoutesTests.brand)
         try await post("/v1/hosts/mbank/deactivate", #"{"reason": "the partner bank left the programme"}"#)
         try await post("/v1/hosts/mbank/activate")
     }

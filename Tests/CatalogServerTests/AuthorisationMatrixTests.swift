@@ -67,6 +67,9 @@ struct AuthorisationMatrixTests {
             Route(method: "GET", path: "v1/apps/\(app)/explain", audience: ownerAndStaff),
             Route(method: "GET", path: "v1/packages/\(String(repeating: "0", count: 64))", audience: everyone),
             Route(method: "GET", path: "v1/devices", audience: operators),
+            Route(
+                method: "POST", path: "v1/hosts/kiosk/brand",
+                body: #"{"title": "Kiosk", "accent": "green", "services": "Bank services"}"#, audience: operators),
             Route(method: "GET", path: "v1/reports", audience: operators),
             Route(method: "GET", path: "v1/apps/\(app)/activity", audience: operators),
             Route(

@@ -52,6 +52,9 @@ final class CrashingStore: CatalogStore {
     func appendAudit(_ entry: AuditEntry) async throws { try await write { try await base.appendAudit(entry) } }
     func auditLog(limit: Int) async throws -> [AuditEntry] { try await base.auditLog(limit: limit) }
     func ping() async throws { try await base.ping() }
+    func setBrand(hostId: String, brand: HostBrand?, audit: AuditEntry?) async throws -> Bool {
+        try await write { try await base.setBrand(hostId: hostId, brand: brand, audit: audit) }
+    }
     func saveReports(_ reports: DeviceReports, hostId: String, deviceId: String, receivedAt: Date) async throws -> Int {
         try await write {
             try await base.saveReports(reports, hostId: hostId, deviceId: deviceId, receivedAt: receivedAt)

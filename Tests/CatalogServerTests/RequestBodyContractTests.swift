@@ -63,7 +63,7 @@ struct RequestBodyContractTests {
         let types: [(schema: String, fields: Set<String>)] = [
             ("PartnerCreate", PartnerCreate.fields), ("AppCreate", AppCreate.fields), ("HostCreate", HostCreate.fields),
             ("Reason", ReasonRequest.fields), ("SegmentCreate", SegmentCreate.fields),
-            ("ListingRequest", ListingRequest.fields),
+            ("ListingRequest", ListingRequest.fields), ("HostBrand", HostBrandRequest.fields),
         ]
         for (name, fields) in types {
             let schema = try #require(CatalogAPI.schemas[name], "no schema \(name)")

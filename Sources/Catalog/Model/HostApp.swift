@@ -21,11 +21,14 @@ public struct HostApp: Sendable, Hashable, Codable {
     /// The properties a shell may state for itself in the catalog query; every other comes only from the
     /// signed user assertion.
     public var clientProperties: [String]
+    /// How its shells present it; nil: the shell's own look.
+    public var brand: HostBrand?
 
     public init(
         id: String, name: String, minimumShellVersion: SemanticVersion? = nil, active: Bool = true,
-        expiryGraceSeconds: Int = 0, userKeys: [String] = [], clientProperties: [String] = []
+        expiryGraceSeconds: Int = 0, userKeys: [String] = [], clientProperties: [String] = [], brand: HostBrand? = nil
     ) {
+        self.brand = brand
         self.userKeys = userKeys
         self.clientProperties = clientProperties
         self.id = id

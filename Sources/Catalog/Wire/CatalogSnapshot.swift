@@ -94,11 +94,15 @@ public struct CatalogSnapshot: SignedPayload, Hashable {
     /// How long after `expiresAt` the shell may still launch mini-programs when it cannot refresh (the host
     /// app's configured grace). Signed with the rest, so nobody on the path can stretch it; absent means 0.
     public var expiryGraceSeconds: Int?
+    /// How the host app presents itself to its customers; absent: the shell's own look.
+    public var brand: HostBrand?
 
     public init(
         hostId: String, userId: String, catalogVersion: UInt64, eventSequence: UInt64, issuedAt: Date,
-        expiresAt: Date, entries: [CatalogEntry], tombstones: [Tombstone], expiryGraceSeconds: Int? = nil
+        expiresAt: Date, entries: [CatalogEntry], tombstones: [Tombstone], expiryGraceSeconds: Int? = nil,
+        brand: HostBrand? = nil
     ) {
+        self.brand = brand
         self.expiryGraceSeconds = expiryGraceSeconds
         self.format = WireFormat.version
         self.hostId = hostId

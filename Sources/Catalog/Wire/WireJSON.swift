@@ -133,6 +133,27 @@ extension CatalogEntry {
     }
 }
 
+extension HostBrand {
+    /// A signed catalog's brand; bounded as the API bounds it.
+    init(json: JSONCursor) throws(JSONPathError) {
+        func text(_ key: String, _ maximum: Int) throws(JSONPathError) -> String {
+            let cursor = try json.require(key)
+            let value = try cursor.string()
+            guard (1...maximum).contains(value.count) else { throw cursor.error("1 to \(maximum) characters") }
+            return value
+        }
+        let accentCursor = try json.require("accent")
+        guard let accent = Accent(rawValue: try accentCursor.string()) else {
+            throw accentCursor.error("an unknown accent")
+        }
+        self.init(
+            title: try text("title", Self.maximumTitle),
+            titleZh: try json.field("titleZh") == nil ? nil : try text("titleZh", Self.maximumTitle), accent: accent,
+            services: try text("services", Self.maximumServices),
+            servicesZh: try json.field("servicesZh") == nil ? nil : try text("servicesZh", Self.maximumServices))
+    }
+}
+
 extension Tombstone {
     init(json: JSONCursor) throws(JSONPathError) {
         self.init(
@@ -154,7 +175,8 @@ extension CatalogSnapshot {
             catalogVersion: try json.require("catalogVersion").wireCount(),
             eventSequence: try json.require("eventSequence").wireCount(),
             issuedAt: try json.require("issuedAt").wireDate(), expiresAt: try json.require("expiresAt").wireDate(),
-            entries: entries, tombstones: tombstones, expiryGraceSeconds: grace)
+            entries: entries, tombstones: tombstones, expiryGraceSeconds: grace,
+            brand: try json.field("brand").map(HostBrand.init(json:)))
         format = try json.wireFormat()
     }
 }

@@ -66,7 +66,7 @@ public struct AppCreate: JSONRepresentable, Sendable, Hashable {
 /// "clientProperties"?}` (schema `HostCreate`).
 public struct HostCreate: JSONRepresentable, Sendable, Hashable {
     public static let fields: Set<String> = [
-        "id", "name", "minimumShellVersion", "expiryGraceSeconds", "active", "userKeys", "clientProperties",
+        "id", "name", "minimumShellVersion", "expiryGraceSeconds", "active", "userKeys", "clientProperties", "brand",
     ]
     public var id: String
     public var name: String
@@ -76,11 +76,14 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
     public var active: Bool
     /// The public keys the host's backend signs user assertions with, and the properties its shells may state.
     public var userTrust: HostUserTrust
+    /// How its shells present it.
+    public var brand: HostBrand?
 
     public init(
         id: String, name: String, minimumShellVersion: SemanticVersion? = nil, expiryGraceSeconds: Int = 0,
-        active: Bool = true, userTrust: HostUserTrust = HostUserTrust()
+        active: Bool = true, userTrust: HostUserTrust = HostUserTrust(), brand: HostBrand? = nil
     ) {
+        self.brand = brand
         self.id = id
         self.name = name
         self.minimumShellVersion = minimumShellVersion
@@ -116,7 +119,10 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
         }
         self.init(
             id: id, name: name, minimumShellVersion: minimum, expiryGraceSeconds: grace,
-            active: try json.field("active")?.bool() ?? true, userTrust: try HostUserTrust(members: json))
+            active: try json.field("active")?.bool() ?? true, userTrust: try HostUserTrust(members: json),
+            brand: try json.field("brand").map { cursor throws(JSONPathError) in
+                try HostBrandRequest(json: cursor).brand
+            })
     }
 
     public var jsonValue: JSONValue {
@@ -128,6 +134,7 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
         if !userTrust.clientProperties.isEmpty {
             members["clientProperties"] = .array(userTrust.clientProperties.map(JSONValue.string))
         }
+        if let brand { members["brand"] = HostBrandRequest(brand).jsonValue }
         return .object(members)
     }
 }

@@ -107,6 +107,20 @@ struct HostRoutes {
             await changes.cache.forgetUserTrust(of: host.id)
             return JSONResponse.make(Self.json(try await requireHost(context)))
         }
+        group.post("hosts/:hostId/brand") { request, context -> Response in
+            let account = try context.requireOperator(to: "set how host apps present themselves")
+            var request = request
+            let brand = try RequestBody.read(try await RequestBody.json(&request), HostBrandRequest.init(json:)).brand
+            let host = try await requireHost(context)
+            _ = try await store.setBrand(
+                hostId: host.id, brand: brand,
+                audit: AuditEntry(
+                    at: clock.now(), actor: account.id, action: "host.brand", target: host.id,
+                    reason: "\(brand.title), \(brand.accent.rawValue), \(brand.services)"))
+            // Its shells get the brand with their next catalog (the catalog's ETag names it).
+            await changes.cache.invalidate(host.id)
+            return JSONResponse.make(Self.json(try await requireHost(context)))
+        }
         group.get("audit") { request, context -> Response in
             _ = try context.requireOperator(to: "read the audit log")
             let limit = try RequestQuery.limit(request.uri.queryParameters.get("limit"))
@@ -138,7 +152,7 @@ struct HostRoutes {
         return HostApp(
             id: body.id, name: body.name, minimumShellVersion: body.minimumShellVersion, active: body.active,
             expiryGraceSeconds: body.expiryGraceSeconds, userKeys: body.userTrust.userKeys,
-            clientProperties: body.userTrust.clientProperties)
+            clientProperties: body.userTrust.clientProperties, brand: body.brand)
     }
 
     static func json(_ host: HostApp) -> JSONValue {
@@ -149,6 +163,7 @@ struct HostRoutes {
             "clientProperties": .array(host.clientProperties.map(JSONValue.string)),
         ]
         if let minimum = host.minimumShellVersion { members["minimumShellVersion"] = .string(minimum.description) }
+        if let brand = host.brand { members["brand"] = HostBrandRequest(brand).jsonValue }
         return .object(members)
     }
 }

@@ -65,7 +65,7 @@ struct SyncRoutes {
             // The ETag names everything the payload holds and the key that signs it, so it is known before anything
             // is signed, and a rotated key sends every shell a catalog signed with the new key.
             let identity =
-                "\(keyring.signingKey.keyID)|\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(host.expiryGraceSeconds)|\(user)|"
+                "\(keyring.signingKey.keyID)|\(hostId)|\(host.catalogVersion)|\(host.eventSequence)|\(issuedAt.timeIntervalSince1970)|\(host.expiryGraceSeconds)|\(user)|\(host.brand.map { "\($0)" } ?? "")|"
                 + resolved.map { "\($0.appId)@\($0.version)\($0.gray ? "g" : "")\($0.audience ?? "")" }.joined(
                     separator: ",")
             let etag = "\"\(PackageStore.digest(Data(identity.utf8)).prefix(32))\""
@@ -92,7 +92,7 @@ struct SyncRoutes {
                     hostId: hostId, userId: user, catalogVersion: host.catalogVersion,
                     eventSequence: host.eventSequence,
                     issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(catalogLifetime), entries: entries,
-                    tombstones: host.tombstones, expiryGraceSeconds: host.expiryGraceSeconds)
+                    tombstones: host.tombstones, expiryGraceSeconds: host.expiryGraceSeconds, brand: host.brand)
                 body = try WireFormat.encoder().encode(try SignedEnvelope.sign(snapshot, with: [keyring.signingKey]))
                 await cache.remember(body, for: etag)
             }

@@ -14,6 +14,8 @@ public protocol HostStore: Sendable {
     func setHostActive(hostId: String, active: Bool, audit: AuditEntry?) async throws -> Bool
     /// Replaces whom a host app's catalog believes about its users, with its audit entry, changing nothing else
     /// of it; false when there is no such host.
+    /// Sets how a host app presents itself (nil: the shell's own look); false when there is no such host.
+    func setBrand(hostId: String, brand: HostBrand?, audit: AuditEntry?) async throws -> Bool
     func setUserTrust(hostId: String, userKeys: [String], clientProperties: [String], audit: AuditEntry?) async throws
         -> Bool
     /// Creates a host app with the hash of its key and the audit entry, in one transaction; false when the id

@@ -59,6 +59,17 @@ extension Row {
 
 /// A list of strings kept in one text column as a JSON array (a host's user keys and client properties), the
 /// same in every engine.
+/// A host's brand as both engines keep it in `host_app.brand`: JSON, or NULL.
+public enum StoredBrand {
+    public static func text(_ brand: HostBrand?) throws -> String? {
+        try brand.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+    }
+
+    public static func brand(_ text: String?) throws -> HostBrand? {
+        try text.map { try JSONDecoder().decode(HostBrand.self, from: Data($0.utf8)) }
+    }
+}
+
 public enum StoredList {
     /// The column's text for `items`.
     public static func text(_ items: [String]) -> String {

@@ -73,21 +73,32 @@ extension SQLiteCatalogStore {
         }
     }
 
+    public func setBrand(hostId: String, brand: HostBrand?, audit: AuditEntry?) async throws -> Bool {
+        let text = try StoredBrand.text(brand)
+        return try await pool.write { db in
+            try db.execute(sql: "UPDATE host_app SET brand = ? WHERE id = ?", arguments: [text, hostId])
+            guard db.changesCount > 0 else { return false }
+            if let audit { try Self.insert(audit, db) }
+            return true
+        }
+    }
+
     /// Inserts or updates a host app.
     static func insert(_ host: HostApp, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds, user_keys,
-                  client_properties)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                  client_properties, brand)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name,
                   minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
                   expiry_grace_seconds = excluded.expiry_grace_seconds, user_keys = excluded.user_keys,
-                  client_properties = excluded.client_properties
+                  client_properties = excluded.client_properties, brand = excluded.brand
                 """,
             arguments: [
                 host.id, host.name, host.minimumShellVersion?.description, host.active, host.expiryGraceSeconds,
                 StoredList.text(host.userKeys), StoredList.text(host.clientProperties),
+                try StoredBrand.text(host.brand),
             ])
     }
 
@@ -97,6 +108,7 @@ extension SQLiteCatalogStore {
             minimumShellVersion: try row.version("minimum_shell_version", table: "host_app"),
             active: row["active"], expiryGraceSeconds: row["expiry_grace_seconds"],
             userKeys: try row.textList("user_keys", table: "host_app"),
-            clientProperties: try row.textList("client_properties", table: "host_app"))
+            clientProperties: try row.textList("client_properties", table: "host_app"),
+            brand: try StoredBrand.brand(row["brand"]))
     }
 }

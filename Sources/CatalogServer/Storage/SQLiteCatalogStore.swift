@@ -190,6 +190,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         migrator.registerMigration("v13: complaints and bridge activity reported by shells") { db in
             try db.execute(sql: SQLiteCatalogStore.reportTables)
         }
+        migrator.registerMigration("v14: how host apps present themselves") { db in
+            try db.alter(table: "host_app") { table in table.add(column: "brand", .text) }
+        }
         return migrator
     }
 
