@@ -68,6 +68,24 @@ public final class CursesTerminal: TerminalBackend {
     /// Gives the terminal back.
     public func close() { endwin() }
 
+    /// The title bar takes the host brand's accent: its colour pair is redefined, which ncurses applies to the
+    /// cells already drawn with it at the next refresh.
+    public func apply(accent: String?) {
+        guard colors, let index = CellRole.allCases.firstIndex(of: .title) else { return }
+        let colour: Int32 =
+            switch accent {
+            case "green": COLOR_GREEN
+            case "red": COLOR_RED
+            case "magenta": COLOR_MAGENTA
+            case "cyan": COLOR_CYAN
+            case "yellow": COLOR_YELLOW
+            default: COLOR_BLUE
+            }
+        // White reads badly on yellow and cyan: black there.
+        let text = colour == COLOR_YELLOW || colour == COLOR_CYAN ? COLOR_BLACK : COLOR_WHITE
+        init_pair(Int16(index + 1), Int16(text), Int16(colour))
+    }
+
     public var size: (width: Int, height: Int) {
         (Int(ccurses_width(window)), Int(ccurses_height(window)))
     }

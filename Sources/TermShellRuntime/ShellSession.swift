@@ -177,6 +177,7 @@ public final class ShellSession: @unchecked Sendable {
         }
         if let catalog {
             lock.withLock { for entry in catalog.snapshot.entries { names[entry.appId] = Self.name(entry) } }
+            post(.brand(catalog.snapshot.brand.map(Self.brand)))
         }
         post(.catalog(services(catalog, installed: installed), status))
         lock.withLock {
@@ -471,6 +472,13 @@ public final class ShellSession: @unchecked Sendable {
                 category: entry.category, version: entry.version.description, gray: entry.gray,
                 installed: installed.contains(entry.package.sha256), isNew: new.contains(entry.appId))
         }
+    }
+
+    /// A host's brand as the screens show it.
+    static func brand(_ brand: HostBrand) -> ShellState.Brand {
+        ShellState.Brand(
+            title: ShellState.Text(brand.title, chinese: brand.titleZh),
+            services: ShellState.Text(brand.services, chinese: brand.servicesZh), accent: brand.accent.rawValue)
     }
 
     /// A catalog entry's name in both languages.

@@ -225,7 +225,7 @@ struct Host: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Host apps.",
         subcommands: [
-            List.self, Create.self, Deactivate.self, Activate.self, RotateKey.self, UserTrust.self,
+            List.self, Create.self, Deactivate.self, Activate.self, RotateKey.self, UserTrust.self, Brand.self,
         ])
 
     struct Deactivate: AsyncParsableCommand {

@@ -9,6 +9,10 @@ final class ScriptedTerminal: TerminalBackend {
     var keys: [Key]
     private(set) var screen: CellBuffer
     private(set) var flushes: [FrameDiff] = []
+    /// The accents the loop set, in order.
+    private(set) var accents: [String?] = []
+
+    func apply(accent: String?) { accents.append(accent) }
 
     init(width: Int, height: Int, keys: [Key]) {
         size = (width, height)
@@ -52,6 +56,39 @@ struct ShellLoopTests {
         #expect(terminal.flushes[1].full == false && terminal.flushes[1].cellCount < 200, "a move redraws two rows")
         #expect(terminal.screen.text.contains("Zhang Wei"))
         #expect(terminal.screen.text == ShellView.render(final).text, "what the terminal holds is the last frame")
+    }
+}
+
+struct BrandTests {
+    static let metro = ShellState.Brand(
+        title: ShellState.Text("Metro Pay", chinese: "地铁支付"),
+        services: ShellState.Text("City services", chinese: "城市服务"), accent: "green")
+
+    @Test("a host's brand titles every screen and names the service centre, in the screens' language")
+    func screens() {
+        var state = ShellScreenTests.state(.english)
+        _ = ShellReducer.reduce(&state, .brand(Self.metro))
+        #expect(ShellView.render(state).text.hasPrefix(" Metro Pay"), "the sign-in screen")
+        _ = ShellScreenTests.press(&state, .enter)
+        let home = ShellView.render(state).text
+        #expect(home.hasPrefix(" Metro Pay · Home"))
+        #expect(home.contains("[ City services ]"))
+        _ = ShellScreenTests.press(&state, .enter)
+        #expect(ShellView.render(state).text.hasPrefix(" Metro Pay · City services"))
+        state.language = .chinese
+        #expect(ShellView.render(state).text.hasPrefix(" 地铁支付 · 城市服务"))
+        _ = ShellReducer.reduce(&state, .brand(nil))
+        #expect(ShellView.render(state).text.hasPrefix(" 迷你银行 · 服务中心"), "no brand: the shell's own")
+    }
+
+    @Test("the loop gives the terminal the brand's accent when it changes, once")
+    func accent() {
+        let terminal = ScriptedTerminal(width: 80, height: 24, keys: [.down, .up])
+        var news: [[ShellAction]] = [[.brand(Self.metro)], [.brand(Self.metro)], [.brand(nil)]]
+        _ = ShellLoop.run(
+            terminal, state: ShellState(language: .english, bank: ShellScreenTests.bank, width: 80, height: 24),
+            news: { news.isEmpty ? [] : news.removeFirst() })
+        #expect(terminal.accents == ["green", nil])
     }
 }
 

@@ -15,6 +15,7 @@ public enum ShellLoop {
         let size = terminal.size
         _ = ShellReducer.reduce(&state, .resized(width: size.width, height: size.height))
         var shown: CellBuffer?
+        var accent: String?
         // The screen is a function of the state: draw only after an action, not on every idle tick.
         var changed = true
         while true {
@@ -26,6 +27,10 @@ public enum ShellLoop {
                 }
             }
             if changed {
+                if state.brand?.accent != accent {
+                    accent = state.brand?.accent
+                    terminal.apply(accent: accent)
+                }
                 let frame = ShellView.render(state)
                 let diff = FrameDiff.between(shown, frame)
                 if diff.full || !diff.runs.isEmpty { terminal.flush(diff) }

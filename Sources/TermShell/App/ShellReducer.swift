@@ -57,6 +57,9 @@ public enum ShellReducer {
             state.container = nil
             if state.screen == .container { state.screen = state.containerReturn }
             return []
+        case .brand(let brand):
+            state.brand = brand
+            return []
         case .shortcuts(let favourites, let recents):
             state.favourites = favourites
             state.recents = recents

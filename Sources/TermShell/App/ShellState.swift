@@ -278,6 +278,32 @@ public struct ShellState: Sendable, Hashable {
         }
     }
 
+    /// How the host app presents itself (from its signed catalog): the title, the word for services, the
+    /// title bar's accent.
+    public struct Brand: Sendable, Hashable {
+        public var title: Text
+        public var services: Text
+        /// A colour name the terminal's palette has (`blue`, `green`, …).
+        public var accent: String
+
+        public init(title: Text, services: Text, accent: String) {
+            self.title = title
+            self.services = services
+            self.accent = accent
+        }
+    }
+
+    /// The host's brand, once a catalog brought one.
+    public var brand: Brand?
+
+    /// The screens' title: the host's, else the shell's own.
+    public var appTitle: String { brand?.title(language) ?? Strings.text(.appName, language) }
+
+    /// The service centre's name: the host's word, else the shell's own.
+    public func servicesTitle(short: Bool) -> String {
+        brand?.services(language) ?? Strings.text(short ? .servicesShort : .services, language)
+    }
+
     /// The smallest terminal the screens are laid out for.
     public static let minimumSize = (width: 60, height: 16)
 
@@ -405,6 +431,8 @@ public enum ShellAction: Sendable, Hashable {
     case payments([DemoBank.Payment])
     /// The customer's favourite and recently used services, newest first.
     case shortcuts(favourites: [String], recents: [String])
+    /// The host's brand from its catalog (nil: the shell's own look).
+    case brand(ShellState.Brand?)
     /// The host asks the user something for the running mini-program.
     case dialog(appId: String, ShellState.Dialog)
 }

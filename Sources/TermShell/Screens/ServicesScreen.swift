@@ -13,7 +13,7 @@ enum ServicesScreen {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
         let language = state.language
         canvas.bar(
-            Strings.text(.appName, language) + " · " + Strings.text(.services, language),
+            state.appTitle + " · " + state.servicesTitle(short: false),
             right: ShellView.syncNote(state), y: 0, role: .title)
         if state.sync == .expired {
             canvas.bar(Strings.text(.expiredBanner, language), y: 1, role: .warning)

@@ -83,7 +83,7 @@ public enum ShellView {
 enum LoginScreen {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
         let language = state.language
-        canvas.bar(Strings.text(.appName, language), right: Strings.text(.signIn, language), y: 0, role: .title)
+        canvas.bar(state.appTitle, right: Strings.text(.signIn, language), y: 0, role: .title)
         canvas.centred(Strings.text(.chooseUser, language), y: 2, role: .muted)
         let width = min(canvas.width - 4, 64)
         let x = (canvas.width - width) / 2
@@ -123,7 +123,7 @@ enum HomeScreen {
         let note = ShellView.syncNote(state)
         if !note.isEmpty { name = note + " · " + name }
         canvas.bar(
-            Strings.text(.appName, language) + " · " + Strings.text(.home, language), right: name, y: 0, role: .title)
+            state.appTitle + " · " + Strings.text(.home, language), right: name, y: 0, role: .title)
         let width = canvas.width - 2
         var y = 2
         let accountRows = max(1, user.accounts.count)
@@ -179,7 +179,7 @@ enum HomeScreen {
         for (index, action) in ShellReducer.HomeAction.allCases.enumerated() {
             let label: String
             switch action {
-            case .services: label = Strings.text(.servicesShort, language)
+            case .services: label = state.servicesTitle(short: true)
             case .settings: label = Strings.text(.settings, language)
             case .signOut: label = Strings.text(.signOut, language)
             case .quit: label = Strings.text(.quit, language)
@@ -197,7 +197,7 @@ enum DiagnosticsPanel {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
         let language = state.language
         canvas.clear(x: 0, y: 0, width: canvas.width, height: canvas.height)
-        canvas.bar(Strings.text(.appName, language) + " · " + Strings.text(.qaTitle, language), y: 0, role: .title)
+        canvas.bar(state.appTitle + " · " + Strings.text(.qaTitle, language), y: 0, role: .title)
         guard let info = state.diagnostics else {
             canvas.centred(Strings.text(.qaNone, language), y: canvas.height / 2, role: .muted)
             canvas.bar(Strings.text(.qaHints, language), y: canvas.height - 1, role: .muted)
@@ -272,7 +272,7 @@ enum DiagnosticsPanel {
 enum SettingsScreen {
     static func draw(_ state: ShellState, _ canvas: inout Canvas) {
         let language = state.language
-        canvas.bar(Strings.text(.appName, language) + " · " + Strings.text(.settings, language), y: 0, role: .title)
+        canvas.bar(state.appTitle + " · " + Strings.text(.settings, language), y: 0, role: .title)
         let items = state.settingsItems
         let width = canvas.width - 4
         var y = 2

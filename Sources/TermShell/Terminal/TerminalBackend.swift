@@ -12,4 +12,11 @@ public protocol TerminalBackend: AnyObject {
     func flush(_ diff: FrameDiff)
     /// The next key, or nil when `timeout` passes first.
     func nextKey(timeout: Duration) -> Key?
+    /// The title bar's colour: a host brand's accent (`blue`, `green`, …), or nil for the shell's own.
+    func apply(accent: String?)
+}
+
+extension TerminalBackend {
+    /// A terminal without colours has no accent to change.
+    public func apply(accent: String?) {}
 }
