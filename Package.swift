@@ -230,7 +230,7 @@ let package = Package(
             name: "TermShellTests",
             dependencies: [
                 "TermShell", "TermShellCurses", "TermShellRuntime", "MiniKit", "TerminalCells", "SnapshotSupport",
-                "ShellAgent", "CatalogCurl", "ServerTestSupport", "Catalog",
+                "ShellAgent", "CatalogCurl", "ServerTestSupport", "Catalog", "CatalogAPI",
             ],
             // Text snapshots, read and recorded in place beside the tests (SnapshotSupport).
             exclude: ["Snapshots"]),

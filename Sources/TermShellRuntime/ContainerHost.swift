@@ -35,7 +35,7 @@ actor ContainerHost {
         appId = entry.appId
         about = ShellState.Container.About(
             name: ShellSession.name(entry),
-            summary: ShellState.Text(entry.description(in: "en"), chinese: entry.localized?["zh"]?.description),
+            summary: ShellSession.summary(entry),
             partner: entry.partner, category: entry.category, version: entry.version.description,
             scopes: entry.grantedScopes, domains: entry.grantedDomains)
         self.post = post

@@ -37,12 +37,12 @@ public final class ShellSession: @unchecked Sendable {
         }
     }
 
-    private let configuration: Configuration
+    let configuration: Configuration
     private let transport: any CatalogTransport
-    private let store: ShellStore
-    private let lock = NSLock()
+    let store: ShellStore
+    let lock = NSLock()
     /// Each customer's wrong PINs since signing in.
-    private let payments = PaymentLocks()
+    let payments = PaymentLocks()
     private var pending: [ShellAction] = []
     private var tasks: [Task<Void, Never>] = []
     private var status: ShellState.SyncStatus = .syncing
@@ -50,11 +50,11 @@ public final class ShellSession: @unchecked Sendable {
     /// catalog that no longer lists it arrived first.
     private var names: [String: ShellState.Text] = [:]
     /// The agent's latest events, newest first, for the QA panel.
-    private var recent: [(at: String, kind: String, detail: String)] = []
+    var recent: [(at: String, kind: String, detail: String)] = []
     /// The agent of the signed-in user, for launches.
     public private(set) var agent: SyncAgent?
     private var currentDemoUser: DemoBank.User?
-    private var currentUser: String? { currentDemoUser?.id }
+    var currentUser: String? { currentDemoUser?.id }
     private var container: ContainerHost?
     /// Identifies the running container's news: a closed one's late frames must not reopen its screen.
     private final class ContainerTicket: Sendable {}
@@ -142,8 +142,8 @@ public final class ShellSession: @unchecked Sendable {
         var status = lock.withLock { self.status }
         defer { lock.withLock { self.status = status } }
         // Read once for everything this event refreshes (decoding the stored catalog is not free).
-        let catalog = try? store.catalog(host: configuration.hostId, user: user)
-        let installed = (try? store.installed()) ?? []
+        let read = read(user)
+        let catalog = read.catalog
         switch event {
         case .enrolled:
             break
@@ -179,13 +179,13 @@ public final class ShellSession: @unchecked Sendable {
             lock.withLock { for entry in catalog.snapshot.entries { names[entry.appId] = Self.name(entry) } }
             post(.brand(catalog.snapshot.brand.map(Self.brand)))
         }
-        post(.catalog(services(catalog, installed: installed), status))
+        post(.catalog(services(read, user: user), status))
         lock.withLock {
             recent.insert((LocalTime.clock(Date(), seconds: true), event.name, Self.summary(event)), at: 0)
             if recent.count > 12 { recent.removeLast() }
         }
-        post(.diagnostics(diagnostics(catalog, installed: installed)))
-        post(.settings(settings(for: user, installed: installed)))
+        post(.diagnostics(diagnostics(read)))
+        post(.settings(settings(for: user, read)))
     }
 
     /// Carries out an effect of the reducer; `screen` is the terminal's size (the container's page gets
@@ -202,7 +202,7 @@ public final class ShellSession: @unchecked Sendable {
         case .signedOut: stop()
         case .setPermission, .clearCache: perform(effect)
         case .refreshSettings:
-            if let user = currentUser { post(.settings(settings(for: user))) }
+            if let user = currentUser { post(.settings(settings(for: user, read(user)))) }
         case .open(let appId): open(appId, screen: screen)
         case .input(let input): self.input(input)
         case .answer(let answer): self.answer(answer)
@@ -295,7 +295,7 @@ public final class ShellSession: @unchecked Sendable {
         if let agent { Task { await agent.sendReports() } }
         post(.containerClosed)
         // What the mini-program changed (consents, storage) shows in settings.
-        if let user = currentUser { post(.settings(settings(for: user))) }
+        if let user = currentUser { post(.settings(settings(for: user, read(user)))) }
     }
 
     private func replaceContainer(with host: ContainerHost, ticket: ContainerTicket) async {
@@ -338,13 +338,11 @@ public final class ShellSession: @unchecked Sendable {
         postStoreViews(for: user, status: lock.withLock { status })
     }
 
-    /// Settings and the service list, from one read of the store's catalog and installed packages.
+    /// Settings and the service list, from one read of the store.
     private func postStoreViews(for user: String, status: ShellState.SyncStatus) {
-        let installed = (try? store.installed()) ?? []
-        post(.settings(settings(for: user, installed: installed)))
-        post(
-            .catalog(
-                services(try? store.catalog(host: configuration.hostId, user: user), installed: installed), status))
+        let read = read(user)
+        post(.settings(settings(for: user, read)))
+        post(.catalog(services(read, user: user), status))
     }
 
     /// The customer's favourite and recently used services, for home.
@@ -387,103 +385,7 @@ public final class ShellSession: @unchecked Sendable {
                     date: payment.day, text: payment.text, textZh: payment.text, amount: -payment.amount))
         }
         post(.payments(payments))
-        post(.settings(settings(for: user)))
-    }
-
-    /// The settings screen's view of the store for a user.
-    private func settings(for user: String, installed: [ShellStore.InstalledPackage]? = nil) -> ShellState.Settings {
-        let installed = installed ?? (try? store.installed()) ?? []
-        // Every sensitive scope the user's services were granted, answered or not, and every answer kept.
-        var answers: [String: [String: Bool?]] = [:]
-        let recalled = Set(((try? store.tombstones(host: configuration.hostId)) ?? []).map(\.appId))
-        for entry in (try? store.catalog(host: configuration.hostId, user: user))?.snapshot.entries ?? []
-        where !recalled.contains(entry.appId) {
-            for scope in entry.grantedScopes where HostAPI.Scope(rawValue: scope)?.isSensitive == true {
-                answers[entry.appId, default: [:]][scope] = .some(nil)
-            }
-        }
-        for consent in (try? store.consents(user: user)) ?? [] {
-            answers[consent.app, default: [:]][consent.scope] = consent.granted
-        }
-        return ShellState.Settings(
-            permissions: answers.keys.sorted().flatMap { app in
-                answers[app]!.keys.sorted().map { scope in
-                    ShellState.Settings.Permission(app: app, scope: scope, granted: answers[app]![scope]!)
-                }
-            },
-            storage: ((try? store.storageUse(user: user)) ?? []).map {
-                ShellState.Settings.Storage(app: $0.app, keys: $0.keys, bytes: $0.bytes)
-            },
-            packages: installed.count, packageBytes: installed.reduce(0) { $0 + $1.size },
-            paymentsLocked: payments.isLocked(user))
-    }
-
-    /// The QA panel's view of the store and the agent.
-    private func diagnostics(_ catalog: ShellStore.StoredCatalog?, installed: [ShellStore.InstalledPackage])
-        -> ShellState.Diagnostics
-    {
-        let lastEvent = (try? store.lastEvent(host: configuration.hostId))?.sequence ?? 0
-        return ShellState.Diagnostics(
-            server: configuration.server, host: configuration.hostId,
-            deviceId: (try? store.deviceCredential(host: configuration.hostId))?.deviceId,
-            catalogVersion: catalog?.snapshot.catalogVersion,
-            eventSequence: catalog.map { max($0.snapshot.eventSequence, lastEvent) },
-            issuedAt: catalog.map { Timestamp.format($0.snapshot.issuedAt) },
-            launchableUntil: catalog.map { Timestamp.format($0.launchableUntil) },
-            installed: installed.map { ($0.appId, $0.version.description, String($0.sha256.prefix(12))) },
-            listed: (catalog?.snapshot.entries ?? []).map { entry in
-                (entry.appId, entry.version.description, entry.gray ? entry.audience ?? "" : nil)
-            },
-            log: lock.withLock { recent })
-    }
-
-    private static func summary(_ event: AgentEvent) -> String {
-        switch event {
-        case .enrolled(let deviceId): "enrolled as device \(deviceId)"
-        case .synced(let version, let entries, let tombstones):
-            "v\(version), \(entries) service\(entries == 1 ? "" : "s"), \(tombstones) taken down"
-        case .installed(let app, let version, let sha, _): "\(app) \(version) \(sha.prefix(12))"
-        case .purged(let app, let reason, let sequence): "\(app): \(reason) (event \(sequence))"
-        case .refused(let what, let code, let reason): "\(what) [\(code)] \(reason)"
-        case .expired(let until): "launching stopped at \(Timestamp.format(until))"
-        case .acknowledged(let version, let sequence, let purged):
-            "v\(version), event \(sequence)\(purged.isEmpty ? "" : ", purged \(purged.joined(separator: ", "))")"
-        case .keyRotated(let from, let to, _):
-            "server key \(from.map { String($0.prefix(12)) }.joined(separator: ", ")) → \(to.map { String($0.prefix(12)) }.joined(separator: ", "))"
-        case .connected(let after): "events after \(after)"
-        case .reported(let complaints, let activity):
-            "\(complaints) complaint\(complaints == 1 ? "" : "s"), \(activity) activity record\(activity == 1 ? "" : "s")"
-        case .disconnected(let reason): reason
-        }
-    }
-
-    private func services(_ catalog: ShellStore.StoredCatalog?, installed packages: [ShellStore.InstalledPackage])
-        -> [ShellState.Service]
-    {
-        guard let catalog, let user = currentUser else { return [] }
-        let installed = Set(packages.map(\.sha256))
-        let recalled = Set(((try? store.tombstones(host: configuration.hostId)) ?? []).map(\.appId))
-        let entries = catalog.snapshot.entries.filter { !recalled.contains($0.appId) }
-        let new = (try? store.newServices(user: user, listed: entries.map(\.appId), now: Date())) ?? []
-        return entries.map { entry in
-            ShellState.Service(
-                id: entry.appId, name: Self.name(entry),
-                summary: ShellState.Text(entry.description(in: "en"), chinese: entry.localized?["zh"]?.description),
-                category: entry.category, version: entry.version.description, gray: entry.gray,
-                installed: installed.contains(entry.package.sha256), isNew: new.contains(entry.appId))
-        }
-    }
-
-    /// A host's brand as the screens show it.
-    static func brand(_ brand: HostBrand) -> ShellState.Brand {
-        ShellState.Brand(
-            title: ShellState.Text(brand.title, chinese: brand.titleZh),
-            services: ShellState.Text(brand.services, chinese: brand.servicesZh), accent: brand.accent.rawValue)
-    }
-
-    /// A catalog entry's name in both languages.
-    static func name(_ entry: CatalogEntry) -> ShellState.Text {
-        ShellState.Text(entry.name, chinese: entry.localized?["zh"]?.name)
+        post(.settings(settings(for: user, read(user))))
     }
 
     /// The agent's refusal, for the screens to word in their language (times as local `HH:mm`).

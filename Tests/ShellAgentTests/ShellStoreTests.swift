@@ -111,6 +111,24 @@ struct ShellStoreTests {
         #expect(try store.takeReports(host: "kiosk")?.complaints.count == DeviceReports.maximumComplaints)
     }
 
+    @Test("new services: the first list is the baseline; a service that appears later is new for a week")
+    func newServices() throws {
+        let data = Self.folder()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let store = try ShellStore(directory: data)
+        let day0 = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try store.newServices(user: "u-1", listed: ["a.one", "a.two"], now: day0).isEmpty)
+        let day1 = day0.addingTimeInterval(86_400)
+        #expect(try store.newServices(user: "u-1", listed: ["a.one", "a.two", "a.three"], now: day1) == ["a.three"])
+        #expect(
+            try store.newServices(user: "u-1", listed: ["a.three"], now: day1.addingTimeInterval(3_600)) == ["a.three"])
+        #expect(
+            try store.newServices(user: "u-1", listed: ["a.three"], now: day1.addingTimeInterval(ShellStore.newFor))
+                .isEmpty)
+        #expect(
+            try store.newServices(user: "u-2", listed: ["a.three"], now: day1).isEmpty, "another customer's baseline")
+    }
+
     @Test("favourites and recently used services, per customer, the newest five recents")
     func shortcuts() throws {
         let data = Self.folder()

@@ -9,20 +9,31 @@ extension ShellStore {
 
     /// Records the services in the customer's list now and returns those that appeared within ``newFor``.
     public func newServices(user: String, listed: [String], now: Date) throws -> Set<String> {
-        try queue.write { db in
-            let known = try Row.fetchAll(
+        func firstSeen(_ db: Database) throws -> [String: Double] {
+            var seen: [String: Double] = [:]
+            for row in try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT app_id, first_seen FROM seen_service WHERE user_id = ?"),
                 arguments: [user])
-            var firstSeen: [String: Double] = [:]
-            for row in known { firstSeen[row["app_id"]] = row["first_seen"] }
-            // The baseline: the first list is as old as can be.
-            let seen = firstSeen.isEmpty ? 0 : now.timeIntervalSince1970
-            for app in listed where firstSeen[app] == nil {
-                try db.run(
-                    "INSERT INTO seen_service (user_id, app_id, first_seen) VALUES (?, ?, ?)", [user, app, seen])
-                firstSeen[app] = seen
+            {
+                seen[row["app_id"]] = row["first_seen"]
             }
-            return Set(listed.filter { now.timeIntervalSince1970 - firstSeen[$0]! < Self.newFor })
+            return seen
         }
+        // Usually every service is known: a read, no write (this runs at every refresh of the screens).
+        var known = try queue.read(firstSeen)
+        if listed.contains(where: { known[$0] == nil }) {
+            known = try queue.write { db in
+                var known = try firstSeen(db)
+                // The baseline: the first list is as old as can be.
+                let seen = known.isEmpty ? 0 : now.timeIntervalSince1970
+                for app in listed where known[app] == nil {
+                    try db.run(
+                        "INSERT INTO seen_service (user_id, app_id, first_seen) VALUES (?, ?, ?)", [user, app, seen])
+                    known[app] = seen
+                }
+                return known
+            }
+        }
+        return Set(listed.filter { now.timeIntervalSince1970 - (known[$0] ?? 0) < Self.newFor })
     }
 }

@@ -32,7 +32,7 @@ public enum ShellReducer {
                 state.serviceSelection = row
             }
             state.serviceSelection = min(state.serviceSelection, max(0, state.visibleServices.count - 1))
-            state.homeFocus = min(state.homeFocus, HomeAction.allCases.count + state.shortcuts.count - 1)
+            keepHomeFocusInside(&state)
             return []
         case .notice(let notice):
             state.notices.append(notice)
@@ -64,7 +64,7 @@ public enum ShellReducer {
             state.favourites = favourites
             state.recents = recents
             if let app = state.container?.appId { state.container?.favourite = favourites.contains(app) }
-            state.homeFocus = min(state.homeFocus, HomeAction.allCases.count + state.shortcuts.count - 1)
+            keepHomeFocusInside(&state)
             return []
         case .toast(let message):
             state.toast = message
@@ -361,6 +361,12 @@ public enum ShellReducer {
         state.screen = .home
         state.homeFocus = 0
         return [.signedIn(user)]
+    }
+
+    /// Home's items (the actions, then the shortcuts) change with the list and the favourites: the highlight stays
+    /// on one of them.
+    private static func keepHomeFocusInside(_ state: inout ShellState) {
+        state.homeFocus = min(state.homeFocus, HomeAction.allCases.count + state.shortcuts.count - 1)
     }
 
     private static func home(_ state: inout ShellState, _ key: Key) -> [ShellEffect] {

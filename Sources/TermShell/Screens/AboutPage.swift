@@ -31,11 +31,7 @@ enum AboutPage {
         lines.append(("", .normal))
         let shown =
             Array(lines.prefix(max(1, canvas.height - 5))) + [(Strings.text(.aboutHints, language), CellRole.muted)]
-        let (x, y) = canvas.centredBox(
-            width: width, height: shown.count + 2, title: Strings.text(.aboutTitle, language), role: .accent)
-        for (index, line) in shown.enumerated() {
-            canvas.text(line.0, x: x + 2, y: y + 1 + index, limit: width - 4, role: line.1)
-        }
+        canvas.linesBox(shown, width: width, title: Strings.text(.aboutTitle, language))
     }
 
     /// The complaint form: the service, the reasons (one chosen), the details being typed.
@@ -62,10 +58,6 @@ enum AboutPage {
         lines.append((label + typed + "▏", .input))
         let keys = [(Strings.text(.complaintHints, language), CellRole.muted)]
         let shown = Array(lines.prefix(max(1, canvas.height - 4 - keys.count))) + keys
-        let (x, y) = canvas.centredBox(
-            width: width, height: shown.count + 2, title: Strings.text(.complaintTitle, language), role: .accent)
-        for (index, line) in shown.enumerated() {
-            canvas.text(line.0, x: x + 2, y: y + 1 + index, limit: width - 4, role: line.1)
-        }
+        canvas.linesBox(shown, width: width, title: Strings.text(.complaintTitle, language))
     }
 }

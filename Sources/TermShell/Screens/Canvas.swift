@@ -54,6 +54,15 @@ struct Canvas {
         return (x, y)
     }
 
+    /// A centred box of lines, each in its role, inside a margin of two columns: the overlays' shape (the keys,
+    /// the About page, the complaint form).
+    mutating func linesBox(_ lines: [(String, CellRole)], width: Int, title: String, role: CellRole = .accent) {
+        let (x, y) = centredBox(width: width, height: lines.count + 2, title: title, role: role)
+        for (index, line) in lines.enumerated() {
+            text(line.0, x: x + 2, y: y + 1 + index, limit: width - 4, role: line.1)
+        }
+    }
+
     /// A box over whatever was drawn there before.
     mutating func clearedBox(x: Int, y: Int, width: Int, height: Int, title: String = "", role: CellRole) {
         clear(x: x, y: y, width: width, height: height)

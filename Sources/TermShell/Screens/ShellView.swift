@@ -71,12 +71,10 @@ public enum ShellView {
     }
 
     private static func help(_ state: ShellState, _ canvas: inout Canvas) {
-        let lines = Strings.text(.helpLines, state.language).split(separator: "\n").map(String.init)
-        let width = min(canvas.width - 4, 40)
-        let height = lines.count + 2
-        let (x, y) = canvas.centredBox(
-            width: width, height: height, title: Strings.text(.helpTitle, state.language), role: .accent)
-        for (index, line) in lines.enumerated() { canvas.text(line, x: x + 2, y: y + 1 + index, limit: width - 4) }
+        let lines = Strings.text(.helpLines, state.language).split(separator: "\n").map {
+            (String($0), CellRole.normal)
+        }
+        canvas.linesBox(lines, width: min(canvas.width - 4, 40), title: Strings.text(.helpTitle, state.language))
     }
 }
 
