@@ -50,14 +50,29 @@ extension CatalogAPI {
             [
                 "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,
                 "userKeys": list(text), "clientProperties": list(text), "brand": ref("HostBrand"),
-            ], required: ["id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties"]),
+                "organisation": text,
+            ], required: ["id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties", "organisation"]),
         "HostList": object(["hosts": list(ref("Host"))], required: ["hosts"]),
         "KeyRotations": object(["rotations": list(ref("SignedEnvelope"))], required: ["rotations"]),
         "HostCreated": object(
             [
                 "id": text, "name": text, "active": flag, "expiryGraceSeconds": count, "minimumShellVersion": text,
-                "userKeys": list(text), "clientProperties": list(text), "hostKey": text,
-            ], required: ["id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties", "hostKey"]),
+                "userKeys": list(text), "clientProperties": list(text), "hostKey": text, "brand": ref("HostBrand"),
+                "organisation": text,
+            ],
+            required: [
+                "id", "name", "active", "expiryGraceSeconds", "userKeys", "clientProperties", "hostKey", "organisation",
+            ]),
+        "Organisation": object(
+            ["id": text, "name": text, "hosts": list(text)], required: ["id", "name", "hosts"]),
+        "OrganisationList": object(["organisations": list(ref("Organisation"))], required: ["organisations"]),
+        "Offer": object(
+            [
+                "appId": text, "host": text, "organisation": text, "version": text, "state": text,
+                "plan": document, "offeredBy": text, "offeredAt": text, "decidedBy": text, "decidedAt": text,
+                "reason": text, "listing": ref("Listing"),
+            ], required: ["appId", "host", "organisation", "version", "state", "offeredBy", "offeredAt"]),
+        "OfferList": object(["offers": list(ref("Offer"))], required: ["offers"]),
         "HostKey": object(["host": text, "hostKey": text], required: ["host", "hostKey"]),
         "HostDeactivation": object(
             ["host": ref("Host"), "delisted": list(ref("Listing"))], required: ["host", "delisted"]),
@@ -65,7 +80,10 @@ extension CatalogAPI {
             [
                 "entries": list(
                     object(
-                        ["at": text, "actor": text, "action": text, "target": text, "reason": text],
+                        [
+                            "at": text, "actor": text, "action": text, "target": text, "reason": text,
+                            "organisation": text,
+                        ],
                         required: ["at", "actor", "action", "target"]))
             ], required: ["entries"]),
         "Partner": object(["id": text, "name": text], required: ["id", "name"]),
@@ -95,7 +113,8 @@ extension CatalogAPI {
         "Listing": object(
             [
                 "appId": text, "host": text, "state": text, "plan": document, "delistReason": text,
-                "eventSequence": count, "audience": text, "delisting": document, "complaints": count,
+                "delistedBy": text, "eventSequence": count, "audience": text, "delisting": document,
+                "complaints": count,
             ], required: ["appId", "host", "state", "plan"]),
         "ListingList": object(["listings": list(ref("Listing"))], required: ["listings"]),
         "ListingResult": ["oneOf": [ref("Listing"), ref("ListingList")]],
@@ -197,7 +216,11 @@ extension CatalogAPI {
                 "id": nameSchema, "name": string(1, 80), "minimumShellVersion": versionSchema,
                 "expiryGraceSeconds": integer(0, 604_800), "active": ["type": "boolean"],
                 "userKeys": userKeysSchema, "clientProperties": clientPropertiesSchema, "brand": ref("HostBrand"),
+                "organisation": string(1, 64, pattern: "^[a-z0-9.-]+$"),
             ], required: ["id", "name"]),
+        "OrganisationCreate": object(
+            ["id": string(1, 64, pattern: "^[a-z0-9.-]+$"), "name": string(1, 80)], required: ["id", "name"]),
+        "OfferDecision": object(["reason": reasonSchema], required: []),
         "HostBrand": object(
             [
                 "title": string(1, HostBrand.maximumTitle), "titleZh": string(1, HostBrand.maximumTitle),
@@ -222,6 +245,13 @@ extension CatalogAPI {
         "SegmentCreate": object(
             ["name": nameSchema, "constraints": array(ref("Constraint"), maximum: 32)],
             required: ["name", "constraints"]),
+        "OfferRequest": object(
+            [
+                "host": string(1, 64), "version": versionSchema, "percent": integer(1, 100),
+                "constraints": array(ref("Constraint"), maximum: 32),
+                "userIds": array(string(1, 128, pattern: "^[^,]+$"), maximum: 1_000),
+                "segments": array(["type": "string"], maximum: 16), "reason": reasonSchema,
+            ], required: ["host", "version"]),
         "ListingRequest": object(
             [
                 "host": string(1, 64), "version": versionSchema, "percent": integer(1, 100),

@@ -45,6 +45,12 @@ public enum CatalogAPI {
         .post, "/v1/hosts/{hostId}/brand",
         "Set how a host app presents itself to its customers: title, accent, the word for services (ops)",
         auth: .bearer, body: json("HostBrand"), answer: json("Host"))
+    public static let organisations = Endpoint(
+        .get, "/v1/orgs", "Organisations and their host apps (a host organisation sees its own)", auth: .bearer,
+        answer: json("OrganisationList"))
+    public static let createOrganisation = Endpoint(
+        .post, "/v1/orgs", "Create an external organisation that runs host apps (ops)", auth: .bearer,
+        body: json("OrganisationCreate"), success: 201, answer: json("Organisation"))
     public static let segments = Endpoint(
         .get, "/v1/segments", "List segments", auth: .bearer, answer: json("SegmentList"))
     public static let createSegment = Endpoint(
@@ -101,6 +107,25 @@ public enum CatalogAPI {
                     answer: json("ListingResult"))
             )
         })
+    public static let offer = Endpoint(
+        .post, "/v1/apps/{appId}/offers",
+        "Offer an approved version to an external organisation's host app, for everyone or a gray audience (ops)",
+        auth: .bearer, body: json("OfferRequest"), success: 201, answer: json("Offer"))
+    public static let offers = Endpoint(
+        .get, "/v1/offers", "Offers, newest first (a host organisation sees those to its hosts)", auth: .bearer,
+        query: [
+            Q(name: "host", required: false, description: "only offers to this host app"),
+            Q(name: "state", required: false, description: "pending, accepted, declined or withdrawn"),
+            Q(name: "limit", required: false, description: "how many, 1 to 1000 (default 100)"),
+        ], answer: json("OfferList"))
+    public static let acceptOffer = Endpoint(
+        .post, "/v1/hosts/{hostId}/offers/{appId}/accept",
+        "Accept the pending offer: the version is listed on the host as offered (the host's organisation)",
+        auth: .bearer, body: json("OfferDecision"), answer: json("Offer"))
+    public static let declineOffer = Endpoint(
+        .post, "/v1/hosts/{hostId}/offers/{appId}/decline",
+        "Decline the pending offer; nothing is listed (the host's organisation)", auth: .bearer,
+        body: json("OfferDecision"), answer: json("Offer"))
     public static let listings = Endpoint(
         .get, "/v1/apps/{appId}/listings", "Listings per host", auth: .bearer, answer: json("ListingList"))
     public static let status = Endpoint(
@@ -169,12 +194,13 @@ public enum CatalogAPI {
     public static let all: [Endpoint] =
         [
             health, openAPI, keyRotations, hosts, createHost, host, deactivateHost, activateHost, rotateHostKey,
-            setUserTrust, setBrand,
+            setUserTrust, setBrand, organisations, createOrganisation,
             segments,
             createSegment, audit, createPartner, createApp, apps, versions, upload, version, submit, approve, reject,
             reviews,
         ] + listingActions.values.sorted { $0.path < $1.path } + [
-            listings, status, explain, activity, complaints, enrol, devices, revokeDevice, catalog, events,
+            offer, offers, acceptOffer, declineOffer, listings, status, explain, activity, complaints, enrol, devices,
+            revokeDevice, catalog, events,
             acknowledge, reports, package,
         ]
 

@@ -15,6 +15,8 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case hostExists = "host-exists"
     /// the version or listing is not in a state that allows this
     case illegalTransition = "illegal-transition"
+    /// the bank delisted this mini-program on the host; the host's organisation may not list it again
+    case delistedByBank = "delisted-by-bank"
     /// the server failed; nothing a client sent causes it
     case `internal` = "internal"
     /// the request itself is malformed (the HTTP layer refused it before any endpoint read it)
@@ -36,6 +38,14 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case noSuchRoute = "no-such-route"
     /// what the path names does not exist
     case notFound = "not-found"
+    /// the host accepted that version already (roll back to it, or offer another)
+    case offerExists = "offer-exists"
+    /// no pending offer of that mini-program to that host (it was decided or replaced)
+    case offerNotPending = "offer-not-pending"
+    /// the host is run by another organisation, which has not accepted that version: offer it
+    case offerRequired = "offer-required"
+    /// an organisation with that id exists
+    case organisationExists = "organisation-exists"
     /// a reviewer may not review their own upload
     case ownWork = "own-work"
     /// the package is over its limit
@@ -58,6 +68,8 @@ public enum ProblemCode: String, Sendable, Hashable, CaseIterable {
     case userAssertionRequired = "user-assertion-required"
     /// the device token is unknown (the server forgot the device, or it enrolled again): enrol again
     case unknownDevice = "unknown-device"
+    /// the organisation does not exist
+    case unknownOrganisation = "unknown-organisation"
     /// the partner does not exist
     case unknownPartner = "unknown-partner"
     /// that version was uploaded already

@@ -42,11 +42,20 @@ extension PostgresCatalogStore {
         try await transaction { transaction in try await transaction.audit(entry) }
     }
 
-    public func auditLog(limit: Int) async throws -> [AuditEntry] {
-        try await rows("SELECT * FROM audit_log ORDER BY id DESC LIMIT \(max(0, limit))").map { record in
+    public func auditLog(limit: Int, organisation: String?) async throws -> [AuditEntry] {
+        let limit = Int64(max(0, limit))
+        let records =
+            if let organisation {
+                try await rows(
+                    "SELECT * FROM audit_log WHERE organisation = \(organisation) ORDER BY id DESC LIMIT \(limit)")
+            } else {
+                try await rows("SELECT * FROM audit_log ORDER BY id DESC LIMIT \(limit)")
+            }
+        return try records.map { record in
             AuditEntry(
                 at: try record.date("at"), actor: try record.get("actor"), action: try record.get("action"),
-                target: try record.get("target"), reason: try record.get("reason"))
+                target: try record.get("target"), reason: try record.get("reason"),
+                organisation: try record.get("organisation"))
         }
     }
 }

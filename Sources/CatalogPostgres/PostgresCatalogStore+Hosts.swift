@@ -101,14 +101,15 @@ extension PostgresCatalogStore {
         try await transaction.run(
             """
             INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds, user_keys,
-              client_properties, brand)
+              client_properties, brand, organisation)
             VALUES (\(host.id), \(host.name), \(host.minimumShellVersion?.description), \(host.active),
               \(Int64(host.expiryGraceSeconds)), \(StoredList.text(host.userKeys)), \(StoredList.text(host.clientProperties)),
-              \(try StoredBrand.text(host.brand)))
+              \(try StoredBrand.text(host.brand)), \(host.organisation))
             ON CONFLICT (id) DO UPDATE SET name = excluded.name,
               minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
               expiry_grace_seconds = excluded.expiry_grace_seconds, user_keys = excluded.user_keys,
-              client_properties = excluded.client_properties, brand = excluded.brand
+              client_properties = excluded.client_properties, brand = excluded.brand,
+              organisation = excluded.organisation
             """)
     }
 
@@ -121,7 +122,27 @@ extension PostgresCatalogStore {
             userKeys: try StoredList.items(record.get("user_keys"), table: "host_app", column: "user_keys"),
             clientProperties: try StoredList.items(
                 record.get("client_properties"), table: "host_app", column: "client_properties"),
-            brand: try StoredBrand.brand(record.get("brand")))
+            brand: try StoredBrand.brand(record.get("brand")), organisation: try record.get("organisation"))
+    }
+
+    public func organisations() async throws -> [Organisation] {
+        try await rows("SELECT id, name FROM organisation ORDER BY id").map {
+            Organisation(id: try $0.get("id"), name: try $0.get("name"))
+        }
+    }
+
+    public func createOrganisation(_ organisation: Organisation, audit: AuditEntry?) async throws -> Bool {
+        try await transaction { transaction in
+            guard
+                try await transaction.row(
+                    """
+                    INSERT INTO organisation (id, name) VALUES (\(organisation.id), \(organisation.name))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    """) != nil
+            else { return false }
+            try await transaction.audit(audit)
+            return true
+        }
     }
 
     /// A nullable column's text as a semantic version, or ``UnknownStoredValue``.

@@ -17,7 +17,8 @@ extension PostgresCatalogStore {
 
     public func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?,
+        accepting: OfferAcceptance?
     ) async throws -> StoredEvent {
         let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
         return try await transaction { transaction in
@@ -44,6 +45,33 @@ extension PostgresCatalogStore {
                     }
                 }
             }
+            if let accepting {
+                guard
+                    try await transaction.row(
+                        """
+                        UPDATE offer SET state = 'accepted', decided_by = \(accepting.by),
+                          decided_at = \(accepting.at.timeIntervalSince1970), reason = \(accepting.reason)
+                        WHERE app_id = \(listing.appId) AND host_id = \(listing.hostId)
+                          AND version = \(accepting.version.description) AND state = 'pending'
+                        RETURNING app_id
+                        """) != nil
+                else { throw OfferNotPending(appId: listing.appId, hostId: listing.hostId) }
+            }
+            // An external organisation's host lists only what it accepted, whichever path the change took.
+            let organisation = try await transaction.row(
+                "SELECT organisation FROM host_app WHERE id = \(listing.hostId)"
+            ).map { try $0.get("organisation", as: String.self) }
+            if listing.state.isListed, let organisation, organisation != Organisation.bankId {
+                for planned in listing.plan.versions {
+                    guard
+                        try await transaction.row(
+                            """
+                            SELECT 1 AS accepted FROM offer WHERE app_id = \(listing.appId)
+                              AND host_id = \(listing.hostId) AND version = \(planned.description) AND state = 'accepted'
+                            """) != nil
+                    else { throw VersionNotAccepted(appId: listing.appId, hostId: listing.hostId, version: planned) }
+                }
+            }
             if requireActiveHost {
                 let active = try await transaction.row("SELECT active FROM host_app WHERE id = \(listing.hostId)")
                     .map { try $0.get("active", as: Bool.self) }
@@ -51,10 +79,11 @@ extension PostgresCatalogStore {
             }
             try await transaction.run(
                 """
-                INSERT INTO listing (app_id, host_id, state, plan, delist_reason)
-                VALUES (\(listing.appId), \(listing.hostId), \(listing.state.rawValue), \(plan), \(listing.delistReason))
+                INSERT INTO listing (app_id, host_id, state, plan, delist_reason, delisted_by)
+                VALUES (\(listing.appId), \(listing.hostId), \(listing.state.rawValue), \(plan), \(listing.delistReason),
+                  \(listing.delistedBy))
                 ON CONFLICT (app_id, host_id) DO UPDATE SET state = excluded.state, plan = excluded.plan,
-                  delist_reason = excluded.delist_reason
+                  delist_reason = excluded.delist_reason, delisted_by = excluded.delisted_by
                 """)
             let current = try await transaction.row(
                 "SELECT catalog_version, event_sequence FROM host_state WHERE host_id = \(listing.hostId)")
@@ -165,7 +194,7 @@ extension PostgresCatalogStore {
             appId: try record.get("app_id"), hostId: try record.get("host_id"), state: listingState,
             plan: try WireFormat.decoder().decode(
                 ReleasePlan.self, from: Data(try record.get("plan", as: String.self).utf8)),
-            delistReason: try record.get("delist_reason"))
+            delistReason: try record.get("delist_reason"), delistedBy: try record.get("delisted_by"))
     }
 
     static func event(_ record: Record) throws -> StoredEvent {

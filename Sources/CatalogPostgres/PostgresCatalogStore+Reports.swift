@@ -43,16 +43,13 @@ extension PostgresCatalogStore {
         }
     }
 
-    public func complaints(appId: String?, limit: Int) async throws -> [StoredComplaint] {
-        let records =
-            if let appId {
-                try await rows(
-                    """
-                    SELECT * FROM complaint WHERE app_id = \(appId) ORDER BY received_at DESC, at DESC LIMIT \(limit)
-                    """)
-            } else {
-                try await rows("SELECT * FROM complaint ORDER BY received_at DESC, at DESC LIMIT \(limit)")
-            }
+    public func complaints(appId: String?, hostId: String?, limit: Int) async throws -> [StoredComplaint] {
+        let records = try await rows(
+            """
+            SELECT * FROM complaint
+            WHERE (\(appId)::TEXT IS NULL OR app_id = \(appId)) AND (\(hostId)::TEXT IS NULL OR host_id = \(hostId))
+            ORDER BY received_at DESC, at DESC LIMIT \(limit)
+            """)
         return try records.map { record in
             let reasonName = try record.get("reason", as: String.self)
             guard let reason = DeviceReports.Complaint.Reason(rawValue: reasonName) else {

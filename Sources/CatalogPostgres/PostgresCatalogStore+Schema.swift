@@ -118,6 +118,24 @@ extension PostgresCatalogStore {
             ]
         ),
         (5, "how host apps present themselves", ["ALTER TABLE host_app ADD COLUMN brand TEXT"]),
+        (
+            6, "organisations, their offers, and who delisted",
+            [
+                "CREATE TABLE organisation (id TEXT PRIMARY KEY, name TEXT NOT NULL)",
+                "INSERT INTO organisation (id, name) VALUES ('bank', 'The bank')",
+                "ALTER TABLE host_app ADD COLUMN organisation TEXT NOT NULL DEFAULT 'bank'",
+                "ALTER TABLE listing ADD COLUMN delisted_by TEXT",
+                "ALTER TABLE audit_log ADD COLUMN organisation TEXT",
+                "CREATE INDEX audit_by_organisation ON audit_log (organisation, id)",
+                """
+                CREATE TABLE offer (
+                  app_id TEXT NOT NULL, host_id TEXT NOT NULL, version TEXT NOT NULL, gray TEXT, state TEXT NOT NULL,
+                  offered_by TEXT NOT NULL, offered_at DOUBLE PRECISION NOT NULL, decided_by TEXT,
+                  decided_at DOUBLE PRECISION, reason TEXT, PRIMARY KEY (app_id, host_id, version))
+                """,
+                "CREATE INDEX offer_by_host ON offer (host_id, offered_at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations this database lacks, in one transaction under an advisory lock.

@@ -178,8 +178,9 @@ public final class PostgresCatalogStore: CatalogStore, Sendable {
             guard let entry else { return }  // a change no operator made (the seed's, a test's): nothing to record
             try await run(
                 """
-                INSERT INTO audit_log (at, actor, action, target, reason)
-                VALUES (\(entry.at.timeIntervalSince1970), \(entry.actor), \(entry.action), \(entry.target), \(entry.reason))
+                INSERT INTO audit_log (at, actor, action, target, reason, organisation)
+                VALUES (\(entry.at.timeIntervalSince1970), \(entry.actor), \(entry.action), \(entry.target),
+                  \(entry.reason), \(entry.organisation))
                 """)
         }
     }

@@ -115,6 +115,8 @@ public enum CatalogApplication {
         let api = router.group("v1").add(middleware: AuthenticationMiddleware(store: store, cache: cache, clock: clock))
         let changes = ListingChanges(store: store, clock: clock, hub: hub, cache: cache, signer: signer)
         HostRoutes(store: store, clock: clock, changes: changes).add(to: api)
+        OrganisationRoutes(store: store, clock: clock).add(to: api)
+        OfferRoutes(store: store, clock: clock, changes: changes).add(to: api)
         SegmentRoutes(store: store, clock: clock).add(to: api)
         AppRoutes(store: store, packages: packages, clock: clock).add(to: api)
         ReviewRoutes(store: store, stages: configuration.reviewStages, clock: clock).add(to: api)

@@ -83,13 +83,28 @@ public struct Seeder: Sendable {
         let root = JSONCursor(document)
         var plan = SeedPlan(file: file)
         do {
-            plan.hosts = try root.arrayField("hosts").map { try HostRoutes.hostApp($0) }
+            for item in try root.arrayField("organisations") {
+                let organisation = try OrganisationCreate(json: item)
+                plan.organisations.append(Organisation(id: organisation.id, name: organisation.name))
+            }
+            let organisations = Set(plan.organisations.map(\.id) + [Organisation.bankId])
+            for item in try root.arrayField("hosts") {
+                let host = try HostRoutes.hostApp(item)
+                guard organisations.contains(host.organisation) else {
+                    throw try item.require("organisation").error(
+                        "no organisation '\(host.organisation)' in the file's organisations")
+                }
+                plan.hosts.append(host)
+            }
             for item in try root.arrayField("partners") {
                 plan.partners.append((try item.requireName("id"), try item.requireText("name", maximum: 80)))
             }
             for item in try root.arrayField("accounts") {
                 let roleCursor = try item.require("role")
                 guard let role = Role(try roleCursor.string()) else { throw roleCursor.error("unknown role") }
+                if let organisation = role.hostOrganisation, !organisations.contains(organisation) {
+                    throw roleCursor.error("no organisation '\(organisation)' in the file's organisations")
+                }
                 plan.accounts.append(
                     Account(id: try item.requireName("id"), name: try item.requireText("name", maximum: 80), role: role)
                 )
@@ -134,7 +149,8 @@ public struct Seeder: Sendable {
         return SeedPlan.App(
             program: program, version: version, package: package,
             report: String(decoding: try JSONEncoder().encode(reviewReport), as: UTF8.self),
-            releases: try item.arrayField("releases").map { try ListingRequest(json: $0, action: "seed") })
+            releases: try item.arrayField("releases").map { try ListingRequest(json: $0, action: "seed") },
+            offers: try item.arrayField("offers").map(SeedPlan.Offer.init(json:)))
     }
 
     /// Writes what a seed plan holds and the store does not have yet. When a write fails, the error carries the
@@ -206,6 +222,9 @@ public struct Seeder: Sendable {
     }
 
     private func apply(_ plan: SeedPlan, secrets: SeedSecrets, into report: inout Report) async throws {
+        for organisation in plan.organisations {
+            _ = try await store.createOrganisation(organisation, audit: nil)
+        }
         for var host in plan.hosts {
             guard let key = secrets.hostKeys[host.id] else { continue }  // the host existed before this seed
             if host.userKeys.isEmpty {
@@ -274,6 +293,48 @@ public struct Seeder: Sendable {
                 expected: nil, requireActiveHost: true)
             report.releases.append("\(program.id) on \(host)\(state == .gray ? " (gray)" : "")")
         }
+        try await offer(app, except: existing, report: &report)
+    }
+
+    /// The seed's offers to external organisations' hosts, decided as the file says: an accepted one is listed
+    /// in the transaction that accepts it, as it would be through the API.
+    private func offer(_ app: SeedPlan.App, except listed: Set<String>, report: inout Report) async throws {
+        let program = app.program
+        let version = app.version.version
+        for item in app.offers {
+            guard !listed.contains(item.host), let host = try await store.hostApp(id: item.host), host.isExternal
+            else { continue }
+            let now = clock.now()
+            // A run cut off after the offer decides it now; one the organisation decided is left as it is.
+            let earlier = try await store.offers(hostIds: [host.id], limit: 1000).first {
+                $0.appId == program.id && $0.version == version
+            }
+            if let earlier, earlier.state != .pending { continue }
+            if earlier == nil {
+                _ = try await store.createOffer(
+                    Offer(appId: program.id, hostId: host.id, version: version, offeredBy: "seed", offeredAt: now),
+                    audit: nil)
+            }
+            switch item.decision {
+            case .pending: break
+            case .decline:
+                _ = try await store.declineOffer(
+                    appId: program.id, hostId: host.id, version: version, by: "seed", at: now, reason: item.reason,
+                    audit: nil)
+            case .accept:
+                _ = try await store.commit(
+                    Listing(
+                        appId: program.id, hostId: host.id, state: .full,
+                        plan: ReleasePlan(appId: program.id, hostId: host.id, stableVersion: version)),
+                    event: .published, version: version, reason: nil, at: now,
+                    audit: AuditEntry(
+                        at: now, actor: "seed", action: "offer.accept", target: "\(program.id)@\(host.id)",
+                        organisation: host.organisation),
+                    expected: nil, requireActiveHost: true, seal: nil,
+                    accepting: OfferAcceptance(version: version, by: "seed", at: now, reason: item.reason))
+                report.releases.append("\(program.id) on \(host.id) (accepted by \(host.organisation))")
+            }
+        }
     }
 
     /// The seed goes through the workflow like anyone: submitted, then approved at every stage in order. It
@@ -318,9 +379,30 @@ public struct SeedPlan: Sendable {
         var package: Data
         var report: String
         var releases: [ListingRequest]
+        var offers: [Offer] = []
+    }
+
+    /// An offer of the seed: the host, and what its organisation decided.
+    struct Offer: Sendable {
+        enum Decision: String, Sendable { case accept, decline, pending }
+        var host: String
+        var decision: Decision
+        var reason: String?
+
+        init(json: JSONCursor) throws(JSONPathError) {
+            try json.onlyFields(["host", "decision", "reason"])
+            host = try json.requireName("host")
+            let cursor = try json.require("decision")
+            guard let decision = Decision(rawValue: try cursor.string()) else {
+                throw cursor.error("accept, decline or pending")
+            }
+            self.decision = decision
+            reason = try json.field("reason")?.reasonText()
+        }
     }
 
     public let file: URL
+    var organisations: [Organisation] = []
     var hosts: [HostApp] = []
     var partners: [(id: String, name: String)] = []
     var accounts: [Account] = []

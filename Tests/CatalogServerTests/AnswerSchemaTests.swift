@@ -57,12 +57,12 @@ struct AnswerSchemaTests {
         let host = try #require(CatalogAPI.schemas["Host"])
         let good: JSONValue = [
             "id": "mbank", "name": "Mobile", "active": true, "expiryGraceSeconds": 0, "userKeys": [],
-            "clientProperties": ["beta"],
+            "clientProperties": ["beta"], "organisation": "bank",
         ]
         #expect(SchemaCheck.problems(good, host).isEmpty)
         let bad: JSONValue = [
             "id": "mbank", "active": "yes", "expiryGraceSeconds": 1.5, "colour": "red", "userKeys": [],
-            "clientProperties": [],
+            "clientProperties": [], "organisation": "bank",
         ]
         #expect(
             SchemaCheck.problems(bad, host) == [
@@ -93,8 +93,8 @@ struct AnswerSchemaTests {
             try await HostRoutesTests.call("GET", base.appendingPathComponent("v1/partners"), token: setup.ops)
                 .status == 405)
         func url(_ path: String) throws -> URL { try #require(URL(string: base.absoluteString + path)) }
-        func get(_ path: String) async throws {
-            let reply = try await HostRoutesTests.call("GET", try url(path), token: setup.ops)
+        func get(_ path: String, token: String? = nil) async throws {
+            let reply = try await HostRoutesTests.call("GET", try url(path), token: token ?? setup.ops)
             #expect(reply.status == 200, "GET \(path): \(reply.status)")
         }
         func post(_ path: String, _ body: String = "{}", token: String? = nil) async throws {
@@ -123,6 +123,23 @@ struct AnswerSchemaTests {
         ] {
             try await get(path)
         }
+        // Going out: an organisation, its hosts, offers accepted and declined by its own account.
+        try await post("/v1/orgs", #"{"id": "metro", "name": "Metro Transit"}"#)
+        try await post("/v1/hosts", #"{"id": "metropay", "name": "Metro Pay", "organisation": "metro"}"#)
+        let metro = try await HostRoutesTests.account(store, "hostops-metro", "hostops:metro")
+        try await post("/v1/hosts", #"{"id": "metrokiosk", "name": "Metro kiosk"}"#, token: metro)
+        try await post("\(app)/offers", #"{"host": "metropay", "version": "2.1.0", "percent": 20}"#)
+        try await post("\(app)/offers", #"{"host": "metrokiosk", "version": "2.1.0"}"#)
+        try await get("/v1/offers?state=pending", token: metro)
+        try await post(
+            "/v1/hosts/metropay/offers/com.carins.quote/accept", #"{"reason": "riders asked"}"#, token: metro)
+        try await post("/v1/hosts/metrokiosk/offers/com.carins.quote/decline", token: metro)
+        try await get("/v1/orgs")
+        try await get("/v1/orgs", token: metro)
+        try await get("/v1/offers")
+        try await post("\(app)/delist", #"{"host": "metropay", "reason": "a complaint from our riders"}"#, token: metro)
+        try await get("\(app)/status", token: metro)
+        try await get("/v1/audit", token: metro)
         let device = try await TestDevice.enrolled(base, hostKey: key)
         let pending = try await TestDevice.enrolled(base, hostKey: key)
         let catalog = try await device.catalog(base, user: "alice")

@@ -50,7 +50,9 @@ final class CrashingStore: CatalogStore {
         }
     }
     func appendAudit(_ entry: AuditEntry) async throws { try await write { try await base.appendAudit(entry) } }
-    func auditLog(limit: Int) async throws -> [AuditEntry] { try await base.auditLog(limit: limit) }
+    func auditLog(limit: Int, organisation: String?) async throws -> [AuditEntry] {
+        try await base.auditLog(limit: limit, organisation: organisation)
+    }
     func ping() async throws { try await base.ping() }
     func setBrand(hostId: String, brand: HostBrand?, audit: AuditEntry?) async throws -> Bool {
         try await write { try await base.setBrand(hostId: hostId, brand: brand, audit: audit) }
@@ -60,8 +62,8 @@ final class CrashingStore: CatalogStore {
             try await base.saveReports(reports, hostId: hostId, deviceId: deviceId, receivedAt: receivedAt)
         }
     }
-    func complaints(appId: String?, limit: Int) async throws -> [StoredComplaint] {
-        try await base.complaints(appId: appId, limit: limit)
+    func complaints(appId: String?, hostId: String?, limit: Int) async throws -> [StoredComplaint] {
+        try await base.complaints(appId: appId, hostId: hostId, limit: limit)
     }
     func complaintCounts(appId: String) async throws -> [String: Int] { try await base.complaintCounts(appId: appId) }
     func activityTotals(appId: String) async throws -> [ActivityTotal] { try await base.activityTotals(appId: appId) }
@@ -110,12 +112,35 @@ final class CrashingStore: CatalogStore {
     func listings(hostId: String) async throws -> [Listing] { try await base.listings(hostId: hostId) }
     func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?,
+        accepting: OfferAcceptance?
     ) async throws -> StoredEvent {
         try await write {
             try await base.commit(
                 listing, event: event, version: version, reason: reason, at: at, audit: audit, expected: expected,
-                requireActiveHost: requireActiveHost, seal: seal)
+                requireActiveHost: requireActiveHost, seal: seal, accepting: accepting)
+        }
+    }
+    func organisations() async throws -> [Organisation] { try await base.organisations() }
+    func createOrganisation(_ organisation: Organisation, audit: AuditEntry?) async throws -> Bool {
+        try await write { try await base.createOrganisation(organisation, audit: audit) }
+    }
+    func createOffer(_ offer: Offer, audit: AuditEntry?) async throws -> Bool {
+        try await write { try await base.createOffer(offer, audit: audit) }
+    }
+    func offers(hostIds: Set<String>?, limit: Int) async throws -> [Offer] {
+        try await base.offers(hostIds: hostIds, limit: limit)
+    }
+    func pendingOffer(appId: String, hostId: String) async throws -> Offer? {
+        try await base.pendingOffer(appId: appId, hostId: hostId)
+    }
+    func declineOffer(
+        appId: String, hostId: String, version: SemanticVersion, by: String, at: Date, reason: String?,
+        audit: AuditEntry?
+    ) async throws -> Bool {
+        try await write {
+            try await base.declineOffer(
+                appId: appId, hostId: hostId, version: version, by: by, at: at, reason: reason, audit: audit)
         }
     }
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64) {

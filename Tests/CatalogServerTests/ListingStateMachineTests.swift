@@ -114,6 +114,9 @@ struct ListingStateMachineTests {
                 case .nothingToCancel: "nothingToCancel"
                 case .notListed: "notListed"
                 case .notDelisted: "notDelisted"
+                case .delistedByBank: "delistedByBank"
+                case .delistedByHost: "delistedByHost"
+                case .bankOnly: "bankOnly"
                 }
             return "refused: " + name
         case .success(let transition):

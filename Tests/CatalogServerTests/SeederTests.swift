@@ -18,9 +18,22 @@ struct SeederTests {
             store: store, packages: try PackageStore(dataDirectory: directory), stages: ["compliance", "risk"])
         let first = try await seeder.load(Self.seeds)
         #expect(first.versions.count == 5)
-        #expect(first.hostKeys.map(\.host) == ["mbank", "carunit", "kiosk"])
-        #expect(first.accounts.count == 6)
-        #expect(try await store.hostApps().count == 3)
+        #expect(first.hostKeys.map(\.host) == ["mbank", "carunit", "kiosk", "metropay"])
+        #expect(first.accounts.count == 7)
+        #expect(try await store.hostApps().count == 4)
+        // Metro runs metropay: it accepted account opening and the branch queue, and declined the funds.
+        #expect(try await store.organisations().map(\.id) == ["bank", "metro"])
+        #expect(try await store.hostApp(id: "metropay")?.organisation == "metro")
+        let offers = try await store.offers(hostIds: ["metropay"], limit: 10)
+        #expect(
+            Set(offers.map { "\($0.appId):\($0.state.rawValue)" }) == [
+                "com.eastsec.open-account:accepted", "com.bank.branch-queue:accepted",
+                "com.harbourfunds.subscribe:declined",
+            ])
+        #expect(
+            Set(try await store.listings(hostId: "metropay").map { "\($0.appId):\($0.state.rawValue)" }) == [
+                "com.eastsec.open-account:full", "com.bank.branch-queue:full",
+            ])
         let carins = try await store.listings(appId: "com.carins.quote")
         #expect(Set(carins.map { "\($0.hostId):\($0.state.rawValue)" }) == ["mbank:full", "carunit:gray"])
         #expect(first.segments == ["vip", "staff", "beta-testers", "south"])

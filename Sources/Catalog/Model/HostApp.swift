@@ -23,11 +23,18 @@ public struct HostApp: Sendable, Hashable, Codable {
     public var clientProperties: [String]
     /// How its shells present it; nil: the shell's own look.
     public var brand: HostBrand?
+    /// The organisation that runs it (``Organisation/bankId`` for the bank's own apps).
+    public var organisation: String
+
+    /// True when an external organisation runs it: only what it accepted is listed on it.
+    public var isExternal: Bool { organisation != Organisation.bankId }
 
     public init(
         id: String, name: String, minimumShellVersion: SemanticVersion? = nil, active: Bool = true,
-        expiryGraceSeconds: Int = 0, userKeys: [String] = [], clientProperties: [String] = [], brand: HostBrand? = nil
+        expiryGraceSeconds: Int = 0, userKeys: [String] = [], clientProperties: [String] = [], brand: HostBrand? = nil,
+        organisation: String = Organisation.bankId
     ) {
+        self.organisation = organisation
         self.brand = brand
         self.userKeys = userKeys
         self.clientProperties = clientProperties

@@ -25,8 +25,14 @@ public struct Listing: Sendable, Hashable, Codable {
     public var plan: ReleasePlan
     /// Why it was delisted, when it was.
     public var delistReason: String?
+    /// The organisation that delisted it, when it is delisted: the bank's, or the host's own.
+    public var delistedBy: String?
 
-    public init(appId: String, hostId: String, state: ListingState, plan: ReleasePlan, delistReason: String? = nil) {
+    public init(
+        appId: String, hostId: String, state: ListingState, plan: ReleasePlan, delistReason: String? = nil,
+        delistedBy: String? = nil
+    ) {
+        self.delistedBy = delistedBy
         self.appId = appId
         self.hostId = hostId
         self.state = state

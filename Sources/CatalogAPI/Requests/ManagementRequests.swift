@@ -67,6 +67,7 @@ public struct AppCreate: JSONRepresentable, Sendable, Hashable {
 public struct HostCreate: JSONRepresentable, Sendable, Hashable {
     public static let fields: Set<String> = [
         "id", "name", "minimumShellVersion", "expiryGraceSeconds", "active", "userKeys", "clientProperties", "brand",
+        "organisation",
     ]
     public var id: String
     public var name: String
@@ -78,11 +79,15 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
     public var userTrust: HostUserTrust
     /// How its shells present it.
     public var brand: HostBrand?
+    /// The organisation that runs it; nil: the bank's (or, for a `hostops` account, its own).
+    public var organisation: String?
 
     public init(
         id: String, name: String, minimumShellVersion: SemanticVersion? = nil, expiryGraceSeconds: Int = 0,
-        active: Bool = true, userTrust: HostUserTrust = HostUserTrust(), brand: HostBrand? = nil
+        active: Bool = true, userTrust: HostUserTrust = HostUserTrust(), brand: HostBrand? = nil,
+        organisation: String? = nil
     ) {
+        self.organisation = organisation
         self.brand = brand
         self.id = id
         self.name = name
@@ -122,6 +127,11 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
             active: try json.field("active")?.bool() ?? true, userTrust: try HostUserTrust(members: json),
             brand: try json.field("brand").map { cursor throws(JSONPathError) in
                 try HostBrandRequest(json: cursor).brand
+            },
+            organisation: try json.field("organisation").map { cursor throws(JSONPathError) in
+                let text = try cursor.string()
+                guard Organisation.isValidId(text) else { throw cursor.error("not an organisation id") }
+                return text
             })
     }
 
@@ -135,6 +145,7 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
             members["clientProperties"] = .array(userTrust.clientProperties.map(JSONValue.string))
         }
         if let brand { members["brand"] = HostBrandRequest(brand).jsonValue }
+        if let organisation { members["organisation"] = .string(organisation) }
         return .object(members)
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import Crypto
 import Foundation
 import MiniKit
@@ -13,8 +14,11 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
     case reviewer(stage: String)
     /// Uploads and submits the mini-programs of one partner.
     case developer(partner: String)
+    /// Runs the host apps of one organisation: their keys, devices, users and brand; accepts or declines the
+    /// bank's offers to them; delists on them. Sees nothing of other organisations' hosts.
+    case hostops(organisation: String)
 
-    /// `admin`, `ops`, `reviewer:compliance`, `developer:carins`.
+    /// `admin`, `ops`, `reviewer:compliance`, `developer:carins`, `hostops:metro`.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         switch (parts.first, parts.count) {
@@ -22,6 +26,8 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
         case ("ops", 1): self = .ops
         case ("reviewer", 2) where Self.isName(parts[1]): self = .reviewer(stage: parts[1])
         case ("developer", 2) where Self.isName(parts[1]): self = .developer(partner: parts[1])
+        case ("hostops", 2) where Self.isName(parts[1]) && parts[1] != Organisation.bankId:
+            self = .hostops(organisation: parts[1])
         default: return nil
         }
     }
@@ -39,7 +45,13 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
         case .ops: return "ops"
         case .reviewer(let stage): return "reviewer:\(stage)"
         case .developer(let partner): return "developer:\(partner)"
+        case .hostops(let organisation): return "hostops:\(organisation)"
         }
+    }
+
+    /// The organisation a `hostops` account runs hosts for; nil for every other role.
+    public var hostOrganisation: String? {
+        if case .hostops(let organisation) = self { organisation } else { nil }
     }
 
     /// True for roles that operate the platform (ops and admin).

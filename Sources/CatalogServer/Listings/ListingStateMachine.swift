@@ -36,8 +36,23 @@ public enum ListingCommand: Sendable, Hashable {
     }
 }
 
+/// Who asks for a listing change: the bank's operations, or the external organisation that runs the host.
+public enum ListingAuthority: Sendable, Hashable {
+    case bank
+    case hostOrganisation(String)
+
+    /// The organisation recorded as the delister.
+    public var organisation: String {
+        switch self {
+        case .bank: Organisation.bankId
+        case .hostOrganisation(let organisation): organisation
+        }
+    }
+}
+
 /// A command the listing's state does not allow, with what to do instead. Every case is a 409
-/// `illegal-transition` on the API.
+/// `illegal-transition` on the API but ``delistedByBank`` and ``bankOnly``, which are 403s: no state of the
+/// listing lets that organisation do it.
 public enum ListingRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case hostDeactivated(host: String, relisting: Bool)
     case grayRunning(version: SemanticVersion?, host: String)
@@ -47,6 +62,20 @@ public enum ListingRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case nothingToCancel(host: String)
     case notListed(appId: String, host: String, state: ListingState, rollingBack: Bool)
     case notDelisted(appId: String, host: String)
+    /// The bank delisted it: its host's organisation may not list it again.
+    case delistedByBank(appId: String, host: String)
+    /// The host's organisation delisted it on its own host: only it lists it again.
+    case delistedByHost(appId: String, host: String, organisation: String)
+    /// A host organisation asked for what only the bank's operations do.
+    case bankOnly(action: String)
+
+    /// True for refusals no state of the listing would change: the asker may never do it (403).
+    public var isForbidden: Bool {
+        switch self {
+        case .delistedByBank, .bankOnly: true
+        default: false
+        }
+    }
 
     public var description: String {
         switch self {
@@ -65,6 +94,12 @@ public enum ListingRefusal: Error, Sendable, Hashable, CustomStringConvertible {
                 ? "'\(appId)' is \(state.rawValue) on \(host); only a listed mini-program can be rolled back"
                 : "'\(appId)' is not listed on \(host)"
         case .notDelisted(let appId, let host): "'\(appId)' is not delisted on \(host)"
+        case .delistedByBank(let appId, let host):
+            "the bank delisted '\(appId)' on \(host); only the bank may list it again"
+        case .delistedByHost(let appId, let host, let organisation):
+            "\(organisation) delisted '\(appId)' on its host \(host); only \(organisation) may list it again"
+        case .bankOnly(let action):
+            "only the bank's operations \(action) mini-programs; host organisations delist and relist on their own hosts, and accept or decline offers"
         }
     }
 }
@@ -82,8 +117,13 @@ public enum ListingStateMachine {
         public var version: SemanticVersion?
     }
 
+    ///
+    /// `authority` is who asks. A host organisation may only delist and relist. A delisting remembers its
+    /// organisation: only it relists, and the bank's delisting wins — the bank delisting what the host's
+    /// organisation delisted takes it over (a new delisting event), so the organisation cannot relist it.
     public static func apply(
-        _ command: ListingCommand, to stored: Listing?, appId: String, hostId: String, hostActive: Bool
+        _ command: ListingCommand, to stored: Listing?, appId: String, hostId: String, hostActive: Bool,
+        authority: ListingAuthority = .bank
     ) -> Result<Transition, ListingRefusal> {
         var listing =
             stored
@@ -92,6 +132,12 @@ public enum ListingStateMachine {
                 plan: ReleasePlan(appId: appId, hostId: hostId, stableVersion: nil))
         let state = listing.state
         let grayRunning = state == .gray || state == .paused
+        // Delistings from before organisations existed are the bank's.
+        let delister = listing.delistedBy ?? Organisation.bankId
+        switch (command, authority) {
+        case (.delist, _), (.relist, _), (_, .bank): break
+        case (_, .hostOrganisation): return .failure(.bankOnly(action: command.action))
+        }
         switch command {
         case .release(let version, let gray):
             guard hostActive else { return .failure(.hostDeactivated(host: hostId, relisting: false)) }
@@ -143,14 +189,26 @@ public enum ListingStateMachine {
             listing.state = .full
             return .success(Transition(listing: listing, event: .rolledBack, version: version))
         case .delist(let reason):
-            guard stored != nil, state.isListed else {
+            let takeover = state == .delisted && authority == .bank && delister != Organisation.bankId
+            guard stored != nil, state.isListed || takeover else {
                 return .failure(.notListed(appId: appId, host: hostId, state: state, rollingBack: false))
             }
             listing.state = .delisted
             listing.delistReason = reason
+            listing.delistedBy = authority.organisation
             return .success(Transition(listing: listing, event: .delisted, version: nil))
         case .relist:
             guard state == .delisted else { return .failure(.notDelisted(appId: appId, host: hostId)) }
+            switch authority {
+            case .bank where delister != Organisation.bankId:
+                return .failure(.delistedByHost(appId: appId, host: hostId, organisation: delister))
+            case .hostOrganisation(let organisation) where delister != organisation:
+                return .failure(
+                    delister == Organisation.bankId
+                        ? .delistedByBank(appId: appId, host: hostId)
+                        : .delistedByHost(appId: appId, host: hostId, organisation: delister))
+            case .bank, .hostOrganisation: break
+            }
             guard hostActive else { return .failure(.hostDeactivated(host: hostId, relisting: true)) }
             if let gray = listing.plan.gray {
                 listing.state = gray.paused ? .paused : .gray
@@ -158,6 +216,7 @@ public enum ListingStateMachine {
                 listing.state = .full
             }
             listing.delistReason = nil
+            listing.delistedBy = nil
             return .success(Transition(listing: listing, event: .relisted, version: nil))
         }
     }

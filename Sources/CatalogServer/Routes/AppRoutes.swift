@@ -44,7 +44,8 @@ struct AppRoutes {
             return JSONResponse.make(Self.json(program), status: .created)
         }
         group.get("apps") { _, context -> Response in
-            let account = try context.requireAccount()
+            let account = try context.requireBankAccount(
+                to: "list the platform's mini-programs (offers list shows yours)")
             let partner: String? = if case .developer(let own) = account.role { own } else { nil }
             return JSONResponse.make(
                 .object(["apps": .array(try await store.miniPrograms(partner: partner).map(Self.json))]))
@@ -132,9 +133,15 @@ struct AppRoutes {
         }
     }
 
-    /// Developers see their own partner's versions; reviewers and operators see all.
+    /// Developers see their own partner's versions; reviewers and operators see all; host organisations none.
     static func requireOwnerOrStaff(_ account: Account, program: Catalog.MiniProgram) throws {
-        if case .developer(let own) = account.role, own != program.partnerId {
+        let allowed =
+            switch account.role {
+            case .developer(let own): own == program.partnerId
+            case .hostops: false
+            case .admin, .ops, .reviewer: true
+            }
+        guard allowed else {
             throw ProblemError(
                 .forbidden, code: .forbidden,
                 detail: "'\(account.id)' may not see partner '\(program.partnerId)''s mini-programs")

@@ -50,24 +50,33 @@ struct DeviceRoutes {
             }
         }
         group.get("devices") { request, context -> Response in
-            _ = try context.requireOperator(to: "list devices")
+            let visible = try await context.visibleHosts(store)
+            if visible == nil { _ = try context.requireOperator(to: "list devices") }
             let host = request.uri.queryParameters.get("host").map { String($0) }
-            let devices = try await store.devices(hostId: host)
+            if let host, let visible, !visible.contains(host) { throw ProblemError.notFound("no host app '\(host)'") }
+            let devices = try await store.devices(hostId: host).filter { visible?.contains($0.hostId) ?? true }
             return JSONResponse.make(.object(["devices": .array(devices.map(Self.json))]))
         }
         group.post("devices/:deviceId/revoke") { request, context -> Response in
-            let account = try context.requireOperator(to: "revoke devices")
+            if try context.requireAccount().role.hostOrganisation == nil {
+                _ = try context.requireOperator(to: "revoke devices")
+            }
             let id = context.parameters.get("deviceId") ?? ""
             var request = request
             let reason = try RequestBody.read(try await RequestBody.json(&request), ReasonRequest.init(json:)).reason
-            guard let device = try await store.device(id: id) else { throw ProblemError.notFound("no device \(id)") }
+            guard let device = try await store.device(id: id),
+                let host = try await store.hostApp(id: device.hostId)
+            else { throw ProblemError.notFound("no device \(id)") }
+            let account = try context.requireHostManager(host, to: "revoke devices")
             guard !device.isRevoked else {
                 throw ProblemError(.conflict, code: .illegalTransition, detail: "device '\(id)' is revoked already")
             }
             let now = clock.now()
             _ = try await store.revokeDevice(
                 id: id, reason: reason, at: now,
-                audit: AuditEntry(at: now, actor: account.id, action: "device.revoke", target: id, reason: reason))
+                audit: AuditEntry(
+                    at: now, actor: account.id, action: "device.revoke", target: id, reason: reason,
+                    organisation: host.organisation))
             await cache.forgetDevice(id)
             guard let revoked = try await store.device(id: id) else { throw ProblemError.notFound("no device \(id)") }
             return JSONResponse.make(Self.json(revoked))

@@ -6,7 +6,8 @@ import MiniKit
 import MiniSupport
 
 /// `/v1/hosts`: the host apps that list mini-programs (ops create, deactivate, activate them, replace their
-/// keys and set whom they believe about their users), and `/v1/audit`.
+/// keys and set whom they believe about their users), and `/v1/audit`. A `hostops` account sees and manages its
+/// own organisation's hosts only, and reads only the audit entries about them.
 struct HostRoutes {
     let store: any CatalogStore
     let clock: any CatalogClock
@@ -14,26 +15,29 @@ struct HostRoutes {
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("hosts") { _, context -> Response in
-            _ = try context.requireAccount()
-            return JSONResponse.make(.object(["hosts": .array(try await store.hostApps().map(Self.json))]))
+            let visible = try await context.visibleHosts(store)
+            let hosts = try await store.hostApps().filter { visible?.contains($0.id) ?? true }
+            return JSONResponse.make(.object(["hosts": .array(hosts.map(Self.json))]))
         }
         group.get("hosts/:hostId") { _, context -> Response in
-            _ = try context.requireAccount()
-            let id = context.parameters.get("hostId") ?? ""
-            guard let host = try await store.hostApp(id: id) else { throw ProblemError.notFound("no host app '\(id)'") }
-            return JSONResponse.make(Self.json(host))
+            JSONResponse.make(Self.json(try await context.visibleHost(store)))
         }
         group.post("hosts") { request, context -> Response in
-            let account = try context.requireOperator(to: "create host apps")
+            if try context.requireAccount().role.hostOrganisation == nil {
+                _ = try context.requireOperator(to: "create host apps")
+            }
             var request = request
             let body = try await RequestBody.json(&request)
-            let host = try RequestBody.read(body, Self.hostApp)
+            var host = try RequestBody.read(body, Self.hostApp)
+            let account = try await requireCreator(of: &host, context)
             // The host key is the shells' credential: shown once here, stored only as a hash.
             let key = Self.newHostKey()
             guard
                 try await store.createHostApp(
                     host, keyHash: APIToken.hash(key),
-                    audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.create", target: host.id))
+                    audit: AuditEntry(
+                        at: clock.now(), actor: account.id, action: "host.create", target: host.id,
+                        organisation: host.organisation))
             else {
                 throw ProblemError(.conflict, code: .hostExists, detail: "host app '\(host.id)' exists already")
             }
@@ -59,7 +63,8 @@ struct HostRoutes {
             _ = try await store.setHostActive(
                 hostId: host.id, active: false,
                 audit: AuditEntry(
-                    at: clock.now(), actor: account.id, action: "host.deactivate", target: host.id, reason: reason))
+                    at: clock.now(), actor: account.id, action: "host.deactivate", target: host.id, reason: reason,
+                    organisation: host.organisation))
             let why = "host app deactivated: \(reason)"
             var delisted: [JSONValue] = []
             for listing in listed {
@@ -79,58 +84,68 @@ struct HostRoutes {
             guard !host.active else { throw ListingChanges.conflict("host app '\(host.id)' is active already") }
             _ = try await store.setHostActive(
                 hostId: host.id, active: true,
-                audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.activate", target: host.id))
+                audit: AuditEntry(
+                    at: clock.now(), actor: account.id, action: "host.activate", target: host.id,
+                    organisation: host.organisation))
             return JSONResponse.make(Self.json(try await requireHost(context)))
         }
         group.post("hosts/:hostId/rotate-key") { _, context -> Response in
-            let account = try context.requireOperator(to: "replace host keys")
             let host = try await requireHost(context)
+            let account = try context.requireHostManager(host, to: "replace host keys")
             let key = Self.newHostKey()
             try await store.setHostKey(
                 hostId: host.id, hash: APIToken.hash(key),
-                audit: AuditEntry(at: clock.now(), actor: account.id, action: "host.rotate-key", target: host.id))
+                audit: AuditEntry(
+                    at: clock.now(), actor: account.id, action: "host.rotate-key", target: host.id,
+                    organisation: host.organisation))
             await changes.cache.forgetKeys(of: host.id)
             return JSONResponse.make(.object(["host": .string(host.id), "hostKey": .string(key)]))
         }
         group.post("hosts/:hostId/user-trust") { request, context -> Response in
-            let account = try context.requireOperator(to: "set whom host apps believe about their users")
+            let host = try await requireHost(context)
+            let account = try context.requireHostManager(host, to: "set whom host apps believe about their users")
             var request = request
             let body = try await RequestBody.json(&request)
             let trust = try RequestBody.read(body, HostUserTrust.init(json:))
-            let host = try await requireHost(context)
             _ = try await store.setUserTrust(
                 hostId: host.id, userKeys: trust.userKeys, clientProperties: trust.clientProperties,
                 audit: AuditEntry(
                     at: clock.now(), actor: account.id, action: "host.user-trust", target: host.id,
                     reason: "\(trust.userKeys.count) user key(s); client properties: "
-                        + (trust.clientProperties.isEmpty ? "none" : trust.clientProperties.joined(separator: ", "))))
+                        + (trust.clientProperties.isEmpty ? "none" : trust.clientProperties.joined(separator: ", ")),
+                    organisation: host.organisation))
             await changes.cache.forgetUserTrust(of: host.id)
             return JSONResponse.make(Self.json(try await requireHost(context)))
         }
         group.post("hosts/:hostId/brand") { request, context -> Response in
-            let account = try context.requireOperator(to: "set how host apps present themselves")
+            let host = try await requireHost(context)
+            let account = try context.requireHostManager(host, to: "set how host apps present themselves")
             var request = request
             let brand = try RequestBody.read(try await RequestBody.json(&request), HostBrandRequest.init(json:)).brand
-            let host = try await requireHost(context)
             _ = try await store.setBrand(
                 hostId: host.id, brand: brand,
                 audit: AuditEntry(
                     at: clock.now(), actor: account.id, action: "host.brand", target: host.id,
-                    reason: "\(brand.title), \(brand.accent.rawValue), \(brand.services)"))
+                    reason: "\(brand.title), \(brand.accent.rawValue), \(brand.services)",
+                    organisation: host.organisation))
             // Its shells get the brand with their next catalog (the catalog's ETag names it).
             await changes.cache.invalidate(host.id)
             return JSONResponse.make(Self.json(try await requireHost(context)))
         }
         group.get("audit") { request, context -> Response in
-            _ = try context.requireOperator(to: "read the audit log")
+            let account = try context.requireAccount()
+            let organisation = account.role.hostOrganisation
+            if organisation == nil { _ = try context.requireOperator(to: "read the audit log") }
             let limit = try RequestQuery.limit(request.uri.queryParameters.get("limit"))
-            let entries = try await store.auditLog(limit: limit).map { entry -> JSONValue in
+            let entries = try await store.auditLog(limit: limit, organisation: organisation).map {
+                entry -> JSONValue in
                 var members: [String: JSONValue] = [
                     "at": .string(Timestamp.format(entry.at)), "actor": .string(entry.actor),
                     "action": .string(entry.action),
                     "target": .string(entry.target),
                 ]
                 if let reason = entry.reason { members["reason"] = .string(reason) }
+                if let organisation = entry.organisation { members["organisation"] = .string(organisation) }
                 return .object(members)
             }
             return JSONResponse.make(.object(["entries": .array(entries)]))
@@ -143,6 +158,30 @@ struct HostRoutes {
         return host
     }
 
+    /// Who may create `host`: operators, for any organisation (the bank's when the body names none), and a
+    /// `hostops` account for its own organisation only. The organisation must exist.
+    private func requireCreator(of host: inout HostApp, _ context: CatalogRequestContext) async throws -> Account {
+        let account = try context.requireAccount()
+        switch account.role {
+        case .admin, .ops: break
+        case .hostops(let own):
+            if host.organisation == Organisation.bankId { host.organisation = own }  // the body named none
+            guard host.organisation == own else {
+                throw ProblemError(
+                    .forbidden, code: .forbidden,
+                    detail: "'\(account.id)' creates host apps for \(own) only, not for \(host.organisation)")
+            }
+        case .reviewer, .developer:
+            _ = try context.requireOperator(to: "create host apps")
+        }
+        guard try await store.organisations().contains(where: { $0.id == host.organisation }) else {
+            throw ProblemError(
+                .unprocessableContent, code: .unknownOrganisation,
+                detail: "$.organisation: no organisation '\(host.organisation)' (minictl org list shows them)")
+        }
+        return account
+    }
+
     /// A new host key: shown once, stored only as a hash.
     static func newHostKey() -> String { "mhk_" + APIToken.generate().dropFirst(4) }
 
@@ -152,12 +191,14 @@ struct HostRoutes {
         return HostApp(
             id: body.id, name: body.name, minimumShellVersion: body.minimumShellVersion, active: body.active,
             expiryGraceSeconds: body.expiryGraceSeconds, userKeys: body.userTrust.userKeys,
-            clientProperties: body.userTrust.clientProperties, brand: body.brand)
+            clientProperties: body.userTrust.clientProperties, brand: body.brand,
+            organisation: body.organisation ?? Organisation.bankId)
     }
 
     static func json(_ host: HostApp) -> JSONValue {
         var members: [String: JSONValue] = [
             "id": .string(host.id), "name": .string(host.name), "active": .bool(host.active),
+            "organisation": .string(host.organisation),
             "expiryGraceSeconds": .number(Double(host.expiryGraceSeconds)),
             "userKeys": .array(host.userKeys.map(JSONValue.string)),
             "clientProperties": .array(host.clientProperties.map(JSONValue.string)),

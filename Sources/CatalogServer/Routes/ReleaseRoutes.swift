@@ -7,7 +7,8 @@ import MiniSupport
 
 /// Operations on listings: release (full or gray), widen, full, pause, cancel, rollback, delist, relist.
 /// The route reads and checks the request (versions approved, segments known), ``ListingStateMachine`` decides,
-/// ``ListingChanges`` commits and publishes; illegal moves are 409s that say why.
+/// ``ListingChanges`` commits and publishes; illegal moves are 409s that say why. A host organisation's `hostops`
+/// account may delist and relist on its own hosts; everything else is the bank's operations'.
 struct ReleaseRoutes {
     let store: any CatalogStore
     let changes: ListingChanges
@@ -17,21 +18,27 @@ struct ReleaseRoutes {
     func add(to group: RouterGroup<CatalogRequestContext>) {
         for action in Self.actions {
             group.post("apps/:appId/\(action)") { request, context -> Response in
-                let account = try context.requireOperator(to: "\(action) mini-programs")
+                let account = try context.requireAccount()
                 let appId = context.parameters.get("appId") ?? ""
-                _ = try await store.requireMiniProgram(appId)
                 var request = request
                 let body = try await RequestBody.json(&request)
                 let input = try RequestBody.read(body) { json throws(JSONPathError) in
                     try ListingRequest(json: json, action: action)
                 }
+                let authority = try await self.authority(account, action: action, host: input.host, context)
+                _ = try await store.requireMiniProgram(appId)
                 let hosts: [String]
                 if input.host == "all" {
                     guard action == "delist" else {
                         throw ProblemError(
                             .badRequest, code: .invalidBody, detail: "$.host: 'all' is only for delist")
                     }
-                    hosts = try await store.listings(appId: appId).filter { $0.state.isListed }.map(\.hostId)
+                    // The bank's delisting wins: it takes over what a host's organisation delisted, so that
+                    // organisation cannot list it again.
+                    hosts = try await store.listings(appId: appId).filter {
+                        $0.state.isListed
+                            || ($0.state == .delisted && ($0.delistedBy ?? Organisation.bankId) != Organisation.bankId)
+                    }.map(\.hostId)
                     guard !hosts.isEmpty else {
                         throw ListingChanges.conflict("'\(appId)' is not listed anywhere")
                     }
@@ -42,20 +49,57 @@ struct ReleaseRoutes {
                 for host in hosts {
                     let command = try await self.command(action, input: input, appId: appId)
                     let (listing, event) = try await changes.apply(
-                        command, appId: appId, hostId: host, reason: input.reason, by: account.id)
+                        command, appId: appId, hostId: host, reason: input.reason, by: account.id,
+                        authority: authority)
                     results.append(try Self.json(listing, eventSequence: event.sequence))
                 }
                 return JSONResponse.make(input.host == "all" ? .object(["listings": .array(results)]) : results[0])
             }
         }
         group.get("apps/:appId/listings") { _, context -> Response in
-            let account = try context.requireAccount()
-            let appId = context.parameters.get("appId") ?? ""
-            let program = try await store.requireMiniProgram(appId)
-            try AppRoutes.requireOwnerOrStaff(account, program: program)
-            let listings = try await store.listings(appId: appId)
+            let listings = try await Self.visibleListings(context, store: store)
             return JSONResponse.make(.object(["listings": .array(try listings.map { try Self.json($0) })]))
         }
+    }
+
+    /// Who asks: the bank for its operators; the host's organisation for its `hostops` account, which may only
+    /// delist and relist, on one of its own hosts. Everyone else gets a 403.
+    private func authority(_ account: Account, action: String, host: String, _ context: CatalogRequestContext)
+        async throws -> ListingAuthority
+    {
+        guard let organisation = account.role.hostOrganisation else {
+            _ = try context.requireOperator(to: "\(action) mini-programs")
+            return .bank
+        }
+        guard action == "delist" || action == "relist" else {
+            throw ProblemError(
+                .forbidden, code: .forbidden, detail: ListingRefusal.bankOnly(action: action).description)
+        }
+        guard host != "all" else {
+            throw ProblemError(
+                .forbidden, code: .forbidden,
+                detail:
+                    "'\(account.id)' delists on \(organisation)'s own hosts only; name one (host 'all' is the bank's)")
+        }
+        guard let stored = try await store.hostApp(id: host), stored.organisation == organisation else {
+            throw ProblemError.notFound("no host app '\(host)'")
+        }
+        return .hostOrganisation(organisation)
+    }
+
+    /// The listings of the app in the path the account may see: all of them for the bank's staff (developers
+    /// their own partner's), those on its own hosts for a host organisation (a 404 when there are none).
+    static func visibleListings(_ context: CatalogRequestContext, store: any CatalogStore) async throws -> [Listing] {
+        let account = try context.requireAccount()
+        let appId = context.parameters.get("appId") ?? ""
+        let program = try await store.requireMiniProgram(appId)
+        guard let hosts = try await context.visibleHosts(store) else {
+            try AppRoutes.requireOwnerOrStaff(account, program: program)
+            return try await store.listings(appId: appId)
+        }
+        let listings = try await store.listings(appId: appId).filter { hosts.contains($0.hostId) }
+        guard !listings.isEmpty else { throw ProblemError.notFound("'\(appId)' is not listed on your hosts") }
+        return listings
     }
 
     /// The command a checked request stands for: versions must exist and be approved, segments must exist.
@@ -107,6 +151,9 @@ struct ReleaseRoutes {
             "plan": try JSONValue.parse(try WireFormat.encoder().encode(listing.plan)),
         ]
         if let reason = listing.delistReason { members["delistReason"] = .string(reason) }
+        if listing.state == .delisted {
+            members["delistedBy"] = .string(listing.delistedBy ?? Organisation.bankId)
+        }
         if let eventSequence { members["eventSequence"] = .number(Double(eventSequence)) }
         return .object(members)
     }

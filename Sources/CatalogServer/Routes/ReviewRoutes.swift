@@ -42,7 +42,7 @@ struct ReviewRoutes {
             switch account.role {
             case .reviewer(let stage): visible = waiting.filter { $0.currentStage(of: stages) == stage }
             case .ops, .admin: visible = waiting
-            case .developer:
+            case .developer, .hostops:
                 throw ProblemError(
                     .forbidden, code: .forbidden, detail: "the review queue is for reviewers and operators")
             }

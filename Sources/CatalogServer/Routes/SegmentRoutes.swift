@@ -16,7 +16,7 @@ struct SegmentRoutes {
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("segments") { _, context -> Response in
-            _ = try context.requireAccount()
+            _ = try context.requireBankAccount(to: "read the bank's segments")
             return JSONResponse.make(.object(["segments": .array(try await store.segments().map(Self.json))]))
         }
         group.post("segments") { request, context -> Response in

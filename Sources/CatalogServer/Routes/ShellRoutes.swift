@@ -28,6 +28,13 @@ struct ShellRoutes {
             if let account = context.account {
                 if case .developer(let partner) = account.role {
                     allowed = try await store.packageOwners(sha256: digest).contains(partner)
+                } else if let hosts = try await context.visibleHosts(store) {
+                    // A host organisation sees the packages its own hosts list, and no other upload.
+                    var listed = false
+                    for host in hosts where !listed {
+                        listed = try await cache.host(host, store: store, clock: clock).packages.contains(digest)
+                    }
+                    allowed = listed
                 } else {
                     allowed = true  // reviewers, operations and admin see every upload
                 }

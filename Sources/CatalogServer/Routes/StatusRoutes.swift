@@ -15,17 +15,16 @@ struct StatusRoutes {
 
     func add(to group: RouterGroup<CatalogRequestContext>) {
         group.get("apps/:appId/explain") { request, context -> Response in
-            let account = try context.requireAccount()
-            let appId = context.parameters.get("appId") ?? ""
-            let program = try await store.requireMiniProgram(appId)
-            try AppRoutes.requireOwnerOrStaff(account, program: program)
+            let visible = try await ReleaseRoutes.visibleListings(context, store: store)
             let query = request.uri.queryParameters
+            let appId = context.parameters.get("appId") ?? ""
             guard let host = query.get("host"), let user = query.get("user"), !user.isEmpty, user.count <= 128 else {
                 throw ProblemError(
                     .badRequest, code: .invalidQuery,
                     detail: "?host=HOST&user=ID are required (p.NAME=VALUE adds properties)")
             }
-            guard let listing = try await store.listings(appId: appId).first(where: { $0.hostId == String(host) })
+            guard
+                let listing = visible.first(where: { $0.hostId == String(host) })
             else {
                 throw ProblemError.notFound("'\(appId)' was never released on '\(host)'")
             }
@@ -56,16 +55,14 @@ struct StatusRoutes {
             return JSONResponse.make(.object(members))
         }
         group.get("apps/:appId/status") { _, context -> Response in
-            let account = try context.requireAccount()
             let appId = context.parameters.get("appId") ?? ""
-            let program = try await store.requireMiniProgram(appId)
-            try AppRoutes.requireOwnerOrStaff(account, program: program)
+            let listings = try await ReleaseRoutes.visibleListings(context, store: store)
             var hosts: [JSONValue] = []
             let segmentNames = Dictionary(
                 try await store.segments().map { ($0.id, $0.name ?? "#\($0.id)") },
                 uniquingKeysWith: { first, _ in first })
             let complaints = try await store.complaintCounts(appId: appId)
-            for listing in try await store.listings(appId: appId) {
+            for listing in listings {
                 guard case .object(var members) = try ReleaseRoutes.json(listing) else { continue }
                 members["complaints"] = .number(Double(complaints[listing.hostId] ?? 0))
                 if let gray = listing.plan.gray {

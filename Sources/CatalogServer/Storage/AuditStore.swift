@@ -6,6 +6,13 @@ import Foundation
 public protocol AuditStore: Sendable {
     /// Appends to the audit log.
     func appendAudit(_ entry: AuditEntry) async throws
+    /// The newest audit entries first; with `organisation`, only the entries about its host apps.
+    func auditLog(limit: Int, organisation: String?) async throws -> [AuditEntry]
+}
+
+extension AuditStore {
     /// The newest audit entries first.
-    func auditLog(limit: Int) async throws -> [AuditEntry]
+    public func auditLog(limit: Int) async throws -> [AuditEntry] {
+        try await auditLog(limit: limit, organisation: nil)
+    }
 }

@@ -7,7 +7,7 @@ import MiniSupport
 /// embedded default, PostgreSQL (`PostgresCatalogStore`) the one several replicas share; one contract test
 /// suite runs against both.
 public protocol CatalogStore: AccountStore, HostStore, ProgramStore, ListingStore, DeviceStore, AuditStore,
-    ReportStore
+    ReportStore, OfferStore
 {
     /// Checks that the store answers (for health checks).
     func ping() async throws
@@ -24,7 +24,17 @@ extension ListingStore {
     ) async throws -> StoredEvent {
         try await commit(
             listing, event: event, version: version, reason: reason, at: at, audit: audit, expected: expected,
-            requireActiveHost: requireActiveHost, seal: nil)
+            requireActiveHost: requireActiveHost, seal: nil, accepting: nil)
+    }
+
+    /// Commits a listing change that accepts no offer.
+    public func commit(
+        _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
+    ) async throws -> StoredEvent {
+        try await commit(
+            listing, event: event, version: version, reason: reason, at: at, audit: audit, expected: expected,
+            requireActiveHost: requireActiveHost, seal: seal, accepting: nil)
     }
 
     /// Calls `body` with every event of a host after `sequence`, oldest first, read 500 at a time; returns the
@@ -89,8 +99,13 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var action: String
     public var target: String
     public var reason: String?
+    /// The organisation whose host app the entry is about (nil: the platform's own business, such as reviews).
+    public var organisation: String?
 
-    public init(at: Date, actor: String, action: String, target: String, reason: String? = nil) {
+    public init(
+        at: Date, actor: String, action: String, target: String, reason: String? = nil, organisation: String? = nil
+    ) {
+        self.organisation = organisation
         self.at = at
         self.actor = actor
         self.action = action

@@ -18,9 +18,14 @@ public protocol ListingStore: Sendable {
     ///
     /// `seal` signs the event inside the transaction, once: the signed envelope is stored with the event, so
     /// no replica signs it again for each stream, and on PostgreSQL it travels in the commit's notification.
+    ///
+    /// On a host an external organisation runs, every version the plan hands out must be one it accepted
+    /// (``VersionNotAccepted``). `accepting` accepts the host's pending offer of that version in the same
+    /// transaction (``OfferNotPending`` when it is not pending any more).
     func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?,
+        accepting: OfferAcceptance?
     ) async throws -> StoredEvent
     /// The host's current catalog version and last event sequence (0, 0 for a host with no change yet).
     func hostState(_ hostId: String) async throws -> (catalogVersion: UInt64, eventSequence: UInt64)

@@ -45,18 +45,27 @@ extension SQLiteCatalogStore {
 
     static func insert(_ entry: AuditEntry, _ db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO audit_log (at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)",
-            arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.reason])
+            sql: "INSERT INTO audit_log (at, actor, action, target, reason, organisation) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.target, entry.reason,
+                entry.organisation,
+            ])
     }
 
-    public func auditLog(limit: Int) async throws -> [AuditEntry] {
+    public func auditLog(limit: Int, organisation: String?) async throws -> [AuditEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
-                .map { row in
-                    AuditEntry(
-                        at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"],
-                        target: row["target"], reason: row["reason"])
-                }
+            try Row.fetchAll(
+                db,
+                sql: organisation == nil
+                    ? "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?"
+                    : "SELECT * FROM audit_log WHERE organisation = ? ORDER BY id DESC LIMIT ?",
+                arguments: StatementArguments(
+                    organisation.map { [$0, max(0, limit)] as [any DatabaseValueConvertible] } ?? [max(0, limit)])
+            ).map { row in
+                AuditEntry(
+                    at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"],
+                    target: row["target"], reason: row["reason"], organisation: row["organisation"])
+            }
         }
     }
 }

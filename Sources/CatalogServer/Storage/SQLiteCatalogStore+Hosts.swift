@@ -88,17 +88,18 @@ extension SQLiteCatalogStore {
         try db.execute(
             sql: """
                 INSERT INTO host_app (id, name, minimum_shell_version, active, expiry_grace_seconds, user_keys,
-                  client_properties, brand)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  client_properties, brand, organisation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name,
                   minimum_shell_version = excluded.minimum_shell_version, active = excluded.active,
                   expiry_grace_seconds = excluded.expiry_grace_seconds, user_keys = excluded.user_keys,
-                  client_properties = excluded.client_properties, brand = excluded.brand
+                  client_properties = excluded.client_properties, brand = excluded.brand,
+                  organisation = excluded.organisation
                 """,
             arguments: [
                 host.id, host.name, host.minimumShellVersion?.description, host.active, host.expiryGraceSeconds,
                 StoredList.text(host.userKeys), StoredList.text(host.clientProperties),
-                try StoredBrand.text(host.brand),
+                try StoredBrand.text(host.brand), host.organisation,
             ])
     }
 
@@ -109,6 +110,25 @@ extension SQLiteCatalogStore {
             active: row["active"], expiryGraceSeconds: row["expiry_grace_seconds"],
             userKeys: try row.textList("user_keys", table: "host_app"),
             clientProperties: try row.textList("client_properties", table: "host_app"),
-            brand: try StoredBrand.brand(row["brand"]))
+            brand: try StoredBrand.brand(row["brand"]), organisation: row["organisation"])
+    }
+
+    public func organisations() async throws -> [Organisation] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM organisation ORDER BY id").map {
+                Organisation(id: $0["id"], name: $0["name"])
+            }
+        }
+    }
+
+    public func createOrganisation(_ organisation: Organisation, audit: AuditEntry?) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO organisation (id, name) VALUES (?, ?) ON CONFLICT(id) DO NOTHING",
+                arguments: [organisation.id, organisation.name])
+            guard db.changesCount > 0 else { return false }
+            if let audit { try Self.insert(audit, db) }
+            return true
+        }
     }
 }

@@ -59,7 +59,8 @@ extension SQLiteCatalogStore {
 
     public func commit(
         _ listing: Listing, event: CatalogEvent.Kind, version: SemanticVersion?, reason: String?, at: Date,
-        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?
+        audit: AuditEntry?, expected: Listing?, requireActiveHost: Bool, seal: EventSealer?,
+        accepting: OfferAcceptance?
     ) async throws -> StoredEvent {
         let plan = String(decoding: try WireFormat.encoder().encode(listing.plan), as: UTF8.self)
         return try await pool.write { db in
@@ -81,6 +82,36 @@ extension SQLiteCatalogStore {
                     }
                 }
             }
+            if let accepting {
+                try db.execute(
+                    sql: """
+                        UPDATE offer SET state = 'accepted', decided_by = ?, decided_at = ?, reason = ?
+                        WHERE app_id = ? AND host_id = ? AND version = ? AND state = 'pending'
+                        """,
+                    arguments: [
+                        accepting.by, accepting.at.timeIntervalSince1970, accepting.reason, listing.appId,
+                        listing.hostId, accepting.version.description,
+                    ])
+                guard db.changesCount > 0 else {
+                    throw OfferNotPending(appId: listing.appId, hostId: listing.hostId)
+                }
+            }
+            // An external organisation's host lists only what it accepted, whichever path the change took.
+            let organisation = try String.fetchOne(
+                db, sql: "SELECT organisation FROM host_app WHERE id = ?", arguments: [listing.hostId])
+            if listing.state.isListed, let organisation, organisation != Organisation.bankId {
+                for version in listing.plan.versions {
+                    let accepted = try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT 1 FROM offer WHERE app_id = ? AND host_id = ? AND version = ? AND state = 'accepted'
+                            """,
+                        arguments: [listing.appId, listing.hostId, version.description])
+                    guard accepted != nil else {
+                        throw VersionNotAccepted(appId: listing.appId, hostId: listing.hostId, version: version)
+                    }
+                }
+            }
             if requireActiveHost {
                 let active = try Bool.fetchOne(
                     db, sql: "SELECT active FROM host_app WHERE id = ?", arguments: [listing.hostId])
@@ -88,11 +119,15 @@ extension SQLiteCatalogStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO listing (app_id, host_id, state, plan, delist_reason) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO listing (app_id, host_id, state, plan, delist_reason, delisted_by)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(app_id, host_id) DO UPDATE SET state = excluded.state, plan = excluded.plan,
-                      delist_reason = excluded.delist_reason
+                      delist_reason = excluded.delist_reason, delisted_by = excluded.delisted_by
                     """,
-                arguments: [listing.appId, listing.hostId, listing.state.rawValue, plan, listing.delistReason])
+                arguments: [
+                    listing.appId, listing.hostId, listing.state.rawValue, plan, listing.delistReason,
+                    listing.delistedBy,
+                ])
             let current = try Row.fetchOne(
                 db, sql: "SELECT * FROM host_state WHERE host_id = ?", arguments: [listing.hostId])
             let catalogVersion = (current.map { $0["catalog_version"] as Int64 } ?? 0) + 1
@@ -134,7 +169,7 @@ extension SQLiteCatalogStore {
             appId: row["app_id"], hostId: row["host_id"],
             state: try row.decoded(ListingState.self, "state", table: "listing"),
             plan: try WireFormat.decoder().decode(ReleasePlan.self, from: Data((row["plan"] as String).utf8)),
-            delistReason: row["delist_reason"])
+            delistReason: row["delist_reason"], delistedBy: row["delisted_by"])
     }
 
     public func segments() async throws -> [Segment] {

@@ -55,14 +55,15 @@ extension SQLiteCatalogStore {
         }
     }
 
-    public func complaints(appId: String?, limit: Int) async throws -> [StoredComplaint] {
+    public func complaints(appId: String?, hostId: String?, limit: Int) async throws -> [StoredComplaint] {
         let rows = try await pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: appId == nil
-                    ? "SELECT * FROM complaint ORDER BY received_at DESC, at DESC LIMIT ?"
-                    : "SELECT * FROM complaint WHERE app_id = ? ORDER BY received_at DESC, at DESC LIMIT ?",
-                arguments: StatementArguments(appId.map { [$0, limit] as [any DatabaseValueConvertible] } ?? [limit]))
+                sql: """
+                    SELECT * FROM complaint WHERE (? IS NULL OR app_id = ?) AND (? IS NULL OR host_id = ?)
+                    ORDER BY received_at DESC, at DESC LIMIT ?
+                    """,
+                arguments: [appId, appId, hostId, hostId, limit])
         }
         return try rows.map { row in
             StoredComplaint(

@@ -193,6 +193,9 @@ public final class SQLiteCatalogStore: CatalogStore {
         migrator.registerMigration("v14: how host apps present themselves") { db in
             try db.alter(table: "host_app") { table in table.add(column: "brand", .text) }
         }
+        migrator.registerMigration("v15: organisations, their offers, and who delisted") { db in
+            try db.execute(sql: SQLiteCatalogStore.organisationTables)
+        }
         return migrator
     }
 
