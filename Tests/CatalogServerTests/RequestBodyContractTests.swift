@@ -35,8 +35,14 @@ struct RequestBodyContractTests {
             HostCreate(
                 id: "wallet-2", name: "Wallet", minimumShellVersion: SemanticVersion("7.2.0"),
                 expiryGraceSeconds: 3_600, active: false),
+            HostCreate(id: "metropay", name: "Metro Pay", organisation: "metro"),
         ] {
             #expect(try roundTrip(host, reading: HostCreate.init(json:)) == host)
+        }
+        let organisation = OrganisationCreate(id: "metro", name: "Metro Transit")
+        #expect(try roundTrip(organisation, reading: OrganisationCreate.init(json:)) == organisation)
+        for decision in [OfferDecision(), OfferDecision(reason: "riders asked for it")] {
+            #expect(try roundTrip(decision, reading: OfferDecision.init(json:)) == decision)
         }
         let reason = ReasonRequest(reason: "a fraud report from the bank's risk team")
         #expect(try roundTrip(reason, reading: ReasonRequest.init(json:)) == reason)
@@ -64,6 +70,9 @@ struct RequestBodyContractTests {
             ("PartnerCreate", PartnerCreate.fields), ("AppCreate", AppCreate.fields), ("HostCreate", HostCreate.fields),
             ("Reason", ReasonRequest.fields), ("SegmentCreate", SegmentCreate.fields),
             ("ListingRequest", ListingRequest.fields), ("HostBrand", HostBrandRequest.fields),
+            ("OrganisationCreate", OrganisationCreate.fields), ("OfferDecision", OfferDecision.fields),
+            // An offer is a release of one version: no variants.
+            ("OfferRequest", ListingRequest.fields.subtracting(["variants"])),
         ]
         for (name, fields) in types {
             let schema = try #require(CatalogAPI.schemas[name], "no schema \(name)")
