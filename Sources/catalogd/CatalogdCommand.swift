@@ -294,7 +294,10 @@ struct AccountCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create an account and print its API token (shown once, stored only as a hash).",
-            discussion: "Roles: admin, ops, reviewer:STAGE (for example reviewer:compliance), developer:PARTNER.")
+            discussion: """
+                Roles: admin, ops, reviewer:STAGE (for example reviewer:compliance), developer:PARTNER, \
+                hostops:ORG (runs the host apps of an organisation 'minictl org create' made).
+                """)
 
         @Option(help: ArgumentHelp("The data folder.", valueName: "DIR"))
         var data: String
@@ -305,12 +308,14 @@ struct AccountCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The person's or robot's name.", valueName: "NAME"))
         var name: String
 
-        @Option(help: ArgumentHelp("admin, ops, reviewer:STAGE or developer:PARTNER.", valueName: "ROLE"))
+        @Option(
+            help: ArgumentHelp("admin, ops, reviewer:STAGE, developer:PARTNER or hostops:ORG.", valueName: "ROLE"))
         var role: String
 
         func validate() throws {
             guard Role(role) != nil else {
-                throw ValidationError("unknown role '\(role)' (roles: admin, ops, reviewer:STAGE, developer:PARTNER)")
+                throw ValidationError(
+                    "unknown role '\(role)' (roles: admin, ops, reviewer:STAGE, developer:PARTNER, hostops:ORG)")
             }
             guard (2...64).contains(id.count),
                 id.utf8.allSatisfy({
@@ -327,6 +332,15 @@ struct AccountCommand: AsyncParsableCommand {
                 store = try SQLiteCatalogStore(directory: URL(fileURLWithPath: data))
             } catch {
                 FileHandle.standardError.write(Data("catalogd: error: cannot open '\(data)': \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+            if let organisation = Role(role)?.hostOrganisation,
+                try await !store.organisations().contains(where: { $0.id == organisation })
+            {
+                FileHandle.standardError.write(
+                    Data(
+                        "catalogd: error: no organisation '\(organisation)' (minictl org create \(organisation) makes it)\n"
+                            .utf8))
                 throw ExitCode(1)
             }
             let token = APIToken.generate()

@@ -6,7 +6,11 @@ import MiniSupport
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The audit log, newest first: who did what to what, when and why (ops).")
+        abstract: "The audit log, newest first: who did what to what, when and why (ops).",
+        discussion: """
+            ORG is the organisation whose host app the entry is about. A hostops account reads only the entries \
+            about its own hosts.
+            """)
     @Option(help: "How many entries, 1 to 1000.") var limit = 50
     @OptionGroup var platform: PlatformOptions
 
@@ -14,11 +18,11 @@ struct Audit: AsyncParsableCommand {
         guard (1...1000).contains(limit) else { throw ValidationError("--limit is 1 to 1000") }
         let reply = try await platform.client().call(CatalogAPI.audit, query: [("limit", String(limit))])
         emit(reply, json: platform.json) {
-            var table = TextTable("WHEN", "WHO", "ACTION", "TARGET", "REASON")
+            var table = TextTable("WHEN", "WHO", "ACTION", "TARGET", "ORG", "REASON")
             for entry in (try? JSONCursor(reply).require("entries").array()) ?? [] {
                 table.add(
                     entry.text("at"), entry.text("actor"), entry.text("action"), entry.text("target"),
-                    entry.text("reason"))
+                    entry.text("organisation"), entry.text("reason"))
             }
             return table.rendered
         }

@@ -16,7 +16,7 @@ struct Minictl: AsyncParsableCommand {
             Check.self, Pack.self, Preview.self, Login.self, Partner.self, Host.self, App.self, Upload.self,
             Submit.self, Review.self, Release.self, Widen.self, Full.self, Pause.self, Cancel.self, Rollback.self,
             Delist.self, Relist.self, Status.self, Reports.self, Device.self, Audit.self, Segment.self, Gray.self,
-            Key.self,
+            Key.self, Org.self, OfferCommand.self, Offers.self,
         ]
     )
 

@@ -192,8 +192,10 @@ struct Status: AsyncParsableCommand {
                         status.text("activeShells") == "0"
                         ? "no active devices (none seen in the last hour)"
                         : "\(status.text("confirmed"))/\(status.text("activeShells")) active devices confirmed"
+                    // The bank's delistings are the usual case; a host organisation's own is named.
+                    let by = ["bank", "-"].contains(host.text("delistedBy")) ? "" : " (by \(host.text("delistedBy")))"
                     delisting =
-                        "\(when) \"\(status.text("reason"))\": \(confirmations)"
+                        "\(when) \"\(status.text("reason"))\"\(by): \(confirmations)"
                         + (pending.isEmpty ? "" : "; waiting: \(pending.joined(separator: ", "))")
                 }
                 table.add(
@@ -278,8 +280,9 @@ struct Host: ParsableCommand {
             emit(reply, json: platform.json) {
                 ((try? JSONCursor(reply).require("hosts").array()) ?? []).map { host in
                     let active = (try? host.require("active").bool()) ?? true
+                    let organisation = host.text("organisation")
                     return
-                        "\((try? host.require("id").string()) ?? "?")  \((try? host.require("name").string()) ?? "")\(active ? "" : "  (deactivated)")"
+                        "\((try? host.require("id").string()) ?? "?")  \((try? host.require("name").string()) ?? "")\(organisation == "bank" ? "" : "  [\(organisation)]")\(active ? "" : "  (deactivated)")"
                 }.joined(separator: "\n")
             }
         }
@@ -287,11 +290,17 @@ struct Host: ParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a host app (ops); prints its host key once — the shells' credential.")
+            abstract: "Create a host app (ops, or hostops for its own organisation); prints its host key once.",
+            discussion: """
+                The host key is the shells' credential for enrolling. Without --organisation the host is the \
+                bank's (or, for a hostops account, its own organisation's). Only what the host's organisation \
+                accepts is listed on another organisation's host ('minictl offer').
+                """)
         @Argument(help: "The host id.") var id: String
         @Option(help: "The host app's name.") var name: String
         @Option(help: "The oldest shell version allowed.") var minimumShellVersion: String?
         @Option(help: "Seconds shells may still launch after their catalog expires.") var expiryGrace: Int?
+        @Option(help: "The organisation that runs it (see 'org list').") var organisation: String?
         @OptionGroup var trust: UserTrustOptions
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
@@ -300,7 +309,7 @@ struct Host: ParsableCommand {
                 minimumShellVersion: try minimumShellVersion.map {
                     try semanticVersion($0, option: "--minimum-shell-version")
                 },
-                expiryGraceSeconds: expiryGrace ?? 0, userTrust: try trust.request())
+                expiryGraceSeconds: expiryGrace ?? 0, userTrust: try trust.request(), organisation: organisation)
             let reply = try await platform.client().call(CatalogAPI.createHost, json: body.jsonValue)
             emit(reply, json: platform.json) {
                 "created host \(id); host key (shown once): \((try? JSONCursor(reply).require("hostKey").string()) ?? "?")"

@@ -16,6 +16,8 @@ struct TermshellHeadlessTests {
         var url: String
         var hostKey: String
         var opsToken: String
+        /// The token of Metro's hostops account (the organisation that runs metropay).
+        var metroToken: String
         var publicKey: String
         /// The server's data folder.
         var data: URL
@@ -40,7 +42,7 @@ struct TermshellHeadlessTests {
         let publicKey = try JSONCursor(try JSONValue.parse(Data(key.stdout.utf8))).require("publicKey").string()
         return await Platform(
             server: server, url: url, hostKey: value(after: "host key \(host):"),
-            opsToken: await value(after: "account ops-wang"),
+            opsToken: await value(after: "account ops-wang"), metroToken: await value(after: "account hostops-metro"),
             publicKey: publicKey, data: data,
             userKey: data.appendingPathComponent("user-keys/\(host).key").path)
     }
