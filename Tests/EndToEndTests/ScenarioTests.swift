@@ -107,6 +107,7 @@ struct ScenarioTests {
             ]
             variables["MINICTL_SERVER"] = platform.url
             variables["MINICTL_TOKEN"] = platform.opsToken
+            variables["MINICTL_TOKEN_METRO"] = platform.metroToken
         }
         return try await CommandRunner.run("termshell", arguments, environment: variables.merging(environment) { $1 })
     }
