@@ -87,9 +87,10 @@ programs: deps
 	$(SWIFT) build --product termshell
 
 ## demo: the super-app against the demo platform (on a terminal), or the printed tour (without one)
+DEMO_HOST ?= mbank
 demo: programs
 	@if [ -t 0 ] && [ -t 1 ]; then \
-	  ./scripts/demo-shell.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell; \
+	  DEMO_HOST=$(DEMO_HOST) ./scripts/demo-shell.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell; \
 	else \
 	  ./scripts/demo.sh ./.build/debug/minictl ./.build/debug/catalogd ./.build/debug/termshell; \
 	fi
