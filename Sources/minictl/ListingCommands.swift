@@ -126,9 +126,10 @@ struct Rollback: AsyncParsableCommand {
 
 struct Delist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Take a mini-program down on a host app, or on all with --host all (ops).",
+        abstract: "Take a mini-program down on a host app, or on all with --host all (ops; hostops on its own hosts).",
         discussion: """
-            Shells close it, delete its code and data, and acknowledge; 'minictl status APP' shows who has.
+            Shells close it, delete its code and data, and acknowledge; 'minictl status APP' shows who has. \
+            An organisation's hostops account may delist on its own hosts; the bank's delisting wins over it.
             """)
     @OptionGroup var target: ListingTarget
     @Option(help: "Why, for the audit log and the users' notice (4 to 500 characters).") var reason: String
@@ -137,7 +138,11 @@ struct Delist: AsyncParsableCommand {
 
 struct Relist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List a delisted mini-program again with its last plan (ops).")
+        abstract: "List a delisted mini-program again with its last plan (ops; hostops for its own delistings).",
+        discussion: """
+            Only who delisted it may list it again: the bank what the bank delisted, a host's organisation what \
+            it delisted on its own host.
+            """)
     @OptionGroup var target: ListingTarget
     func run() async throws { try await target.post("relist") }
 }

@@ -75,6 +75,10 @@ struct OfferRoutesTests {
                 try await platform.call(
                     "POST", "/v1/hosts", platform.tram, #"{"id": "busapp", "name": "Bus", "organisation": "metro"}"#
                 ).status == 403)
+            #expect(
+                try await platform.call(
+                    "POST", "/v1/hosts", platform.tram, #"{"id": "busapp", "name": "Bus", "organisation": "bank"}"#
+                ).status == 403, "a host organisation creates no host for the bank")
             let tramHost = try await platform.call(
                 "POST", "/v1/hosts", platform.tram, #"{"id": "tramapp", "name": "T"}"#)
             #expect(tramHost.status == 201)

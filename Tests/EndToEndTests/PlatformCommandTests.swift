@@ -175,7 +175,7 @@ struct PlatformCommandTests {
         #expect(audit.stdout.split(separator: "\n").first?.hasPrefix("WHEN") == true)
         #expect(audit.stdout.contains("ops-1"))
         let delistLine = audit.stdout.split(separator: "\n").first { $0.contains("listing.delist") } ?? ""
-        #expect(delistLine.contains("com.carins.quote@mbank  Partner licence suspended"))
+        #expect(delistLine.contains("com.carins.quote@mbank  bank  Partner licence suspended"))
         #expect(try await minictl(["audit"], developer).status == 1)
         let rotated = try await minictl(["host", "rotate-key", "mbank"], ops)
         #expect(rotated.stdout.contains("new host key for mbank (shown once): mhk_"))

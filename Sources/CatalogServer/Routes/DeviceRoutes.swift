@@ -67,7 +67,12 @@ struct DeviceRoutes {
             guard let device = try await store.device(id: id),
                 let host = try await store.hostApp(id: device.hostId)
             else { throw ProblemError.notFound("no device \(id)") }
-            let account = try context.requireHostManager(host, to: "revoke devices")
+            let account: Account
+            do {
+                account = try context.requireHostManager(host, to: "revoke devices")
+            } catch let problem as ProblemError where problem.status == .notFound {
+                throw ProblemError.notFound("no device \(id)")  // another organisation's: not revealed
+            }
             guard !device.isRevoked else {
                 throw ProblemError(.conflict, code: .illegalTransition, detail: "device '\(id)' is revoked already")
             }

@@ -29,7 +29,10 @@ struct HostRoutes {
             var request = request
             let body = try await RequestBody.json(&request)
             var host = try RequestBody.read(body, Self.hostApp)
-            let account = try await requireCreator(of: &host, context)
+            let named = try RequestBody.read(body) { json throws(JSONPathError) in
+                try json.field("organisation")?.string()
+            }
+            let account = try await requireCreator(of: &host, named: named, context)
             // The host key is the shells' credential: shown once here, stored only as a hash.
             let key = Self.newHostKey()
             guard
@@ -159,13 +162,16 @@ struct HostRoutes {
     }
 
     /// Who may create `host`: operators, for any organisation (the bank's when the body names none), and a
-    /// `hostops` account for its own organisation only. The organisation must exist.
-    private func requireCreator(of host: inout HostApp, _ context: CatalogRequestContext) async throws -> Account {
+    /// `hostops` account for its own organisation only (its own when the body names none). The organisation
+    /// must exist.
+    private func requireCreator(of host: inout HostApp, named: String?, _ context: CatalogRequestContext)
+        async throws -> Account
+    {
         let account = try context.requireAccount()
         switch account.role {
         case .admin, .ops: break
         case .hostops(let own):
-            if host.organisation == Organisation.bankId { host.organisation = own }  // the body named none
+            host.organisation = named ?? own
             guard host.organisation == own else {
                 throw ProblemError(
                     .forbidden, code: .forbidden,
