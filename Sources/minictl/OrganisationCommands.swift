@@ -140,8 +140,7 @@ struct Offers: ParsableCommand {
         @Option(help: "Why (4 to 500 characters).") var reason: String?
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
-            let reply = try await platform.client().call(
-                CatalogAPI.acceptOffer, ["hostId": host, "appId": app], json: OfferDecision(reason: reason).jsonValue)
+            let reply = try await decide(CatalogAPI.acceptOffer, app: app, host: host, reason: reason, platform)
             emit(reply, json: platform.json) {
                 let listing = (try? JSONCursor(reply).require("listing")).map { $0.text("state") } ?? "-"
                 return "accepted \(app) \(JSONCursor(reply).text("version")) on \(host): \(listing)"
@@ -157,9 +156,16 @@ struct Offers: ParsableCommand {
         @Option(help: "Why (4 to 500 characters); the bank reads it.") var reason: String?
         @OptionGroup var platform: PlatformOptions
         func run() async throws {
-            let reply = try await platform.client().call(
-                CatalogAPI.declineOffer, ["hostId": host, "appId": app], json: OfferDecision(reason: reason).jsonValue)
+            let reply = try await decide(CatalogAPI.declineOffer, app: app, host: host, reason: reason, platform)
             emit(reply, json: platform.json) { "declined \(app) \(JSONCursor(reply).text("version")) on \(host)" }
         }
     }
+}
+
+/// Posts the host organisation's decision on the pending offer of `app` to `host`.
+private func decide(_ endpoint: Endpoint, app: String, host: String, reason: String?, _ platform: PlatformOptions)
+    async throws -> JSONValue
+{
+    try await platform.client().call(
+        endpoint, ["hostId": host, "appId": app], json: OfferDecision(reason: reason).jsonValue)
 }

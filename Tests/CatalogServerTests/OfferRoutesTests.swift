@@ -14,6 +14,15 @@ struct OfferRoutesTests {
         var tram: String
         var metroKey: String
 
+        /// The bank offers the app's 2.1.0 to metropay and Metro accepts: it is listed there for everyone.
+        func listOnMetroPay() async throws {
+            let offered = try await call(
+                "POST", "\(OfferRoutesTests.app)/offers", setup.ops, #"{"host": "metropay", "version": "2.1.0"}"#)
+            #expect(offered.status == 201)
+            let accepted = try await call("POST", "/v1/hosts/metropay/offers/com.carins.quote/accept", metro, "{}")
+            #expect(accepted.status == 200)
+        }
+
         func call(_ method: String, _ path: String, _ token: String, _ body: String? = nil) async throws
             -> HostRoutesTests.Reply
         {
@@ -176,9 +185,7 @@ struct OfferRoutesTests {
         try await HealthRouteTests.withServer { base, store in
             let platform = try await Self.platform(base, store)
             let ops = platform.setup.ops
-            _ = try await platform.call("POST", "\(Self.app)/offers", ops, #"{"host": "metropay", "version": "2.1.0"}"#)
-            _ = try await platform.call(
-                "POST", "/v1/hosts/metropay/offers/com.carins.quote/accept", platform.metro, "{}")
+            try await platform.listOnMetroPay()
             // Not on the bank's hosts, not 'all', not another organisation's, and no other action.
             let onBank = try await platform.call(
                 "POST", "\(Self.app)/delist", platform.metro, #"{"host": "mbank", "reason": "riders complained"}"#)
@@ -225,9 +232,7 @@ struct OfferRoutesTests {
         try await HealthRouteTests.withServer { base, store in
             let platform = try await Self.platform(base, store)
             let ops = platform.setup.ops
-            _ = try await platform.call("POST", "\(Self.app)/offers", ops, #"{"host": "metropay", "version": "2.1.0"}"#)
-            _ = try await platform.call(
-                "POST", "/v1/hosts/metropay/offers/com.carins.quote/accept", platform.metro, "{}")
+            try await platform.listOnMetroPay()
             let hosts = try await platform.call("GET", "/v1/hosts", platform.metro)
             #expect(try hosts.json.require("hosts").array().map { try $0.require("id").string() } == ["metropay"])
             #expect(try await platform.call("GET", "/v1/hosts/mbank", platform.metro).status == 404)
