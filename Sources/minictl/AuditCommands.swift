@@ -6,7 +6,7 @@ import MiniSupport
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The audit log, newest first: who did what to what, when and why (ops).",
+        abstract: "The audit log, newest first: who did what to what, when and why (ops; hostops: its hosts' entries).",
         discussion: """
             ORG is the organisation whose host app the entry is about. A hostops account reads only the entries \
             about its own hosts.

@@ -7,7 +7,7 @@ import MiniSupport
 extension Host {
     struct Brand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set how a host app presents itself to its customers (ops).",
+            abstract: "Set how a host app presents itself to its customers (ops, or the host's hostops).",
             discussion: """
                 The title its shells show, an accent colour for their title bar, and the customer's word for the \
                 service centre, in English and optionally Chinese. The brand is signed into the host's catalogs, \

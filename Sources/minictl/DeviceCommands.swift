@@ -6,7 +6,7 @@ import MiniSupport
 /// `minictl device`: the shell installations enrolled with the host apps (ops).
 struct Device: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Enrolled devices: list them, revoke one (ops).",
+        abstract: "Enrolled devices: list them, revoke one (ops; hostops for its own hosts).",
         discussion: """
             A shell enrols once with its host app's key and its own device key; from then on it is a device, and \
             only its signed acknowledgements count in 'minictl status'. A revoked device's requests are refused \
@@ -39,7 +39,9 @@ struct Device: ParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a device for good (ops): its token stops working and its key cannot enrol again.")
+            abstract:
+                "Revoke a device for good (ops, or its host's hostops): its token stops working and its key cannot enrol again."
+        )
         @Argument(help: "The device id (minictl device list shows it).") var id: String
         @Option(help: "Why (4 to 500 characters; the audit log keeps it).") var reason: String
         @OptionGroup var platform: PlatformOptions

@@ -261,7 +261,8 @@ struct Host: ParsableCommand {
     struct RotateKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-key",
-            abstract: "Replace a host app's key (ops); the old key stops working, the new one is shown once.")
+            abstract:
+                "Replace a host app's key (ops, or its hostops); the old key stops working, the new one is shown once.")
         @Argument(help: "The host id.") var id: String
         @OptionGroup var platform: PlatformOptions
         func run() async throws {

@@ -6,7 +6,7 @@ import MiniSupport
 
 struct Reports: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Customers' complaints about mini-programs, newest first (ops).",
+        abstract: "Customers' complaints about mini-programs, newest first (ops; hostops: its hosts' complaints).",
         discussion: """
             Shells send a complaint as their enrolled device when the customer files it from a mini-program's \
             ··· menu (queued while offline). Each row says when, on which host and device, about which version, \
@@ -37,7 +37,8 @@ struct Reports: AsyncParsableCommand {
 extension App {
     struct Activity: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "What a mini-program did on devices, per host: its sensitive and refused calls (ops).",
+            abstract:
+                "What a mini-program did on devices, per host: its sensitive and refused calls (ops; hostops: its hosts).",
             discussion: """
                 Shells' containers report every call of a sensitive scope (name and picture, mobile number, \
                 location) and every refused call (a scope not granted, consent denied, a domain not allowed), \

@@ -39,7 +39,7 @@ extension Host {
     struct UserTrust: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "user-trust",
-            abstract: "Set whom a host app's catalog believes about its users (ops).",
+            abstract: "Set whom a host app's catalog believes about its users (ops, or the host's hostops).",
             discussion: """
                 Replaces the host's user-signing keys and client-supplied properties. Catalogs are resolved only \
                 for users whose assertion is signed by one of the keys; to change keys without an outage, add the \
