@@ -89,10 +89,11 @@ extension PostgresCatalogStore {
         }
     }
 
-    public func latestRefusals(appId: String, limit: Int) async throws -> [StoredActivity] {
+    public func latestRefusals(appId: String, hostId: String?, limit: Int) async throws -> [StoredActivity] {
         try await rows(
             """
             SELECT * FROM activity WHERE app_id = \(appId) AND outcome <> 'allowed'
+              AND (\(hostId)::TEXT IS NULL OR host_id = \(hostId))
             ORDER BY last_at DESC, received_at DESC LIMIT \(limit)
             """
         ).map { record in

@@ -276,7 +276,7 @@ public struct Seeder: Sendable {
         let existing = Set(try await store.listings(appId: program.id).map(\.hostId))
         for request in app.releases {
             let host = request.host
-            guard !existing.contains(host), try await store.hostApp(id: host) != nil else { continue }
+            guard !existing.contains(host), let hostApp = try await store.hostApp(id: host) else { continue }
             let segmentIds = try await store.segmentIds(for: request)
             var plan = ReleasePlan(appId: program.id, hostId: host, stableVersion: version)
             var state = ListingState.full
@@ -289,7 +289,7 @@ public struct Seeder: Sendable {
                 event: state == .gray ? .grayChanged : .published, version: version, reason: nil, at: clock.now(),
                 audit: AuditEntry(
                     at: clock.now(), actor: "seed", action: state == .gray ? "listing.release-gray" : "listing.release",
-                    target: "\(program.id)@\(host)"),
+                    target: "\(program.id)@\(host)", organisation: hostApp.organisation),
                 expected: nil, requireActiveHost: true)
             report.releases.append("\(program.id) on \(host)\(state == .gray ? " (gray)" : "")")
         }

@@ -67,8 +67,8 @@ final class CrashingStore: CatalogStore {
     }
     func complaintCounts(appId: String) async throws -> [String: Int] { try await base.complaintCounts(appId: appId) }
     func activityTotals(appId: String) async throws -> [ActivityTotal] { try await base.activityTotals(appId: appId) }
-    func latestRefusals(appId: String, limit: Int) async throws -> [StoredActivity] {
-        try await base.latestRefusals(appId: appId, limit: limit)
+    func latestRefusals(appId: String, hostId: String?, limit: Int) async throws -> [StoredActivity] {
+        try await base.latestRefusals(appId: appId, hostId: hostId, limit: limit)
     }
     func createAccount(_ account: Account, tokenHash: String, at: Date) async throws {
         try await write { try await base.createAccount(account, tokenHash: tokenHash, at: at) }

@@ -54,8 +54,14 @@ struct ReportRoutes {
             let appId = context.parameters.get("appId") ?? ""
             _ = try await store.requireMiniProgram(appId)
             let totals = try await store.activityTotals(appId: appId).filter { visible?.contains($0.hostId) ?? true }
-            let refusals = try await store.latestRefusals(appId: appId, limit: visible == nil ? 20 : 200).filter {
-                visible?.contains($0.hostId) ?? true
+            var refusals: [StoredActivity] = []
+            if let visible {
+                // A host organisation's own hosts, each with its 20 latest.
+                for host in visible {
+                    refusals += try await store.latestRefusals(appId: appId, hostId: host, limit: 20)
+                }
+            } else {
+                refusals = try await store.latestRefusals(appId: appId, limit: 20)
             }
             let hosts = Set(totals.map(\.hostId)).sorted()
             return JSONResponse.make(

@@ -14,7 +14,7 @@ public protocol ReportStore: Sendable {
     /// A mini-program's reported calls summed per host, kind, name and outcome.
     func activityTotals(appId: String) async throws -> [ActivityTotal]
     /// A mini-program's newest refused calls, newest first.
-    func latestRefusals(appId: String, limit: Int) async throws -> [StoredActivity]
+    func latestRefusals(appId: String, hostId: String?, limit: Int) async throws -> [StoredActivity]
 }
 
 /// A complaint as the platform keeps it: which host's device sent it, and when it arrived.
@@ -70,5 +70,10 @@ extension ReportStore {
     /// The newest complaints first, of one mini-program or of all, on every host.
     public func complaints(appId: String?, limit: Int) async throws -> [StoredComplaint] {
         try await complaints(appId: appId, hostId: nil, limit: limit)
+    }
+
+    /// A mini-program's latest refused calls, newest first, on every host.
+    public func latestRefusals(appId: String, limit: Int) async throws -> [StoredActivity] {
+        try await latestRefusals(appId: appId, hostId: nil, limit: limit)
     }
 }

@@ -107,14 +107,14 @@ extension SQLiteCatalogStore {
         }
     }
 
-    public func latestRefusals(appId: String, limit: Int) async throws -> [StoredActivity] {
+    public func latestRefusals(appId: String, hostId: String?, limit: Int) async throws -> [StoredActivity] {
         let rows = try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM activity WHERE app_id = ? AND outcome <> 'allowed'
+                    SELECT * FROM activity WHERE app_id = ? AND outcome <> 'allowed' AND (? IS NULL OR host_id = ?)
                     ORDER BY last_at DESC, received_at DESC LIMIT ?
-                    """, arguments: [appId, limit])
+                    """, arguments: [appId, hostId, hostId, limit])
         }
         return try rows.map { row in
             StoredActivity(

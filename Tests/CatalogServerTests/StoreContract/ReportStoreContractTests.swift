@@ -56,6 +56,10 @@ struct ReportStoreContractTests {
             #expect(complaints.first?.complaint == Self.complaint("c-000001", minutes: 5))
             #expect(try await store.complaints(appId: "com.other.app", limit: 10).isEmpty)
             #expect(try await store.complaints(appId: nil, limit: 1).count == 1)
+            // Per host, for a host organisation that sees only its own.
+            #expect(try await store.complaints(appId: nil, hostId: "kiosk", limit: 10).map(\.deviceId) == ["d-2"])
+            #expect(try await store.complaints(appId: "com.carins.quote", hostId: "mbank", limit: 10).count == 2)
+            #expect(try await store.complaints(appId: nil, hostId: "nowhere", limit: 10).isEmpty)
             #expect(try await store.complaintCounts(appId: "com.carins.quote") == ["mbank": 2, "kiosk": 1])
             let totals = try await store.activityTotals(appId: "com.eastsec.open-account")
             #expect(
@@ -67,6 +71,11 @@ struct ReportStoreContractTests {
                 ])
             let refusals = try await store.latestRefusals(appId: "com.eastsec.open-account", limit: 10)
             #expect(refusals.map(\.activity.outcome) == ["domain-not-allowed", "consent-denied"])
+            #expect(
+                try await store.latestRefusals(appId: "com.eastsec.open-account", hostId: "mbank", limit: 1).map(
+                    \.activity.outcome) == ["domain-not-allowed"])
+            #expect(
+                try await store.latestRefusals(appId: "com.eastsec.open-account", hostId: "kiosk", limit: 10).isEmpty)
             #expect(
                 refusals.first?.activity
                     == Self.activity("a-000003", "evil.example", "domain-not-allowed", count: 2, minutes: 3))
