@@ -39,17 +39,13 @@ extension PostgresCatalogStore {
     }
 
     public func offers(hostIds: Set<String>?, limit: Int) async throws -> [Offer] {
-        let limit64 = Int64(max(0, limit))
-        var records: [Record] = []
-        if let hostIds {
-            for host in hostIds {
-                records += try await rows(
-                    "SELECT * FROM offer WHERE host_id = \(host) ORDER BY offered_at DESC LIMIT \(limit64)")
-            }
-        } else {
-            records = try await rows("SELECT * FROM offer ORDER BY offered_at DESC LIMIT \(limit64)")
-        }
-        return StoredOffer.newestFirst(try records.map(Self.offer), limit: limit)
+        let hosts = hostIds.map { $0.sorted() }
+        return try await rows(
+            """
+            SELECT * FROM offer WHERE (\(hosts)::TEXT[] IS NULL OR host_id = ANY(\(hosts)))
+            ORDER BY offered_at DESC, app_id DESC, host_id DESC LIMIT \(Int64(max(0, limit)))
+            """
+        ).map(Self.offer)
     }
 
     public func pendingOffer(appId: String, hostId: String) async throws -> Offer? {

@@ -43,11 +43,12 @@ extension PostgresCatalogStore {
         }
     }
 
-    public func complaints(appId: String?, hostId: String?, limit: Int) async throws -> [StoredComplaint] {
+    public func complaints(appId: String?, hostIds: Set<String>?, limit: Int) async throws -> [StoredComplaint] {
+        let hosts = hostIds.map { $0.sorted() }
         let records = try await rows(
             """
             SELECT * FROM complaint
-            WHERE (\(appId)::TEXT IS NULL OR app_id = \(appId)) AND (\(hostId)::TEXT IS NULL OR host_id = \(hostId))
+            WHERE (\(appId)::TEXT IS NULL OR app_id = \(appId)) AND (\(hosts)::TEXT[] IS NULL OR host_id = ANY(\(hosts)))
             ORDER BY received_at DESC, at DESC LIMIT \(limit)
             """)
         return try records.map { record in

@@ -4,6 +4,27 @@ import CatalogAPI
 import Foundation
 import MiniSupport
 
+/// Who a release or an offer starts with: everyone, or a gray audience.
+struct AudienceOptions: ParsableArguments {
+    @Option(help: "The share of the audience, 1 to 100, bucketed by user id.") var percent: Int?
+    @Option(name: .customLong("segment"), help: "A segment the users must be in (repeatable; see 'segment list').")
+    var segments: [String] = []
+    @Option(name: .customLong("user"), help: "A user id that gets it (repeatable).") var users: [String] = []
+    @Option(
+        name: .customLong("constraint"),
+        help: ArgumentHelp(
+            "An Unleash constraint as JSON (repeatable), such as '{\"contextName\":\"region\",\"operator\":\"IN\",\"values\":[\"shanghai\"]}'.",
+            valueName: "JSON"))
+    var constraints: [String] = []
+
+    /// The request for `version` on `host` with this audience (none: everyone).
+    func request(host: String, version: SemanticVersion, reason: String? = nil) throws -> ListingRequest {
+        ListingRequest(
+            host: host, version: version, percent: percent, constraints: try rolloutConstraints(constraints),
+            userIds: users, segments: segments, reason: reason)
+    }
+}
+
 /// What every listing command shares: the mini-program, the host, the platform.
 struct ListingTarget: ParsableArguments {
     @Argument(help: "The mini-program id.") var app: String
@@ -49,37 +70,27 @@ struct Release: AsyncParsableCommand {
             """)
     @OptionGroup var target: ListingTarget
     @Option(help: "The approved version to release.") var version: String
-    @Option(help: "The share of the audience, 1 to 100, bucketed by user id.") var percent: Int?
-    @Option(name: .customLong("segment"), help: "A segment the users must be in (repeatable; see 'segment list').")
-    var segments: [String] = []
-    @Option(name: .customLong("user"), help: "A user id that gets it (repeatable).") var users: [String] = []
-    @Option(
-        name: .customLong("constraint"),
-        help: ArgumentHelp(
-            "An Unleash constraint as JSON (repeatable), such as '{\"contextName\":\"region\",\"operator\":\"IN\",\"values\":[\"shanghai\"]}'.",
-            valueName: "JSON"))
-    var constraints: [String] = []
+    @OptionGroup var audience: AudienceOptions
     @Option(
         name: .customLong("variant"),
         help: ArgumentHelp("Split the gray users between versions: VERSION[:WEIGHT] (repeatable).", valueName: "V[:W]"))
     var variants: [String] = []
 
     func run() async throws {
-        let request = ListingRequest(
-            host: target.host, version: try semanticVersion(version, option: "--version"), percent: percent,
-            constraints: try rolloutConstraints(constraints), userIds: users, segments: segments,
-            variants: try variants.map { text in
-                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-                var weight = 1
-                if parts.count == 2 {
-                    guard let number = Int(parts[1]) else {
-                        throw ValidationError("--variant \(text): the weight after ':' is a whole number")
-                    }
-                    weight = number
+        var request = try audience.request(
+            host: target.host, version: try semanticVersion(version, option: "--version"))
+        request.variants = try variants.map { text in
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            var weight = 1
+            if parts.count == 2 {
+                guard let number = Int(parts[1]) else {
+                    throw ValidationError("--variant \(text): the weight after ':' is a whole number")
                 }
-                return ListingRequest.Variant(
-                    version: try semanticVersion(parts.first ?? "", option: "--variant \(text)"), weight: weight)
-            })
+                weight = number
+            }
+            return ListingRequest.Variant(
+                version: try semanticVersion(parts.first ?? "", option: "--variant \(text)"), weight: weight)
+        }
         try await target.post("release", request)
     }
 }

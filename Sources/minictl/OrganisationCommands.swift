@@ -70,21 +70,13 @@ struct OfferCommand: AsyncParsableCommand {
     @Argument(help: "The mini-program id.") var app: String
     @Option(help: "The host app.") var host: String
     @Option(help: "The approved version to offer.") var version: String
-    @Option(help: "Start with this share of the host's users, 1 to 100.") var percent: Int?
-    @Option(name: .customLong("segment"), help: "A segment the users must be in (repeatable).")
-    var segments: [String] = []
-    @Option(name: .customLong("user"), help: "A user id that gets it (repeatable).") var users: [String] = []
-    @Option(
-        name: .customLong("constraint"),
-        help: ArgumentHelp("An Unleash constraint as JSON (repeatable).", valueName: "JSON"))
-    var constraints: [String] = []
+    @OptionGroup var audience: AudienceOptions
     @Option(help: "A note for the organisation (4 to 500 characters).") var note: String?
     @OptionGroup var platform: PlatformOptions
 
     func run() async throws {
-        let request = ListingRequest(
-            host: host, version: try semanticVersion(version, option: "--version"), percent: percent,
-            constraints: try rolloutConstraints(constraints), userIds: users, segments: segments, reason: note)
+        let request = try audience.request(
+            host: host, version: try semanticVersion(version, option: "--version"), reason: note)
         let reply = try await platform.client().call(CatalogAPI.offer, ["appId": app], json: request.jsonValue)
         emit(reply, json: platform.json) {
             let offer = JSONCursor(reply)

@@ -62,8 +62,8 @@ final class CrashingStore: CatalogStore {
             try await base.saveReports(reports, hostId: hostId, deviceId: deviceId, receivedAt: receivedAt)
         }
     }
-    func complaints(appId: String?, hostId: String?, limit: Int) async throws -> [StoredComplaint] {
-        try await base.complaints(appId: appId, hostId: hostId, limit: limit)
+    func complaints(appId: String?, hostIds: Set<String>?, limit: Int) async throws -> [StoredComplaint] {
+        try await base.complaints(appId: appId, hostIds: hostIds, limit: limit)
     }
     func complaintCounts(appId: String) async throws -> [String: Int] { try await base.complaintCounts(appId: appId) }
     func activityTotals(appId: String) async throws -> [ActivityTotal] { try await base.activityTotals(appId: appId) }

@@ -39,6 +39,9 @@ public struct Listing: Sendable, Hashable, Codable {
         self.plan = plan
         self.delistReason = delistReason
     }
+
+    /// The organisation that delisted it: the bank's for a delisting recorded before organisations existed.
+    public var delister: String { delistedBy ?? Organisation.bankId }
 }
 
 /// Which version of a mini-program each user of a host gets.

@@ -6,11 +6,7 @@ extension JSONCursor {
     public func requireName(_ key: String) throws(JSONPathError) -> String {
         let cursor = try require(key)
         let text = try cursor.string()
-        guard (2...64).contains(text.count),
-            text.utf8.allSatisfy({
-                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E
-            })
-        else {
+        guard text.count >= 2, text.isPlatformName else {
             throw cursor.error("'\(key)' is 2 to 64 lowercase letters, digits, '.' and '-'")
         }
         return text

@@ -130,7 +130,7 @@ public struct HostCreate: JSONRepresentable, Sendable, Hashable {
             },
             organisation: try json.field("organisation").map { cursor throws(JSONPathError) in
                 let text = try cursor.string()
-                guard Organisation.isValidId(text) else { throw cursor.error("not an organisation id") }
+                guard text.isPlatformName else { throw cursor.error("not an organisation id") }
                 return text
             })
     }

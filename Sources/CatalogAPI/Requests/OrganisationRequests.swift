@@ -17,7 +17,7 @@ public struct OrganisationCreate: JSONRepresentable, Sendable, Hashable {
         try json.onlyFields(Self.fields)
         let idCursor = try json.require("id")
         let id = try idCursor.string()
-        guard Organisation.isValidId(id) else {
+        guard id.isPlatformName else {
             throw idCursor.error("an organisation id is 1 to 64 lowercase letters, digits, '-' and '.'")
         }
         guard id != Organisation.bankId else { throw idCursor.error("'bank' is the bank's own organisation") }

@@ -24,19 +24,12 @@ public enum Role: Sendable, Hashable, CustomStringConvertible {
         switch (parts.first, parts.count) {
         case ("admin", 1): self = .admin
         case ("ops", 1): self = .ops
-        case ("reviewer", 2) where Self.isName(parts[1]): self = .reviewer(stage: parts[1])
-        case ("developer", 2) where Self.isName(parts[1]): self = .developer(partner: parts[1])
-        case ("hostops", 2) where Self.isName(parts[1]) && parts[1] != Organisation.bankId:
+        case ("reviewer", 2) where parts[1].isPlatformName: self = .reviewer(stage: parts[1])
+        case ("developer", 2) where parts[1].isPlatformName: self = .developer(partner: parts[1])
+        case ("hostops", 2) where parts[1].isPlatformName && parts[1] != Organisation.bankId:
             self = .hostops(organisation: parts[1])
         default: return nil
         }
-    }
-
-    private static func isName(_ text: String) -> Bool {
-        (1...64).contains(text.count)
-            && text.utf8.allSatisfy {
-                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E
-            }
     }
 
     public var description: String {

@@ -12,6 +12,21 @@ extension CatalogRequestContext {
         return Set(try await store.hostApps().filter { $0.organisation == organisation }.map(\.id))
     }
 
+    /// The account when it operates the platform or runs an organisation's hosts (`hostops`); a 403 for
+    /// reviewers and developers.
+    func requireOperatorOrHostops(to action: String) throws -> Account {
+        let account = try requireAccount()
+        if account.role.hostOrganisation == nil { _ = try requireOperator(to: action) }
+        return account
+    }
+
+    /// The hosts whose business (devices, complaints, offers) the account may read: nil (every host) for
+    /// operators, its organisation's for a `hostops` account; a 403 for reviewers and developers.
+    func operatedHosts(_ store: any CatalogStore, to action: String) async throws -> Set<String>? {
+        _ = try requireOperatorOrHostops(to: action)
+        return try await visibleHosts(store)
+    }
+
     /// The host app named in the path (`:hostId`) when the account may see it, else a 404.
     func visibleHost(_ store: any CatalogStore) async throws -> HostApp {
         let id = parameters.get("hostId") ?? ""

@@ -132,8 +132,7 @@ public enum ListingStateMachine {
                 plan: ReleasePlan(appId: appId, hostId: hostId, stableVersion: nil))
         let state = listing.state
         let grayRunning = state == .gray || state == .paused
-        // Delistings from before organisations existed are the bank's.
-        let delister = listing.delistedBy ?? Organisation.bankId
+        let delister = listing.delister
         switch (command, authority) {
         case (.delist, _), (.relist, _), (_, .bank): break
         case (_, .hostOrganisation): return .failure(.bankOnly(action: command.action))

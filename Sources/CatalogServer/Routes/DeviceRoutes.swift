@@ -50,17 +50,14 @@ struct DeviceRoutes {
             }
         }
         group.get("devices") { request, context -> Response in
-            let visible = try await context.visibleHosts(store)
-            if visible == nil { _ = try context.requireOperator(to: "list devices") }
+            let visible = try await context.operatedHosts(store, to: "list devices")
             let host = request.uri.queryParameters.get("host").map { String($0) }
             if let host, let visible, !visible.contains(host) { throw ProblemError.notFound("no host app '\(host)'") }
             let devices = try await store.devices(hostId: host).filter { visible?.contains($0.hostId) ?? true }
             return JSONResponse.make(.object(["devices": .array(devices.map(Self.json))]))
         }
         group.post("devices/:deviceId/revoke") { request, context -> Response in
-            if try context.requireAccount().role.hostOrganisation == nil {
-                _ = try context.requireOperator(to: "revoke devices")
-            }
+            _ = try context.requireOperatorOrHostops(to: "revoke devices")
             let id = context.parameters.get("deviceId") ?? ""
             var request = request
             let reason = try RequestBody.read(try await RequestBody.json(&request), ReasonRequest.init(json:)).reason

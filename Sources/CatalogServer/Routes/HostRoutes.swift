@@ -23,16 +23,14 @@ struct HostRoutes {
             JSONResponse.make(Self.json(try await context.visibleHost(store)))
         }
         group.post("hosts") { request, context -> Response in
-            if try context.requireAccount().role.hostOrganisation == nil {
-                _ = try context.requireOperator(to: "create host apps")
-            }
+            let account = try context.requireOperatorOrHostops(to: "create host apps")
             var request = request
             let body = try await RequestBody.json(&request)
             var host = try RequestBody.read(body, Self.hostApp)
             let named = try RequestBody.read(body) { json throws(JSONPathError) in
                 try json.field("organisation")?.string()
             }
-            let account = try await requireCreator(of: &host, named: named, context)
+            try await check(&host, named: named, by: account)
             // The host key is the shells' credential: shown once here, stored only as a hash.
             let key = Self.newHostKey()
             guard
@@ -136,9 +134,7 @@ struct HostRoutes {
             return JSONResponse.make(Self.json(try await requireHost(context)))
         }
         group.get("audit") { request, context -> Response in
-            let account = try context.requireAccount()
-            let organisation = account.role.hostOrganisation
-            if organisation == nil { _ = try context.requireOperator(to: "read the audit log") }
+            let organisation = try context.requireOperatorOrHostops(to: "read the audit log").role.hostOrganisation
             let limit = try RequestQuery.limit(request.uri.queryParameters.get("limit"))
             let entries = try await store.auditLog(limit: limit, organisation: organisation).map {
                 entry -> JSONValue in
@@ -161,31 +157,23 @@ struct HostRoutes {
         return host
     }
 
-    /// Who may create `host`: operators, for any organisation (the bank's when the body names none), and a
-    /// `hostops` account for its own organisation only (its own when the body names none). The organisation
-    /// must exist.
-    private func requireCreator(of host: inout HostApp, named: String?, _ context: CatalogRequestContext)
-        async throws -> Account
-    {
-        let account = try context.requireAccount()
-        switch account.role {
-        case .admin, .ops: break
-        case .hostops(let own):
+    /// The organisation of a host `account` creates: operators create for any organisation (the bank's when the
+    /// body names none), a `hostops` account for its own only (its own when the body names none). The
+    /// organisation must exist.
+    private func check(_ host: inout HostApp, named: String?, by account: Account) async throws {
+        if let own = account.role.hostOrganisation {
             host.organisation = named ?? own
             guard host.organisation == own else {
                 throw ProblemError(
                     .forbidden, code: .forbidden,
                     detail: "'\(account.id)' creates host apps for \(own) only, not for \(host.organisation)")
             }
-        case .reviewer, .developer:
-            _ = try context.requireOperator(to: "create host apps")
         }
         guard try await store.organisations().contains(where: { $0.id == host.organisation }) else {
             throw ProblemError(
                 .unprocessableContent, code: .unknownOrganisation,
                 detail: "$.organisation: no organisation '\(host.organisation)' (minictl org list shows them)")
         }
-        return account
     }
 
     /// A new host key: shown once, stored only as a hash.

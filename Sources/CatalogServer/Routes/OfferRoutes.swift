@@ -49,7 +49,7 @@ struct OfferRoutes {
                 listing.state == .delisted
             {
                 throw ListingChanges.conflict(
-                    "'\(appId)' is delisted on \(host.id) by \(listing.delistedBy ?? Organisation.bankId); it is listed again by relisting, not by an offer"
+                    "'\(appId)' is delisted on \(host.id) by \(listing.delister); it is listed again by relisting, not by an offer"
                 )
             }
             let segmentIds = try await store.segmentIds(for: input)
@@ -78,8 +78,7 @@ struct OfferRoutes {
             return JSONResponse.make(try Self.json(offer, organisation: host.organisation), status: .created)
         }
         group.get("offers") { request, context -> Response in
-            var hosts = try await context.visibleHosts(store)
-            if hosts == nil { _ = try context.requireOperator(to: "read offers") }
+            var hosts = try await context.operatedHosts(store, to: "read offers")
             let query = request.uri.queryParameters
             let limit = try RequestQuery.limit(query.get("limit"))
             if let host = query.get("host").map({ String($0) }) {

@@ -33,11 +33,14 @@ struct ReleaseRoutes {
                         throw ProblemError(
                             .badRequest, code: .invalidBody, detail: "$.host: 'all' is only for delist")
                     }
-                    // The bank's delisting wins: it takes over what a host's organisation delisted, so that
-                    // organisation cannot list it again.
-                    hosts = try await store.listings(appId: appId).filter {
-                        $0.state.isListed
-                            || ($0.state == .delisted && ($0.delistedBy ?? Organisation.bankId) != Organisation.bankId)
+                    // Wherever the state machine lets the bank delist: listed, or delisted by the host's organisation
+                    // (the bank's takes that over, so the organisation cannot list it again). A delisting never
+                    // depends on the host being active.
+                    let delist = ListingCommand.delist(reason: input.reason ?? "")
+                    hosts = try await store.listings(appId: appId).filter { listing in
+                        let result = ListingStateMachine.apply(
+                            delist, to: listing, appId: appId, hostId: listing.hostId, hostActive: true)
+                        return (try? result.get()) != nil
                     }.map(\.hostId)
                     guard !hosts.isEmpty else {
                         throw ListingChanges.conflict("'\(appId)' is not listed anywhere")
@@ -151,9 +154,7 @@ struct ReleaseRoutes {
             "plan": try JSONValue.parse(try WireFormat.encoder().encode(listing.plan)),
         ]
         if let reason = listing.delistReason { members["delistReason"] = .string(reason) }
-        if listing.state == .delisted {
-            members["delistedBy"] = .string(listing.delistedBy ?? Organisation.bankId)
-        }
+        if listing.state == .delisted { members["delistedBy"] = .string(listing.delister) }
         if let eventSequence { members["eventSequence"] = .number(Double(eventSequence)) }
         return .object(members)
     }

@@ -33,24 +33,16 @@ struct ReportRoutes {
                 ]))
         }
         group.get("reports") { request, context -> Response in
-            let hosts = try await visibleHosts(context, to: "read complaints")
+            let hosts = try await context.operatedHosts(store, to: "read complaints")
             let query = request.uri.queryParameters
             let limit = try RequestQuery.limit(query.get("limit"))
             let appId = query.get("app").map { String($0) }
-            var complaints: [StoredComplaint] = []
-            if let hosts {
-                // A host organisation reads its own hosts' complaints only.
-                for host in hosts {
-                    complaints += try await store.complaints(appId: appId, hostId: host, limit: limit)
-                }
-                complaints = Array(complaints.sorted { $0.receivedAt > $1.receivedAt }.prefix(limit))
-            } else {
-                complaints = try await store.complaints(appId: appId, limit: limit)
-            }
+            // A host organisation reads its own hosts' complaints only.
+            let complaints = try await store.complaints(appId: appId, hostIds: hosts, limit: limit)
             return JSONResponse.make(.object(["complaints": .array(complaints.map(Self.json))]))
         }
         group.get("apps/:appId/activity") { request, context -> Response in
-            let visible = try await visibleHosts(context, to: "read what mini-programs did on devices")
+            let visible = try await context.operatedHosts(store, to: "read what mini-programs did on devices")
             let appId = context.parameters.get("appId") ?? ""
             _ = try await store.requireMiniProgram(appId)
             let totals = try await store.activityTotals(appId: appId).filter { visible?.contains($0.hostId) ?? true }
@@ -80,13 +72,6 @@ struct ReportRoutes {
                         }),
                 ]))
         }
-    }
-
-    /// Nil (every host) for operators, the organisation's hosts for a `hostops` account; 403 for anyone else.
-    private func visibleHosts(_ context: CatalogRequestContext, to action: String) async throws -> Set<String>? {
-        if let hosts = try await context.visibleHosts(store) { return hosts }
-        _ = try context.requireOperator(to: action)
-        return nil
     }
 
     static func json(_ stored: StoredComplaint) -> JSONValue {

@@ -7,8 +7,8 @@ import Foundation
 public protocol ReportStore: Sendable {
     /// Records a device's batch; an item the device sent before (same id) is skipped. Returns how many were new.
     func saveReports(_ reports: DeviceReports, hostId: String, deviceId: String, receivedAt: Date) async throws -> Int
-    /// Complaints, newest first: about one mini-program, or all.
-    func complaints(appId: String?, hostId: String?, limit: Int) async throws -> [StoredComplaint]
+    /// Complaints, newest first: about one mini-program, or all; on the given hosts, or all.
+    func complaints(appId: String?, hostIds: Set<String>?, limit: Int) async throws -> [StoredComplaint]
     /// How many complaints a mini-program has, per host app.
     func complaintCounts(appId: String) async throws -> [String: Int]
     /// A mini-program's reported calls summed per host, kind, name and outcome.
@@ -69,7 +69,7 @@ public struct ActivityTotal: Sendable, Hashable {
 extension ReportStore {
     /// The newest complaints first, of one mini-program or of all, on every host.
     public func complaints(appId: String?, limit: Int) async throws -> [StoredComplaint] {
-        try await complaints(appId: appId, hostId: nil, limit: limit)
+        try await complaints(appId: appId, hostIds: nil, limit: limit)
     }
 
     /// A mini-program's latest refused calls, newest first, on every host.

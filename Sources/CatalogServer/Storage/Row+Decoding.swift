@@ -57,8 +57,6 @@ extension Row {
     }
 }
 
-/// A list of strings kept in one text column as a JSON array (a host's user keys and client properties), the
-/// same in every engine.
 /// A host's brand as both engines keep it in `host_app.brand`: JSON, or NULL.
 public enum StoredBrand {
     public static func text(_ brand: HostBrand?) throws -> String? {
@@ -70,6 +68,21 @@ public enum StoredBrand {
     }
 }
 
+/// An offer's gray audience as both engines keep it in `offer.gray`: the plan's own wire JSON, or NULL.
+public enum StoredOffer {
+    public static func grayText(_ gray: GrayRelease?) throws -> String? {
+        guard let gray else { return nil }
+        return String(decoding: try WireFormat.encoder().encode(gray), as: UTF8.self)
+    }
+
+    public static func gray(_ text: String?) throws -> GrayRelease? {
+        guard let text else { return nil }
+        return try WireFormat.decoder().decode(GrayRelease.self, from: Data(text.utf8))
+    }
+}
+
+/// A list of strings kept in one text column as a JSON array (a host's user keys and client properties), the
+/// same in every engine.
 public enum StoredList {
     /// The column's text for `items`.
     public static func text(_ items: [String]) -> String {

@@ -48,20 +48,21 @@ extension SQLiteCatalogStore {
     }
 
     public func offers(hostIds: Set<String>?, limit: Int) async throws -> [Offer] {
-        try await pool.read { db in
-            var rows: [Row] = []
-            if let hostIds {
-                for host in hostIds {
-                    rows += try Row.fetchAll(
-                        db, sql: "SELECT * FROM offer WHERE host_id = ? ORDER BY offered_at DESC LIMIT ?",
-                        arguments: [host, max(0, limit)])
-                }
-            } else {
-                rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM offer ORDER BY offered_at DESC LIMIT ?", arguments: [max(0, limit)])
-            }
-            return try StoredOffer.newestFirst(rows.map(Self.offer), limit: limit)
+        let hosts = Self.hostFilter(hostIds)
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM offer WHERE \(hosts.sql) ORDER BY offered_at DESC, app_id DESC, host_id DESC LIMIT ?",
+                arguments: StatementArguments(hosts.arguments) + [max(0, limit)]
+            ).map(Self.offer)
         }
+    }
+
+    /// `host_id IN (?, …)` and its arguments for a set of hosts; for nil, a condition every row meets.
+    static func hostFilter(_ hostIds: Set<String>?) -> (sql: String, arguments: [String]) {
+        guard let hostIds else { return ("1", []) }
+        return ("host_id IN (\(Array(repeating: "?", count: hostIds.count).joined(separator: ", ")))", hostIds.sorted())
     }
 
     public func pendingOffer(appId: String, hostId: String) async throws -> Offer? {
@@ -100,25 +101,5 @@ extension SQLiteCatalogStore {
             state: try row.decoded(Offer.State.self, "state", table: "offer"), offeredBy: row["offered_by"],
             offeredAt: Date(timeIntervalSince1970: row["offered_at"]), decidedBy: row["decided_by"],
             decidedAt: (row["decided_at"] as Double?).map(Date.init(timeIntervalSince1970:)), reason: row["reason"])
-    }
-}
-
-/// How both engines keep an offer's gray audience: the plan's own wire JSON.
-public enum StoredOffer {
-    public static func grayText(_ gray: GrayRelease?) throws -> String? {
-        guard let gray else { return nil }
-        return String(decoding: try WireFormat.encoder().encode(gray), as: UTF8.self)
-    }
-
-    public static func gray(_ text: String?) throws -> GrayRelease? {
-        guard let text else { return nil }
-        return try WireFormat.decoder().decode(GrayRelease.self, from: Data(text.utf8))
-    }
-
-    /// Offers of several hosts merged, newest first, at most `limit`.
-    public static func newestFirst(_ offers: [Offer], limit: Int) -> [Offer] {
-        Array(
-            offers.sorted { ($0.offeredAt, $0.appId, $0.hostId) > ($1.offeredAt, $1.appId, $1.hostId) }.prefix(
-                max(0, limit)))
     }
 }

@@ -55,15 +55,16 @@ extension SQLiteCatalogStore {
         }
     }
 
-    public func complaints(appId: String?, hostId: String?, limit: Int) async throws -> [StoredComplaint] {
+    public func complaints(appId: String?, hostIds: Set<String>?, limit: Int) async throws -> [StoredComplaint] {
+        let hosts = Self.hostFilter(hostIds)
         let rows = try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM complaint WHERE (? IS NULL OR app_id = ?) AND (? IS NULL OR host_id = ?)
+                    SELECT * FROM complaint WHERE (? IS NULL OR app_id = ?) AND \(hosts.sql)
                     ORDER BY received_at DESC, at DESC LIMIT ?
                     """,
-                arguments: [appId, appId, hostId, hostId, limit])
+                arguments: [appId, appId] + StatementArguments(hosts.arguments) + [limit])
         }
         return try rows.map { row in
             StoredComplaint(

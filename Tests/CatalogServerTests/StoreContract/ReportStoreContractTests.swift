@@ -57,9 +57,9 @@ struct ReportStoreContractTests {
             #expect(try await store.complaints(appId: "com.other.app", limit: 10).isEmpty)
             #expect(try await store.complaints(appId: nil, limit: 1).count == 1)
             // Per host, for a host organisation that sees only its own.
-            #expect(try await store.complaints(appId: nil, hostId: "kiosk", limit: 10).map(\.deviceId) == ["d-2"])
-            #expect(try await store.complaints(appId: "com.carins.quote", hostId: "mbank", limit: 10).count == 2)
-            #expect(try await store.complaints(appId: nil, hostId: "nowhere", limit: 10).isEmpty)
+            #expect(try await store.complaints(appId: nil, hostIds: ["kiosk"], limit: 10).map(\.deviceId) == ["d-2"])
+            #expect(try await store.complaints(appId: "com.carins.quote", hostIds: ["mbank"], limit: 10).count == 2)
+            #expect(try await store.complaints(appId: nil, hostIds: ["nowhere"], limit: 10).isEmpty)
             #expect(try await store.complaintCounts(appId: "com.carins.quote") == ["mbank": 2, "kiosk": 1])
             let totals = try await store.activityTotals(appId: "com.eastsec.open-account")
             #expect(
