@@ -80,11 +80,18 @@ struct ShellStoreTests {
         #expect(batch.activity.map { "\($0.outcome) \($0.count)" }.sorted() == ["allowed 2", "consent-denied 1"])
         #expect(batch.activity.first { $0.outcome == "allowed" }?.last == at.addingTimeInterval(120))
         #expect(try record("allowed", 3), "a call while the batch is in flight counts in a new row")
-        try store.finishReports(host: "mbank", delivered: false)
+        // Not delivered: nothing is settled, and the next batch carries the same ids and the new row.
         let again = try #require(try store.takeReports(host: "mbank"))
         #expect(again.activity.map(\.id).contains(batch.activity[0].id), "not delivered: the same ids go again")
         #expect(again.activity.reduce(0) { $0 + $1.count } == 4)
-        try store.finishReports(host: "mbank", delivered: true)
+        #expect(try record("allowed", 4), "both rows are in flight: another new row")
+        // Two sends overlapped: the first batch's delivery removes only what it carried.
+        try store.settleReports(batch, host: "mbank")
+        let rest = try #require(try store.takeReports(host: "mbank"))
+        #expect(rest.complaints.isEmpty)
+        #expect(rest.activity.map(\.count) == [1, 1], "the second batch's own row and the newest are kept")
+        #expect(Set(rest.activity.map(\.id)).isDisjoint(with: batch.activity.map(\.id)))
+        try store.settleReports(rest, host: "mbank")
         #expect(try store.takeReports(host: "mbank") == nil, "delivered: gone")
         #expect(try store.waitingComplaints(host: "mbank") == 0)
 

@@ -8,7 +8,15 @@ extension SyncAgent {
     /// complaint). Each item keeps its id, so a batch whose answer was lost is counted once.
     public func sendReports() async {
         let host = configuration.hostId
-        guard deviceId != nil, let batch = try? store.takeReports(host: host) else { return }
+        guard deviceId != nil else { return }  // not enrolled yet: the catalog request enrols
+        let batch: DeviceReports
+        do {
+            guard let taken = try store.takeReports(host: host) else { return }  // nothing waits
+            batch = taken
+        } catch {
+            note("reports", "cannot read the outbox: \(error)")
+            return
+        }
         var delivered = false
         do {
             let body = Data(batch.jsonValue.serialized().utf8)
@@ -22,7 +30,13 @@ extension SyncAgent {
         } catch {
             note("reports", "cannot send the reports: \(error)")
         }
-        try? store.finishReports(host: host, delivered: delivered)
-        if delivered { emit(.reported(complaints: batch.complaints.count, activity: batch.activity.count)) }
+        // Not delivered: its rows stay in flight and go again, with the same ids, in the next batch.
+        guard delivered else { return }
+        do {
+            try store.settleReports(batch, host: host)
+        } catch {
+            note("reports", "cannot clear the delivered reports (they go again, counted once): \(error)")
+        }
+        emit(.reported(complaints: batch.complaints.count, activity: batch.activity.count))
     }
 }

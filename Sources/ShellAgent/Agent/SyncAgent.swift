@@ -135,8 +135,6 @@ public actor SyncAgent {
     /// Start-up: finishes any recall or install a crash cut off. Installed rows without files and files
     /// without rows go; tombstoned apps' packages go. Nonisolated: it touches only the store and the disk.
     public nonisolated func prepare() {
-        // A batch of reports a crash left in flight is sent again (its ids make the platform count it once).
-        try? store.finishReports(host: configuration.hostId, delivered: false)
         do {
             var kept = Set<String>()
             for package in try store.installed() {

@@ -70,7 +70,9 @@ extension ShellStore {
     }
 
     /// The next batch to send, marked in flight (calls from now on count in new rows); nil when nothing waits.
-    /// ``finishReports(host:delivered:)`` settles it.
+    /// Rows stay in flight until ``settleReports(_:host:)`` removes them: a batch that was not delivered (or whose
+    /// answer was lost, or a crash cut off) goes again with the same ids, in the next batch, and the platform
+    /// counts each id once.
     public func takeReports(host: String) throws -> DeviceReports? {
         try queue.write { db in
             let complaints = try Row.fetchAll(
@@ -103,16 +105,15 @@ extension ShellStore {
         }
     }
 
-    /// Settles the batch in flight: delivered, it goes; not, it waits for the next try (same ids, so the
-    /// platform counts it once however often it is sent).
-    public func finishReports(host: String, delivered: Bool) throws {
+    /// The platform has `batch`: exactly its items leave the outbox. Rows another batch took meanwhile (two sends
+    /// can overlap) stay until that batch is delivered.
+    public func settleReports(_ batch: DeviceReports, host: String) throws {
         try queue.write { db in
-            if delivered {
-                try db.run("DELETE FROM outbox_complaint WHERE host_id = ? AND in_flight", [host])
-                try db.run("DELETE FROM outbox_activity WHERE host_id = ? AND in_flight", [host])
-            } else {
-                try db.run("UPDATE outbox_complaint SET in_flight = 0 WHERE host_id = ?", [host])
-                try db.run("UPDATE outbox_activity SET in_flight = 0 WHERE host_id = ?", [host])
+            for id in batch.complaints.map(\.id) {
+                try db.run("DELETE FROM outbox_complaint WHERE host_id = ? AND id = ?", [host, id])
+            }
+            for id in batch.activity.map(\.id) {
+                try db.run("DELETE FROM outbox_activity WHERE host_id = ? AND id = ?", [host, id])
             }
         }
     }
