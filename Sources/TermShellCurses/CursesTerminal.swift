@@ -58,9 +58,9 @@ public final class CursesTerminal: TerminalBackend {
         if self.colors {
             start_color()
             use_default_colors()
-            for (index, role) in CellRole.allCases.enumerated() {
+            for role in CellRole.allCases {
                 let (foreground, background) = Self.palette(role)
-                init_pair(Int16(index + 1), foreground, background)
+                init_pair(Self.pair(role), foreground, background)
             }
         }
     }
@@ -71,19 +71,25 @@ public final class CursesTerminal: TerminalBackend {
     /// The title bar takes the host brand's accent: its colour pair is redefined, which ncurses applies to the
     /// cells already drawn with it at the next refresh.
     public func apply(accent: String?) {
-        guard colors, let index = CellRole.allCases.firstIndex(of: .title) else { return }
-        let colour: Int32 =
+        guard colors else { return }  // NO_COLOR, or a terminal without colours: nothing to redefine
+        let colour: Int32? =
             switch accent {
             case "green": COLOR_GREEN
             case "red": COLOR_RED
             case "magenta": COLOR_MAGENTA
             case "cyan": COLOR_CYAN
             case "yellow": COLOR_YELLOW
-            default: COLOR_BLUE
+            case "blue": COLOR_BLUE
+            default: nil
             }
+        guard let colour else {
+            let (foreground, background) = Self.palette(.title)  // the shell's own look
+            init_pair(Self.pair(.title), foreground, background)
+            return
+        }
         // White reads badly on yellow and cyan: black there.
         let text = colour == COLOR_YELLOW || colour == COLOR_CYAN ? COLOR_BLACK : COLOR_WHITE
-        init_pair(Int16(index + 1), Int16(text), Int16(colour))
+        init_pair(Self.pair(.title), Int16(text), Int16(colour))
     }
 
     public var size: (width: Int, height: Int) {
@@ -166,9 +172,14 @@ public final class CursesTerminal: TerminalBackend {
         case .link: attributes |= colors ? 0 : ccurses_underline()
         default: break
         }
-        let pair = colors ? Int16((CellRole.allCases.firstIndex(of: cell.role) ?? 0) + 1) : 0
-        _ = ccurses_style(window, attributes, pair)
+        _ = ccurses_style(window, attributes, colors ? Self.pair(cell.role) : 0)
     }
+
+    /// The colour pair of each role: 1, 2, … in the order of `CellRole.allCases` (0 is the terminal's own).
+    private static let pairs = Dictionary(
+        uniqueKeysWithValues: CellRole.allCases.enumerated().map { ($1, Int16($0 + 1)) })
+
+    private static func pair(_ role: CellRole) -> Int16 { pairs[role] ?? 0 }
 
     /// Foreground and background per role; -1 is the terminal's default.
     private static func palette(_ role: CellRole) -> (Int16, Int16) {

@@ -30,7 +30,7 @@ actor ContainerHost {
     init(
         program: MiniKit.MiniProgram, entry: CatalogEntry, user: DemoBank.User, store: ShellStore,
         hostId: String, fixtures: [String: MiniValue], payments: PaymentLocks, width: Int, height: Int,
-        paymentsChanged: @escaping @Sendable () -> Void, post: @escaping @Sendable (ShellAction) -> Void
+        paymentsChanged: @escaping @Sendable (_ locked: Bool) -> Void, post: @escaping @Sendable (ShellAction) -> Void
     ) {
         appId = entry.appId
         about = ShellState.Container.About(
@@ -52,8 +52,7 @@ actor ContainerHost {
         runtime = MiniProgramRuntime(
             program: program, policy: policy, storage: storage, width: width, height: max(1, height))
         bridge = ShellBridge(
-            appId: entry.appId, version: entry.version, hostId: hostId, appName: entry.name, partner: entry.partner,
-            user: user, store: store, storage: storage,
+            entry: entry, hostId: hostId, user: user, store: store, storage: storage,
             fixtures: fixtures,
             payments: payments, paymentsChanged: paymentsChanged, post: post)
         (queue, keys) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingOldest(256))
@@ -131,19 +130,16 @@ actor ContainerHost {
 /// The host side of the bridge: dialogs through the screens, storage and consents in the shell's store,
 /// network replies from the demo's fixtures (the partners' own servers are not part of this system).
 final class ShellBridge: HostBridge {
-    private let appId: String
-    private let version: SemanticVersion
+    /// The mini-program as the signed catalog lists it: its id, version, name and partner company.
+    private let entry: CatalogEntry
     private let hostId: String
-    private let appName: String
     private let user: DemoBank.User
     private let store: ShellStore
     private let storage: ShellStorage
     private let fixtures: [String: MiniValue]
     private let payments: PaymentLocks
-    /// The partner company, for the consent dialog.
-    private let partner: String?
-    /// A payment was made or payments locked: the screens show the balances and settings afresh.
-    private let paymentsChanged: @Sendable () -> Void
+    /// A payment was made (false: the balances and history change) or payments locked (true: settings show it).
+    private let paymentsChanged: @Sendable (_ locked: Bool) -> Void
     private let post: @Sendable (ShellAction) -> Void
     private struct State {
         var waiting: CheckedContinuation<DialogAnswer, Never>?
@@ -154,22 +150,19 @@ final class ShellBridge: HostBridge {
     private let state = Mutex(State())
 
     init(
-        appId: String, version: SemanticVersion, hostId: String, appName: String, partner: String?,
-        user: DemoBank.User, store: ShellStore,
+        entry: CatalogEntry, hostId: String, user: DemoBank.User, store: ShellStore,
         storage: ShellStorage,
-        fixtures: [String: MiniValue], payments: PaymentLocks, paymentsChanged: @escaping @Sendable () -> Void,
+        fixtures: [String: MiniValue], payments: PaymentLocks,
+        paymentsChanged: @escaping @Sendable (_ locked: Bool) -> Void,
         post: @escaping @Sendable (ShellAction) -> Void
     ) {
-        self.appId = appId
-        self.version = version
+        self.entry = entry
         self.hostId = hostId
-        self.appName = appName
         self.user = user
         self.store = store
         self.storage = storage
         self.fixtures = fixtures
         self.payments = payments
-        self.partner = partner
         self.paymentsChanged = paymentsChanged
         self.post = post
     }
@@ -200,7 +193,7 @@ final class ShellBridge: HostBridge {
             }
             previous?.resume(returning: .decided(false))
             guard open else { return continuation.resume(returning: .decided(false)) }
-            post(.dialog(appId: appId, dialog))
+            post(.dialog(appId: entry.appId, dialog))
         }
     }
 
@@ -216,11 +209,12 @@ final class ShellBridge: HostBridge {
         let answer = await ask(
             .consent(
                 ConsentDialog(
-                    app: appName, partner: partner, scope: scope.rawValue, reason: reason, shared: shared(scope))))
+                    app: entry.name, partner: entry.partner, scope: scope.rawValue, reason: reason,
+                    shared: shared(scope))))
         // Closed while asking is no answer: nothing is remembered.
         guard isOpen else { return false }
         let granted = answer == .decided(true)
-        try? store.setConsent(user: user.id, app: appId, scope: scope.rawValue, granted: granted)
+        try? store.setConsent(user: user.id, app: entry.appId, scope: scope.rawValue, granted: granted)
         return granted
     }
 
@@ -249,14 +243,15 @@ final class ShellBridge: HostBridge {
         }
         let amount = DemoBank.money(request.amount)
         var dialog = PaymentDialog(
-            app: appName, amount: amount, payee: request.payee, description: request.description, accounts: [])
+            app: entry.name, amount: amount, payee: request.payee, description: request.description, accounts: [])
+        // Balances change only when a payment is made, which ends the dialog: read once.
+        dialog.accounts = user.accounts.map { account in
+            let paid = (try? store.paid(user: user.id, account: account.number)) ?? 0
+            return PaymentDialog.Account(
+                name: account.name, nameZh: account.nameZh, number: account.number,
+                balance: DemoBank.money(account.balance - paid))
+        }
         while true {
-            dialog.accounts = user.accounts.map { account in
-                let paid = (try? store.paid(user: user.id, account: account.number)) ?? 0
-                return PaymentDialog.Account(
-                    name: account.name, nameZh: account.nameZh, number: account.number,
-                    balance: DemoBank.money(account.balance - paid))
-            }
             dialog.pin = ""
             guard case .pay(let pin, let chosen) = await ask(.payment(dialog)), isOpen,
                 user.accounts.indices.contains(chosen)
@@ -270,7 +265,7 @@ final class ShellBridge: HostBridge {
                 continue
             case .locked:
                 post(.notify(.paymentsLocked))
-                paymentsChanged()
+                paymentsChanged(true)
                 return .failure(Self.locked)
             case .accepted:
                 break
@@ -283,7 +278,7 @@ final class ShellBridge: HostBridge {
                 dialog.note = .notEnough
                 continue
             }
-            paymentsChanged()
+            paymentsChanged(false)
             return .success([
                 "status": "paid", "transactionId": .string("T" + String(UInt32.random(in: 100_000...999_999))),
             ])
@@ -335,10 +330,11 @@ final class ShellBridge: HostBridge {
                 (.scope, scope?.rawValue ?? record.api.rawValue)
             }
         try? store.recordActivity(
-            host: hostId, appId: appId, version: version, kind: kind, name: name, outcome: record.outcome, at: Date())
+            host: hostId, appId: entry.appId, version: entry.version, kind: kind, name: name, outcome: record.outcome,
+            at: Date())
     }
 
-    func report(code: String, message: String) async { if isOpen { post(.toast("\(appName): \(message)")) } }
+    func report(code: String, message: String) async { if isOpen { post(.toast("\(entry.name): \(message)")) } }
 
     func close() async { state.withLock { $0.closedByApp = true } }
 

@@ -77,7 +77,7 @@ extension ShellSession {
         return read.listed.map { entry in
             ShellState.Service(
                 id: entry.appId, name: Self.name(entry), summary: Self.summary(entry), category: entry.category,
-                version: entry.version.description, gray: entry.gray,
+                gray: entry.gray,
                 installed: installed.contains(entry.package.sha256), isNew: new.contains(entry.appId))
         }
     }

@@ -55,10 +55,11 @@ public final class ShellSession: @unchecked Sendable {
     public private(set) var agent: SyncAgent?
     private var currentDemoUser: DemoBank.User?
     var currentUser: String? { currentDemoUser?.id }
-    private var container: ContainerHost?
     /// Identifies the running container's news: a closed one's late frames must not reopen its screen.
     private final class ContainerTicket: Sendable {}
-    private var containerTicket: ContainerTicket?
+    /// The running mini-program's container, with the ticket its news carry.
+    private var running: (host: ContainerHost, ticket: ContainerTicket)?
+    private var container: ContainerHost? { running?.host }
     private let loader = ProgramLoader()
     /// Raised by every start and stop: news from an agent of an earlier sign-in are dropped.
     private var generation = 0
@@ -133,7 +134,7 @@ public final class ShellSession: @unchecked Sendable {
     /// News from a container, dropped once it is no longer the running one (closed, or replaced).
     private func post(_ action: ShellAction, from ticket: ContainerTicket) {
         lock.withLock {
-            guard containerTicket === ticket else { return }
+            guard running?.ticket === ticket else { return }
             pending.append(action)
         }
     }
@@ -175,17 +176,19 @@ public final class ShellSession: @unchecked Sendable {
         case .installed, .refused, .keyRotated, .reported:
             break
         }
-        if let catalog {
+        // A delivered batch of reports (after nearly every close) changes only the event log.
+        let logOnly = if case .reported = event { true } else { false }
+        if let catalog, !logOnly {
             lock.withLock { for entry in catalog.snapshot.entries { names[entry.appId] = Self.name(entry) } }
             post(.brand(catalog.snapshot.brand.map(Self.brand)))
         }
-        post(.catalog(services(read, user: user), status))
+        if !logOnly { post(.catalog(services(read, user: user), status)) }
         lock.withLock {
             recent.insert((LocalTime.clock(Date(), seconds: true), event.name, Self.summary(event)), at: 0)
             if recent.count > 12 { recent.removeLast() }
         }
         post(.diagnostics(diagnostics(read)))
-        post(.settings(settings(for: user, read)))
+        if !logOnly { post(.settings(settings(for: user, read))) }
     }
 
     /// Carries out an effect of the reducer; `screen` is the terminal's size (the container's page gets
@@ -258,7 +261,14 @@ public final class ShellSession: @unchecked Sendable {
                         program: program, entry: ticket.entry, user: user, store: self.store,
                         hostId: self.configuration.hostId, fixtures: self.configuration.fixtures,
                         payments: self.payments, width: width, height: height,
-                        paymentsChanged: { [weak self] in self?.postPayments(for: user.id) }
+                        paymentsChanged: { [weak self] locked in
+                            guard let self else { return }
+                            if locked {
+                                self.post(.settings(self.settings(for: user.id, self.read(user.id))))
+                            } else {
+                                self.postPayments(for: user.id)
+                            }
+                        }
                     ) { [weak self] action in self?.post(action, from: news) }
                     try? self.store.recordOpened(user: user.id, app: appId, at: Date())
                     self.postShortcuts(for: user.id)
@@ -283,10 +293,7 @@ public final class ShellSession: @unchecked Sendable {
     public func close() {
         guard
             let host = lock.withLock({ () -> ContainerHost? in
-                defer {
-                    container = nil
-                    containerTicket = nil
-                }
+                defer { running = nil }
                 return container
             })
         else { return }
@@ -300,10 +307,7 @@ public final class ShellSession: @unchecked Sendable {
 
     private func replaceContainer(with host: ContainerHost, ticket: ContainerTicket) async {
         let previous = lock.withLock { () -> ContainerHost? in
-            defer {
-                container = host
-                containerTicket = ticket
-            }
+            defer { running = (host, ticket) }
             return container
         }
         await previous?.close()
@@ -376,7 +380,7 @@ public final class ShellSession: @unchecked Sendable {
         }
     }
 
-    /// The customer's payments (and the settings, which show a lock) for the screens.
+    /// The customer's payments, for home's balances and history.
     private func postPayments(for user: String) {
         let payments = ((try? store.payments(user: user)) ?? []).map { payment in
             DemoBank.Payment(
@@ -385,7 +389,6 @@ public final class ShellSession: @unchecked Sendable {
                     date: payment.day, text: payment.text, textZh: payment.text, amount: -payment.amount))
         }
         post(.payments(payments))
-        post(.settings(settings(for: user, read(user))))
     }
 
     /// The agent's refusal, for the screens to word in their language (times as local `HH:mm`).

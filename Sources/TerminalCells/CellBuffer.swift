@@ -50,7 +50,8 @@ public struct CellBuffer: Sendable, Hashable {
     ) -> Int {
         guard y >= 0, y < height, x >= 0 else { return 0 }
         var end = min(width, x + (limit ?? width))
-        let cut = Self.columns(text) > end - x
+        // A character is never wider than its UTF-8 bytes: short text is not measured.
+        let cut = text.utf8.count > end - x && CharacterWidth.of(text) > end - x
         if cut {
             guard end > x else { return 0 }
             end -= 1
@@ -58,8 +59,7 @@ public struct CellBuffer: Sendable, Hashable {
         var column = x
         for character in text {
             let cellWidth = CharacterWidth.of(character)
-            if cellWidth == 0 { continue }
-            if character == "\n" || character == "\t" { continue }
+            if cellWidth == 0 { continue }  // controls (newlines, tabs) and marks take no cell
             guard column + cellWidth <= end else { break }
             self[column, y] = Cell(character: character, role: role, focused: focused, isContinuation: false)
             if cellWidth == 2 {
@@ -72,11 +72,6 @@ public struct CellBuffer: Sendable, Hashable {
             column += 1
         }
         return column - x
-    }
-
-    /// The columns `write` would use for the whole text (newlines and tabs take none).
-    private static func columns(_ text: String) -> Int {
-        text.reduce(0) { $0 + ($1 == "\n" || $1 == "\t" ? 0 : CharacterWidth.of($1)) }
     }
 
     /// Fills a run of cells.

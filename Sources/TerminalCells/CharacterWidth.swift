@@ -28,6 +28,20 @@ public enum CharacterWidth {
         text.reduce(0) { $0 + of($1) }
     }
 
+    /// The longest end of `text` that fits in `width` columns (one pass from the end).
+    public static func suffix(of text: String, fitting width: Int) -> String {
+        var used = 0
+        var start = text.endIndex
+        while start > text.startIndex {
+            let previous = text.index(before: start)
+            let characterWidth = of(text[previous])
+            guard used + characterWidth <= width else { break }
+            used += characterWidth
+            start = previous
+        }
+        return String(text[start...])
+    }
+
     private static let wideRanges: [ClosedRange<UInt32>] = [
         0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0...0x23F0, 0x23F3...0x23F3,
         0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F...0x267F, 0x2693...0x2693, 0x26A1...0x26A1,

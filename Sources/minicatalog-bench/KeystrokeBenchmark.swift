@@ -23,7 +23,7 @@ enum KeystrokeBenchmark {
             ShellState.Service(
                 id: "com.bench.app\(index)", name: ShellState.Text("Service \(index)", chinese: "服务 \(index)"),
                 summary: ShellState.Text("What service \(index) does", chinese: "服务 \(index) 的简介"),
-                category: "category \(index % 5)", version: "1.\(index).0", gray: index % 7 == 0,
+                category: "category \(index % 5)", gray: index % 7 == 0,
                 installed: index % 9 != 0, isNew: index % 11 == 0)
         }
         _ = ShellReducer.reduce(&state, .catalog(services, .current(version: 42, expires: "10:45")))

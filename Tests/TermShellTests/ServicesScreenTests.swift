@@ -13,16 +13,16 @@ struct ServicesScreenTests {
             summary: ShellState.Text(
                 "Quote and buy car insurance by the day, paid from your bank account.",
                 chinese: "按天报价、购买车险，从您的银行账户付款。"),
-            category: "insurance", version: "2.1.0", gray: false, installed: true, isNew: true),
+            category: "insurance", gray: false, installed: true, isNew: true),
         ShellState.Service(
             id: "com.harbourfunds.subscribe", name: "Harbour Funds",
             summary: "Browse Harbour's funds and subscribe through your bank account.", category: "investment",
-            version: "3.0.0", gray: true, installed: true),
+            gray: true, installed: true),
         ShellState.Service(
             id: "com.eastsec.open-account", name: "EastSec account opening", category: "securities",
-            version: "1.4.2", gray: false, installed: false),
+            gray: false, installed: false),
         ShellState.Service(
-            id: "com.citypower.bills", name: "City utilities", category: "insurance", version: "1.0.0", gray: false,
+            id: "com.citypower.bills", name: "City utilities", category: "insurance", gray: false,
             installed: true),
     ]
 
@@ -61,8 +61,8 @@ struct ServicesScreenTests {
         let many = (0..<12).map { index in
             ShellState.Service(
                 id: "com.example.s\(index)", name: ShellState.Text("Service \(index + 10)"),
-                summary: ShellState.Text("What service \(index + 10) does"), category: "lifestyle", version: "1.0.0",
-                gray: false, installed: true)
+                summary: ShellState.Text("What service \(index + 10) does"), category: "lifestyle", gray: false,
+                installed: true)
         }
         _ = ShellReducer.reduce(&state, .catalog(many, .current(version: 1, expires: "10:45")))
         _ = ShellScreenTests.press(&state, .enter)
@@ -90,7 +90,7 @@ struct ServicesScreenTests {
         _ = ShellScreenTests.press(&state, .enter, .down, .down)
         let chosen = state.visibleServices[state.serviceSelection].id
         let added = ShellState.Service(
-            id: "com.aaa.first", name: "Aardvark insurance", category: "insurance", version: "1.0.0", gray: false,
+            id: "com.aaa.first", name: "Aardvark insurance", category: "insurance", gray: false,
             installed: true)
         _ = ShellReducer.reduce(&state, .catalog([added] + Self.services, .current(version: 14, expires: "11:00")))
         #expect(state.visibleServices[state.serviceSelection].id == chosen)

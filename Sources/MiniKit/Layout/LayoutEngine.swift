@@ -173,7 +173,7 @@ struct LayoutEngine {
             buffer.fill(" ", x: column + 1, y: y, count: field - 2, role: .input, focused: isFocused)
             // Show the end of long values, where the cursor is.
             var visible = shown + (isFocused ? "▏" : "")
-            visible = Self.suffix(visible, fitting: field - 2)
+            visible = CharacterWidth.suffix(of: visible, fitting: field - 2)
             buffer.write(visible, x: column + 1, y: y, limit: field - 2, role: role, focused: isFocused)
             buffer.write("]", x: column + field - 1, y: y, role: .input, focused: isFocused)
             register(node, row: y, height: 1)
@@ -240,19 +240,5 @@ struct LayoutEngine {
             buffer.write(line, x: x + offset, y: y + index, limit: width - offset, role: role)
         }
         return lines.count
-    }
-
-    /// The longest end of `text` that fits in `width` columns (one pass from the end).
-    static func suffix(_ text: String, fitting width: Int) -> String {
-        var used = 0
-        var start = text.endIndex
-        while start > text.startIndex {
-            let previous = text.index(before: start)
-            let characterWidth = CharacterWidth.of(text[previous])
-            guard used + characterWidth <= width else { break }
-            used += characterWidth
-            start = previous
-        }
-        return String(text[start...])
     }
 }

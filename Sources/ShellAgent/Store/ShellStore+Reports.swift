@@ -18,9 +18,7 @@ extension ShellStore {
     /// Keeps a complaint until the platform has it.
     public func queueComplaint(_ complaint: DeviceReports.Complaint, host: String) throws {
         try queue.write { db in
-            let waiting = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox_complaint WHERE host_id = ?"), arguments: [host])!
-            guard waiting < Self.maximumComplaints else { throw OutboxFull() }
+            guard try Self.waitingComplaints(host: host, db) < Self.maximumComplaints else { throw OutboxFull() }
             try db.run(
                 """
                 INSERT INTO outbox_complaint (id, host_id, app_id, version, reason, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -120,9 +118,11 @@ extension ShellStore {
 
     /// How many complaints wait to be sent (the shell says "will be sent when online").
     public func waitingComplaints(host: String) throws -> Int {
-        try queue.read { db in
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox_complaint WHERE host_id = ?"), arguments: [host])!
-        }
+        try queue.read { db in try Self.waitingComplaints(host: host, db) }
+    }
+
+    static func waitingComplaints(host: String, _ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM outbox_complaint WHERE host_id = ?"), arguments: [host]) ?? 0
     }
 }

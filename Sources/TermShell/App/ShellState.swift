@@ -147,8 +147,6 @@ public struct ShellState: Sendable, Hashable {
         public var name: Text
         public var summary: Text
         public var category: String
-        /// The version, for the QA panel only: customers are not shown version numbers.
-        public var version: String
         /// From a gray release: this user is in its audience ("beta").
         public var gray: Bool
         /// Its package is on the device, verified.
@@ -157,14 +155,13 @@ public struct ShellState: Sendable, Hashable {
         public var isNew: Bool
 
         public init(
-            id: String, name: Text, summary: Text = Text(""), category: String, version: String, gray: Bool,
+            id: String, name: Text, summary: Text = Text(""), category: String, gray: Bool,
             installed: Bool, isNew: Bool = false
         ) {
             self.id = id
             self.name = name
             self.summary = summary
             self.category = category
-            self.version = version
             self.gray = gray
             self.installed = installed
             self.isNew = isNew

@@ -53,8 +53,7 @@ enum AboutPage {
         // The end of what is typed shows when it is longer than the line.
         let label = Strings.text(.complaintDetails, language)
         let room = width - 5 - CharacterWidth.of(label)
-        var typed = form.text
-        while CharacterWidth.of(typed) > room, !typed.isEmpty { typed.removeFirst() }
+        let typed = CharacterWidth.suffix(of: form.text, fitting: room)
         lines.append((label + typed + "▏", .input))
         let keys = [(Strings.text(.complaintHints, language), CellRole.muted)]
         let shown = Array(lines.prefix(max(1, canvas.height - 4 - keys.count))) + keys

@@ -15,8 +15,3 @@ public protocol TerminalBackend: AnyObject {
     /// The title bar's colour: a host brand's accent (`blue`, `green`, …), or nil for the shell's own.
     func apply(accent: String?)
 }
-
-extension TerminalBackend {
-    /// A terminal without colours has no accent to change.
-    public func apply(accent: String?) {}
-}
