@@ -90,6 +90,20 @@ struct BrandTests {
             news: { news.isEmpty ? [] : news.removeFirst() })
         #expect(terminal.accents == ["green", nil])
     }
+
+    @Test("a brand that changes only its accent is shown: the terminal is flushed though no cell changed")
+    func accentOnly() {
+        // The sign-in list ignores ←: the second news changes no cell.
+        let terminal = ScriptedTerminal(width: 80, height: 24, keys: [.left])
+        var red = Self.metro
+        red.accent = "red"
+        var news: [[ShellAction]] = [[.brand(Self.metro)], [.brand(red)]]
+        _ = ShellLoop.run(
+            terminal, state: ShellState(language: .english, bank: ShellScreenTests.bank, width: 80, height: 24),
+            news: { news.isEmpty ? [] : news.removeFirst() })
+        #expect(terminal.accents == ["green", "red"])
+        #expect(terminal.flushes.contains { !$0.full && $0.runs.isEmpty }, "the recolouring's own flush")
+    }
 }
 
 struct HangUpTests {

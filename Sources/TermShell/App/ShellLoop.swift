@@ -27,13 +27,15 @@ public enum ShellLoop {
                 }
             }
             if changed {
-                if state.brand?.accent != accent {
+                // A new accent shows only at the next refresh: flush even when no cell changed.
+                let recoloured = state.brand?.accent != accent
+                if recoloured {
                     accent = state.brand?.accent
                     terminal.apply(accent: accent)
                 }
                 let frame = ShellView.render(state)
                 let diff = FrameDiff.between(shown, frame)
-                if diff.full || !diff.runs.isEmpty { terminal.flush(diff) }
+                if diff.full || !diff.runs.isEmpty || recoloured { terminal.flush(diff) }
                 shown = frame
                 changed = false
             }
